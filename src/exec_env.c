@@ -1,0 +1,242 @@
+/* exec_env.c - environment files, credentials and the command's environment. */
+#include "exec_env.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Unquotes value in place: "..." with backslash escapes, '...' literal. */
+static void unquote(char *v)
+{
+    char *w = v;
+    const char *r = v;
+    while (*r) {
+        if (*r == '"') {
+            r++;
+            while (*r && *r != '"') {
+                if (*r == '\\' && r[1])
+                    r++;
+                *w++ = *r++;
+            }
+            if (*r)
+                r++;
+        } else if (*r == '\'') {
+            r++;
+            while (*r && *r != '\'')
+                *w++ = *r++;
+            if (*r)
+                r++;
+        } else if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = *r++;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+int envfile_load(const char *path, struct strv *env)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    char *line = NULL, *logical = NULL;
+    size_t cap = 0, llen = 0;
+    ssize_t n;
+    int rc = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        bool cont = n > 0 && line[n - 1] == '\\';
+        if (cont)
+            line[--n] = '\0';
+        char *grown = realloc(logical, llen + (size_t)n + 1);
+        if (!grown) {
+            rc = -1;
+            break;
+        }
+        logical = grown;
+        memcpy(logical + llen, line, (size_t)n + 1);
+        llen += (size_t)n;
+        if (cont)
+            continue;
+        char *s = trim(logical);
+        llen = 0;
+        if (*s == '\0' || *s == '#' || *s == ';')
+            continue;
+        if (strncmp(s, "export ", 7) == 0)
+            s = trim(s + 7);
+        char *eq = strchr(s, '=');
+        if (!eq || eq == s)
+            continue; /* systemd ignores lines that are not assignments */
+        *eq = '\0';
+        char *key = trim(s);
+        char *val = trim(eq + 1);
+        unquote(val);
+        size_t klen = strlen(key), vlen = strlen(val);
+        char *kv = malloc(klen + vlen + 2);
+        if (!kv) {
+            rc = -1;
+            break;
+        }
+        memcpy(kv, key, klen);
+        kv[klen] = '=';
+        memcpy(kv + klen + 1, val, vlen + 1);
+        int r = env_set(env, kv);
+        free(kv);
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    int saved = errno;
+    free(line);
+    free(logical);
+    fclose(f);
+    errno = saved;
+    return rc;
+}
+
+static bool parse_id(const char *s, unsigned long *out)
+{
+    char *end;
+    if (!*s || !isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return errno == 0 && *end == '\0' && *out < UINT_MAX;
+}
+
+static int resolve_group(const char *name, gid_t *gid)
+{
+    unsigned long id;
+    if (parse_id(name, &id)) {
+        *gid = (gid_t)id;
+        return 0;
+    }
+    struct group *gr = getgrnam(name);
+    if (!gr)
+        return -1;
+    *gid = gr->gr_gid;
+    return 0;
+}
+
+int exec_creds_resolve(const struct unit *u, struct exec_creds *c, const char **err)
+{
+    memset(c, 0, sizeof(*c));
+    if (!u->user && !u->group && u->supplementary_groups.n == 0)
+        return 0;
+    c->set = true;
+    c->uid = getuid();
+    c->gid = getgid();
+    if (u->user) {
+        unsigned long id;
+        struct passwd *pw = parse_id(u->user, &id) ? getpwuid((uid_t)id) : getpwnam(u->user);
+        if (!pw && !parse_id(u->user, &id)) {
+            *err = "no such user";
+            return -1;
+        }
+        if (pw) {
+            c->uid = pw->pw_uid;
+            c->gid = pw->pw_gid;
+            snprintf(c->home, sizeof(c->home), "%s", pw->pw_dir);
+            snprintf(c->shell, sizeof(c->shell), "%s", pw->pw_shell);
+            snprintf(c->user, sizeof(c->user), "%s", pw->pw_name);
+            /* The user's own supplementary groups, as systemd sets them. */
+            int ng = (int)(sizeof(c->groups) / sizeof(c->groups[0]));
+            if (getgrouplist(pw->pw_name, pw->pw_gid, c->groups, &ng) >= 0)
+                c->ngroups = (size_t)ng;
+            else
+                c->ngroups = 0;
+        } else {
+            c->uid = (uid_t)id;
+            snprintf(c->user, sizeof(c->user), "%s", u->user);
+        }
+    }
+    if (u->group && resolve_group(u->group, &c->gid) < 0) {
+        *err = "no such group";
+        return -1;
+    }
+    if (!u->user)
+        c->ngroups = 0;
+    for (size_t i = 0; i < u->supplementary_groups.n; i++) {
+        gid_t g;
+        if (resolve_group(u->supplementary_groups.v[i], &g) < 0) {
+            *err = "no such supplementary group";
+            return -1;
+        }
+        if (c->ngroups < sizeof(c->groups) / sizeof(c->groups[0]))
+            c->groups[c->ngroups++] = g;
+    }
+    return 0;
+}
+
+static int env_put(struct strv *env, const char *key, const char *value)
+{
+    size_t klen = strlen(key), vlen = strlen(value);
+    char *kv = malloc(klen + vlen + 2);
+    if (!kv)
+        return -1;
+    memcpy(kv, key, klen);
+    kv[klen] = '=';
+    memcpy(kv + klen + 1, value, vlen + 1);
+    int r = env_set(env, kv);
+    free(kv);
+    return r;
+}
+
+int exec_env_build(const struct unit *u, const struct strv *base, const struct exec_creds *c,
+                   pid_t mainpid, struct strv *env, const char **bad_file)
+{
+    if (strv_copy(env, base) < 0)
+        return -1;
+    for (size_t i = 0; i < u->environment.n; i++)
+        if (env_set(env, u->environment.v[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < u->environment_files.n; i++) {
+        const char *path = u->environment_files.v[i];
+        bool optional = path[0] == '-';
+        if (optional)
+            path++;
+        if (envfile_load(path, env) < 0) {
+            if (errno == ENOMEM)
+                return -1;
+            if (!optional) {
+                *bad_file = path;
+                return -1;
+            }
+        }
+    }
+    if (c && c->set && u->user) {
+        if (env_put(env, "USER", c->user) < 0 || env_put(env, "LOGNAME", c->user) < 0)
+            return -1;
+        if (c->home[0] && env_put(env, "HOME", c->home) < 0)
+            return -1;
+        if (c->shell[0] && env_put(env, "SHELL", c->shell) < 0)
+            return -1;
+    }
+    if (mainpid > 0) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%d", (int)mainpid);
+        if (env_put(env, "MAINPID", buf) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,40 @@
+/* log.h - pxinit's own diagnostics, on stderr, one line each.
+ *
+ * Format: "pxinit: LEVEL: [UNIT: ]message". log_warn() appends strerror(errno),
+ * log_warnx() does not (OpenBSD style). fatal() is only for use before the
+ * event loop starts: once running, PID 1 logs and degrades instead.
+ */
+#ifndef PXINIT_LOG_H
+#define PXINIT_LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+    LOG_LEVEL_ERROR = 0,
+    LOG_LEVEL_WARNING = 1,
+    LOG_LEVEL_INFO = 2,
+    LOG_LEVEL_DEBUG = 3,
+};
+
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+void log_msg(enum log_level level, const char *unit, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void log_vmsg(enum log_level level, const char *unit, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Unit-scoped variants: the unit name is printed before the message. */
+#define log_unit_info(u, ...) log_msg(LOG_LEVEL_INFO, (u), __VA_ARGS__)
+#define log_unit_warn(u, ...) log_msg(LOG_LEVEL_WARNING, (u), __VA_ARGS__)
+#define log_unit_error(u, ...) log_msg(LOG_LEVEL_ERROR, (u), __VA_ARGS__)
+#define log_unit_debug(u, ...) log_msg(LOG_LEVEL_DEBUG, (u), __VA_ARGS__)
+
+#endif

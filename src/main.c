@@ -1,0 +1,149 @@
+/* main.c - argv, role, init calls, ev_run. Reads like a checklist. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "log.h"
+#include "mainproc.h"
+#include "phase.h"
+#include "pxinit.h"
+#include "signals.h"
+#include "supervisor.h"
+
+extern char **environ;
+
+/* libev's default on a failed syscall is abort(): as PID 1 that would take the
+ * container (or the kernel) down. Log and carry on instead. */
+static void loop_syserr(const char *msg) EV_NOEXCEPT
+{
+    log_warn("event loop: %s", msg);
+}
+
+/* libev aborts when its allocator returns NULL; wait for memory instead. */
+static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
+{
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    for (;;) {
+        void *p = realloc(ptr, (size_t)size);
+        if (p)
+            return p;
+        log_warnx("event loop: out of memory, retrying");
+        sleep(1);
+    }
+}
+
+/* Services and the main command expect 0, 1 and 2 to exist. */
+static void ensure_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int n = open("/dev/null", O_RDWR);
+        if (n >= 0 && n != fd) {
+            dup2(n, fd);
+            close(n);
+        }
+    }
+}
+
+static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    pid_t pid = w->rpid;
+    int status = w->rstatus;
+
+    struct pid_entry *e = pidmap_get(&px->pids, pid);
+    if (e && e->role == PID_ROLE_MAINCMD) {
+        pidmap_del(&px->pids, pid);
+        mainproc_exited(px, status);
+    } else if (!supervisor_child_exited(px, pid, status)) {
+        log_debug("reaped orphan %d", (int)pid);
+    }
+    supervisor_reaped_any(px);
+    phase_reaped(px);
+}
+
+static void runtime_dir_prepare(struct pxinit *px)
+{
+    const char *dir = px->opts.runtime_dir;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        log_warn("cannot create runtime directory %s; running without control socket "
+                 "and status board",
+                 dir);
+}
+
+int main(int argc, char **argv)
+{
+    static struct pxinit px;
+
+    if (argc > 1 && client_is_verb(argv[1]))
+        return client_main(argc, argv);
+
+    signals_save_launch(&px);
+    switch (options_parse(&px.opts, argc, argv)) {
+    case OPTIONS_OK:
+        break;
+    case OPTIONS_EXIT_OK:
+        return 0;
+    case OPTIONS_USAGE_ERROR:
+        return 2;
+    }
+    log_set_level(px.opts.verbosity > 0   ? LOG_LEVEL_DEBUG
+                  : px.opts.verbosity < 0 ? LOG_LEVEL_WARNING
+                                          : LOG_LEVEL_INFO);
+    ensure_std_fds();
+
+    px.is_pid1 = getpid() == 1;
+    if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");
+
+    /* Don't pin the launch directory's mount; the main command keeps it. */
+    px.launch_cwd = getcwd(NULL, 0);
+    px.launch_umask = umask(022);
+    umask(px.launch_umask);
+    if (chdir("/") < 0)
+        log_warn("chdir /");
+    for (char **e = environ; *e; e++)
+        if (strv_push(&px.base_env, *e) < 0)
+            fatal("environment");
+
+    ev_set_allocator(loop_realloc);
+    ev_set_syserr_cb(loop_syserr);
+    /* The default loop: only it handles SIGCHLD and reaps children. */
+    px.loop = ev_default_loop(EVFLAG_NOENV);
+    if (!px.loop)
+        fatalx("cannot initialise the event loop");
+    ev_set_userdata(px.loop, &px);
+
+    /* One catch-all child watcher, never stopped: every pid (services,
+     * intermediates, the main command, orphans) is reaped through it. */
+    ev_child_init(&px.child_watcher, child_cb, 0, 0);
+    ev_child_start(px.loop, &px.child_watcher);
+    signals_start(&px);
+    runtime_dir_prepare(&px);
+
+    if (!px.opts.no_units && supervisor_load(&px) < 0)
+        fatal("loading units");
+    px.phase = PHASE_BOOT;
+    supervisor_boot(&px);
+
+    /* Collect zombies that predate the SIGCHLD handler. */
+    ev_feed_signal(SIGCHLD);
+    ev_run(px.loop, 0);
+
+    int code = px.exit_code;
+    supervisor_free(&px);
+    strv_clear(&px.base_env);
+    free(px.launch_cwd);
+    options_free(&px.opts);
+    log_debug("exiting with %d", code);
+    return code;
+}

@@ -1,0 +1,144 @@
+/* phase.c - boot, run, stop, kill, exit.
+ *
+ * The final phase signals every process left - as PID 1 with kill(-1), which
+ * reaches escaped orphans too; as a subreaper each remaining child - gives
+ * them --grace seconds, then SIGKILL, and leaves the loop only when nothing is
+ * left. tini, dumb-init and catatonit exit at once and let the kernel
+ * SIGKILL the rest; pxinit lets them finish their handlers.
+ */
+#include "phase.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mainproc.h"
+#include "proc.h"
+#include "supervisor.h"
+
+void phase_boot_done(struct pxinit *px)
+{
+    if (px->phase != PHASE_BOOT)
+        return;
+    px->phase = PHASE_RUNNING;
+    log_debug("all units started");
+    if (px->opts.command && !px->main.started)
+        mainproc_start(px);
+}
+
+void phase_shutdown(struct pxinit *px)
+{
+    if (px->phase >= PHASE_STOPPING)
+        return;
+    if (mainproc_alive(px)) {
+        /* Units stop after the main, as s6-overlay does around CMD. */
+        if (px->shutdown_requested)
+            return;
+        px->shutdown_requested = true;
+        mainproc_forward(px, SIGTERM);
+        mainproc_terminate(px);
+        return;
+    }
+    log_info("shutting down");
+    supervisor_stop_all(px);
+}
+
+void phase_exit_with(struct pxinit *px, int code)
+{
+    if (px->phase >= PHASE_STOPPING || px->exit_code_fixed)
+        return;
+    px->exit_code = code;
+    px->exit_code_fixed = true;
+    phase_shutdown(px);
+}
+
+void phase_main_exited(struct pxinit *px)
+{
+    if (!px->exit_code_fixed)
+        px->exit_code = px->main.exit_code;
+    if (px->phase >= PHASE_STOPPING)
+        return;
+    log_debug("main command ended: stopping units");
+    supervisor_stop_all(px);
+}
+
+static void signal_child(pid_t pid, void *ctx)
+{
+    int sig = *(int *)ctx;
+    pid_t pgid = getpgid(pid);
+    if (pgid > 1 && pgid != getpgrp())
+        kill(-pgid, sig);
+    kill(pid, sig);
+}
+
+/* Sends sig to everything left; returns true when something was there. */
+static bool signal_rest(struct pxinit *px, int sig)
+{
+    if (px->is_pid1) {
+        if (kill(-1, sig) < 0)
+            return errno != ESRCH;
+        return true;
+    }
+    return proc_for_each_child(signal_child, &sig) > 0;
+}
+
+static bool anything_left(struct pxinit *px)
+{
+    if (px->is_pid1)
+        return kill(-1, 0) == 0 || errno != ESRCH;
+    return proc_for_each_child(NULL, NULL) > 0;
+}
+
+static void finish(struct pxinit *px)
+{
+    px->phase = PHASE_DONE;
+    ev_timer_stop(px->loop, &px->kill_timer);
+    ev_break(px->loop, EVBREAK_ALL);
+}
+
+static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    if (!px->kill_sent_sigkill) {
+        px->kill_sent_sigkill = true;
+        log_warnx("processes left after %gs grace period, sending SIGKILL", px->opts.grace_sec);
+        signal_rest(px, SIGKILL);
+        /* SIGKILL cannot be ignored; a process stuck in the kernel can still
+         * hold on. Don't wait for it forever. */
+        ev_timer_set(w, 5., 0.);
+        ev_timer_start(loop, w);
+        return;
+    }
+    log_warnx("processes still left after SIGKILL, exiting anyway");
+    finish(px);
+}
+
+void phase_units_stopped(struct pxinit *px)
+{
+    if (px->phase != PHASE_STOPPING)
+        return;
+    if (mainproc_alive(px)) {
+        /* Shutdown began without the main's exit (FailureAction=exit). */
+        mainproc_forward(px, SIGTERM);
+        mainproc_terminate(px);
+    }
+    px->phase = PHASE_KILLING;
+    log_debug("units stopped, terminating remaining processes");
+    if (!signal_rest(px, SIGTERM)) {
+        finish(px);
+        return;
+    }
+    signal_rest(px, SIGCONT);
+    ev_timer_init(&px->kill_timer, kill_timer_cb, px->opts.grace_sec, 0.);
+    ev_timer_start(px->loop, &px->kill_timer);
+    phase_reaped(px);
+}
+
+void phase_reaped(struct pxinit *px)
+{
+    if (px->phase != PHASE_KILLING)
+        return;
+    if (!anything_left(px))
+        finish(px);
+}

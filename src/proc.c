@@ -1,0 +1,84 @@
+/* proc.c - pidfds, process groups and children from /proc. */
+#include "proc.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int proc_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    /* pidfds are always close-on-exec. */
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int proc_signal(int pidfd, pid_t pid, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+    if (pidfd >= 0)
+        return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+    (void)pidfd;
+#endif
+    return kill(pid, sig);
+}
+
+bool proc_group_alive(pid_t pgid)
+{
+    if (pgid <= 1)
+        return false;
+    return kill(-pgid, 0) == 0 || errno == EPERM;
+}
+
+/* Reads the parent pid from /proc/PID/stat: after the last ')' of the name. */
+static pid_t stat_ppid(const char *pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *rp = strrchr(buf, ')');
+    int ppid;
+    char state;
+    if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+
+int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -1;
+    pid_t self = getpid();
+    int count = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        if (stat_ppid(de->d_name) == self) {
+            count++;
+            if (fn)
+                fn((pid_t)atoi(de->d_name), ctx);
+        }
+    }
+    closedir(d);
+    return count;
+}

@@ -1,0 +1,18 @@
+/* proc.h - small process syscalls pxinit needs everywhere: pidfds (so no pid is
+ * signalled after it was reaped), and a non-blocking look at process groups. */
+#ifndef PXINIT_PROC_H
+#define PXINIT_PROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* pidfd_open(2); -1 with errno on failure (ENOSYS on old kernels). */
+int proc_pidfd_open(pid_t pid);
+/* Signals through pidfd when >= 0, else by pid. Returns 0 or -1 with errno. */
+int proc_signal(int pidfd, pid_t pid, int sig);
+/* True while any process is in process group pgid (zombies count until reaped). */
+bool proc_group_alive(pid_t pgid);
+/* Calls fn for every direct child of pxinit (read from /proc). Returns the count. */
+int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx);
+
+#endif

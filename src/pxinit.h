@@ -1,0 +1,77 @@
+/* pxinit.h - the daemon's one state object, hung on the loop with
+ * ev_set_userdata(); every callback finds everything from there. */
+#ifndef PXINIT_PXINIT_H
+#define PXINIT_PXINIT_H
+
+#include <ev.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "options.h"
+#include "pidmap.h"
+#include "service.h"
+#include "strv.h"
+
+struct spawn_job;
+
+/* The main command given after "--". */
+struct mainproc {
+    pid_t pid;    /* 0 before start and after it was reaped */
+    int pidfd;
+    int report_fd; /* exec errors from the child; EOF = exec succeeded */
+    bool started;
+    bool exited;
+    int status;   /* wait status once exited */
+    int exit_code; /* what pxinit exits with */
+    ev_timer kill_timer; /* SIGKILL after --grace once asked to stop */
+};
+
+enum pxinit_phase {
+    PHASE_BOOT,     /* starting units in order */
+    PHASE_RUNNING,
+    PHASE_STOPPING, /* stopping units in reverse order */
+    PHASE_KILLING,  /* signalling whatever is left */
+    PHASE_DONE,
+};
+
+struct pxinit {
+    struct ev_loop *loop;
+    struct options opts;
+    bool is_pid1;
+    enum pxinit_phase phase;
+    int exit_code;
+    bool shutdown_requested; /* asked to stop while the main command runs */
+    bool exit_code_fixed;    /* FailureAction=exit chose the exit code */
+
+    /* What pxinit was started with: the main command gets it back. */
+    sigset_t launch_mask;
+    struct sigaction launch_actions[NSIG];
+    struct strv base_env; /* services start from pxinit's environment */
+    char *launch_cwd;     /* pxinit itself moves to "/" */
+    mode_t launch_umask;
+
+    /* Units, sorted by name. */
+    struct unit **units;
+    size_t nunits;
+    struct service *services; /* nunits entries, parallel to units */
+    size_t *start_order;      /* indexes into units, in start order */
+    size_t boot_pending;      /* start jobs not finished yet */
+    size_t stop_pending;      /* units not settled during shutdown */
+    struct service **queue;   /* units whose start/stop can be issued now */
+    size_t qhead, qtail;
+    bool draining;
+    struct service *killing;  /* units waiting for their processes to go */
+
+    struct pidmap pids;
+    struct spawn_job *jobs; /* spawns whose report pipe is still open */
+
+    struct mainproc main;
+
+    ev_child child_watcher;
+    ev_signal signal_watchers[NSIG];
+    ev_timer kill_timer;   /* the grace period of the final kill */
+    bool kill_sent_sigkill;
+    ev_idle exit_idle;     /* leaves the loop once all is done */
+};
+
+#endif

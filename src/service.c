@@ -1,0 +1,655 @@
+/* service.c - the service state machine (systemd's service states).
+ *
+ * Start:  start-pre -> start -> start-post -> running (or exited)
+ * Stop:   stop (ExecStop=) -> stop-sigterm -> stop-sigkill -> stop-post
+ *         -> final-sigterm -> final-sigkill -> dead | failed | auto-restart
+ * A main process that exits on its own, a failed command or a timeout enters
+ * the same stop path, so whatever is left of the unit is always cleaned up
+ * before it is declared dead or restarted. Effects go through s->ops.
+ */
+#include "service.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "log.h"
+#include "timespan.h"
+
+static const char *const state_names[] = {
+    [SVC_INACTIVE] = "inactive",
+    [SVC_ACTIVATING] = "activating",
+    [SVC_ACTIVE] = "active",
+    [SVC_DEACTIVATING] = "deactivating",
+    [SVC_FAILED] = "failed",
+};
+
+static const struct {
+    const char *name;
+    enum svc_state state;
+} sub_table[] = {
+    [SUB_DEAD] = {"dead", SVC_INACTIVE},
+    [SUB_START_PRE] = {"start-pre", SVC_ACTIVATING},
+    [SUB_START] = {"start", SVC_ACTIVATING},
+    [SUB_START_POST] = {"start-post", SVC_ACTIVATING},
+    [SUB_RUNNING] = {"running", SVC_ACTIVE},
+    [SUB_EXITED] = {"exited", SVC_ACTIVE},
+    [SUB_STOP] = {"stop", SVC_DEACTIVATING},
+    [SUB_STOP_SIGTERM] = {"stop-sigterm", SVC_DEACTIVATING},
+    [SUB_STOP_SIGKILL] = {"stop-sigkill", SVC_DEACTIVATING},
+    [SUB_STOP_POST] = {"stop-post", SVC_DEACTIVATING},
+    [SUB_FINAL_SIGTERM] = {"final-sigterm", SVC_DEACTIVATING},
+    [SUB_FINAL_SIGKILL] = {"final-sigkill", SVC_DEACTIVATING},
+    [SUB_FAILED] = {"failed", SVC_FAILED},
+    [SUB_AUTO_RESTART] = {"auto-restart", SVC_ACTIVATING},
+};
+
+enum svc_state svc_state_of(enum svc_sub sub) { return sub_table[sub].state; }
+const char *svc_state_name(enum svc_state state) { return state_names[state]; }
+const char *svc_sub_name(enum svc_sub sub) { return sub_table[sub].name; }
+
+static void proc_reset(struct svc_proc *p)
+{
+    p->pid = 0;
+    p->pidfd = -1;
+    p->pgid = 0;
+    p->pending = false;
+    p->flags = 0;
+    p->job = NULL;
+}
+
+void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx)
+{
+    memset(s, 0, sizeof(*s));
+    s->unit = u;
+    size_t len;
+    s->name = unit_short_name(u->name, &len);
+    s->ops = ops;
+    s->ctx = ctx;
+    s->sub = SUB_DEAD;
+    s->stop_wanted = true;
+    proc_reset(&s->main);
+    proc_reset(&s->control);
+}
+
+static void set_sub(struct service *s, enum svc_sub sub)
+{
+    enum svc_sub old = s->sub;
+    s->sub = sub;
+    s->since_usec = s->ops->now(s);
+    if (old != sub)
+        s->ops->changed(s, old);
+}
+
+static bool proc_running(const struct svc_proc *p) { return p->pending || p->pid > 0; }
+
+/* Anything of the unit left: its processes or their groups. */
+static bool unit_alive(struct service *s)
+{
+    if (proc_running(&s->main) || proc_running(&s->control))
+        return true;
+    if (s->unit->kill_mode == KILL_MODE_PROCESS || s->unit->kill_mode == KILL_MODE_NONE)
+        return false;
+    bool alive = false;
+    if (s->main.pgid > 0) {
+        if (s->ops->group_alive(s, &s->main))
+            alive = true;
+        else
+            s->main.pgid = 0; /* empty now: never signal that number again */
+    }
+    if (s->control.pgid > 0) {
+        if (s->ops->group_alive(s, &s->control))
+            alive = true;
+        else
+            s->control.pgid = 0;
+    }
+    return alive;
+}
+
+static void record_result(struct service *s, enum service_result r)
+{
+    if (s->result == RESULT_SUCCESS)
+        s->result = r;
+}
+
+static void enter_signal(struct service *s, enum svc_sub sub, enum service_result r);
+static void enter_stop_post(struct service *s);
+static void enter_start(struct service *s);
+static void enter_dead(struct service *s);
+
+static const struct exec_list *control_list(const struct service *s, enum svc_control kind)
+{
+    switch (kind) {
+    case CONTROL_START_PRE:
+        return &s->unit->exec_start_pre;
+    case CONTROL_START_POST:
+        return &s->unit->exec_start_post;
+    case CONTROL_STOP:
+        return &s->unit->exec_stop;
+    case CONTROL_STOP_POST:
+        return &s->unit->exec_stop_post;
+    case CONTROL_NONE:
+        break;
+    }
+    return NULL;
+}
+
+/* Runs the next command of the current control list. Returns false when the
+ * list is done (or nothing could be spawned: then *failed is set). */
+static bool control_next(struct service *s, bool *failed)
+{
+    const struct exec_list *l = control_list(s, s->control_kind);
+    *failed = false;
+    if (!l || s->control_idx >= l->n)
+        return false;
+    const struct exec_command *cmd = &l->v[s->control_idx++];
+    proc_reset(&s->control);
+    s->control.flags = cmd->flags;
+    if (s->ops->spawn(s, cmd, false) < 0) {
+        log_unit_error(s->name, "cannot run %s: %s", cmd->line, strerror(errno));
+        *failed = !(cmd->flags & EXEC_FLAG_IGNORE_FAILURE);
+        return !*failed && control_next(s, failed);
+    }
+    return true;
+}
+
+/* Starts the control list kind in state sub; false when there is nothing to run. */
+static bool control_begin(struct service *s, enum svc_control kind, enum svc_sub sub,
+                          uint64_t timeout, bool *failed)
+{
+    s->control_kind = kind;
+    s->control_idx = 0;
+    if (!control_next(s, failed)) {
+        s->control_kind = CONTROL_NONE;
+        return false;
+    }
+    set_sub(s, sub);
+    s->ops->timer(s, timeout);
+    return true;
+}
+
+static void enter_running(struct service *s)
+{
+    s->ops->timer(s, 0);
+    s->started_ok = true;
+    if (proc_running(&s->main)) {
+        set_sub(s, SUB_RUNNING);
+    } else if (s->unit->remain_after_exit && s->result == RESULT_SUCCESS) {
+        set_sub(s, SUB_EXITED);
+    } else {
+        /* The main process is gone already: stop what is left. */
+        bool failed;
+        if (!control_begin(s, CONTROL_STOP, SUB_STOP, s->unit->timeout_stop_usec, &failed))
+            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+    }
+}
+
+static void enter_start_post(struct service *s)
+{
+    bool failed;
+    if (control_begin(s, CONTROL_START_POST, SUB_START_POST, s->unit->timeout_start_usec,
+                      &failed))
+        return;
+    if (failed)
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+    else
+        enter_running(s);
+}
+
+static void enter_start(struct service *s)
+{
+    const struct unit *u = s->unit;
+    if (s->start_idx >= u->exec_start.n) {
+        /* oneshot with no (more) ExecStart= */
+        enter_start_post(s);
+        return;
+    }
+    const struct exec_command *cmd = &u->exec_start.v[s->start_idx++];
+    proc_reset(&s->main);
+    s->main.flags = cmd->flags;
+    s->control_kind = CONTROL_NONE;
+    if (s->ops->spawn(s, cmd, true) < 0) {
+        log_unit_error(s->name, "cannot start %s: %s", cmd->line, strerror(errno));
+        set_sub(s, SUB_START);
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+        return;
+    }
+    set_sub(s, SUB_START);
+    switch (u->type) {
+    case UNIT_TYPE_SIMPLE:
+    case UNIT_TYPE_NOTIFY: /* readiness protocol not supported yet: as simple */
+        enter_start_post(s);
+        break;
+    case UNIT_TYPE_EXEC:    /* active once exec() succeeded: svc_exec_done() */
+    case UNIT_TYPE_ONESHOT: /* active once it exited: svc_proc_exited() */
+    case UNIT_TYPE_FORKING: /* active once the start process exited 0 */
+        s->ops->timer(s, u->type == UNIT_TYPE_ONESHOT && u->timeout_start_usec == 0
+                             ? USEC_INFINITY
+                             : u->timeout_start_usec);
+        break;
+    }
+}
+
+static bool conditions_met(struct service *s)
+{
+    const struct condition_list *c = &s->unit->condition_path_exists;
+    for (size_t i = 0; i < c->n; i++) {
+        bool exists = access(c->v[i].path, F_OK) == 0;
+        if (exists == c->v[i].negate) {
+            log_unit_info(s->name, "condition ConditionPathExists=%s%s not met, skipping",
+                          c->v[i].negate ? "!" : "", c->v[i].path);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Begins a run from dead, failed or auto-restart. */
+static void begin_run(struct service *s)
+{
+    s->ops->timer(s, 0);
+    if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
+        log_unit_error(s->name, "start request repeated too quickly, refusing to start");
+        s->result = RESULT_START_LIMIT;
+        set_sub(s, SUB_FAILED);
+        return;
+    }
+    s->result = RESULT_SUCCESS;
+    s->started_ok = false;
+    s->start_idx = 0;
+    if (!conditions_met(s)) {
+        set_sub(s, SUB_DEAD);
+        return;
+    }
+    bool failed;
+    if (control_begin(s, CONTROL_START_PRE, SUB_START_PRE, s->unit->timeout_start_usec,
+                      &failed))
+        return;
+    if (failed) {
+        set_sub(s, SUB_START_PRE);
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+        return;
+    }
+    enter_start(s);
+}
+
+void svc_start(struct service *s, bool explicit_request)
+{
+    s->stop_wanted = false;
+    if (explicit_request) {
+        s->restarts = 0;
+        if (s->sub == SUB_FAILED)
+            start_limit_reset(&s->start_limit);
+    }
+    switch (svc_state_of(s->sub)) {
+    case SVC_INACTIVE:
+    case SVC_FAILED:
+        begin_run(s);
+        break;
+    case SVC_DEACTIVATING:
+        s->start_after_stop = true;
+        break;
+    case SVC_ACTIVATING:
+        if (s->sub == SUB_AUTO_RESTART)
+            begin_run(s);
+        break;
+    case SVC_ACTIVE:
+        break;
+    }
+}
+
+void svc_stop(struct service *s)
+{
+    s->stop_wanted = true;
+    s->start_after_stop = false;
+    switch (s->sub) {
+    case SUB_DEAD:
+    case SUB_FAILED:
+        break;
+    case SUB_AUTO_RESTART:
+        s->ops->timer(s, 0);
+        set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
+        break;
+    case SUB_START_PRE:
+    case SUB_START:
+    case SUB_START_POST:
+        /* Not started yet: skip ExecStop=, as systemd does. */
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        break;
+    case SUB_RUNNING:
+    case SUB_EXITED: {
+        bool failed;
+        if (!control_begin(s, CONTROL_STOP, SUB_STOP, s->unit->timeout_stop_usec, &failed))
+            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        break;
+    }
+    default: /* already stopping */
+        break;
+    }
+}
+
+void svc_restart(struct service *s)
+{
+    if (svc_state_of(s->sub) == SVC_INACTIVE || s->sub == SUB_FAILED ||
+        s->sub == SUB_AUTO_RESTART) {
+        svc_start(s, true);
+        return;
+    }
+    svc_stop(s);
+    s->start_after_stop = true;
+    s->restarts = 0;
+}
+
+/* Sends the signal of a kill phase to what is left of the unit. */
+static void kill_unit(struct service *s, int sig)
+{
+    const struct unit *u = s->unit;
+    switch (u->kill_mode) {
+    case KILL_MODE_NONE:
+        return;
+    case KILL_MODE_PROCESS:
+        if (s->main.pid > 0)
+            s->ops->kill(s, &s->main, sig, false);
+        if (s->control.pid > 0)
+            s->ops->kill(s, &s->control, sig, false);
+        return;
+    case KILL_MODE_MIXED:
+        if (sig != SIGKILL) {
+            if (s->main.pid > 0)
+                s->ops->kill(s, &s->main, sig, false);
+            if (s->control.pid > 0)
+                s->ops->kill(s, &s->control, sig, false);
+            return;
+        }
+        break;
+    case KILL_MODE_CONTROL_GROUP:
+        break;
+    }
+    if (s->main.pgid > 0)
+        s->ops->kill(s, &s->main, sig, true);
+    if (s->control.pgid > 0 && s->control.pgid != s->main.pgid)
+        s->ops->kill(s, &s->control, sig, true);
+}
+
+static bool is_sigterm_phase(enum svc_sub sub)
+{
+    return sub == SUB_STOP_SIGTERM || sub == SUB_FINAL_SIGTERM;
+}
+
+static void enter_signal(struct service *s, enum svc_sub sub, enum service_result r)
+{
+    record_result(s, r);
+    s->control_kind = CONTROL_NONE;
+    if (!unit_alive(s)) {
+        s->ops->timer(s, 0);
+        if (sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL)
+            enter_stop_post(s);
+        else
+            enter_dead(s);
+        return;
+    }
+    int sig = is_sigterm_phase(sub) ? s->unit->kill_signal : SIGKILL;
+    set_sub(s, sub);
+    kill_unit(s, sig);
+    /* Conventional daemons do not see a SIGCONT-less stopped group. */
+    if (is_sigterm_phase(sub) && sig != SIGKILL)
+        kill_unit(s, SIGCONT);
+    s->ops->timer(s, s->unit->timeout_stop_usec);
+}
+
+static void enter_stop_post(struct service *s)
+{
+    bool failed;
+    if (control_begin(s, CONTROL_STOP_POST, SUB_STOP_POST, s->unit->timeout_stop_usec,
+                      &failed))
+        return;
+    enter_signal(s, SUB_FINAL_SIGTERM, RESULT_SUCCESS);
+}
+
+static void enter_dead(struct service *s)
+{
+    s->ops->timer(s, 0);
+    s->control_kind = CONTROL_NONE;
+    proc_reset(&s->main);
+    proc_reset(&s->control);
+    if (s->start_after_stop) {
+        s->start_after_stop = false;
+        set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
+        begin_run(s);
+        return;
+    }
+    if (!s->stop_wanted && restart_wanted(s->unit, s->result, s->last_status)) {
+        set_sub(s, SUB_AUTO_RESTART);
+        uint64_t delay = restart_delay_usec(s->unit, s->restarts + 1);
+        s->ops->timer(s, delay == 0 ? 1 : delay);
+        return;
+    }
+    set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
+}
+
+void svc_proc_started(struct service *s, struct svc_proc *p)
+{
+    /* A kill phase began before the pid was known: deliver it now. */
+    if (s->sub == SUB_STOP_SIGTERM || s->sub == SUB_FINAL_SIGTERM)
+        s->ops->kill(s, p, s->unit->kill_signal, s->unit->kill_mode != KILL_MODE_PROCESS);
+    else if (s->sub == SUB_STOP_SIGKILL || s->sub == SUB_FINAL_SIGKILL)
+        s->ops->kill(s, p, SIGKILL, true);
+}
+
+void svc_exec_done(struct service *s, struct svc_proc *p)
+{
+    if (p == &s->main && s->sub == SUB_START && s->unit->type == UNIT_TYPE_EXEC) {
+        s->ops->timer(s, 0);
+        enter_start_post(s);
+    }
+}
+
+static bool command_succeeded(const struct service *s, const struct svc_proc *p, int status)
+{
+    if (p->flags & EXEC_FLAG_IGNORE_FAILURE)
+        return true;
+    return restart_classify(s->unit, status) == RESULT_SUCCESS;
+}
+
+static void control_exited(struct service *s, int status)
+{
+    bool ok = command_succeeded(s, &s->control, status);
+    enum service_result r = restart_classify(s->unit, status);
+    s->control.pid = 0;
+    s->control.pidfd = -1;
+    bool failed = false;
+
+    switch (s->sub) {
+    case SUB_START_PRE:
+        if (!ok) {
+            enter_signal(s, SUB_STOP_SIGTERM, r);
+        } else if (!control_next(s, &failed)) {
+            if (failed)
+                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+            else
+                enter_start(s);
+        }
+        break;
+    case SUB_START_POST:
+        if (!ok) {
+            enter_signal(s, SUB_STOP_SIGTERM, r);
+        } else if (!control_next(s, &failed)) {
+            if (failed)
+                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+            else
+                enter_running(s);
+        }
+        break;
+    case SUB_STOP:
+        /* A failing ExecStop= does not fail the unit; carry on stopping. */
+        if (!control_next(s, &failed))
+            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        break;
+    case SUB_STOP_POST:
+        if (!control_next(s, &failed))
+            enter_signal(s, SUB_FINAL_SIGTERM, RESULT_SUCCESS);
+        break;
+    default:
+        svc_reaped_other(s);
+        break;
+    }
+}
+
+static void main_exited(struct service *s, int status)
+{
+    const struct unit *u = s->unit;
+    enum service_result r = restart_classify(u, status);
+    bool ok = command_succeeded(s, &s->main, status);
+    s->main.pid = 0;
+    s->main.pidfd = -1;
+    s->have_exit = true;
+    s->last_status = status;
+
+    if (WIFSIGNALED(status))
+        log_unit_info(s->name, "main process exited, killed by signal %s%s",
+                      strsignal(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
+    else if (WEXITSTATUS(status) != 0 || s->sub == SUB_RUNNING)
+        log_unit_info(s->name, "main process exited, status %d", WEXITSTATUS(status));
+
+    switch (s->sub) {
+    case SUB_START:
+        if (u->type == UNIT_TYPE_ONESHOT || u->type == UNIT_TYPE_FORKING) {
+            if (!ok) {
+                enter_signal(s, SUB_STOP_SIGTERM, r);
+                break;
+            }
+            if (u->type == UNIT_TYPE_ONESHOT && s->start_idx < u->exec_start.n) {
+                s->ops->timer(s, 0);
+                enter_start(s);
+            } else {
+                s->ops->timer(s, 0);
+                enter_start_post(s);
+            }
+        } else {
+            /* Type=exec died before or right after exec. */
+            enter_signal(s, SUB_STOP_SIGTERM, ok ? RESULT_SUCCESS : r);
+        }
+        break;
+    case SUB_START_POST:
+        /* enter_running() sees it gone when ExecStartPost= is done. */
+        if (!ok)
+            record_result(s, r);
+        break;
+    case SUB_RUNNING: {
+        if (!ok)
+            record_result(s, r);
+        else if (u->remain_after_exit) {
+            set_sub(s, SUB_EXITED);
+            break;
+        }
+        bool failed;
+        if (!control_begin(s, CONTROL_STOP, SUB_STOP, u->timeout_stop_usec, &failed))
+            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        break;
+    }
+    case SUB_STOP:
+        if (!ok)
+            record_result(s, r);
+        break;
+    default:
+        /* In a kill phase the exit was asked for: not a failure of the unit. */
+        svc_reaped_other(s);
+        break;
+    }
+}
+
+void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
+{
+    if (p == &s->main)
+        main_exited(s, wait_status);
+    else
+        control_exited(s, wait_status);
+}
+
+void svc_reaped_other(struct service *s)
+{
+    switch (s->sub) {
+    case SUB_STOP_SIGTERM:
+    case SUB_STOP_SIGKILL:
+        if (!unit_alive(s)) {
+            s->ops->timer(s, 0);
+            enter_stop_post(s);
+        }
+        break;
+    case SUB_FINAL_SIGTERM:
+    case SUB_FINAL_SIGKILL:
+        if (!unit_alive(s))
+            enter_dead(s);
+        break;
+    default:
+        break;
+    }
+}
+
+void svc_timer_fired(struct service *s)
+{
+    const struct unit *u = s->unit;
+    switch (s->sub) {
+    case SUB_START_PRE:
+    case SUB_START:
+    case SUB_START_POST:
+        log_unit_warn(s->name, "start operation timed out, terminating");
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+        break;
+    case SUB_STOP:
+        log_unit_warn(s->name, "ExecStop= timed out, terminating");
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_TIMEOUT);
+        break;
+    case SUB_STOP_SIGTERM:
+        if (u->send_sigkill) {
+            log_unit_warn(s->name, "stop timed out, sending SIGKILL to the group");
+            enter_signal(s, SUB_STOP_SIGKILL, RESULT_TIMEOUT);
+        } else {
+            log_unit_warn(s->name, "stop timed out, SendSIGKILL=no: leaving it");
+            record_result(s, RESULT_TIMEOUT);
+            enter_stop_post(s);
+        }
+        break;
+    case SUB_STOP_SIGKILL:
+        log_unit_warn(s->name, "processes still left after SIGKILL, ignoring");
+        enter_stop_post(s);
+        break;
+    case SUB_STOP_POST:
+        log_unit_warn(s->name, "ExecStopPost= timed out, terminating");
+        enter_signal(s, SUB_FINAL_SIGTERM, RESULT_TIMEOUT);
+        break;
+    case SUB_FINAL_SIGTERM:
+        if (u->send_sigkill) {
+            enter_signal(s, SUB_FINAL_SIGKILL, RESULT_TIMEOUT);
+        } else {
+            record_result(s, RESULT_TIMEOUT);
+            enter_dead(s);
+        }
+        break;
+    case SUB_FINAL_SIGKILL:
+        log_unit_warn(s->name, "processes still left after SIGKILL, ignoring");
+        enter_dead(s);
+        break;
+    case SUB_AUTO_RESTART:
+        s->restarts++;
+        log_unit_info(s->name, "scheduled restart, restart counter is at %u", s->restarts);
+        begin_run(s);
+        break;
+    default:
+        break;
+    }
+}
+
+bool svc_is_settled(const struct service *s)
+{
+    enum svc_state st = svc_state_of(s->sub);
+    return st == SVC_INACTIVE || st == SVC_FAILED;
+}
+
+bool svc_is_busy_starting(const struct service *s)
+{
+    return s->sub == SUB_START_PRE || s->sub == SUB_START || s->sub == SUB_START_POST;
+}

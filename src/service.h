@@ -1,0 +1,146 @@
+/* service.h - the runtime state of one unit and its state machine.
+ *
+ * Pure: every effect (spawning, signalling, arming the timer, reading the
+ * clock) goes through struct svc_ops, so unit tests drive the machine with
+ * synthetic events and never fork. supervisor.c supplies the real operations.
+ *
+ * States follow systemd: the sub-state (enum svc_sub) is what the machine
+ * switches on; the active state (inactive, activating, ...) is derived from it.
+ */
+#ifndef PXINIT_SERVICE_H
+#define PXINIT_SERVICE_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "restart.h"
+#include "unit.h"
+
+enum svc_state {
+    SVC_INACTIVE,
+    SVC_ACTIVATING,
+    SVC_ACTIVE,
+    SVC_DEACTIVATING,
+    SVC_FAILED,
+};
+
+enum svc_sub {
+    SUB_DEAD,
+    SUB_START_PRE,
+    SUB_START,
+    SUB_START_POST,
+    SUB_RUNNING,
+    SUB_EXITED, /* oneshot with RemainAfterExit=yes */
+    SUB_STOP,   /* ExecStop= running */
+    SUB_STOP_SIGTERM,
+    SUB_STOP_SIGKILL,
+    SUB_STOP_POST,
+    SUB_FINAL_SIGTERM,
+    SUB_FINAL_SIGKILL,
+    SUB_FAILED,
+    SUB_AUTO_RESTART,
+};
+
+/* Which list a control process runs from. */
+enum svc_control {
+    CONTROL_NONE,
+    CONTROL_START_PRE,
+    CONTROL_START_POST,
+    CONTROL_STOP,
+    CONTROL_STOP_POST,
+};
+
+/* A process of the unit: the main process or the current control process. */
+struct svc_proc {
+    pid_t pid;      /* 0 when none (or not known yet) */
+    int pidfd;      /* -1 when none: signals to pid go through it */
+    pid_t pgid;     /* its process group; kept after pid is reaped until empty */
+    bool pending;   /* spawned, pid not reported yet */
+    int flags;      /* the command's exec_flags */
+    void *job;      /* the supervisor's spawn job while its pipe is open */
+};
+
+struct service;
+
+struct svc_ops {
+    /* Starts cmd as the main (is_main) or the control process: fills the
+     * proc's pending flag; the pid arrives later through svc_proc_started().
+     * Returns 0, or -1 with errno when nothing could be started. */
+    int (*spawn)(struct service *s, const struct exec_command *cmd, bool is_main);
+    /* Sends sig to proc: the whole process group when group is true, else its
+     * pid only (through the pidfd). */
+    void (*kill)(struct service *s, struct svc_proc *p, int sig, bool group);
+    /* True while any process of proc's group is left. */
+    bool (*group_alive)(struct service *s, struct svc_proc *p);
+    /* Arms the service's one timer to fire after usec (USEC_INFINITY or 0: disarm). */
+    void (*timer)(struct service *s, uint64_t usec);
+    /* Called after every sub-state change. */
+    void (*changed)(struct service *s, enum svc_sub old);
+    /* Monotonic time in usec. */
+    uint64_t (*now)(struct service *s);
+};
+
+struct service {
+    struct unit *unit;
+    const char *name; /* short name, for logs: "web" */
+    const struct svc_ops *ops;
+    void *ctx; /* the supervisor's */
+
+    enum svc_sub sub;
+    bool stop_wanted;        /* last request was stop: no auto-restart */
+    bool start_after_stop;   /* a start (restart) arrived while stopping */
+    bool started_ok;         /* reached running/exited: ExecStop= applies */
+    enum service_result result;
+    enum svc_control control_kind;
+    size_t control_idx;      /* next command of the control list */
+    size_t start_idx;        /* next ExecStart= (oneshot runs them in turn) */
+    struct svc_proc main, control;
+
+    bool have_exit;          /* last_status is valid */
+    int last_status;         /* wait status of the last main process */
+    unsigned restarts;       /* automatic restarts since the last explicit start */
+    struct start_limit start_limit;
+    uint64_t since_usec;     /* monotonic time of the last state change */
+
+    /* Owned by the supervisor. */
+    ev_timer timer;
+    unsigned order;          /* position in start order */
+    unsigned wait_count;     /* ordering dependencies not yet done */
+    bool queued;             /* has a pending boot or shutdown job */
+    bool job_started;        /* that job's start/stop was issued */
+    struct service **succ;   /* units ordered after this one (cycles broken) */
+    unsigned nsucc;
+    struct service **pred;   /* units this one is ordered after */
+    unsigned npred;
+    struct service *kill_next, *kill_prev; /* in the list of units being killed */
+    bool in_kill_list;
+};
+
+/* The active state systemd would show for a sub-state. */
+enum svc_state svc_state_of(enum svc_sub sub);
+const char *svc_state_name(enum svc_state state);
+const char *svc_sub_name(enum svc_sub sub);
+
+void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx);
+
+/* Requests. svc_start() also resets the restart counter when explicit. */
+void svc_start(struct service *s, bool explicit_request);
+void svc_stop(struct service *s);
+/* Stop, then start again when the stop is done (systemctl restart). */
+void svc_restart(struct service *s);
+
+/* Events from the supervisor. */
+void svc_proc_started(struct service *s, struct svc_proc *p);
+void svc_exec_done(struct service *s, struct svc_proc *p); /* exec succeeded */
+void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+void svc_timer_fired(struct service *s);
+/* Some process (perhaps an orphan of this unit) was reaped: re-check groups. */
+void svc_reaped_other(struct service *s);
+
+/* True when the service sits in a state that needs no more events. */
+bool svc_is_settled(const struct service *s);
+bool svc_is_busy_starting(const struct service *s);
+
+#endif

@@ -1,0 +1,14 @@
+/* signals.h - what pxinit does with the signals it receives. */
+#ifndef PXINIT_SIGNALS_H
+#define PXINIT_SIGNALS_H
+
+#include "pxinit.h"
+
+/* Records the mask and dispositions pxinit was launched with (the main command
+ * gets them back), then unblocks everything for pxinit itself. Call first. */
+void signals_save_launch(struct pxinit *px);
+/* Ignores SIGPIPE/SIGTTIN/SIGTTOU (and SIGTSTP without a main command) and
+ * starts an ev_signal watcher for every signal pxinit honours or forwards. */
+void signals_start(struct pxinit *px);
+
+#endif

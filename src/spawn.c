@@ -1,0 +1,255 @@
+/* spawn.c - fork, double fork, and the child's preparation before exec.
+ *
+ * Only async-signal-safe calls between fork() and exec(). All signals are
+ * blocked around fork() so no handler of pxinit's (libev's) runs in a child,
+ * and the child restores the wanted mask only after resetting dispositions.
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static const char *const stage_names[] = {
+    [SPAWN_STAGE_FORK] = "fork",
+    [SPAWN_STAGE_SETSID] = "setsid",
+    [SPAWN_STAGE_FDS] = "set up file descriptors",
+    [SPAWN_STAGE_CHDIR] = "change directory",
+    [SPAWN_STAGE_LIMITS] = "set resource limits",
+    [SPAWN_STAGE_NICE] = "set nice level",
+    [SPAWN_STAGE_GROUPS] = "set groups",
+    [SPAWN_STAGE_USER] = "set user",
+    [SPAWN_STAGE_EXEC] = "execute",
+};
+
+const char *spawn_stage_name(enum spawn_stage stage)
+{
+    if (stage >= SPAWN_STAGE_FORK && stage <= SPAWN_STAGE_EXEC)
+        return stage_names[stage];
+    return "start";
+}
+
+static void report(int fd, enum spawn_msg_kind kind, enum spawn_stage stage, int err, pid_t pid)
+{
+    struct spawn_msg m = {.kind = kind, .stage = stage, .err = err, .pid = pid};
+    /* One write of 16 bytes to a pipe is atomic. */
+    while (write(fd, &m, sizeof(m)) < 0 && errno == EINTR)
+        ;
+}
+
+static int exit_code_for(const struct spawn_params *p, enum spawn_stage stage, int err)
+{
+    if (stage == SPAWN_STAGE_EXEC && p->shell_exit_codes)
+        return err == ENOENT ? 127 : 126;
+    if (p->shell_exit_codes)
+        return 126;
+    switch (stage) {
+    case SPAWN_STAGE_CHDIR:
+        return SPAWN_EXIT_CHDIR;
+    case SPAWN_STAGE_NICE:
+        return SPAWN_EXIT_NICE;
+    case SPAWN_STAGE_FDS:
+        return SPAWN_EXIT_FDS;
+    case SPAWN_STAGE_LIMITS:
+        return SPAWN_EXIT_LIMITS;
+    case SPAWN_STAGE_GROUPS:
+        return SPAWN_EXIT_GROUP;
+    case SPAWN_STAGE_USER:
+        return SPAWN_EXIT_USER;
+    case SPAWN_STAGE_SETSID:
+        return SPAWN_EXIT_SETSID;
+    default:
+        return SPAWN_EXIT_EXEC;
+    }
+}
+
+static __attribute__((noreturn)) void child_fail(const struct spawn_params *p, int fd,
+                                                 enum spawn_stage stage)
+{
+    int err = errno;
+    report(fd, SPAWN_MSG_ERROR, stage, err, 0);
+    _exit(exit_code_for(p, stage, err));
+}
+
+static int setup_fd(int want, int target)
+{
+    if (want == SPAWN_FD_INHERIT)
+        return 0;
+    if (want == SPAWN_FD_NULL) {
+        int fd = open("/dev/null", O_RDWR);
+        if (fd < 0)
+            return -1;
+        if (fd != target) {
+            if (dup2(fd, target) < 0)
+                return -1;
+            close(fd);
+        }
+        return 0;
+    }
+    if (want == target)
+        return fcntl(target, F_SETFD, 0);
+    return dup2(want, target) < 0 ? -1 : 0;
+}
+
+/* The process that will exec: prepare everything, then exec. */
+static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
+{
+    /* Dispositions first (signals are still blocked), then the mask. */
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        if (p->sigactions)
+            sigaction(sig, &p->sigactions[sig], NULL);
+        else
+            signal(sig, SIG_DFL);
+    }
+
+    if (!p->double_fork && setsid() < 0)
+        child_fail(p, fd, SPAWN_STAGE_SETSID);
+    if (p->take_tty && isatty(STDIN_FILENO))
+        (void)ioctl(STDIN_FILENO, TIOCSCTTY, 0); /* best effort: no tty, no job control */
+
+    if (setup_fd(p->fd_out, STDOUT_FILENO) < 0 || setup_fd(p->fd_err, STDERR_FILENO) < 0)
+        child_fail(p, fd, SPAWN_STAGE_FDS);
+    if (!p->double_fork || p->keep_fds) {
+        /* the main command keeps stdin and what its launcher passed */
+    } else if (setup_fd(SPAWN_FD_NULL, STDIN_FILENO) < 0) {
+        child_fail(p, fd, SPAWN_STAGE_FDS);
+    }
+    if (!p->keep_fds) {
+        /* Everything above 2 closes at exec, the report pipe included. */
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+            long max = sysconf(_SC_OPEN_MAX);
+            for (int i = 3; i < (max > 0 && max < 65536 ? max : 65536); i++)
+                if (i != fd)
+                    close(i);
+        }
+    }
+
+    if (p->limit_set) {
+        for (int r = 0; r < RLIM_NLIMITS; r++)
+            if (p->limit_set[r] && setrlimit(r, &p->limits[r]) < 0)
+                child_fail(p, fd, SPAWN_STAGE_LIMITS);
+    }
+    if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
+        child_fail(p, fd, SPAWN_STAGE_NICE);
+    if (p->set_ids) {
+        if (setgroups(p->ngroups, p->groups) < 0)
+            child_fail(p, fd, SPAWN_STAGE_GROUPS);
+        if (setresgid(p->gid, p->gid, p->gid) < 0)
+            child_fail(p, fd, SPAWN_STAGE_GROUPS);
+        if (setresuid(p->uid, p->uid, p->uid) < 0)
+            child_fail(p, fd, SPAWN_STAGE_USER);
+    }
+    if (p->cwd && chdir(p->cwd) < 0) {
+        if (!p->cwd_optional)
+            child_fail(p, fd, SPAWN_STAGE_CHDIR);
+    }
+    umask(p->umask);
+
+    sigprocmask(SIG_SETMASK, p->sigmask, NULL);
+    execve(p->path, p->argv, p->envp);
+    child_fail(p, fd, SPAWN_STAGE_EXEC);
+}
+
+int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
+{
+    int fds[2];
+    sigset_t all, old;
+
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        if (!p->double_fork)
+            child_exec(p, fds[1]);
+        if (setsid() < 0)
+            child_fail(p, fds[1], SPAWN_STAGE_SETSID);
+        pid_t svc = fork();
+        if (svc < 0)
+            child_fail(p, fds[1], SPAWN_STAGE_FORK);
+        if (svc == 0)
+            child_exec(p, fds[1]);
+        report(fds[1], SPAWN_MSG_PID, 0, 0, svc);
+        _exit(0);
+    }
+    int saved = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        errno = saved;
+        return -1;
+    }
+    /* Non-blocking: the loop must never wait on a child. */
+    int fl = fcntl(fds[0], F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fds[0], F_SETFL, fl | O_NONBLOCK);
+    h->child = pid;
+    h->report_fd = fds[0];
+    return 0;
+}
+
+int spawn_read_msg(int fd, struct spawn_msg *msg)
+{
+    for (;;) {
+        ssize_t n = read(fd, msg, sizeof(*msg));
+        if (n == (ssize_t)sizeof(*msg))
+            return 1;
+        if (n == 0)
+            return 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n > 0) {
+            /* Writes of one message are atomic; a short one means a broken peer. */
+            errno = EPROTO;
+        }
+        return -1;
+    }
+}
+
+const char *spawn_resolve_path(const char *argv0, char *const *envp, char *buf, size_t size)
+{
+    const char *path = NULL;
+    if (strchr(argv0, '/'))
+        return argv0;
+    for (char *const *e = envp; e && *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            path = *e + 5;
+    if (!path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    size_t alen = strlen(argv0);
+    while (*path) {
+        const char *colon = strchr(path, ':');
+        size_t dlen = colon ? (size_t)(colon - path) : strlen(path);
+        const char *dir = path;
+        if (dlen == 0) { /* an empty entry means the current directory */
+            dir = ".";
+            dlen = 1;
+        }
+        if (dlen + 1 + alen < size) {
+            memcpy(buf, dir, dlen);
+            buf[dlen] = '/';
+            memcpy(buf + dlen + 1, argv0, alen + 1);
+            if (access(buf, X_OK) == 0)
+                return buf;
+        }
+        if (!colon)
+            break;
+        path = colon + 1;
+    }
+    return argv0;
+}

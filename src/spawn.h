@@ -1,0 +1,101 @@
+/* spawn.h - everything between fork() and exec().
+ *
+ * A service is started with a double fork: the intermediate child calls
+ * setsid(), forks the service, reports the service's pid over a CLOEXEC pipe
+ * and exits, so the service is re-parented to pxinit (PID 1 or subreaper) in
+ * its own session and process group. The service reports a failure before
+ * exec as {stage, errno} on the same pipe; EOF without a report means exec
+ * succeeded. The main command (-- CMD) is forked once, so pxinit is its parent.
+ * Nothing here touches the event loop; the caller reads the pipe from it.
+ */
+#ifndef PXINIT_SPAWN_H
+#define PXINIT_SPAWN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+enum spawn_stage {
+    SPAWN_STAGE_FORK = 1,
+    SPAWN_STAGE_SETSID,
+    SPAWN_STAGE_FDS,
+    SPAWN_STAGE_CHDIR,
+    SPAWN_STAGE_LIMITS,
+    SPAWN_STAGE_NICE,
+    SPAWN_STAGE_GROUPS,
+    SPAWN_STAGE_USER,
+    SPAWN_STAGE_EXEC,
+};
+
+/* Exit codes of a service child that failed before exec (systemd's values). */
+#define SPAWN_EXIT_CHDIR 200
+#define SPAWN_EXIT_NICE 201
+#define SPAWN_EXIT_FDS 202
+#define SPAWN_EXIT_EXEC 203
+#define SPAWN_EXIT_LIMITS 205
+#define SPAWN_EXIT_GROUP 216
+#define SPAWN_EXIT_USER 217
+#define SPAWN_EXIT_SETSID 220
+
+enum spawn_msg_kind {
+    SPAWN_MSG_PID = 1,   /* from the intermediate: the service's pid */
+    SPAWN_MSG_ERROR = 2, /* from either child: stage and errno */
+};
+
+struct spawn_msg {
+    int32_t kind;
+    int32_t stage;
+    int32_t err;
+    int32_t pid;
+};
+
+#define SPAWN_FD_NULL (-1)    /* /dev/null */
+#define SPAWN_FD_INHERIT (-2) /* keep pxinit's own fd */
+
+struct spawn_params {
+    const char *path;   /* what to execve() */
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;    /* NULL: "/" for services */
+    bool cwd_optional;  /* a missing directory is not an error */
+    bool set_ids;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    size_t ngroups;
+    mode_t umask;
+    bool nice_set;
+    int nice;
+    const bool *limit_set; /* RLIM_NLIMITS entries, or NULL */
+    const struct rlimit *limits;
+    int fd_out, fd_err;     /* SPAWN_FD_*, or an fd to dup2 onto 1/2 */
+    const sigset_t *sigmask;          /* the mask to exec with */
+    const struct sigaction *sigactions; /* NSIG dispositions to restore, or NULL = defaults */
+    bool double_fork;       /* services: yes; the main command: no */
+    bool keep_fds;          /* the main command keeps what the launcher passed */
+    bool take_tty;          /* make fd 0's terminal the controlling one */
+    bool shell_exit_codes;  /* exec failure exits 127 (ENOENT) / 126, as shells */
+};
+
+struct spawn_handle {
+    pid_t child;   /* the direct child: the intermediate, or the process itself */
+    int report_fd; /* read end, non-blocking and CLOEXEC */
+};
+
+/* Forks as described above. Returns 0, or -1 with errno (pipe or fork failed;
+ * nothing is left behind then). */
+int spawn_start(const struct spawn_params *p, struct spawn_handle *h);
+
+/* Reads one message without blocking. Returns 1 when *msg was filled, 0 at EOF,
+ * -1 with errno EAGAIN when nothing is there yet, or another errno. */
+int spawn_read_msg(int fd, struct spawn_msg *msg);
+
+const char *spawn_stage_name(enum spawn_stage stage);
+
+/* Finds argv0 in the PATH of envp (or a default PATH) when it has no slash.
+ * Writes the result to buf; returns buf, or argv0 itself when not found. */
+const char *spawn_resolve_path(const char *argv0, char *const *envp, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,34 @@
+/* supervisor.h - applies the service state machine to the real world:
+ * loads units, spawns their commands, routes reaped pids back to services,
+ * runs the boot and shutdown queues in dependency order. */
+#ifndef PXINIT_SUPERVISOR_H
+#define PXINIT_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "pxinit.h"
+
+/* Reads every *.service of the unit directories (first directory wins for a
+ * name), reports problems, and builds the services and their order.
+ * Units that fail to load are reported and left out; the rest run. */
+int supervisor_load(struct pxinit *px);
+
+/* Starts every loaded unit, in parallel where After=/Before= allow. */
+void supervisor_boot(struct pxinit *px);
+
+/* Stops every unit in reverse order; px->stop_pending reaches 0 when done and
+ * phase_units_stopped() is called. */
+void supervisor_stop_all(struct pxinit *px);
+
+/* A child was reaped (from the one catch-all ev_child). Returns true when the
+ * pid belonged to a service or a spawn. */
+bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
+
+/* Any reap: services waiting for their groups to empty re-check. */
+void supervisor_reaped_any(struct pxinit *px);
+
+/* Tears down everything at exit (frees services and units). */
+void supervisor_free(struct pxinit *px);
+
+#endif
