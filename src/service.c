@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -66,7 +67,10 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
     memset(s, 0, sizeof(*s));
     s->unit = u;
     size_t len;
-    s->name = unit_short_name(u->name, &len);
+    const char *shortname = unit_short_name(u->name, &len);
+    char *copy = strndup(shortname, len);
+    s->name = copy ? copy : u->name; /* the full name will do without memory */
+    s->name_owned = copy != NULL;
     s->ops = ops;
     s->ctx = ctx;
     s->sub = SUB_DEAD;
@@ -641,6 +645,14 @@ void svc_timer_fired(struct service *s)
     default:
         break;
     }
+}
+
+void svc_release(struct service *s)
+{
+    if (s->name_owned)
+        free((char *)s->name);
+    s->name = NULL;
+    s->name_owned = false;
 }
 
 bool svc_is_settled(const struct service *s)

@@ -85,6 +85,7 @@ struct svc_ops {
 struct service {
     struct unit *unit;
     const char *name; /* short name, for logs: "web" */
+    bool name_owned;
     const struct svc_ops *ops;
     void *ctx; /* the supervisor's */
 
@@ -124,6 +125,8 @@ const char *svc_state_name(enum svc_state state);
 const char *svc_sub_name(enum svc_sub sub);
 
 void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx);
+/* Frees what svc_init() allocated; the caller stopped the watchers. */
+void svc_release(struct service *s);
 
 /* Requests. svc_start() also resets the restart counter when explicit. */
 void svc_start(struct service *s, bool explicit_request);

@@ -181,8 +181,13 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
         pid_t svc = fork();
         if (svc < 0)
             child_fail(p, fds[1], SPAWN_STAGE_FORK);
-        if (svc == 0)
+        if (svc == 0) {
+            setpgid(0, 0);
             child_exec(p, fds[1]);
+        }
+        /* Both sides set the group, so it is in place before the pid is
+         * reported and pxinit may signal -pid. */
+        setpgid(svc, svc);
         report(fds[1], SPAWN_MSG_PID, 0, 0, svc);
         _exit(0);
     }

@@ -3,7 +3,8 @@
  * A service is started with a double fork: the intermediate child calls
  * setsid(), forks the service, reports the service's pid over a CLOEXEC pipe
  * and exits, so the service is re-parented to pxinit (PID 1 or subreaper) in
- * its own session and process group. The service reports a failure before
+ * its own session (which it cannot take a terminal in: it is not the session
+ * leader) and its own process group, whose id is its pid. It reports a failure before
  * exec as {stage, errno} on the same pipe; EOF without a report means exec
  * succeeded. The main command (-- CMD) is forked once, so pxinit is its parent.
  * Nothing here touches the event loop; the caller reads the pipe from it.

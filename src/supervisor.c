@@ -786,6 +786,7 @@ void supervisor_free(struct pxinit *px)
             close(s->control.pidfd);
         free(s->succ);
         free(s->pred);
+        svc_release(s);
         unit_free(px->units[i]);
     }
     free(px->services);

@@ -1,0 +1,106 @@
+# lib.sh - helpers for end-to-end tests: the real pxinit binary as PID 1 in a
+# fresh PID namespace, with its own temp unit and runtime directories.
+#
+# Every wait is a poll with a deadline; every test kills its namespace's PID 1
+# on exit, which makes the kernel kill whatever is left in it.
+
+set -u
+
+: "${PXINIT:?PXINIT must point at the built binary}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/pxinit-e2e.XXXXXX")
+UNITS="$T/units"
+RUN="$T/run"
+mkdir -p "$UNITS"
+PX_PID=      # host pid of unshare (whose child is the namespace's PID 1)
+PX_INIT=     # host pid of pxinit, PID 1 inside
+PX_RC=
+FAILED=0
+
+cleanup() {
+    if [ -n "$PX_INIT" ] && kill -0 "$PX_INIT" 2>/dev/null; then
+        kill -KILL "$PX_INIT" 2>/dev/null
+    fi
+    if [ -n "$PX_PID" ]; then
+        wait "$PX_PID" 2>/dev/null
+    fi
+    if [ "${KEEP:-0}" = 1 ] || [ "$FAILED" != 0 ]; then
+        echo "# test files kept in $T" >&2
+    else
+        rm -rf "$T"
+    fi
+}
+trap cleanup EXIT
+
+fail() {
+    FAILED=1
+    echo "FAIL: $*" >&2
+    if [ -f "$T/log" ]; then
+        echo "--- pxinit stderr:" >&2
+        tail -n 60 "$T/log" >&2
+    fi
+    exit 1
+}
+
+pass() { echo "ok: $*"; }
+
+# unit NAME <<EOF ... EOF: writes $UNITS/NAME.service from stdin.
+unit() { cat >"$UNITS/$1.service"; }
+
+# script NAME <<'EOF' ... EOF: an executable sh script $T/NAME, so units need no
+# nested quoting (systemd's quoting has its own unit tests). Inside, $T is set.
+script() {
+    { echo "#!/bin/sh"; echo "T='$T'; export T"; cat; } >"$T/$1"
+    chmod 755 "$T/$1"
+}
+
+# poll SECONDS CMD...: true as soon as CMD succeeds, false after the deadline.
+poll() {
+    local deadline=$(( $(date +%s%N) + ${1%.*} * 1000000000 ))
+    shift
+    while :; do
+        if "$@"; then return 0; fi
+        [ "$(date +%s%N)" -ge "$deadline" ] && return 1
+        sleep 0.02
+    done
+}
+
+log_has() { grep -qE -- "$1" "$T/log" 2>/dev/null; }
+file_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
+count_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
+
+# px_start [OPTIONS...] [-- COMMAND]: pxinit as PID 1 with this test's dirs.
+px_start() {
+    unshare --pid --fork --mount-proc "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
+        >"$T/out" 2>"$T/log" </dev/null &
+    PX_PID=$!
+    poll 5 px_find_init || fail "pxinit did not start"
+}
+
+px_find_init() {
+    PX_INIT=$(pgrep -P "$PX_PID" 2>/dev/null | head -n 1)
+    [ -n "$PX_INIT" ]
+}
+
+# px_wait SECONDS: waits for pxinit to exit; sets PX_RC.
+px_wait() {
+    poll "$1" px_gone || fail "pxinit did not exit within $1s"
+    wait "$PX_PID"
+    PX_RC=$?
+    PX_PID=
+    PX_INIT=
+}
+
+px_gone() { ! kill -0 "$PX_PID" 2>/dev/null; }
+
+# px_signal SIG: signals pxinit (PID 1 inside the namespace).
+px_signal() { kill -s "$1" "$PX_INIT"; }
+
+# Runs a command inside the namespace (pid and mount, so /proc is its own).
+in_ns() { nsenter -t "$PX_INIT" -p -m "$@"; }
+
+# Zombie children of pxinit, as host pids.
+zombies() { ps -o pid=,stat= --ppid "$PX_INIT" 2>/dev/null | awk '$2 ~ /^Z/ {print $1}'; }
+no_zombies() { [ -z "$(zombies)" ]; }
+
+[ "$(id -u)" = 0 ] || { echo "FAIL: end-to-end tests need root (unshare --pid)" >&2; exit 1; }
