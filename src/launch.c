@@ -1,0 +1,278 @@
+/* launch.c - turns a unit's command into a running process: credentials,
+ * environment, argv, output files, the double fork, and the spawn job that
+ * reads the child's report pipe from the loop until EOF. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "exec_env.h"
+#include "log.h"
+#include "proc.h"
+#include "spawn.h"
+#include "timespan.h"
+
+struct spawn_job {
+    ev_io io;
+    struct pxinit *px;
+    struct service *svc;
+    struct svc_proc *proc;
+    enum pid_role role;
+    pid_t pid;        /* the service's pid once reported */
+    bool failed;      /* an error was reported */
+    int fail_code;    /* exit code the failed child uses */
+    char *what;       /* the command, for messages */
+    struct spawn_job *next, **pprev;
+};
+
+
+/* --- spawn jobs ------------------------------------------------------------ */
+
+void launch_job_free(struct pxinit *px, struct spawn_job *job)
+{
+    ev_io_stop(px->loop, &job->io);
+    close(job->io.fd);
+    if (job->proc && job->proc->job == job)
+        job->proc->job = NULL;
+    *job->pprev = job->next;
+    if (job->next)
+        job->next->pprev = job->pprev;
+    free(job->what);
+    free(job);
+}
+
+static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
+{
+    struct service *s = job->svc;
+    struct svc_proc *p = job->proc;
+    job->pid = pid;
+    p->pid = pid;
+    p->pgid = pid; /* setsid() made it a session and group leader */
+    p->pending = false;
+    p->pidfd = proc_pidfd_open(pid);
+    if (p->pidfd < 0)
+        log_unit_debug(s->name, "pidfd_open(%d) failed: %s", (int)pid, strerror(errno));
+    if (pidmap_put(&px->pids, pid, job->role, s) < 0) {
+        /* Without an index entry its exit would go unnoticed: stop it now. */
+        log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);
+        proc_signal(p->pidfd, pid, SIGKILL);
+    }
+    log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
+                   (int)pid, job->what);
+    svc_proc_started(s, p);
+}
+
+/* Reads all that is there. Frees the job at EOF (returns true then). */
+bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
+{
+    struct spawn_msg m;
+    for (;;) {
+        int r = spawn_read_msg(job->io.fd, &m);
+        if (r == 1) {
+            if (m.kind == SPAWN_MSG_PID && m.pid > 0 && job->pid == 0) {
+                job_got_pid(px, job, m.pid);
+            } else if (m.kind == SPAWN_MSG_ERROR) {
+                job->failed = true;
+                log_unit_error(job->svc->name, "failed to %s for %s: %s",
+                               spawn_stage_name(m.stage), job->what, strerror(m.err));
+            }
+            continue;
+        }
+        if (r < 0 && errno == EAGAIN)
+            return false;
+        if (r < 0)
+            log_unit_warn(job->svc->name, "reading spawn report: %s", strerror(errno));
+        break;
+    }
+    struct service *s = job->svc;
+    struct svc_proc *p = job->proc;
+    pid_t pid = job->pid;
+    bool failed = job->failed;
+    launch_job_free(px, job);
+    if (pid == 0) {
+        /* The intermediate died before reporting a pid: nothing runs. */
+        p->pending = false;
+        svc_proc_exited(s, p, W_EXITCODE(SPAWN_EXIT_EXEC, 0));
+    } else if (!failed && p->pid == pid) {
+        svc_exec_done(s, p);
+    }
+    return true;
+}
+
+static void job_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct spawn_job *job = (struct spawn_job *)w;
+    launch_job_drain(ev_userdata(loop), job);
+}
+
+
+static int open_output(const struct unit *u, enum output_kind kind, const char *path)
+{
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+    switch (kind) {
+    case OUTPUT_NULL:
+        return SPAWN_FD_NULL;
+    case OUTPUT_FILE:
+        break;
+    case OUTPUT_APPEND:
+        flags |= O_APPEND;
+        break;
+    case OUTPUT_TRUNCATE:
+        flags |= O_TRUNC;
+        break;
+    default:
+        /* journal: pxinit's own stdout and stderr until capture lands */
+        return SPAWN_FD_INHERIT;
+    }
+    (void)u;
+    int fd = open(path, flags, 0644);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    return fd;
+}
+
+int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
+{
+    struct pxinit *px = s->ctx;
+    const struct unit *u = s->unit;
+    struct exec_creds creds;
+    struct strv env = {0}, argv = {0};
+    const char *err = NULL;
+    int fd_out = SPAWN_FD_INHERIT, fd_err = SPAWN_FD_INHERIT;
+    int rc = -1, saved = EINVAL;
+    bool privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
+
+    if (privileged) {
+        memset(&creds, 0, sizeof(creds));
+    } else if (exec_creds_resolve(u, &creds, &err) < 0) {
+        log_unit_error(s->name, "User=%s Group=%s: %s", u->user ? u->user : "",
+                       u->group ? u->group : "", err);
+        errno = ESRCH;
+        return -1;
+    }
+    if (exec_env_build(u, &px->base_env, &creds, is_main ? 0 : s->main.pid, &env, &err) < 0) {
+        saved = errno;
+        if (err)
+            log_unit_error(s->name, "EnvironmentFile=%s: %s", err, strerror(saved));
+        goto out;
+    }
+    if (cmdline_split(cmd->line, &env, cmd->flags, &argv, &err) < 0 || argv.n == 0) {
+        saved = errno ? errno : EINVAL;
+        log_unit_error(s->name, "%s:%u: cannot split command line: %s", u->path, cmd->lineno,
+                       err ? err : "empty command");
+        goto out;
+    }
+    char *const *args = argv.v;
+    const char *exe = argv.v[0];
+    if (cmd->flags & EXEC_FLAG_ARGV0) {
+        if (argv.n < 2) {
+            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path", u->path,
+                           cmd->lineno);
+            goto out;
+        }
+        args = argv.v + 1;
+    }
+    char pathbuf[4096];
+    const char *path = spawn_resolve_path(exe, strv_array(&env), pathbuf, sizeof(pathbuf));
+
+    fd_out = open_output(u, u->std_output, u->std_output_path);
+    enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
+    const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
+    fd_err = open_output(u, ek, epath);
+    if (fd_out == -1 || fd_err == -1) {
+        saved = errno;
+        log_unit_error(s->name, "cannot open output file: %s", strerror(saved));
+        goto out;
+    }
+
+    const char *cwd = u->working_directory;
+    if (cwd && strcmp(cwd, "~") == 0)
+        cwd = creds.home[0] ? creds.home : "/root";
+    sigset_t empty;
+    sigemptyset(&empty);
+    struct spawn_params sp = {
+        .path = path,
+        .argv = args,
+        .envp = strv_array(&env),
+        .cwd = cwd ? cwd : "/",
+        .cwd_optional = u->working_directory_optional,
+        .set_ids = creds.set,
+        .uid = creds.uid,
+        .gid = creds.gid,
+        .groups = creds.groups,
+        .ngroups = creds.ngroups,
+        .umask = u->umask,
+        .nice_set = u->nice_set,
+        .nice = u->nice,
+        .limit_set = u->limit_set,
+        .limits = u->limits,
+        .fd_out = fd_out,
+        .fd_err = fd_err,
+        .sigmask = &empty,
+        .sigactions = NULL,
+        .double_fork = true,
+    };
+    struct spawn_job *job = calloc(1, sizeof(*job));
+    char *what = strdup(cmd->line);
+    if (!job || !what) {
+        free(job);
+        free(what);
+        saved = ENOMEM;
+        goto out;
+    }
+    struct spawn_handle h;
+    if (spawn_start(&sp, &h) < 0) {
+        saved = errno;
+        free(job);
+        free(what);
+        goto out;
+    }
+    if (pidmap_put(&px->pids, h.child, PID_ROLE_INTERMEDIATE, NULL) < 0)
+        log_unit_warn(s->name, "cannot index intermediate pid %d", (int)h.child);
+    struct svc_proc *p = is_main ? &s->main : &s->control;
+    job->px = px;
+    job->svc = s;
+    job->proc = p;
+    job->role = is_main ? PID_ROLE_MAIN : PID_ROLE_CONTROL;
+    job->what = what;
+    job->next = px->jobs;
+    job->pprev = &px->jobs;
+    if (px->jobs)
+        px->jobs->pprev = &job->next;
+    px->jobs = job;
+    ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
+    ev_io_start(px->loop, &job->io);
+    p->pending = true;
+    p->job = job;
+    rc = 0;
+out:
+    if (fd_out >= 0)
+        close(fd_out);
+    if (fd_err >= 0)
+        close(fd_err);
+    strv_clear(&env);
+    strv_clear(&argv);
+    if (rc < 0)
+        errno = saved;
+    return rc;
+}
+
+
+void launch_drain_all(struct pxinit *px)
+{
+    struct spawn_job *job = px->jobs;
+    while (job) {
+        struct spawn_job *next = job->next;
+        launch_job_drain(px, job);
+        job = next;
+    }
+}
+

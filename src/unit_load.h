@@ -1,0 +1,23 @@
+/* unit_load.h - reading unit directories and ordering the units. */
+#ifndef PXINIT_UNIT_LOAD_H
+#define PXINIT_UNIT_LOAD_H
+
+#include <stddef.h>
+
+#include "pxinit.h"
+#include "strv.h"
+#include "unit.h"
+
+/* Reads every *.service of dirs (the first directory wins for a name),
+ * reports problems through the log, and returns the units that loaded,
+ * sorted by name. Units that fail to load are reported and left out. */
+int unit_load_dirs(const struct strv *dirs, struct unit ***units, size_t *n);
+
+/* Computes px->start_order and every service's succ/pred edges from
+ * After=/Before= (cycles reported and broken). px->services must be set up. */
+int unit_load_order(struct pxinit *px);
+
+/* The service named name ("web" or "web.service"), or NULL. */
+struct service *services_find(struct pxinit *px, const char *name);
+
+#endif
