@@ -20,7 +20,8 @@ enum exec_flags {
 int cmdline_parse_prefixes(const char **line);
 
 /* Splits line into words as systemd does: whitespace separates words;
- * double and single quotes group (a quote only opens at the start of a word);
+ * double and single quotes group and are removed (anywhere in a word, as
+ * systemd really does: a"b c"d is one word "ab cd");
  * C-style backslash escapes (\n \t \\ \" \' \x41 \101 \u00e4 \s for space) are
  * decoded, outside and inside double quotes; inside single quotes too, as
  * systemd does. Unless EXEC_FLAG_NO_ENV_EXPAND is in flags, "${VAR}" is replaced

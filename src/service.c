@@ -343,8 +343,15 @@ void svc_restart(struct service *s)
         return;
     }
     svc_stop(s);
-    s->start_after_stop = true;
     s->restarts = 0;
+    if (svc_is_settled(s)) {
+        /* Nothing was left to stop (a oneshot in exited): start right away,
+         * or it would stay dead with start_after_stop pending. */
+        s->stop_wanted = false;
+        begin_run(s);
+        return;
+    }
+    s->start_after_stop = true;
 }
 
 /* Sends the signal of a kill phase to what is left of the unit. */
@@ -387,7 +394,9 @@ static void enter_signal(struct service *s, enum svc_sub sub, enum service_resul
 {
     record_result(s, r);
     s->control_kind = CONTROL_NONE;
-    if (!unit_alive(s)) {
+    /* KillMode=none signals nothing, so there is nothing to wait for: systemd
+     * moves on at once rather than sit out every kill phase's timeout. */
+    if (s->unit->kill_mode == KILL_MODE_NONE || !unit_alive(s)) {
         s->ops->timer(s, 0);
         if (sub == SUB_STOP_SIGTERM || sub == SUB_STOP_SIGKILL)
             enter_stop_post(s);
@@ -421,6 +430,7 @@ static void enter_dead(struct service *s)
     proc_reset(&s->control);
     if (s->start_after_stop) {
         s->start_after_stop = false;
+        s->stop_wanted = false; /* the last request was a start: Restart= applies */
         set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
         begin_run(s);
         return;
@@ -434,13 +444,31 @@ static void enter_dead(struct service *s)
     set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
 }
 
+/* Sends sig to one proc the way kill_unit() treats it under KillMode=. */
+static void kill_proc(struct service *s, struct svc_proc *p, int sig)
+{
+    switch (s->unit->kill_mode) {
+    case KILL_MODE_NONE:
+        return;
+    case KILL_MODE_PROCESS:
+        s->ops->kill(s, p, sig, false);
+        return;
+    case KILL_MODE_MIXED:
+        s->ops->kill(s, p, sig, sig == SIGKILL);
+        return;
+    case KILL_MODE_CONTROL_GROUP:
+        s->ops->kill(s, p, sig, true);
+        return;
+    }
+}
+
 void svc_proc_started(struct service *s, struct svc_proc *p)
 {
     /* A kill phase began before the pid was known: deliver it now. */
     if (s->sub == SUB_STOP_SIGTERM || s->sub == SUB_FINAL_SIGTERM)
-        s->ops->kill(s, p, s->unit->kill_signal, s->unit->kill_mode != KILL_MODE_PROCESS);
+        kill_proc(s, p, s->unit->kill_signal);
     else if (s->sub == SUB_STOP_SIGKILL || s->sub == SUB_FINAL_SIGKILL)
-        s->ops->kill(s, p, SIGKILL, true);
+        kill_proc(s, p, SIGKILL);
 }
 
 void svc_exec_done(struct service *s, struct svc_proc *p)

@@ -47,6 +47,7 @@ pass "escaped process got SIGTERM and its grace period"
 rm -f "$UNITS"/*.service
 script hold.sh <<'EOF2'
 trap '' TERM
+echo ready > "$T/hold.ready"
 while :; do sleep 0.05; done
 EOF2
 unit hold <<EOF2
@@ -54,7 +55,7 @@ unit hold <<EOF2
 ExecStart=/bin/sh -c 'setsid $T/hold.sh & exec sleep 1000'
 EOF2
 px_start --grace 1
-poll 5 log_has 'hold: state active' || fail "hold did not start"
+poll 5 test -s "$T/hold.ready" || fail "hold did not start"
 px_signal INT
 px_wait 10
 [ "$PX_RC" = 0 ] || fail "exit code $PX_RC after SIGINT"
