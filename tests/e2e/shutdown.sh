@@ -4,9 +4,13 @@
 # and exits 0 only when nothing is left.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
+# Type=oneshot: its start job ends when the command did, so the order of
+# the lines in $T/order is the start order.
 unit db <<EOF2
 [Service]
-ExecStart=/bin/sh -c 'echo start-db >> $T/order; exec sleep 1000'
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'echo start-db >> $T/order'
 ExecStop=/bin/sh -c 'echo stop-db >> $T/order'
 EOF2
 
