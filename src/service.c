@@ -183,6 +183,10 @@ static void enter_running(struct service *s)
         set_sub(s, SUB_RUNNING);
     } else if (s->unit->remain_after_exit && s->result == RESULT_SUCCESS) {
         set_sub(s, SUB_EXITED);
+    } else if (s->result != RESULT_SUCCESS) {
+        /* The main failed during ExecStartPost=: a failed start, no ExecStop=. */
+        s->started_ok = false;
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
     } else {
         /* The main process is gone already: stop what is left. */
         bool failed;
@@ -422,12 +426,21 @@ static void enter_stop_post(struct service *s)
     enter_signal(s, SUB_FINAL_SIGTERM, RESULT_SUCCESS);
 }
 
+/* Gives up on a process still running (KillMode=none, SIGKILL ignored by a
+ * process stuck in the kernel): the supervisor closes what it holds for it. */
+static void proc_forget(struct service *s, struct svc_proc *p)
+{
+    if (p->pid > 0 && s->ops->forget)
+        s->ops->forget(s, p);
+    proc_reset(p);
+}
+
 static void enter_dead(struct service *s)
 {
     s->ops->timer(s, 0);
     s->control_kind = CONTROL_NONE;
-    proc_reset(&s->main);
-    proc_reset(&s->control);
+    proc_forget(s, &s->main);
+    proc_forget(s, &s->control);
     if (s->start_after_stop) {
         s->start_after_stop = false;
         s->stop_wanted = false; /* the last request was a start: Restart= applies */

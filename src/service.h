@@ -80,6 +80,9 @@ struct svc_ops {
     void (*changed)(struct service *s, enum svc_sub old);
     /* Monotonic time in usec. */
     uint64_t (*now)(struct service *s);
+    /* The machine stops tracking a live process (may be NULL): release the
+     * pidfd and index entry held for it. */
+    void (*forget)(struct service *s, struct svc_proc *p);
 };
 
 struct service {

@@ -200,7 +200,18 @@ static void op_changed(struct service *s, enum svc_sub old)
     }
 }
 
+static void op_forget(struct service *s, struct svc_proc *p)
+{
+    struct pxinit *px = px_of(s);
+    if (p->pidfd >= 0)
+        close(p->pidfd);
+    p->pidfd = -1;
+    if (p->pid > 0)
+        pidmap_del(&px->pids, p->pid); /* it is an orphan from now on */
+}
+
 static const struct svc_ops real_ops = {
+    .forget = op_forget,
     .spawn = launch_command,
     .kill = op_kill,
     .group_alive = op_group_alive,
