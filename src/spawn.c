@@ -101,17 +101,32 @@ static int setup_fd(int want, int target)
     return dup2(want, target) < 0 ? -1 : 0;
 }
 
+/* glibc refuses to touch the signals it reserves for itself (32, 33), but an
+ * ignored disposition of theirs survives exec: reset them with the raw call. */
+static void reset_reserved_signal(int sig)
+{
+    struct {
+        void *handler;
+        unsigned long flags;
+        void *restorer;
+        unsigned long mask;
+    } ka = {.handler = (void *)SIG_DFL};
+    syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(ka.mask));
+}
+
 /* The process that will exec: prepare everything, then exec. */
 static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
 {
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+
     /* Dispositions first (signals are still blocked), then the mask. */
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP)
             continue;
         if (p->sigactions)
             sigaction(sig, &p->sigactions[sig], NULL);
-        else
-            signal(sig, SIG_DFL);
+        else if (sigaction(sig, &dfl, NULL) < 0)
+            reset_reserved_signal(sig);
     }
 
     if (!p->double_fork && setsid() < 0)

@@ -1,0 +1,276 @@
+/* unit.c - the unit model: systemd's defaults, freeing, comparison, names.
+ *
+ * Owns struct unit's lifetime. unit_equal() is what daemon-reload uses to
+ * decide whether a unit changed, so it must look at every field that affects
+ * how the service runs; when a field is added to struct unit, add it here.
+ */
+#include "unit.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timespan.h"
+
+#define UNIT_NAME_MAX 255
+
+struct unit *unit_new(const char *name)
+{
+    struct unit *u = calloc(1, sizeof(*u));
+
+    if (!u)
+        return NULL;
+    if (name && !(u->name = strdup(name))) {
+        free(u);
+        return NULL;
+    }
+    u->loaded = true;
+    u->start_limit_interval_usec = 10 * USEC_PER_SEC;
+    u->start_limit_burst = 5;
+    u->type = UNIT_TYPE_SIMPLE;
+    u->restart = RESTART_NO;
+    u->restart_usec = 100 * USEC_PER_MSEC;
+    u->restart_max_delay_usec = USEC_INFINITY;
+    u->timeout_start_usec = 90 * USEC_PER_SEC;
+    u->timeout_stop_usec = 90 * USEC_PER_SEC;
+    u->kill_mode = KILL_MODE_CONTROL_GROUP;
+    u->kill_signal = SIGTERM;
+    u->send_sigkill = true;
+    u->umask = 0022;
+    u->std_output = OUTPUT_JOURNAL;
+    u->std_error = OUTPUT_DEFAULT;
+    u->notify_access = NOTIFY_ACCESS_NONE;
+    u->success_action = UNIT_ACTION_NONE;
+    u->failure_action = UNIT_ACTION_NONE;
+    return u;
+}
+
+void exec_list_clear(struct exec_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].line);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+void condition_list_clear(struct condition_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+void exit_status_set_clear(struct exit_status_set *s)
+{
+    free(s->codes);
+    free(s->signals);
+    s->codes = s->signals = NULL;
+    s->ncodes = s->nsignals = 0;
+}
+
+bool exit_status_set_has_code(const struct exit_status_set *s, int code)
+{
+    for (size_t i = 0; i < s->ncodes; i++)
+        if (s->codes[i] == code)
+            return true;
+    return false;
+}
+
+bool exit_status_set_has_signal(const struct exit_status_set *s, int sig)
+{
+    for (size_t i = 0; i < s->nsignals; i++)
+        if (s->signals[i] == sig)
+            return true;
+    return false;
+}
+
+void unit_free(struct unit *u)
+{
+    if (!u)
+        return;
+    free(u->name);
+    free(u->path);
+    free(u->description);
+    strv_clear(&u->after);
+    strv_clear(&u->before);
+    strv_clear(&u->requires);
+    strv_clear(&u->wants);
+    condition_list_clear(&u->condition_path_exists);
+    exec_list_clear(&u->exec_start);
+    exec_list_clear(&u->exec_start_pre);
+    exec_list_clear(&u->exec_start_post);
+    exec_list_clear(&u->exec_stop);
+    exec_list_clear(&u->exec_stop_post);
+    exec_list_clear(&u->exec_reload);
+    free(u->pid_file);
+    exit_status_set_clear(&u->success_exit_status);
+    free(u->user);
+    free(u->group);
+    strv_clear(&u->supplementary_groups);
+    free(u->working_directory);
+    strv_clear(&u->environment);
+    strv_clear(&u->environment_files);
+    free(u->std_output_path);
+    free(u->std_error_path);
+    free(u->syslog_identifier);
+    free(u);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* Line numbers are left out: moving a line does not change how it runs. */
+static bool exec_list_equal(const struct exec_list *a, const struct exec_list *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].flags != b->v[i].flags || !str_eq(a->v[i].line, b->v[i].line))
+            return false;
+    return true;
+}
+
+static bool condition_list_equal(const struct condition_list *a, const struct condition_list *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].negate != b->v[i].negate || !str_eq(a->v[i].path, b->v[i].path))
+            return false;
+    return true;
+}
+
+static bool int_array_equal(const int *a, size_t na, const int *b, size_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+static bool limits_equal(const struct unit *a, const struct unit *b)
+{
+    for (size_t i = 0; i < UNIT_NLIMITS; i++) {
+        if (a->limit_set[i] != b->limit_set[i])
+            return false;
+        if (a->limit_set[i] && (a->limits[i].rlim_cur != b->limits[i].rlim_cur ||
+                                a->limits[i].rlim_max != b->limits[i].rlim_max))
+            return false;
+    }
+    return true;
+}
+
+bool unit_equal(const struct unit *a, const struct unit *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b)
+        return false;
+    return str_eq(a->name, b->name) && a->loaded == b->loaded &&
+           /* [Unit] */
+           str_eq(a->description, b->description) && strv_equal(&a->after, &b->after) &&
+           strv_equal(&a->before, &b->before) && strv_equal(&a->requires, &b->requires) &&
+           strv_equal(&a->wants, &b->wants) &&
+           a->start_limit_interval_usec == b->start_limit_interval_usec &&
+           a->start_limit_burst == b->start_limit_burst &&
+           condition_list_equal(&a->condition_path_exists, &b->condition_path_exists) &&
+           /* [Service] */
+           a->type == b->type && a->type_set == b->type_set &&
+           exec_list_equal(&a->exec_start, &b->exec_start) &&
+           exec_list_equal(&a->exec_start_pre, &b->exec_start_pre) &&
+           exec_list_equal(&a->exec_start_post, &b->exec_start_post) &&
+           exec_list_equal(&a->exec_stop, &b->exec_stop) &&
+           exec_list_equal(&a->exec_stop_post, &b->exec_stop_post) &&
+           exec_list_equal(&a->exec_reload, &b->exec_reload) && str_eq(a->pid_file, b->pid_file) &&
+           a->remain_after_exit == b->remain_after_exit && a->restart == b->restart &&
+           a->restart_usec == b->restart_usec && a->restart_steps == b->restart_steps &&
+           a->restart_max_delay_usec == b->restart_max_delay_usec &&
+           int_array_equal(a->success_exit_status.codes, a->success_exit_status.ncodes,
+                           b->success_exit_status.codes, b->success_exit_status.ncodes) &&
+           int_array_equal(a->success_exit_status.signals, a->success_exit_status.nsignals,
+                           b->success_exit_status.signals, b->success_exit_status.nsignals) &&
+           a->timeout_start_usec == b->timeout_start_usec &&
+           a->timeout_start_set == b->timeout_start_set &&
+           a->timeout_stop_usec == b->timeout_stop_usec && a->kill_mode == b->kill_mode &&
+           a->kill_signal == b->kill_signal && a->send_sigkill == b->send_sigkill &&
+           str_eq(a->user, b->user) && str_eq(a->group, b->group) &&
+           strv_equal(&a->supplementary_groups, &b->supplementary_groups) &&
+           str_eq(a->working_directory, b->working_directory) &&
+           a->working_directory_optional == b->working_directory_optional &&
+           strv_equal(&a->environment, &b->environment) &&
+           strv_equal(&a->environment_files, &b->environment_files) && a->umask == b->umask &&
+           a->nice_set == b->nice_set && (!a->nice_set || a->nice == b->nice) &&
+           limits_equal(a, b) && a->std_output == b->std_output &&
+           str_eq(a->std_output_path, b->std_output_path) && a->std_error == b->std_error &&
+           str_eq(a->std_error_path, b->std_error_path) &&
+           str_eq(a->syslog_identifier, b->syslog_identifier) &&
+           a->watchdog_usec == b->watchdog_usec && a->notify_access == b->notify_access &&
+           a->notify_access_set == b->notify_access_set && a->success_action == b->success_action &&
+           a->failure_action == b->failure_action;
+}
+
+static bool has_suffix(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+const char *unit_short_name(const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+
+    if (has_suffix(name, n, ".service") && n > strlen(".service"))
+        n -= strlen(".service");
+    *len = n;
+    return name;
+}
+
+/* The unit types systemd knows; a name ending in one of them has a suffix. */
+static const char *const unit_suffixes[] = {
+    ".service", ".socket", ".target", ".device", ".mount", ".automount",
+    ".swap",    ".timer",  ".path",   ".slice",  ".scope",
+};
+
+char *unit_name_normalize(const char *name)
+{
+    size_t n;
+    char *s;
+
+    if (!name) {
+        errno = EINVAL;
+        return NULL;
+    }
+    n = strlen(name);
+    for (size_t i = 0; i < sizeof(unit_suffixes) / sizeof(unit_suffixes[0]); i++)
+        if (has_suffix(name, n, unit_suffixes[i]) && n > strlen(unit_suffixes[i]))
+            return strdup(name);
+    s = malloc(n + sizeof(".service"));
+    if (!s)
+        return NULL;
+    memcpy(s, name, n);
+    memcpy(s + n, ".service", sizeof(".service"));
+    return s;
+}
+
+bool unit_name_valid(const char *name)
+{
+    size_t n;
+
+    if (!name)
+        return false;
+    n = strlen(name);
+    if (n > UNIT_NAME_MAX || !has_suffix(name, n, ".service") || n == strlen(".service"))
+        return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == ':' || c == '_' || c == '.' || c == '@' || c == '-'))
+            return false;
+    }
+    return true;
+}
