@@ -53,7 +53,7 @@ struct pxinit {
     /* Units, sorted by name. */
     struct unit **units;
     size_t nunits;
-    struct service *services; /* nunits entries, parallel to units */
+    struct service **services; /* nunits entries, parallel to units */
     size_t *start_order;      /* indexes into units, in start order */
     size_t boot_pending;      /* start jobs not finished yet */
     size_t stop_pending;      /* units not settled during shutdown */

@@ -110,7 +110,7 @@ struct service {
 
     /* Owned by the supervisor. */
     ev_timer timer;
-    unsigned order;          /* position in start order */
+    unsigned idx;            /* position in px->services */
     unsigned wait_count;     /* ordering dependencies not yet done */
     bool queued;             /* has a pending boot or shutdown job */
     bool job_started;        /* that job's start/stop was issued */

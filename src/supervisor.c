@@ -231,9 +231,18 @@ int supervisor_load(struct pxinit *px)
         errno = ENOMEM;
         return -1;
     }
+    /* One allocation per service: it embeds live watchers, so it must never
+     * move when the table grows or shrinks (daemon-reload). */
     for (size_t i = 0; i < px->nunits; i++) {
-        svc_init(&px->services[i], px->units[i], &real_ops, px);
-        ev_init(&px->services[i].timer, timer_cb);
+        struct service *s = malloc(sizeof(*s));
+        if (!s) {
+            errno = ENOMEM;
+            return -1;
+        }
+        svc_init(s, px->units[i], &real_ops, px);
+        ev_init(&s->timer, timer_cb);
+        s->idx = (unsigned)i;
+        px->services[i] = s;
     }
     if (unit_load_order(px) < 0)
         return -1;
@@ -246,14 +255,14 @@ void supervisor_boot(struct pxinit *px)
     px->boot_pending = px->nunits;
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = &px->services[i];
+        struct service *s = px->services[i];
         s->wait_count = s->npred;
         s->queued = true;
         s->job_started = false;
     }
     /* In start order, so independent units start in a deterministic order. */
     for (size_t k = 0; k < px->nunits; k++) {
-        struct service *s = &px->services[px->start_order[k]];
+        struct service *s = px->services[px->start_order[k]];
         if (s->wait_count == 0)
             queue_push(px, s);
     }
@@ -266,14 +275,14 @@ void supervisor_stop_all(struct pxinit *px)
     px->stop_pending = px->nunits;
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = &px->services[i];
+        struct service *s = px->services[i];
         s->wait_count = s->nsucc;
         s->queued = true;
         s->job_started = false;
     }
     /* In reverse start order. */
     for (size_t k = px->nunits; k-- > 0;) {
-        struct service *s = &px->services[px->start_order[k]];
+        struct service *s = px->services[px->start_order[k]];
         if (s->wait_count == 0)
             queue_push(px, s);
     }
@@ -326,8 +335,10 @@ void supervisor_free(struct pxinit *px)
 {
     while (px->jobs)
         launch_job_free(px, px->jobs);
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = &px->services[i];
+    for (size_t i = 0; px->services && i < px->nunits; i++) {
+        struct service *s = px->services[i];
+        if (!s)
+            continue;
         ev_timer_stop(px->loop, &s->timer);
         if (s->main.pidfd >= 0)
             close(s->main.pidfd);
@@ -336,6 +347,7 @@ void supervisor_free(struct pxinit *px)
         free(s->succ);
         free(s->pred);
         svc_release(s);
+        free(s);
         unit_free(px->units[i]);
     }
     free(px->services);

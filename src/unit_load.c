@@ -123,7 +123,7 @@ struct service *services_find(struct pxinit *px, const char *name)
         int c = strcmp(px->units[mid]->name, name);
         if (c == 0) {
             free(norm);
-            return &px->services[mid];
+            return px->services[mid];
         }
         if (c < 0)
             lo = mid + 1;
@@ -167,11 +167,11 @@ static int build_edges(struct pxinit *px, const size_t *order)
                 const struct strv *l = dir == 0 ? &u->after : &u->before;
                 for (size_t k = 0; k < l->n; k++) {
                     struct service *o = services_find(px, l->v[k]);
-                    if (!o || o == &px->services[i])
+                    if (!o || o == px->services[i])
                         continue;
-                    struct service *first = dir == 0 ? o : &px->services[i];
-                    struct service *then = dir == 0 ? &px->services[i] : o;
-                    size_t fi = (size_t)(first - px->services), ti = (size_t)(then - px->services);
+                    struct service *first = dir == 0 ? o : px->services[i];
+                    struct service *then = dir == 0 ? px->services[i] : o;
+                    size_t fi = first->idx, ti = then->idx;
                     if (pos[fi] > pos[ti])
                         continue; /* the edge a cycle was broken at */
                     if (pass == 0) {
@@ -186,7 +186,7 @@ static int build_edges(struct pxinit *px, const size_t *order)
         }
         if (pass == 0) {
             for (size_t i = 0; i < n; i++) {
-                struct service *s = &px->services[i];
+                struct service *s = px->services[i];
                 s->succ = s->nsucc ? calloc(s->nsucc, sizeof(*s->succ)) : NULL;
                 s->pred = s->npred ? calloc(s->npred, sizeof(*s->pred)) : NULL;
                 if ((s->nsucc && !s->succ) || (s->npred && !s->pred)) {
