@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -139,6 +140,29 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
     return fd;
 }
 
+/* NOTIFY_SOCKET for units that speak sd_notify, and never pxinit's own. */
+static int add_notify_env(struct pxinit *px, struct service *s, struct strv *env)
+{
+    char buf[64];
+    env_unset(env, "NOTIFY_SOCKET");
+    env_unset(env, "WATCHDOG_USEC");
+    env_unset(env, "WATCHDOG_PID");
+    if (s->unit->notify_access == NOTIFY_ACCESS_NONE || !px->notify_path)
+        return 0;
+    size_t len = strlen(px->notify_path) + sizeof("NOTIFY_SOCKET=");
+    char *kv = malloc(len);
+    if (!kv)
+        return -1;
+    snprintf(kv, len, "NOTIFY_SOCKET=%s", px->notify_path);
+    int r = env_set(env, kv);
+    free(kv);
+    if (r == 0 && s->watchdog_usec > 0 && s->watchdog_usec != USEC_INFINITY) {
+        snprintf(buf, sizeof(buf), "WATCHDOG_USEC=%llu", (unsigned long long)s->watchdog_usec);
+        r = env_set(env, buf);
+    }
+    return r;
+}
+
 int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
 {
     struct pxinit *px = s->ctx;
@@ -162,6 +186,10 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         saved = errno;
         if (err)
             log_unit_error(s->name, "EnvironmentFile=%s: %s", err, strerror(saved));
+        goto out;
+    }
+    if (add_notify_env(px, s, &env) < 0) {
+        saved = errno;
         goto out;
     }
     if (cmdline_split(cmd->line, &env, cmd->flags, &argv, &err) < 0 || argv.n == 0) {

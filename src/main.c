@@ -10,6 +10,7 @@
 #include "client.h"
 #include "log.h"
 #include "mainproc.h"
+#include "notify.h"
 #include "phase.h"
 #include "pxinit.h"
 #include "signals.h"
@@ -74,10 +75,13 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
 static void runtime_dir_prepare(struct pxinit *px)
 {
     const char *dir = px->opts.runtime_dir;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-        log_warn("cannot create runtime directory %s; running without control socket "
-                 "and status board",
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        log_warn("cannot create runtime directory %s; running without control socket, "
+                 "status board and notify socket",
                  dir);
+        return;
+    }
+    notify_init(px);
 }
 
 int main(int argc, char **argv)
@@ -141,6 +145,7 @@ int main(int argc, char **argv)
 
     int code = px.exit_code;
     supervisor_free(&px);
+    notify_close(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

@@ -67,6 +67,9 @@ struct pxinit {
 
     struct mainproc main;
 
+    char *notify_path;     /* $RUNTIME_DIR/notify, NULL when unavailable */
+    ev_io notify_watcher;
+
     ev_child child_watcher;
     ev_signal signal_watchers[NSIG];
     ev_timer kill_timer;   /* the grace period of the final kill */

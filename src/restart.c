@@ -24,6 +24,7 @@ static const char *const result_names[] = {
     [RESULT_WATCHDOG] = "watchdog",
     [RESULT_START_LIMIT] = "start-limit-hit",
     [RESULT_RESOURCES] = "resources",
+    [RESULT_PROTOCOL] = "protocol",
 };
 
 const char *service_result_name(enum service_result r)

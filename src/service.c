@@ -120,6 +120,7 @@ static void record_result(struct service *s, enum service_result r)
 }
 
 static void enter_signal(struct service *s, enum svc_sub sub, enum service_result r);
+static void enter_signal_with(struct service *s, enum svc_sub sub, enum service_result r, int sig);
 static void enter_stop_post(struct service *s);
 static void enter_start(struct service *s);
 static void enter_dead(struct service *s);
@@ -228,9 +229,9 @@ static void enter_start(struct service *s)
     set_sub(s, SUB_START);
     switch (u->type) {
     case UNIT_TYPE_SIMPLE:
-    case UNIT_TYPE_NOTIFY: /* readiness protocol not supported yet: as simple */
         enter_start_post(s);
         break;
+    case UNIT_TYPE_NOTIFY:  /* active once READY=1 arrived: svc_notify_ready() */
     case UNIT_TYPE_EXEC:    /* active once exec() succeeded: svc_exec_done() */
     case UNIT_TYPE_ONESHOT: /* active once it exited: svc_proc_exited() */
     case UNIT_TYPE_FORKING: /* active once the start process exited 0 */
@@ -396,6 +397,12 @@ static bool is_sigterm_phase(enum svc_sub sub)
 
 static void enter_signal(struct service *s, enum svc_sub sub, enum service_result r)
 {
+    enter_signal_with(s, sub, r, 0);
+}
+
+/* sig overrides KillSignal= for a SIGTERM phase (the watchdog's SIGABRT). */
+static void enter_signal_with(struct service *s, enum svc_sub sub, enum service_result r, int sig)
+{
     record_result(s, r);
     s->control_kind = CONTROL_NONE;
     /* KillMode=none signals nothing, so there is nothing to wait for: systemd
@@ -408,7 +415,8 @@ static void enter_signal(struct service *s, enum svc_sub sub, enum service_resul
             enter_dead(s);
         return;
     }
-    int sig = is_sigterm_phase(sub) ? s->unit->kill_signal : SIGKILL;
+    if (sig == 0)
+        sig = is_sigterm_phase(sub) ? s->unit->kill_signal : SIGKILL;
     set_sub(s, sub);
     kill_unit(s, sig);
     /* Conventional daemons do not see a SIGCONT-less stopped group. */
@@ -573,6 +581,10 @@ static void main_exited(struct service *s, int status)
                 s->ops->timer(s, 0);
                 enter_start_post(s);
             }
+        } else if (u->type == UNIT_TYPE_NOTIFY) {
+            /* Exited before READY=1: it never became ready. */
+            log_unit_warn(s->name, "main process exited before sending READY=1");
+            enter_signal(s, SUB_STOP_SIGTERM, ok ? RESULT_PROTOCOL : r);
         } else {
             /* Type=exec died before or right after exec. */
             enter_signal(s, SUB_STOP_SIGTERM, ok ? RESULT_SUCCESS : r);
@@ -690,10 +702,57 @@ void svc_timer_fired(struct service *s)
 
 void svc_release(struct service *s)
 {
+    free(s->status_text);
+    s->status_text = NULL;
     if (s->name_owned)
         free((char *)s->name);
     s->name = NULL;
     s->name_owned = false;
+}
+
+void svc_notify_ready(struct service *s)
+{
+    s->reloading = false;
+    if (s->sub == SUB_START && s->unit->type == UNIT_TYPE_NOTIFY) {
+        s->ops->timer(s, 0);
+        enter_start_post(s);
+    }
+}
+
+void svc_notify_stopping(struct service *s)
+{
+    /* The service stops on its own: wait for it as systemd does, without
+     * sending a signal, bounded by TimeoutStopSec=. */
+    if (s->sub == SUB_RUNNING || s->sub == SUB_EXITED) {
+        s->started_ok = true;
+        set_sub(s, SUB_STOP_SIGTERM);
+        s->ops->timer(s, s->unit->timeout_stop_usec);
+    }
+}
+
+void svc_notify_extend_timeout(struct service *s, uint64_t usec)
+{
+    switch (s->sub) {
+    case SUB_START_PRE:
+    case SUB_START:
+    case SUB_START_POST:
+    case SUB_STOP:
+    case SUB_STOP_SIGTERM:
+    case SUB_STOP_POST:
+        if (s->ops->timer_extend)
+            s->ops->timer_extend(s, usec);
+        break;
+    default:
+        break;
+    }
+}
+
+void svc_watchdog_timeout(struct service *s)
+{
+    if (s->sub != SUB_RUNNING)
+        return;
+    log_unit_warn(s->name, "watchdog timeout, sending SIGABRT");
+    enter_signal_with(s, SUB_STOP_SIGTERM, RESULT_WATCHDOG, SIGABRT);
 }
 
 bool svc_is_settled(const struct service *s)

@@ -83,6 +83,9 @@ struct svc_ops {
     /* The machine stops tracking a live process (may be NULL): release the
      * pidfd and index entry held for it. */
     void (*forget)(struct service *s, struct svc_proc *p);
+    /* Re-arms the timer to usec from now when that is later than it would
+     * fire (EXTEND_TIMEOUT_USEC=); may be NULL. */
+    void (*timer_extend)(struct service *s, uint64_t usec);
 };
 
 struct service {
@@ -102,6 +105,10 @@ struct service {
     size_t start_idx;        /* next ExecStart= (oneshot runs them in turn) */
     struct svc_proc main, control;
 
+    bool reloading;          /* RELOADING=1 seen, READY=1 not yet */
+    char *status_text;       /* the last STATUS= */
+    int status_errno;        /* the last ERRNO= */
+
     bool have_exit;          /* last_status is valid */
     int last_status;         /* wait status of the last main process */
     unsigned restarts;       /* automatic restarts since the last explicit start */
@@ -110,6 +117,8 @@ struct service {
 
     /* Owned by the supervisor. */
     ev_timer timer;
+    ev_timer watchdog;       /* WatchdogSec=: armed while running */
+    uint64_t watchdog_usec;  /* WatchdogSec=, or a WATCHDOG_USEC= override */
     unsigned idx;            /* position in px->services */
     unsigned wait_count;     /* ordering dependencies not yet done */
     bool queued;             /* has a pending boot or shutdown job */
@@ -144,6 +153,13 @@ void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
 void svc_timer_fired(struct service *s);
 /* Some process (perhaps an orphan of this unit) was reaped: re-check groups. */
 void svc_reaped_other(struct service *s);
+
+/* sd_notify(3) events, already checked against NotifyAccess=. */
+void svc_notify_ready(struct service *s);
+void svc_notify_stopping(struct service *s);
+void svc_notify_extend_timeout(struct service *s, uint64_t usec);
+/* WatchdogSec= passed without WATCHDOG=1 (or WATCHDOG=trigger). */
+void svc_watchdog_timeout(struct service *s);
 
 /* True when the service sits in a state that needs no more events. */
 bool svc_is_settled(const struct service *s);

@@ -101,6 +101,20 @@ const char *env_get(const struct strv *env, const char *key, size_t keylen)
     return NULL;
 }
 
+void env_unset(struct strv *env, const char *key)
+{
+    size_t keylen = strlen(key), w = 0;
+    for (size_t i = 0; i < env->n; i++) {
+        if (strncmp(env->v[i], key, keylen) == 0 && env->v[i][keylen] == '=')
+            free(env->v[i]);
+        else
+            env->v[w++] = env->v[i];
+    }
+    env->n = w;
+    if (env->v)
+        env->v[w] = NULL;
+}
+
 int env_set(struct strv *env, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');

@@ -30,5 +30,7 @@ char *const *strv_array(const struct strv *sv);
  * same key; get returns the value or NULL. */
 int env_set(struct strv *env, const char *assignment);
 const char *env_get(const struct strv *env, const char *key, size_t keylen);
+/* Removes every entry for key. */
+void env_unset(struct strv *env, const char *key);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "launch.h"
 #include "log.h"
+#include "notify.h"
 #include "proc.h"
 #include "phase.h"
 #include "timespan.h"
@@ -140,6 +141,92 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
     svc_timer_fired(s);
 }
 
+static void op_timer_extend(struct service *s, uint64_t usec)
+{
+    struct pxinit *px = px_of(s);
+    double want = (double)usec / 1e6;
+    if (ev_is_active(&s->timer) && ev_timer_remaining(px->loop, &s->timer) >= want)
+        return;
+    ev_timer_stop(px->loop, &s->timer);
+    ev_timer_set(&s->timer, want, 0.);
+    ev_timer_start(px->loop, &s->timer);
+}
+
+static void watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct service *s = (struct service *)((char *)w - offsetof(struct service, watchdog));
+    svc_watchdog_timeout(s);
+}
+
+/* The watchdog runs while the unit is running and is re-armed by WATCHDOG=1. */
+static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
+{
+    bool want = s->sub == SUB_RUNNING && s->watchdog_usec > 0 &&
+                s->watchdog_usec != USEC_INFINITY;
+    if (!want) {
+        ev_timer_stop(px->loop, &s->watchdog);
+        return;
+    }
+    if (ev_is_active(&s->watchdog) && !ping)
+        return;
+    ev_timer_stop(px->loop, &s->watchdog);
+    ev_timer_set(&s->watchdog, (double)s->watchdog_usec / 1e6, 0.);
+    ev_timer_start(px->loop, &s->watchdog);
+}
+
+/* MAINPID=: the unit's main process is another one from now on. */
+static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
+{
+    if (pid == s->main.pid || pid == getpid())
+        return;
+    if (s->main.pidfd >= 0)
+        close(s->main.pidfd);
+    s->main.pid = pid;
+    s->main.pending = false;
+    s->main.pidfd = proc_pidfd_open(pid);
+    pid_t pgid = getpgid(pid);
+    if (pgid > 1 && pgid != getpgrp())
+        s->main.pgid = pgid;
+    if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
+        log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
+    log_unit_info(s->name, "main pid is now %d", (int)pid);
+}
+
+void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
+                       const struct notify_msg *m)
+{
+    if (m->status) {
+        char *text = strndup(m->status, m->status_len);
+        if (text) {
+            free(s->status_text);
+            s->status_text = text;
+            log_unit_debug(s->name, "status: %s", text);
+        }
+    }
+    if (m->has_errno)
+        s->status_errno = m->err;
+    if (m->has_mainpid)
+        set_main_pid(px, s, m->mainpid);
+    if (m->has_watchdog_usec) {
+        s->watchdog_usec = m->watchdog_usec;
+        watchdog_update(px, s, true);
+    }
+    if (m->watchdog_ping)
+        watchdog_update(px, s, true);
+    if (m->reloading) {
+        s->reloading = true;
+        log_unit_info(s->name, "reloading");
+    }
+    if (m->has_extend)
+        svc_notify_extend_timeout(s, m->extend_usec);
+    if (m->ready)
+        svc_notify_ready(s);
+    if (m->stopping)
+        svc_notify_stopping(s);
+    if (m->watchdog_trigger)
+        svc_watchdog_timeout(s);
+}
+
 static void op_timer(struct service *s, uint64_t usec)
 {
     struct pxinit *px = px_of(s);
@@ -170,6 +257,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     enum svc_state st = svc_state_of(s->sub);
 
     kill_list_update(px, s);
+    watchdog_update(px, s, false);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
@@ -212,6 +300,7 @@ static void op_forget(struct service *s, struct svc_proc *p)
 
 static const struct svc_ops real_ops = {
     .forget = op_forget,
+    .timer_extend = op_timer_extend,
     .spawn = launch_command,
     .kill = op_kill,
     .group_alive = op_group_alive,
@@ -241,6 +330,8 @@ int supervisor_load(struct pxinit *px)
         }
         svc_init(s, px->units[i], &real_ops, px);
         ev_init(&s->timer, timer_cb);
+        ev_init(&s->watchdog, watchdog_cb);
+        s->watchdog_usec = s->unit->watchdog_usec;
         s->idx = (unsigned)i;
         px->services[i] = s;
     }
@@ -340,6 +431,7 @@ void supervisor_free(struct pxinit *px)
         if (!s)
             continue;
         ev_timer_stop(px->loop, &s->timer);
+        ev_timer_stop(px->loop, &s->watchdog);
         if (s->main.pidfd >= 0)
             close(s->main.pidfd);
         if (s->control.pidfd >= 0)

@@ -28,6 +28,11 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
 /* Any reap: services waiting for their groups to empty re-check. */
 void supervisor_reaped_any(struct pxinit *px);
 
+struct notify_msg;
+/* An sd_notify(3) message from pid, attributed to s (NotifyAccess= checked). */
+void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
+                       const struct notify_msg *m);
+
 /* Tears down everything at exit (frees services and units). */
 void supervisor_free(struct pxinit *px);
 
