@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,32 @@ bool proc_group_alive(pid_t pgid)
     if (pgid <= 1)
         return false;
     return kill(-pgid, 0) == 0 || errno == EPERM;
+}
+
+pid_t proc_read_pidfile(const char *path)
+{
+    char buf[32];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    int saved = errno;
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    long pid = strtol(buf, &end, 10);
+    while (*end == '\n' || *end == ' ' || *end == '\r' || *end == '\t')
+        end++;
+    if (errno || end == buf || *end || pid <= 1 || pid > INT32_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    return (pid_t)pid;
 }
 
 /* Reads the parent pid from /proc/PID/stat: after the last ')' of the name. */

@@ -12,6 +12,9 @@ int proc_pidfd_open(pid_t pid);
 int proc_signal(int pidfd, pid_t pid, int sig);
 /* True while any process is in process group pgid (zombies count until reaped). */
 bool proc_group_alive(pid_t pgid);
+/* Reads a PID file: one positive number, optionally followed by a newline.
+ * Returns the pid, or -1 with errno (ENOENT, EINVAL for bad contents). */
+pid_t proc_read_pidfile(const char *path);
 /* Calls fn for every direct child of pxinit (read from /proc). Returns the count. */
 int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx);
 

@@ -182,7 +182,8 @@ static void enter_running(struct service *s)
     s->started_ok = true;
     if (proc_running(&s->main)) {
         set_sub(s, SUB_RUNNING);
-    } else if (s->unit->remain_after_exit && s->result == RESULT_SUCCESS) {
+    } else if ((s->unit->remain_after_exit || s->unit->type == UNIT_TYPE_FORKING) &&
+               s->result == RESULT_SUCCESS) {
         set_sub(s, SUB_EXITED);
     } else if (s->result != RESULT_SUCCESS) {
         /* The main failed during ExecStartPost=: a failed start, no ExecStop=. */
@@ -579,6 +580,12 @@ static void main_exited(struct service *s, int status)
                 enter_start(s);
             } else {
                 s->ops->timer(s, 0);
+                /* The daemon the start process left behind is the main
+                 * process now: from PIDFile=, or guessed. */
+                if (u->type == UNIT_TYPE_FORKING &&
+                    (!s->ops->find_main || s->ops->find_main(s) < 0))
+                    log_unit_warn(s->name, "cannot determine the main process; "
+                                           "the unit stays active without one");
                 enter_start_post(s);
             }
         } else if (u->type == UNIT_TYPE_NOTIFY) {

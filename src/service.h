@@ -86,6 +86,9 @@ struct svc_ops {
     /* Re-arms the timer to usec from now when that is later than it would
      * fire (EXTEND_TIMEOUT_USEC=); may be NULL. */
     void (*timer_extend)(struct service *s, uint64_t usec);
+    /* Type=forking: finds the daemon the start process left (PIDFile=, or
+     * the one process it can be) and makes it s->main. 0 or -1; may be NULL. */
+    int (*find_main)(struct service *s);
 };
 
 struct service {

@@ -174,6 +174,51 @@ static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
     ev_timer_start(px->loop, &s->watchdog);
 }
 
+struct guess {
+    struct pxinit *px;
+    pid_t found;
+    int count;
+};
+
+static void guess_child(pid_t pid, void *ctx)
+{
+    struct guess *g = ctx;
+    if (pidmap_get(&g->px->pids, pid))
+        return; /* some unit's process or an intermediate */
+    g->found = pid;
+    g->count++;
+}
+
+static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid);
+
+static int op_find_main(struct service *s)
+{
+    struct pxinit *px = px_of(s);
+    pid_t pid = -1;
+    if (s->unit->pid_file) {
+        pid = proc_read_pidfile(s->unit->pid_file);
+        if (pid < 0)
+            log_unit_warn(s->name, "PIDFile=%s: %s", s->unit->pid_file,
+                          errno == EINVAL ? "no pid in it" : strerror(errno));
+        else if (kill(pid, 0) < 0 && errno == ESRCH) {
+            log_unit_warn(s->name, "PIDFile=%s names pid %d, which does not exist",
+                          s->unit->pid_file, (int)pid);
+            pid = -1;
+        }
+    }
+    if (pid < 0) {
+        /* As systemd's GuessMainPID=: only when there is exactly one
+         * candidate, a child of ours that nobody claims. */
+        struct guess g = {.px = px};
+        proc_for_each_child(guess_child, &g);
+        if (g.count != 1)
+            return -1;
+        pid = g.found;
+    }
+    set_main_pid(px, s, pid);
+    return 0;
+}
+
 /* MAINPID=: the unit's main process is another one from now on. */
 static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
 {
@@ -301,6 +346,7 @@ static void op_forget(struct service *s, struct svc_proc *p)
 static const struct svc_ops real_ops = {
     .forget = op_forget,
     .timer_extend = op_timer_extend,
+    .find_main = op_find_main,
     .spawn = launch_command,
     .kill = op_kill,
     .group_alive = op_group_alive,

@@ -65,6 +65,8 @@ poll() {
 }
 
 log_has() { grep -qE -- "$1" "$T/log" 2>/dev/null; }
+# log_count_at_least N PATTERN: the log has at least N lines matching.
+log_count_at_least() { [ "$(grep -cE -- "$2" "$T/log" 2>/dev/null)" -ge "$1" ]; }
 file_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
 count_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
