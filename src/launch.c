@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "exec_dirs.h"
 #include "exec_env.h"
 #include "log.h"
 #include "proc.h"
@@ -163,6 +164,24 @@ static int add_notify_env(struct pxinit *px, struct service *s, struct strv *env
     return r;
 }
 
+/* The unit's directories belong to its User= even for a '+' command. */
+static int prepare_dirs(struct service *s, const struct exec_creds *creds, struct strv *env)
+{
+    struct exec_creds owner;
+    const char *err = NULL;
+    char bad[4096];
+    if (!creds) {
+        if (exec_creds_resolve(s->unit, &owner, &err) < 0)
+            memset(&owner, 0, sizeof(owner));
+        creds = &owner;
+    }
+    if (exec_dirs_prepare(s->unit, creds, env, bad, sizeof(bad)) < 0) {
+        log_unit_error(s->name, "cannot create %s: %s", bad, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
 {
     struct pxinit *px = s->ctx;
@@ -189,6 +208,10 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         goto out;
     }
     if (add_notify_env(px, s, &env) < 0) {
+        saved = errno;
+        goto out;
+    }
+    if (prepare_dirs(s, privileged ? NULL : &creds, &env) < 0) {
         saved = errno;
         goto out;
     }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exec_dirs.h"
 #include "launch.h"
 #include "log.h"
 #include "notify.h"
@@ -303,6 +304,10 @@ static void op_changed(struct service *s, enum svc_sub old)
 
     kill_list_update(px, s);
     watchdog_update(px, s, false);
+    if ((s->sub == SUB_DEAD || s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) &&
+        s->unit->runtime_dir_preserve != DIR_PRESERVE_YES &&
+        !(s->sub == SUB_AUTO_RESTART && s->unit->runtime_dir_preserve == DIR_PRESERVE_RESTART))
+        exec_dirs_remove_runtime(s->unit, s->name);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)

@@ -38,6 +38,8 @@ struct unit *unit_new(const char *name)
     u->kill_signal = SIGTERM;
     u->send_sigkill = true;
     u->umask = 0022;
+    for (int d = 0; d < EXEC_DIR_MAX; d++)
+        u->exec_dir_mode[d] = 0755;
     u->std_output = OUTPUT_JOURNAL;
     u->std_error = OUTPUT_DEFAULT;
     u->notify_access = NOTIFY_ACCESS_NONE;
@@ -95,6 +97,8 @@ void unit_free(struct unit *u)
     free(u->name);
     free(u->path);
     free(u->description);
+    for (int d = 0; d < EXEC_DIR_MAX; d++)
+        strv_clear(&u->exec_dirs[d]);
     strv_clear(&u->after);
     strv_clear(&u->before);
     strv_clear(&u->requires);
@@ -170,6 +174,12 @@ bool unit_equal(const struct unit *a, const struct unit *b)
     if (a == b)
         return true;
     if (!a || !b)
+        return false;
+    for (int d = 0; d < EXEC_DIR_MAX; d++)
+        if (!strv_equal(&a->exec_dirs[d], &b->exec_dirs[d]) ||
+            a->exec_dir_mode[d] != b->exec_dir_mode[d])
+            return false;
+    if (a->runtime_dir_preserve != b->runtime_dir_preserve)
         return false;
     return str_eq(a->name, b->name) && a->loaded == b->loaded &&
            /* [Unit] */

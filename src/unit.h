@@ -49,6 +49,23 @@ enum output_kind {
     OUTPUT_TRUNCATE, /* truncate:PATH */
 };
 
+/* RuntimeDirectory= and its siblings, under /run, /var/lib, /var/cache,
+ * /var/log and /etc. */
+enum exec_dir_type {
+    EXEC_DIR_RUNTIME,
+    EXEC_DIR_STATE,
+    EXEC_DIR_CACHE,
+    EXEC_DIR_LOGS,
+    EXEC_DIR_CONFIGURATION,
+    EXEC_DIR_MAX,
+};
+
+enum dir_preserve {
+    DIR_PRESERVE_NO,
+    DIR_PRESERVE_YES,
+    DIR_PRESERVE_RESTART,
+};
+
 enum unit_action {
     UNIT_ACTION_NONE,
     UNIT_ACTION_EXIT, /* SuccessAction=/FailureAction=exit (and exit-force) */
@@ -143,6 +160,10 @@ struct unit {
     enum output_kind std_error; /* default OUTPUT_DEFAULT: follow std_output */
     char *std_error_path;
     char *syslog_identifier;
+
+    struct strv exec_dirs[EXEC_DIR_MAX]; /* relative paths */
+    mode_t exec_dir_mode[EXEC_DIR_MAX];  /* default 0755 */
+    enum dir_preserve runtime_dir_preserve;
 
     uint64_t watchdog_usec;
     enum notify_access notify_access;

@@ -218,6 +218,65 @@ static int parse_umask(struct unit_parse_ctx *ctx, const struct unit_key *k, con
     return 0;
 }
 
+/* RuntimeDirectory= and siblings: relative paths, no "..", repeatable, empty resets. */
+static int parse_exec_dirs(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
+{
+    struct strv *l = &ctx->u->exec_dirs[k->arg];
+    struct strv words = {0};
+    const char *err = NULL;
+
+    if (!*value) {
+        strv_clear(l);
+        return 0;
+    }
+    if (cmdline_unquote(value, &words, &err) < 0)
+        return unit_key_invalid(ctx, err);
+    for (size_t i = 0; i < words.n; i++) {
+        const char *w = words.v[i];
+        /* "dir:symlink" (systemd 250) is accepted; only the dir is made. */
+        char *colon = strchr(w, ':');
+        if (colon)
+            *colon = '\0';
+        if (w[0] == '/' || !*w || strstr(w, "..")) {
+            strv_clear(&words);
+            return unit_key_invalid(ctx, "must be a relative path without \"..\"");
+        }
+        if (!strv_contains(l, w) && strv_push(l, w) < 0) {
+            strv_clear(&words);
+            return -1;
+        }
+    }
+    strv_clear(&words);
+    return 0;
+}
+
+static int parse_exec_dir_mode(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                               const char *value)
+{
+    unsigned long long v;
+    if (!*value) {
+        ctx->u->exec_dir_mode[k->arg] = 0755;
+        return 0;
+    }
+    if (value_parse_ull(value, 8, 07777, &v) < 0)
+        return unit_key_invalid(ctx, "not an octal mode");
+    ctx->u->exec_dir_mode[k->arg] = (mode_t)v;
+    return 0;
+}
+
+static int parse_dir_preserve(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                              const char *value)
+{
+    int b = value_parse_bool(value);
+    if (strcmp(value, "restart") == 0)
+        ctx->u->runtime_dir_preserve = DIR_PRESERVE_RESTART;
+    else if (b >= 0 || !*value)
+        ctx->u->runtime_dir_preserve = b > 0 ? DIR_PRESERVE_YES : DIR_PRESERVE_NO;
+    else
+        return unit_key_invalid(ctx, "want yes, no or restart");
+    return 0;
+}
+
 static int parse_nice(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     long long v;
@@ -423,6 +482,17 @@ static const struct unit_key unit_keys[] = {
     {S, "Environment", value_parse_environment, FIELD(environment), 0},
     {S, "EnvironmentFile", value_parse_environment_file, FIELD(environment_files), 0},
     {S, "UMask", parse_umask, 0, 0},
+    {S, "RuntimeDirectory", parse_exec_dirs, 0, EXEC_DIR_RUNTIME},
+    {S, "StateDirectory", parse_exec_dirs, 0, EXEC_DIR_STATE},
+    {S, "CacheDirectory", parse_exec_dirs, 0, EXEC_DIR_CACHE},
+    {S, "LogsDirectory", parse_exec_dirs, 0, EXEC_DIR_LOGS},
+    {S, "ConfigurationDirectory", parse_exec_dirs, 0, EXEC_DIR_CONFIGURATION},
+    {S, "RuntimeDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_RUNTIME},
+    {S, "StateDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_STATE},
+    {S, "CacheDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_CACHE},
+    {S, "LogsDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_LOGS},
+    {S, "ConfigurationDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_CONFIGURATION},
+    {S, "RuntimeDirectoryPreserve", parse_dir_preserve, 0, 0},
     {S, "Nice", parse_nice, 0, 0},
     {S, "LimitCPU", value_parse_limit, 0, RLIMIT_CPU},
     {S, "LimitFSIZE", value_parse_limit, 0, RLIMIT_FSIZE},
@@ -508,10 +578,6 @@ static const char *const unsupported_service_keys[] = {
     "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "LogExtraFields",
     "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "LogFilterPatterns",
     "UtmpIdentifier", "UtmpMode", "IgnoreSIGPIPE", "PassEnvironment", "UnsetEnvironment",
-    "RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory",
-    "ConfigurationDirectory", "RuntimeDirectoryMode", "StateDirectoryMode",
-    "CacheDirectoryMode", "LogsDirectoryMode", "ConfigurationDirectoryMode",
-    "RuntimeDirectoryPreserve",
     /* resource control */
     "Slice", "Delegate", "DelegateSubgroup", "CPUAccounting", "CPUWeight", "StartupCPUWeight",
     "CPUShares", "StartupCPUShares", "CPUQuota", "CPUQuotaPeriodSec", "AllowedCPUs",

@@ -72,8 +72,12 @@ count_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
 
 # px_start [OPTIONS...] [-- COMMAND]: pxinit as PID 1 with this test's dirs.
+# With PX_TMPFS="/run /var/lib", those get a private tmpfs inside the
+# namespace first (its mounts are private), so tests never touch the host's.
 px_start() {
-    unshare --pid --fork --mount-proc "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
+    local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done; exec "$@"'
+    PX_TMPFS="${PX_TMPFS:-}" unshare --pid --fork --mount-proc sh -c "$prelude" sh \
+        "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
         >"$T/out" 2>"$T/log" </dev/null &
     PX_PID=$!
     poll 5 px_find_init || fail "pxinit did not start"
