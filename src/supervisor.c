@@ -362,7 +362,7 @@ static const struct svc_ops real_ops = {
 
 int supervisor_load(struct pxinit *px)
 {
-    if (unit_load_dirs(&px->opts.unit_dirs, &px->units, &px->nunits) < 0)
+    if (unit_load_dirs(&px->opts.unit_dirs, px->opts.systemd_units, &px->units, &px->nunits) < 0)
         return -1;
     size_t n = px->nunits ? px->nunits : 1;
     px->services = calloc(n, sizeof(*px->services));

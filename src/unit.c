@@ -97,6 +97,8 @@ void unit_free(struct unit *u)
     free(u->name);
     free(u->path);
     free(u->description);
+    strv_clear(&u->aliases);
+    strv_clear(&u->install_alias);
     for (int d = 0; d < EXEC_DIR_MAX; d++)
         strv_clear(&u->exec_dirs[d]);
     strv_clear(&u->after);

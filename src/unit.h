@@ -119,6 +119,8 @@ struct unit {
 
     /* [Unit] */
     char *description;
+    struct strv aliases;       /* other names it answers to */
+    struct strv install_alias; /* [Install] Alias= */
     struct strv after, before, requires, wants;
     uint64_t start_limit_interval_usec; /* default 10s; 0 disables the limit */
     unsigned start_limit_burst;         /* default 5 */

@@ -525,7 +525,7 @@ static const struct unit_key unit_keys[] = {
     {I, "WantedBy", NULL, 0, 0},
     {I, "RequiredBy", NULL, 0, 0},
     {I, "UpheldBy", NULL, 0, 0},
-    {I, "Alias", NULL, 0, 0},
+    {I, "Alias", value_parse_unit_list, FIELD(install_alias), 0},
     {I, "Also", NULL, 0, 0},
     {I, "DefaultInstance", NULL, 0, 0},
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "deps.h"
 #include "log.h"
@@ -25,82 +26,296 @@ struct unit_vec {
     size_t n, cap;
 };
 
-static int name_cmp(const void *a, const void *b)
+static int unit_vec_push(struct unit_vec *uv, struct unit *u)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    if (uv->n == uv->cap) {
+        size_t cap = uv->cap ? uv->cap * 2 : 16;
+        struct unit **v = realloc(uv->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        uv->v = v;
+        uv->cap = cap;
+    }
+    uv->v[uv->n++] = u;
+    return 0;
 }
 
-static void load_dir(const char *dir, struct unit_vec *uv, struct strv *seen)
+/* A unit file found in a directory: name, and the directory's rank. */
+struct found {
+    char *name;
+    size_t rank;
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+    const struct found *fa = a, *fb = b;
+    int c = strcmp(fa->name, fb->name);
+    if (c)
+        return c;
+    return fa->rank < fb->rank ? -1 : fa->rank > fb->rank;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Lists the entries of dir that end in suffix into out (with rank). */
+static void list_dir(const char *dir, const char *suffix, size_t rank, struct found **out,
+                     size_t *n, size_t *cap)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        if (errno != ENOENT)
-            log_warn("cannot read unit directory %s", dir);
-        else
-            log_debug("unit directory %s does not exist", dir);
+        if (errno != ENOENT && errno != ENOTDIR)
+            log_warn("cannot read %s", dir);
         return;
     }
-    struct strv names = {0};
     struct dirent *de;
     while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len <= 8 || strcmp(de->d_name + len - 8, ".service") != 0)
+        if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
             continue;
-        if (strv_push(&names, de->d_name) < 0)
-            log_warn("loading %s", dir);
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 64;
+            struct found *v = realloc(*out, c * sizeof(*v));
+            if (!v)
+                break;
+            *out = v;
+            *cap = c;
+        }
+        char *name = strdup(de->d_name);
+        if (!name)
+            break;
+        (*out)[(*n)++] = (struct found){name, rank};
     }
     closedir(d);
-    if (names.n)
-        qsort(names.v, names.n, sizeof(char *), name_cmp);
+}
 
-    for (size_t i = 0; i < names.n; i++) {
-        const char *name = names.v[i];
-        if (strv_contains(seen, name))
-            continue; /* an earlier directory has it: that one wins */
-        if (strv_push(seen, name) < 0)
+/* The template of an instance name: "getty@tty1.service" -> "getty@.service". */
+static bool template_of(const char *name, char *buf, size_t size)
+{
+    const char *at = strchr(name, '@');
+    const char *dot = strrchr(name, '.');
+    if (!at || !dot || dot < at || dot == at + 1)
+        return false;
+    return snprintf(buf, size, "%.*s%s", (int)(at - name + 1), name, dot) < (int)size;
+}
+
+/* Applies NAME.d/\*.conf drop-ins from every directory (for an instance,
+ * its template's first), in lexical order of file name; for one file name
+ * the first directory wins, as in systemd. */
+static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_sink *sink)
+{
+    char tmpl[512];
+    const char *names[2] = {NULL, u->name};
+    if (template_of(u->name, tmpl, sizeof(tmpl)))
+        names[0] = tmpl;
+    for (int k = 0; k < 2; k++) {
+        if (!names[k])
             continue;
-        if (strstr(name, "@.service")) {
-            log_debug("%s/%s: template units are not started at boot", dir, name);
+        struct found *f = NULL;
+        size_t n = 0, cap = 0;
+        for (size_t i = 0; i < dirs->n; i++) {
+            char d[4096];
+            snprintf(d, sizeof(d), "%s/%s.d", dirs->v[i], names[k]);
+            list_dir(d, ".conf", i, &f, &n, &cap);
+        }
+        if (n)
+            qsort(f, n, sizeof(*f), found_cmp);
+        for (size_t j = 0; j < n; j++) {
+            if (j == 0 || strcmp(f[j].name, f[j - 1].name) != 0) {
+                char path[4096];
+                snprintf(path, sizeof(path), "%s/%s.d/%s", dirs->v[f[j].rank], names[k],
+                         f[j].name);
+                log_debug("%s: applying drop-in %s", u->name, path);
+                unit_parse_file(u, path, sink);
+            }
+        }
+        for (size_t j = 0; j < n; j++)
+            free(f[j].name);
+        free(f);
+    }
+}
+
+/* Loads name from path (+ drop-ins); NULL when it failed to load (reported). */
+static struct unit *load_one(const char *name, const char *path, const struct strv *dirs)
+{
+    struct unit *u = unit_new(name);
+    if (!u) {
+        log_warn("%s", path);
+        return NULL;
+    }
+    struct diag_sink sink = {.emit = diag_to_log};
+    int r = unit_parse_file(u, path, &sink);
+    apply_dropins(u, dirs, &sink);
+    if (r == 0 && u->loaded)
+        r = unit_finalize(u, &sink);
+    if (r < 0 || !u->loaded) {
+        size_t len;
+        const char *shortname = unit_short_name(name, &len);
+        log_msg(LOG_LEVEL_ERROR, NULL, "%.*s: %s: unit failed to load, not starting it",
+                (int)len, shortname, path);
+        unit_free(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* A symlink NAME -> .../OTHER.service is systemd's alias: OTHER is loaded,
+ * NAME only names it. A link to /dev/null masks the unit. Returns the
+ * target's name (static buffer) for an alias, "" for a mask, NULL otherwise. */
+static const char *link_kind(const char *path, const char *name)
+{
+    static char target[512];
+    char buf[4096];
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return NULL;
+    ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    if (strcmp(buf, "/dev/null") == 0)
+        return "";
+    const char *base = strrchr(buf, '/');
+    base = base ? base + 1 : buf;
+    char tmpl[512];
+    if (strcmp(base, name) == 0 || !has_suffix(base, ".service"))
+        return NULL;
+    /* name@inst.service -> name@.service is an instance, not an alias. */
+    if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
+        return NULL;
+    snprintf(target, sizeof(target), "%s", base);
+    return target;
+}
+
+/* Loads the named units (or, with names NULL, every unit of dirs): the first
+ * directory that has a name wins. Aliases found on the way go to aliases as
+ * "alias=target". */
+static void load_units(const struct strv *dirs, const struct strv *names, struct unit_vec *uv,
+                       struct strv *aliases, const struct unit_vec *already)
+{
+    struct found *f = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < dirs->n; i++)
+        list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
+    if (n)
+        qsort(f, n, sizeof(*f), found_cmp);
+    for (size_t j = 0; j < n; j++) {
+        const char *name = f[j].name;
+        if (j > 0 && strcmp(name, f[j - 1].name) == 0)
+            continue; /* an earlier directory has it: that one wins */
+        if (names && !strv_contains(names, name))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; already && k < already->n && !dup; k++)
+            dup = strcmp(already->v[k]->name, name) == 0;
+        if (dup)
+            continue;
+        if (has_suffix(name, "@.service")) {
+            log_debug("%s: a template is started through its instances", name);
             continue;
         }
         char path[4096];
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        snprintf(path, sizeof(path), "%s/%s", dirs->v[f[j].rank], name);
+        const char *target = link_kind(path, name);
+        if (target && !*target) {
+            log_info("%s is masked, not loading it", name);
+            continue;
+        }
+        if (target) {
+            char kv[1024];
+            snprintf(kv, sizeof(kv), "%s=%s", name, target);
+            strv_push(aliases, kv);
+            continue;
+        }
         struct stat st;
         if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
             log_debug("%s: not a regular file, skipped", path);
             continue;
         }
-        struct unit *u = unit_new(name);
-        if (!u) {
+        struct unit *u = load_one(name, path, dirs);
+        if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
-            continue;
-        }
-        struct diag_sink sink = {.emit = diag_to_log};
-        int r = unit_parse_file(u, path, &sink);
-        if (r == 0)
-            r = unit_finalize(u, &sink);
-        if (r < 0 || !u->loaded) {
-            size_t len;
-            const char *shortname = unit_short_name(name, &len);
-            log_msg(LOG_LEVEL_ERROR, NULL, "%.*s: %s: unit failed to load, not starting it",
-                    (int)len, shortname, path);
             unit_free(u);
-            continue;
         }
-        if (uv->n == uv->cap) {
-            size_t cap = uv->cap ? uv->cap * 2 : 16;
-            struct unit **v = realloc(uv->v, cap * sizeof(*v));
-            if (!v) {
-                log_warn("%s", path);
-                unit_free(u);
-                continue;
-            }
-            uv->v = v;
-            uv->cap = cap;
-        }
-        uv->v[uv->n++] = u;
     }
-    strv_clear(&names);
+    for (size_t j = 0; j < n; j++)
+        free(f[j].name);
+    free(f);
+}
+
+/* Gives each unit the aliases that point at it. */
+static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
+{
+    for (size_t i = 0; i < aliases->n; i++) {
+        char *eq = strchr(aliases->v[i], '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        bool found = false;
+        for (size_t k = 0; k < uv->n && !found; k++) {
+            if (strcmp(uv->v[k]->name, eq + 1) == 0) {
+                found = true;
+                if (!strv_contains(&uv->v[k]->aliases, aliases->v[i]))
+                    strv_push(&uv->v[k]->aliases, aliases->v[i]);
+            }
+        }
+        if (!found)
+            log_debug("alias %s points at %s, which is not loaded", aliases->v[i], eq + 1);
+        *eq = '=';
+    }
+}
+
+/* --systemd: the units an image enabled for systemd's targets. */
+static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases)
+{
+    static const char *const search[] = {"/etc/systemd/system", "/run/systemd/system",
+                                         "/lib/systemd/system", "/usr/lib/systemd/system"};
+    struct strv dirs = {0}, enabled = {0};
+    for (size_t i = 0; i < sizeof(search) / sizeof(search[0]); i++)
+        strv_push(&dirs, search[i]);
+
+    DIR *d = opendir("/etc/systemd/system");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".target.wants"))
+            continue;
+        struct found *f = NULL;
+        size_t n = 0, cap = 0;
+        char wants[4096];
+        snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
+        list_dir(wants, ".service", 0, &f, &n, &cap);
+        for (size_t j = 0; j < n; j++) {
+            if (!strv_contains(&enabled, f[j].name))
+                strv_push(&enabled, f[j].name);
+            free(f[j].name);
+        }
+        free(f);
+    }
+    if (d)
+        closedir(d);
+    log_debug("--systemd: %zu enabled units", enabled.n);
+    /* Instances enabled through a template: name@inst.service files exist
+     * only as the links in the .wants directory. */
+    for (size_t i = 0; i < enabled.n; i++) {
+        char tmpl[512];
+        if (!template_of(enabled.v[i], tmpl, sizeof(tmpl)))
+            continue;
+        for (size_t k = 0; k < dirs.n; k++) {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
+            if (access(path, R_OK) == 0) {
+                struct unit *u = load_one(enabled.v[i], path, &dirs);
+                if (u && unit_vec_push(uv, u) < 0)
+                    unit_free(u);
+                break;
+            }
+        }
+    }
+    load_units(&dirs, &enabled, uv, aliases, uv);
+    strv_clear(&dirs);
+    strv_clear(&enabled);
 }
 
 static int unit_ptr_cmp(const void *a, const void *b)
@@ -130,8 +345,13 @@ struct service *services_find(struct pxinit *px, const char *name)
         else
             hi = mid;
     }
+    /* Aliases (symlinks, [Install] Alias=) are few: a scan will do. */
+    struct service *found = NULL;
+    for (size_t i = 0; i < px->nunits && !found; i++)
+        if (strv_contains(&px->units[i]->aliases, name))
+            found = px->services[i];
     free(norm);
-    return NULL;
+    return found;
 }
 
 static void on_cycle(void *ctx, const char *const *names, size_t count)
@@ -201,13 +421,22 @@ static int build_edges(struct pxinit *px, const size_t *order)
     return 0;
 }
 
-int unit_load_dirs(const struct strv *dirs, struct unit ***units, size_t *n)
+int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n)
 {
     struct unit_vec uv = {0};
-    struct strv seen = {0};
-    for (size_t i = 0; i < dirs->n; i++)
-        load_dir(dirs->v[i], &uv, &seen);
-    strv_clear(&seen);
+    struct strv aliases = {0};
+    load_units(dirs, NULL, &uv, &aliases, NULL);
+    if (systemd)
+        load_systemd_enabled(&uv, &aliases);
+    /* [Install] Alias= of the loaded units. */
+    for (size_t i = 0; i < uv.n; i++)
+        for (size_t k = 0; k < uv.v[i]->install_alias.n; k++) {
+            char kv[1024];
+            snprintf(kv, sizeof(kv), "%s=%s", uv.v[i]->install_alias.v[k], uv.v[i]->name);
+            strv_push(&aliases, kv);
+        }
+    attach_aliases(&uv, &aliases);
+    strv_clear(&aliases);
     if (uv.n)
         qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
     *units = uv.v;

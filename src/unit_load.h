@@ -2,16 +2,20 @@
 #ifndef PXINIT_UNIT_LOAD_H
 #define PXINIT_UNIT_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pxinit.h"
 #include "strv.h"
 #include "unit.h"
 
-/* Reads every *.service of dirs (the first directory wins for a name),
+/* Reads every *.service of dirs (the first directory wins for a name) with
+ * its drop-ins (NAME.service.d/\*.conf, a template's first), and with
+ * systemd also the units enabled in /etc/systemd/system/\*.target.wants/;
  * reports problems through the log, and returns the units that loaded,
- * sorted by name. Units that fail to load are reported and left out. */
-int unit_load_dirs(const struct strv *dirs, struct unit ***units, size_t *n);
+ * sorted by name. Units that fail to load are reported and left out; links
+ * to other units become aliases, links to /dev/null mask. */
+int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n);
 
 /* Computes px->start_order and every service's succ/pred edges from
  * After=/Before= (cycles reported and broken). px->services must be set up. */

@@ -73,10 +73,13 @@ lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
 
 # px_start [OPTIONS...] [-- COMMAND]: pxinit as PID 1 with this test's dirs.
 # With PX_TMPFS="/run /var/lib", those get a private tmpfs inside the
-# namespace first (its mounts are private), so tests never touch the host's.
+# namespace first (its mounts are private), so tests never touch the host's;
+# PX_SETUP names a script run there next, to fill them.
 px_start() {
-    local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done; exec "$@"'
-    PX_TMPFS="${PX_TMPFS:-}" unshare --pid --fork --mount-proc sh -c "$prelude" sh \
+    local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done
+        [ -z "$PX_SETUP" ] || sh "$PX_SETUP" || exit 1; exec "$@"'
+    PX_TMPFS="${PX_TMPFS:-}" PX_SETUP="${PX_SETUP:-}" \
+        unshare --pid --fork --mount-proc sh -c "$prelude" sh \
         "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
         >"$T/out" 2>"$T/log" </dev/null &
     PX_PID=$!
