@@ -25,6 +25,7 @@ static const char *const result_names[] = {
     [RESULT_START_LIMIT] = "start-limit-hit",
     [RESULT_RESOURCES] = "resources",
     [RESULT_PROTOCOL] = "protocol",
+    [RESULT_ASSERT] = "assert",
 };
 
 const char *service_result_name(enum service_result r)
@@ -76,7 +77,7 @@ enum service_result restart_classify(const struct unit *u, int wait_status)
  * result already says clean or not, with SuccessExitStatus= applied. */
 bool restart_wanted(const struct unit *u, enum service_result r, int wait_status)
 {
-    if (!u || r == RESULT_START_LIMIT)
+    if (!u || r == RESULT_START_LIMIT || r == RESULT_ASSERT)
         return false;
 
     switch (u->restart) {

@@ -24,6 +24,7 @@ enum service_result {
     RESULT_START_LIMIT,  /* start rate limit hit */
     RESULT_RESOURCES,    /* could not spawn (fork failed, exec failed, ...) */
     RESULT_PROTOCOL,     /* Type=notify/forking: exited before it was ready */
+    RESULT_ASSERT,       /* an Assert*= did not hold */
 };
 
 const char *service_result_name(enum service_result r);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "condition.h"
 #include "log.h"
 #include "timespan.h"
 
@@ -243,16 +244,26 @@ static void enter_start(struct service *s)
     }
 }
 
+/* Condition*=/Assert*=: false when the run must not go on (handled). */
 static bool conditions_met(struct service *s)
 {
-    const struct condition_list *c = &s->unit->condition_path_exists;
-    for (size_t i = 0; i < c->n; i++) {
-        bool exists = access(c->v[i].path, F_OK) == 0;
-        if (exists == c->v[i].negate) {
-            log_unit_info(s->name, "condition ConditionPathExists=%s%s not met, skipping",
-                          c->v[i].negate ? "!" : "", c->v[i].path);
-            return false;
-        }
+    const struct path_condition *c = NULL;
+    switch (condition_check(s->unit, &c)) {
+    case CONDITION_MET:
+        return true;
+    case CONDITION_FAILED:
+        log_unit_info(s->name, "condition %s=%s%s%s not met, skipping",
+                      condition_kind_name(c->kind, false), c->trigger ? "|" : "",
+                      c->negate ? "!" : "", c->path);
+        set_sub(s, SUB_DEAD);
+        return false;
+    case CONDITION_ASSERT_FAILED:
+        log_unit_error(s->name, "assertion %s=%s%s%s failed",
+                       condition_kind_name(c->kind, true), c->trigger ? "|" : "",
+                       c->negate ? "!" : "", c->path);
+        s->result = RESULT_ASSERT;
+        set_sub(s, SUB_FAILED);
+        return false;
     }
     return true;
 }
@@ -270,10 +281,8 @@ static void begin_run(struct service *s)
     s->result = RESULT_SUCCESS;
     s->started_ok = false;
     s->start_idx = 0;
-    if (!conditions_met(s)) {
-        set_sub(s, SUB_DEAD);
+    if (!conditions_met(s))
         return;
-    }
     bool failed;
     if (control_begin(s, CONTROL_START_PRE, SUB_START_PRE, s->unit->timeout_start_usec,
                       &failed))

@@ -105,7 +105,7 @@ void unit_free(struct unit *u)
     strv_clear(&u->before);
     strv_clear(&u->requires);
     strv_clear(&u->wants);
-    condition_list_clear(&u->condition_path_exists);
+    condition_list_clear(&u->conditions);
     exec_list_clear(&u->exec_start);
     exec_list_clear(&u->exec_start_pre);
     exec_list_clear(&u->exec_start_post);
@@ -149,7 +149,9 @@ static bool condition_list_equal(const struct condition_list *a, const struct co
     if (a->n != b->n)
         return false;
     for (size_t i = 0; i < a->n; i++)
-        if (a->v[i].negate != b->v[i].negate || !str_eq(a->v[i].path, b->v[i].path))
+        if (a->v[i].negate != b->v[i].negate || a->v[i].kind != b->v[i].kind ||
+            a->v[i].trigger != b->v[i].trigger || a->v[i].is_assert != b->v[i].is_assert ||
+            !str_eq(a->v[i].path, b->v[i].path))
             return false;
     return true;
 }
@@ -190,7 +192,7 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            strv_equal(&a->wants, &b->wants) &&
            a->start_limit_interval_usec == b->start_limit_interval_usec &&
            a->start_limit_burst == b->start_limit_burst &&
-           condition_list_equal(&a->condition_path_exists, &b->condition_path_exists) &&
+           condition_list_equal(&a->conditions, &b->conditions) &&
            /* [Service] */
            a->type == b->type && a->type_set == b->type_set &&
            exec_list_equal(&a->exec_start, &b->exec_start) &&

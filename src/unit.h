@@ -91,10 +91,24 @@ struct exec_list {
     size_t n;
 };
 
-/* ConditionPathExists= and friends: a path, possibly negated with '!'. */
+/* Condition*=/Assert*= on paths: the kind, a path, '!' negation, '|'
+ * trigger (at least one trigger condition must hold). */
+enum condition_kind {
+    COND_PATH_EXISTS,
+    COND_PATH_EXISTS_GLOB,
+    COND_PATH_IS_DIRECTORY,
+    COND_PATH_IS_SYMLINK,
+    COND_DIRECTORY_NOT_EMPTY,
+    COND_FILE_NOT_EMPTY,
+    COND_FILE_IS_EXECUTABLE,
+};
+
 struct path_condition {
     char *path;
     bool negate;
+    bool trigger;
+    bool is_assert;
+    enum condition_kind kind;
 };
 
 struct condition_list {
@@ -124,7 +138,7 @@ struct unit {
     struct strv after, before, requires, wants;
     uint64_t start_limit_interval_usec; /* default 10s; 0 disables the limit */
     unsigned start_limit_burst;         /* default 5 */
-    struct condition_list condition_path_exists;
+    struct condition_list conditions;
 
     /* [Service] */
     enum unit_type type; /* default simple, oneshot when ExecStart= is missing */

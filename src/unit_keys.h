@@ -62,6 +62,7 @@ bool value_user_name_valid(const char *s);
 
 /* The parsers of the keys with more than a scalar behind them (unit_values.c). */
 int value_parse_unit_list(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+#define COND_ASSERT 0x100 /* in a key row's arg: Assert*= rather than Condition*= */
 int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                const char *value);
 int value_parse_exec(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);

@@ -193,9 +193,8 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
         condition_list_clear(l);
         return 0;
     }
-    /* "|" makes it a triggering condition; with only ConditionPathExists=
-     * supported we treat it as an ordinary one. */
-    if (*p == '|')
+    bool trigger = *p == '|';
+    if (trigger)
         p++;
     negate = *p == '!';
     if (negate)
@@ -209,7 +208,10 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
     v[l->n].path = strdup(p);
     if (!v[l->n].path)
         return -1;
-    v[l->n++].negate = negate;
+    v[l->n].negate = negate;
+    v[l->n].trigger = trigger;
+    v[l->n].is_assert = (k->arg & COND_ASSERT) != 0;
+    v[l->n++].kind = (enum condition_kind)(k->arg & ~COND_ASSERT);
     return 0;
 }
 

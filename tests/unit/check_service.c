@@ -1459,7 +1459,7 @@ END_TEST
 START_TEST(test_condition_not_met)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    struct condition_list *c = &h->u->condition_path_exists;
+    struct condition_list *c = &h->u->conditions;
     c->v = calloc(1, sizeof(*c->v));
     ck_assert_ptr_nonnull(c->v);
     c->v[0].path = strdup(_i == 0 ? "/nonexistent/pxinit-test" : "/");

@@ -442,9 +442,9 @@ START_TEST(test_fixture_full)
     ck_assert_str_eq(u->requires.v[0], "cache.service");
     ck_assert_uint_eq(u->start_limit_interval_usec, 30 * USEC_PER_SEC);
     ck_assert_uint_eq(u->start_limit_burst, 3);
-    ck_assert_uint_eq(u->condition_path_exists.n, 1);
-    ck_assert(u->condition_path_exists.v[0].negate);
-    ck_assert_str_eq(u->condition_path_exists.v[0].path, "/run/nope");
+    ck_assert_uint_eq(u->conditions.n, 1);
+    ck_assert(u->conditions.v[0].negate);
+    ck_assert_str_eq(u->conditions.v[0].path, "/run/nope");
     ck_assert_int_eq(u->type, UNIT_TYPE_NOTIFY);
     ck_assert_int_eq(u->exec_start_pre.v[0].flags, EXEC_FLAG_IGNORE_FAILURE);
     ck_assert_str_eq(u->exec_start_pre.v[0].line, "/bin/mkdir -p /tmp/full");
@@ -728,12 +728,12 @@ START_TEST(test_unsupported_values_warn)
 
     parse_text(&p,
                "[Unit]\nSuccessAction=reboot\nDocumentation=man:x(1)\n"
-               "ConditionPathIsDirectory=/x\n"
+               "ConditionVirtualization=container\n"
                "[Service]\nType=notify-reload\nExecStart=/bin/true\n"
                "StandardOutput=tty\nStandardError=fd:foo\n");
     assert_msg(&p, "W: " PATH ":2: SuccessAction=reboot is not supported, treating it as exit");
     assert_msg(&p, "W: " PATH ":3: Documentation= is not supported yet, ignoring");
-    assert_msg(&p, "W: " PATH ":4: ConditionPathIsDirectory= is not supported yet, ignoring");
+    assert_msg(&p, "W: " PATH ":4: ConditionVirtualization= is not supported yet, ignoring");
     assert_msg(&p, "W: " PATH ":6: Type=notify-reload is not supported, treating it as notify");
     assert_msg(&p, "W: " PATH ":8: StandardOutput=tty is not supported, using journal");
     assert_msg(&p, "W: " PATH ":9: StandardError=fd:foo is not supported, using journal");
