@@ -232,6 +232,25 @@ int exec_env_build(const struct unit *u, const struct strv *base, const struct e
         if (c->shell[0] && env_put(env, "SHELL", c->shell) < 0)
             return -1;
     }
+    /* UnsetEnvironment=: a name removes the variable, KEY=VALUE only that
+     * exact assignment. */
+    for (size_t i = 0; i < u->unset_environment.n; i++) {
+        const char *x = u->unset_environment.v[i];
+        if (!strchr(x, '=')) {
+            env_unset(env, x);
+            continue;
+        }
+        size_t w = 0;
+        for (size_t k = 0; k < env->n; k++) {
+            if (strcmp(env->v[k], x) == 0)
+                free(env->v[k]);
+            else
+                env->v[w++] = env->v[k];
+        }
+        env->n = w;
+        if (env->v)
+            env->v[w] = NULL;
+    }
     if (mainpid > 0) {
         char buf[32];
         snprintf(buf, sizeof(buf), "%d", (int)mainpid);

@@ -73,12 +73,28 @@ enum service_result restart_classify(const struct unit *u, int wait_status)
 /* The Restart= table of systemd.service(5). Rows are the exit causes; the
  * table has no row for "resources" (spawn failed): systemd treats it as a
  * failure that is neither a clean exit nor an exit code, hence restarted by
- * always, on-failure and on-abnormal. The wait status is not needed: the
- * result already says clean or not, with SuccessExitStatus= applied. */
+ * always, on-failure and on-abnormal. The wait status only matters for
+ * RestartPreventExitStatus= and RestartForceExitStatus=, which override the
+ * table for a run that ended by exiting. */
+static bool status_in(const struct exit_status_set *set, int wait_status)
+{
+    if (WIFEXITED(wait_status))
+        return exit_status_set_has_code(set, WEXITSTATUS(wait_status));
+    if (WIFSIGNALED(wait_status))
+        return exit_status_set_has_signal(set, WTERMSIG(wait_status));
+    return false;
+}
+
 bool restart_wanted(const struct unit *u, enum service_result r, int wait_status)
 {
     if (!u || r == RESULT_START_LIMIT || r == RESULT_ASSERT)
         return false;
+    bool by_exit = r == RESULT_SUCCESS || r == RESULT_EXIT_CODE || r == RESULT_SIGNAL ||
+                   r == RESULT_CORE_DUMP;
+    if (by_exit && status_in(&u->restart_prevent, wait_status))
+        return false;
+    if (by_exit && status_in(&u->restart_force, wait_status))
+        return true;
 
     switch (u->restart) {
     case RESTART_NO:

@@ -47,6 +47,7 @@ static const struct {
     [SUB_FINAL_SIGKILL] = {"final-sigkill", SVC_DEACTIVATING},
     [SUB_FAILED] = {"failed", SVC_FAILED},
     [SUB_AUTO_RESTART] = {"auto-restart", SVC_ACTIVATING},
+    [SUB_CONDITION] = {"condition", SVC_ACTIVATING},
 };
 
 enum svc_state svc_state_of(enum svc_sub sub) { return sub_table[sub].state; }
@@ -124,11 +125,14 @@ static void enter_signal(struct service *s, enum svc_sub sub, enum service_resul
 static void enter_signal_with(struct service *s, enum svc_sub sub, enum service_result r, int sig);
 static void enter_stop_post(struct service *s);
 static void enter_start(struct service *s);
+static void enter_start_pre(struct service *s);
 static void enter_dead(struct service *s);
 
 static const struct exec_list *control_list(const struct service *s, enum svc_control kind)
 {
     switch (kind) {
+    case CONTROL_CONDITION:
+        return &s->unit->exec_condition;
     case CONTROL_START_PRE:
         return &s->unit->exec_start_pre;
     case CONTROL_START_POST:
@@ -284,6 +288,20 @@ static void begin_run(struct service *s)
     if (!conditions_met(s))
         return;
     bool failed;
+    if (control_begin(s, CONTROL_CONDITION, SUB_CONDITION, s->unit->timeout_start_usec,
+                      &failed))
+        return;
+    if (failed) {
+        set_sub(s, SUB_CONDITION);
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+        return;
+    }
+    enter_start_pre(s);
+}
+
+static void enter_start_pre(struct service *s)
+{
+    bool failed;
     if (control_begin(s, CONTROL_START_PRE, SUB_START_PRE, s->unit->timeout_start_usec,
                       &failed))
         return;
@@ -332,6 +350,7 @@ void svc_stop(struct service *s)
         s->ops->timer(s, 0);
         set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
         break;
+    case SUB_CONDITION:
     case SUB_START_PRE:
     case SUB_START:
     case SUB_START_POST:
@@ -425,13 +444,20 @@ static void enter_signal_with(struct service *s, enum svc_sub sub, enum service_
             enter_dead(s);
         return;
     }
-    if (sig == 0)
-        sig = is_sigterm_phase(sub) ? s->unit->kill_signal : SIGKILL;
+    if (sig == 0 && is_sigterm_phase(sub))
+        sig = s->start_after_stop && s->unit->restart_kill_signal ? s->unit->restart_kill_signal
+                                                                  : s->unit->kill_signal;
+    else if (sig == 0)
+        sig = s->unit->final_kill_signal;
     set_sub(s, sub);
     kill_unit(s, sig);
-    /* Conventional daemons do not see a SIGCONT-less stopped group. */
-    if (is_sigterm_phase(sub) && sig != SIGKILL)
+    if (is_sigterm_phase(sub) && sig != SIGKILL) {
+        /* A stopped process would never see the signal; SendSIGHUP= tells
+         * shells and the like that their terminal is gone. */
         kill_unit(s, SIGCONT);
+        if (s->unit->send_sighup && sig != SIGHUP)
+            kill_unit(s, SIGHUP);
+    }
     s->ops->timer(s, s->unit->timeout_stop_usec);
 }
 
@@ -466,7 +492,9 @@ static void enter_dead(struct service *s)
         begin_run(s);
         return;
     }
-    if (!s->stop_wanted && restart_wanted(s->unit, s->result, s->last_status)) {
+    bool skipped = s->skip_run;
+    s->skip_run = false;
+    if (!s->stop_wanted && !skipped && restart_wanted(s->unit, s->result, s->last_status)) {
         set_sub(s, SUB_AUTO_RESTART);
         uint64_t delay = restart_delay_usec(s->unit, s->restarts + 1);
         s->ops->timer(s, delay == 0 ? 1 : delay);
@@ -499,7 +527,7 @@ void svc_proc_started(struct service *s, struct svc_proc *p)
     if (s->sub == SUB_STOP_SIGTERM || s->sub == SUB_FINAL_SIGTERM)
         kill_proc(s, p, s->unit->kill_signal);
     else if (s->sub == SUB_STOP_SIGKILL || s->sub == SUB_FINAL_SIGKILL)
-        kill_proc(s, p, SIGKILL);
+        kill_proc(s, p, s->unit->final_kill_signal);
 }
 
 void svc_exec_done(struct service *s, struct svc_proc *p)
@@ -526,6 +554,22 @@ static void control_exited(struct service *s, int status)
     bool failed = false;
 
     switch (s->sub) {
+    case SUB_CONDITION:
+        /* ExecCondition=: 1-254 skips the unit, 255 or a signal fails it. */
+        if (WIFEXITED(status) && WEXITSTATUS(status) > 0 && WEXITSTATUS(status) < 255) {
+            log_unit_info(s->name, "ExecCondition= exited %d, skipping the unit",
+                          WEXITSTATUS(status));
+            s->skip_run = true;
+            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+            enter_signal(s, SUB_STOP_SIGTERM, r == RESULT_SUCCESS ? RESULT_EXIT_CODE : r);
+        } else if (!control_next(s, &failed)) {
+            if (failed)
+                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+            else
+                enter_start_pre(s);
+        }
+        break;
     case SUB_START_PRE:
         if (!ok) {
             enter_signal(s, SUB_STOP_SIGTERM, r);
@@ -666,6 +710,7 @@ void svc_timer_fired(struct service *s)
 {
     const struct unit *u = s->unit;
     switch (s->sub) {
+    case SUB_CONDITION:
     case SUB_START_PRE:
     case SUB_START:
     case SUB_START_POST:
@@ -779,5 +824,6 @@ bool svc_is_settled(const struct service *s)
 
 bool svc_is_busy_starting(const struct service *s)
 {
-    return s->sub == SUB_START_PRE || s->sub == SUB_START || s->sub == SUB_START_POST;
+    return s->sub == SUB_CONDITION || s->sub == SUB_START_PRE || s->sub == SUB_START ||
+           s->sub == SUB_START_POST;
 }

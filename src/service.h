@@ -41,11 +41,13 @@ enum svc_sub {
     SUB_FINAL_SIGKILL,
     SUB_FAILED,
     SUB_AUTO_RESTART,
+    SUB_CONDITION, /* ExecCondition= running */
 };
 
 /* Which list a control process runs from. */
 enum svc_control {
     CONTROL_NONE,
+    CONTROL_CONDITION,
     CONTROL_START_PRE,
     CONTROL_START_POST,
     CONTROL_STOP,
@@ -63,6 +65,20 @@ struct svc_proc {
 };
 
 struct service;
+
+/* Requirement dependencies, kept on both ends (supervisor-owned). */
+enum svc_dep_kind {
+    DEP_REQUIRES = 1 << 0,
+    DEP_REQUISITE = 1 << 1,
+    DEP_BINDS_TO = 1 << 2,
+    DEP_PART_OF = 1 << 3,
+    DEP_CONFLICTS = 1 << 4,
+};
+
+struct svc_dep {
+    struct service *s;
+    unsigned kinds;
+};
 
 struct svc_ops {
     /* Starts cmd as the main (is_main) or the control process: fills the
@@ -102,6 +118,7 @@ struct service {
     bool stop_wanted;        /* last request was stop: no auto-restart */
     bool start_after_stop;   /* a start (restart) arrived while stopping */
     bool started_ok;         /* reached running/exited: ExecStop= applies */
+    bool skip_run;           /* ExecCondition= said skip: no restart */
     enum service_result result;
     enum svc_control control_kind;
     size_t control_idx;      /* next command of the control list */
@@ -130,6 +147,11 @@ struct service {
     unsigned nsucc;
     struct service **pred;   /* units this one is ordered after */
     unsigned npred;
+    struct svc_dep *rdeps;   /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
+    unsigned nrdeps;
+    struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
+    unsigned ndeps;
+    bool dep_failed;         /* a required unit it is ordered after failed to start */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     bool in_kill_list;
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,11 +31,13 @@ static const char *const stage_names[] = {
     [SPAWN_STAGE_GROUPS] = "set groups",
     [SPAWN_STAGE_USER] = "set user",
     [SPAWN_STAGE_EXEC] = "execute",
+    [SPAWN_STAGE_OOM_ADJUST] = "set OOMScoreAdjust=",
+    [SPAWN_STAGE_NO_NEW_PRIVS] = "set NoNewPrivileges=",
 };
 
 const char *spawn_stage_name(enum spawn_stage stage)
 {
-    if (stage >= SPAWN_STAGE_FORK && stage <= SPAWN_STAGE_EXEC)
+    if (stage >= SPAWN_STAGE_FORK && stage <= SPAWN_STAGE_NO_NEW_PRIVS)
         return stage_names[stage];
     return "start";
 }
@@ -68,6 +71,10 @@ static int exit_code_for(const struct spawn_params *p, enum spawn_stage stage, i
         return SPAWN_EXIT_USER;
     case SPAWN_STAGE_SETSID:
         return SPAWN_EXIT_SETSID;
+    case SPAWN_STAGE_OOM_ADJUST:
+        return SPAWN_EXIT_OOM_ADJUST;
+    case SPAWN_STAGE_NO_NEW_PRIVS:
+        return SPAWN_EXIT_NO_NEW_PRIVILEGES;
     default:
         return SPAWN_EXIT_EXEC;
     }
@@ -99,6 +106,27 @@ static int setup_fd(int want, int target)
     if (want == target)
         return fcntl(target, F_SETFD, 0);
     return dup2(want, target) < 0 ? -1 : 0;
+}
+
+/* Async-signal-safe: no stdio between fork and exec. */
+static int write_oom_score_adjust(int value)
+{
+    char buf[16], *p = buf + sizeof(buf);
+    unsigned v = value < 0 ? (unsigned)-value : (unsigned)value;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (value < 0)
+        *--p = '-';
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, p, (size_t)(buf + sizeof(buf) - p));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n < 0 ? -1 : 0;
 }
 
 /* glibc refuses to touch the signals it reserves for itself (32, 33), but an
@@ -158,6 +186,8 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     }
     if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
         child_fail(p, fd, SPAWN_STAGE_NICE);
+    if (p->oom_score_adjust_set && write_oom_score_adjust(p->oom_score_adjust) < 0)
+        child_fail(p, fd, SPAWN_STAGE_OOM_ADJUST);
     if (p->set_ids) {
         if (setgroups(p->ngroups, p->groups) < 0)
             child_fail(p, fd, SPAWN_STAGE_GROUPS);
@@ -171,6 +201,8 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
             child_fail(p, fd, SPAWN_STAGE_CHDIR);
     }
     umask(p->umask);
+    if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(p, fd, SPAWN_STAGE_NO_NEW_PRIVS);
 
     sigprocmask(SIG_SETMASK, p->sigmask, NULL);
     execve(p->path, p->argv, p->envp);

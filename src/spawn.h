@@ -28,6 +28,8 @@ enum spawn_stage {
     SPAWN_STAGE_GROUPS,
     SPAWN_STAGE_USER,
     SPAWN_STAGE_EXEC,
+    SPAWN_STAGE_OOM_ADJUST,
+    SPAWN_STAGE_NO_NEW_PRIVS,
 };
 
 /* Exit codes of a service child that failed before exec (systemd's values). */
@@ -36,6 +38,8 @@ enum spawn_stage {
 #define SPAWN_EXIT_FDS 202
 #define SPAWN_EXIT_EXEC 203
 #define SPAWN_EXIT_LIMITS 205
+#define SPAWN_EXIT_OOM_ADJUST 206
+#define SPAWN_EXIT_NO_NEW_PRIVILEGES 231
 #define SPAWN_EXIT_GROUP 216
 #define SPAWN_EXIT_USER 217
 #define SPAWN_EXIT_SETSID 220
@@ -69,6 +73,9 @@ struct spawn_params {
     mode_t umask;
     bool nice_set;
     int nice;
+    bool oom_score_adjust_set;
+    int oom_score_adjust;
+    bool no_new_privileges;
     const bool *limit_set; /* RLIM_NLIMITS entries, or NULL */
     const struct rlimit *limits;
     int fd_out, fd_err;     /* SPAWN_FD_*, or an fd to dup2 onto 1/2 */

@@ -70,6 +70,26 @@ static void queue_push(struct pxinit *px, struct service *s)
 static void boot_job_done(struct pxinit *px, struct service *s);
 static void stop_job_done(struct pxinit *px, struct service *s);
 
+/* Requires=/BindsTo= after a failed unit, or Requisite= on one not up:
+ * the start is refused (the unit stays inactive, as systemd's job fails
+ * with "dependency"). */
+static bool start_allowed(struct service *s)
+{
+    if (s->dep_failed) {
+        s->dep_failed = false;
+        log_unit_error(s->name, "dependency failed, not starting");
+        return false;
+    }
+    for (unsigned i = 0; i < s->ndeps; i++) {
+        struct service *d = s->deps[i].s;
+        if ((s->deps[i].kinds & DEP_REQUISITE) && svc_is_settled(d)) {
+            log_unit_error(s->name, "Requisite=%s is not active, not starting", d->unit->name);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void queue_drain(struct pxinit *px)
 {
     if (px->draining)
@@ -78,7 +98,9 @@ static void queue_drain(struct pxinit *px)
     while (px->qhead < px->qtail) {
         struct service *s = px->queue[px->qhead++];
         s->job_started = true;
-        if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
+        if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !start_allowed(s)) {
+            boot_job_done(px, s);
+        } else if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
             svc_start(s, false);
             if (s->queued && !svc_is_busy_starting(s))
                 boot_job_done(px, s);
@@ -101,6 +123,16 @@ static void boot_job_done(struct pxinit *px, struct service *s)
     s->queued = false;
     s->job_started = false;
     px->boot_pending--;
+    /* A failed start fails the units that require it and wait for it. */
+    if (s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) {
+        for (unsigned i = 0; i < s->nrdeps; i++) {
+            if (!(s->rdeps[i].kinds & (DEP_REQUIRES | DEP_REQUISITE | DEP_BINDS_TO)))
+                continue;
+            for (unsigned k = 0; k < s->nsucc; k++)
+                if (s->succ[k] == s->rdeps[i].s)
+                    s->rdeps[i].s->dep_failed = true;
+        }
+    }
     for (unsigned i = 0; i < s->nsucc; i++) {
         struct service *n = s->succ[i];
         if (--n->wait_count == 0 && n->queued)
@@ -297,6 +329,43 @@ static int exit_code_of(const struct service *s)
     return 1;
 }
 
+/* Conflicts=: starting one stops the other. BindsTo=: a unit stops when the
+ * one it is bound to stops for any reason. Requires=/PartOf=: it stops when
+ * that one is stopped on request. (The chains are short: systemd's units
+ * nest a few levels at most.) */
+static void propagate_dependencies(struct pxinit *px, struct service *s, enum svc_sub old)
+{
+    enum svc_state was = svc_state_of(old), now = svc_state_of(s->sub);
+    bool was_settled = was == SVC_INACTIVE || was == SVC_FAILED;
+    bool settled = now == SVC_INACTIVE || now == SVC_FAILED;
+
+    if (was_settled && now == SVC_ACTIVATING) {
+        for (unsigned i = 0; i < s->ndeps; i++) {
+            struct service *d = s->deps[i].s;
+            if ((s->deps[i].kinds & DEP_CONFLICTS) && !svc_is_settled(d)) {
+                log_unit_info(d->name, "stopping: %s conflicts with it", s->name);
+                svc_stop(d);
+            }
+        }
+    }
+    if (!settled || was_settled || px->phase >= PHASE_STOPPING)
+        return;
+    for (unsigned i = 0; i < s->nrdeps; i++) {
+        struct service *a = s->rdeps[i].s;
+        unsigned k = s->rdeps[i].kinds;
+        if (svc_is_settled(a) || a->stop_wanted)
+            continue;
+        if (k & DEP_BINDS_TO) {
+            log_unit_info(a->name, "stopping: it is bound to %s, which stopped", s->name);
+            svc_stop(a);
+        } else if ((k & (DEP_REQUIRES | DEP_PART_OF)) && s->stop_wanted) {
+            log_unit_info(a->name, "stopping: it %s %s, which was stopped",
+                          k & DEP_PART_OF ? "is part of" : "requires", s->name);
+            svc_stop(a);
+        }
+    }
+}
+
 static void op_changed(struct service *s, enum svc_sub old)
 {
     struct pxinit *px = px_of(s);
@@ -324,6 +393,8 @@ static void op_changed(struct service *s, enum svc_sub old)
             stop_job_done(px, s);
         queue_drain(px);
     }
+
+    propagate_dependencies(px, s, old);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -489,6 +560,8 @@ void supervisor_free(struct pxinit *px)
             close(s->control.pidfd);
         free(s->succ);
         free(s->pred);
+        free(s->deps);
+        free(s->rdeps);
         svc_release(s);
         free(s);
         unit_free(px->units[i]);

@@ -36,6 +36,7 @@ struct unit *unit_new(const char *name)
     u->timeout_stop_usec = 90 * USEC_PER_SEC;
     u->kill_mode = KILL_MODE_CONTROL_GROUP;
     u->kill_signal = SIGTERM;
+    u->final_kill_signal = SIGKILL;
     u->send_sigkill = true;
     u->umask = 0022;
     for (int d = 0; d < EXEC_DIR_MAX; d++)
@@ -105,6 +106,15 @@ void unit_free(struct unit *u)
     strv_clear(&u->before);
     strv_clear(&u->requires);
     strv_clear(&u->wants);
+    strv_clear(&u->requisite);
+    strv_clear(&u->binds_to);
+    strv_clear(&u->part_of);
+    strv_clear(&u->conflicts);
+    strv_clear(&u->pass_environment);
+    strv_clear(&u->unset_environment);
+    exit_status_set_clear(&u->restart_prevent);
+    exit_status_set_clear(&u->restart_force);
+    exec_list_clear(&u->exec_condition);
     condition_list_clear(&u->conditions);
     exec_list_clear(&u->exec_start);
     exec_list_clear(&u->exec_start_pre);
@@ -161,6 +171,12 @@ static bool int_array_equal(const int *a, size_t na, const int *b, size_t nb)
     return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
 }
 
+static bool exit_status_set_equal(const struct exit_status_set *a, const struct exit_status_set *b)
+{
+    return int_array_equal(a->codes, a->ncodes, b->codes, b->ncodes) &&
+           int_array_equal(a->signals, a->nsignals, b->signals, b->nsignals);
+}
+
 static bool limits_equal(const struct unit *a, const struct unit *b)
 {
     for (size_t i = 0; i < UNIT_NLIMITS; i++) {
@@ -183,7 +199,20 @@ bool unit_equal(const struct unit *a, const struct unit *b)
         if (!strv_equal(&a->exec_dirs[d], &b->exec_dirs[d]) ||
             a->exec_dir_mode[d] != b->exec_dir_mode[d])
             return false;
-    if (a->runtime_dir_preserve != b->runtime_dir_preserve)
+    if (a->runtime_dir_preserve != b->runtime_dir_preserve ||
+        !strv_equal(&a->requisite, &b->requisite) || !strv_equal(&a->binds_to, &b->binds_to) ||
+        !strv_equal(&a->part_of, &b->part_of) || !strv_equal(&a->conflicts, &b->conflicts) ||
+        !strv_equal(&a->pass_environment, &b->pass_environment) ||
+        !strv_equal(&a->unset_environment, &b->unset_environment) ||
+        !exit_status_set_equal(&a->restart_prevent, &b->restart_prevent) ||
+        !exit_status_set_equal(&a->restart_force, &b->restart_force) ||
+        !exec_list_equal(&a->exec_condition, &b->exec_condition) ||
+        a->restart_kill_signal != b->restart_kill_signal ||
+        a->final_kill_signal != b->final_kill_signal || a->send_sighup != b->send_sighup ||
+        a->oom_score_adjust_set != b->oom_score_adjust_set ||
+        a->oom_score_adjust != b->oom_score_adjust ||
+        a->no_new_privileges != b->no_new_privileges ||
+        !strv_equal(&a->install_alias, &b->install_alias))
         return false;
     return str_eq(a->name, b->name) && a->loaded == b->loaded &&
            /* [Unit] */

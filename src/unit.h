@@ -136,6 +136,7 @@ struct unit {
     struct strv aliases;       /* other names it answers to */
     struct strv install_alias; /* [Install] Alias= */
     struct strv after, before, requires, wants;
+    struct strv requisite, binds_to, part_of, conflicts;
     uint64_t start_limit_interval_usec; /* default 10s; 0 disables the limit */
     unsigned start_limit_burst;         /* default 5 */
     struct condition_list conditions;
@@ -152,12 +153,18 @@ struct unit {
     unsigned restart_steps;
     uint64_t restart_max_delay_usec; /* default infinity */
     struct exit_status_set success_exit_status;
+    struct exit_status_set restart_prevent; /* RestartPreventExitStatus= */
+    struct exit_status_set restart_force;   /* RestartForceExitStatus= */
+    struct exec_list exec_condition;        /* ExecCondition= */
     uint64_t timeout_start_usec; /* default 90s; infinity for oneshot unless set */
     bool timeout_start_set;      /* TimeoutStartSec=/TimeoutSec= was written */
     uint64_t timeout_stop_usec;  /* default 90s */
     enum kill_mode kill_mode;
     int kill_signal; /* default SIGTERM */
+    int restart_kill_signal; /* 0: KillSignal= */
+    int final_kill_signal;   /* default SIGKILL */
     bool send_sigkill;
+    bool send_sighup;
 
     char *user, *group;
     struct strv supplementary_groups;
@@ -165,6 +172,11 @@ struct unit {
     bool working_directory_optional; /* written with a '-' prefix */
     struct strv environment;          /* "KEY=VALUE", in order; later wins */
     struct strv environment_files;    /* paths; a leading '-' kept: missing is fine */
+    struct strv pass_environment;     /* names (pxinit passes its environment anyway) */
+    struct strv unset_environment;    /* names or exact KEY=VALUE assignments */
+    bool oom_score_adjust_set;
+    int oom_score_adjust;
+    bool no_new_privileges;
     mode_t umask;                     /* default 0022 */
     bool nice_set;
     int nice;

@@ -277,6 +277,45 @@ static int parse_dir_preserve(struct unit_parse_ctx *ctx, const struct unit_key 
     return 0;
 }
 
+static int parse_oom_score_adjust(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                                  const char *value)
+{
+    long long v;
+    if (!*value) {
+        ctx->u->oom_score_adjust_set = false;
+        return 0;
+    }
+    if (value_parse_ll(value, -1000, 1000, &v) < 0)
+        return unit_key_invalid(ctx, "not a number from -1000 to 1000");
+    ctx->u->oom_score_adjust = (int)v;
+    ctx->u->oom_score_adjust_set = true;
+    return 0;
+}
+
+/* PassEnvironment=, UnsetEnvironment=: words (names, or KEY=VALUE for the
+ * latter), repeatable, empty resets. */
+static int parse_env_names(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                           const char *value)
+{
+    struct strv *l = AT(ctx, k, struct strv);
+    struct strv words = {0};
+    const char *err = NULL;
+    if (!*value) {
+        strv_clear(l);
+        return 0;
+    }
+    if (cmdline_unquote(value, &words, &err) < 0)
+        return unit_key_invalid(ctx, err);
+    for (size_t i = 0; i < words.n; i++) {
+        if (!strv_contains(l, words.v[i]) && strv_push(l, words.v[i]) < 0) {
+            strv_clear(&words);
+            return -1;
+        }
+    }
+    strv_clear(&words);
+    return 0;
+}
+
 static int parse_nice(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     long long v;
@@ -448,6 +487,10 @@ static const struct unit_key unit_keys[] = {
     {U, "Before", value_parse_unit_list, FIELD(before), 0},
     {U, "Requires", value_parse_unit_list, FIELD(requires), 0},
     {U, "Wants", value_parse_unit_list, FIELD(wants), 0},
+    {U, "Requisite", value_parse_unit_list, FIELD(requisite), 0},
+    {U, "BindsTo", value_parse_unit_list, FIELD(binds_to), 0},
+    {U, "PartOf", value_parse_unit_list, FIELD(part_of), 0},
+    {U, "Conflicts", value_parse_unit_list, FIELD(conflicts), 0},
     {U, "StartLimitIntervalSec", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {U, "StartLimitInterval", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {U, "StartLimitBurst", parse_unsigned, FIELD(start_limit_burst), 5},
@@ -488,6 +531,7 @@ static const struct unit_key unit_keys[] = {
     {S, "ExecStop", value_parse_exec, FIELD(exec_stop), 0},
     {S, "ExecStopPost", value_parse_exec, FIELD(exec_stop_post), 0},
     {S, "ExecReload", value_parse_exec, FIELD(exec_reload), 0},
+    {S, "ExecCondition", value_parse_exec, FIELD(exec_condition), 0},
     {S, "PIDFile", value_parse_pid_file, FIELD(pid_file), 0},
     {S, "RemainAfterExit", parse_bool, FIELD(remain_after_exit), 0},
     {S, "Restart", parse_restart, 0, 0},
@@ -495,12 +539,21 @@ static const struct unit_key unit_keys[] = {
     {S, "RestartSteps", parse_unsigned, FIELD(restart_steps), 0},
     {S, "RestartMaxDelaySec", parse_timespan, FIELD(restart_max_delay_usec), -1},
     {S, "SuccessExitStatus", value_parse_exit_status, FIELD(success_exit_status), 0},
+    {S, "RestartPreventExitStatus", value_parse_exit_status, FIELD(restart_prevent), 0},
+    {S, "RestartForceExitStatus", value_parse_exit_status, FIELD(restart_force), 0},
     {S, "TimeoutStartSec", parse_timeout, 0, 1},
     {S, "TimeoutStopSec", parse_timeout, 0, 2},
     {S, "TimeoutSec", parse_timeout, 0, 3},
     {S, "KillMode", parse_kill_mode, 0, 0},
     {S, "KillSignal", parse_signal, FIELD(kill_signal), SIGTERM},
     {S, "SendSIGKILL", parse_bool, FIELD(send_sigkill), 1},
+    {S, "SendSIGHUP", parse_bool, FIELD(send_sighup), 0},
+    {S, "RestartKillSignal", parse_signal, FIELD(restart_kill_signal), 0},
+    {S, "FinalKillSignal", parse_signal, FIELD(final_kill_signal), SIGKILL},
+    {S, "NoNewPrivileges", parse_bool, FIELD(no_new_privileges), 0},
+    {S, "OOMScoreAdjust", parse_oom_score_adjust, 0, 0},
+    {S, "PassEnvironment", parse_env_names, FIELD(pass_environment), 0},
+    {S, "UnsetEnvironment", parse_env_names, FIELD(unset_environment), 0},
     {S, "User", parse_user, FIELD(user), 0},
     {S, "Group", parse_user, FIELD(group), 0},
     {S, "SupplementaryGroups", value_parse_groups, FIELD(supplementary_groups), 0},
@@ -560,7 +613,7 @@ static const struct unit_key unit_keys[] = {
  * resource control, other dependency kinds...): a warning, not "unknown". */
 /* clang-format off */
 static const char *const unsupported_unit_keys[] = {
-    "Documentation", "DefaultDependencies", "Conflicts", "PartOf", "BindsTo", "Requisite",
+    "Documentation", "DefaultDependencies",
     "Upholds", "PropagatesReloadTo", "ReloadPropagatedFrom", "PropagatesStopTo",
     "StopPropagatedFrom", "JoinsNamespaceOf", "RequiresMountsFor", "WantsMountsFor",
     "OnFailure", "OnSuccess", "OnFailureJobMode", "IgnoreOnIsolate", "StopWhenUnneeded",
@@ -574,18 +627,17 @@ static const char *const unsupported_unit_keys[] = {
 /* clang-format off */
 static const char *const unsupported_service_keys[] = {
     /* service */
-    "ExecCondition", "RestartPreventExitStatus", "RestartForceExitStatus", "RestartMode",
-    "RestartKillSignal", "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode",
+    "RestartMode",
+    "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode",
     "RuntimeMaxSec", "RuntimeRandomizedExtraSec", "GuessMainPID", "PermissionsStartOnly",
     "RootDirectoryStartOnly", "NonBlocking", "FileDescriptorStoreMax",
     "FileDescriptorStorePreserve", "USBFunctionDescriptors", "USBFunctionStrings", "OOMPolicy",
-    "OpenFile", "ReloadSignal", "BusName", "Sockets", "ExitType", "FinalKillSignal",
-    "WatchdogSignal", "SendSIGHUP",
+    "OpenFile", "ReloadSignal", "BusName", "Sockets", "ExitType", "WatchdogSignal",
     /* exec: sandboxing and credentials */
     "PrivateTmp", "PrivateDevices", "PrivateNetwork", "PrivateUsers", "PrivateIPC",
     "PrivateMounts", "PrivatePIDs", "ProtectSystem", "ProtectHome", "ProtectKernelTunables",
     "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock",
-    "ProtectHostname", "ProtectProc", "ProcSubset", "NoNewPrivileges", "CapabilityBoundingSet",
+    "ProtectHostname", "ProtectProc", "ProcSubset", "CapabilityBoundingSet",
     "AmbientCapabilities", "SecureBits", "SystemCallFilter", "SystemCallArchitectures",
     "SystemCallErrorNumber", "SystemCallLog", "RestrictAddressFamilies",
     "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "RestrictFileSystems",
@@ -597,13 +649,13 @@ static const char *const unsupported_service_keys[] = {
     "SetCredentialEncrypted", "ImportCredential", "SELinuxContext", "AppArmorProfile",
     "SmackProcessLabel", "NetworkNamespacePath", "IPCNamespacePath",
     /* exec: scheduling, I/O, logging, directories */
-    "OOMScoreAdjust", "IOSchedulingClass", "IOSchedulingPriority", "CPUSchedulingPolicy",
+    "IOSchedulingClass", "IOSchedulingPriority", "CPUSchedulingPolicy",
     "CPUSchedulingPriority", "CPUSchedulingResetOnFork", "CPUAffinity", "NUMAPolicy",
     "NUMAMask", "TimerSlackNSec", "StandardInput", "StandardInputText", "StandardInputData",
     "TTYPath", "TTYReset", "TTYVHangup", "TTYVTDisallocate", "TTYRows", "TTYColumns",
     "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "LogExtraFields",
     "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "LogFilterPatterns",
-    "UtmpIdentifier", "UtmpMode", "IgnoreSIGPIPE", "PassEnvironment", "UnsetEnvironment",
+    "UtmpIdentifier", "UtmpMode", "IgnoreSIGPIPE",
     /* resource control */
     "Slice", "Delegate", "DelegateSubgroup", "CPUAccounting", "CPUWeight", "StartupCPUWeight",
     "CPUShares", "StartupCPUShares", "CPUQuota", "CPUQuotaPeriodSec", "AllowedCPUs",

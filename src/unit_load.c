@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,12 +445,68 @@ int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, 
     return 0;
 }
 
+static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned kind)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        if ((*v)[i].s == s) {
+            (*v)[i].kinds |= kind;
+            return 0;
+        }
+    }
+    struct svc_dep *nv = realloc(*v, (*n + 1) * sizeof(**v));
+    if (!nv)
+        return -1;
+    *v = nv;
+    nv[(*n)++] = (struct svc_dep){s, kind};
+    return 0;
+}
+
+/* Requires=, Requisite=, BindsTo=, PartOf=, Conflicts= between loaded units,
+ * recorded on both ends; names not loaded here are ignored, as for ordering. */
+static int build_requirements(struct pxinit *px)
+{
+    static const struct {
+        size_t offset;
+        unsigned kind;
+    } lists[] = {
+        {offsetof(struct unit, requires), DEP_REQUIRES},
+        {offsetof(struct unit, requisite), DEP_REQUISITE},
+        {offsetof(struct unit, binds_to), DEP_BINDS_TO},
+        {offsetof(struct unit, part_of), DEP_PART_OF},
+        {offsetof(struct unit, conflicts), DEP_CONFLICTS},
+    };
+    for (size_t i = 0; i < px->nunits; i++) {
+        struct service *a = px->services[i];
+        for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+            const struct strv *names =
+                (const struct strv *)(const void *)((const char *)a->unit + lists[l].offset);
+            for (size_t k = 0; k < names->n; k++) {
+                struct service *b = services_find(px, names->v[k]);
+                if (!b || b == a) {
+                    log_debug("%s: %s is not loaded here, ignoring the dependency", a->name,
+                              names->v[k]);
+                    continue;
+                }
+                if (dep_add(&a->deps, &a->ndeps, b, lists[l].kind) < 0 ||
+                    dep_add(&b->rdeps, &b->nrdeps, a, lists[l].kind) < 0)
+                    return -1;
+                /* Conflicts= works both ways. */
+                if (lists[l].kind == DEP_CONFLICTS &&
+                    (dep_add(&b->deps, &b->ndeps, a, DEP_CONFLICTS) < 0 ||
+                     dep_add(&a->rdeps, &a->nrdeps, b, DEP_CONFLICTS) < 0))
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 int unit_load_order(struct pxinit *px)
 {
     px->start_order = calloc(px->nunits ? px->nunits : 1, sizeof(*px->start_order));
     if (!px->start_order ||
         deps_start_order(px->units, px->nunits, px->start_order, on_cycle, NULL) < 0 ||
-        build_edges(px, px->start_order) < 0) {
+        build_edges(px, px->start_order) < 0 || build_requirements(px) < 0) {
         errno = ENOMEM;
         return -1;
     }
