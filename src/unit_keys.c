@@ -743,8 +743,17 @@ int unit_keys_apply(struct unit_parse_ctx *ctx, const char *section, const char 
         free(expanded);
         return r;
     }
-    if (key_unsupported(section, key))
-        unit_diag(ctx, DIAG_WARNING, ctx->lineno, "%s= is not supported yet, ignoring", key);
+    if (key_unsupported(section, key)) {
+        /* Sandboxing and resource keys are common in packaged units: one
+         * warning per file lists them all (unit_parse_stream). */
+        size_t left = sizeof(ctx->not_enforced) - ctx->not_enforced_len;
+        int n = snprintf(ctx->not_enforced + ctx->not_enforced_len, left, "%s%s= (line %u)",
+                         ctx->not_enforced_len ? ", " : "", key, ctx->lineno);
+        if (n > 0 && (size_t)n < left)
+            ctx->not_enforced_len += (size_t)n;
+        else
+            ctx->not_enforced_more++;
+    }
     else
         unit_diag(ctx, DIAG_WARNING, ctx->lineno, "unknown key '%s' in section [%s], ignoring", key,
                   section);

@@ -19,6 +19,9 @@ struct unit_parse_ctx {
     unsigned lineno;    /* where the assignment being applied started */
     const char *reason; /* a value parser's explanation of its EINVAL, or NULL */
     bool failed;        /* an error was reported for this file */
+    char not_enforced[512]; /* "PrivateTmp= (line 7), ..." for one warning at the end */
+    size_t not_enforced_len;
+    unsigned not_enforced_more; /* names that did not fit */
 };
 
 /* Reports "PATH:LINE: message" (or "PATH: message" when lineno is 0) through

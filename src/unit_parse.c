@@ -362,6 +362,12 @@ int unit_parse_stream(struct unit *u, FILE *f, const char *path, struct diag_sin
         unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
     else if (ret != 0)
         unit_diag(&ctx, DIAG_ERROR, 0, "internal error: inih rejected line %d", ret);
+    ctx.not_enforced[ctx.not_enforced_len] = '\0';
+    if (ctx.not_enforced_len && ctx.not_enforced_more)
+        unit_diag(&ctx, DIAG_WARNING, 0, "accepted, not enforced: %s and %u more",
+                  ctx.not_enforced, ctx.not_enforced_more);
+    else if (ctx.not_enforced_len)
+        unit_diag(&ctx, DIAG_WARNING, 0, "accepted, not enforced: %s", ctx.not_enforced);
 
     for (size_t i = 0; i < r.nentries; i++) {
         free(r.entries[i].key);

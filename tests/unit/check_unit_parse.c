@@ -283,7 +283,7 @@ START_TEST(test_unknown_key_and_section)
                "WantedBy=multi-user.target\n" /* 14 */
                "Bogus=1\n");                  /* 15 */
     assert_msg(&p, "W: " PATH ":5: unknown key 'Foo' in section [Service], ignoring");
-    assert_msg(&p, "W: " PATH ":7: PrivateTmp= is not supported yet, ignoring");
+    assert_msg(&p, "W: " PATH ": accepted, not enforced: PrivateTmp= (line 7)");
     assert_msg(&p, "W: " PATH ":8: unknown section [Timer], ignoring");
     assert_msg(&p, "W: " PATH ":15: unknown key 'Bogus' in section [Install], ignoring");
     ck_assert_uint_eq(p.cap.msgs.n, 4);
@@ -732,8 +732,8 @@ START_TEST(test_unsupported_values_warn)
                "[Service]\nType=notify-reload\nExecStart=/bin/true\n"
                "StandardOutput=tty\nStandardError=fd:foo\n");
     assert_msg(&p, "W: " PATH ":2: SuccessAction=reboot is not supported, treating it as exit");
-    assert_msg(&p, "W: " PATH ":3: Documentation= is not supported yet, ignoring");
-    assert_msg(&p, "W: " PATH ":4: ConditionVirtualization= is not supported yet, ignoring");
+    assert_msg(&p, "W: " PATH ": accepted, not enforced: Documentation= (line 3), "
+                   "ConditionVirtualization= (line 4)");
     assert_msg(&p, "W: " PATH ":6: Type=notify-reload is not supported, treating it as notify");
     assert_msg(&p, "W: " PATH ":8: StandardOutput=tty is not supported, using journal");
     assert_msg(&p, "W: " PATH ":9: StandardError=fd:foo is not supported, using journal");
