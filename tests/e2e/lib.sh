@@ -83,8 +83,11 @@ px_start() {
         "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
         >"$T/out" 2>"$T/log" </dev/null &
     PX_PID=$!
-    poll 5 px_find_init || fail "pxinit did not start"
+    # A pxinit that already ran to its end is fine too (px_wait collects it).
+    poll 5 px_started || fail "pxinit did not start"
 }
+
+px_started() { px_find_init || px_gone; }
 
 px_find_init() {
     PX_INIT=$(pgrep -P "$PX_PID" 2>/dev/null | head -n 1)
