@@ -159,7 +159,14 @@ static void close_passed_fds(struct msghdr *mh)
 
 static void notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct pxinit *px = ev_userdata(loop);
+    notify_drain(ev_userdata(loop));
+}
+
+void notify_drain(struct pxinit *px)
+{
+    ev_io *w = &px->notify_watcher;
+    if (!px->notify_path)
+        return;
     char buf[NOTIFY_BUFFER_MAX + 1];
     union {
         struct cmsghdr align;

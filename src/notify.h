@@ -31,5 +31,9 @@ void notify_parse(const char *buf, size_t len, struct notify_msg *m);
  * Returns 0, or -1 (logged): notify units then cannot become ready. */
 int notify_init(struct pxinit *px);
 void notify_close(struct pxinit *px);
+/* Reads every datagram waiting now. Called before a service's exit is
+ * handled: what it sent before exiting (MAINPID=, READY=1) comes first, as
+ * it did in time. */
+void notify_drain(struct pxinit *px);
 
 #endif

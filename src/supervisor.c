@@ -517,6 +517,15 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
         return false;
     enum pid_role role = e->role;
     struct service *s = e->owner;
+    if (role == PID_ROLE_MAIN || role == PID_ROLE_CONTROL) {
+        /* Datagrams it sent before exiting are older than its exit. */
+        notify_drain(px);
+        e = pidmap_get(&px->pids, pid);
+        if (!e)
+            return true;
+        role = e->role;
+        s = e->owner;
+    }
     pidmap_del(&px->pids, pid);
     if (role == PID_ROLE_INTERMEDIATE)
         return true;

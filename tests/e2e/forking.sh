@@ -23,7 +23,12 @@ Restart=on-failure
 RestartSec=100ms
 EOF2
 
+# Guessing needs the daemon to be the only unclaimed child of pxinit when
+# the start process exits: not while another forking unit starts (systemd
+# has cgroups to tell them apart; pxinit documents the limit).
 unit guessed <<EOF2
+[Unit]
+After=withpidfile.service
 [Service]
 Type=forking
 ExecStart=$T/daemonize.sh guessed

@@ -132,10 +132,14 @@ EOF2
 
 # --- stop: ExecStop= first, then KillSignal= to what is left; SendSIGHUP=
 script hup.sh <<'EOF2'
+# TERM and HUP come together: end the loop after TERM, so the HUP trap
+# gets its turn whichever the shell handles first.
 trap 'echo HUP >> "$T/w/hup.sig"' HUP
-trap 'echo TERM >> "$T/w/hup.sig"; exit 0' TERM
+trap 'echo TERM >> "$T/w/hup.sig"; stop=1' TERM
 echo up > "$T/w/hup.up"
-while :; do sleep 0.05; done
+while [ -z "$stop" ]; do sleep 0.05; done
+sleep 0.2
+exit 0
 EOF2
 unit hupper <<EOF2
 [Service]
