@@ -545,6 +545,24 @@ static bool command_succeeded(const struct service *s, const struct svc_proc *p,
     return restart_classify(s->unit, status) == RESULT_SUCCESS;
 }
 
+/* A command of a start phase ended: its failure fails the start; else the
+ * next command of the list runs, or the start goes on with next(). */
+static void start_step_done(struct service *s, bool ok, enum service_result r,
+                            void (*next)(struct service *s))
+{
+    bool failed;
+    if (!ok) {
+        enter_signal(s, SUB_STOP_SIGTERM, r);
+        return;
+    }
+    if (control_next(s, &failed))
+        return; /* the next command of the list runs */
+    if (failed)
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+    else
+        next(s);
+}
+
 static void control_exited(struct service *s, int status)
 {
     bool ok = command_succeeded(s, &s->control, status);
@@ -561,34 +579,17 @@ static void control_exited(struct service *s, int status)
                           WEXITSTATUS(status));
             s->skip_run = true;
             enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
-        } else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-            enter_signal(s, SUB_STOP_SIGTERM, r == RESULT_SUCCESS ? RESULT_EXIT_CODE : r);
-        } else if (!control_next(s, &failed)) {
-            if (failed)
-                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
-            else
-                enter_start_pre(s);
+        } else {
+            bool zero = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+            start_step_done(s, zero, r == RESULT_SUCCESS ? RESULT_EXIT_CODE : r,
+                            enter_start_pre);
         }
         break;
     case SUB_START_PRE:
-        if (!ok) {
-            enter_signal(s, SUB_STOP_SIGTERM, r);
-        } else if (!control_next(s, &failed)) {
-            if (failed)
-                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
-            else
-                enter_start(s);
-        }
+        start_step_done(s, ok, r, enter_start);
         break;
     case SUB_START_POST:
-        if (!ok) {
-            enter_signal(s, SUB_STOP_SIGTERM, r);
-        } else if (!control_next(s, &failed)) {
-            if (failed)
-                enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
-            else
-                enter_running(s);
-        }
+        start_step_done(s, ok, r, enter_running);
         break;
     case SUB_STOP:
         /* A failing ExecStop= does not fail the unit; carry on stopping. */
