@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "control.h"
 #include "exec_env.h"
 #include "log.h"
 #include "proc.h"
@@ -65,6 +66,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);
     svc_proc_started(s, p);
+    control_unit_changed(px, s); /* the status board shows the pid */
 }
 
 /* Reads all that is there. Frees the job at EOF (returns true then). */

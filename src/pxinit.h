@@ -13,6 +13,7 @@
 #include "strv.h"
 
 struct spawn_job;
+struct ctl;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -66,6 +67,8 @@ struct pxinit {
     struct spawn_job *jobs; /* spawns whose report pipe is still open */
 
     struct mainproc main;
+
+    struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
     ev_child child_watcher;
     ev_signal signal_watchers[NSIG];

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "launch.h"
 #include "log.h"
 #include "proc.h"
@@ -170,6 +171,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     enum svc_state st = svc_state_of(s->sub);
 
     kill_list_update(px, s);
+    control_unit_changed(px, s);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
@@ -248,6 +250,29 @@ int supervisor_load(struct pxinit *px)
         return -1;
     log_debug("loaded %zu units", px->nunits);
     return 0;
+}
+
+struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
+{
+    struct service *s = malloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    svc_init(s, u, &real_ops, px);
+    ev_init(&s->timer, timer_cb);
+    return s;
+}
+
+void supervisor_service_free(struct pxinit *px, struct service *s)
+{
+    ev_timer_stop(px->loop, &s->timer);
+    if (s->main.pidfd >= 0)
+        close(s->main.pidfd);
+    if (s->control.pidfd >= 0)
+        close(s->control.pidfd);
+    free(s->succ);
+    free(s->pred);
+    svc_release(s);
+    free(s);
 }
 
 void supervisor_boot(struct pxinit *px)

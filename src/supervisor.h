@@ -28,6 +28,12 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
 /* Any reap: services waiting for their groups to empty re-check. */
 void supervisor_reaped_any(struct pxinit *px);
 
+/* One service for u (daemon-reload adds units): allocated on its own, never
+ * moved. NULL without memory. */
+struct service *supervisor_service_new(struct pxinit *px, struct unit *u);
+/* Frees a settled service (not its unit); its watchers are stopped here. */
+void supervisor_service_free(struct pxinit *px, struct service *s);
+
 /* Tears down everything at exit (frees services and units). */
 void supervisor_free(struct pxinit *px);
 

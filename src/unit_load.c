@@ -17,7 +17,10 @@
 
 static void diag_to_log(void *ctx, enum diag_level level, const char *message)
 {
+    const struct unit_load_report *rep = ctx;
     log_msg(level == DIAG_ERROR ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, NULL, "%s", message);
+    if (rep && rep->diag)
+        rep->diag(rep->ctx, level, message);
 }
 
 struct unit_vec {
@@ -30,7 +33,8 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void load_dir(const char *dir, struct unit_vec *uv, struct strv *seen)
+static void load_dir(const char *dir, struct unit_vec *uv, struct strv *seen,
+                     const struct unit_load_report *rep)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -75,7 +79,7 @@ static void load_dir(const char *dir, struct unit_vec *uv, struct strv *seen)
             log_warn("%s", path);
             continue;
         }
-        struct diag_sink sink = {.emit = diag_to_log};
+        struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
         int r = unit_parse_file(u, path, &sink);
         if (r == 0)
             r = unit_finalize(u, &sink);
@@ -84,6 +88,8 @@ static void load_dir(const char *dir, struct unit_vec *uv, struct strv *seen)
             const char *shortname = unit_short_name(name, &len);
             log_msg(LOG_LEVEL_ERROR, NULL, "%.*s: %s: unit failed to load, not starting it",
                     (int)len, shortname, path);
+            if (rep && rep->failed)
+                rep->failed(rep->ctx, name, path);
             unit_free(u);
             continue;
         }
@@ -203,10 +209,16 @@ static int build_edges(struct pxinit *px, const size_t *order)
 
 int unit_load_dirs(const struct strv *dirs, struct unit ***units, size_t *n)
 {
+    return unit_load_dirs_report(dirs, units, n, NULL);
+}
+
+int unit_load_dirs_report(const struct strv *dirs, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep)
+{
     struct unit_vec uv = {0};
     struct strv seen = {0};
     for (size_t i = 0; i < dirs->n; i++)
-        load_dir(dirs->v[i], &uv, &seen);
+        load_dir(dirs->v[i], &uv, &seen, rep);
     strv_clear(&seen);
     if (uv.n)
         qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);

@@ -7,11 +7,22 @@
 #include "pxinit.h"
 #include "strv.h"
 #include "unit.h"
+#include "unit_parse.h"
 
 /* Reads every *.service of dirs (the first directory wins for a name),
  * reports problems through the log, and returns the units that loaded,
  * sorted by name. Units that fail to load are reported and left out. */
 int unit_load_dirs(const struct strv *dirs, struct unit ***units, size_t *n);
+
+/* The same, also telling rep (daemon-reload) every diagnostic and every unit
+ * whose file failed to load. */
+struct unit_load_report {
+    void (*diag)(void *ctx, enum diag_level level, const char *message);
+    void (*failed)(void *ctx, const char *name, const char *path);
+    void *ctx;
+};
+int unit_load_dirs_report(const struct strv *dirs, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep);
 
 /* Computes px->start_order and every service's succ/pred edges from
  * After=/Before= (cycles reported and broken). px->services must be set up. */
