@@ -543,7 +543,7 @@ void control_start(struct pxinit *px)
     ev_timer_init(&ctl->accept_pause, accept_pause_cb, 0.1, 0.);
     ev_idle_init(&ctl->settle, settle_cb);
     px->ctl = ctl;
-    config_load(&ctl->cfg, px->opts.config, px->opts.config_given);
+    mainconf_load(&ctl->cfg, px->opts.config, px->opts.config_given);
 
     const char *dir = px->opts.runtime_dir;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {

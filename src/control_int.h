@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "mainconf.h"
 #include "protocol.h"
 #include "pxinit.h"
 #include "status_board.h"
@@ -68,7 +68,7 @@ struct ctl_swap {
 
 struct ctl {
     struct pxinit *px;
-    struct config cfg;
+    struct mainconf cfg;
     char *sock_path, *board_path;
     int listen_fd;
     ev_io listen_io;

@@ -1,6 +1,6 @@
 /* config.c - reads pxinit.conf with inih. Unknown keys and bad values are
  * warnings naming path:line; the defaults then apply. */
-#include "config.h"
+#include "mainconf.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -12,8 +12,8 @@
 
 #include "log.h"
 
-struct config_ctx {
-    struct config *c;
+struct mainconf_ctx {
+    struct mainconf *c;
     const char *path;
     int problems;
     FILE *f;
@@ -22,7 +22,7 @@ struct config_ctx {
 
 static char *read_line(char *str, int num, void *stream)
 {
-    struct config_ctx *x = stream;
+    struct mainconf_ctx *x = stream;
     char *r = fgets(str, num, x->f);
     if (r && strchr(r, '\n'))
         x->lineno++;
@@ -47,7 +47,7 @@ static int resolve_group(const char *name, gid_t *out)
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
-    struct config_ctx *x = user;
+    struct mainconf_ctx *x = user;
     int lineno = x->lineno;
     if (strcasecmp(section, "Manager") == 0 && strcmp(key, "ControlGroup") == 0) {
         if (!*value) {
@@ -65,10 +65,10 @@ static int on_key(void *user, const char *section, const char *key, const char *
     return 1;
 }
 
-int config_load(struct config *c, const char *path, bool given)
+int mainconf_load(struct mainconf *c, const char *path, bool given)
 {
     memset(c, 0, sizeof(*c));
-    struct config_ctx x = {.c = c, .path = path};
+    struct mainconf_ctx x = {.c = c, .path = path};
     x.f = fopen(path, "re");
     if (!x.f) {
         if (given || errno != ENOENT)
