@@ -1,4 +1,4 @@
-/* config.c - reads pxinit.conf with inih. Unknown keys and bad values are
+/* mainconf.c - reads pxinit.conf with inih. Unknown keys and bad values are
  * warnings naming path:line; the defaults then apply. */
 #include "mainconf.h"
 
