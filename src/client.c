@@ -301,9 +301,9 @@ static int request(struct client *cl, const char *req, bool waits)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            fprintf(stderr, "pxinit %s: sending the request: %s\n", cl->verb, strerror(errno));
-            close(fd);
-            return PROTO_EXIT_UNREACHABLE;
+            /* The daemon may have answered and closed already (a refusal):
+             * what it said is still there to read. */
+            break;
         }
         off += (size_t)n;
     }

@@ -338,9 +338,10 @@ static void log_denied(struct ctl *ctl, const struct ucred *cred)
         ctl->deny_window = now;
         ctl->deny_count = 0;
     }
+    /* pid is 0 when the peer lives in a PID namespace we cannot see. */
     if (++ctl->deny_count <= 5)
-        log_warnx("control: permission denied for uid %u gid %u (pid %d)", (unsigned)cred->uid,
-                  (unsigned)cred->gid, (int)cred->pid);
+        log_warnx("control: permission denied for uid %u gid %u%s%.0d", (unsigned)cred->uid,
+                  (unsigned)cred->gid, cred->pid > 0 ? " pid " : "", (int)cred->pid);
 }
 
 /* At the cap: the client idle the longest without a request makes room. */

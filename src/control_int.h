@@ -78,6 +78,7 @@ struct ctl {
     struct ctl_client *clients;
     unsigned nclients;
     ev_idle settle; /* after changes: jobs, retired units, swaps */
+    ev_timer settle_retry; /* a retired unit waits for spawns in flight */
     struct service **retired;
     size_t nretired;
     struct ctl_swap *swaps;

@@ -9,6 +9,7 @@
  * definition until it has stopped, then gets the new one and starts again.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,13 +183,14 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
 
     int code = 0;
     bool *used = calloc(nn ? nn : 1, sizeof(*used));
+    bool *drop = calloc(nn ? nn : 1, sizeof(*drop));
     struct pair *p = malloc((px->nunits + nn + 1) * sizeof(*p));
     struct service **added = malloc((nn ? nn : 1) * sizeof(*added));
     struct service **restart = malloc((px->nunits ? px->nunits : 1) * sizeof(*restart));
-    if (!used || !p || !added || !restart) {
+    if (!used || !drop || !p || !added || !restart) {
         for (size_t j = 0; j < nn; j++)
             unit_free(nu[j]);
-        free(nu), free(used), free(p), free(added), free(restart);
+        free(nu), free(used), free(drop), free(p), free(added), free(restart);
         strv_clear(&x.failed);
         if (c)
             ctl_error(c, PROTO_EXIT_FAILED, "daemon-reload: out of memory");
@@ -204,14 +206,14 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
         if (u) {
             used[j] = true;
             if (unit_equal(ou, u)) {
-                unit_free(u);
+                drop[j] = true; /* freed at the end: the search still reads nu */
             } else if (svc_is_settled(s) && !swap_of(ctl, s)) {
                 s->unit = u; /* not running: the new definition applies at once */
                 unit_free(ou);
                 ou = u;
                 report(c, s->name, "unit file changed");
             } else if (swap_add(ctl, s, u, true) < 0) {
-                unit_free(u);
+                drop[j] = true;
                 if (c)
                     ctl_error(c, PROTO_EXIT_FAILED, "%s: out of memory, not reloaded", s->name);
                 code = PROTO_EXIT_FAILED;
@@ -272,27 +274,40 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
     }
     for (size_t i = 0; i < nrestart; i++)
         svc_stop(restart[i]);
-    free(nu), free(used), free(p), free(added), free(restart);
+    for (size_t j = 0; j < nn; j++)
+        if (drop[j])
+            unit_free(nu[j]);
+    free(nu), free(used), free(drop), free(p), free(added), free(restart);
     strv_clear(&x.failed);
     ctl_settle_soon(ctl);
     return code;
 }
 
-static bool can_free(struct pxinit *px, struct service *s)
+/* Nothing runs for s and nothing is about to. */
+static bool is_idle(struct service *s)
 {
-    /* px->jobs: a spawn report still in flight may name the service. */
-    return svc_is_settled(s) && !px->jobs && !s->in_kill_list && !s->main.pending &&
-           !s->control.pending && s->main.pid == 0 && s->control.pid == 0 && !s->main.job &&
-           !s->control.job;
+    return svc_is_settled(s) && !s->in_kill_list && !s->main.pending && !s->control.pending &&
+           s->main.pid == 0 && s->control.pid == 0 && !s->main.job && !s->control.job;
+}
+
+static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, settle_retry));
+    ctl_settle_soon(ctl);
 }
 
 void ctl_reload_settle(struct ctl *ctl)
 {
     struct pxinit *px = ctl->px;
+    bool waiting = false;
     for (size_t i = ctl->nretired; i-- > 0;) {
         struct service *s = ctl->retired[i];
-        if (!can_free(px, s))
+        /* px->jobs: a spawn report still in flight may name the service;
+         * its end changes no state, so look again a little later. */
+        if (!is_idle(s) || px->jobs) {
+            waiting = waiting || is_idle(s);
             continue;
+        }
         ctl_jobs_forget(ctl, s);
         struct unit *u = s->unit;
         log_unit_debug(s->name, "removed");
@@ -303,7 +318,7 @@ void ctl_reload_settle(struct ctl *ctl)
     for (size_t i = ctl->nswaps; i-- > 0;) {
         struct ctl_swap *w = &ctl->swaps[i];
         struct service *s = w->s;
-        if (!can_free(px, s))
+        if (!is_idle(s))
             continue;
         struct unit *old = s->unit;
         bool start = w->start;
@@ -315,10 +330,15 @@ void ctl_reload_settle(struct ctl *ctl)
         if (start)
             svc_start(s, true);
     }
+    if (waiting && !ev_is_active(&ctl->settle_retry)) {
+        ev_timer_init(&ctl->settle_retry, retry_cb, 0.05, 0.);
+        ev_timer_start(px->loop, &ctl->settle_retry);
+    }
 }
 
 void ctl_reload_free(struct ctl *ctl)
 {
+    ev_timer_stop(ctl->px->loop, &ctl->settle_retry);
     for (size_t i = 0; i < ctl->nretired; i++) {
         struct unit *u = ctl->retired[i]->unit;
         supervisor_service_free(ctl->px, ctl->retired[i]);
