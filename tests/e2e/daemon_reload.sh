@@ -86,14 +86,14 @@ pass "SIGHUP is daemon-reload"
 for i in 1 2 3 4 5; do
     unit churn$i <<EOF
 [Service]
-ExecStart=/bin/sleep 100$i
+ExecStart=/bin/sleep 200$i
 EOF
     px daemon-reload >/dev/null || fail "reload $i"
     rm "$UNITS/churn$i.service"
 done
 px daemon-reload >/dev/null || fail "final reload"
 [ "$(px list | grep -c churn)" = 0 ] || fail "churn units left: $(px list)"
-no_churn() { ! in_ns pgrep -fx "/bin/sleep 100[1-5]" >/dev/null; }
+no_churn() { ! in_ns pgrep -fx "/bin/sleep 200[1-5]" >/dev/null; }
 poll 5 no_churn || fail "churn processes left: $(in_ns pgrep -fa sleep)"
 px_signal TERM
 px_wait 15
