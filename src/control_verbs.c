@@ -122,7 +122,11 @@ static int start_job_status(struct ctl_client *c, struct service *s)
         break;
     }
     char ex[64] = "";
-    if (s->have_exit && WIFEXITED(s->last_status))
+    bool by_exit = s->result == RESULT_EXIT_CODE || s->result == RESULT_SIGNAL ||
+                   s->result == RESULT_CORE_DUMP;
+    if (!by_exit)
+        ; /* the last exit is an older run's: not the reason */
+    else if (s->have_exit && WIFEXITED(s->last_status))
         snprintf(ex, sizeof(ex), ", exit code %d", WEXITSTATUS(s->last_status));
     else if (s->have_exit && WIFSIGNALED(s->last_status))
         snprintf(ex, sizeof(ex), ", killed by SIG%s", signal_to_name(WTERMSIG(s->last_status)));
