@@ -174,6 +174,11 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
             log_warnx("daemon-reload ignored while not running");
         return PROTO_EXIT_FAILED;
     }
+    if (px->opts.no_units) {
+        if (c)
+            ctl_error(c, PROTO_EXIT_FAILED, "daemon-reload: pxinit runs with --no-units");
+        return PROTO_EXIT_FAILED;
+    }
     log_info("reloading unit files");
     struct reload_ctx x = {.c = c};
     struct unit_load_report rep = {.diag = on_diag, .failed = on_failed, .ctx = &x};
