@@ -25,8 +25,8 @@
 #include "unit_parse.h"
 
 static const char *const verbs[] = {
-    "start", "stop",   "restart",       "reload",   "kill", "status",
-    "list",  "logs",   "daemon-reload", "shutdown", "check",
+    "start", "stop", "restart",       "reload",   "kill",  "status",
+    "list",  "logs", "daemon-reload", "shutdown", "check",
 };
 
 bool client_is_verb(const char *word)
@@ -441,7 +441,10 @@ static int parse_args(struct client *cl, int argc, char **argv)
     return -1;
 }
 
-static bool verb_is(const struct client *cl, const char *v) { return strcmp(cl->verb, v) == 0; }
+static bool verb_is(const struct client *cl, const char *v)
+{
+    return strcmp(cl->verb, v) == 0;
+}
 
 static int run_verb(struct client *cl)
 {

@@ -28,7 +28,10 @@
 #include "control_int.h"
 #include "log.h"
 
-static struct ctl *ctl_of(struct pxinit *px) { return px->ctl; }
+static struct ctl *ctl_of(struct pxinit *px)
+{
+    return px->ctl;
+}
 
 /* --- the status board ------------------------------------------------------- */
 
@@ -548,9 +551,10 @@ void control_start(struct pxinit *px)
 
     const char *dir = px->opts.runtime_dir;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        log_warn("cannot create runtime directory %s; running without control socket "
-                 "and status board",
-                 dir);
+        log_warn(
+            "cannot create runtime directory %s; running without control socket "
+            "and status board",
+            dir);
         return;
     }
     ctl->sock_path = path_join(dir, "control");

@@ -14,9 +14,9 @@
 #include "status_board.h"
 
 #define CTL_MAX_CLIENTS 64
-#define CTL_IDLE_TIMEOUT 10.0          /* seconds a client may sit without progress */
-#define CTL_MAX_OUTPUT (8u << 20)      /* bytes of reply kept for a slow reader */
-#define CTL_SOCKET_MODE 0666           /* SO_PEERCRED is the gate: see doc/protocol.md */
+#define CTL_IDLE_TIMEOUT 10.0     /* seconds a client may sit without progress */
+#define CTL_MAX_OUTPUT (8u << 20) /* bytes of reply kept for a slow reader */
+#define CTL_SOCKET_MODE 0666      /* SO_PEERCRED is the gate: see doc/protocol.md */
 #define CTL_BOARD_MODE 0644
 
 enum ctl_job_kind {
@@ -77,7 +77,7 @@ struct ctl {
     struct status_board board;
     struct ctl_client *clients;
     unsigned nclients;
-    ev_idle settle; /* after changes: jobs, retired units, swaps */
+    ev_idle settle;        /* after changes: jobs, retired units, swaps */
     ev_timer settle_retry; /* a retired unit waits for spawns in flight */
     struct service **retired;
     size_t nretired;

@@ -230,8 +230,7 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
         } else if (strv_contains(&x.failed, ou->name)) {
             if (c)
                 ctl_error(c, PROTO_EXIT_FAILED,
-                          "%s: new unit file is broken, keeping the previous definition",
-                          s->name);
+                          "%s: new unit file is broken, keeping the previous definition", s->name);
             log_unit_warn(s->name, "new unit file is broken, keeping the previous definition");
             code = PROTO_EXIT_FAILED;
             p[np++] = (struct pair){ou, s};

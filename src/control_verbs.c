@@ -130,8 +130,8 @@ static int start_job_status(struct ctl_client *c, struct service *s)
         snprintf(ex, sizeof(ex), ", exit code %d", WEXITSTATUS(s->last_status));
     else if (s->have_exit && WIFSIGNALED(s->last_status))
         snprintf(ex, sizeof(ex), ", killed by SIG%s", signal_to_name(WTERMSIG(s->last_status)));
-    ctl_error(c, PROTO_EXIT_FAILED, "%s: %s (result: %s%s); see 'pxinit status %s'", s->name,
-              what, service_result_name(s->result), ex, s->name);
+    ctl_error(c, PROTO_EXIT_FAILED, "%s: %s (result: %s%s); see 'pxinit status %s'", s->name, what,
+              service_result_name(s->result), ex, s->name);
     return PROTO_EXIT_FAILED;
 }
 
@@ -294,8 +294,8 @@ static void verb_jobs(struct ctl_client *c, int argc, char **argv, enum ctl_job_
                           svc_sub_name(s->sub));
                 continue;
             case SVC_RELOAD_FAILED:
-                ctl_error(c, PROTO_EXIT_FAILED, "%s: reload failed: cannot run ExecReload=",
-                          s->name);
+                ctl_error(c, PROTO_EXIT_FAILED,
+                          "%s: reload failed: cannot run ExecReload=", s->name);
                 continue;
             }
             break;
@@ -394,17 +394,10 @@ static void verb_logs(struct ctl_client *c, int argc, char **argv)
 }
 
 static const struct verb verbs[] = {
-    {"ping", verb_ping},
-    {"status", verb_status},
-    {"list", verb_list},
-    {"start", verb_start},
-    {"stop", verb_stop},
-    {"restart", verb_restart},
-    {"reload", verb_reload},
-    {"kill", verb_kill},
-    {"daemon-reload", verb_daemon_reload},
-    {"shutdown", verb_shutdown},
-    {"logs", verb_logs},
+    {"ping", verb_ping},         {"status", verb_status}, {"list", verb_list},
+    {"start", verb_start},       {"stop", verb_stop},     {"restart", verb_restart},
+    {"reload", verb_reload},     {"kill", verb_kill},     {"daemon-reload", verb_daemon_reload},
+    {"shutdown", verb_shutdown}, {"logs", verb_logs},
 };
 
 void ctl_dispatch(struct ctl_client *c, int argc, char **argv)

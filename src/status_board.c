@@ -24,8 +24,10 @@ _Static_assert(SB_CAPACITY >= 10000, "the board must hold 10,000 units");
 /* The layout is documented (doc/status-board.md): keep it. */
 _Static_assert(offsetof(struct sb_header, generation) == 40, "header layout");
 _Static_assert(offsetof(struct sb_header, started) == 48, "header layout");
-_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, pid) == 296, "record layout");
-_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, since) == 320, "record layout");
+_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, pid) == 296,
+               "record layout");
+_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, since) == 320,
+               "record layout");
 
 static struct sb_record *rec_at(const void *map, uint32_t slot)
 {

@@ -59,9 +59,9 @@ struct sb_header {
     uint32_t header_size;
     uint32_t record_size;
     uint32_t capacity;
-    uint32_t used;       /* records [0, used) may be in use */
-    uint32_t flags;      /* SB_FLAG_* */
-    int32_t daemon_pid;  /* as the daemon sees itself (informational) */
+    uint32_t used;      /* records [0, used) may be in use */
+    uint32_t flags;     /* SB_FLAG_* */
+    int32_t daemon_pid; /* as the daemon sees itself (informational) */
     uint32_t reserved0;
     uint64_t generation; /* bumped after every record update */
     int64_t started;     /* Unix time the daemon created the board */
@@ -79,7 +79,7 @@ struct status_board {
     void *map;
     size_t size;
     uint32_t used;
-    uint32_t nfree;   /* freed slots below used */
+    uint32_t nfree; /* freed slots below used */
     uint32_t *free_slots;
 };
 

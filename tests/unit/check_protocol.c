@@ -51,7 +51,11 @@ END_TEST
 
 START_TEST(test_unit_roundtrip)
 {
-    struct sb_unit u = {.pid = 42, .pgid = 42, .restarts = 3, .exit_code = -1, .exit_signal = 9,
+    struct sb_unit u = {.pid = 42,
+                        .pgid = 42,
+                        .restarts = 3,
+                        .exit_code = -1,
+                        .exit_signal = 9,
                         .since = 1700000000};
     strcpy(u.name, "web");
     strcpy(u.state, "active");
@@ -90,9 +94,10 @@ START_TEST(test_json)
     ck_assert_ptr_nonnull(f);
     proto_print_json(f, &u, 1);
     fclose(f);
-    ck_assert_str_eq(buf, "{\"units\":[{\"name\":\"we\\\"b\\\\\\u0001\",\"state\":\"failed\","
-                          "\"sub\":\"failed\",\"pid\":null,\"pgid\":null,\"restarts\":0,"
-                          "\"last_exit\":{\"code\":1,\"signal\":null},\"since\":null}]}\n");
+    ck_assert_str_eq(buf,
+                     "{\"units\":[{\"name\":\"we\\\"b\\\\\\u0001\",\"state\":\"failed\","
+                     "\"sub\":\"failed\",\"pid\":null,\"pgid\":null,\"restarts\":0,"
+                     "\"last_exit\":{\"code\":1,\"signal\":null},\"since\":null}]}\n");
     free(buf);
     f = open_memstream(&buf, &len);
     proto_print_json(f, NULL, 0);

@@ -216,9 +216,9 @@ START_TEST(test_reader_races_writer)
     }
     ck_assert(WIFEXITED(status));
     ck_assert_int_eq(WEXITSTATUS(status), 0);
-    ck_assert_uint_gt(stats[0], 1000);  /* the reader really read */
-    ck_assert_uint_gt(stats[1], 100);   /* ...while the writer really wrote */
-    ck_assert_uint_eq(stats[2], 0);     /* ...and never saw a torn record */
+    ck_assert_uint_gt(stats[0], 1000); /* the reader really read */
+    ck_assert_uint_gt(stats[1], 100);  /* ...while the writer really wrote */
+    ck_assert_uint_eq(stats[2], 0);    /* ...and never saw a torn record */
     munmap(stats, 4096);
     sb_close(&b);
 }
