@@ -171,22 +171,26 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     if (r->fd < 0)
         return SB_OPEN_MISSING;
     struct stat st;
-    if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < SB_HEADER_SIZE)
+    struct sb_header h;
+    if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < SB_HEADER_SIZE ||
+        pread(r->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
         goto invalid;
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, r->fd, 0);
+    if (memcmp(h.magic, SB_MAGIC, sizeof(h.magic)) != 0 || h.version != SB_VERSION ||
+        h.header_size != SB_HEADER_SIZE || h.record_size != SB_RECORD_SIZE || h.capacity == 0 ||
+        SB_HEADER_SIZE + (size_t)h.capacity * SB_RECORD_SIZE > (size_t)st.st_size)
+        goto invalid;
+    /* Only the records in use (and some room to grow): a status probe should
+     * not map, and unmap, 6 MiB. A reader sees the units that existed when it
+     * looked, which is what a snapshot is. */
+    uint32_t want = h.used + 64 < h.capacity ? h.used + 64 : h.capacity;
+    size_t size = SB_HEADER_SIZE + (size_t)want * SB_RECORD_SIZE;
+    void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, r->fd, 0);
     if (map == MAP_FAILED)
         goto invalid;
     r->map = map;
-    r->size = (size_t)st.st_size;
+    r->size = size;
     r->hdr = map;
-    const struct sb_header *h = r->hdr;
-    if (memcmp(h->magic, SB_MAGIC, sizeof(h->magic)) != 0)
-        goto invalid;
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (h->version != SB_VERSION || h->header_size != SB_HEADER_SIZE ||
-        h->record_size != SB_RECORD_SIZE || h->capacity == 0 ||
-        SB_HEADER_SIZE + (size_t)h->capacity * SB_RECORD_SIZE > r->size)
-        goto invalid;
+    r->nrec = want;
     /* The daemon holds an exclusive lock for as long as it lives. */
     if (flock(r->fd, LOCK_SH | LOCK_NB) == 0) {
         r->stale = true;
@@ -213,12 +217,12 @@ void sb_reader_close(struct sb_reader *r)
 uint32_t sb_reader_used(const struct sb_reader *r)
 {
     uint32_t used = __atomic_load_n(&r->hdr->used, __ATOMIC_ACQUIRE);
-    return used > r->hdr->capacity ? r->hdr->capacity : used;
+    return used > r->nrec ? r->nrec : used;
 }
 
 int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
 {
-    if (slot >= r->hdr->capacity)
+    if (slot >= r->nrec)
         return 0;
     const struct sb_record *rec = rec_at(r->map, slot);
     for (int tries = 0; tries < 10000; tries++) {

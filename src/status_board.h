@@ -101,6 +101,7 @@ struct sb_reader {
     const void *map;
     size_t size;
     const struct sb_header *hdr;
+    uint32_t nrec; /* records mapped */
     bool stale; /* no daemon holds the board's lock */
 };
 
