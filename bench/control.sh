@@ -39,8 +39,7 @@ need
 D=$(mktemp -d /tmp/pxinit-bench.XXXXXX)
 PIDS=()
 cleanup() {
-    for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    { for p in "${PIDS[@]}"; do kill -KILL "$p" || true; done; wait || true; } 2>/dev/null
     rm -rf "$D"
 }
 trap cleanup EXIT
