@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what building and testing pxinit needs, from Debian's packages.
 set -e
-pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps"
+pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -13,6 +13,7 @@
 
 #include "cmdline.h"
 #include "exec_dirs.h"
+#include "control.h"
 #include "exec_env.h"
 #include "log.h"
 #include "proc.h"
@@ -67,6 +68,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);
     svc_proc_started(s, p);
+    control_unit_changed(px, s); /* the status board shows the pid */
 }
 
 /* Reads all that is there. Frees the job at EOF (returns true then). */

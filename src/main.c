@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "control.h"
 #include "log.h"
 #include "mainproc.h"
 #include "notify.h"
@@ -72,23 +73,11 @@ static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
     phase_reaped(px);
 }
 
-static void runtime_dir_prepare(struct pxinit *px)
-{
-    const char *dir = px->opts.runtime_dir;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-        log_warn("cannot create runtime directory %s; running without control socket, "
-                 "status board and notify socket",
-                 dir);
-        return;
-    }
-    notify_init(px);
-}
-
 int main(int argc, char **argv)
 {
     static struct pxinit px;
 
-    if (argc > 1 && client_is_verb(argv[1]))
+    if (argc > 1 && client_role(argc, argv))
         return client_main(argc, argv);
 
     signals_save_launch(&px);
@@ -132,10 +121,11 @@ int main(int argc, char **argv)
     ev_child_init(&px.child_watcher, child_cb, 0, 0);
     ev_child_start(px.loop, &px.child_watcher);
     signals_start(&px);
-    runtime_dir_prepare(&px);
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
+    control_start(&px); /* runtime dir, control socket, status board */
+    notify_init(&px);   /* the sd_notify socket, in the same directory */
     px.phase = PHASE_BOOT;
     supervisor_boot(&px);
 
@@ -146,6 +136,7 @@ int main(int argc, char **argv)
     int code = px.exit_code;
     supervisor_free(&px);
     notify_close(&px);
+    control_stop(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

@@ -13,6 +13,7 @@
 #include "strv.h"
 
 struct spawn_job;
+struct ctl;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -69,6 +70,7 @@ struct pxinit {
 
     char *notify_path;     /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
+    struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
     ev_child child_watcher;
     ev_signal signal_watchers[NSIG];

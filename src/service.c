@@ -48,6 +48,7 @@ static const struct {
     [SUB_FAILED] = {"failed", SVC_FAILED},
     [SUB_AUTO_RESTART] = {"auto-restart", SVC_ACTIVATING},
     [SUB_CONDITION] = {"condition", SVC_ACTIVATING},
+    [SUB_RELOAD] = {"reload", SVC_ACTIVE},
 };
 
 enum svc_state svc_state_of(enum svc_sub sub) { return sub_table[sub].state; }
@@ -77,6 +78,7 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
     s->ctx = ctx;
     s->sub = SUB_DEAD;
     s->stop_wanted = true;
+    s->board_slot = -1;
     proc_reset(&s->main);
     proc_reset(&s->control);
 }
@@ -141,6 +143,8 @@ static const struct exec_list *control_list(const struct service *s, enum svc_co
         return &s->unit->exec_stop;
     case CONTROL_STOP_POST:
         return &s->unit->exec_stop_post;
+    case CONTROL_RELOAD:
+        return &s->unit->exec_reload;
     case CONTROL_NONE:
         break;
     }
@@ -357,6 +361,12 @@ void svc_stop(struct service *s)
         /* Not started yet: skip ExecStop=, as systemd does. */
         enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
         break;
+    case SUB_RELOAD:
+        /* The reload is abandoned; its process goes with the unit's. */
+        if (s->reload_result == RESULT_SUCCESS)
+            s->reload_result = RESULT_RESOURCES;
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        break;
     case SUB_RUNNING:
     case SUB_EXITED: {
         bool failed;
@@ -367,6 +377,25 @@ void svc_stop(struct service *s)
     default: /* already stopping */
         break;
     }
+}
+
+enum svc_reload_result svc_reload(struct service *s)
+{
+    if (s->unit->exec_reload.n == 0)
+        return SVC_RELOAD_UNSUPPORTED;
+    if (s->sub != SUB_RUNNING && s->sub != SUB_EXITED)
+        return SVC_RELOAD_NOT_ACTIVE;
+    s->reload_result = RESULT_SUCCESS;
+    bool failed;
+    if (!control_begin(s, CONTROL_RELOAD, SUB_RELOAD, s->unit->timeout_start_usec, &failed)) {
+        /* Only '-' commands, none of which could be spawned, or a failure. */
+        if (failed) {
+            s->reload_result = RESULT_RESOURCES;
+            return SVC_RELOAD_FAILED;
+        }
+        return SVC_RELOAD_STARTED; /* nothing ran: reloaded, trivially */
+    }
+    return SVC_RELOAD_STARTED;
 }
 
 void svc_restart(struct service *s)
@@ -600,6 +629,19 @@ static void control_exited(struct service *s, int status)
         if (!control_next(s, &failed))
             enter_signal(s, SUB_FINAL_SIGTERM, RESULT_SUCCESS);
         break;
+    case SUB_RELOAD:
+        /* A failed reload fails the reload job, not the unit (systemd). */
+        if (!ok) {
+            if (s->reload_result == RESULT_SUCCESS)
+                s->reload_result = r;
+        } else if (control_next(s, &failed)) {
+            break;
+        } else if (failed) {
+            s->reload_result = RESULT_RESOURCES;
+        }
+        s->control_kind = CONTROL_NONE;
+        enter_running(s);
+        break;
     default:
         svc_reaped_other(s);
         break;
@@ -669,6 +711,7 @@ static void main_exited(struct service *s, int status)
         break;
     }
     case SUB_STOP:
+    case SUB_RELOAD: /* enter_running() sees it gone once the reload is done */
         if (!ok)
             record_result(s, r);
         break;
@@ -751,6 +794,13 @@ void svc_timer_fired(struct service *s)
     case SUB_FINAL_SIGKILL:
         log_unit_warn(s->name, "processes still left after SIGKILL, ignoring");
         enter_dead(s);
+        break;
+    case SUB_RELOAD:
+        /* Killed, and the reload ends when it is reaped (control_exited). */
+        log_unit_warn(s->name, "reload timed out, killing it");
+        s->reload_result = RESULT_TIMEOUT;
+        if (s->control.pid > 0)
+            s->ops->kill(s, &s->control, SIGKILL, s->unit->kill_mode == KILL_MODE_CONTROL_GROUP);
         break;
     case SUB_AUTO_RESTART:
         s->restarts++;

@@ -42,6 +42,7 @@ enum svc_sub {
     SUB_FAILED,
     SUB_AUTO_RESTART,
     SUB_CONDITION, /* ExecCondition= running */
+    SUB_RELOAD, /* ExecReload= running; the unit stays active */
 };
 
 /* Which list a control process runs from. */
@@ -52,6 +53,7 @@ enum svc_control {
     CONTROL_START_POST,
     CONTROL_STOP,
     CONTROL_STOP_POST,
+    CONTROL_RELOAD,
 };
 
 /* A process of the unit: the main process or the current control process. */
@@ -134,6 +136,7 @@ struct service {
     unsigned restarts;       /* automatic restarts since the last explicit start */
     struct start_limit start_limit;
     uint64_t since_usec;     /* monotonic time of the last state change */
+    enum service_result reload_result; /* of the last reload */
 
     /* Owned by the supervisor. */
     ev_timer timer;
@@ -154,6 +157,7 @@ struct service {
     bool dep_failed;         /* a required unit it is ordered after failed to start */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     bool in_kill_list;
+    int board_slot;          /* its status board record, -1 when none (control.c) */
 };
 
 /* The active state systemd would show for a sub-state. */
@@ -170,6 +174,15 @@ void svc_start(struct service *s, bool explicit_request);
 void svc_stop(struct service *s);
 /* Stop, then start again when the stop is done (systemctl restart). */
 void svc_restart(struct service *s);
+
+enum svc_reload_result {
+    SVC_RELOAD_STARTED,     /* ExecReload= runs; the unit returns to running */
+    SVC_RELOAD_UNSUPPORTED, /* no ExecReload=: refused, never a signal instead */
+    SVC_RELOAD_NOT_ACTIVE,  /* only a running (or exited) unit can reload */
+    SVC_RELOAD_FAILED,      /* nothing could be spawned */
+};
+/* Runs ExecReload= as a control process (systemctl reload). */
+enum svc_reload_result svc_reload(struct service *s);
 
 /* Events from the supervisor. */
 void svc_proc_started(struct service *s, struct svc_proc *p);

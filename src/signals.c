@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "control.h"
 #include "log.h"
 #include "mainproc.h"
 #include "phase.h"
@@ -53,7 +54,8 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
         phase_shutdown(px);
         break;
     case SIGHUP:
-        log_warnx("SIGHUP (daemon-reload) is not supported yet, ignoring");
+        log_info("received SIGHUP: daemon-reload");
+        control_daemon_reload(px);
         break;
     default:
         log_debug("ignoring signal %d", sig);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exec_dirs.h"
+#include "control.h"
 #include "launch.h"
 #include "log.h"
 #include "notify.h"
@@ -377,6 +378,7 @@ static void op_changed(struct service *s, enum svc_sub old)
         s->unit->runtime_dir_preserve != DIR_PRESERVE_YES &&
         !(s->sub == SUB_AUTO_RESTART && s->unit->runtime_dir_preserve == DIR_PRESERVE_RESTART))
         exec_dirs_remove_runtime(s->unit, s->name);
+    control_unit_changed(px, s);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
@@ -445,22 +447,45 @@ int supervisor_load(struct pxinit *px)
     /* One allocation per service: it embeds live watchers, so it must never
      * move when the table grows or shrinks (daemon-reload). */
     for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = malloc(sizeof(*s));
+        struct service *s = supervisor_service_new(px, px->units[i]);
         if (!s) {
             errno = ENOMEM;
             return -1;
         }
-        svc_init(s, px->units[i], &real_ops, px);
-        ev_init(&s->timer, timer_cb);
-        ev_init(&s->watchdog, watchdog_cb);
-        s->watchdog_usec = s->unit->watchdog_usec;
-        s->idx = (unsigned)i;
         px->services[i] = s;
     }
     if (unit_load_order(px) < 0)
         return -1;
     log_debug("loaded %zu units", px->nunits);
     return 0;
+}
+
+struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
+{
+    struct service *s = malloc(sizeof(*s));
+    if (!s)
+        return NULL;
+    svc_init(s, u, &real_ops, px);
+    ev_init(&s->timer, timer_cb);
+    ev_init(&s->watchdog, watchdog_cb);
+    s->watchdog_usec = u->watchdog_usec;
+    return s;
+}
+
+void supervisor_service_free(struct pxinit *px, struct service *s)
+{
+    ev_timer_stop(px->loop, &s->timer);
+    ev_timer_stop(px->loop, &s->watchdog);
+    free(s->deps);
+    free(s->rdeps);
+    if (s->main.pidfd >= 0)
+        close(s->main.pidfd);
+    if (s->control.pidfd >= 0)
+        close(s->control.pidfd);
+    free(s->succ);
+    free(s->pred);
+    svc_release(s);
+    free(s);
 }
 
 void supervisor_boot(struct pxinit *px)
@@ -558,21 +583,8 @@ void supervisor_free(struct pxinit *px)
     while (px->jobs)
         launch_job_free(px, px->jobs);
     for (size_t i = 0; px->services && i < px->nunits; i++) {
-        struct service *s = px->services[i];
-        if (!s)
-            continue;
-        ev_timer_stop(px->loop, &s->timer);
-        ev_timer_stop(px->loop, &s->watchdog);
-        if (s->main.pidfd >= 0)
-            close(s->main.pidfd);
-        if (s->control.pidfd >= 0)
-            close(s->control.pidfd);
-        free(s->succ);
-        free(s->pred);
-        free(s->deps);
-        free(s->rdeps);
-        svc_release(s);
-        free(s);
+        if (px->services[i])
+            supervisor_service_free(px, px->services[i]);
         unit_free(px->units[i]);
     }
     free(px->services);

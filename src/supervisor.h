@@ -32,6 +32,11 @@ struct notify_msg;
 /* An sd_notify(3) message from pid, attributed to s (NotifyAccess= checked). */
 void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
                        const struct notify_msg *m);
+/* One service for u (daemon-reload adds units): allocated on its own, never
+ * moved. NULL without memory. */
+struct service *supervisor_service_new(struct pxinit *px, struct unit *u);
+/* Frees a settled service (not its unit); its watchers are stopped here. */
+void supervisor_service_free(struct pxinit *px, struct service *s);
 
 /* Tears down everything at exit (frees services and units). */
 void supervisor_free(struct pxinit *px);

@@ -19,7 +19,10 @@
 
 static void diag_to_log(void *ctx, enum diag_level level, const char *message)
 {
+    const struct unit_load_report *rep = ctx;
     log_msg(level == DIAG_ERROR ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, NULL, "%s", message);
+    if (rep && rep->diag)
+        rep->diag(rep->ctx, level, message);
 }
 
 struct unit_vec {
@@ -139,14 +142,15 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
 }
 
 /* Loads name from path (+ drop-ins); NULL when it failed to load (reported). */
-static struct unit *load_one(const char *name, const char *path, const struct strv *dirs)
+static struct unit *load_one(const char *name, const char *path, const struct strv *dirs,
+                             const struct unit_load_report *rep)
 {
     struct unit *u = unit_new(name);
     if (!u) {
         log_warn("%s", path);
         return NULL;
     }
-    struct diag_sink sink = {.emit = diag_to_log};
+    struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
     if (r == 0 && u->loaded)
@@ -156,6 +160,8 @@ static struct unit *load_one(const char *name, const char *path, const struct st
         const char *shortname = unit_short_name(name, &len);
         log_msg(LOG_LEVEL_ERROR, NULL, "%.*s: %s: unit failed to load, not starting it",
                 (int)len, shortname, path);
+        if (rep && rep->failed)
+            rep->failed(rep->ctx, name, path);
         unit_free(u);
         return NULL;
     }
@@ -194,7 +200,8 @@ static const char *link_kind(const char *path, const char *name)
  * directory that has a name wins. Aliases found on the way go to aliases as
  * "alias=target". */
 static void load_units(const struct strv *dirs, const struct strv *names, struct unit_vec *uv,
-                       struct strv *aliases, const struct unit_vec *already)
+                       struct strv *aliases, const struct unit_vec *already,
+                       const struct unit_load_report *rep)
 {
     struct found *f = NULL;
     size_t n = 0, cap = 0;
@@ -235,7 +242,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             log_debug("%s: not a regular file, skipped", path);
             continue;
         }
-        struct unit *u = load_one(name, path, dirs);
+        struct unit *u = load_one(name, path, dirs, rep);
         if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
             unit_free(u);
@@ -269,7 +276,8 @@ static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
 }
 
 /* --systemd: the units an image enabled for systemd's targets. */
-static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases)
+static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
+                                 const struct unit_load_report *rep)
 {
     static const char *const search[] = {"/etc/systemd/system", "/run/systemd/system",
                                          "/lib/systemd/system", "/usr/lib/systemd/system"};
@@ -307,14 +315,14 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases)
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
             if (access(path, R_OK) == 0) {
-                struct unit *u = load_one(enabled.v[i], path, &dirs);
+                struct unit *u = load_one(enabled.v[i], path, &dirs, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
                 break;
             }
         }
     }
-    load_units(&dirs, &enabled, uv, aliases, uv);
+    load_units(&dirs, &enabled, uv, aliases, uv, rep);
     strv_clear(&dirs);
     strv_clear(&enabled);
 }
@@ -424,11 +432,17 @@ static int build_edges(struct pxinit *px, const size_t *order)
 
 int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n)
 {
+    return unit_load_dirs_report(dirs, systemd, units, n, NULL);
+}
+
+int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep)
+{
     struct unit_vec uv = {0};
     struct strv aliases = {0};
-    load_units(dirs, NULL, &uv, &aliases, NULL);
+    load_units(dirs, NULL, &uv, &aliases, NULL, rep);
     if (systemd)
-        load_systemd_enabled(&uv, &aliases);
+        load_systemd_enabled(&uv, &aliases, rep);
     /* [Install] Alias= of the loaded units. */
     for (size_t i = 0; i < uv.n; i++)
         for (size_t k = 0; k < uv.v[i]->install_alias.n; k++) {
@@ -465,6 +479,14 @@ static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned 
  * recorded on both ends; names not loaded here are ignored, as for ordering. */
 static int build_requirements(struct pxinit *px)
 {
+    /* From scratch: a daemon-reload may have removed units. */
+    for (size_t i = 0; i < px->nunits; i++) {
+        struct service *s = px->services[i];
+        free(s->deps);
+        free(s->rdeps);
+        s->deps = s->rdeps = NULL;
+        s->ndeps = s->nrdeps = 0;
+    }
     static const struct {
         size_t offset;
         unsigned kind;
@@ -503,6 +525,8 @@ static int build_requirements(struct pxinit *px)
 
 int unit_load_order(struct pxinit *px)
 {
+    for (size_t i = 0; i < px->nunits; i++)
+        px->services[i]->idx = (unsigned)i;
     px->start_order = calloc(px->nunits ? px->nunits : 1, sizeof(*px->start_order));
     if (!px->start_order ||
         deps_start_order(px->units, px->nunits, px->start_order, on_cycle, NULL) < 0 ||

@@ -8,6 +8,7 @@
 #include "pxinit.h"
 #include "strv.h"
 #include "unit.h"
+#include "unit_parse.h"
 
 /* Reads every *.service of dirs (the first directory wins for a name) with
  * its drop-ins (NAME.service.d/\*.conf, a template's first), and with
@@ -16,6 +17,16 @@
  * sorted by name. Units that fail to load are reported and left out; links
  * to other units become aliases, links to /dev/null mask. */
 int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n);
+
+/* The same, also telling rep (daemon-reload) every diagnostic and every unit
+ * whose file failed to load. */
+struct unit_load_report {
+    void (*diag)(void *ctx, enum diag_level level, const char *message);
+    void (*failed)(void *ctx, const char *name, const char *path);
+    void *ctx;
+};
+int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep);
 
 /* Computes px->start_order and every service's succ/pred edges from
  * After=/Before= (cycles reported and broken). px->services must be set up. */

@@ -1474,6 +1474,134 @@ START_TEST(test_condition_not_met)
 }
 END_TEST
 
+/* ---- reload (ExecReload=) ---------------------------------------------------- */
+
+/* No ExecReload=: refused, and nothing is signalled in its place. */
+START_TEST(test_reload_unsupported)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    h_run(h);
+    size_t mark = h->nacts;
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_UNSUPPORTED);
+    ck_assert_uint_eq(h->nacts, mark);
+    assert_sub(h, "running");
+    h_free(h);
+}
+END_TEST
+
+START_TEST(test_reload_not_active)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_NOT_ACTIVE);
+    assert_spawns(h, 0);
+    h_free(h);
+}
+END_TEST
+
+/* ExecReload= runs as a control process; the unit stays active meanwhile and
+ * returns to running with the same main process. */
+START_TEST(test_reload_runs_and_returns)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    h->u->timeout_start_usec = SEC(7);
+    h_run(h);
+    pid_t main_pid = h->s.main.pid;
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
+    assert_sub(h, "reload");
+    assert_state(h, "active");
+    ck_assert(!h_spawn(h, 1)->is_main);
+    ck_assert_str_eq(h_spawn(h, 1)->line, "/bin/reload");
+    assert_timer(h, SEC(7));
+    h_started(h, &h->s.control);
+    h_exit(h, &h->s.control, WS_EXIT(0));
+    assert_sub(h, "running");
+    assert_result(h, "success");
+    ck_assert_int_eq(h->s.reload_result, RESULT_SUCCESS);
+    ck_assert_int_eq(h->s.main.pid, main_pid);
+    assert_no_timer(h);
+    h_free(h);
+}
+END_TEST
+
+/* A failing reload fails the reload, not the unit. */
+START_TEST(test_reload_fails)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&h->u->exec_reload, "/bin/never");
+    h_run(h);
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
+    h_started(h, &h->s.control);
+    h_exit(h, &h->s.control, WS_EXIT(3));
+    assert_sub(h, "running");
+    assert_result(h, "success");
+    ck_assert_int_eq(h->s.reload_result, RESULT_EXIT_CODE);
+    assert_spawns(h, 2); /* the second command did not run */
+    h_free(h);
+}
+END_TEST
+
+/* A reload that hangs is killed at TimeoutStartSec= and ends when reaped. */
+START_TEST(test_reload_timeout)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    h_run(h);
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
+    h_started(h, &h->s.control);
+    size_t mark = h->nacts;
+    h_fire(h);
+    const struct act *k = h_kill_of(h, SIGKILL, mark);
+    ck_assert_ptr_nonnull(k);
+    ck_assert(!k->is_main);
+    assert_sub(h, "reload");
+    h_exit(h, &h->s.control, WS_SIGNAL(SIGKILL));
+    assert_sub(h, "running");
+    ck_assert_int_eq(h->s.reload_result, RESULT_TIMEOUT);
+    h_free(h);
+}
+END_TEST
+
+/* Stop during a reload: straight to the kill phase (main and reload). */
+START_TEST(test_reload_then_stop)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    h->group_alive = true;
+    h_run(h);
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
+    h_started(h, &h->s.control);
+    svc_stop(&h->s);
+    assert_sub(h, "stop-sigterm");
+    ck_assert_uint_ge(h_kills_of(h, SIGTERM, 0), 2);
+    h->group_alive = false;
+    h_exit(h, &h->s.control, WS_SIGNAL(SIGTERM));
+    h_exit(h, &h->s.main, WS_SIGNAL(SIGTERM));
+    assert_sub(h, "dead");
+    ck_assert_int_ne(h->s.reload_result, RESULT_SUCCESS);
+    h_free(h);
+}
+END_TEST
+
+/* The main process exits during the reload: the unit then stops as usual. */
+START_TEST(test_reload_main_exits)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    exec_add(&h->u->exec_reload, "/bin/reload");
+    h_run(h);
+    ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
+    h_started(h, &h->s.control);
+    h_exit(h, &h->s.main, WS_EXIT(1));
+    assert_sub(h, "reload");
+    h_exit(h, &h->s.control, WS_EXIT(0));
+    assert_sub(h, "failed");
+    assert_result(h, "exit-code");
+    h_free(h);
+}
+END_TEST
+
 static Suite *service_suite(void)
 {
     Suite *s = suite_create("service");
@@ -1542,6 +1670,16 @@ static Suite *service_suite(void)
     tcase_add_test(tc, test_spawn_fails_start_pre);
     tcase_add_test(tc, test_spawn_fails_ignored);
     tcase_add_test(tc, test_spawn_fails_exec_stop);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("reload");
+    tcase_add_test(tc, test_reload_unsupported);
+    tcase_add_test(tc, test_reload_not_active);
+    tcase_add_test(tc, test_reload_runs_and_returns);
+    tcase_add_test(tc, test_reload_fails);
+    tcase_add_test(tc, test_reload_timeout);
+    tcase_add_test(tc, test_reload_then_stop);
+    tcase_add_test(tc, test_reload_main_exits);
     suite_add_tcase(s, tc);
     return s;
 }

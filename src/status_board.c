@@ -1,0 +1,268 @@
+/* status_board.c - the shared-memory status board: the daemon's writer side
+ * (create, slots, seqlocked publish) and the client's reader side (map,
+ * validate, liveness through the lock, consistent copies). Layout and the
+ * seqlock protocol are described in status_board.h and doc/status-board.md.
+ */
+#include "status_board.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(struct sb_header) <= SB_HEADER_SIZE, "header too large");
+_Static_assert(sizeof(struct sb_record) <= SB_RECORD_SIZE, "record too large");
+_Static_assert(SB_CAPACITY >= 10000, "the board must hold 10,000 units");
+/* The layout is documented (doc/status-board.md): keep it. */
+_Static_assert(offsetof(struct sb_header, generation) == 40, "header layout");
+_Static_assert(offsetof(struct sb_header, started) == 48, "header layout");
+_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, pid) == 296,
+               "record layout");
+_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, since) == 320,
+               "record layout");
+
+static struct sb_record *rec_at(const void *map, uint32_t slot)
+{
+    return (struct sb_record *)((char *)map + SB_HEADER_SIZE + (size_t)slot * SB_RECORD_SIZE);
+}
+
+static size_t board_size(void)
+{
+    return SB_HEADER_SIZE + (size_t)SB_CAPACITY * SB_RECORD_SIZE;
+}
+
+/* --- writer ------------------------------------------------------------------- */
+
+int sb_create(struct status_board *b, const char *path, mode_t mode)
+{
+    memset(b, 0, sizeof(*b));
+    b->fd = -1;
+    size_t size = board_size();
+    /* A new inode each time: a reader still mapping the previous daemon's
+     * board keeps seeing that one (and its stale lock), never a half-made one. */
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    (void)unlink(tmp);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0)
+        return -1;
+    int saved;
+    if (fchmod(fd, mode) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || ftruncate(fd, (off_t)size) < 0)
+        goto fail;
+    void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED)
+        goto fail;
+    struct sb_header *h = map;
+    h->version = SB_VERSION;
+    h->header_size = SB_HEADER_SIZE;
+    h->record_size = SB_RECORD_SIZE;
+    h->capacity = SB_CAPACITY;
+    h->daemon_pid = (int32_t)getpid();
+    h->started = (int64_t)time(NULL);
+    /* The magic last: a reader that sees it sees a complete header. */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    memcpy(h->magic, SB_MAGIC, sizeof(h->magic));
+    if (rename(tmp, path) < 0) {
+        saved = errno;
+        munmap(map, size);
+        errno = saved;
+        goto fail;
+    }
+    b->fd = fd;
+    b->map = map;
+    b->size = size;
+    return 0;
+fail:
+    saved = errno;
+    close(fd);
+    unlink(tmp);
+    errno = saved;
+    return -1;
+}
+
+void sb_close(struct status_board *b)
+{
+    if (b->map) {
+        struct sb_header *h = b->map;
+        __atomic_or_fetch(&h->flags, SB_FLAG_CLOSED, __ATOMIC_RELEASE);
+        munmap(b->map, b->size);
+    }
+    if (b->fd >= 0)
+        close(b->fd); /* releases the lock */
+    free(b->free_slots);
+    memset(b, 0, sizeof(*b));
+    b->fd = -1;
+}
+
+int sb_slot_alloc(struct status_board *b)
+{
+    if (!b->map)
+        return -1;
+    if (b->nfree > 0)
+        return (int)b->free_slots[--b->nfree];
+    struct sb_header *h = b->map;
+    if (b->used >= SB_CAPACITY) {
+        __atomic_or_fetch(&h->flags, SB_FLAG_OVERFLOW, __ATOMIC_RELEASE);
+        return -1;
+    }
+    int slot = (int)b->used++;
+    __atomic_store_n(&h->used, b->used, __ATOMIC_RELEASE);
+    return slot;
+}
+
+static void rec_write(struct sb_record *r, uint32_t flags, const struct sb_unit *u)
+{
+    uint32_t seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
+    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
+    /* The odd counter must be visible before any field changes. */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    r->flags = flags;
+    if (u)
+        memcpy(&r->u, u, sizeof(r->u));
+    else
+        memset(&r->u, 0, sizeof(r->u));
+    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+static void bump_generation(struct status_board *b)
+{
+    struct sb_header *h = b->map;
+    __atomic_add_fetch(&h->generation, 1, __ATOMIC_RELEASE);
+}
+
+void sb_slot_free(struct status_board *b, int slot)
+{
+    if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
+        return;
+    uint32_t *v = realloc(b->free_slots, (b->nfree + 1) * sizeof(*v));
+    rec_write(rec_at(b->map, (uint32_t)slot), 0, NULL);
+    bump_generation(b);
+    if (!v)
+        return; /* the slot is lost, not reused: harmless */
+    b->free_slots = v;
+    b->free_slots[b->nfree++] = (uint32_t)slot;
+}
+
+void sb_publish(struct status_board *b, int slot, const struct sb_unit *u)
+{
+    if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
+        return;
+    rec_write(rec_at(b->map, (uint32_t)slot), SB_REC_USED, u);
+    bump_generation(b);
+}
+
+/* --- reader ------------------------------------------------------------------- */
+
+enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
+{
+    memset(r, 0, sizeof(*r));
+    r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (r->fd < 0)
+        return SB_OPEN_MISSING;
+    struct stat st;
+    struct sb_header h;
+    if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < SB_HEADER_SIZE ||
+        pread(r->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+        goto invalid;
+    if (memcmp(h.magic, SB_MAGIC, sizeof(h.magic)) != 0 || h.version != SB_VERSION ||
+        h.header_size != SB_HEADER_SIZE || h.record_size != SB_RECORD_SIZE || h.capacity == 0 ||
+        SB_HEADER_SIZE + (size_t)h.capacity * SB_RECORD_SIZE > (size_t)st.st_size)
+        goto invalid;
+    /* Only the records in use (and some room to grow): a status probe should
+     * not map, and unmap, 6 MiB. A reader sees the units that existed when it
+     * looked, which is what a snapshot is. */
+    uint32_t want = h.used + 64 < h.capacity ? h.used + 64 : h.capacity;
+    size_t size = SB_HEADER_SIZE + (size_t)want * SB_RECORD_SIZE;
+    void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, r->fd, 0);
+    if (map == MAP_FAILED)
+        goto invalid;
+    r->map = map;
+    r->size = size;
+    r->hdr = map;
+    r->nrec = want;
+    /* The daemon holds an exclusive lock for as long as it lives. */
+    if (flock(r->fd, LOCK_SH | LOCK_NB) == 0) {
+        r->stale = true;
+        (void)flock(r->fd, LOCK_UN);
+    } else if (errno != EWOULDBLOCK) {
+        r->stale = true;
+    }
+    return SB_OPEN_OK;
+invalid:
+    sb_reader_close(r);
+    return SB_OPEN_INVALID;
+}
+
+void sb_reader_close(struct sb_reader *r)
+{
+    if (r->map)
+        munmap((void *)r->map, r->size);
+    if (r->fd >= 0)
+        close(r->fd);
+    memset(r, 0, sizeof(*r));
+    r->fd = -1;
+}
+
+uint32_t sb_reader_used(const struct sb_reader *r)
+{
+    uint32_t used = __atomic_load_n(&r->hdr->used, __ATOMIC_ACQUIRE);
+    return used > r->nrec ? r->nrec : used;
+}
+
+int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
+{
+    if (slot >= r->nrec)
+        return 0;
+    const struct sb_record *rec = rec_at(r->map, slot);
+    for (int tries = 0; tries < 10000; tries++) {
+        uint32_t s1 = __atomic_load_n(&rec->seq, __ATOMIC_ACQUIRE);
+        if (s1 & 1) {
+            if (tries > 100)
+                sched_yield();
+            continue;
+        }
+        uint32_t flags = rec->flags;
+        memcpy(out, &rec->u, sizeof(*out));
+        /* The copy must be complete before the counter is read again. */
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        uint32_t s2 = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
+        if (s1 != s2)
+            continue;
+        out->name[SB_NAME_MAX - 1] = '\0';
+        out->state[sizeof(out->state) - 1] = '\0';
+        out->sub[sizeof(out->sub) - 1] = '\0';
+        return (flags & SB_REC_USED) ? 1 : 0;
+    }
+    return -1;
+}
+
+int sb_reader_find(const struct sb_reader *r, const char *name, struct sb_unit *out)
+{
+    uint32_t used = sb_reader_used(r);
+    size_t len = strlen(name);
+    if (len >= SB_NAME_MAX)
+        return 0;
+    for (uint32_t i = 0; i < used; i++) {
+        const struct sb_record *rec = rec_at(r->map, i);
+        /* A cheap unlocked look first; the seqlocked copy decides. */
+        if (strncmp(rec->u.name, name, len + 1) != 0)
+            continue;
+        int g = sb_reader_get(r, i, out);
+        if (g < 0)
+            return -1;
+        if (g == 1 && strcmp(out->name, name) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,124 @@
+/* status_board.h - the shared-memory status board ($RUNTIME_DIR/status).
+ *
+ * The daemon (the only writer) publishes every unit's state in a file it maps
+ * MAP_SHARED; `pxinit status` and `list` map it read-only and need no round
+ * trip through the control socket. Layout (doc/status-board.md), all integers
+ * native-endian, the file is only meant for the machine that wrote it:
+ *
+ *   header  (SB_HEADER_SIZE bytes)  magic, version, sizes, capacity, used,
+ *                                   daemon pid, generation, flags
+ *   records (capacity x SB_RECORD_SIZE bytes)
+ *
+ * Each record carries a sequence counter used as a seqlock: the writer makes
+ * it odd, writes the fields, makes it even again (release ordering); a reader
+ * copies the record and accepts the copy only when the counter was even and
+ * unchanged around it (acquire ordering), so it never sees a torn record.
+ *
+ * Whether the daemon is alive is not read from the file (a pid means nothing
+ * across PID namespaces, and may be reused): the daemon holds an flock() on
+ * the board for its whole life; a reader whose non-blocking shared lock
+ * succeeds knows the data is stale.
+ */
+#ifndef PXINIT_STATUS_BOARD_H
+#define PXINIT_STATUS_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SB_MAGIC "PXSTATUS"
+#define SB_VERSION 1u
+#define SB_HEADER_SIZE 4096u
+#define SB_RECORD_SIZE 384u
+#define SB_CAPACITY 16384u
+#define SB_NAME_MAX 256u /* bytes of the name field, NUL included */
+
+/* Header flags. */
+#define SB_FLAG_OVERFLOW 1u /* some units did not fit: ask the socket */
+#define SB_FLAG_CLOSED 2u   /* the daemon exited cleanly */
+
+/* Record flags. */
+#define SB_REC_USED 1u
+
+/* The values a record holds, as copied out by a reader. -1 means "none" for
+ * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
+struct sb_unit {
+    char name[SB_NAME_MAX]; /* short name: "web", not "web.service" */
+    char state[16];         /* "active", ... */
+    char sub[16];           /* "running", ... */
+    int32_t pid, pgid;
+    uint32_t restarts;
+    int32_t exit_code, exit_signal;
+    int64_t since; /* Unix time, seconds */
+};
+
+struct sb_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t header_size;
+    uint32_t record_size;
+    uint32_t capacity;
+    uint32_t used;      /* records [0, used) may be in use */
+    uint32_t flags;     /* SB_FLAG_* */
+    int32_t daemon_pid; /* as the daemon sees itself (informational) */
+    uint32_t reserved0;
+    uint64_t generation; /* bumped after every record update */
+    int64_t started;     /* Unix time the daemon created the board */
+};
+
+struct sb_record {
+    uint32_t seq;   /* seqlock: odd while being written */
+    uint32_t flags; /* SB_REC_* */
+    struct sb_unit u;
+};
+
+/* The writer's (daemon's) view. */
+struct status_board {
+    int fd; /* -1 when there is no board */
+    void *map;
+    size_t size;
+    uint32_t used;
+    uint32_t nfree; /* freed slots below used */
+    uint32_t *free_slots;
+};
+
+/* Creates (replacing) path, sized for SB_CAPACITY records, takes the lock.
+ * mode is the file's permission bits. 0, or -1 with errno (b stays empty). */
+int sb_create(struct status_board *b, const char *path, mode_t mode);
+/* Marks the board closed, unmaps, releases the lock. */
+void sb_close(struct status_board *b);
+/* A free slot for a new unit, or -1 when the board is full (then the header
+ * says so and readers fall back to the socket). */
+int sb_slot_alloc(struct status_board *b);
+void sb_slot_free(struct status_board *b, int slot);
+/* Writes the record at slot under the seqlock and bumps the generation. */
+void sb_publish(struct status_board *b, int slot, const struct sb_unit *u);
+
+/* The reader's view: a read-only mapping of someone else's board. */
+struct sb_reader {
+    int fd;
+    const void *map;
+    size_t size;
+    const struct sb_header *hdr;
+    uint32_t nrec; /* records mapped */
+    bool stale; /* no daemon holds the board's lock */
+};
+
+enum sb_open_result {
+    SB_OPEN_OK,
+    SB_OPEN_MISSING, /* no board (no runtime dir, or the daemon has none) */
+    SB_OPEN_INVALID, /* unknown magic, version or sizes */
+};
+
+enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path);
+void sb_reader_close(struct sb_reader *r);
+/* Copies the record at slot into *out. Returns 1 when it holds a unit, 0 when
+ * the slot is free, -1 when the writer kept it busy too long. */
+int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out);
+/* Finds the unit with short name name. 1 found, 0 not found, -1 busy. */
+int sb_reader_find(const struct sb_reader *r, const char *name, struct sb_unit *out);
+/* Number of slots a reader should scan. */
+uint32_t sb_reader_used(const struct sb_reader *r);
+
+#endif

@@ -1,0 +1,249 @@
+/* check_status_board.c - the shared-memory status board: layout and sizes,
+ * slots, lookups, the liveness lock, and a reader process racing a writer
+ * process that never lets the reader see a torn record (the seqlock). */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "status_board.h"
+
+static char dir[64];
+static char path[128];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/check_sb.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/status", dir);
+}
+
+static void teardown(void)
+{
+    char tmp[160];
+    unlink(path);
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
+    unlink(tmp);
+    rmdir(dir);
+}
+
+/* A record whose every field is derived from k: a torn copy mixes two ks. */
+static void make_unit(struct sb_unit *u, uint32_t k)
+{
+    memset(u, 0, sizeof(*u));
+    size_t len = 8 + k % 200;
+    memset(u->name, 'a' + (int)(k % 26), len);
+    u->name[len] = '\0';
+    snprintf(u->state, sizeof(u->state), "s%u", k % 1000);
+    snprintf(u->sub, sizeof(u->sub), "b%u", k % 1000);
+    u->pid = (int32_t)k;
+    u->pgid = (int32_t)k;
+    u->restarts = k;
+    u->exit_code = (int32_t)(k % 256);
+    u->exit_signal = (int32_t)(k % 64);
+    u->since = (int64_t)k * 3;
+}
+
+static bool unit_consistent(const struct sb_unit *u)
+{
+    uint32_t k = (uint32_t)u->pid;
+    struct sb_unit want;
+    make_unit(&want, k);
+    return memcmp(u, &want, sizeof(want)) == 0;
+}
+
+START_TEST(test_layout)
+{
+    ck_assert_uint_ge(SB_CAPACITY, 10000);
+    ck_assert_uint_le(sizeof(struct sb_header), SB_HEADER_SIZE);
+    ck_assert_uint_le(sizeof(struct sb_record), SB_RECORD_SIZE);
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert_mem_eq(r.hdr->magic, SB_MAGIC, 8);
+    ck_assert_uint_eq(r.hdr->version, SB_VERSION);
+    ck_assert_uint_eq(r.hdr->record_size, SB_RECORD_SIZE);
+    ck_assert_uint_eq(r.hdr->capacity, SB_CAPACITY);
+    ck_assert_int_eq(r.hdr->daemon_pid, getpid());
+    ck_assert(!r.stale);
+    ck_assert_uint_eq(sb_reader_used(&r), 0);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+START_TEST(test_slots_and_find)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    struct sb_unit u, got;
+    for (uint32_t i = 0; i < 10000; i++) {
+        int slot = sb_slot_alloc(&b);
+        ck_assert_int_eq(slot, (int)i);
+        memset(&u, 0, sizeof(u));
+        snprintf(u.name, sizeof(u.name), "unit%u", i);
+        snprintf(u.state, sizeof(u.state), "active");
+        u.pid = (int32_t)i + 1;
+        sb_publish(&b, slot, &u);
+    }
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert_uint_eq(sb_reader_used(&r), 10000);
+    ck_assert_int_eq(sb_reader_find(&r, "unit9999", &got), 1);
+    ck_assert_int_eq(got.pid, 10000);
+    ck_assert_int_eq(sb_reader_find(&r, "unit10000", &got), 0);
+    ck_assert_int_eq(sb_reader_find(&r, "unit1", &got), 1);
+    ck_assert_int_eq(got.pid, 2);
+    ck_assert_uint_eq(r.hdr->generation, 10000);
+
+    /* A freed slot reads as empty and is reused. */
+    sb_slot_free(&b, 5);
+    ck_assert_int_eq(sb_reader_get(&r, 5, &got), 0);
+    ck_assert_int_eq(sb_reader_find(&r, "unit5", &got), 0);
+    ck_assert_int_eq(sb_slot_alloc(&b), 5);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+START_TEST(test_overflow)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    for (uint32_t i = 0; i < SB_CAPACITY; i++)
+        ck_assert_int_ge(sb_slot_alloc(&b), 0);
+    ck_assert_int_eq(sb_slot_alloc(&b), -1);
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert(r.hdr->flags & SB_FLAG_OVERFLOW);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+/* The lock says whether the writer lives: closed (or dead) means stale. */
+START_TEST(test_stale)
+{
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_MISSING);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct status_board b;
+        if (sb_create(&b, path, 0644) < 0)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    for (int i = 0; i < 500 && access(path, F_OK) < 0; i++)
+        usleep(10000);
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert(!r.stale);
+    sb_reader_close(&r);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert(r.stale);
+    sb_reader_close(&r);
+
+    /* Garbage is not a board. */
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 8192; i++)
+        fputc('x', f);
+    fclose(f);
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_INVALID);
+}
+END_TEST
+
+/* Two processes: the writer rewrites two records as fast as it can, the
+ * reader copies them concurrently. Every copy must be one whole version. */
+START_TEST(test_reader_races_writer)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    int s0 = sb_slot_alloc(&b), s1 = sb_slot_alloc(&b);
+    struct sb_unit u;
+    make_unit(&u, 1);
+    sb_publish(&b, s0, &u);
+    sb_publish(&b, s1, &u);
+
+    /* The reader reports through shared memory: copies, distinct versions, torn. */
+    uint64_t *stats = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(stats, MAP_FAILED);
+    memset(stats, 0, 4096);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct sb_reader r;
+        if (sb_reader_open(&r, path) != SB_OPEN_OK)
+            _exit(2);
+        int32_t last = -1;
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        do {
+            for (uint32_t slot = 0; slot < 2; slot++) {
+                struct sb_unit got;
+                int g = sb_reader_get(&r, slot, &got);
+                if (g < 0)
+                    continue; /* busy for too long: retried, never torn */
+                __atomic_add_fetch(&stats[0], 1, __ATOMIC_RELAXED);
+                if (g != 1 || !unit_consistent(&got))
+                    __atomic_add_fetch(&stats[2], 1, __ATOMIC_RELAXED);
+                if (got.pid != last) {
+                    __atomic_add_fetch(&stats[1], 1, __ATOMIC_RELAXED);
+                    last = got.pid;
+                }
+            }
+            clock_gettime(CLOCK_MONOTONIC, &t);
+        } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 1500000000L);
+        _exit(0);
+    }
+    uint32_t k = 2;
+    int status;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        for (int i = 0; i < 1000; i++, k++) {
+            make_unit(&u, k);
+            sb_publish(&b, (k & 1) ? s1 : s0, &u);
+        }
+    }
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    ck_assert_uint_gt(stats[0], 1000); /* the reader really read */
+    ck_assert_uint_gt(stats[1], 100);  /* ...while the writer really wrote */
+    ck_assert_uint_eq(stats[2], 0);    /* ...and never saw a torn record */
+    munmap(stats, 4096);
+    sb_close(&b);
+}
+END_TEST
+
+static Suite *board_suite(void)
+{
+    Suite *s = suite_create("status_board");
+    TCase *tc = tcase_create("board");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_layout);
+    tcase_add_test(tc, test_slots_and_find);
+    tcase_add_test(tc, test_overflow);
+    tcase_add_test(tc, test_stale);
+    tcase_add_test(tc, test_reader_races_writer);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(board_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
