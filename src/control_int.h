@@ -108,6 +108,8 @@ void ctl_jobs_forget(struct ctl *ctl, struct service *s);
 
 /* control_reload.c */
 /* Re-reads the unit files; c (may be NULL) gets the report. Returns the exit code. */
+/* Adds the instance u (made from its template) to the unit table. */
+struct service *ctl_instance_add(struct ctl *ctl, struct unit *u);
 int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c);
 /* Frees retired services that settled, swaps definitions of stopped units. */
 void ctl_reload_settle(struct ctl *ctl);

@@ -163,6 +163,27 @@ static void table_install(struct pxinit *px, struct pair *p, size_t n)
         log_warnx("daemon-reload: out of memory ordering units; ordering ignored");
 }
 
+struct service *ctl_instance_add(struct ctl *ctl, struct unit *u)
+{
+    struct pxinit *px = ctl->px;
+    struct pair *p = malloc((px->nunits + 1) * sizeof(*p));
+    struct service *s = p ? supervisor_service_new(px, u) : NULL;
+    if (!s) {
+        free(p);
+        unit_free(u);
+        return NULL;
+    }
+    for (size_t i = 0; i < px->nunits; i++)
+        p[i] = (struct pair){px->units[i], px->services[i]};
+    p[px->nunits] = (struct pair){u, s};
+    table_install(px, p, px->nunits + 1);
+    free(p);
+    s->board_slot = sb_slot_alloc(&ctl->board);
+    ctl_publish(ctl, s);
+    log_unit_info(s->name, "instantiated from its template");
+    return s;
+}
+
 int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
 {
     struct pxinit *px = ctl->px;
@@ -227,6 +248,8 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
                 report(c, s->name, "unit file changed, restarting");
             }
             p[np++] = (struct pair){ou, s};
+        } else if (ou->instantiated) {
+            p[np++] = (struct pair){ou, s}; /* made on request: not in any directory */
         } else if (strv_contains(&x.failed, ou->name)) {
             if (c)
                 ctl_error(c, PROTO_EXIT_FAILED,

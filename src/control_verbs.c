@@ -28,8 +28,20 @@ struct verb {
 static struct service *unit_arg(struct ctl_client *c, const char *name)
 {
     struct service *s = NULL;
+    struct pxinit *px = c->ctl->px;
     if (proto_unit_name_ok(name))
-        s = services_find(c->ctl->px, name);
+        s = services_find(px, name);
+    if (!s && proto_unit_name_ok(name) && strchr(name, '@') && px->phase == PHASE_RUNNING &&
+        !px->opts.no_units) {
+        /* name@inst: made from the template name@.service on first use. */
+        char *full = strchr(name, '.') ? strdup(name) : unit_name_normalize(name);
+        struct unit *u = full ? unit_load_instance(&px->opts.unit_dirs, px->opts.systemd_units,
+                                                   full)
+                              : NULL;
+        free(full);
+        if (u)
+            s = ctl_instance_add(c->ctl, u);
+    }
     if (!s)
         ctl_error(c, PROTO_EXIT_NO_UNIT, "%s: no such unit", name);
     return s;

@@ -130,6 +130,7 @@ struct unit {
     char *name;  /* "web.service" */
     char *path;  /* the file it was loaded from */
     bool loaded; /* false when a malformed value made it fail to load */
+    bool instantiated; /* made from its template on request (pxinit start name@inst) */
 
     /* [Unit] */
     char *description;

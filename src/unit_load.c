@@ -430,6 +430,32 @@ static int build_edges(struct pxinit *px, const size_t *order)
     return 0;
 }
 
+struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name)
+{
+    char tmpl[512];
+    if (!template_of(name, tmpl, sizeof(tmpl)) || has_suffix(name, "@.service"))
+        return NULL;
+    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
+                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
+    struct strv search = {0};
+    strv_extend(&search, dirs);
+    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
+        strv_push(&search, sysd[i]);
+    struct unit *u = NULL;
+    for (size_t i = 0; i < search.n && !u; i++) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
+        if (access(path, R_OK) == 0) {
+            u = load_one(name, path, &search, NULL);
+            if (u)
+                u->instantiated = true;
+            break;
+        }
+    }
+    strv_clear(&search);
+    return u;
+}
+
 int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n)
 {
     return unit_load_dirs_report(dirs, systemd, units, n, NULL);

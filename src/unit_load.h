@@ -28,6 +28,11 @@ struct unit_load_report {
 int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n,
                           const struct unit_load_report *rep);
 
+/* An instance "name@inst.service" made from its template "name@.service"
+ * found in dirs (and systemd's directories with systemd); NULL when there
+ * is no template or it failed to load (reported). */
+struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name);
+
 /* Computes px->start_order and every service's succ/pred edges from
  * After=/Before= (cycles reported and broken). px->services must be set up. */
 int unit_load_order(struct pxinit *px);

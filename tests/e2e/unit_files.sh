@@ -77,6 +77,16 @@ grep -q sysd-disabled "$T/runs" && fail "--systemd loaded a unit that is not ena
 grep -qx 'getty tty1' "$T/runs" || fail "--systemd did not load the enabled template instance"
 pass "--systemd loads the units enabled for systemd"
 
+# An instance nobody enabled is made from its template on request.
+"$PXINIT" -R "$RUN" start worker@gamma || fail "pxinit start worker@gamma exited $?"
+poll 5 file_has "$T/runs" '^worker gamma worker@gamma.service$' || fail "worker@gamma did not run"
+"$PXINIT" -R "$RUN" status --quiet worker@gamma.service || fail "worker@gamma not active"
+"$PXINIT" -R "$RUN" start nothing@here 2>/dev/null
+[ $? = 4 ] || fail "an instance without a template is not 'no such unit' (4)"
+"$PXINIT" -R "$RUN" daemon-reload >/dev/null 2>&1
+"$PXINIT" -R "$RUN" status --quiet worker@gamma || fail "daemon-reload dropped the requested instance"
+pass "pxinit start name@inst instantiates a template"
+
 px_signal TERM
 px_wait 15
 [ "$PX_RC" = 0 ] || fail "exit code $PX_RC"
