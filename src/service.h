@@ -155,6 +155,7 @@ struct service {
     struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
     unsigned ndeps;
     bool dep_failed;         /* a required unit it is ordered after failed to start */
+    bool restart_visiting;   /* svc_restart() is propagating from here */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     bool in_kill_list;
     int board_slot;          /* its status board record, -1 when none (control.c) */

@@ -70,6 +70,8 @@ log_count_at_least() { [ "$(grep -cE -- "$2" "$T/log" 2>/dev/null)" -ge "$1" ]; 
 file_has() { [ -f "$1" ] && grep -qE -- "$2" "$1"; }
 count_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
+# lines_matching_at_least FILE PATTERN N
+lines_matching_at_least() { [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
 
 # px_start [OPTIONS...] [-- COMMAND]: pxinit as PID 1 with this test's dirs.
 # With PX_TMPFS="/run /var/lib", those get a private tmpfs inside the

@@ -96,6 +96,17 @@ Conflicts=first.service
 ExecStart=$T/rec.sh second
 EOF2
 
+unit parent <<EOF2
+[Service]
+ExecStart=$T/rec.sh parent
+EOF2
+unit child <<EOF2
+[Unit]
+PartOf=parent.service
+[Service]
+ExecStart=$T/rec.sh child
+EOF2
+
 # --- restart overrides
 unit prevent <<EOF2
 [Service]
@@ -168,6 +179,14 @@ poll 10 log_has 'bound: stopping: it is bound to shortlived' || fail "BindsTo= d
 poll 10 log_has 'bound: state inactive' || fail "bound not stopped"
 poll 10 log_has 'first: stopping: second conflicts with it' || fail "Conflicts= did not stop first"
 pass "Requires=, Requisite=, BindsTo=, Conflicts="
+
+poll 5 file_has "$T/w/runs" '^child$' || fail "child did not start"
+"$PXINIT" -R "$RUN" restart parent || fail "restart parent failed"
+poll 5 log_has 'child: restarting with parent' || fail "PartOf= did not propagate the restart"
+poll 5 lines_matching_at_least "$T/w/runs" '^child$' 2 || fail "child did not run again after the restart"
+"$PXINIT" -R "$RUN" stop parent || fail "stop parent failed"
+poll 5 log_has 'child: stopping: it is part of parent' || fail "PartOf= did not propagate the stop"
+pass "PartOf= follows restart and stop"
 
 poll 10 log_has 'prevent: state failed' || fail "prevent did not end failed"
 [ "$(count_lines "$T/w/prevent.runs")" = 1 ] || fail "RestartPreventExitStatus=3 restarted it"
