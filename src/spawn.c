@@ -180,9 +180,22 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     }
 
     if (p->limit_set) {
-        for (int r = 0; r < RLIM_NLIMITS; r++)
-            if (p->limit_set[r] && setrlimit(r, &p->limits[r]) < 0)
+        for (int r = 0; r < RLIM_NLIMITS; r++) {
+            if (!p->limit_set[r] || setrlimit(r, &p->limits[r]) == 0)
+                continue;
+            /* Containers rarely grant CAP_SYS_RESOURCE: raising a hard limit
+             * then fails, and packaged units (redis: LimitNOFILE=65535) would
+             * never start. Take as much as the hard limit allows instead. */
+            struct rlimit cur, want = p->limits[r];
+            if (errno != EPERM || getrlimit(r, &cur) < 0)
                 child_fail(p, fd, SPAWN_STAGE_LIMITS);
+            if (want.rlim_max == RLIM_INFINITY || want.rlim_max > cur.rlim_max)
+                want.rlim_max = cur.rlim_max;
+            if (want.rlim_cur == RLIM_INFINITY || want.rlim_cur > want.rlim_max)
+                want.rlim_cur = want.rlim_max;
+            if (setrlimit(r, &want) < 0)
+                child_fail(p, fd, SPAWN_STAGE_LIMITS);
+        }
     }
     if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
         child_fail(p, fd, SPAWN_STAGE_NICE);

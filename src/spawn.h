@@ -56,7 +56,7 @@ struct spawn_msg {
     int32_t pid;
 };
 
-#define SPAWN_FD_NULL (-1)    /* /dev/null */
+#define SPAWN_FD_NULL (-3)    /* /dev/null (not -1: that is an open() failure) */
 #define SPAWN_FD_INHERIT (-2) /* keep pxinit's own fd */
 
 struct spawn_params {

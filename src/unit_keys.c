@@ -642,6 +642,7 @@ static const char *const unsupported_service_keys[] = {
     "SystemCallErrorNumber", "SystemCallLog", "RestrictAddressFamilies",
     "RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID", "RestrictFileSystems",
     "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC", "ReadWritePaths",
+    "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
     "ReadOnlyPaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths", "TemporaryFileSystem",
     "BindPaths", "BindReadOnlyPaths", "RootDirectory", "RootImage", "RootImageOptions",
     "MountAPIVFS", "MountFlags", "DynamicUser", "KeyringMode", "Personality",
@@ -743,9 +744,17 @@ int unit_keys_apply(struct unit_parse_ctx *ctx, const char *section, const char 
         free(expanded);
         return r;
     }
+    if (strcmp(key, "Documentation") == 0)
+        return 0; /* only for humans: nothing to enforce */
     if (key_unsupported(section, key)) {
         /* Sandboxing and resource keys are common in packaged units: one
-         * warning per file lists them all (unit_parse_stream). */
+         * warning per file lists each of them once (unit_parse_stream). */
+        char probe[128];
+        snprintf(probe, sizeof(probe), "%s= ", key);
+        ctx->not_enforced[ctx->not_enforced_len] = '\0';
+        const char *seen = strstr(ctx->not_enforced, probe);
+        if (seen && (seen == ctx->not_enforced || seen[-1] == ' '))
+            return 0;
         size_t left = sizeof(ctx->not_enforced) - ctx->not_enforced_len;
         int n = snprintf(ctx->not_enforced + ctx->not_enforced_len, left, "%s%s= (line %u)",
                          ctx->not_enforced_len ? ", " : "", key, ctx->lineno);

@@ -134,6 +134,14 @@ NoNewPrivileges=yes
 UnsetEnvironment=PXTEST_SECRET
 ExecStart=/bin/sh -c 'cat /proc/self/oom_score_adj > $T/w/oom; grep NoNewPrivs /proc/self/status > $T/w/nnp; echo "secret=\$PXTEST_SECRET" > $T/w/env; exec sleep 1000'
 EOF2
+# StandardOutput=null (rsyslog), and a limit above the hard one: without
+# CAP_SYS_RESOURCE (most containers) it is clamped, not fatal (redis).
+unit quiet <<EOF2
+[Service]
+StandardOutput=null
+LimitNOFILE=100000000
+ExecStart=/bin/sh -c 'echo noise; ulimit -Hn > $T/w/quiet.nofile; exec sleep 1000'
+EOF2
 unit privileged <<EOF2
 [Service]
 User=nobody
@@ -198,6 +206,12 @@ poll 10 test -s "$T/w/env" || fail "sandbox did not run"
 grep -q 'NoNewPrivs:[[:space:]]*1' "$T/w/nnp" || fail "NoNewPrivileges: $(cat "$T/w/nnp")"
 [ "$(cat "$T/w/env")" = "secret=" ] || fail "UnsetEnvironment: $(cat "$T/w/env")"
 pass "OOMScoreAdjust=, NoNewPrivileges=, UnsetEnvironment="
+poll 10 test -s "$T/w/quiet.nofile" || fail "StandardOutput=null with a high LimitNOFILE= did not run"
+max=$(cat /proc/sys/fs/nr_open)
+got=$(cat "$T/w/quiet.nofile")
+[ "$got" -le "$max" ] && [ "$got" -ge "$(ulimit -Hn)" ] || fail "LimitNOFILE clamp: hard $got"
+grep -q noise "$T/out" && fail "StandardOutput=null output reached pxinit's stdout"
+pass "StandardOutput=null; LimitNOFILE= above what is allowed is clamped"
 poll 10 test -s "$T/w/bang.uid" || fail "privileged did not run"
 [ "$(cat "$T/w/plus.uid")" = 0 ] || fail "'+' ran as $(cat "$T/w/plus.uid")"
 [ "$(cat "$T/w/bang.uid")" = 0 ] || fail "'!' ran as $(cat "$T/w/bang.uid") (chrony needs root here)"
