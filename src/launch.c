@@ -203,6 +203,17 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         errno = ESRCH;
         return -1;
     }
+    if (creds.set && geteuid() != 0) {
+        /* Not root (a supervisor run by a user): running as oneself needs
+         * no change of identity; anything else cannot be done. */
+        if (creds.uid == geteuid() && creds.gid == getegid()) {
+            creds.set = false;
+        } else {
+            log_unit_error(s->name, "User=/Group= need pxinit to run as root");
+            errno = EPERM;
+            return -1;
+        }
+    }
     if (exec_env_build(u, &px->base_env, &creds, is_main ? 0 : s->main.pid, &env, &err) < 0) {
         saved = errno;
         if (err)

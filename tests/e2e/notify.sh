@@ -5,6 +5,7 @@
 # MAINPID= hands the main process over; STATUS= is kept.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 N="${HELPERS:?}/pxtest-notify"
+chmod 755 "$T"   # User=nobody must reach \$RUN/notify, as it reaches /run/pxinit
 
 script after.sh <<'EOF2'
 if [ -e "$T/db.ready" ]; then echo yes; else echo no; fi > "$T/after.saw"
@@ -14,6 +15,16 @@ unit db <<EOF2
 [Service]
 Type=notify
 ExecStart=/bin/sh -c 'sleep 0.5; touch $T/db.ready; exec $N "STATUS=accepting connections" READY=1'
+EOF2
+# The shape of a packaged notify daemon: User=, RuntimeDirectory=, a
+# config check in ExecStartPre=, readiness from the daemon itself.
+unit pkgd <<EOF2
+[Service]
+Type=notify
+User=nobody
+RuntimeDirectory=pkgd
+ExecStartPre=/bin/test -x $N
+ExecStart=$N READY=1 STATUS=serving
 EOF2
 unit app <<EOF2
 [Unit]
@@ -62,6 +73,9 @@ poll 10 test -s "$T/after.saw" || fail "app never started"
 [ "$(cat "$T/after.saw")" = yes ] || fail "app started before db sent READY=1"
 log_has 'db: state active \(running\)' || fail "db not active"
 pass "After= a notify unit waits for READY=1"
+
+poll 10 log_has 'pkgd: state active \(running\)' || fail "notify daemon with User= and RuntimeDirectory= not ready"
+pass "a packaged-shape notify daemon (User=nobody, RuntimeDirectory=) becomes ready"
 
 poll 10 log_has 'never: state failed \(result: timeout\)' || fail "never-ready unit did not fail with timeout"
 pass "TimeoutStartSec= fails a unit that never sends READY=1"

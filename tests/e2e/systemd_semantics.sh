@@ -107,6 +107,16 @@ PartOf=parent.service
 ExecStart=$T/rec.sh child
 EOF2
 
+# --- prefixes: '-' ignores a failure, ':' keeps \${VAR} as written, '@' sets argv[0]
+unit prefixes <<EOF2
+[Service]
+Environment=WORD=expanded
+ExecStartPre=-/bin/false
+ExecStartPre=:/bin/sh -c 'echo "\$1" > $T/w/colon' sh \${WORD}
+ExecStartPre=/bin/sh -c 'echo "\$1" > $T/w/plain' sh \${WORD}
+ExecStart=@/bin/sh custom-argv0 -c 'echo "\$0" > $T/w/argv0; exec sleep 1000'
+EOF2
+
 # --- restart overrides
 unit prevent <<EOF2
 [Service]
@@ -195,6 +205,12 @@ poll 5 lines_matching_at_least "$T/w/runs" '^child$' 2 || fail "child did not ru
 "$PXINIT" -R "$RUN" stop parent || fail "stop parent failed"
 poll 5 log_has 'child: stopping: it is part of parent' || fail "PartOf= did not propagate the stop"
 pass "PartOf= follows restart and stop"
+
+poll 10 test -s "$T/w/argv0" || fail "prefixes unit did not run (a '-' failure not ignored?)"
+[ "$(cat "$T/w/colon")" = '${WORD}' ] || fail "':' expanded: $(cat "$T/w/colon")"
+[ "$(cat "$T/w/plain")" = expanded ] || fail "\${WORD} not expanded: $(cat "$T/w/plain")"
+[ "$(cat "$T/w/argv0")" = custom-argv0 ] || fail "'@' argv[0]: $(cat "$T/w/argv0")"
+pass "prefixes - : @"
 
 poll 10 log_has 'prevent: state failed' || fail "prevent did not end failed"
 [ "$(count_lines "$T/w/prevent.runs")" = 1 ] || fail "RestartPreventExitStatus=3 restarted it"
