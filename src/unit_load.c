@@ -192,7 +192,7 @@ static const char *link_kind(const char *path, const char *name)
     /* name@inst.service -> name@.service is an instance, not an alias. */
     if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
         return NULL;
-    snprintf(target, sizeof(target), "%s", base);
+    snprintf(target, sizeof(target), "%.*s", (int)sizeof(target) - 1, base);
     return target;
 }
 
@@ -233,7 +233,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         }
         if (target) {
             char kv[1024];
-            snprintf(kv, sizeof(kv), "%s=%s", name, target);
+            snprintf(kv, sizeof(kv), "%.255s=%s", name, target);
             strv_push(aliases, kv);
             continue;
         }
