@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "exec_env.h"
 #include "log.h"
+#include "output.h"
 #include "proc.h"
 #include "spawn.h"
 #include "timespan.h"
@@ -126,7 +127,7 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
         flags |= O_TRUNC;
         break;
     default:
-        /* journal: pxinit's own stdout and stderr until capture lands */
+        /* inherit (journal is captured by output.c) */
         return SPAWN_FD_INHERIT;
     }
     (void)u;
@@ -183,10 +184,19 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     char pathbuf[4096];
     const char *path = spawn_resolve_path(exe, strv_array(&env), pathbuf, sizeof(pathbuf));
 
-    fd_out = open_output(u, u->std_output, u->std_output_path);
+    /* Captured streams get output.c's pipes (borrowed, not closed here). */
+    int cap_out, cap_err;
+    if (output_spawn_fds(s, &cap_out, &cap_err) < 0) {
+        saved = errno;
+        log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
+        goto out;
+    }
+    if (cap_out == OUTPUT_FD_NONE)
+        fd_out = open_output(u, u->std_output, u->std_output_path);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
     const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
-    fd_err = open_output(u, ek, epath);
+    if (cap_err == OUTPUT_FD_NONE)
+        fd_err = open_output(u, ek, epath);
     if (fd_out == -1 || fd_err == -1) {
         saved = errno;
         log_unit_error(s->name, "cannot open output file: %s", strerror(saved));
@@ -214,8 +224,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .nice = u->nice,
         .limit_set = u->limit_set,
         .limits = u->limits,
-        .fd_out = fd_out,
-        .fd_err = fd_err,
+        .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
+        .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : fd_err,
         .sigmask = &empty,
         .sigactions = NULL,
         .double_fork = true,

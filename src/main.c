@@ -10,6 +10,7 @@
 #include "client.h"
 #include "log.h"
 #include "mainproc.h"
+#include "output.h"
 #include "phase.h"
 #include "pxinit.h"
 #include "signals.h"
@@ -100,6 +101,10 @@ int main(int argc, char **argv)
                   : px.opts.verbosity < 0 ? LOG_LEVEL_WARNING
                                           : LOG_LEVEL_INFO);
     ensure_std_fds();
+    conf_defaults(&px.conf);
+    conf_load(px.opts.config, px.opts.config_given, &px.conf); /* errors reported; defaults stay */
+    if (px.opts.log_prefix)
+        px.conf.log_prefix = px.opts.log_prefix_value;
 
     px.is_pid1 = getpid() == 1;
     if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -129,6 +134,8 @@ int main(int argc, char **argv)
     ev_child_start(px.loop, &px.child_watcher);
     signals_start(&px);
     runtime_dir_prepare(&px);
+    if (output_init(&px) < 0)
+        fatal("setting up service output");
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
@@ -139,8 +146,10 @@ int main(int argc, char **argv)
     ev_feed_signal(SIGCHLD);
     ev_run(px.loop, 0);
 
+    output_finish(&px); /* what the pipes still hold; bounded by --grace */
     int code = px.exit_code;
     supervisor_free(&px);
+    output_free(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

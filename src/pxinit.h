@@ -7,12 +7,14 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "options.h"
 #include "pidmap.h"
 #include "service.h"
 #include "strv.h"
 
 struct spawn_job;
+struct output;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -37,6 +39,7 @@ enum pxinit_phase {
 struct pxinit {
     struct ev_loop *loop;
     struct options opts;
+    struct manager_config conf; /* pxinit.conf, then command-line overrides */
     bool is_pid1;
     enum pxinit_phase phase;
     int exit_code;
@@ -66,6 +69,7 @@ struct pxinit {
     struct spawn_job *jobs; /* spawns whose report pipe is still open */
 
     struct mainproc main;
+    struct output *output; /* captured service output (output.c) */
 
     ev_child child_watcher;
     ev_signal signal_watchers[NSIG];

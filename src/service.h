@@ -63,6 +63,7 @@ struct svc_proc {
 };
 
 struct service;
+struct output_unit;
 
 struct svc_ops {
     /* Starts cmd as the main (is_main) or the control process: fills the
@@ -120,6 +121,7 @@ struct service {
     unsigned npred;
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     bool in_kill_list;
+    struct output_unit *output; /* captured output and recent lines (output.c) */
 };
 
 /* The active state systemd would show for a sub-state. */

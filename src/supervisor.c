@@ -17,6 +17,7 @@
 
 #include "launch.h"
 #include "log.h"
+#include "output.h"
 #include "proc.h"
 #include "phase.h"
 #include "timespan.h"
@@ -272,6 +273,7 @@ void supervisor_boot(struct pxinit *px)
 void supervisor_stop_all(struct pxinit *px)
 {
     px->phase = PHASE_STOPPING;
+    output_stopping(px);
     px->stop_pending = px->nunits;
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
@@ -317,6 +319,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
     if (p->pidfd >= 0)
         close(p->pidfd);
     p->pidfd = -1;
+    output_proc_exited(s); /* its last partial line, once the pipe is read */
     svc_proc_exited(s, p, status);
     return true;
 }
@@ -340,6 +343,7 @@ void supervisor_free(struct pxinit *px)
         if (!s)
             continue;
         ev_timer_stop(px->loop, &s->timer);
+        output_unit_free(s);
         if (s->main.pidfd >= 0)
             close(s->main.pidfd);
         if (s->control.pidfd >= 0)

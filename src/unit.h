@@ -143,6 +143,9 @@ struct unit {
     enum output_kind std_error; /* default OUTPUT_DEFAULT: follow std_output */
     char *std_error_path;
     char *syslog_identifier;
+    uint64_t log_max_size;   /* X-LogMaxSize=: rotate file output; 0 = never */
+    unsigned log_max_files;  /* X-LogMaxFiles=: rotated files kept */
+    bool log_max_size_set, log_max_files_set; /* else pxinit.conf's defaults */
 
     uint64_t watchdog_usec;
     enum notify_access notify_access;
