@@ -117,7 +117,8 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     switch (kind) {
     case OUTPUT_NULL:
-        return SPAWN_FD_NULL;
+        /* An fd rather than SPAWN_FD_NULL, which is -1: the error value here. */
+        return open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
     case OUTPUT_FILE:
         break;
     case OUTPUT_APPEND:
@@ -195,7 +196,11 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         fd_out = open_output(u, u->std_output, u->std_output_path);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
     const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
-    if (cap_err == OUTPUT_FD_NONE)
+    /* Following stdout to a file means the same open file, as in systemd
+     * (two opens would write over each other from offset 0). */
+    bool err_shares_out = cap_out == OUTPUT_FD_NONE && fd_out >= 0 && ek == u->std_output &&
+                          epath && u->std_output_path && strcmp(epath, u->std_output_path) == 0;
+    if (cap_err == OUTPUT_FD_NONE && !err_shares_out)
         fd_err = open_output(u, ek, epath);
     if (fd_out == -1 || fd_err == -1) {
         saved = errno;
@@ -225,7 +230,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .limit_set = u->limit_set,
         .limits = u->limits,
         .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
-        .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : fd_err,
+        .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
         .sigmask = &empty,
         .sigactions = NULL,
         .double_fork = true,
