@@ -70,9 +70,10 @@ count_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 lines_at_least() { [ "$(count_lines "$1")" -ge "$2" ]; }
 
 # px_start [OPTIONS...] [-- COMMAND]: pxinit as PID 1 with this test's dirs.
+# Its stdout goes to $T/out, or to $PX_STDOUT when set (a fifo, say).
 px_start() {
     unshare --pid --fork --mount-proc "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
-        >"$T/out" 2>"$T/log" </dev/null &
+        >"${PX_STDOUT:-$T/out}" 2>"$T/log" </dev/null &
     PX_PID=$!
     poll 5 px_find_init || fail "pxinit did not start"
 }
