@@ -24,6 +24,7 @@
 
 #define PUMP_READS 8 /* pipe reads per wakeup before other watchers get a turn */
 #define IDENT_MAX 64 /* longest identifier shown in a prefix */
+#define OUTPUT_PIPE_SIZE (256 * 1024)
 
 static const char marker[] = OUTPUT_SPLIT_MARKER;
 
@@ -275,6 +276,9 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
     int fl = fcntl(st->rfd, F_GETFL);
     if (fl < 0 || fcntl(st->rfd, F_SETFL, fl | O_NONBLOCK) < 0)
         goto fail;
+    /* A larger pipe means fewer wakeups for a chatty unit; best effort (the
+     * kernel caps it for unprivileged users at pipe-max-size). */
+    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
     if (kind != OUTPUT_JOURNAL) {
         st->file = calloc(1, sizeof(*st->file));
         if (!st->file || !(st->file->path = strdup(path)))
