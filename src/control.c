@@ -318,16 +318,16 @@ static bool peer_allowed(struct ctl *ctl, int fd, struct ucred *cred)
 {
     if (cred->uid == 0 || cred->uid == geteuid())
         return true;
-    if (!ctl->cfg.control_group_set)
+    if (!ctl->px->conf.control_group_set)
         return false;
-    if (cred->gid == ctl->cfg.control_group)
+    if (cred->gid == ctl->px->conf.control_group)
         return true;
     gid_t groups[256];
     socklen_t len = sizeof(groups);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
         return false; /* ERANGE (more groups than that) or old kernel: deny */
     for (size_t i = 0; i < len / sizeof(gid_t); i++)
-        if (groups[i] == ctl->cfg.control_group)
+        if (groups[i] == ctl->px->conf.control_group)
             return true;
     return false;
 }
@@ -547,7 +547,6 @@ void control_start(struct pxinit *px)
     ev_timer_init(&ctl->accept_pause, accept_pause_cb, 0.1, 0.);
     ev_idle_init(&ctl->settle, settle_cb);
     px->ctl = ctl;
-    mainconf_load(&ctl->cfg, px->opts.config, px->opts.config_given);
 
     const char *dir = px->opts.runtime_dir;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "mainconf.h"
 #include "protocol.h"
 #include "pxinit.h"
 #include "status_board.h"
@@ -68,7 +67,6 @@ struct ctl_swap {
 
 struct ctl {
     struct pxinit *px;
-    struct mainconf cfg;
     char *sock_path, *board_path;
     int listen_fd;
     ev_io listen_io;

@@ -16,6 +16,7 @@
 #include "control.h"
 #include "exec_env.h"
 #include "log.h"
+#include "output.h"
 #include "proc.h"
 #include "spawn.h"
 #include "timespan.h"
@@ -120,7 +121,8 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     switch (kind) {
     case OUTPUT_NULL:
-        return SPAWN_FD_NULL;
+        /* An fd rather than SPAWN_FD_NULL, which is -1: the error value here. */
+        return open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
     case OUTPUT_FILE:
         break;
     case OUTPUT_APPEND:
@@ -130,7 +132,7 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
         flags |= O_TRUNC;
         break;
     default:
-        /* journal: pxinit's own stdout and stderr until capture lands */
+        /* inherit (journal is captured by output.c) */
         return SPAWN_FD_INHERIT;
     }
     (void)u;
@@ -247,10 +249,23 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     char pathbuf[4096];
     const char *path = spawn_resolve_path(exe, strv_array(&env), pathbuf, sizeof(pathbuf));
 
-    fd_out = open_output(u, u->std_output, u->std_output_path);
+    /* Captured streams get output.c's pipes (borrowed, not closed here). */
+    int cap_out, cap_err;
+    if (output_spawn_fds(s, &cap_out, &cap_err) < 0) {
+        saved = errno;
+        log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
+        goto out;
+    }
+    if (cap_out == OUTPUT_FD_NONE)
+        fd_out = open_output(u, u->std_output, u->std_output_path);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
     const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
-    fd_err = open_output(u, ek, epath);
+    /* Following stdout to a file means the same open file, as in systemd
+     * (two opens would write over each other from offset 0). */
+    bool err_shares_out = cap_out == OUTPUT_FD_NONE && fd_out >= 0 && ek == u->std_output &&
+                          epath && u->std_output_path && strcmp(epath, u->std_output_path) == 0;
+    if (cap_err == OUTPUT_FD_NONE && !err_shares_out)
+        fd_err = open_output(u, ek, epath);
     if (fd_out == -1 || fd_err == -1) {
         saved = errno;
         log_unit_error(s->name, "cannot open output file: %s", strerror(saved));
@@ -281,8 +296,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .no_new_privileges = u->no_new_privileges,
         .limit_set = u->limit_set,
         .limits = u->limits,
-        .fd_out = fd_out,
-        .fd_err = fd_err,
+        .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
+        .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
         .sigmask = &empty,
         .sigactions = NULL,
         .double_fork = true,

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mainproc.h"
 #include "notify.h"
+#include "output.h"
 #include "phase.h"
 #include "pxinit.h"
 #include "signals.h"
@@ -93,6 +94,10 @@ int main(int argc, char **argv)
                   : px.opts.verbosity < 0 ? LOG_LEVEL_WARNING
                                           : LOG_LEVEL_INFO);
     ensure_std_fds();
+    conf_defaults(&px.conf);
+    conf_load(px.opts.config, px.opts.config_given, &px.conf); /* errors reported; defaults stay */
+    if (px.opts.log_prefix)
+        px.conf.log_prefix = px.opts.log_prefix_value;
 
     px.is_pid1 = getpid() == 1;
     if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -121,6 +126,8 @@ int main(int argc, char **argv)
     ev_child_init(&px.child_watcher, child_cb, 0, 0);
     ev_child_start(px.loop, &px.child_watcher);
     signals_start(&px);
+    if (output_init(&px) < 0)
+        fatal("setting up service output");
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
@@ -133,10 +140,12 @@ int main(int argc, char **argv)
     ev_feed_signal(SIGCHLD);
     ev_run(px.loop, 0);
 
+    output_finish(&px); /* what the pipes still hold; bounded by --grace */
     int code = px.exit_code;
     supervisor_free(&px);
     notify_close(&px);
     control_stop(&px);
+    output_free(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

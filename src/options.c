@@ -25,6 +25,8 @@ static void usage(FILE *f)
             "      --grace SECONDS     time left processes get before SIGKILL (default 5)\n"
             "      --no-units          load no unit files\n"
             "      --systemd           also load units enabled for systemd\n"
+            "      --log-prefix FORMAT prefix of service output lines: name (default),\n"
+            "                          name+timestamp or none (pxinit.conf LogPrefix=)\n"
             "  -v, --verbose           debug logging\n"
             "  -q, --quiet             only warnings and errors\n"
             "  -h, --help              this text\n"
@@ -67,6 +69,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         {"grace", required_argument, NULL, 'g'},
         {"no-units", no_argument, NULL, 'n'},
         {"systemd", no_argument, NULL, 'S'},
+        {"log-prefix", required_argument, NULL, 'P'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -148,6 +151,15 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             break;
         case 'S':
             o->systemd_units = true;
+            break;
+        case 'P':
+            if (conf_parse_prefix(optarg, &o->log_prefix_value) < 0) {
+                fprintf(stderr, "pxinit: invalid --log-prefix '%s' (want name, name+timestamp "
+                                "or none)\n",
+                        optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            o->log_prefix = optarg;
             break;
         case 'v':
             o->verbosity = 1;

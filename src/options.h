@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "strv.h"
 
 #define PXINIT_DEFAULT_UNITS_DIR "/etc/pxinit/units"
@@ -23,6 +24,8 @@ struct options {
     bool no_units;
     bool systemd_units;
     int verbosity; /* -1 quiet, 0 normal, 1 verbose */
+    const char *log_prefix;         /* --log-prefix, overrides pxinit.conf */
+    enum log_prefix log_prefix_value;
     char **command; /* after "--", NULL-terminated; NULL when none */
 };
 

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "options.h"
 #include "pidmap.h"
 #include "service.h"
@@ -14,6 +15,7 @@
 
 struct spawn_job;
 struct ctl;
+struct output;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -38,6 +40,7 @@ enum pxinit_phase {
 struct pxinit {
     struct ev_loop *loop;
     struct options opts;
+    struct manager_config conf; /* pxinit.conf, then command-line overrides */
     bool is_pid1;
     enum pxinit_phase phase;
     int exit_code;
@@ -67,6 +70,7 @@ struct pxinit {
     struct spawn_job *jobs; /* spawns whose report pipe is still open */
 
     struct mainproc main;
+    struct output *output; /* captured service output (output.c) */
 
     char *notify_path;     /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;

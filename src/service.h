@@ -67,6 +67,7 @@ struct svc_proc {
 };
 
 struct service;
+struct output_unit;
 
 /* Requirement dependencies, kept on both ends (supervisor-owned). */
 enum svc_dep_kind {
@@ -159,6 +160,7 @@ struct service {
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     bool in_kill_list;
     int board_slot;          /* its status board record, -1 when none (control.c) */
+    struct output_unit *output; /* captured output and recent lines (output.c) */
 };
 
 /* The active state systemd would show for a sub-state. */

@@ -20,6 +20,7 @@
 #include "launch.h"
 #include "log.h"
 #include "notify.h"
+#include "output.h"
 #include "proc.h"
 #include "phase.h"
 #include "timespan.h"
@@ -475,6 +476,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
 void supervisor_service_free(struct pxinit *px, struct service *s)
 {
     ev_timer_stop(px->loop, &s->timer);
+    output_unit_free(s);
     ev_timer_stop(px->loop, &s->watchdog);
     free(s->deps);
     free(s->rdeps);
@@ -510,6 +512,7 @@ void supervisor_boot(struct pxinit *px)
 void supervisor_stop_all(struct pxinit *px)
 {
     px->phase = PHASE_STOPPING;
+    output_stopping(px);
     px->stop_pending = px->nunits;
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
@@ -564,6 +567,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
     if (p->pidfd >= 0)
         close(p->pidfd);
     p->pidfd = -1;
+    output_proc_exited(s); /* its last partial line, once the pipe is read */
     svc_proc_exited(s, p, status);
     return true;
 }

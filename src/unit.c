@@ -252,6 +252,9 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            str_eq(a->std_output_path, b->std_output_path) && a->std_error == b->std_error &&
            str_eq(a->std_error_path, b->std_error_path) &&
            str_eq(a->syslog_identifier, b->syslog_identifier) &&
+           a->log_max_size == b->log_max_size && a->log_max_files == b->log_max_files &&
+           a->log_max_size_set == b->log_max_size_set &&
+           a->log_max_files_set == b->log_max_files_set &&
            a->watchdog_usec == b->watchdog_usec && a->notify_access == b->notify_access &&
            a->notify_access_set == b->notify_access_set && a->success_action == b->success_action &&
            a->failure_action == b->failure_action;

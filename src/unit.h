@@ -189,6 +189,9 @@ struct unit {
     enum output_kind std_error; /* default OUTPUT_DEFAULT: follow std_output */
     char *std_error_path;
     char *syslog_identifier;
+    uint64_t log_max_size;   /* X-LogMaxSize=: rotate file output; 0 = never */
+    unsigned log_max_files;  /* X-LogMaxFiles=: rotated files kept */
+    bool log_max_size_set, log_max_files_set; /* else pxinit.conf's defaults */
 
     struct strv exec_dirs[EXEC_DIR_MAX]; /* relative paths */
     mode_t exec_dir_mode[EXEC_DIR_MAX];  /* default 0755 */

@@ -592,6 +592,8 @@ static const struct unit_key unit_keys[] = {
     {S, "StandardOutput", value_parse_output, 0, 0},
     {S, "StandardError", value_parse_output, 0, 1},
     {S, "SyslogIdentifier", parse_string, FIELD(syslog_identifier), 0},
+    {S, "X-LogMaxSize", value_parse_log_rotation, 0, 0},
+    {S, "X-LogMaxFiles", value_parse_log_rotation, 0, 1},
     {S, "WatchdogSec", parse_timespan, FIELD(watchdog_usec), 0},
     {S, "NotifyAccess", parse_notify_access, 0, 0},
     /* Older spellings and [Unit] keys systemd also takes in [Service]. */
@@ -715,8 +717,6 @@ static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, co
 int unit_keys_apply(struct unit_parse_ctx *ctx, const char *section, const char *key,
                     const char *value)
 {
-    if (strncmp(key, "X-", 2) == 0)
-        return 0; /* systemd's convention for extensions */
     for (size_t i = 0; i < ARRAY_SIZE(unit_keys); i++) {
         const struct unit_key *k = &unit_keys[i];
         char *expanded, bad = 0;
@@ -744,6 +744,8 @@ int unit_keys_apply(struct unit_parse_ctx *ctx, const char *section, const char 
         free(expanded);
         return r;
     }
+    if (strncmp(key, "X-", 2) == 0)
+        return 0; /* systemd's convention for extensions (ours are in the table) */
     if (strcmp(key, "Documentation") == 0)
         return 0; /* only for humans: nothing to enforce */
     if (key_unsupported(section, key)) {

@@ -81,6 +81,8 @@ int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_k
                                  const char *value);
 int value_parse_limit(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+int value_parse_log_rotation(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                             const char *value);
 
 /* Resolves systemd's %-specifiers in value for unit u (unit_specifier.c).
  * Returns a new string, or NULL with errno ENOMEM, or EINVAL with the

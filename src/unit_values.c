@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "cmdline.h"
+#include "conf.h"
 #include "signame.h"
 #include "timespan.h"
 
@@ -560,5 +561,29 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
     free(*path);
     *path = copy;
     *kind = (enum output_kind)v;
+    return 0;
+}
+
+/* ---- X-LogMaxSize=, X-LogMaxFiles= (pxinit's rotation of file output) ---- */
+
+/* arg 0: X-LogMaxSize= (a size, 0 = no rotation), arg 1: X-LogMaxFiles=.
+ * Empty: back to pxinit.conf's default. */
+int value_parse_log_rotation(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                             const char *value)
+{
+    struct unit *u = ctx->u;
+    if (k->arg == 0) {
+        uint64_t size;
+        if (*value && conf_parse_size(value, &size) < 0)
+            return unit_key_invalid(ctx, "not a size such as 10M");
+        u->log_max_size = *value ? size : 0;
+        u->log_max_size_set = *value != '\0';
+        return 0;
+    }
+    unsigned long long n = 0;
+    if (*value && value_parse_ull(value, 10, 1000, &n) < 0)
+        return unit_key_invalid(ctx, "not a number of files, 0..1000");
+    u->log_max_files = (unsigned)n;
+    u->log_max_files_set = *value != '\0';
     return 0;
 }

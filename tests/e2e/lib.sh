@@ -77,13 +77,14 @@ lines_matching_at_least() { [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ];
 # With PX_TMPFS="/run /var/lib", those get a private tmpfs inside the
 # namespace first (its mounts are private), so tests never touch the host's;
 # PX_SETUP names a script run there next, to fill them.
+# Its stdout goes to $T/out, or to $PX_STDOUT when set (a fifo, say).
 px_start() {
     local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done
         [ -z "$PX_SETUP" ] || sh "$PX_SETUP" || exit 1; exec "$@"'
     PX_TMPFS="${PX_TMPFS:-}" PX_SETUP="${PX_SETUP:-}" \
         unshare --pid --fork --mount-proc sh -c "$prelude" sh \
         "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
-        >"$T/out" 2>"$T/log" </dev/null &
+        >"${PX_STDOUT:-$T/out}" 2>"$T/log" </dev/null &
     PX_PID=$!
     # A pxinit that already ran to its end is fine too (px_wait collects it).
     poll 5 px_started || fail "pxinit did not start"

@@ -1,0 +1,577 @@
+/* output.c - captured service output: a unit's pipes, the line assembly,
+ * prefixes, the memory of recent lines and its followers, back-pressure, and
+ * the bounded drain at exit. The sinks themselves are in output_sink.c.
+ *
+ * Flow per stream: pipe -> linebuf (lines) -> ring + followers, and the
+ * formatted line into the stream's queue -> console or rotated file. A stream
+ * reads its pipe only while its queue holds less than OUTQ_HIGH bytes; a slow
+ * sink thus leaves bytes in the pipe, and the service blocks on a full pipe,
+ * while the loop, the other units and their sinks carry on.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "output_sink.h"
+
+#define PUMP_READS 8 /* pipe reads per wakeup before other watchers get a turn */
+#define IDENT_MAX 64 /* longest identifier shown in a prefix */
+#define OUTPUT_PIPE_SIZE (256 * 1024)
+
+static const char marker[] = OUTPUT_SPLIT_MARKER;
+
+static struct output *output_of(struct service *s) { return ((struct pxinit *)s->ctx)->output; }
+
+static bool sink_full(const struct output_stream *st) { return outq_pending(&st->q) >= OUTQ_HIGH; }
+
+/* --- prefixes ----------------------------------------------------------------- */
+
+static void unit_make_prefix(struct output_unit *ou)
+{
+    const struct output *o = ou->out;
+    const char *ident = ou->svc->unit->syslog_identifier;
+    if (!ident || !*ident)
+        ident = ou->svc->name;
+    int n = (int)strnlen(ident, IDENT_MAX);
+    int len;
+    if (o->px->conf.log_prefix == LOG_PREFIX_NONE) {
+        len = 0;
+    } else if (o->color) {
+        /* A colour per identifier, the same on every run. */
+        unsigned h = 5381;
+        for (int i = 0; i < n; i++)
+            h = h * 33 + (unsigned char)ident[i];
+        len = snprintf(ou->prefix, sizeof(ou->prefix), "\033[%dm%.*s:\033[0m ",
+                       31 + (int)(h % 6), n, ident);
+    } else {
+        len = snprintf(ou->prefix, sizeof(ou->prefix), "%.*s: ", n, ident);
+    }
+    ou->prefix_len = len > 0 ? (size_t)len : 0;
+}
+
+/* "2024-05-01T12:00:00.123Z " from the loop's clock (wall time in libev). */
+static size_t timestamp(struct output *o, char *buf, size_t size)
+{
+    ev_tstamp now = ev_now(o->px->loop);
+    time_t sec = (time_t)now;
+    if (sec != o->ts_sec || o->ts_len == 0) {
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        o->ts_len = strftime(o->ts, sizeof(o->ts), "%Y-%m-%dT%H:%M:%S", &tm);
+        o->ts_sec = sec;
+    }
+    int ms = (int)((now - (ev_tstamp)sec) * 1000);
+    int n = snprintf(buf, size, "%.*s.%03dZ ", (int)o->ts_len, o->ts, ms < 0 ? 0 : ms % 1000);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* --- lines ------------------------------------------------------------------ */
+
+static void emit_line(struct output_stream *st, const char *line, size_t len, int flags)
+{
+    struct output_unit *ou = st->unit;
+    struct output *o = ou->out;
+    size_t mlen = (flags & LINEBUF_SPLIT) ? sizeof(marker) - 1 : 0;
+
+    size_t stored_len;
+    const char *stored = logbuf_append_parts(&ou->ring, line, len, marker, mlen, &stored_len);
+    for (struct output_follower *f = ou->followers, *next; f; f = next) {
+        next = f->next; /* a follower may unfollow itself */
+        if (stored)
+            f->fn(f->ctx, stored, stored_len);
+        else
+            f->fn(f->ctx, line, len);
+    }
+
+    if (!st->file && o->broken) {
+        o->discarded += len + 1;
+        return;
+    }
+    char ts[40];
+    size_t tlen = 0, plen = 0;
+    if (!st->file) {
+        plen = ou->prefix_len;
+        if (o->px->conf.log_prefix == LOG_PREFIX_NAME_TIME)
+            tlen = timestamp(o, ts, sizeof(ts));
+    }
+    char *p = outq_reserve(&st->q, tlen + plen + len + mlen + 1);
+    if (!p) {
+        /* Out of memory: the line is in the ring if anywhere. Rare and loud. */
+        log_unit_warn(ou->svc->name, "out of memory, dropping a line of output");
+        return;
+    }
+    memcpy(p, ts, tlen);
+    memcpy(p + tlen, ou->prefix, plen);
+    memcpy(p + tlen + plen, line, len);
+    memcpy(p + tlen + plen + len, marker, mlen);
+    p[tlen + plen + len + mlen] = '\n';
+    st->q.len += tlen + plen + len + mlen + 1;
+}
+
+/* --- streams ------------------------------------------------------------------ */
+
+static void stream_update_watch(struct output_stream *st)
+{
+    struct ev_loop *loop = st->unit->out->px->loop;
+    bool want = st->rfd >= 0 && !sink_full(st);
+    st->paused = st->rfd >= 0 && !want;
+    if (want && !ev_is_active(&st->io))
+        ev_io_start(loop, &st->io);
+    else if (!want && ev_is_active(&st->io))
+        ev_io_stop(loop, &st->io);
+}
+
+static bool stream_idle(const struct output_stream *st)
+{
+    return (st->rfd < 0 || st->drained) && linebuf_pending(&st->lb) == 0 &&
+           outq_pending(&st->q) == 0 && !st->queued;
+}
+
+static bool output_idle(struct output *o, size_t *pending)
+{
+    struct pxinit *px = o->px;
+    bool idle = true;
+    if (pending)
+        *pending = 0;
+    for (size_t i = 0; px->services && i < px->nunits; i++) {
+        struct output_unit *ou = px->services[i]->output;
+        for (int k = 0; ou && k < 2; k++) {
+            struct output_stream *st = ou->st[k];
+            if (!st || stream_idle(st))
+                continue;
+            idle = false;
+            if (pending)
+                *pending += outq_pending(&st->q) + linebuf_pending(&st->lb);
+        }
+    }
+    return idle;
+}
+
+static void check_done(struct output *o)
+{
+    if (o->closing && output_idle(o, NULL))
+        ev_break(o->px->loop, EVBREAK_ALL);
+}
+
+/* Hands the queue to its sink. */
+static void stream_send(struct output_stream *st)
+{
+    struct output *o = st->unit->out;
+    if (outq_pending(&st->q) == 0)
+        return;
+    if (!st->file) {
+        console_enqueue(o, st);
+    } else if (!ev_is_active(&o->file_retry) && file_flush(st->file, &st->q) < 0) {
+        ev_timer_start(o->px->loop, &o->file_retry);
+    }
+}
+
+static void stream_pump(struct output_stream *st)
+{
+    const char *line;
+    size_t len;
+    int flags, reads = 0;
+
+    for (;;) {
+        while (!sink_full(st) && linebuf_next(&st->lb, &line, &len, &flags))
+            emit_line(st, line, len, flags);
+        if (sink_full(st)) {
+            stream_send(st);
+            if (sink_full(st))
+                break; /* back-pressure: the pipe waits */
+            continue;
+        }
+        if (st->rfd < 0 || reads++ >= PUMP_READS)
+            break;
+        ssize_t n = linebuf_fill(&st->lb, st->rfd);
+        if (n > 0) {
+            st->drained = false;
+            continue;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            st->drained = true;
+            if (st->flush_partial && linebuf_flush(&st->lb, &line, &len, &flags))
+                emit_line(st, line, len, flags);
+            st->flush_partial = false;
+            break;
+        }
+        /* pxinit holds the write end, so EOF or an error means the pipe is
+         * unusable: write out what is left and stop reading it. */
+        if (n < 0)
+            log_unit_warn(st->unit->svc->name, "reading output: %s", strerror(errno));
+        while (linebuf_next(&st->lb, &line, &len, &flags) ||
+               linebuf_flush(&st->lb, &line, &len, &flags))
+            emit_line(st, line, len, flags);
+        ev_io_stop(st->unit->out->px->loop, &st->io);
+        close(st->rfd);
+        st->rfd = -1;
+        st->drained = true;
+        break;
+    }
+    stream_send(st);
+    stream_update_watch(st);
+    check_done(st->unit->out);
+}
+
+static void stream_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct output_stream *st = (struct output_stream *)((char *)w - offsetof(struct output_stream, io));
+    stream_pump(st);
+}
+
+void output_stream_resume(struct output_stream *st)
+{
+    stream_update_watch(st);
+    check_done(st->unit->out);
+}
+
+static void stream_free(struct output *o, struct output_stream *st)
+{
+    if (!st)
+        return;
+    ev_io_stop(o->px->loop, &st->io);
+    console_forget(o, st);
+    if (st->rfd >= 0)
+        close(st->rfd);
+    if (st->wfd >= 0)
+        close(st->wfd);
+    linebuf_free(&st->lb);
+    free(st->q.buf);
+    if (st->file) {
+        file_close(st->file);
+        free(st->file->path);
+        free(st->file);
+    }
+    free(st);
+}
+
+static struct output_stream *stream_new(struct output_unit *ou, enum output_kind kind,
+                                        const char *path)
+{
+    const struct unit *u = ou->svc->unit;
+    const struct manager_config *conf = &ou->out->px->conf;
+    struct output_stream *st = calloc(1, sizeof(*st));
+    int fds[2];
+    if (!st)
+        return NULL;
+    st->unit = ou;
+    st->rfd = st->wfd = -1;
+    linebuf_init(&st->lb);
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        free(st);
+        return NULL;
+    }
+    st->rfd = fds[0];
+    st->wfd = fds[1];
+    /* Only pxinit's end is non-blocking: the service's write end stays
+     * blocking, which is what makes back-pressure work. */
+    int fl = fcntl(st->rfd, F_GETFL);
+    if (fl < 0 || fcntl(st->rfd, F_SETFL, fl | O_NONBLOCK) < 0)
+        goto fail;
+    /* A larger pipe means fewer wakeups for a chatty unit; best effort (the
+     * kernel caps it for unprivileged users at pipe-max-size). */
+    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
+    if (kind != OUTPUT_JOURNAL) {
+        st->file = calloc(1, sizeof(*st->file));
+        if (!st->file || !(st->file->path = strdup(path)))
+            goto fail_enomem;
+        st->file->fd = -1;
+        st->file->open_flags = kind == OUTPUT_TRUNCATE ? O_TRUNC : O_APPEND;
+        st->file->max_size = u->log_max_size_set ? u->log_max_size : conf->log_max_size;
+        st->file->max_files = u->log_max_files_set ? u->log_max_files : conf->log_max_files;
+        if (file_open(st->file) < 0) {
+            log_unit_error(ou->svc->name, "cannot open output file %s: %s", path,
+                           strerror(errno));
+            goto fail;
+        }
+    }
+    ev_io_init(&st->io, stream_io_cb, st->rfd, EV_READ);
+    stream_update_watch(st);
+    return st;
+fail_enomem:
+    errno = ENOMEM;
+fail:;
+    int saved = errno;
+    stream_free(ou->out, st);
+    errno = saved;
+    return NULL;
+}
+
+/* --- units ---------------------------------------------------------------------- */
+
+static bool is_captured(const struct output_unit *ou, enum output_kind kind)
+{
+    const struct unit *u = ou->svc->unit;
+    if (kind == OUTPUT_JOURNAL)
+        return true;
+    if (kind != OUTPUT_FILE && kind != OUTPUT_APPEND && kind != OUTPUT_TRUNCATE)
+        return false;
+    return (u->log_max_size_set ? u->log_max_size : ou->out->px->conf.log_max_size) > 0;
+}
+
+static struct output_unit *unit_get(struct service *s)
+{
+    struct output *o = output_of(s);
+    if (s->output)
+        return s->output;
+    struct output_unit *ou = calloc(1, sizeof(*ou));
+    if (!ou)
+        return NULL;
+    ou->svc = s;
+    ou->out = o;
+    logbuf_init(&ou->ring, o->px->conf.log_lines, o->px->conf.log_bytes);
+    unit_make_prefix(ou);
+    s->output = ou;
+    return ou;
+}
+
+/* Decides which streams the unit needs and opens them. */
+static int unit_setup(struct output_unit *ou)
+{
+    const struct unit *u = ou->svc->unit;
+    enum output_kind ko = u->std_output, ke = u->std_error;
+    const char *po = u->std_output_path, *pe = u->std_error_path;
+    if (ke == OUTPUT_DEFAULT) {
+        ke = ko;
+        pe = po;
+    }
+    struct output_stream *so = NULL, *se = NULL;
+    if (is_captured(ou, ko) && !(so = stream_new(ou, ko, po)))
+        return -1;
+    if (is_captured(ou, ke)) {
+        /* The same target: one pipe, so stdout and stderr keep their order. */
+        if (so && ke == ko && (po == pe || (po && pe && strcmp(po, pe) == 0))) {
+            se = so;
+        } else if (!(se = stream_new(ou, ke, pe))) {
+            int saved = errno;
+            stream_free(ou->out, so);
+            errno = saved;
+            return -1;
+        }
+    }
+    ou->st[0] = so ? so : se;
+    ou->st[1] = so && se && se != so ? se : NULL;
+    ou->sout = so;
+    ou->serr = se;
+    ou->set_up = true;
+    return 0;
+}
+
+int output_spawn_fds(struct service *s, int *fd_out, int *fd_err)
+{
+    *fd_out = *fd_err = OUTPUT_FD_NONE;
+    struct output_unit *ou = unit_get(s);
+    if (!ou) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (!ou->set_up && unit_setup(ou) < 0)
+        return -1;
+    if (ou->sout)
+        *fd_out = ou->sout->wfd;
+    if (ou->serr)
+        *fd_err = ou->serr->wfd;
+    return 0;
+}
+
+void output_proc_exited(struct service *s)
+{
+    struct output_unit *ou = s->output;
+    for (int k = 0; ou && k < 2; k++) {
+        struct output_stream *st = ou->st[k];
+        if (!st)
+            continue;
+        st->flush_partial = true;
+        if (!sink_full(st))
+            stream_pump(st);
+    }
+}
+
+void output_unit_free(struct service *s)
+{
+    struct output_unit *ou = s->output;
+    if (!ou)
+        return;
+    while (ou->followers) {
+        struct output_follower *f = ou->followers;
+        output_unfollow(f);
+        f->fn(f->ctx, NULL, 0);
+    }
+    stream_free(ou->out, ou->st[0]);
+    stream_free(ou->out, ou->st[1]);
+    logbuf_free(&ou->ring);
+    free(ou);
+    s->output = NULL;
+}
+
+/* --- the memory of recent output --------------------------------------------- */
+
+size_t output_tail(struct service *s, size_t n, output_line_fn emit, void *ctx)
+{
+    if (!s->output)
+        return 0;
+    return logbuf_tail(&s->output->ring, n, emit, ctx);
+}
+
+void output_follow(struct service *s, struct output_follower *f, output_line_fn fn, void *ctx)
+{
+    struct output_unit *ou = unit_get(s);
+    f->fn = fn;
+    f->ctx = ctx;
+    f->unit = ou;
+    f->next = NULL;
+    f->pprev = NULL;
+    if (!ou)
+        return; /* out of memory: nothing will be followed */
+    f->next = ou->followers;
+    f->pprev = &ou->followers;
+    if (ou->followers)
+        ou->followers->pprev = &f->next;
+    ou->followers = f;
+}
+
+void output_unfollow(struct output_follower *f)
+{
+    if (!f->pprev)
+        return;
+    *f->pprev = f->next;
+    if (f->next)
+        f->next->pprev = f->pprev;
+    f->next = NULL;
+    f->pprev = NULL;
+    f->unit = NULL;
+}
+
+/* --- the whole -------------------------------------------------------------------- */
+
+static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct output *o = (struct output *)((char *)w - offsetof(struct output, retry));
+    console_retry(o);
+}
+
+static void file_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct output *o = (struct output *)((char *)w - offsetof(struct output, file_retry));
+    struct pxinit *px = o->px;
+    for (size_t i = 0; px->services && i < px->nunits; i++) {
+        struct output_unit *ou = px->services[i]->output;
+        for (int k = 0; ou && k < 2; k++) {
+            struct output_stream *st = ou->st[k];
+            if (!st || !st->file || outq_pending(&st->q) == 0)
+                continue;
+            if (file_flush(st->file, &st->q) < 0) {
+                ev_timer_start(loop, w);
+                continue;
+            }
+            stream_pump(st);
+        }
+    }
+}
+
+/* While shutting down, a stdout that takes nothing for a grace period is
+ * taken as blocked for good: services are waiting to write their last words
+ * and exit, so from then on console output is discarded (and counted). */
+static void stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct output *o = (struct output *)((char *)w - offsetof(struct output, stall));
+    if (o->qhead && o->written == o->written_at_check && !o->broken) {
+        log_warnx("stdout took no service output for %gs while shutting down: discarding "
+                  "service output from now on",
+                  w->repeat);
+        o->broken = true;
+        ev_io_stop(loop, &o->wio);
+        ev_timer_stop(loop, &o->retry);
+        console_retry(o);
+    }
+    o->written_at_check = o->written;
+}
+
+void output_stopping(struct pxinit *px)
+{
+    struct output *o = px->output;
+    if (!o || ev_is_active(&o->stall))
+        return;
+    double t = px->opts.grace_sec < 1 ? 1 : px->opts.grace_sec;
+    o->written_at_check = o->written;
+    ev_timer_set(&o->stall, t, t);
+    ev_timer_start(px->loop, &o->stall);
+}
+
+static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    ev_break(loop, EVBREAK_ALL);
+}
+
+int output_init(struct pxinit *px)
+{
+    struct output *o = calloc(1, sizeof(*o));
+    if (!o)
+        return -1;
+    o->px = px;
+    o->qtail = &o->qhead;
+    ev_timer_init(&o->retry, retry_cb, 1., 0.);
+    ev_timer_init(&o->file_retry, file_retry_cb, 1., 0.);
+    ev_timer_init(&o->deadline, deadline_cb, 1., 0.);
+    ev_timer_init(&o->stall, stall_cb, 1., 1.);
+    console_open(o);
+    const char *nc = getenv("NO_COLOR");
+    o->color = px->conf.log_color == LOG_COLOR_ALWAYS ||
+               (px->conf.log_color == LOG_COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc));
+    px->output = o;
+    return 0;
+}
+
+void output_finish(struct pxinit *px)
+{
+    struct output *o = px->output;
+    if (!o)
+        return;
+    o->closing = true;
+    for (size_t i = 0; px->services && i < px->nunits; i++) {
+        struct output_unit *ou = px->services[i]->output;
+        for (int k = 0; ou && k < 2; k++) {
+            if (ou->st[k]) {
+                ou->st[k]->flush_partial = true;
+                stream_pump(ou->st[k]);
+            }
+        }
+    }
+    if (!output_idle(o, NULL)) {
+        double limit = px->opts.grace_sec < 1 ? 1 : px->opts.grace_sec;
+        ev_timer_set(&o->deadline, limit, 0.);
+        ev_timer_start(px->loop, &o->deadline);
+        ev_run(px->loop, 0);
+        ev_timer_stop(px->loop, &o->deadline);
+    }
+    size_t pending;
+    if (!output_idle(o, &pending))
+        log_warnx("%zu bytes of service output (and what the pipes still held) could not be "
+                  "written before exit",
+                  pending);
+    if (o->discarded)
+        log_warnx("%llu bytes of service output were discarded: stdout was unusable",
+                  o->discarded);
+}
+
+void output_free(struct pxinit *px)
+{
+    struct output *o = px->output;
+    if (!o)
+        return;
+    ev_timer_stop(px->loop, &o->retry);
+    ev_timer_stop(px->loop, &o->file_retry);
+    ev_timer_stop(px->loop, &o->deadline);
+    ev_timer_stop(px->loop, &o->stall);
+    console_close(o);
+    free(o);
+    px->output = NULL;
+}

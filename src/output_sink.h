@@ -1,0 +1,114 @@
+/* output_sink.h - internal to output.c and output_sink.c: the stream and
+ * sink structures, the console writer on pxinit's stdout and the writer of
+ * rotated files. Not for use elsewhere. */
+#ifndef PXINIT_OUTPUT_SINK_H
+#define PXINIT_OUTPUT_SINK_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "linebuf.h"
+#include "logbuf.h"
+#include "output.h"
+
+/* Formatted bytes of one stream waiting for its sink. Filled up to
+ * OUTQ_HIGH (then the stream stops reading), plus at most one line. */
+#define OUTQ_HIGH (64 * 1024)
+
+struct outq {
+    char *buf;
+    size_t off, len, cap; /* [off, len) waits */
+};
+
+/* A file target pxinit writes itself, so it can rotate it between lines. */
+struct output_file {
+    char *path;
+    int fd;
+    int open_flags;    /* O_APPEND or O_TRUNC at the first open */
+    uint64_t size;     /* bytes in the current file */
+    uint64_t max_size; /* rotate before a line would pass it */
+    unsigned max_files; /* path.1 .. path.N kept */
+    bool failing;      /* a write error was reported, not repeated */
+};
+
+/* One pipe of a unit (stdout, stderr, or both). */
+struct output_stream {
+    struct output_unit *unit;
+    ev_io io; /* EV_READ on rfd while not paused */
+    int rfd, wfd;
+    struct linebuf lb;
+    struct outq q;
+    struct output_file *file; /* NULL: pxinit's stdout */
+    bool paused;        /* back-pressure: the sink has not taken q yet */
+    bool drained;       /* the last read found the pipe empty */
+    bool flush_partial; /* a writer exited: flush the partial line when empty */
+    bool queued;        /* in the console queue */
+    struct output_stream *qnext;
+};
+
+struct output_unit {
+    struct service *svc;
+    struct output *out;
+    char prefix[128]; /* "ident: ", with colour when wanted */
+    size_t prefix_len;
+    struct output_stream *st[2]; /* the distinct streams (NULL when fewer) */
+    struct output_stream *sout, *serr; /* which one stdout and stderr use */
+    bool set_up;
+    struct logbuf ring;
+    struct output_follower *followers;
+};
+
+enum console_mode {
+    CONSOLE_DIRECT,  /* regular file, /dev/null: plain write(2) */
+    CONSOLE_PRIVATE, /* pipe or tty reopened through /proc: our own O_NONBLOCK */
+    CONSOLE_SOCKET,  /* send(MSG_DONTWAIT) */
+    CONSOLE_PIPEBUF, /* pipe or tty we could not reopen: PIPE_BUF per readiness */
+};
+
+struct output {
+    struct pxinit *px;
+    int fd;
+    bool own_fd;
+    enum console_mode mode;
+    bool color;
+    ev_io wio;         /* EV_WRITE on fd while the queue waits */
+    ev_timer retry;    /* the console failed with ENOSPC and such: try again */
+    ev_timer file_retry; /* the same for rotated files */
+    struct output_stream *qhead, **qtail;
+    bool flushing;
+    bool broken;       /* stdout is gone: console output is discarded */
+    unsigned long long discarded;
+    unsigned long long written; /* bytes the console took */
+    unsigned long long written_at_check;
+    ev_timer stall;    /* during shutdown: is stdout still taking anything? */
+    bool closing;      /* output_finish() runs the loop */
+    ev_timer deadline;
+    time_t ts_sec;     /* the cached timestamp's second */
+    char ts[32];
+    size_t ts_len;
+};
+
+/* Makes room for n more bytes (q stays below OUTQ_HIGH + one line). */
+char *outq_reserve(struct outq *q, size_t n);
+static inline size_t outq_pending(const struct outq *q) { return q->len - q->off; }
+
+int console_open(struct output *o);
+void console_close(struct output *o);
+/* Queues st (its q has bytes) and writes what the sink takes now. */
+void console_enqueue(struct output *o, struct output_stream *st);
+void console_forget(struct output *o, struct output_stream *st);
+
+int file_open(struct output_file *f);
+/* Writes q to the file, rotating between lines. Returns 0 when q is empty,
+ * -1 with errno when the file would not take it all. */
+int file_flush(struct output_file *f, struct outq *q);
+void file_close(struct output_file *f);
+
+/* output.c: the sink took st's queue; read its pipe again. */
+void output_stream_resume(struct output_stream *st);
+/* The console's retry timer fired. */
+void console_retry(struct output *o);
+
+#endif
