@@ -14,6 +14,7 @@
 #include "pxinit.h"
 #include "signals.h"
 #include "supervisor.h"
+#include "tty.h"
 
 extern char **environ;
 
@@ -111,6 +112,10 @@ int main(int argc, char **argv)
     umask(px.launch_umask);
     if (chdir("/") < 0)
         log_warn("chdir /");
+    /* The launcher's fds go to the main command, not to pxinit or units. */
+    mainproc_adopt_fds(&px, px.opts.command != NULL);
+    if (px.opts.command)
+        px.main.tty_mode = tty_prepare();
     for (char **e = environ; *e; e++)
         if (strv_push(&px.base_env, *e) < 0)
             fatal("environment");
