@@ -41,6 +41,20 @@ static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
     }
 }
 
+/* Without a timer libev still wakes every 60 s to notice clock jumps, unless
+ * it watches the clock with a timerfd, which it sets up for the first
+ * periodic watcher. One started and stopped at once buys an idle loop that
+ * sleeps until something happens: no wakeups at all (tini wakes every second). */
+static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents) {}
+
+static void loop_enable_timerfd(struct ev_loop *loop)
+{
+    ev_periodic p;
+    ev_periodic_init(&p, loop_periodic_cb, 0., 0., 0);
+    ev_periodic_start(loop, &p);
+    ev_periodic_stop(loop, &p);
+}
+
 /* Services and the main command expect 0, 1 and 2 to exist. */
 static void ensure_std_fds(void)
 {
@@ -127,6 +141,7 @@ int main(int argc, char **argv)
     if (!px.loop)
         fatalx("cannot initialise the event loop");
     ev_set_userdata(px.loop, &px);
+    loop_enable_timerfd(px.loop);
 
     /* One catch-all child watcher, never stopped: every pid (services,
      * intermediates, the main command, orphans) is reaped through it. */
