@@ -136,6 +136,33 @@ int passwd_file_group(const char *path, const char *name, gid_t *gid)
     return -1;
 }
 
+struct gid_query {
+    gid_t gid;
+    char *buf;
+    size_t size;
+};
+
+static int gid_match(char **f, void *ctx)
+{
+    struct gid_query *q = ctx;
+    unsigned long gid;
+    if (!parse_num(f[2], &gid) || (gid_t)gid != q->gid)
+        return 0;
+    copy(q->buf, q->size, f[0]);
+    return 1;
+}
+
+int passwd_file_group_name(const char *path, gid_t gid, char *buf, size_t size)
+{
+    struct gid_query q = {gid, buf, size};
+    int r = file_scan(path, 4, gid_match, &q);
+    if (r > 0)
+        return 0;
+    if (r == 0)
+        errno = ENOENT;
+    return -1;
+}
+
 struct list_query {
     const char *user;
     gid_t *groups;
@@ -216,4 +243,16 @@ int passwd_lookup_grouplist(const char *user, gid_t gid, gid_t *groups, size_t m
         return n;
 #endif
     return passwd_file_grouplist(GROUP_FILE, user, gid, groups, max);
+}
+
+int passwd_lookup_group_name(gid_t gid, char *buf, size_t size)
+{
+#ifndef PXINIT_STATIC_BINARY
+    struct group *gr = getgrgid(gid);
+    if (gr) {
+        copy(buf, size, gr->gr_name);
+        return 0;
+    }
+#endif
+    return passwd_file_group_name(GROUP_FILE, gid, buf, size);
 }

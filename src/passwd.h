@@ -24,6 +24,8 @@ struct passwd_entry {
 int passwd_file_find(const char *path, const char *name, uid_t uid, struct passwd_entry *e);
 /* Finds a group's gid by name in a group(5) file. Returns 0 or -1 as above. */
 int passwd_file_group(const char *path, const char *name, gid_t *gid);
+/* Finds a group's name by gid in a group(5) file. Returns 0 or -1 as above. */
+int passwd_file_group_name(const char *path, gid_t gid, char *buf, size_t size);
 /* The groups listing user as a member, after gid itself, at most max.
  * Returns how many were stored, or -1 with errno. */
 int passwd_file_grouplist(const char *path, const char *user, gid_t gid, gid_t *groups,
@@ -32,6 +34,7 @@ int passwd_file_grouplist(const char *path, const char *user, gid_t gid, gid_t *
 /* NSS first (not in the static binary), then the files. */
 int passwd_lookup(const char *name, uid_t uid, struct passwd_entry *e);
 int passwd_lookup_group(const char *name, gid_t *gid);
+int passwd_lookup_group_name(gid_t gid, char *buf, size_t size);
 int passwd_lookup_grouplist(const char *user, gid_t gid, gid_t *groups, size_t max);
 
 #endif

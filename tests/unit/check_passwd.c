@@ -62,6 +62,10 @@ START_TEST(test_group)
     ck_assert_int_eq(passwd_file_group(GROUP, "bad", &g), -1);
     ck_assert_int_eq(passwd_file_group(GROUP, "nope", &g), -1);
     ck_assert_int_eq(errno, ENOENT);
+    char name[16];
+    ck_assert_int_eq(passwd_file_group_name(GROUP, 29, name, sizeof(name)), 0);
+    ck_assert_str_eq(name, "audio");
+    ck_assert_int_eq(passwd_file_group_name(GROUP, 4242, name, sizeof(name)), -1);
 }
 END_TEST
 
