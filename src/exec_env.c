@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "passwd.h"
+
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -131,11 +133,7 @@ static int resolve_group(const char *name, gid_t *gid)
         *gid = (gid_t)id;
         return 0;
     }
-    struct group *gr = getgrnam(name);
-    if (!gr)
-        return -1;
-    *gid = gr->gr_gid;
-    return 0;
+    return passwd_lookup_group(name, gid);
 }
 
 int exec_creds_resolve(const struct unit *u, struct exec_creds *c, const char **err)
@@ -148,23 +146,28 @@ int exec_creds_resolve(const struct unit *u, struct exec_creds *c, const char **
     c->gid = getgid();
     if (u->user) {
         unsigned long id;
-        struct passwd *pw = parse_id(u->user, &id) ? getpwuid((uid_t)id) : getpwnam(u->user);
-        if (!pw && !parse_id(u->user, &id)) {
+        struct passwd_entry pwe;
+        bool numeric = parse_id(u->user, &id);
+        bool found = passwd_lookup(numeric ? NULL : u->user, (uid_t)id, &pwe) == 0;
+        if (!found && !numeric) {
             *err = "no such user";
             return -1;
         }
-        if (pw) {
-            c->uid = pw->pw_uid;
-            c->gid = pw->pw_gid;
-            snprintf(c->home, sizeof(c->home), "%s", pw->pw_dir);
-            snprintf(c->shell, sizeof(c->shell), "%s", pw->pw_shell);
-            snprintf(c->user, sizeof(c->user), "%s", pw->pw_name);
+        if (found) {
+            struct passwd_entry *pw = &pwe;
+            c->uid = pw->uid;
+            c->gid = pw->gid;
+            /* Same sizes on both sides, NUL-terminated. */
+            _Static_assert(sizeof(c->home) == sizeof(pw->dir) && sizeof(c->shell) ==
+                               sizeof(pw->shell) && sizeof(c->user) == sizeof(pw->name),
+                           "exec_creds and passwd_entry fields differ");
+            memcpy(c->home, pw->dir, sizeof(c->home));
+            memcpy(c->shell, pw->shell, sizeof(c->shell));
+            memcpy(c->user, pw->name, sizeof(c->user));
             /* The user's own supplementary groups, as systemd sets them. */
-            int ng = (int)(sizeof(c->groups) / sizeof(c->groups[0]));
-            if (getgrouplist(pw->pw_name, pw->pw_gid, c->groups, &ng) >= 0)
-                c->ngroups = (size_t)ng;
-            else
-                c->ngroups = 0;
+            int ng = passwd_lookup_grouplist(pw->name, pw->gid, c->groups,
+                                             sizeof(c->groups) / sizeof(c->groups[0]));
+            c->ngroups = ng > 0 ? (size_t)ng : 0;
         } else {
             c->uid = (uid_t)id;
             snprintf(c->user, sizeof(c->user), "%s", u->user);

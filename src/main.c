@@ -17,6 +17,7 @@
 #include "pxinit.h"
 #include "signals.h"
 #include "supervisor.h"
+#include "tty.h"
 
 extern char **environ;
 
@@ -41,6 +42,20 @@ static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
         log_warnx("event loop: out of memory, retrying");
         sleep(1);
     }
+}
+
+/* Without a timer libev still wakes every 60 s to notice clock jumps, unless
+ * it watches the clock with a timerfd, which it sets up for the first
+ * periodic watcher. One started and stopped at once buys an idle loop that
+ * sleeps until something happens: no wakeups at all (tini wakes every second). */
+static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents) {}
+
+static void loop_enable_timerfd(struct ev_loop *loop)
+{
+    ev_periodic p;
+    ev_periodic_init(&p, loop_periodic_cb, 0., 0., 0);
+    ev_periodic_start(loop, &p);
+    ev_periodic_stop(loop, &p);
 }
 
 /* Services and the main command expect 0, 1 and 2 to exist. */
@@ -109,17 +124,26 @@ int main(int argc, char **argv)
     umask(px.launch_umask);
     if (chdir("/") < 0)
         log_warn("chdir /");
+    /* The launcher's fds go to the main command, not to pxinit or units. */
+    mainproc_adopt_fds(&px, px.opts.command != NULL);
+    if (px.opts.command)
+        px.main.tty_mode = tty_prepare();
     for (char **e = environ; *e; e++)
         if (strv_push(&px.base_env, *e) < 0)
             fatal("environment");
 
     ev_set_allocator(loop_realloc);
     ev_set_syserr_cb(loop_syserr);
-    /* The default loop: only it handles SIGCHLD and reaps children. */
-    px.loop = ev_default_loop(EVFLAG_NOENV);
+    /* The default loop: only it handles SIGCHLD and reaps children.
+     * EVFLAG_SIGNALFD: signals are blocked and read from a signalfd, one
+     * read per wakeup instead of a handler, a pipe write and a pipe read
+     * (this is the forwarding path: see bench/). Blocked is not ignored, so
+     * PID 1 still receives them; children restore the launch mask. */
+    px.loop = ev_default_loop(EVFLAG_NOENV | EVFLAG_SIGNALFD);
     if (!px.loop)
         fatalx("cannot initialise the event loop");
     ev_set_userdata(px.loop, &px);
+    loop_enable_timerfd(px.loop);
 
     /* One catch-all child watcher, never stopped: every pid (services,
      * intermediates, the main command, orphans) is reaped through it. */
@@ -136,8 +160,9 @@ int main(int argc, char **argv)
     px.phase = PHASE_BOOT;
     supervisor_boot(&px);
 
-    /* Collect zombies that predate the SIGCHLD handler. */
-    ev_feed_signal(SIGCHLD);
+    /* Collect zombies that predate the SIGCHLD watcher. (Not ev_feed_signal:
+     * with signalfd libev has no wakeup pipe, and it asserts on one.) */
+    ev_feed_signal_event(px.loop, SIGCHLD);
     ev_run(px.loop, 0);
 
     output_finish(&px); /* what the pipes still hold; bounded by --grace */

@@ -1,9 +1,16 @@
 /* mainproc.c - the main command: one fork (pxinit is its parent), its own
- * session, the launch signal mask and dispositions, pxinit's launch cwd and
- * the fds its launcher passed. Its exit ends pxinit. */
+ * session (and the terminal, see tty.c), the launch signal mask and
+ * dispositions, pxinit's launch cwd, and the fds its launcher passed, which
+ * pxinit itself closes once the main has them. LISTEN_PID naming pxinit is
+ * rewritten to the main's pid (socket activation). Its exit ends pxinit. */
 #include "mainproc.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +19,90 @@
 #include "phase.h"
 #include "proc.h"
 #include "spawn.h"
+#include "tty.h"
+
+static int fds_push(struct mainproc *m, int fd, size_t *cap)
+{
+    if (m->npassed_fds == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        int *v = realloc(m->passed_fds, ncap * sizeof(*v));
+        if (!v)
+            return -1;
+        m->passed_fds = v;
+        *cap = ncap;
+    }
+    m->passed_fds[m->npassed_fds++] = fd;
+    return 0;
+}
+
+/* Marks one inherited fd close-on-exec and remembers it (or closes it). */
+static void fd_adopt(struct mainproc *m, int fd, bool keep, size_t *cap)
+{
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+        return;
+    if (!keep || fds_push(m, fd, cap) < 0) {
+        if (keep)
+            log_warn("remembering inherited fd %d; closing it", fd);
+        close(fd);
+    }
+}
+
+void mainproc_adopt_fds(struct pxinit *px, bool keep)
+{
+    struct mainproc *m = &px->main;
+    size_t cap = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d) {
+        int self = dirfd(d);
+        struct dirent *de;
+        int fds[1024];
+        size_t n = 0;
+        /* Collect first: closing while reading the directory would skip entries. */
+        while ((de = readdir(d)) && n < sizeof(fds) / sizeof(fds[0])) {
+            if (!isdigit((unsigned char)de->d_name[0]))
+                continue;
+            int fd = atoi(de->d_name);
+            if (fd > 2 && fd != self)
+                fds[n++] = fd;
+        }
+        bool more = de != NULL;
+        closedir(d);
+        for (size_t i = 0; i < n; i++)
+            fd_adopt(m, fds[i], keep, &cap);
+        if (!more)
+            return;
+    }
+    /* No /proc (or a great many fds): probe them one by one. */
+    long max = sysconf(_SC_OPEN_MAX);
+    for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+        bool known = false;
+        for (size_t i = 0; i < m->npassed_fds && !known; i++)
+            known = m->passed_fds[i] == fd;
+        if (!known && fcntl(fd, F_GETFD) >= 0)
+            fd_adopt(m, fd, keep, &cap);
+    }
+}
+
+static void fds_close_passed(struct mainproc *m)
+{
+    for (size_t i = 0; i < m->npassed_fds; i++)
+        close(m->passed_fds[i]);
+    free(m->passed_fds);
+    m->passed_fds = NULL;
+    m->npassed_fds = 0;
+}
+
+/* The envp entry LISTEN_PID=<pxinit's pid>, if any: socket activation meant
+ * for whoever pxinit runs. */
+static char **listen_pid_slot(struct pxinit *px)
+{
+    char want[32];
+    snprintf(want, sizeof(want), "LISTEN_PID=%d", (int)getpid());
+    for (size_t i = 0; i < px->base_env.n; i++)
+        if (strcmp(px->base_env.v[i], want) == 0)
+            return &px->base_env.v[i];
+    return NULL;
+}
 
 static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -46,13 +137,24 @@ void mainproc_start(struct pxinit *px)
         .sigmask = &px->launch_mask,
         .sigactions = px->launch_actions,
         .double_fork = false,
-        .keep_fds = true,
-        .take_tty = true,
+        .keep_fds = false,
+        .pass_fds = m->passed_fds,
+        .npass_fds = m->npassed_fds,
+        .pid_env_slot = listen_pid_slot(px),
+        .pid_env_name = "LISTEN_PID",
+        .take_tty = m->tty_mode == TTY_MODE_SESSION,
+        .pgrp_only = m->tty_mode == TTY_MODE_FOREGROUND || m->tty_mode == TTY_MODE_BACKGROUND,
+        .foreground = m->tty_mode == TTY_MODE_FOREGROUND,
         .shell_exit_codes = true,
     };
     struct spawn_handle h;
     m->started = true;
-    if (spawn_start(&sp, &h) < 0) {
+    int r = spawn_start(&sp, &h);
+    int saved = errno;
+    /* The main has them now (or never will): pxinit must not pin them. */
+    fds_close_passed(m);
+    errno = saved;
+    if (r < 0) {
         log_warn("cannot start %s", argv[0]);
         m->exited = true;
         m->exit_code = 1;
@@ -61,6 +163,8 @@ void mainproc_start(struct pxinit *px)
     }
     m->pid = h.child;
     m->report_fd = h.report_fd;
+    if (sp.pgrp_only)
+        (void)setpgid(m->pid, m->pid); /* both sides, so the group exists now */
     m->pidfd = proc_pidfd_open(m->pid);
     if (pidmap_put(&px->pids, m->pid, PID_ROLE_MAINCMD, m) < 0)
         log_warn("indexing the main command's pid");
@@ -87,6 +191,7 @@ void mainproc_exited(struct pxinit *px, int status)
         close(m->pidfd);
     m->pidfd = -1;
     ev_timer_stop(px->loop, &m->kill_timer);
+    tty_restore((enum tty_mode)m->tty_mode, m->pid);
     m->exited = true;
     m->status = status;
     if (WIFEXITED(status))
@@ -106,8 +211,16 @@ void mainproc_forward(struct pxinit *px, int sig)
     struct mainproc *m = &px->main;
     if (!mainproc_alive(px))
         return;
-    if (sig > 0 && sig < NSIG && px->opts.rewrite[sig])
+    if (sig > 0 && sig < NSIG && px->opts.rewrite[sig]) {
         sig = px->opts.rewrite[sig];
+        if (sig < 0) /* --rewrite SIG:0 drops it */
+            return;
+    } else if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
+               tty_main_orphaned((enum tty_mode)m->tty_mode)) {
+        /* In an orphaned group the kernel discards these; stop it for real,
+         * as dumb-init does in its setsid mode. */
+        sig = SIGSTOP;
+    }
     int r;
     if (px->opts.single_child)
         r = proc_signal(m->pidfd, m->pid, sig);

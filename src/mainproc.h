@@ -7,6 +7,9 @@
 
 #include "pxinit.h"
 
+/* Marks every fd above 2 that pxinit inherited close-on-exec and remembers
+ * it for the main command (keep), or closes it at once (no main command). */
+void mainproc_adopt_fds(struct pxinit *px, bool keep);
 /* Forks and execs the command in its own session. On failure to fork, the
  * main counts as exited with status 1. */
 void mainproc_start(struct pxinit *px);

@@ -19,15 +19,17 @@ static void usage(FILE *f)
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"
             "  -c, --config FILE       main config (default %s, optional)\n"
             "  -R, --runtime-dir DIR   runtime directory (default %s; env PXINIT_RUNTIME_DIR)\n"
-            "  -r, --rewrite SIG:SIG   rewrite a signal before forwarding it (repeatable)\n"
+            "  -r, --rewrite SIG:SIG   rewrite a signal before forwarding it (repeatable;\n"
+            "                          SIG:0 drops it; env PXINIT_REWRITE=SIG:SIG,...)\n"
             "      --single-child      forward signals to the main command only\n"
+            "                          (env PXINIT_SINGLE_CHILD=1)\n"
             "  -e, --remap-exit CODE   treat the main command's exit code CODE as 0\n"
             "      --grace SECONDS     time left processes get before SIGKILL (default 5)\n"
             "      --no-units          load no unit files\n"
             "      --systemd           also load units enabled for systemd\n"
             "      --log-prefix FORMAT prefix of service output lines: name (default),\n"
             "                          name+timestamp or none (pxinit.conf LogPrefix=)\n"
-            "  -v, --verbose           debug logging\n"
+            "  -v, --verbose           debug logging (env PXINIT_VERBOSE=1)\n"
             "  -q, --quiet             only warnings and errors\n"
             "  -h, --help              this text\n"
             "  -V, --version           print the version\n",
@@ -43,8 +45,9 @@ static int parse_rewrite(struct options *o, const char *arg)
     memcpy(buf, arg, (size_t)(colon - arg));
     buf[colon - arg] = '\0';
     int from = signal_from_string(buf);
-    int to = signal_from_string(colon + 1);
-    if (from <= 0 || to <= 0)
+    /* To 0: not forwarded at all, as dumb-init -r SIG:0. */
+    int to = strcmp(colon + 1, "0") == 0 ? -1 : signal_from_string(colon + 1);
+    if (from <= 0 || to == 0 || to < -1)
         return -1;
     o->rewrite[from] = to;
     return 0;

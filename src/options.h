@@ -17,7 +17,7 @@ struct options {
     const char *config;     /* -c */
     bool config_given;
     const char *runtime_dir; /* -R, PXINIT_RUNTIME_DIR */
-    int rewrite[NSIG];      /* --rewrite FROM:TO; 0 = unchanged */
+    int rewrite[NSIG];      /* --rewrite FROM:TO; 0 = unchanged, -1 = dropped */
     bool single_child;
     bool remap_exit[256];
     double grace_sec;

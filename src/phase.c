@@ -5,6 +5,10 @@
  * them --grace seconds, then SIGKILL, and leaves the loop only when nothing is
  * left. tini, dumb-init and catatonit exit at once and let the kernel
  * SIGKILL the rest; pxinit lets them finish their handlers.
+ *
+ * Whether anything is left costs kill(-1, 0) (a walk of every process) or, as
+ * a subreaper, a scan of /proc: it is asked once per burst of reaps, from an
+ * idle watcher, not once per reaped pid.
  */
 #include "phase.h"
 
@@ -93,9 +97,12 @@ static bool anything_left(struct pxinit *px)
 static void finish(struct pxinit *px)
 {
     px->phase = PHASE_DONE;
+    ev_idle_stop(px->loop, &px->exit_idle);
     ev_timer_stop(px->loop, &px->kill_timer);
     ev_break(px->loop, EVBREAK_ALL);
 }
+
+static void exit_idle_cb(struct ev_loop *loop, ev_idle *w, int revents);
 
 static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -124,6 +131,7 @@ void phase_units_stopped(struct pxinit *px)
         mainproc_terminate(px);
     }
     px->phase = PHASE_KILLING;
+    ev_idle_init(&px->exit_idle, exit_idle_cb);
     log_debug("units stopped, terminating remaining processes");
     if (!signal_rest(px, SIGTERM)) {
         finish(px);
@@ -135,10 +143,18 @@ void phase_units_stopped(struct pxinit *px)
     phase_reaped(px);
 }
 
+/* Runs when no event is pending: every reap of the burst is done. */
+static void exit_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    ev_idle_stop(loop, w);
+    if (px->phase == PHASE_KILLING && !anything_left(px))
+        finish(px);
+}
+
 void phase_reaped(struct pxinit *px)
 {
     if (px->phase != PHASE_KILLING)
         return;
-    if (!anything_left(px))
-        finish(px);
+    ev_idle_start(px->loop, &px->exit_idle);
 }

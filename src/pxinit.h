@@ -27,6 +27,9 @@ struct mainproc {
     int status;   /* wait status once exited */
     int exit_code; /* what pxinit exits with */
     ev_timer kill_timer; /* SIGKILL after --grace once asked to stop */
+    int tty_mode;        /* enum tty_mode: how it got the terminal */
+    int *passed_fds;     /* the launcher's fds above 2, passed on to it */
+    size_t npassed_fds;
 };
 
 enum pxinit_phase {

@@ -142,6 +142,36 @@ static void reset_reserved_signal(int sig)
     syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(ka.mask));
 }
 
+static bool is_passed(const struct spawn_params *p, int fd)
+{
+    for (size_t i = 0; i < p->npass_fds; i++)
+        if (p->pass_fds[i] == fd)
+            return true;
+    return false;
+}
+
+/* Points *pid_env_slot at "NAME=<our pid>" in a buffer of this (forked,
+ * about to exec) process: snprintf is not async-signal-safe, digits by hand. */
+static void set_pid_env(const struct spawn_params *p)
+{
+    static char buf[64];
+    char digits[16];
+    size_t n = 0, len = strlen(p->pid_env_name);
+    unsigned long v = (unsigned long)getpid();
+    if (len + sizeof(digits) + 2 > sizeof(buf))
+        return;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < sizeof(digits));
+    memcpy(buf, p->pid_env_name, len);
+    buf[len++] = '=';
+    while (n)
+        buf[len++] = digits[--n];
+    buf[len] = '\0';
+    *p->pid_env_slot = buf;
+}
+
 /* The process that will exec: prepare everything, then exec. */
 static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
 {
@@ -157,10 +187,20 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
             reset_reserved_signal(sig);
     }
 
-    if (!p->double_fork && setsid() < 0)
+    if (p->pgrp_only) {
+        /* Stay in pxinit's session, whose terminal pxinit cannot hand over:
+         * own group, in the foreground (signals are blocked, so no SIGTTOU). */
+        if (setpgid(0, 0) < 0)
+            child_fail(p, fd, SPAWN_STAGE_SETSID);
+        if (p->foreground)
+            (void)tcsetpgrp(STDIN_FILENO, getpid()); /* best effort, as the tty allows */
+    } else if (!p->double_fork && setsid() < 0) {
         child_fail(p, fd, SPAWN_STAGE_SETSID);
-    if (p->take_tty && isatty(STDIN_FILENO))
+    }
+    if (p->take_tty && !p->pgrp_only && isatty(STDIN_FILENO))
         (void)ioctl(STDIN_FILENO, TIOCSCTTY, 0); /* best effort: no tty, no job control */
+    if (p->pid_env_slot)
+        set_pid_env(p);
 
     if (setup_fd(p->fd_out, STDOUT_FILENO) < 0 || setup_fd(p->fd_err, STDERR_FILENO) < 0)
         child_fail(p, fd, SPAWN_STAGE_FDS);
@@ -174,9 +214,11 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
             long max = sysconf(_SC_OPEN_MAX);
             for (int i = 3; i < (max > 0 && max < 65536 ? max : 65536); i++)
-                if (i != fd)
+                if (i != fd && !is_passed(p, i))
                     close(i);
         }
+        for (size_t i = 0; i < p->npass_fds; i++)
+            (void)fcntl(p->pass_fds[i], F_SETFD, 0);
     }
 
     if (p->limit_set) {

@@ -84,6 +84,12 @@ struct spawn_params {
     bool double_fork;       /* services: yes; the main command: no */
     bool keep_fds;          /* the main command keeps what the launcher passed */
     bool take_tty;          /* make fd 0's terminal the controlling one */
+    bool pgrp_only;         /* own process group in pxinit's session, no setsid */
+    bool foreground;        /* with pgrp_only: make that group fd 0's foreground */
+    const int *pass_fds;    /* with !keep_fds: fds above 2 to keep open across exec */
+    size_t npass_fds;
+    char **pid_env_slot;    /* envp entry the child replaces with pid_env_name=its pid */
+    const char *pid_env_name;
     bool shell_exit_codes;  /* exec failure exits 127 (ENOENT) / 126, as shells */
 };
 

@@ -9,13 +9,13 @@
 #include "unit_keys.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include "passwd.h"
 
 struct sbuf {
     char *s;
@@ -118,8 +118,9 @@ static void sbuf_put_file(struct sbuf *b, const char *path)
 static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
 {
     struct unit_name_parts n;
-    const struct passwd *pw;
-    const struct group *gr;
+    struct passwd_entry pw;
+    bool pw_found;
+    char grname[64];
     struct utsname uts;
     char host[256], num[32];
     const char *j;
@@ -202,17 +203,18 @@ static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
     case 'h':
     case 's':
         /* The user running the service manager, as systemd defines these. */
-        pw = getpwuid(geteuid());
+        /* Through passwd.c: the static binary cannot use NSS. */
+        pw_found = passwd_lookup(NULL, geteuid(), &pw) == 0;
         if (c == 'u')
-            sbuf_puts(b, pw ? pw->pw_name : "root");
+            sbuf_puts(b, pw_found ? pw.name : "root");
         else if (c == 'h')
-            sbuf_puts(b, pw && pw->pw_dir ? pw->pw_dir : "/root");
+            sbuf_puts(b, pw_found && pw.dir[0] ? pw.dir : "/root");
         else
-            sbuf_puts(b, pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+            sbuf_puts(b, pw_found && pw.shell[0] ? pw.shell : "/bin/sh");
         return true;
     case 'g':
-        gr = getgrgid(getegid());
-        sbuf_puts(b, gr ? gr->gr_name : "root");
+        sbuf_puts(b, passwd_lookup_group_name(getegid(), grname, sizeof(grname)) == 0 ? grname
+                                                                                       : "root");
         return true;
     case 'H':
     case 'l':
