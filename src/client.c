@@ -63,6 +63,8 @@ struct client {
     const char *verb;
     const char *runtime_dir;
     bool json, quiet, no_block;
+    bool follow;       /* logs -f */
+    const char *lines; /* logs -n N, status -n N */
     double timeout; /* seconds; 0 = none */
     const char *signal;
     char **args; /* units or files */
@@ -286,6 +288,12 @@ static int reply_line(struct client *cl, char *line)
     } else if (strncmp(line, "msg ", 4) == 0) {
         if (!cl->quiet)
             printf("%s\n", line + 4);
+    } else if (strncmp(line, "line ", 5) == 0) {
+        if (!cl->quiet) {
+            printf("%s\n", line + 5);
+            if (cl->follow)
+                fflush(stdout);
+        }
     }
     return -1;
 }
@@ -423,7 +431,11 @@ static int parse_args(struct client *cl, int argc, char **argv)
         } else if (strcmp(a, "-s") == 0 || strncmp(a, "--signal", 8) == 0) {
             cl->signal = val;
         } else if (strcmp(a, "-n") == 0 || strncmp(a, "--lines", 7) == 0) {
-            (void)val; /* logs: accepted, not supported yet */
+            char *end;
+            unsigned long n = strtoul(val, &end, 10);
+            if (end == val || *end || n > 1000000)
+                return usage_error(cl, "invalid -n (want a number of lines):", val);
+            cl->lines = val;
         } else if (strcmp(a, "--json") == 0) {
             cl->json = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -431,7 +443,7 @@ static int parse_args(struct client *cl, int argc, char **argv)
         } else if (strcmp(a, "--no-block") == 0) {
             cl->no_block = true;
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--follow") == 0) {
-            /* logs */
+            cl->follow = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(cl, "unknown option", a);
         } else {
@@ -444,6 +456,28 @@ static int parse_args(struct client *cl, int argc, char **argv)
 static bool verb_is(const struct client *cl, const char *v)
 {
     return strcmp(cl->verb, v) == 0;
+}
+
+/* `status UNIT` for a person (a terminal, or -n N given) ends with the unit's
+ * recent output, as systemctl status does; scripts and probes reading a pipe
+ * get only the status, from the board, without a round trip. */
+static void status_recent_output(struct client *cl, int code)
+{
+    if (!verb_is(cl, "status") || cl->nargs != 1 || cl->json || cl->quiet ||
+        code == PROTO_EXIT_NO_UNIT || code == PROTO_EXIT_UNREACHABLE)
+        return;
+    if (!cl->lines && !isatty(STDOUT_FILENO))
+        return;
+    if (cl->lines && strcmp(cl->lines, "0") == 0)
+        return;
+    char req[PROTO_MAX_REQUEST];
+    int n = snprintf(req, sizeof(req), "logs -n %s %s\n", cl->lines ? cl->lines : "10",
+                     cl->args[0]);
+    if (n < 0 || (size_t)n >= sizeof(req))
+        return;
+    printf("\nRecent output:\n");
+    fflush(stdout);
+    (void)request(cl, req, false);
 }
 
 static int run_verb(struct client *cl)
@@ -466,8 +500,10 @@ static int run_verb(struct client *cl)
     }
     if (verb_is(cl, "status") || verb_is(cl, "list")) {
         int code = board_status(cl);
-        if (code >= 0)
+        if (code >= 0) {
+            status_recent_output(cl, code);
             return code;
+        }
     }
     const char *extra = NULL;
     char sigbuf[32];
@@ -480,16 +516,24 @@ static int run_verb(struct client *cl)
         extra = sigbuf;
     } else if (cl->no_block) {
         extra = "--no-block";
+    } else if (verb_is(cl, "logs")) {
+        if (cl->nargs != 1)
+            return usage_error(cl, "one unit at a time", "");
+        snprintf(sigbuf, sizeof(sigbuf), "%s%s%s", cl->lines ? "-n " : "",
+                 cl->lines ? cl->lines : "", cl->follow ? (cl->lines ? " -f" : "-f") : "");
+        extra = sigbuf[0] ? sigbuf : NULL;
     }
     char *req = request_line(cl, extra);
     if (!req)
         return usage_error(cl, "request too long", "");
     bool waits = verb_is(cl, "start") || verb_is(cl, "stop") || verb_is(cl, "restart") ||
-                 verb_is(cl, "reload");
+                 verb_is(cl, "reload") || (verb_is(cl, "logs") && cl->follow);
     int code = request(cl, req, waits);
     free(req);
-    if (verb_is(cl, "status") || verb_is(cl, "list"))
+    if (verb_is(cl, "status") || verb_is(cl, "list")) {
         render(cl, verb_is(cl, "status") && cl->nargs > 0);
+        status_recent_output(cl, code);
+    }
     return code;
 }
 

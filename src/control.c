@@ -86,6 +86,8 @@ static void client_free(struct ctl_client *c)
     if (c->next)
         c->next->prev = c->prev;
     ctl->nclients--;
+    if (c->following)
+        output_unfollow(&c->follow);
     free(c->out);
     free(c->jobs);
     free(c);
@@ -98,7 +100,8 @@ static void client_update(struct ctl_client *c)
     bool pending_out = c->outoff < c->outlen;
     if (pending_out)
         want |= EV_WRITE;
-    if (!c->busy && !c->closing && !c->eof)
+    /* A follower keeps reading: its EOF is how pxinit learns it left. */
+    if ((!c->busy || c->following) && !c->closing && !c->eof)
         want |= EV_READ;
     if (!want && !c->busy) {
         client_free(c);
@@ -194,6 +197,26 @@ void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
 
 static void client_process_input(struct ctl_client *c);
 
+void ctl_reply_line(struct ctl_client *c, const char *text, size_t len)
+{
+    char buf[16 * 1024 + 16];
+    if (len > sizeof(buf) - 7)
+        len = sizeof(buf) - 7;
+    memcpy(buf, "line ", 5);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        buf[5 + i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+    buf[5 + len] = '\n';
+    client_append(c, buf, len + 6);
+    if (c->closing && c->following) {
+        client_free(c); /* too slow a follower: it must not hold memory */
+        return;
+    }
+    if (!c->in_dispatch)
+        client_update(c);
+}
+
 void ctl_request_done(struct ctl_client *c)
 {
     ctl_reply(c, "end %d", c->code);
@@ -283,6 +306,10 @@ static void client_read(struct ctl_client *c)
             return;
         }
         break;
+    }
+    if (c->following && c->eof) {
+        client_free(c);
+        return;
     }
     client_process_input(c);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "output.h"
 #include "protocol.h"
 #include "pxinit.h"
 #include "status_board.h"
@@ -54,6 +55,8 @@ struct ctl_client {
     struct ctl_job *jobs;
     size_t njobs;
     int code; /* exit code of the request so far */
+    struct output_follower follow; /* logs -f */
+    bool following;
     struct ctl_client *next, *prev;
 };
 
@@ -91,6 +94,9 @@ void ctl_reply(struct ctl_client *c, const char *fmt, ...) __attribute__((format
 void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Ends the current request: writes "end CODE", resumes reading. */
+/* Appends "line TEXT" (control characters shown as '?', UTF-8 kept) and
+ * sends it without waiting for the request to end (logs, logs -f). */
+void ctl_reply_line(struct ctl_client *c, const char *text, size_t len);
 void ctl_request_done(struct ctl_client *c);
 void ctl_publish(struct ctl *ctl, struct service *s);
 /* The record of s as the board and `unit` lines show it. */

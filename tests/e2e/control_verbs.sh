@@ -124,14 +124,15 @@ expect 1 px kill broken
 expect 4 px kill nosuch
 pass "kill signals the whole process group"
 
-expect 1 px logs web
-grep -q "not supported yet" "$T/e" || fail "logs: $(cat "$T/e")"
+expect 0 px logs web
+expect 2 px logs web db
+expect 4 px logs nosuch
 expect 2 px start
 expect 2 px status --bogus
 expect 2 px start web --timeout nope
 expect 4 px start nosuch web
 grep -q "nosuch: no such unit" "$T/e" || fail "start nosuch: $(cat "$T/e")"
-pass "logs is not supported yet (1); usage errors (2); unknown units (4)"
+pass "logs (0); usage errors (2); unknown units (4)"
 
 start=$(date +%s%N)
 expect 1 px start slow --timeout 0.5
