@@ -313,6 +313,10 @@ static void op_timer(struct service *s, uint64_t usec)
     ev_timer_stop(px->loop, &s->timer);
     if (usec == 0 || usec == USEC_INFINITY)
         return;
+    /* Timers count from the loop's cached time, taken before this
+     * iteration's work: refresh it so RestartSec= and timeouts are never
+     * shorter than asked. */
+    ev_now_update(px->loop);
     ev_timer_set(&s->timer, (double)usec / 1e6, 0.);
     ev_timer_start(px->loop, &s->timer);
 }
