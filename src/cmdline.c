@@ -62,7 +62,7 @@ static const char *skip_blanks(const char *p)
     return p;
 }
 
-static int hex_value(char c)
+int cmdline_hex_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -79,7 +79,7 @@ static long read_digits(const char *p, int n, int base)
     long v = 0;
 
     for (int i = 0; i < n; i++) {
-        int d = hex_value(p[i]);
+        int d = cmdline_hex_value(p[i]);
         if (d < 0 || d >= base)
             return -1;
         v = v * base + d;

@@ -40,6 +40,9 @@ int cmdline_split(const char *line, const struct strv *env, int flags, struct st
  * quoting and escapes, without any $ expansion, appending them to *words. Zero
  * words is fine. Used for Environment= and other quoted lists. Returns 0, or -1
  * with errno (EINVAL with *err set, ENOMEM); *words is then emptied. */
+/* The value of a hex digit, or -1. */
+int cmdline_hex_value(char c);
+
 int cmdline_unquote(const char *line, struct strv *words, const char **err);
 
 /* systemd allows several commands on one Exec*= line, separated by a lone ";"

@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "passwd.h"
 
 struct sbuf {
@@ -50,17 +51,6 @@ static void sbuf_puts(struct sbuf *b, const char *s)
     sbuf_putn(b, s, strlen(s));
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* systemd's unit name unescaping: "-" is "/", "\xNN" a byte. */
 static void sbuf_put_unescaped(struct sbuf *b, const char *s, size_t n)
 {
@@ -68,9 +58,9 @@ static void sbuf_put_unescaped(struct sbuf *b, const char *s, size_t n)
         char c = s[i];
         if (c == '-') {
             c = '/';
-        } else if (c == '\\' && i + 3 < n && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
-                   hexval(s[i + 3]) >= 0) {
-            c = (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+        } else if (c == '\\' && i + 3 < n && s[i + 1] == 'x' && cmdline_hex_value(s[i + 2]) >= 0 &&
+                   cmdline_hex_value(s[i + 3]) >= 0) {
+            c = (char)(cmdline_hex_value(s[i + 2]) * 16 + cmdline_hex_value(s[i + 3]));
             i += 3;
         }
         sbuf_putn(b, &c, 1);
