@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -145,6 +148,36 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
     return fd;
 }
 
+/* $INVOCATION_ID, as systemd gives every run of a unit: 128 random bits.
+ * It also lets pxinit tell a unit's processes apart without cgroups
+ * (supervisor.c: the main process of a Type=forking unit). */
+static int add_invocation_id(struct service *s, struct strv *env)
+{
+    if (!s->invocation_id[0]) {
+        unsigned char raw[16];
+        size_t got = 0;
+        while (got < sizeof(raw)) {
+            ssize_t n = getrandom(raw + got, sizeof(raw) - got, GRND_NONBLOCK);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        if (got < sizeof(raw)) {
+            /* No entropy yet (early boot): unique is what matters here. */
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            unsigned long long mix[2] = {(unsigned long long)ts.tv_nsec ^ (uintptr_t)s,
+                                         (unsigned long long)ts.tv_sec ^ (unsigned long long)getpid()};
+            memcpy(raw, mix, sizeof(raw));
+        }
+        for (size_t i = 0; i < sizeof(raw); i++)
+            snprintf(s->invocation_id + 2 * i, 3, "%02x", raw[i]);
+    }
+    char kv[64];
+    snprintf(kv, sizeof(kv), "INVOCATION_ID=%s", s->invocation_id);
+    return env_set(env, kv);
+}
+
 /* NOTIFY_SOCKET for units that speak sd_notify, and never pxinit's own. */
 static int add_notify_env(struct pxinit *px, struct service *s, struct strv *env)
 {
@@ -222,7 +255,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
             log_unit_error(s->name, "EnvironmentFile=%s: %s", err, strerror(saved));
         goto out;
     }
-    if (add_notify_env(px, s, &env) < 0) {
+    if (add_notify_env(px, s, &env) < 0 || add_invocation_id(s, &env) < 0) {
         saved = errno;
         goto out;
     }

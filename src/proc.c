@@ -68,6 +68,32 @@ pid_t proc_read_pidfile(const char *path)
     return (pid_t)pid;
 }
 
+bool proc_has_env(pid_t pid, const char *key, const char *value)
+{
+    char path[64], want[256], buf[16384];
+    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+    int wl = snprintf(want, sizeof(want), "%s=%s", key, value);
+    if (wl < 0 || (size_t)wl >= sizeof(want))
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    /* NUL-separated entries; compare each whole. */
+    for (ssize_t i = 0; i < n;) {
+        const char *e = buf + i;
+        size_t len = strlen(e);
+        if (len == (size_t)wl && memcmp(e, want, len) == 0)
+            return true;
+        i += (ssize_t)len + 1;
+    }
+    return false;
+}
+
 /* Reads the parent pid from /proc/PID/stat: after the last ')' of the name. */
 static pid_t stat_ppid(const char *pid)
 {

@@ -15,6 +15,8 @@ bool proc_group_alive(pid_t pgid);
 /* Reads a PID file: one positive number, optionally followed by a newline.
  * Returns the pid, or -1 with errno (ENOENT, EINVAL for bad contents). */
 pid_t proc_read_pidfile(const char *path);
+/* True when /proc/PID/environ has KEY=VALUE. */
+bool proc_has_env(pid_t pid, const char *key, const char *value);
 /* Calls fn for every direct child of pxinit (read from /proc). Returns the count. */
 int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx);
 

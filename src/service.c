@@ -289,6 +289,7 @@ static void begin_run(struct service *s)
     s->result = RESULT_SUCCESS;
     s->started_ok = false;
     s->start_idx = 0;
+    s->invocation_id[0] = '\0'; /* a new run, a new $INVOCATION_ID (launch.c) */
     if (!conditions_met(s))
         return;
     bool failed;

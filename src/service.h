@@ -130,6 +130,7 @@ struct service {
 
     bool reloading;          /* RELOADING=1 seen, READY=1 not yet */
     char *status_text;       /* the last STATUS= */
+    char invocation_id[33];  /* $INVOCATION_ID of this run, 32 hex digits */
     int status_errno;        /* the last ERRNO= */
 
     bool have_exit;          /* last_status is valid */

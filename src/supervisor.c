@@ -211,8 +211,9 @@ static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 
 struct guess {
     struct pxinit *px;
-    pid_t found;
-    int count;
+    const char *invocation_id;
+    pid_t found, found_ours;
+    int count, count_ours;
 };
 
 static void guess_child(pid_t pid, void *ctx)
@@ -222,6 +223,10 @@ static void guess_child(pid_t pid, void *ctx)
         return; /* some unit's process or an intermediate */
     g->found = pid;
     g->count++;
+    if (g->invocation_id[0] && proc_has_env(pid, "INVOCATION_ID", g->invocation_id)) {
+        g->found_ours = pid;
+        g->count_ours++;
+    }
 }
 
 static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid);
@@ -244,11 +249,16 @@ static int op_find_main(struct service *s)
     if (pid < 0) {
         /* As systemd's GuessMainPID=: only when there is exactly one
          * candidate, a child of ours that nobody claims. */
-        struct guess g = {.px = px};
+        /* Of several, the one that carries this run's $INVOCATION_ID is
+         * the unit's: pxinit's stand-in for systemd's cgroup. */
+        struct guess g = {.px = px, .invocation_id = s->invocation_id};
         proc_for_each_child(guess_child, &g);
-        if (g.count != 1)
+        if (g.count_ours == 1)
+            pid = g.found_ours;
+        else if (g.count == 1)
+            pid = g.found;
+        else
             return -1;
-        pid = g.found;
     }
     set_main_pid(px, s, pid);
     return 0;

@@ -23,12 +23,9 @@ Restart=on-failure
 RestartSec=100ms
 EOF2
 
-# Guessing needs the daemon to be the only unclaimed child of pxinit when
-# the start process exits: not while another forking unit starts (systemd
-# has cgroups to tell them apart; pxinit documents the limit).
+# Guessed while another forking unit starts at the same moment: of the
+# unclaimed children, the one with this run's \$INVOCATION_ID is ours.
 unit guessed <<EOF2
-[Unit]
-After=withpidfile.service
 [Service]
 Type=forking
 ExecStart=$T/daemonize.sh guessed
@@ -48,7 +45,10 @@ poll 10 log_has 'guessed: state active \(running\)' || fail "forking unit withou
 gpid=$(cat "$T/guessed.pid")
 log_has "guessed: main pid is now $gpid" || fail "guessed main pid is not $gpid"
 poll 10 log_has 'badstart: state failed \(result: exit-code\)' || fail "failing start process did not fail the unit"
+in_ns cat /proc/$gpid/environ | tr '\0' '\n' | grep -qE '^INVOCATION_ID=[0-9a-f]{32}$' \
+    || fail "no \$INVOCATION_ID in the service's environment"
 pass "PIDFile= and guessed main pid; a failing start process fails the unit"
+
 
 # The daemon dies: the unit notices (it is pxinit's child now) and restarts.
 in_ns kill -KILL "$pid"
