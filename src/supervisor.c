@@ -24,6 +24,7 @@
 #include "proc.h"
 #include "phase.h"
 #include "timespan.h"
+#include "tmpfiles.h"
 #include "unit_load.h"
 
 /* A spawn whose report pipe is still open. */
@@ -450,6 +451,9 @@ static const struct svc_ops real_ops = {
 
 int supervisor_load(struct pxinit *px)
 {
+    /* An image set up for systemd expects systemd-tmpfiles' directories. */
+    if (px->opts.systemd_units)
+        tmpfiles_apply();
     if (unit_load_dirs(&px->opts.unit_dirs, px->opts.systemd_units, &px->units, &px->nunits) < 0)
         return -1;
     size_t n = px->nunits ? px->nunits : 1;

@@ -58,9 +58,12 @@ printf '[Service]\nExecStart=$T/rec.sh sysd-disabled\n' > /usr/lib/systemd/syste
 ln -s /usr/lib/systemd/system/sysd.service /etc/systemd/system/multi-user.target.wants/sysd.service
 printf '[Service]\nExecStart=$T/rec.sh getty %%i\n' > '/usr/lib/systemd/system/getty@.service'
 ln -s '/usr/lib/systemd/system/getty@.service' '/etc/systemd/system/multi-user.target.wants/getty@tty1.service'
+mkdir -p /usr/lib/tmpfiles.d
+printf 'd /run/pkgdir 2750 nobody nogroup -\nd /run/%%t-skipped 0755 - - -\nf /run/notadir 0644 - - -\n' > /usr/lib/tmpfiles.d/pkg.conf
 EOF2
 
-PX_TMPFS="/etc/systemd/system /usr/lib/systemd/system" PX_SETUP="$T/setup.sh" px_start --systemd
+PX_TMPFS="/etc/systemd/system /usr/lib/systemd/system /usr/lib/tmpfiles.d /etc/tmpfiles.d /run" \
+    PX_SETUP="$T/setup.sh" px_start --systemd
 poll 10 lines_at_least "$T/runs" 7 || fail "not all units ran: $(cat "$T/runs" 2>/dev/null)"
 grep -qx 'pkg override' "$T/runs" || fail "drop-in did not override Environment=: $(cat "$T/runs")"
 pass "drop-ins override a unit"
@@ -76,6 +79,10 @@ grep -qx sysd-enabled "$T/runs" || fail "--systemd did not load the enabled unit
 grep -q sysd-disabled "$T/runs" && fail "--systemd loaded a unit that is not enabled"
 grep -qx 'getty tty1' "$T/runs" || fail "--systemd did not load the enabled template instance"
 pass "--systemd loads the units enabled for systemd"
+[ "$(in_ns stat -c '%U %G %a' /run/pkgdir)" = "nobody nogroup 2750" ] \
+    || fail "tmpfiles.d d line: $(in_ns stat -c '%U %G %a' /run/pkgdir 2>&1)"
+in_ns test -e /run/notadir && fail "a tmpfiles.d f line was acted on"
+pass "--systemd makes the directories of tmpfiles.d 'd' lines"
 
 # An instance nobody enabled is made from its template on request.
 "$PXINIT" -R "$RUN" start worker@gamma || fail "pxinit start worker@gamma exited $?"
