@@ -220,6 +220,9 @@ void notify_drain(struct pxinit *px)
 int notify_init(struct pxinit *px)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    /* No runtime directory: the control plane said so once already. */
+    if (access(px->opts.runtime_dir, W_OK) < 0)
+        return -1;
     int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", px->opts.runtime_dir);
     if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
         log_warnx("runtime directory path too long for the notify socket");
