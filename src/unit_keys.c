@@ -387,16 +387,6 @@ static const struct value_name restart_names[] = {
     {NULL, 0},
 };
 
-static int parse_restart(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
-{
-    int v = RESTART_NO;
-
-    if (*value && !value_lookup(restart_names, value, &v))
-        return unit_key_invalid(ctx, NULL);
-    ctx->u->restart = (enum restart_policy)v;
-    return 0;
-}
-
 static const struct value_name kill_mode_names[] = {
     {"control-group", KILL_MODE_CONTROL_GROUP},
     {"mixed", KILL_MODE_MIXED},
@@ -404,16 +394,6 @@ static const struct value_name kill_mode_names[] = {
     {"none", KILL_MODE_NONE},
     {NULL, 0},
 };
-
-static int parse_kill_mode(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
-{
-    int v = KILL_MODE_CONTROL_GROUP;
-
-    if (*value && !value_lookup(kill_mode_names, value, &v))
-        return unit_key_invalid(ctx, NULL);
-    ctx->u->kill_mode = (enum kill_mode)v;
-    return 0;
-}
 
 static const struct value_name notify_access_names[] = {
     {"none", NOTIFY_ACCESS_NONE},
@@ -423,14 +403,39 @@ static const struct value_name notify_access_names[] = {
     {NULL, 0},
 };
 
+/* Keys whose value is one name of a table; arg picks the table. The field
+ * is an enum (int-sized); an empty assignment restores the default. */
+enum { ENUM_RESTART, ENUM_KILL_MODE, ENUM_NOTIFY_ACCESS };
+_Static_assert(sizeof(enum restart_policy) == sizeof(int) &&
+                   sizeof(enum kill_mode) == sizeof(int) &&
+                   sizeof(enum notify_access) == sizeof(int),
+               "enum keys are written through an int");
+
+static const struct {
+    const struct value_name *names;
+    int empty;
+} enum_keys[] = {
+    [ENUM_RESTART] = {restart_names, RESTART_NO},
+    [ENUM_KILL_MODE] = {kill_mode_names, KILL_MODE_CONTROL_GROUP},
+    [ENUM_NOTIFY_ACCESS] = {notify_access_names, NOTIFY_ACCESS_NONE},
+};
+
+static int parse_enum(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
+{
+    int v = enum_keys[k->arg].empty;
+
+    if (*value && !value_lookup(enum_keys[k->arg].names, value, &v))
+        return unit_key_invalid(ctx, NULL);
+    *AT(ctx, k, int) = v;
+    return 0;
+}
+
+/* NotifyAccess=: unset means "main" for Type=notify (unit_finalize). */
 static int parse_notify_access(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                const char *value)
 {
-    int v = NOTIFY_ACCESS_NONE;
-
-    if (*value && !value_lookup(notify_access_names, value, &v))
-        return unit_key_invalid(ctx, NULL);
-    ctx->u->notify_access = (enum notify_access)v;
+    if (parse_enum(ctx, k, value) < 0)
+        return -1;
     ctx->u->notify_access_set = *value != '\0';
     return 0;
 }
@@ -534,7 +539,7 @@ static const struct unit_key unit_keys[] = {
     {S, "ExecCondition", value_parse_exec, FIELD(exec_condition), 0},
     {S, "PIDFile", value_parse_pid_file, FIELD(pid_file), 0},
     {S, "RemainAfterExit", parse_bool, FIELD(remain_after_exit), 0},
-    {S, "Restart", parse_restart, 0, 0},
+    {S, "Restart", parse_enum, FIELD(restart), ENUM_RESTART},
     {S, "RestartSec", parse_timespan, FIELD(restart_usec), 100000},
     {S, "RestartSteps", parse_unsigned, FIELD(restart_steps), 0},
     {S, "RestartMaxDelaySec", parse_timespan, FIELD(restart_max_delay_usec), -1},
@@ -544,7 +549,7 @@ static const struct unit_key unit_keys[] = {
     {S, "TimeoutStartSec", parse_timeout, 0, 1},
     {S, "TimeoutStopSec", parse_timeout, 0, 2},
     {S, "TimeoutSec", parse_timeout, 0, 3},
-    {S, "KillMode", parse_kill_mode, 0, 0},
+    {S, "KillMode", parse_enum, FIELD(kill_mode), ENUM_KILL_MODE},
     {S, "KillSignal", parse_signal, FIELD(kill_signal), SIGTERM},
     {S, "SendSIGKILL", parse_bool, FIELD(send_sigkill), 1},
     {S, "SendSIGHUP", parse_bool, FIELD(send_sighup), 0},
@@ -595,7 +600,7 @@ static const struct unit_key unit_keys[] = {
     {S, "X-LogMaxSize", value_parse_log_rotation, 0, 0},
     {S, "X-LogMaxFiles", value_parse_log_rotation, 0, 1},
     {S, "WatchdogSec", parse_timespan, FIELD(watchdog_usec), 0},
-    {S, "NotifyAccess", parse_notify_access, 0, 0},
+    {S, "NotifyAccess", parse_notify_access, FIELD(notify_access), ENUM_NOTIFY_ACCESS},
     /* Older spellings and [Unit] keys systemd also takes in [Service]. */
     {S, "StartLimitIntervalSec", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {S, "StartLimitInterval", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
