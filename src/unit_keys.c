@@ -204,17 +204,19 @@ static int parse_signal(struct unit_parse_ctx *ctx, const struct unit_key *k, co
     return 0;
 }
 
-static int parse_umask(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
+/* UMask=, *DirectoryMode=: an octal mode; arg is the default. */
+static int parse_mode(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
+    mode_t *field = AT(ctx, k, mode_t);
     unsigned long long v;
 
     if (!*value) {
-        ctx->u->umask = 0022;
+        *field = (mode_t)k->arg;
         return 0;
     }
     if (value_parse_ull(value, 8, 07777, &v) < 0)
         return unit_key_invalid(ctx, "not an octal mode");
-    ctx->u->umask = (mode_t)v;
+    *field = (mode_t)v;
     return 0;
 }
 
@@ -247,20 +249,6 @@ static int parse_exec_dirs(struct unit_parse_ctx *ctx, const struct unit_key *k,
         }
     }
     strv_clear(&words);
-    return 0;
-}
-
-static int parse_exec_dir_mode(struct unit_parse_ctx *ctx, const struct unit_key *k,
-                               const char *value)
-{
-    unsigned long long v;
-    if (!*value) {
-        ctx->u->exec_dir_mode[k->arg] = 0755;
-        return 0;
-    }
-    if (value_parse_ull(value, 8, 07777, &v) < 0)
-        return unit_key_invalid(ctx, "not an octal mode");
-    ctx->u->exec_dir_mode[k->arg] = (mode_t)v;
     return 0;
 }
 
@@ -565,17 +553,17 @@ static const struct unit_key unit_keys[] = {
     {S, "WorkingDirectory", value_parse_working_directory, 0, 0},
     {S, "Environment", value_parse_environment, FIELD(environment), 0},
     {S, "EnvironmentFile", value_parse_environment_file, FIELD(environment_files), 0},
-    {S, "UMask", parse_umask, 0, 0},
+    {S, "UMask", parse_mode, FIELD(umask), 0022},
     {S, "RuntimeDirectory", parse_exec_dirs, 0, EXEC_DIR_RUNTIME},
     {S, "StateDirectory", parse_exec_dirs, 0, EXEC_DIR_STATE},
     {S, "CacheDirectory", parse_exec_dirs, 0, EXEC_DIR_CACHE},
     {S, "LogsDirectory", parse_exec_dirs, 0, EXEC_DIR_LOGS},
     {S, "ConfigurationDirectory", parse_exec_dirs, 0, EXEC_DIR_CONFIGURATION},
-    {S, "RuntimeDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_RUNTIME},
-    {S, "StateDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_STATE},
-    {S, "CacheDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_CACHE},
-    {S, "LogsDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_LOGS},
-    {S, "ConfigurationDirectoryMode", parse_exec_dir_mode, 0, EXEC_DIR_CONFIGURATION},
+    {S, "RuntimeDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_RUNTIME]), 0755},
+    {S, "StateDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_STATE]), 0755},
+    {S, "CacheDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_CACHE]), 0755},
+    {S, "LogsDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_LOGS]), 0755},
+    {S, "ConfigurationDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_CONFIGURATION]), 0755},
     {S, "RuntimeDirectoryPreserve", parse_dir_preserve, 0, 0},
     {S, "Nice", parse_nice, 0, 0},
     {S, "LimitCPU", value_parse_limit, 0, RLIMIT_CPU},
