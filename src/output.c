@@ -230,6 +230,13 @@ static void stream_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 void output_stream_resume(struct output_stream *st)
 {
     stream_update_watch(st);
+    /* Lines read before the pause wait in the line buffer. The pipe may be
+     * empty for good (its writer exited; pxinit holds the write end, so no
+     * EOF either), so no readiness would ever come for them: ask for a pump
+     * in the next loop iteration. Not now: this runs inside the console's
+     * flush, and a pump here would keep a fast sink busy with one unit. */
+    if (linebuf_pending(&st->lb) > 0)
+        ev_feed_event(st->unit->out->px->loop, &st->io, EV_READ);
     check_done(st->unit->out);
 }
 
