@@ -1,0 +1,376 @@
+#!/bin/bash
+# bench/scale.sh - pxinit at scale beside runit, s6 and supervisor (Debian's
+# packages): restart latency, startup, memory, idle wakeups, shutdown, and
+# the cost of one event as the number of units grows.
+#
+# Every supervisor runs as PID 1 of a fresh PID namespace
+# (`unshare --pid --fork --mount-proc`) and is killed with it. The services
+# are one small C program, bench/pxbench.c, so that every supervisor runs the
+# same binary and nothing but the supervisor differs:
+#   - "marker": writes one byte to a FIFO and waits (SIGTERM kills it);
+#     a unit is "up" when its byte arrived;
+#   - "stamp": appends a CLOCK_MONOTONIC stamp to a file and exits 1.
+# runsv and s6-supervise exec ./run: that is a symlink to the same binary (no
+# shell in between). Peers are interleaved: each of ROUNDS rounds measures
+# every supervisor once; tables show the median over rounds.
+#
+# Usage (as root, from a built tree):
+#   bench/scale.sh [SECTION...] [PXINIT=path]
+#   SECTIONS: restart startup idle shutdown complexity (default: all; startup
+#   also reports memory)
+#   QUICK=1      smaller sizes and shorter runs (under a minute in all)
+#   ROUNDS=3     rounds per measurement (QUICK: 1)
+#   INSTALL=1    apt-get install what is missing
+#   OUT=DIR      where data files go (default bench/results)
+# Traffic: none beyond local Unix sockets and FIFOs.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PXINIT=${PXINIT:-$TOP/src/pxinit}
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+    ROUNDS=${ROUNDS:-1}
+    SIZES=${SIZES:-"100 1000"}
+    RESTART_SECS=${RESTART_SECS:-2}
+    IDLE_SECS=${IDLE_SECS:-5}
+    SHUTDOWN_N=${SHUTDOWN_N:-300}
+    CX_SIZES=${CX_SIZES:-"100 1000 3000"}
+else
+    ROUNDS=${ROUNDS:-3}
+    SIZES=${SIZES:-"100 1000 10000"}
+    RESTART_SECS=${RESTART_SECS:-5}
+    IDLE_SECS=${IDLE_SECS:-60}
+    SHUTDOWN_N=${SHUTDOWN_N:-1000}
+    CX_SIZES=${CX_SIZES:-"100 300 1000 3000 10000"}
+fi
+OUT=${OUT:-$TOP/bench/results}
+SUP_TIMEOUT=${SUP_TIMEOUT:-60} # seconds a peer may take to start all units
+SECTIONS=("$@")
+[ ${#SECTIONS[@]} = 0 ] && SECTIONS=(restart startup idle shutdown complexity)
+
+[ "$(id -u)" = 0 ] || { echo "bench/scale.sh: needs root (unshare --pid)" >&2; exit 1; }
+[ -x "$PXINIT" ] || { echo "bench/scale.sh: $PXINIT not built" >&2; exit 1; }
+
+need() {
+    local missing=()
+    for pair in "runsvdir:runit" "s6-svscan:s6" "supervisord:supervisor" "gnuplot:gnuplot-nox" \
+        "cc:gcc"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    [ ${#missing[@]} = 0 ] && return 0
+    if [ "${INSTALL:-0}" = 1 ]; then
+        apt-get install -y --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u)
+    else
+        echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')" >&2
+        echo "install them (apt-get install runit s6 supervisor gnuplot-nox gcc) or run with INSTALL=1" >&2
+        exit 1
+    fi
+}
+need
+
+D=$(mktemp -d /tmp/pxinit-scale.XXXXXX)
+mkdir -p "$OUT"
+PB=$D/pxbench
+cc -O2 -o "$PB" "$TOP/bench/pxbench.c"
+
+NS_PIDS=()
+# The namespace's init is the only child of its unshare process; SIGKILL to
+# it makes the kernel kill everything in the namespace.
+ns_kill() {
+    local u=$1 c
+    for c in $(cat /proc/"$u"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null || true; done
+    for _ in $(seq 1 500); do [ -d /proc/"$u" ] || return 0; sleep 0.01; done
+    kill -KILL "$u" 2>/dev/null || true
+}
+ns_init() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{print $1; exit}'; }
+cleanup() {
+    local u
+    for u in "${NS_PIDS[@]}"; do ns_kill "$u"; done
+    rm -rf "$D"
+}
+trap cleanup EXIT
+
+# Configuration for N units of kind (marker|stamp) for each supervisor, in $D/cfg-KIND-N.
+make_units() {
+    local kind=$1 n=$2 c=$D/cfg-$1-$2 i name
+    [ -d "$c" ] && return 0
+    mkdir -p "$c/px" "$c/runit" "$c/s6"
+    local arg="$D/fifo"
+    [ "$kind" = stamp ] && arg="$D/stamps"
+    : >"$c/sup.conf"
+    cat >"$c/sup.conf" <<EOF
+[unix_http_server]
+file=$c/sup.sock
+[supervisord]
+nodaemon=true
+logfile=$c/supervisord.log
+pidfile=$c/supervisord.pid
+minfds=$((n * 4 + 1024))
+minprocs=$((n + 200))
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+[supervisorctl]
+serverurl=unix://$c/sup.sock
+EOF
+    for i in $(seq 1 "$n"); do
+        name=$(printf 'u%05d' "$i")
+        printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=%s %s %s\n' \
+            "$PB" "$kind" "$arg" >"$c/px/$name.service"
+        [ "$kind" = stamp ] && printf 'Restart=always\nRestartSec=0\n' >>"$c/px/$name.service"
+        mkdir -p "$c/runit/$name" "$c/s6/$name"
+        ln -s "$PB" "$c/runit/$name/run"
+        ln -s "$PB" "$c/s6/$name/run"
+        ln -s "$arg" "$c/runit/$name/$kind"
+        ln -s "$arg" "$c/s6/$name/$kind"
+        [ "$kind" = marker ] && { mv "$c/runit/$name/marker" "$c/runit/$name/fifo"; mv "$c/s6/$name/marker" "$c/s6/$name/fifo"; }
+        printf '[program:%s]\ncommand=%s %s %s\nstartsecs=0\nstartretries=1000000\nautorestart=true\nstdout_logfile=NONE\nstderr_logfile=NONE\n' \
+            "$name" "$PB" "$kind" "$arg" >>"$c/sup.conf"
+    done
+}
+
+# The command line of supervisor $1 for config dir $2 (PID 1 of the namespace).
+sup_cmd() {
+    local c=$2
+    case $1 in
+    pxinit) echo "$PXINIT -R $c/pxrun -u $c/px" ;;
+    pxinit-q) echo "$PXINIT -q -R $c/pxrun -u $c/px" ;;
+    runit) echo "runsvdir -P $c/runit" ;;
+    s6) echo "s6-svscan -c 20000 $c/s6" ;;
+    supervisord) echo "supervisord -c $c/sup.conf" ;;
+    esac
+}
+# The processes that make up supervisor $1 (for memory and wakeups).
+sup_comms() {
+    case $1 in
+    pxinit*) echo pxinit ;;
+    runit) echo runsvdir runsv ;;
+    s6) echo s6-svscan s6-supervise ;;
+    supervisord) echo supervisord ;;
+    esac
+}
+# Supervisor state each peer keeps on disk (runsv's supervise/, s6's event/).
+reset_state() {
+    local c=$1
+    rm -rf "$c/pxrun" "$c"/runit/*/supervise "$c"/s6/*/supervise "$c"/s6/*/event "$c"/s6/.s6-svscan
+    rm -f "$c/sup.sock" "$c/supervisord.pid"
+}
+
+median() { sort -g | awk '{v[NR] = $1} END {if (!NR) {print "NA"; exit} m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m}'; }
+
+# start_and_wait SUP N KIND: starts SUP on the N-unit config, waits until all
+# N markers arrived. Sets UP_SECS ("timeout" on failure) and UP_NS (unshare pid).
+start_and_wait() {
+    local sup=$1 n=$2 c=$D/cfg-marker-$2 out
+    reset_state "$c"
+    rm -f "$D/fifo"
+    mkfifo "$D/fifo"
+    # shellcheck disable=SC2046
+    out=$(cd "$D" && timeout "$SUP_TIMEOUT" "$PB" up "$n" "$D/fifo" unshare --pid --fork --mount-proc \
+        $(sup_cmd "$sup" "$c") 2>"$D/$sup.err" </dev/null) || true
+    UP_SECS=$(echo "$out" | sed -n 1p)
+    UP_NS=$(echo "$out" | sed -n 2p)
+    if [ -z "$UP_NS" ]; then
+        UP_SECS=timeout
+        # timeout killed pxbench; its unshare child lives on: find it by its command line.
+        UP_NS=$(pgrep -f -x "unshare --pid --fork --mount-proc $(sup_cmd "$sup" "$c")" | head -1 || true)
+    fi
+    [ -n "$UP_NS" ] && NS_PIDS+=("$UP_NS")
+    return 0
+}
+stop_ns() { [ -n "${UP_NS:-}" ] && ns_kill "$UP_NS"; UP_NS=; }
+
+hdr() { echo; echo "## $*"; echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -r), $(nproc) CPUs, ROUNDS=$ROUNDS QUICK=$QUICK"; }
+
+# --- restart latency ------------------------------------------------------------
+section_restart() {
+    hdr "restart latency: a unit that exits 1 at once, restarted at the minimum delay (${RESTART_SECS}s per run)"
+    make_units stamp 1
+    local c=$D/cfg-stamp-1 r sup
+    : >"$OUT/restart.dat"
+    for r in $(seq 1 "$ROUNDS"); do
+        for sup in limit pxinit pxinit-q runit s6 supervisord; do
+            rm -f "$D/stamps"
+            if [ "$sup" = limit ]; then
+                "$PB" limit "$RESTART_SECS" "$D/stamps" "$PB" stamp "$D/stamps" 2>/dev/null
+            else
+                reset_state "$c"
+                # shellcheck disable=SC2046
+                unshare --pid --fork --mount-proc $(sup_cmd "$sup" "$c") >"$D/$sup.log" 2>&1 </dev/null &
+                local u=$!
+                NS_PIDS+=("$u")
+                sleep "$RESTART_SECS"
+                ns_kill "$u"
+            fi
+            # The first stamp is the first start: gaps from there on.
+            echo "$sup $r $("$PB" gaps "$D/stamps" 0)" >>"$OUT/restart.dat"
+        done
+    done
+    local limit_rate
+    limit_rate=$(awk '$1 == "limit" {print $6}' "$OUT/restart.dat" | median)
+    printf '| %-12s | %10s | %14s | %12s |\n' supervisor "restarts/s" "median gap ms" "limit / rate"
+    printf '|--------------|-----------:|---------------:|-------------:|\n'
+    for sup in limit pxinit pxinit-q runit s6 supervisord; do
+        local rate gap
+        rate=$(awk -v s=$sup '$1 == s {print $6}' "$OUT/restart.dat" | median)
+        gap=$(awk -v s=$sup '$1 == s && $8 != "NA" {print $8}' "$OUT/restart.dat" | median)
+        printf '| %-12s | %10s | %14s | %11.2fx |\n' "$sup" "$rate" "$gap" \
+            "$(awk -v a="$limit_rate" -v b="$rate" 'BEGIN {print (b > 0) ? a / b : 0}')"
+    done
+}
+
+# --- startup and memory -------------------------------------------------------------
+section_startup() {
+    hdr "startup: time until N units each wrote their marker; supervisor PSS once up"
+    local n sup r
+    : >"$OUT/startup.dat"
+    for n in $SIZES; do make_units marker "$n"; done
+    for r in $(seq 1 "$ROUNDS"); do
+        for n in $SIZES; do
+            for sup in pxinit pxinit-q runit s6 supervisord; do
+                if [ "$sup" = runit ] && [ "$n" -gt 1000 ]; then
+                    echo "$n $sup $r limit NA NA" >>"$OUT/startup.dat"
+                    continue # runsvdir supervises at most 1000 services (MAXSERVICES)
+                fi
+                if [ "$sup" = supervisord ] && [ "$n" -gt 1000 ]; then
+                    echo "$n $sup $r skipped NA NA" >>"$OUT/startup.dat"
+                    continue # about 40 s per run: see the README
+                fi
+                start_and_wait "$sup" "$n"
+                local pss="NA NA"
+                if [ "$UP_SECS" != timeout ]; then
+                    sleep 0.5 # let the last reports settle
+                    # shellcheck disable=SC2046
+                    pss=$("$PB" pss "$(ns_init "$UP_NS")" $(sup_comms "$sup"))
+                fi
+                echo "$n $sup $r $UP_SECS $pss" >>"$OUT/startup.dat"
+                stop_ns
+            done
+        done
+    done
+    printf '| %6s | %-12s | %10s | %12s | %14s |\n' units supervisor "up s" "PSS KiB" "KiB per unit"
+    printf '|-------:|--------------|-----------:|-------------:|---------------:|\n'
+    for n in $SIZES; do
+        for sup in pxinit pxinit-q runit s6 supervisord; do
+            local t kib
+            t=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s {print $4}' "$OUT/startup.dat" | grep -v '[a-z]' | median)
+            [ "$t" = NA ] && t=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s {print $4; exit}' "$OUT/startup.dat")
+            kib=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s && $5 != "NA" {print $5}' "$OUT/startup.dat" | median)
+            printf '| %6s | %-12s | %10s | %12s | %14s |\n' "$n" "$sup" "$t" "$kib" \
+                "$(awk -v k="$kib" -v n="$n" 'BEGIN {if (k == "NA") print "NA"; else printf "%.2f", k / n}')"
+        done
+    done
+}
+
+# --- idle wakeups ---------------------------------------------------------------------
+section_idle() {
+    hdr "idle: context switches of the supervisor processes over ${IDLE_SECS}s, 100 idle units"
+    make_units marker 100
+    local sup
+    printf '| %-12s | %10s | %10s |\n' supervisor wakeups processes
+    printf '|--------------|-----------:|-----------:|\n'
+    : >"$OUT/idle.dat"
+    for sup in pxinit runit s6 supervisord; do
+        start_and_wait "$sup" 100
+        sleep 1
+        # shellcheck disable=SC2046
+        local w
+        w=$("$PB" ctxt "$IDLE_SECS" "$(ns_init "$UP_NS")" $(sup_comms "$sup"))
+        echo "$sup $w" >>"$OUT/idle.dat"
+        printf '| %-12s | %10s | %10s |\n' "$sup" $w
+        stop_ns
+    done
+}
+
+# --- shutdown -------------------------------------------------------------------------
+section_shutdown() {
+    hdr "shutdown: SIGTERM to PID 1 until it exited, $SHUTDOWN_N units that exit on SIGTERM"
+    make_units marker "$SHUTDOWN_N"
+    local sup r
+    : >"$OUT/shutdown.dat"
+    for r in $(seq 1 "$ROUNDS"); do
+        for sup in pxinit pxinit-q runit s6 supervisord; do
+            if [ "$sup" = supervisord ] && [ "$SHUTDOWN_N" -gt 1000 ]; then continue; fi
+            start_and_wait "$sup" "$SHUTDOWN_N"
+            if [ "$UP_SECS" = timeout ]; then
+                echo "$sup $r NA" >>"$OUT/shutdown.dat"
+            else
+                sleep 0.5
+                echo "$sup $r $("$PB" waitexit "$(ns_init "$UP_NS")" 15)" >>"$OUT/shutdown.dat"
+            fi
+            stop_ns
+        done
+    done
+    printf '| %-12s | %10s |\n' supervisor "exit s"
+    printf '|--------------|-----------:|\n'
+    for sup in pxinit pxinit-q runit s6 supervisord; do
+        printf '| %-12s | %10s |\n' "$sup" "$(awk -v s=$sup '$1 == s && $3 != "NA" {print $3}' "$OUT/shutdown.dat" | median)"
+    done
+}
+
+# --- complexity: one event's cost against the number of units ---------------------------
+section_complexity() {
+    hdr "complexity: cost of one event with N idle units (pxinit -q)"
+    local n r
+    : >"$OUT/complexity.dat"
+    for r in $(seq 1 "$ROUNDS"); do
+        for n in $CX_SIZES; do
+            make_units marker "$n"
+            local c=$D/cfg-marker-$n
+            # One extra unit that crashes and restarts all the time, added late.
+            printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=%s stamp %s\nRestart=always\nRestartSec=0\n' \
+                "$PB" "$D/stamps" >"$c/px/zcrash.service"
+            # pxinit only: start_and_wait waits for the N markers.
+            start_and_wait pxinit-q "$n"
+            rm -f "$c/px/zcrash.service"
+            if [ "$UP_SECS" = timeout ]; then stop_ns; continue; fi
+            local PX="$PXINIT -R $c/pxrun"
+            # status read (client process, status board) and control requests
+            # (in-process round trips on the socket: no client start-up).
+            local st ctl_st ctl_rs gap
+            $PX stop zcrash >/dev/null
+            st=$("$PB" runs 200 $PX status u00001)
+            ctl_st=$("$PB" ctl "$c/pxrun/control" 300 "status u00001")
+            ctl_rs=$("$PB" ctl "$c/pxrun/control" 100 "restart u00002")
+            # SIGCHLD + restart: the crashing unit's median gap.
+            rm -f "$D/stamps"
+            $PX start zcrash >/dev/null
+            sleep "$RESTART_SECS"
+            $PX stop zcrash >/dev/null
+            gap=$("$PB" gaps "$D/stamps" 0 | awk '{print $6}')
+            echo "$n $r $gap $ctl_st $ctl_rs $st" >>"$OUT/complexity.dat"
+            stop_ns
+        done
+    done
+    printf '| %6s | %14s | %15s | %16s | %15s |\n' units "restart gap ms" "ctl status ms" "ctl restart ms" "status cmd ms"
+    printf '|-------:|---------------:|----------------:|-----------------:|----------------:|\n'
+    : >"$OUT/complexity-median.dat"
+    for n in $CX_SIZES; do
+        local row="$n"
+        for col in 3 4 5 6; do
+            row="$row $(awk -v n="$n" -v c=$col '$1 == n {print $c}' "$OUT/complexity.dat" | median)"
+        done
+        echo "$row" >>"$OUT/complexity-median.dat"
+        # shellcheck disable=SC2086
+        printf '| %6s | %14s | %15s | %16s | %15s |\n' $row
+    done
+    gnuplot <<EOF
+set terminal pngcairo size 800,500 noenhanced
+set output '$OUT/complexity.png'
+set title 'pxinit: cost of one event vs number of units (median, ms)'
+set logscale x
+set xlabel 'units'
+set ylabel 'ms'
+set yrange [0:*]
+set key top left
+set grid
+plot '$OUT/complexity-median.dat' using 1:2 with linespoints title 'SIGCHLD + restart (median gap)', \
+     '' using 1:3 with linespoints title 'control: status UNIT (socket round trip)', \
+     '' using 1:4 with linespoints title 'control: restart UNIT (until running again)', \
+     '' using 1:5 with linespoints title 'pxinit status UNIT (client process, board)'
+EOF
+    echo "plot: $OUT/complexity.png"
+}
+
+echo "# bench/scale.sh: pxinit $("$PXINIT" --version 2>&1 | head -1); runit $(dpkg-query -W -f '${Version}' runit 2>/dev/null);" \
+    "s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null); supervisor $(dpkg-query -W -f '${Version}' supervisor 2>/dev/null)"
+for s in "${SECTIONS[@]}"; do "section_$s"; done
