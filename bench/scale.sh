@@ -207,16 +207,15 @@ section_restart() {
             echo "$sup $r $("$PB" gaps "$D/stamps" 0)" >>"$OUT/restart.dat"
         done
     done
-    local limit_rate
-    limit_rate=$(awk '$1 == "limit" {print $6}' "$OUT/restart.dat" | median)
     printf '| %-12s | %10s | %14s | %12s |\n' supervisor "restarts/s" "median gap ms" "limit / rate"
     printf '|--------------|-----------:|---------------:|-------------:|\n'
     for sup in limit pxinit pxinit-q runit s6 supervisord; do
         local rate gap
         rate=$(awk -v s=$sup '$1 == s {print $6}' "$OUT/restart.dat" | median)
         gap=$(awk -v s=$sup '$1 == s && $8 != "NA" {print $8}' "$OUT/restart.dat" | median)
+        # The ratio within each round (the limit ran right before), then its median.
         printf '| %-12s | %10s | %14s | %11.2fx |\n' "$sup" "$rate" "$gap" \
-            "$(awk -v a="$limit_rate" -v b="$rate" 'BEGIN {print (b > 0) ? a / b : 0}')"
+            "$(awk -v s=$sup '$1 == "limit" {l[$2] = $6} $1 == s && $6 > 0 {print l[$2] / $6}' "$OUT/restart.dat" | median)"
     done
 }
 
