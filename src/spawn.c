@@ -25,6 +25,9 @@
 #ifndef CLOSE_RANGE_UNSHARE
 #define CLOSE_RANGE_UNSHARE (1U << 1)
 #endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#endif
 
 /* A service spawned with CLONE_VM (see spawn_vm()): the service reports a
  * failure here, in the memory it shares with pxinit, because it no longer
@@ -325,6 +328,11 @@ static char *vm_stacks(void)
 static pid_t spawn_vm(const struct spawn_params *p, int report_fd, char *stacks)
 {
     struct vm_spawn v = {.p = p, .report_fd = report_fd, .stack = stacks + VM_STACK_SIZE};
+#ifdef __SANITIZE_ADDRESS__
+    /* The children never return (they exec or _exit), so ASan's poison of
+     * their frames stays on these stacks: clear it for the next spawn. */
+    __asan_unpoison_memory_region(stacks, 2 * (size_t)VM_STACK_SIZE);
+#endif
     return clone(vm_intermediate, stacks + VM_STACK_SIZE,
                  CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
 }
