@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,6 +22,21 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#endif
+
+/* A service spawned with CLONE_VM (see spawn_vm()): the service reports a
+ * failure here, in the memory it shares with pxinit, because it no longer
+ * has the report pipe. Only one such spawn exists at a time (pxinit is
+ * suspended until it is over), so one slot will do. */
+#define REPORT_SHARED (-100)
+static struct {
+    int stage, err;
+} vm_report;
 
 static const char *const stage_names[] = {
     [SPAWN_STAGE_FORK] = "fork",
@@ -44,6 +61,11 @@ const char *spawn_stage_name(enum spawn_stage stage)
 
 static void report(int fd, enum spawn_msg_kind kind, enum spawn_stage stage, int err, pid_t pid)
 {
+    if (fd == REPORT_SHARED) {
+        vm_report.stage = stage;
+        vm_report.err = err;
+        return;
+    }
     struct spawn_msg m = {.kind = kind, .stage = stage, .err = err, .pid = pid};
     /* One write of 16 bytes to a pipe is atomic. */
     while (write(fd, &m, sizeof(m)) < 0 && errno == EINTR)
@@ -264,6 +286,99 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     child_fail(p, fd, SPAWN_STAGE_EXEC);
 }
 
+/* --- spawning without copying pxinit -------------------------------------------
+ *
+ * fork() copies pxinit's page tables and its file table, and the exec then
+ * tears both down again and closes every inherited descriptor: with 10,000
+ * units (a pidfd each) that is most of a spawn's cost, and it grows with the
+ * number of units. So services are started the way posix_spawn() does it:
+ * clone(CLONE_VM | CLONE_VFORK) on a stack of their own, sharing pxinit's
+ * memory, and CLONE_FILES, sharing its file table. pxinit is suspended until
+ * the intermediate exits, and the intermediate until the service has exec'd
+ * (or failed), so nobody else runs on the shared memory meanwhile. The service
+ * takes a private file table holding only what it keeps (close_range with
+ * CLOSE_RANGE_UNSHARE copies just the descriptors below the range), so no
+ * descriptor of pxinit's is copied or closed per spawn. All signals stay
+ * blocked throughout, so no handler runs on pxinit's memory in a child.
+ * The intermediate writes the same messages on the report pipe as with fork().
+ */
+
+#define VM_STACK_SIZE (256u * 1024u)
+
+struct vm_spawn {
+    const struct spawn_params *p;
+    int report_fd;
+    char *stack; /* the service's */
+};
+
+static int vm_service(void *arg)
+{
+    const struct vm_spawn *v = arg;
+    const struct spawn_params *p = v->p;
+    /* Keep 0-2 and the output fds; everything above goes (not copied). */
+    int keep = 2;
+    if (p->fd_out > keep)
+        keep = p->fd_out;
+    if (p->fd_err > keep)
+        keep = p->fd_err;
+    if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0)
+        child_fail(p, REPORT_SHARED, SPAWN_STAGE_FDS);
+    setpgid(0, 0);
+    child_exec(p, REPORT_SHARED);
+}
+
+static int vm_intermediate(void *arg)
+{
+    const struct vm_spawn *v = arg;
+    vm_report.stage = 0;
+    if (setsid() < 0) {
+        report(v->report_fd, SPAWN_MSG_ERROR, SPAWN_STAGE_SETSID, errno, 0);
+        _exit(SPAWN_EXIT_SETSID);
+    }
+    pid_t svc = clone(vm_service, v->stack + VM_STACK_SIZE,
+                      CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, arg);
+    if (svc < 0) {
+        report(v->report_fd, SPAWN_MSG_ERROR, SPAWN_STAGE_FORK, errno, 0);
+        _exit(SPAWN_EXIT_EXEC);
+    }
+    /* The service has exec'd or failed by now. */
+    setpgid(svc, svc);
+    report(v->report_fd, SPAWN_MSG_PID, 0, 0, svc);
+    if (vm_report.stage)
+        report(v->report_fd, SPAWN_MSG_ERROR, vm_report.stage, vm_report.err, 0);
+    _exit(0);
+}
+
+/* Two stacks, kept for pxinit's life: spawns never overlap. NULL when the
+ * kernel lacks CLOSE_RANGE_UNSHARE (before 5.9): fork() then. */
+static char *vm_stacks(void)
+{
+    static char *stacks;
+    static bool tried;
+    if (!tried) {
+        tried = true;
+        /* Closing nothing with CLOSE_RANGE_UNSHARE: 0 where it is supported. */
+        if (syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) == 0) {
+            void *m = mmap(NULL, 2 * (size_t)VM_STACK_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+            stacks = m == MAP_FAILED ? NULL : m;
+        }
+    }
+    return stacks;
+}
+
+static pid_t spawn_vm(const struct spawn_params *p, int report_fd, char *stacks)
+{
+    struct vm_spawn v = {.p = p, .report_fd = report_fd, .stack = stacks + VM_STACK_SIZE};
+#ifdef __SANITIZE_ADDRESS__
+    /* The children never return (they exec or _exit), so ASan's poison of
+     * their frames stays on these stacks: clear it for the next spawn. */
+    __asan_unpoison_memory_region(stacks, 2 * (size_t)VM_STACK_SIZE);
+#endif
+    return clone(vm_intermediate, stacks + VM_STACK_SIZE,
+                 CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+}
+
 int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
 {
     int fds[2];
@@ -273,7 +388,8 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
         return -1;
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &old);
-    pid_t pid = fork();
+    char *stacks = p->double_fork && !p->keep_fds ? vm_stacks() : NULL;
+    pid_t pid = stacks ? spawn_vm(p, fds[1], stacks) : fork();
     if (pid == 0) {
         close(fds[0]);
         if (!p->double_fork)
