@@ -315,7 +315,9 @@ static int vm_service(void *arg)
 {
     const struct vm_spawn *v = arg;
     const struct spawn_params *p = v->p;
-    /* Keep 0-2 and the output fds; everything above goes (not copied). */
+    /* Keep 0-2 and the output fds, which spawn_vm() put in low slots: the
+     * table copied here is as small as those slots, whatever the number of
+     * pxinit's descriptors. Everything above goes (not copied). */
     int keep = 2;
     if (p->fd_out > keep)
         keep = p->fd_out;
@@ -349,34 +351,81 @@ static int vm_intermediate(void *arg)
     _exit(0);
 }
 
-/* Two stacks, kept for pxinit's life: spawns never overlap. NULL when the
- * kernel lacks CLOSE_RANGE_UNSHARE (before 5.9): fork() then. */
-static char *vm_stacks(void)
+/* What spawning with CLONE_VM keeps for pxinit's life: two stacks (spawns
+ * never overlap) and three low descriptors. The service's private file table
+ * is a copy of pxinit's up to the highest descriptor it keeps, and its exec
+ * then closes every copied one. Left where pxinit's table put them, the
+ * output pipes (3 descriptors per unit: near fd 3,000 at the 1,000th unit)
+ * would make every spawn copy and close the whole table, O(units) per spawn.
+ * So the output fds are dup'ed into two slots among the lowest descriptors
+ * for the clone, and pointed back at /dev/null after it, so that no slot
+ * holds a pipe or file open between spawns. */
+struct vm_ctx {
+    char *stacks; /* NULL when the kernel lacks CLOSE_RANGE_UNSHARE (before 5.9): fork() then */
+    int null_fd;
+    int slot[2];
+};
+
+static const struct vm_ctx *vm_ctx_get(void)
 {
-    static char *stacks;
+    static struct vm_ctx ctx = {.null_fd = -1, .slot = {-1, -1}};
     static bool tried;
-    if (!tried) {
-        tried = true;
-        /* Closing nothing with CLOSE_RANGE_UNSHARE: 0 where it is supported. */
-        if (syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) == 0) {
-            void *m = mmap(NULL, 2 * (size_t)VM_STACK_SIZE, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-            stacks = m == MAP_FAILED ? NULL : m;
-        }
+    if (tried)
+        return &ctx;
+    tried = true;
+    /* Closing nothing with CLOSE_RANGE_UNSHARE: 0 where it is supported. */
+    if (syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) < 0)
+        return &ctx;
+    int fds[3] = {-1, -1, -1};
+    fds[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 1; i < 3 && fds[0] >= 0; i++)
+        fds[i] = fcntl(fds[0], F_DUPFD_CLOEXEC, 3);
+    void *m = MAP_FAILED;
+    if (fds[2] >= 0)
+        m = mmap(NULL, 2 * (size_t)VM_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED) {
+        for (int i = 0; i < 3; i++)
+            if (fds[i] >= 0)
+                close(fds[i]);
+        return &ctx;
     }
-    return stacks;
+    ctx.stacks = m;
+    ctx.null_fd = fds[0];
+    ctx.slot[0] = fds[1];
+    ctx.slot[1] = fds[2];
+    return &ctx;
 }
 
-static pid_t spawn_vm(const struct spawn_params *p, int report_fd, char *stacks)
+/* fd dup'ed into slot for the clone (SPAWN_FD_* pass through); -1 on error. */
+static int slot_put(int fd, int slot)
 {
-    struct vm_spawn v = {.p = p, .report_fd = report_fd, .stack = stacks + VM_STACK_SIZE};
+    if (fd < 0)
+        return fd;
+    return dup3(fd, slot, O_CLOEXEC) < 0 ? -1 : slot;
+}
+
+static pid_t spawn_vm(const struct spawn_params *p, int report_fd, const struct vm_ctx *ctx)
+{
+    struct spawn_params q = *p;
+    q.fd_out = slot_put(p->fd_out, ctx->slot[0]);
+    q.fd_err = p->fd_err == p->fd_out ? q.fd_out : slot_put(p->fd_err, ctx->slot[1]);
+    pid_t pid = -1;
+    if (q.fd_out != -1 && q.fd_err != -1) {
+        struct vm_spawn v = {.p = &q, .report_fd = report_fd, .stack = ctx->stacks + VM_STACK_SIZE};
 #ifdef __SANITIZE_ADDRESS__
-    /* The children never return (they exec or _exit), so ASan's poison of
-     * their frames stays on these stacks: clear it for the next spawn. */
-    __asan_unpoison_memory_region(stacks, 2 * (size_t)VM_STACK_SIZE);
+        /* The children never return (they exec or _exit), so ASan's poison of
+         * their frames stays on these stacks: clear it for the next spawn. */
+        __asan_unpoison_memory_region(ctx->stacks, 2 * (size_t)VM_STACK_SIZE);
 #endif
-    return clone(vm_intermediate, stacks + VM_STACK_SIZE,
-                 CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+        pid = clone(vm_intermediate, ctx->stacks + VM_STACK_SIZE,
+                    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+    }
+    int saved = errno;
+    for (int i = 0; i < 2; i++)
+        (void)dup3(ctx->null_fd, ctx->slot[i], O_CLOEXEC);
+    errno = saved;
+    return pid;
 }
 
 int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
@@ -388,8 +437,8 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
         return -1;
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &old);
-    char *stacks = p->double_fork && !p->keep_fds ? vm_stacks() : NULL;
-    pid_t pid = stacks ? spawn_vm(p, fds[1], stacks) : fork();
+    const struct vm_ctx *vm = p->double_fork && !p->keep_fds ? vm_ctx_get() : NULL;
+    pid_t pid = vm && vm->stacks ? spawn_vm(p, fds[1], vm) : fork();
     if (pid == 0) {
         close(fds[0]);
         if (!p->double_fork)

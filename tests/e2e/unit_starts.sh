@@ -39,3 +39,27 @@ px_wait 10
 [ "$PX_RC" = 0 ] || fail "pxinit exited $PX_RC after SIGTERM, want 0"
 log_has 'web: state inactive' || fail "web not stopped on shutdown"
 pass "shutdown exits 0"
+
+# Many units: each one's output reaches its own pipe (spawn.c passes them
+# through two reused low slots), and a service started after hundreds of
+# pxinit's descriptors exist gets a small file table, not a copy of pxinit's
+# (FDSize stays at the kernel's minimum of 64 when nothing was copied).
+rm -f "$UNITS"/*.service
+for i in $(seq 1 150); do
+    printf '[Service]\nExecStart=/bin/sh -c "echo out-u%s; echo err-u%s >&2; exec sleep 1000"\n' \
+        "$i" "$i" >"$UNITS/u$i.service"
+done
+px_start
+# Captured output goes to pxinit's stdout, prefixed with the unit's name.
+own_lines() { grep -cE '^u([0-9]+): (out|err)-u\1$' "$T/out"; }
+poll 10 lines_matching_at_least "$T/out" '^u([0-9]+): (out|err)-u\1$' 300 ||
+    fail "not every unit's output came with its own prefix: $(own_lines) lines of 300"
+[ "$(count_lines "$T/out")" = 300 ] || fail "stray output lines: $(grep -vE '^u([0-9]+): (out|err)-u\1$' "$T/out" | head -3)"
+pid=$(in_ns pgrep -n -x sleep) || fail "no service running"
+fdsize=$(in_ns awk '$1 == "FDSize:" {print $2}' /proc/$pid/status)
+[ "$fdsize" = 64 ] || fail "the last service's file table has $fdsize slots, want 64 (pxinit's was copied)"
+fds=$(in_ns ls /proc/$pid/fd | sort -n | tr '\n' ' ')
+[ "$fds" = "0 1 2 " ] || fail "service has fds: $fds"
+pass "150 units: output to the right pipes, small file tables, fds 0-2"
+px_signal TERM
+px_wait 10
