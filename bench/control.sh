@@ -11,6 +11,9 @@
 # Usage (as root, from a built tree):  bench/control.sh [PATH/TO/pxinit]
 #   ROUNDS=5 RUNS=30 bench/control.sh           (defaults)
 #   INSTALL=1 bench/control.sh                  apt-get install what is missing
+#   BASELINE=/path/to/old/pxinit bench/control.sh
+#                    also measures that build (its own daemon and client),
+#                    interleaved with the others: rows base-pxinit-*
 set -euo pipefail
 
 PXINIT=${1:-$(cd "$(dirname "$0")/.." && pwd)/src/pxinit}
@@ -66,6 +69,12 @@ mkdir -p "$D/px/units"
 printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=/bin/sleep 100000\n' >"$D/px/units/svc.service"
 ns "$PXINIT" -q -R "$D/px/run" -u "$D/px/units"
 wait_for "$PXINIT" -R "$D/px/run" status -q svc
+BASELINE=${BASELINE:-}
+if [ -n "$BASELINE" ]; then
+    mkdir -p "$D/pxb"
+    ns "$BASELINE" -q -R "$D/pxb/run" -u "$D/px/units"
+    wait_for "$BASELINE" -R "$D/pxb/run" status -q svc
+fi
 
 # --- runit
 mkdir -p "$D/runit/service/svc"
@@ -117,6 +126,12 @@ cmds=("$PX status svc"
     "sv stop $SV && sv start $SV"
     "$SC stop svc && $SC start svc")
 
+if [ -n "$BASELINE" ]; then
+    PXB="$BASELINE -R $D/pxb/run"
+    names+=(base-pxinit-status base-pxinit-stop-start)
+    cmds+=("$PXB status svc" "$PXB stop svc && $PXB start svc")
+fi
+
 for r in $(seq 1 "$ROUNDS"); do
     for i in "${!names[@]}"; do
         shellopt=(-N)
@@ -139,10 +154,18 @@ echo "# $(hyperfine --version); runit $(dpkg-query -W -f '${Version}' runit 2>/d
     "s6 $(dpkg-query -W -f '${Version}' s6 2>/dev/null); supervisor $(dpkg-query -W -f '${Version}' supervisor 2>/dev/null)"
 printf '%-26s %12s  %s\n' "what" "median ms" "command"
 for i in "${!names[@]}"; do
-    printf '%-26s %12s  %s\n' "${names[$i]}" "$(median_ms "${names[$i]}")" "${cmds[$i]//$D/\$D}"
+    c=${cmds[$i]//$D/\$D}
+    [ -z "$BASELINE" ] || c=${c//$BASELINE/\$BASELINE}
+    printf '%-26s %12s  %s\n' "${names[$i]}" "$(median_ms "${names[$i]}")" "$c"
 done
 px=$(median_ms pxinit-status)
 awk -v px="$px" -v s6="$(median_ms s6-svstat)" -v sv="$(median_ms sv-status)" \
     -v sc="$(median_ms supervisorctl-status)" 'BEGIN {
     printf "ratios: supervisorctl/pxinit %.1fx, s6-svstat/pxinit %.2fx, sv/pxinit %.2fx\n", sc / px, s6 / px, sv / px
 }'
+if [ -n "$BASELINE" ]; then
+    awk -v a="$(median_ms base-pxinit-status)" -v b="$px" -v c="$(median_ms base-pxinit-stop-start)" \
+        -v d="$(median_ms pxinit-stop-start)" 'BEGIN {
+        printf "baseline/pxinit: status %.2fx, stop+start %.2fx\n", a / b, c / d
+    }'
+fi

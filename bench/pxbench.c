@@ -9,6 +9,10 @@
  *   pxbench limit SECS FILE PROG ARG...
  *                                 the restart limit: fork+exec+waitpid PROG
  *                                 in a loop for SECS seconds, nothing else
+ *   pxbench spawnall N PROG ARG...
+ *                                 the startup limit: posix_spawn (vfork and
+ *                                 exec, nothing else) PROG N times in a row,
+ *                                 then reap whatever exits until killed
  *   pxbench gaps FILE [SKIP]      restarts/s and median gap (ms) from FILE's
  *                                 stamps, ignoring the first SKIP of them
  *   pxbench up N FIFO CMD ARG...  starts CMD (its own process), prints the
@@ -38,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,6 +120,23 @@ static int cmd_limit(double secs, char **argv)
     }
     fprintf(stderr, "limit: %ld runs\n", n);
     return 0;
+}
+
+extern char **environ;
+
+static int cmd_spawnall(long n, char **argv)
+{
+    for (long i = 0; i < n; i++) {
+        pid_t pid;
+        int err = posix_spawn(&pid, argv[0], NULL, NULL, argv, environ);
+        if (err) {
+            fprintf(stderr, "posix_spawn: %s\n", strerror(err));
+            return 1;
+        }
+    }
+    for (;;)
+        if (wait(NULL) < 0 && errno == ECHILD)
+            pause();
 }
 
 static int cmd_gaps(const char *file, long skip)
@@ -425,6 +447,8 @@ int main(int argc, char **argv)
     if (strcmp(c, "limit") == 0 && argc >= 5) {
         return cmd_limit(atof(argv[2]), argv + 4);
     }
+    if (strcmp(c, "spawnall") == 0 && argc >= 4)
+        return cmd_spawnall(atol(argv[2]), argv + 3);
     if (strcmp(c, "gaps") == 0 && argc >= 3)
         return cmd_gaps(argv[2], argc > 3 ? atol(argv[3]) : 0);
     if (strcmp(c, "up") == 0 && argc >= 5)

@@ -22,6 +22,9 @@
 #   ROUNDS=3     rounds per measurement (QUICK: 1)
 #   INSTALL=1    apt-get install what is missing
 #   OUT=DIR      where data files go (default bench/results)
+#   PXINIT_BASE=path  also start a second pxinit build ("pxinit-base", with -q)
+#                in the startup section, interleaved: an A/B comparison
+#   STARTUP_SUPS="limit pxinit ..."  the startup section's contenders
 # Traffic: none beyond local Unix sockets and FIFOs.
 set -euo pipefail
 
@@ -46,12 +49,16 @@ else
     CX_SECS=${CX_SECS:-$RESTART_SECS}
 fi
 OUT=${OUT:-$TOP/bench/results}
+PXINIT_BASE=${PXINIT_BASE:-}
+STARTUP_SUPS=${STARTUP_SUPS:-"limit pxinit pxinit-q${PXINIT_BASE:+ pxinit-base} runit s6 supervisord"}
 SUP_TIMEOUT=${SUP_TIMEOUT:-60} # seconds a peer may take to start all units
 SECTIONS=("$@")
 [ ${#SECTIONS[@]} = 0 ] && SECTIONS=(restart startup idle shutdown complexity)
 
 [ "$(id -u)" = 0 ] || { echo "bench/scale.sh: needs root (unshare --pid)" >&2; exit 1; }
 [ -x "$PXINIT" ] || { echo "bench/scale.sh: $PXINIT not built" >&2; exit 1; }
+# pxinit holds 3 descriptors per unit (its output pipe's two ends, a pidfd).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 need() {
     local missing=()
@@ -87,7 +94,7 @@ ns_kill() {
     for _ in $(seq 1 500); do
         # Gone, or a zombie of ours (the restart section's background jobs).
         st=Z
-        read -r _ _ st _ </proc/"$u"/stat 2>/dev/null || break
+        { read -r _ _ st _ </proc/"$u"/stat; } 2>/dev/null || break
         [ "$st" = Z ] && break
         sleep 0.01
     done
@@ -150,6 +157,9 @@ sup_cmd() {
     case $1 in
     pxinit) echo "$PXINIT -R $c/pxrun -u $c/px" ;;
     pxinit-q) echo "$PXINIT -q -R $c/pxrun -u $c/px" ;;
+    pxinit-base) echo "$PXINIT_BASE -q -R $c/pxrun -u $c/px" ;;
+    # The limit: the same markers posix_spawn'ed in a loop, no supervision.
+    limit) echo "$PB spawnall ${c##*-} $PB marker $D/fifo" ;;
     runit) echo "runsvdir -P $c/runit" ;;
     s6) echo "s6-svscan -c 20000 $c/s6" ;;
     supervisord) echo "supervisord -c $c/sup.conf" ;;
@@ -158,6 +168,7 @@ sup_cmd() {
 # The processes that make up supervisor $1 (for memory and wakeups).
 sup_comms() {
     case $1 in
+    pxinit-base) basename "$PXINIT_BASE" | cut -c1-15 ;;
     pxinit*) echo pxinit ;;
     runit) echo runsvdir runsv ;;
     s6) echo s6-svscan s6-supervise ;;
@@ -243,7 +254,11 @@ section_startup() {
     for n in $SIZES; do make_units marker "$n"; done
     for r in $(seq 1 "$ROUNDS"); do
         for n in $SIZES; do
-            for sup in pxinit pxinit-q runit s6 supervisord; do
+            for sup in $STARTUP_SUPS; do
+                if [ "$sup" != limit ] && [ "$sup" != runit ] && [ "$sup" != supervisord ] &&
+                    [ "$(ulimit -n)" -lt $((3 * n + 100)) ]; then
+                    echo "# $sup: $n units need about $((3 * n + 100)) descriptors, ulimit -n is $(ulimit -n)" >&2
+                fi
                 if [ "$sup" = runit ] && [ "$n" -gt 1000 ]; then
                     echo "$n $sup $r limit NA NA" >>"$OUT/startup.dat"
                     continue # runsvdir supervises at most 1000 services (MAXSERVICES)
@@ -254,7 +269,7 @@ section_startup() {
                 fi
                 start_and_wait "$sup" "$n"
                 local pss="NA NA"
-                if [ "$UP_SECS" != timeout ]; then
+                if [ "$UP_SECS" != timeout ] && [ "$sup" != limit ]; then
                     sleep 0.5 # let the last reports settle
                     # shellcheck disable=SC2046
                     pss=$("$PB" pss "$(ns_init "$UP_NS")" $(sup_comms "$sup"))
@@ -264,15 +279,19 @@ section_startup() {
             done
         done
     done
-    printf '| %6s | %-12s | %10s | %12s | %14s |\n' units supervisor "up s" "PSS KiB" "KiB per unit"
-    printf '|-------:|--------------|-----------:|-------------:|---------------:|\n'
+    # "/ limit": up s over the limit's up s in the same round, median over rounds.
+    printf '| %6s | %-12s | %10s | %8s | %12s | %14s |\n' units supervisor "up s" "/ limit" "PSS KiB" "KiB per unit"
+    printf '|-------:|--------------|-----------:|---------:|-------------:|---------------:|\n'
     for n in $SIZES; do
-        for sup in pxinit pxinit-q runit s6 supervisord; do
-            local t kib
+        for sup in $STARTUP_SUPS; do
+            local t kib ratio
             t=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s {print $4}' "$OUT/startup.dat" | { grep -v '[a-z]' || true; } | median)
             [ "$t" = NA ] && t=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s {print $4; exit}' "$OUT/startup.dat")
             kib=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == s && $5 != "NA" {print $5}' "$OUT/startup.dat" | median)
-            printf '| %6s | %-12s | %10s | %12s | %14s |\n' "$n" "$sup" "$t" "$kib" \
+            ratio=$(awk -v n="$n" -v s=$sup '$1 == n && $2 == "limit" && $4 ~ /^[0-9.]+$/ {l[$3] = $4}
+                $1 == n && $2 == s && $4 ~ /^[0-9.]+$/ && l[$3] > 0 {print $4 / l[$3]}' "$OUT/startup.dat" | median)
+            [ "$ratio" = NA ] || ratio=$(printf '%.2fx' "$ratio")
+            printf '| %6s | %-12s | %10s | %8s | %12s | %14s |\n' "$n" "$sup" "$t" "$ratio" "$kib" \
                 "$(awk -v k="$kib" -v n="$n" 'BEGIN {if (k == "NA") print "NA"; else printf "%.2f", k / n}')"
         done
     done
