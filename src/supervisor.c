@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "output.h"
 #include "proc.h"
+#include "reap.h"
 #include "phase.h"
 #include "timespan.h"
 #include "tmpfiles.h"
@@ -275,6 +276,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     s->main.pid = pid;
     s->main.pending = false;
     s->main.pidfd = proc_pidfd_open(pid);
+    reap_watch(px, pid, s->main.pidfd);
     pid_t pgid = getpgid(pid);
     if (pgid > 1 && pgid != getpgrp())
         s->main.pgid = pgid;
