@@ -13,8 +13,11 @@
  *    each: a known process is reaped the moment it exits, even when its
  *    SIGCHLD merged with another's (a pending signal is not queued twice);
  *  - a catch-all sweep, waitpid(-1) until nothing is left, for an orphan whose
- *    SIGCHLD merged with another's: after SIGCHLDs, at most once per
- *    REAP_SWEEP_GAP, and once at start for children that died before.
+ *    SIGCHLD merged with another's: after SIGCHLDs, and once at start for
+ *    children that died before. A sweep walks every child, so sweeps are
+ *    spaced: REAP_SWEEP_GAP apart while they find something, twice as far
+ *    each time they find nothing, up to REAP_SWEEP_GAP_MAX (a crash loop
+ *    beside 10,000 idle services then costs 4 walks a second, not 50).
  * Every path reaps by waitpid and hands (pid, status) to one function, so a
  * pid is reported once, by whichever path gets there first.
  */
@@ -32,7 +35,8 @@
 #include "log.h"
 #include "pxinit.h"
 
-#define REAP_SWEEP_GAP 0.02  /* seconds between two catch-all sweeps, at least */
+#define REAP_SWEEP_GAP 0.02      /* seconds between two catch-all sweeps, at least */
+#define REAP_SWEEP_GAP_MAX 0.256 /* ... and at most, after SIGCHLDs */
 #define REAP_SWEEP_MAX 4096  /* pids per sweep before other watchers get a turn */
 #define REAP_BATCH 16        /* signalfd records or epoll events per read */
 
@@ -70,6 +74,10 @@ static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
         r->fn(px, pid, status);
     }
     r->last_sweep = ev_now(loop);
+    if (n > 0)
+        r->gap = REAP_SWEEP_GAP;
+    else if (r->gap < REAP_SWEEP_GAP_MAX)
+        r->gap = r->gap < REAP_SWEEP_GAP ? REAP_SWEEP_GAP : 2 * r->gap;
     if (n == REAP_SWEEP_MAX) {
         ev_timer_set(w, 0., 0.); /* more to come, after the others' turn */
         ev_timer_start(loop, w);
@@ -80,7 +88,7 @@ static void sweep_soon(struct ev_loop *loop, struct reaper *r)
 {
     if (ev_is_active(&r->sweep))
         return;
-    ev_tstamp due = r->last_sweep + REAP_SWEEP_GAP - ev_now(loop);
+    ev_tstamp due = r->last_sweep + r->gap - ev_now(loop);
     ev_timer_set(&r->sweep, due > 0 ? due : 0., 0.);
     ev_timer_start(loop, &r->sweep);
 }
@@ -141,6 +149,7 @@ int reap_start(struct pxinit *px, reap_fn *fn)
     struct reaper *r = &px->reaper;
     r->fn = fn;
     r->sigfd = r->epfd = -1;
+    r->gap = REAP_SWEEP_GAP;
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);

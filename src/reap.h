@@ -19,6 +19,7 @@ struct reaper {
     ev_io ep_io;
     ev_timer sweep;    /* the catch-all waitpid(-1), at most once per gap */
     ev_tstamp last_sweep;
+    ev_tstamp gap;     /* between sweeps: grows while they find nothing */
     unsigned long sweeps; /* for tests and debugging */
 };
 
