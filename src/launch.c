@@ -21,6 +21,7 @@
 #include "log.h"
 #include "output.h"
 #include "proc.h"
+#include "reap.h"
 #include "spawn.h"
 #include "timespan.h"
 
@@ -64,6 +65,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     p->pidfd = proc_pidfd_open(pid);
     if (p->pidfd < 0)
         log_unit_debug(s->name, "pidfd_open(%d) failed: %s", (int)pid, strerror(errno));
+    reap_watch(px, pid, p->pidfd);
     if (pidmap_put(&px->pids, pid, job->role, s) < 0) {
         /* Without an index entry its exit would go unnoticed: stop it now. */
         log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);

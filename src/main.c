@@ -15,6 +15,7 @@
 #include "output.h"
 #include "phase.h"
 #include "pxinit.h"
+#include "reap.h"
 #include "signals.h"
 #include "supervisor.h"
 #include "tty.h"
@@ -72,12 +73,8 @@ static void ensure_std_fds(void)
     }
 }
 
-static void child_cb(struct ev_loop *loop, ev_child *w, int revents)
+static void child_reaped(struct pxinit *px, pid_t pid, int status)
 {
-    struct pxinit *px = ev_userdata(loop);
-    pid_t pid = w->rpid;
-    int status = w->rstatus;
-
     struct pid_entry *e = pidmap_get(&px->pids, pid);
     if (e && e->role == PID_ROLE_MAINCMD) {
         pidmap_del(&px->pids, pid);
@@ -134,21 +131,22 @@ int main(int argc, char **argv)
 
     ev_set_allocator(loop_realloc);
     ev_set_syserr_cb(loop_syserr);
-    /* The default loop: only it handles SIGCHLD and reaps children.
+    /* Not the default loop: that one reaps every child with waitpid(-1) on
+     * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
      * EVFLAG_SIGNALFD: signals are blocked and read from a signalfd, one
      * read per wakeup instead of a handler, a pipe write and a pipe read
      * (this is the forwarding path: see bench/). Blocked is not ignored, so
      * PID 1 still receives them; children restore the launch mask. */
-    px.loop = ev_default_loop(EVFLAG_NOENV | EVFLAG_SIGNALFD);
+    px.loop = ev_loop_new(EVFLAG_NOENV | EVFLAG_SIGNALFD);
     if (!px.loop)
         fatalx("cannot initialise the event loop");
     ev_set_userdata(px.loop, &px);
     loop_enable_timerfd(px.loop);
 
-    /* One catch-all child watcher, never stopped: every pid (services,
-     * intermediates, the main command, orphans) is reaped through it. */
-    ev_child_init(&px.child_watcher, child_cb, 0, 0);
-    ev_child_start(px.loop, &px.child_watcher);
+    /* Every pid (services, intermediates, the main command, orphans) is
+     * reaped through it, children that died before included. */
+    if (reap_start(&px, child_reaped) < 0)
+        fatal("setting up reaping");
     signals_start(&px);
     if (output_init(&px) < 0)
         fatal("setting up service output");
@@ -160,9 +158,6 @@ int main(int argc, char **argv)
     px.phase = PHASE_BOOT;
     supervisor_boot(&px);
 
-    /* Collect zombies that predate the SIGCHLD watcher. (Not ev_feed_signal:
-     * with signalfd libev has no wakeup pipe, and it asserts on one.) */
-    ev_feed_signal_event(px.loop, SIGCHLD);
     ev_run(px.loop, 0);
 
     output_finish(&px); /* what the pipes still hold; bounded by --grace */
@@ -171,6 +166,7 @@ int main(int argc, char **argv)
     notify_close(&px);
     control_stop(&px);
     output_free(&px);
+    reap_stop(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

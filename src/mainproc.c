@@ -18,6 +18,7 @@
 #include "log.h"
 #include "phase.h"
 #include "proc.h"
+#include "reap.h"
 #include "spawn.h"
 #include "tty.h"
 
@@ -166,6 +167,7 @@ void mainproc_start(struct pxinit *px)
     if (sp.pgrp_only)
         (void)setpgid(m->pid, m->pid); /* both sides, so the group exists now */
     m->pidfd = proc_pidfd_open(m->pid);
+    reap_watch(px, m->pid, m->pidfd);
     if (pidmap_put(&px->pids, m->pid, PID_ROLE_MAINCMD, m) < 0)
         log_warn("indexing the main command's pid");
     log_debug("main command %s started, pid %d", argv[0], (int)m->pid);

@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "options.h"
 #include "pidmap.h"
+#include "reap.h"
 #include "service.h"
 #include "strv.h"
 
@@ -79,7 +80,7 @@ struct pxinit {
     ev_io notify_watcher;
     struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
-    ev_child child_watcher;
+    struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
     ev_signal signal_watchers[NSIG];
     ev_timer kill_timer;   /* the grace period of the final kill */
     bool kill_sent_sigkill;

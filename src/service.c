@@ -548,7 +548,7 @@ static void enter_dead(struct service *s)
     if (!s->stop_wanted && !skipped && restart_wanted(s->unit, s->result, s->last_status)) {
         set_sub(s, SUB_AUTO_RESTART);
         uint64_t delay = restart_delay_usec(s->unit, s->restarts + 1);
-        s->ops->timer(s, delay == 0 ? 1 : delay);
+        s->ops->timer(s, delay == 0 ? SVC_TIMER_NOW : delay);
         return;
     }
     set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);

@@ -83,6 +83,9 @@ struct svc_dep {
     unsigned kinds;
 };
 
+/* For svc_ops.timer: as soon as possible (RestartSec=0), not "disarm". */
+#define SVC_TIMER_NOW 1
+
 struct svc_ops {
     /* Starts cmd as the main (is_main) or the control process: fills the
      * proc's pending flag; the pid arrives later through svc_proc_started().
@@ -93,7 +96,8 @@ struct svc_ops {
     void (*kill)(struct service *s, struct svc_proc *p, int sig, bool group);
     /* True while any process of proc's group is left. */
     bool (*group_alive)(struct service *s, struct svc_proc *p);
-    /* Arms the service's one timer to fire after usec (USEC_INFINITY or 0: disarm). */
+    /* Arms the service's one timer to fire after usec (USEC_INFINITY or 0:
+     * disarm; SVC_TIMER_NOW: in the next loop iteration, without sleeping). */
     void (*timer)(struct service *s, uint64_t usec);
     /* Called after every sub-state change. */
     void (*changed)(struct service *s, enum svc_sub old);

@@ -22,6 +22,7 @@
 #include "notify.h"
 #include "output.h"
 #include "proc.h"
+#include "reap.h"
 #include "phase.h"
 #include "timespan.h"
 #include "tmpfiles.h"
@@ -275,6 +276,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     s->main.pid = pid;
     s->main.pending = false;
     s->main.pidfd = proc_pidfd_open(pid);
+    reap_watch(px, pid, s->main.pidfd);
     pid_t pgid = getpgid(pid);
     if (pgid > 1 && pgid != getpgrp())
         s->main.pgid = pgid;
@@ -326,9 +328,11 @@ static void op_timer(struct service *s, uint64_t usec)
         return;
     /* Timers count from the loop's cached time, taken before this
      * iteration's work: refresh it so RestartSec= and timeouts are never
-     * shorter than asked. */
+     * shorter than asked. "Now" is a timer already due: one a microsecond
+     * ahead could still be ahead when the loop next looks, and libev then
+     * sleeps its backend's minimum, a whole millisecond, per restart. */
     ev_now_update(px->loop);
-    ev_timer_set(&s->timer, (double)usec / 1e6, 0.);
+    ev_timer_set(&s->timer, usec == SVC_TIMER_NOW ? 0. : (double)usec / 1e6, 0.);
     ev_timer_start(px->loop, &s->timer);
 }
 

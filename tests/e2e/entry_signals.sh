@@ -4,7 +4,8 @@
 # --single-child and the PXINIT_* knobs; SIGTSTP stops the main, never PID 1.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
-main_pid() { pgrep -P "$PX_INIT" -x "$1" | head -n 1; }
+# The oldest: a shell main forks children that are "sh" too until they exec.
+main_pid() { pgrep -o -P "$PX_INIT" -x "$1"; }
 proc_state() { awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
 # The storm. The main counts what arrives; TERM afterwards still works.

@@ -1,0 +1,195 @@
+/* reap.c - reaping: every child of pxinit, services, intermediates, the main
+ * command and reparented orphans, with no cost per exit that grows with the
+ * number of children.
+ *
+ * libev's default loop reaps with waitpid(-1, WNOHANG) until it returns 0 on
+ * every SIGCHLD, and the kernel answers waitpid(-1) by walking the caller's
+ * whole list of children: with 10,000 running services each exit cost two
+ * walks over all of them (bench/README.md, scale.sh). So pxinit runs its own
+ * loop (not the default one, which would reap behind our back) and reaps by
+ * pid, which the kernel looks up directly:
+ *  - a signalfd for SIGCHLD: its siginfo names the child that changed;
+ *  - the pidfds pxinit holds anyway (for signalling) in an epoll set, one shot
+ *    each: a known process is reaped the moment it exits, even when its
+ *    SIGCHLD merged with another's (a pending signal is not queued twice);
+ *  - a catch-all sweep, waitpid(-1) until nothing is left, for an orphan whose
+ *    SIGCHLD merged with another's: after SIGCHLDs, and once at start for
+ *    children that died before. A sweep walks every child, so sweeps are
+ *    spaced: REAP_SWEEP_GAP apart while they find something, twice as far
+ *    each time they find nothing, up to REAP_SWEEP_GAP_MAX (a crash loop
+ *    beside 10,000 idle services then costs 4 walks a second, not 50).
+ * Every path reaps by waitpid and hands (pid, status) to one function, so a
+ * pid is reported once, by whichever path gets there first.
+ */
+#include "reap.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pxinit.h"
+
+#define REAP_SWEEP_GAP 0.02      /* seconds between two catch-all sweeps, at least */
+#define REAP_SWEEP_GAP_MAX 0.256 /* ... and at most, after SIGCHLDs */
+#define REAP_SWEEP_MAX 4096  /* pids per sweep before other watchers get a turn */
+#define REAP_BATCH 16        /* signalfd records or epoll events per read */
+
+static struct reaper *reaper_of(struct ev_loop *loop) { return &((struct pxinit *)ev_userdata(loop))->reaper; }
+
+/* Reaps pid if it has exited; anything else (still running, reaped already,
+ * not ours) is left alone. */
+static void reap_pid(struct pxinit *px, pid_t pid)
+{
+    int status;
+    pid_t r;
+    if (pid <= 0)
+        return;
+    do
+        r = waitpid(pid, &status, WNOHANG);
+    while (r < 0 && errno == EINTR);
+    if (r == pid)
+        px->reaper.fn(px, pid, status);
+}
+
+static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    struct reaper *r = &px->reaper;
+    int n = 0;
+    r->sweeps++;
+    while (n < REAP_SWEEP_MAX) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        if (pid <= 0)
+            break; /* 0: none has exited; ECHILD: no children at all */
+        n++;
+        r->fn(px, pid, status);
+    }
+    r->last_sweep = ev_now(loop);
+    if (n > 0)
+        r->gap = REAP_SWEEP_GAP;
+    else if (r->gap < REAP_SWEEP_GAP_MAX)
+        r->gap = r->gap < REAP_SWEEP_GAP ? REAP_SWEEP_GAP : 2 * r->gap;
+    if (n == REAP_SWEEP_MAX) {
+        ev_timer_set(w, 0., 0.); /* more to come, after the others' turn */
+        ev_timer_start(loop, w);
+    }
+}
+
+static void sweep_soon(struct ev_loop *loop, struct reaper *r)
+{
+    if (ev_is_active(&r->sweep))
+        return;
+    ev_tstamp due = r->last_sweep + r->gap - ev_now(loop);
+    ev_timer_set(&r->sweep, due > 0 ? due : 0., 0.);
+    ev_timer_start(loop, &r->sweep);
+}
+
+static void sigchld_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    struct reaper *r = reaper_of(loop);
+    struct signalfd_siginfo si[REAP_BATCH];
+    ssize_t n;
+    do
+        n = read(r->sigfd, si, sizeof(si));
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno != EAGAIN)
+            log_warn("reading SIGCHLD");
+        return;
+    }
+    for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
+        int code = si[i].ssi_code;
+        if (code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED)
+            reap_pid(px, (pid_t)si[i].ssi_pid);
+    }
+    /* Another child may have exited while this SIGCHLD was pending: its own
+     * was merged into this one and names nobody. */
+    sweep_soon(loop, r);
+}
+
+static void pidfd_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct pxinit *px = ev_userdata(loop);
+    struct reaper *r = reaper_of(loop);
+    struct epoll_event ev[REAP_BATCH];
+    int n;
+    do
+        n = epoll_wait(r->epfd, ev, REAP_BATCH, 0);
+    while (n < 0 && errno == EINTR);
+    /* One shot each: an event names a pid whose pidfd reported once, so a
+     * pid reaped by another path meanwhile costs one failed waitpid. */
+    for (int i = 0; i < n; i++)
+        reap_pid(px, (pid_t)(uint32_t)ev[i].data.u64);
+}
+
+void reap_watch(struct pxinit *px, pid_t pid, int pidfd)
+{
+    struct reaper *r = &px->reaper;
+    if (r->epfd < 0 || pidfd < 0 || pid <= 0)
+        return;
+    /* Closing the pidfd (on reap, or when the service forgets the process)
+     * takes it out of the set. */
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.u64 = (uint32_t)pid};
+    if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, pidfd, &ev) < 0)
+        log_debug("watching pid %d: %s (its SIGCHLD will do)", (int)pid, strerror(errno));
+}
+
+int reap_start(struct pxinit *px, reap_fn *fn)
+{
+    struct reaper *r = &px->reaper;
+    r->fn = fn;
+    r->sigfd = r->epfd = -1;
+    r->gap = REAP_SWEEP_GAP;
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    /* Blocked is not ignored: SIGCHLD stays pending for the signalfd. */
+    if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+        return -1;
+    r->sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (r->sigfd < 0)
+        return -1;
+    ev_io_init(&r->sig_io, sigchld_cb, r->sigfd, EV_READ);
+    ev_set_priority(&r->sig_io, EV_MAXPRI); /* exits before the output they leave */
+    ev_io_start(px->loop, &r->sig_io);
+
+    r->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (r->epfd < 0) {
+        log_warn("epoll for pidfds (exits are reaped on SIGCHLD only)");
+    } else {
+        ev_io_init(&r->ep_io, pidfd_cb, r->epfd, EV_READ);
+        ev_set_priority(&r->ep_io, EV_MAXPRI);
+        ev_io_start(px->loop, &r->ep_io);
+    }
+
+    ev_timer_init(&r->sweep, sweep_cb, 0., 0.);
+    ev_set_priority(&r->sweep, EV_MAXPRI);
+    ev_timer_start(px->loop, &r->sweep); /* children that died before */
+    return 0;
+}
+
+void reap_stop(struct pxinit *px)
+{
+    struct reaper *r = &px->reaper;
+    if (!r->fn)
+        return;
+    ev_io_stop(px->loop, &r->sig_io);
+    ev_io_stop(px->loop, &r->ep_io);
+    ev_timer_stop(px->loop, &r->sweep);
+    if (r->sigfd >= 0)
+        close(r->sigfd);
+    if (r->epfd >= 0)
+        close(r->epfd);
+    r->sigfd = r->epfd = -1;
+    r->fn = NULL;
+}

@@ -1,0 +1,195 @@
+/* check_reap.c - the reaper: every child reported exactly once with its
+ * status, by each of its three paths (the SIGCHLD's pid, a pidfd, the sweep)
+ * and by all of them together. The test process's own children play the
+ * services; a "lost" SIGCHLD is made by taking it with sigtimedwait. */
+#include <check.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "pxinit.h"
+#include "reap.h"
+
+enum { MAXKIDS = 400 };
+
+static struct pxinit px;
+static pid_t kid[MAXKIDS];
+static int want[MAXKIDS];  /* expected wait status */
+static int seen[MAXKIDS];  /* times reported */
+static int got[MAXKIDS];   /* reported status */
+static int nkids, nseen, stray;
+
+static void reaped(struct pxinit *p, pid_t pid, int status)
+{
+    ck_assert_ptr_eq(p, &px);
+    for (int i = 0; i < nkids; i++) {
+        if (kid[i] == pid) {
+            seen[i]++;
+            got[i] = status;
+            nseen++;
+            if (nseen == nkids)
+                ev_break(p->loop, EVBREAK_ALL);
+            return;
+        }
+    }
+    stray++;
+}
+
+static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents) { ev_break(loop, EVBREAK_ALL); }
+
+static void setup(void)
+{
+    nkids = nseen = stray = 0;
+    px.loop = ev_loop_new(EVFLAG_NOENV | EVFLAG_SIGNALFD);
+    ck_assert_ptr_nonnull(px.loop);
+    ev_set_userdata(px.loop, &px);
+    ck_assert_int_eq(reap_start(&px, reaped), 0);
+}
+
+static void teardown(void)
+{
+    reap_stop(&px);
+    ev_loop_destroy(px.loop);
+}
+
+/* Runs the loop until every child was reported, for at most 10 s. */
+static void run_until_all(void)
+{
+    ev_timer deadline;
+    ev_timer_init(&deadline, deadline_cb, 10., 0.);
+    ev_timer_start(px.loop, &deadline);
+    if (nseen < nkids)
+        ev_run(px.loop, 0);
+    ev_timer_stop(px.loop, &deadline);
+    for (int i = 0; i < nkids; i++) {
+        ck_assert_msg(seen[i] == 1, "child %d (pid %d) reported %d times", i, (int)kid[i], seen[i]);
+        ck_assert_msg(got[i] == want[i], "child %d: status %#x, want %#x", i, got[i], want[i]);
+    }
+    ck_assert_int_eq(stray, 0);
+}
+
+static int gate[2] = {-1, -1}; /* children wait for its write end to close */
+
+/* Forks a child that exits with code (or is killed by SIGKILL when code < 0),
+ * at once or, when wait_gate, once the gate closes. */
+static pid_t fork_kid(bool wait_gate, int code)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char c;
+        if (wait_gate) {
+            close(gate[1]);
+            while (read(gate[0], &c, 1) < 0)
+                ;
+        }
+        if (code < 0)
+            raise(SIGKILL);
+        _exit(code);
+    }
+    kid[nkids] = pid;
+    want[nkids] = code < 0 ? SIGKILL : (code << 8);
+    seen[nkids] = got[nkids] = 0;
+    nkids++;
+    return pid;
+}
+
+/* Blocks until pid is a zombie, without reaping it. */
+static void wait_zombie(pid_t pid)
+{
+    siginfo_t si;
+    ck_assert_int_eq(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+}
+
+/* Takes the pending SIGCHLD away, as if it had merged with another. */
+static void steal_sigchld(void)
+{
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&chld, NULL, &zero) == SIGCHLD)
+        ;
+}
+
+/* Let the start-up sweep run, so that later tests see only their own paths. */
+static void settle(void)
+{
+    ev_run(px.loop, EVRUN_NOWAIT);
+    ev_run(px.loop, EVRUN_NOWAIT);
+}
+
+START_TEST(test_many_exit_together)
+{
+    ck_assert_int_eq(pipe(gate), 0);
+    for (int i = 0; i < MAXKIDS; i++) {
+        pid_t pid = fork_kid(true, i % 7 == 0 ? -1 : i % 200);
+        if (i % 2 == 0) /* half of them with a pidfd, as services have */
+            reap_watch(&px, pid, proc_pidfd_open(pid));
+    }
+    close(gate[0]);
+    close(gate[1]); /* all of them exit now, their SIGCHLDs merging */
+    run_until_all();
+}
+END_TEST
+
+START_TEST(test_died_before_start)
+{
+    /* A fresh reaper, after its children died: the first sweep finds them. */
+    reap_stop(&px);
+    for (int i = 0; i < 5; i++)
+        wait_zombie(fork_kid(false, 10 + i));
+    steal_sigchld();
+    ck_assert_int_eq(reap_start(&px, reaped), 0);
+    run_until_all();
+}
+END_TEST
+
+START_TEST(test_pidfd_without_sigchld)
+{
+    settle();
+    pid_t pid = fork_kid(false, 3);
+    reap_watch(&px, pid, proc_pidfd_open(pid));
+    wait_zombie(pid);
+    steal_sigchld();
+    run_until_all();
+}
+END_TEST
+
+START_TEST(test_sweep_finds_merged_orphan)
+{
+    settle();
+    /* An orphan (no pidfd) whose SIGCHLD is lost... */
+    wait_zombie(fork_kid(false, 4));
+    steal_sigchld();
+    /* ...is found by the sweep that the next SIGCHLD brings. */
+    fork_kid(false, 5);
+    run_until_all();
+    ck_assert_uint_ge(px.reaper.sweeps, 2);
+}
+END_TEST
+
+static Suite *reap_suite(void)
+{
+    Suite *s = suite_create("reap");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_many_exit_together);
+    tcase_add_test(tc, test_died_before_start);
+    tcase_add_test(tc, test_pidfd_without_sigchld);
+    tcase_add_test(tc, test_sweep_finds_merged_orphan);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(reap_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
