@@ -325,6 +325,15 @@ static int vm_service(void *arg)
         keep = p->fd_err;
     if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0)
         child_fail(p, REPORT_SHARED, SPAWN_STAGE_FDS);
+    /* The few copied below the slots go now, not at exec: the exec lets the
+     * intermediate, and so pxinit, run on before it closes them, and a copy
+     * of a pipe that pxinit closes meanwhile keeps it in libev's epoll set;
+     * its next event then makes libev rebuild the whole set (seen as an
+     * epoll_create1 and an epoll_ctl per watched fd, several times a second
+     * in a crash loop). */
+    for (int fd = 3; fd <= keep; fd++)
+        if (fd != p->fd_out && fd != p->fd_err)
+            close(fd);
     setpgid(0, 0);
     child_exec(p, REPORT_SHARED);
 }
