@@ -331,6 +331,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .no_new_privileges = u->no_new_privileges,
         .limit_set = u->limit_set,
         .limits = u->limits,
+        .nofile = px->nofile_restore,
         .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
         .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
         .sigmask = &empty,

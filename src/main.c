@@ -86,6 +86,25 @@ static void child_reaped(struct pxinit *px, pid_t pid, int status)
     phase_reaped(px);
 }
 
+/* Each unit holds three fds while it runs (its output pipe, its pidfd): a
+ * soft limit of 1024 would stop pxinit at about 300 units. Take the hard
+ * limit, as systemd does; children get the launch limit back. */
+static void raise_nofile(struct pxinit *px)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &px->launch_nofile) < 0)
+        return;
+    rl = px->launch_nofile;
+    if (rl.rlim_cur >= rl.rlim_max)
+        return;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        log_warn("raising the open files limit");
+        return;
+    }
+    px->nofile_restore = &px->launch_nofile;
+}
+
 int main(int argc, char **argv)
 {
     static struct pxinit px;
@@ -111,6 +130,7 @@ int main(int argc, char **argv)
     if (px.opts.log_prefix)
         px.conf.log_prefix = px.opts.log_prefix_value;
 
+    raise_nofile(&px);
     px.is_pid1 = getpid() == 1;
     if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");

@@ -127,6 +127,7 @@ void mainproc_start(struct pxinit *px)
     const char *path = spawn_resolve_path(argv[0], strv_array(&px->base_env), pathbuf,
                                           sizeof(pathbuf));
     struct spawn_params sp = {
+        .nofile = px->nofile_restore,
         .path = path,
         .argv = argv,
         .envp = strv_array(&px->base_env),

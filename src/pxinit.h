@@ -6,6 +6,7 @@
 #include <ev.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 
 #include "conf.h"
 #include "options.h"
@@ -57,6 +58,10 @@ struct pxinit {
     struct strv base_env; /* services start from pxinit's environment */
     char *launch_cwd;     /* pxinit itself moves to "/" */
     mode_t launch_umask;
+    /* RLIMIT_NOFILE as launched; pxinit raised its own soft limit (a unit
+     * holds three fds) and children get this one back. NULL: unchanged. */
+    struct rlimit launch_nofile;
+    const struct rlimit *nofile_restore;
 
     /* Units, sorted by name. */
     struct unit **units;

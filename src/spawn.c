@@ -261,6 +261,8 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
                 child_fail(p, fd, SPAWN_STAGE_LIMITS);
         }
     }
+    if (p->nofile && !(p->limit_set && p->limit_set[RLIMIT_NOFILE]))
+        (void)setrlimit(RLIMIT_NOFILE, p->nofile); /* lowering cannot fail */
     if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
         child_fail(p, fd, SPAWN_STAGE_NICE);
     if (p->oom_score_adjust_set && write_oom_score_adjust(p->oom_score_adjust) < 0)

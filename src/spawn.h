@@ -78,6 +78,7 @@ struct spawn_params {
     bool no_new_privileges;
     const bool *limit_set; /* RLIM_NLIMITS entries, or NULL */
     const struct rlimit *limits;
+    const struct rlimit *nofile; /* RLIMIT_NOFILE unless limit_set has one, or NULL */
     int fd_out, fd_err;     /* SPAWN_FD_*, or an fd to dup2 onto 1/2 */
     const sigset_t *sigmask;          /* the mask to exec with */
     const struct sigaction *sigactions; /* NSIG dispositions to restore, or NULL = defaults */
