@@ -21,7 +21,7 @@ void supervisor_boot(struct pxinit *px);
  * phase_units_stopped() is called. */
 void supervisor_stop_all(struct pxinit *px);
 
-/* A child was reaped (from the one catch-all ev_child). Returns true when the
+/* A child was reaped (reap.c). Returns true when the
  * pid belonged to a service or a spawn. */
 bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
 
