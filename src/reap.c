@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -43,18 +44,20 @@
 static struct reaper *reaper_of(struct ev_loop *loop) { return &((struct pxinit *)ev_userdata(loop))->reaper; }
 
 /* Reaps pid if it has exited; anything else (still running, reaped already,
- * not ours) is left alone. */
-static void reap_pid(struct pxinit *px, pid_t pid)
+ * not ours) is left alone. Returns true when it reaped. */
+static bool reap_pid(struct pxinit *px, pid_t pid)
 {
     int status;
     pid_t r;
     if (pid <= 0)
-        return;
+        return false;
     do
         r = waitpid(pid, &status, WNOHANG);
     while (r < 0 && errno == EINTR);
-    if (r == pid)
-        px->reaper.fn(px, pid, status);
+    if (r != pid)
+        return false;
+    px->reaper.fn(px, pid, status);
+    return true;
 }
 
 static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -107,14 +110,25 @@ static void sigchld_cb(struct ev_loop *loop, ev_io *w, int revents)
             log_warn("reading SIGCHLD");
         return;
     }
+    bool stale = false;
     for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
         int code = si[i].ssi_code;
-        if (code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED)
-            reap_pid(px, (pid_t)si[i].ssi_pid);
+        if ((code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED) &&
+            !reap_pid(px, (pid_t)si[i].ssi_pid))
+            stale = true;
     }
     /* Another child may have exited while this SIGCHLD was pending: its own
-     * was merged into this one and names nobody. */
-    sweep_soon(loop, r);
+     * was merged into this one and names nobody. When the pid it names was
+     * reaped already (through its pidfd), that is likely: a restart's
+     * intermediate exits right after the service it replaces. Sweep at once
+     * then, else soon. */
+    if (stale) {
+        ev_timer_stop(loop, &r->sweep);
+        ev_timer_set(&r->sweep, 0., 0.);
+        ev_timer_start(loop, &r->sweep);
+    } else {
+        sweep_soon(loop, r);
+    }
 }
 
 static void pidfd_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -168,7 +182,9 @@ int reap_start(struct pxinit *px, reap_fn *fn)
         log_warn("epoll for pidfds (exits are reaped on SIGCHLD only)");
     } else {
         ev_io_init(&r->ep_io, pidfd_cb, r->epfd, EV_READ);
-        ev_set_priority(&r->ep_io, EV_MAXPRI);
+        /* After the SIGCHLD: a pid its siginfo names is then reaped there, and a
+     * stale name means a merged SIGCHLD (see sigchld_cb). */
+    ev_set_priority(&r->ep_io, EV_MAXPRI - 1);
         ev_io_start(px->loop, &r->ep_io);
     }
 

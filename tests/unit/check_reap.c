@@ -172,6 +172,28 @@ START_TEST(test_sweep_finds_merged_orphan)
 }
 END_TEST
 
+START_TEST(test_stale_sigchld_sweeps_at_once)
+{
+    settle();
+    ev_now_update(px.loop);
+    px.reaper.last_sweep = ev_now(px.loop); /* a sweep just ran: the next is 20 ms off */
+    /* B exits and its SIGCHLD is lost... */
+    wait_zombie(fork_kid(false, 6));
+    steal_sigchld();
+    /* ...then A, reaped behind the reaper's back, as its pidfd path would:
+     * the pending SIGCHLD names a pid that is gone. */
+    pid_t a = fork();
+    ck_assert_int_ge(a, 0);
+    if (a == 0)
+        _exit(7);
+    ck_assert_int_eq(waitpid(a, NULL, 0), a);
+    for (int i = 0; i < 3 && nseen < nkids; i++)
+        ev_run(px.loop, EVRUN_NOWAIT);
+    ck_assert_msg(nseen == 1, "B not swept at once after a stale SIGCHLD");
+    run_until_all();
+}
+END_TEST
+
 static Suite *reap_suite(void)
 {
     Suite *s = suite_create("reap");
@@ -181,6 +203,7 @@ static Suite *reap_suite(void)
     tcase_add_test(tc, test_died_before_start);
     tcase_add_test(tc, test_pidfd_without_sigchld);
     tcase_add_test(tc, test_sweep_finds_merged_orphan);
+    tcase_add_test(tc, test_stale_sigchld_sweeps_at_once);
     suite_add_tcase(s, tc);
     return s;
 }
