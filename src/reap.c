@@ -17,7 +17,7 @@
  *    children that died before. A sweep walks every child, so sweeps are
  *    spaced: REAP_SWEEP_GAP apart while they find something, twice as far
  *    each time they find nothing, up to REAP_SWEEP_GAP_MAX (a crash loop
- *    beside 10,000 idle services then costs 4 walks a second, not 50).
+ *    beside 10,000 idle services then costs 8 walks a second, not 50).
  * Every path reaps by waitpid and hands (pid, status) to one function, so a
  * pid is reported once, by whichever path gets there first.
  */
@@ -37,7 +37,7 @@
 #include "pxinit.h"
 
 #define REAP_SWEEP_GAP 0.02      /* seconds between two catch-all sweeps, at least */
-#define REAP_SWEEP_GAP_MAX 0.256 /* ... and at most, after SIGCHLDs */
+#define REAP_SWEEP_GAP_MAX 0.128 /* ... and at most, after SIGCHLDs */
 #define REAP_SWEEP_MAX 4096  /* pids per sweep before other watchers get a turn */
 #define REAP_BATCH 16        /* signalfd records or epoll events per read */
 
