@@ -77,10 +77,12 @@ static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
         r->fn(px, pid, status);
     }
     r->last_sweep = ev_now(loop);
-    if (n > 0)
+    if (n > 0 || r->gap < REAP_SWEEP_GAP)
         r->gap = REAP_SWEEP_GAP;
-    else if (r->gap < REAP_SWEEP_GAP_MAX)
-        r->gap = r->gap < REAP_SWEEP_GAP ? REAP_SWEEP_GAP : 2 * r->gap;
+    else if (2 * r->gap < REAP_SWEEP_GAP_MAX)
+        r->gap = 2 * r->gap;
+    else
+        r->gap = REAP_SWEEP_GAP_MAX;
     if (n == REAP_SWEEP_MAX) {
         ev_timer_set(w, 0., 0.); /* more to come, after the others' turn */
         ev_timer_start(loop, w);
