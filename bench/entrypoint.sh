@@ -7,6 +7,7 @@
 #   3. binary size (dynamic and static) and idle RSS as PID 1
 # Prints a Markdown table (medians over RUNS runs; ratios to the ideal reaper).
 # Usage: bench/entrypoint.sh   (root; env PXINIT, PXINIT_STATIC, N, RTT, RUNS)
+#        ONLY=rtt bench/entrypoint.sh   just the signal round trip (a minute)
 set -eu
 cd "$(dirname "$0")/.."
 PXINIT=${PXINIT:-$PWD/src/pxinit}
@@ -14,6 +15,7 @@ PXINIT_STATIC=${PXINIT_STATIC:-}
 N=${N:-10000}
 RTT=${RTT:-1000}
 RUNS=${RUNS:-7}
+ONLY=${ONLY:-}
 
 [ "$(id -u)" = 0 ] || { echo "needs root (unshare --pid)" >&2; exit 1; }
 for p in tini dumb-init catatonit; do
@@ -40,10 +42,23 @@ declare -A STORM RTTUS RSS
 for r in $(seq "$RUNS"); do # interleaved, so drift hits every init alike
     for i in $ORDER; do
         echo "${CMD[$i]}" | grep -q . || continue
-        ns ${CMD[$i]} "$B/workload" storm "$N" >>"$B/storm.$i"
+        [ "$ONLY" = rtt ] || ns ${CMD[$i]} "$B/workload" storm "$N" >>"$B/storm.$i"
         ns ${CMD[$i]} "$B/workload" rtt "$RTT" >>"$B/rtt.$i"
     done
 done
+if [ "$ONLY" = rtt ]; then
+    echo "Host: $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d). $RTT round trips, median of $RUNS runs."
+    echo
+    echo "| init | signal round trip (µs) | vs ideal | runs (µs) |"
+    echo "|---|---:|---:|---|"
+    for i in $ORDER; do
+        t=$(median <"$B/rtt.$i")
+        ti=$(median <"$B/rtt.ideal")
+        awk -v n="$i" -v t="$t" -v ti="$ti" -v r="$(tr '\n' ' ' <"$B/rtt.$i")" \
+            'BEGIN {printf "| %s | %.1f | %.2fx | %s|\n", n, t, t/ti, r}'
+    done
+    exit 0
+fi
 for i in $ORDER; do
     STORM[$i]=$(median <"$B/storm.$i")
     RTTUS[$i]=$(median <"$B/rtt.$i")
