@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mainproc.h"
 #include "phase.h"
+#include "spawn.h"
 #include "tty.h"
 
 static const int forwarded[] = {
@@ -37,8 +38,12 @@ void signals_save_launch(struct pxinit *px)
     sigprocmask(SIG_SETMASK, &none, &px->launch_mask);
     for (int sig = 1; sig < NSIG; sig++) {
         if (sigaction(sig, NULL, &px->launch_actions[sig]) < 0) {
+            /* One of glibc's own (32, 33): its disposition is inherited
+             * all the same, and the main must get it as launched. */
+            void (*h)(int) = SIG_DFL;
             memset(&px->launch_actions[sig], 0, sizeof(px->launch_actions[sig]));
-            px->launch_actions[sig].sa_handler = SIG_DFL;
+            (void)spawn_raw_disposition(sig, NULL, &h);
+            px->launch_actions[sig].sa_handler = h;
         }
         /* A caught signal cannot stay caught across exec: the kernel resets it. */
         if (px->launch_actions[sig].sa_handler != SIG_IGN)

@@ -151,17 +151,41 @@ static int write_oom_score_adjust(int value)
     return n < 0 ? -1 : 0;
 }
 
-/* glibc refuses to touch the signals it reserves for itself (32, 33), but an
- * ignored disposition of theirs survives exec: reset them with the raw call. */
-static void reset_reserved_signal(int sig)
+#ifdef SYS_setresuid32 /* 32-bit x86 and arm, where the plain calls take 16-bit ids */
+#define RAW_SETGROUPS SYS_setgroups32
+#define RAW_SETRESGID SYS_setresgid32
+#define RAW_SETRESUID SYS_setresuid32
+#else
+#define RAW_SETGROUPS SYS_setgroups
+#define RAW_SETRESGID SYS_setresgid
+#define RAW_SETRESUID SYS_setresuid
+#endif
+
+/* The kernel's struct sigaction (x86, arm, most others), for the raw call. */
+struct raw_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+
+int spawn_raw_disposition(int sig, void (*const *set)(int), void (**old)(int))
 {
-    struct {
-        void *handler;
-        unsigned long flags;
-        void *restorer;
-        unsigned long mask;
-    } ka = {.handler = (void *)SIG_DFL};
-    syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(ka.mask));
+    struct raw_sigaction ka = {.handler = set ? *set : SIG_DFL}, oka;
+    if (syscall(SYS_rt_sigaction, sig, set ? &ka : NULL, old ? &oka : NULL, sizeof(ka.mask)) < 0)
+        return -1;
+    if (old)
+        *old = oka.handler;
+    return 0;
+}
+
+/* The disposition sa asks for; for the signals glibc reserves (32, 33),
+ * whose ignored disposition survives exec too, just SIG_IGN or SIG_DFL. */
+static void set_disposition(int sig, const struct sigaction *sa)
+{
+    void (*h)(int) = sa->sa_handler == SIG_IGN ? SIG_IGN : SIG_DFL;
+    if (sigaction(sig, sa, NULL) < 0)
+        spawn_raw_disposition(sig, &h, NULL);
 }
 
 static bool is_passed(const struct spawn_params *p, int fd)
@@ -203,10 +227,7 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP)
             continue;
-        if (p->sigactions)
-            sigaction(sig, &p->sigactions[sig], NULL);
-        else if (sigaction(sig, &dfl, NULL) < 0)
-            reset_reserved_signal(sig);
+        set_disposition(sig, p->sigactions ? &p->sigactions[sig] : &dfl);
     }
 
     if (p->pgrp_only) {
@@ -268,11 +289,13 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     if (p->oom_score_adjust_set && write_oom_score_adjust(p->oom_score_adjust) < 0)
         child_fail(p, fd, SPAWN_STAGE_OOM_ADJUST);
     if (p->set_ids) {
-        if (setgroups(p->ngroups, p->groups) < 0)
+        /* Raw calls, as posix_spawn makes them: glibc's wrappers would
+         * signal every thread of pxinit's to change its ids too. */
+        if (syscall(RAW_SETGROUPS, p->ngroups, p->groups) < 0)
             child_fail(p, fd, SPAWN_STAGE_GROUPS);
-        if (setresgid(p->gid, p->gid, p->gid) < 0)
+        if (syscall(RAW_SETRESGID, p->gid, p->gid, p->gid) < 0)
             child_fail(p, fd, SPAWN_STAGE_GROUPS);
-        if (setresuid(p->uid, p->uid, p->uid) < 0)
+        if (syscall(RAW_SETRESUID, p->uid, p->uid, p->uid) < 0)
             child_fail(p, fd, SPAWN_STAGE_USER);
     }
     if (p->cwd && chdir(p->cwd) < 0) {
@@ -283,7 +306,8 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         child_fail(p, fd, SPAWN_STAGE_NO_NEW_PRIVS);
 
-    sigprocmask(SIG_SETMASK, p->sigmask, NULL);
+    /* Raw too: glibc's would leave its reserved signals (32, 33) as they are. */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, p->sigmask, NULL, (size_t)(_NSIG / 8));
     execve(p->path, p->argv, p->envp);
     child_fail(p, fd, SPAWN_STAGE_EXEC);
 }
@@ -301,7 +325,10 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
  * takes a private file table holding only what it keeps (close_range with
  * CLOSE_RANGE_UNSHARE copies just the descriptors below the range), so no
  * descriptor of pxinit's is copied or closed per spawn. All signals stay
- * blocked throughout, so no handler runs on pxinit's memory in a child.
+ * blocked throughout, so no handler runs on pxinit's memory in a child. The
+ * signal thread (signals.c) keeps running meanwhile, but only waits for
+ * signals and then for loop_lock, which the suspended loop thread holds; and
+ * the children leave glibc's thread state alone (raw id calls, see child_exec).
  * The intermediate writes the same messages on the report pipe as with fork().
  */
 

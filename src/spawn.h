@@ -102,6 +102,11 @@ struct spawn_handle {
 /* Forks as described above. Returns 0, or -1 with errno (pipe or fork failed;
  * nothing is left behind then). */
 int spawn_start(const struct spawn_params *p, struct spawn_handle *h);
+/* rt_sigaction(2) without glibc, which refuses the signals it reserves for
+ * its threads (32, 33), though their ignored disposition is inherited like any
+ * other. Sets *set (SIG_DFL or SIG_IGN) when set is not NULL; *old gets the
+ * previous handler when old is not NULL. 0, or -1 with errno. */
+int spawn_raw_disposition(int sig, void (*const *set)(int), void (**old)(int));
 
 /* Reads one message without blocking. Returns 1 when *msg was filled, 0 at EOF,
  * -1 with errno EAGAIN when nothing is there yet, or another errno. */
