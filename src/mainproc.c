@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -209,27 +210,68 @@ void mainproc_exited(struct pxinit *px, int status)
     phase_main_exited(px);
 }
 
-void mainproc_forward(struct pxinit *px, int sig)
+#ifndef PIDFD_SIGNAL_PROCESS_GROUP
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2) /* Linux 6.9 */
+#endif
+
+/* True while the main is still pxinit's child, zombie or not: its pid (and
+ * so its group's id) cannot be reused yet. Whoever reaps holds loop_lock, as
+ * our caller does, so the answer holds until the caller lets go. */
+static bool mainproc_unreaped(const struct mainproc *m)
+{
+    siginfo_t si;
+    return waitid(P_PID, (id_t)m->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+static int signal_group(struct mainproc *m, int sig)
+{
+#ifdef SYS_pidfd_send_signal
+    if (m->pidfd >= 0 && !m->pidfd_no_group) {
+        /* The group of the pid the pidfd pins: the same processes as
+         * kill(-pid), and never another group that reuses the number. */
+        if (syscall(SYS_pidfd_send_signal, m->pidfd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP) == 0)
+            return 0;
+        if (errno != EINVAL)
+            return -1;
+        m->pidfd_no_group = true;
+    }
+#endif
+    if (!mainproc_unreaped(m)) {
+        errno = ESRCH;
+        return -1;
+    }
+    return kill(-m->pid, sig);
+}
+
+int mainproc_signal(struct pxinit *px, int sig)
 {
     struct mainproc *m = &px->main;
-    if (!mainproc_alive(px))
-        return;
+    if (!mainproc_alive(px)) {
+        errno = ESRCH;
+        return -1;
+    }
     if (sig > 0 && sig < NSIG && px->opts.rewrite[sig]) {
         sig = px->opts.rewrite[sig];
         if (sig < 0) /* --rewrite SIG:0 drops it */
-            return;
+            return 0;
     } else if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) &&
                tty_main_orphaned((enum tty_mode)m->tty_mode)) {
         /* In an orphaned group the kernel discards these; stop it for real,
          * as dumb-init does in its setsid mode. */
         sig = SIGSTOP;
     }
-    int r;
-    if (px->opts.single_child)
-        r = proc_signal(m->pidfd, m->pid, sig);
-    else
-        r = kill(-m->pid, sig); /* its group: it is the leader, still unreaped */
-    if (r < 0 && errno != ESRCH)
+    if (!px->opts.single_child)
+        return signal_group(m, sig);
+    if (m->pidfd < 0 && !mainproc_unreaped(m)) {
+        errno = ESRCH;
+        return -1;
+    }
+    return proc_signal(m->pidfd, m->pid, sig);
+}
+
+void mainproc_forward(struct pxinit *px, int sig)
+{
+    if (mainproc_signal(px, sig) < 0 && errno != ESRCH)
         log_warn("forwarding signal %d to the main command", sig);
 }
 
