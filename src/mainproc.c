@@ -215,8 +215,8 @@ void mainproc_exited(struct pxinit *px, int status)
 #endif
 
 /* True while the main is still pxinit's child, zombie or not: its pid (and
- * so its group's id) cannot be reused yet. Whoever reaps holds loop_lock, as
- * our caller does, so the answer holds until the caller lets go. */
+ * so its group's id) cannot be reused yet. Only the loop reaps, and our
+ * caller runs in it, so the answer holds until the caller returns. */
 static bool mainproc_unreaped(const struct mainproc *m)
 {
     siginfo_t si;

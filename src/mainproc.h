@@ -21,7 +21,7 @@ void mainproc_exited(struct pxinit *px, int status);
 /* Forwards sig (after --rewrite) to its process group, or to it alone with
  * --single-child; never once it was reaped. Returns 0 or -1 with errno
  * (ESRCH when nobody is left to signal). No logging, allocation or loop
- * calls: the signal thread uses it too, holding loop_lock. */
+ * calls. */
 int mainproc_signal(struct pxinit *px, int sig);
 /* mainproc_signal() from the loop, logging failures. */
 void mainproc_forward(struct pxinit *px, int sig);

@@ -289,8 +289,8 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     if (p->oom_score_adjust_set && write_oom_score_adjust(p->oom_score_adjust) < 0)
         child_fail(p, fd, SPAWN_STAGE_OOM_ADJUST);
     if (p->set_ids) {
-        /* Raw calls, as posix_spawn makes them: glibc's wrappers would
-         * signal every thread of pxinit's to change its ids too. */
+        /* Raw calls, as posix_spawn makes them: this child shares pxinit's
+         * memory, and glibc's wrappers act on the whole thread list there. */
         if (syscall(RAW_SETGROUPS, p->ngroups, p->groups) < 0)
             child_fail(p, fd, SPAWN_STAGE_GROUPS);
         if (syscall(RAW_SETRESGID, p->gid, p->gid, p->gid) < 0)
@@ -325,9 +325,7 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
  * takes a private file table holding only what it keeps (close_range with
  * CLOSE_RANGE_UNSHARE copies just the descriptors below the range), so no
  * descriptor of pxinit's is copied or closed per spawn. All signals stay
- * blocked throughout, so no handler runs on pxinit's memory in a child. The
- * signal thread (signals.c) keeps running meanwhile, but only waits for
- * signals and then for loop_lock, which the suspended loop thread holds; and
+ * blocked throughout, so no handler runs on pxinit's memory in a child, and
  * the children leave glibc's thread state alone (raw id calls, see child_exec).
  * The intermediate writes the same messages on the report pipe as with fork().
  */
