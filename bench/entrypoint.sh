@@ -8,10 +8,12 @@
 # Prints a Markdown table (medians over RUNS runs; ratios to the ideal reaper).
 # Usage: bench/entrypoint.sh   (root; env PXINIT, PXINIT_STATIC, N, RTT, RUNS)
 #        ONLY=rtt bench/entrypoint.sh   just the signal round trip (a minute)
+#        PXINIT_BASE=/old/pxinit ...    adds a row for another build (before/after)
 set -eu
 cd "$(dirname "$0")/.."
 PXINIT=${PXINIT:-$PWD/src/pxinit}
 PXINIT_STATIC=${PXINIT_STATIC:-}
+PXINIT_BASE=${PXINIT_BASE:-}
 N=${N:-10000}
 RTT=${RTT:-1000}
 RUNS=${RUNS:-7}
@@ -34,6 +36,10 @@ declare -A CMD=(
     [catatonit]="catatonit --"
 )
 ORDER="ideal pxinit tini dumb-init catatonit"
+if [ -n "$PXINIT_BASE" ]; then
+    CMD[pxinit-base]="$PXINIT_BASE --no-units -q -R $B/run-base --"
+    ORDER="ideal pxinit pxinit-base tini dumb-init catatonit"
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ns() { unshare --pid --fork --mount-proc "$@"; }
