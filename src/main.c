@@ -153,11 +153,8 @@ int main(int argc, char **argv)
     ev_set_syserr_cb(loop_syserr);
     /* Not the default loop: that one reaps every child with waitpid(-1) on
      * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
-     * EVFLAG_SIGNALFD: signals are blocked and read from a signalfd, one
-     * read per wakeup instead of a handler, a pipe write and a pipe read
-     * (this is the forwarding path: see bench/). Blocked is not ignored, so
-     * PID 1 still receives them; children restore the launch mask. */
-    px.loop = ev_loop_new(EVFLAG_NOENV | EVFLAG_SIGNALFD);
+     * libev handles no signal: signals.c reads them all from a signalfd. */
+    px.loop = ev_loop_new(EVFLAG_NOENV);
     if (!px.loop)
         fatalx("cannot initialise the event loop");
     ev_set_userdata(px.loop, &px);
@@ -167,7 +164,8 @@ int main(int argc, char **argv)
      * reaped through it, children that died before included. */
     if (reap_start(&px, child_reaped) < 0)
         fatal("setting up reaping");
-    signals_start(&px);
+    if (signals_start(&px) < 0)
+        fatal("setting up signals");
     if (output_init(&px) < 0)
         fatal("setting up service output");
 
@@ -187,6 +185,7 @@ int main(int argc, char **argv)
     control_stop(&px);
     output_free(&px);
     reap_stop(&px);
+    signals_stop(&px);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

@@ -87,7 +87,7 @@ struct pxinit {
     struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
     struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
-    ev_signal signal_watchers[NSIG];
+    ev_io signal_watcher;  /* the signalfd of every signal pxinit takes (signals.c) */
     ev_timer kill_timer;   /* the grace period of the final kill */
     bool kill_sent_sigkill;
     ev_idle exit_idle;     /* leaves the loop once all is done */

@@ -8,7 +8,8 @@
  * walks over all of them (bench/README.md, scale.sh). So pxinit runs its own
  * loop (not the default one, which would reap behind our back) and reaps by
  * pid, which the kernel looks up directly:
- *  - a signalfd for SIGCHLD: its siginfo names the child that changed;
+ *  - SIGCHLD, read with the other signals from signals.c's signalfd: its
+ *    siginfo names the child that changed;
  *  - the pidfds pxinit holds anyway (for signalling) in an epoll set, one shot
  *    each: a known process is reaped the moment it exits, even when its
  *    SIGCHLD merged with another's (a pending signal is not queued twice);
@@ -29,7 +30,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +39,7 @@
 #define REAP_SWEEP_GAP 0.02      /* seconds between two catch-all sweeps, at least */
 #define REAP_SWEEP_GAP_MAX 0.128 /* ... and at most, after SIGCHLDs */
 #define REAP_SWEEP_MAX 4096  /* pids per sweep before other watchers get a turn */
-#define REAP_BATCH 16        /* signalfd records or epoll events per read */
+#define REAP_BATCH 16        /* epoll events per read */
 
 static struct reaper *reaper_of(struct ev_loop *loop) { return &((struct pxinit *)ev_userdata(loop))->reaper; }
 
@@ -98,38 +98,23 @@ static void sweep_soon(struct ev_loop *loop, struct reaper *r)
     ev_timer_start(loop, &r->sweep);
 }
 
-static void sigchld_cb(struct ev_loop *loop, ev_io *w, int revents)
+void reap_sigchld(struct pxinit *px, pid_t pid, int code)
 {
-    struct pxinit *px = ev_userdata(loop);
-    struct reaper *r = reaper_of(loop);
-    struct signalfd_siginfo si[REAP_BATCH];
-    ssize_t n;
-    do
-        n = read(r->sigfd, si, sizeof(si));
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        if (errno != EAGAIN)
-            log_warn("reading SIGCHLD");
+    struct reaper *r = &px->reaper;
+    if (!r->fn)
         return;
-    }
-    bool stale = false;
-    for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
-        int code = si[i].ssi_code;
-        if ((code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED) &&
-            !reap_pid(px, (pid_t)si[i].ssi_pid))
-            stale = true;
-    }
+    bool exited = code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED;
     /* Another child may have exited while this SIGCHLD was pending: its own
      * was merged into this one and names nobody. When the pid it names was
      * reaped already (through its pidfd), that is likely: a restart's
      * intermediate exits right after the service it replaces. Sweep at once
      * then, else soon. */
-    if (stale) {
-        ev_timer_stop(loop, &r->sweep);
+    if (exited && !reap_pid(px, pid)) {
+        ev_timer_stop(px->loop, &r->sweep);
         ev_timer_set(&r->sweep, 0., 0.);
-        ev_timer_start(loop, &r->sweep);
+        ev_timer_start(px->loop, &r->sweep);
     } else {
-        sweep_soon(loop, r);
+        sweep_soon(px->loop, r);
     }
 }
 
@@ -164,21 +149,8 @@ int reap_start(struct pxinit *px, reap_fn *fn)
 {
     struct reaper *r = &px->reaper;
     r->fn = fn;
-    r->sigfd = r->epfd = -1;
+    r->epfd = -1;
     r->gap = REAP_SWEEP_GAP;
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    /* Blocked is not ignored: SIGCHLD stays pending for the signalfd. */
-    if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
-        return -1;
-    r->sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (r->sigfd < 0)
-        return -1;
-    ev_io_init(&r->sig_io, sigchld_cb, r->sigfd, EV_READ);
-    ev_set_priority(&r->sig_io, EV_MAXPRI); /* exits before the output they leave */
-    ev_io_start(px->loop, &r->sig_io);
-
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (r->epfd < 0) {
         log_warn("epoll for pidfds (exits are reaped on SIGCHLD only)");
@@ -201,13 +173,10 @@ void reap_stop(struct pxinit *px)
     struct reaper *r = &px->reaper;
     if (!r->fn)
         return;
-    ev_io_stop(px->loop, &r->sig_io);
     ev_io_stop(px->loop, &r->ep_io);
     ev_timer_stop(px->loop, &r->sweep);
-    if (r->sigfd >= 0)
-        close(r->sigfd);
     if (r->epfd >= 0)
         close(r->epfd);
-    r->sigfd = r->epfd = -1;
+    r->epfd = -1;
     r->fn = NULL;
 }

@@ -13,9 +13,7 @@ typedef void reap_fn(struct pxinit *px, pid_t pid, int status);
 
 struct reaper {
     reap_fn *fn;
-    int sigfd;         /* signalfd for SIGCHLD: its siginfo names a pid */
     int epfd;          /* epoll set of the pidfds of processes pxinit knows */
-    ev_io sig_io;
     ev_io ep_io;
     ev_timer sweep;    /* the catch-all waitpid(-1), at most once per gap */
     ev_tstamp last_sweep;
@@ -23,9 +21,12 @@ struct reaper {
     unsigned long sweeps; /* for tests and debugging */
 };
 
-/* Blocks SIGCHLD, opens the signalfd and the epoll set, and schedules a first
- * sweep for children that died before. Returns 0, or -1 with errno. */
+/* Opens the epoll set of pidfds and schedules a first sweep for children that
+ * died before. SIGCHLD itself is read by signals.c. Returns 0, or -1 with
+ * errno. */
 int reap_start(struct pxinit *px, reap_fn *fn);
+/* A SIGCHLD's siginfo: reaps the child it names, and sweeps for others. */
+void reap_sigchld(struct pxinit *px, pid_t pid, int code);
 /* pid, a known child, will be reaped as soon as its pidfd reports its exit.
  * Best effort: without it the SIGCHLD and the sweep still reap it. */
 void reap_watch(struct pxinit *px, pid_t pid, int pidfd);

@@ -1,11 +1,16 @@
-/* signals.c - signal watchers: forward to the main command, or act.
+/* signals.c - the signals pxinit receives: forward to the main command, act,
+ * or hand SIGCHLD to the reaper.
  *
- * As PID 1 the kernel only delivers signals pxinit has a handler for, so every
- * signal it honours or forwards gets an ev_signal watcher. SIGCHLD belongs to
- * libev (it reaps through it). Synchronous fault signals (SEGV, BUS, ILL, FPE,
- * TRAP, SYS, ABRT) are not forwarded: they are about pxinit itself; nor is
- * SIGPIPE, which pxinit ignores. A storm of one signal coalesces in the kernel
- * and in libev into fewer deliveries, never into none.
+ * As PID 1 the kernel only delivers signals pxinit catches or blocks. Every
+ * signal pxinit honours or forwards, and SIGCHLD, is blocked and read from
+ * one signalfd, one siginfo at a time: a realtime signal queued 250 times is
+ * forwarded 250 times (libev's ev_signal ran its watcher once for a pile),
+ * and a SIGCHLD names the child (reap.c). One signalfd, because the kernel
+ * wakes every signalfd of a process for every signal it gets. Synchronous
+ * fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT) are not forwarded:
+ * they are about pxinit itself; nor is SIGPIPE, which pxinit ignores. A storm
+ * of one standard signal coalesces in the kernel into fewer deliveries, never
+ * into none.
  *
  * Job control (SIGTSTP, SIGTTIN, SIGTTOU) as dumb-init does it: forwarded
  * (as SIGSTOP to a main in its own session, see mainproc_forward), then
@@ -14,12 +19,16 @@
  */
 #include "signals.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "log.h"
 #include "mainproc.h"
 #include "phase.h"
+#include "reap.h"
 #include "spawn.h"
 #include "tty.h"
 
@@ -52,11 +61,11 @@ void signals_save_launch(struct pxinit *px)
     }
 }
 
-static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
-{
-    struct pxinit *px = ev_userdata(loop);
-    int sig = w->signum;
+#define SIGINFO_BATCH 16 /* siginfos per read */
+#define SIGINFO_READS 8  /* reads per wakeup before other watchers get a turn */
 
+static void signal_handle(struct pxinit *px, int sig)
+{
     if (px->opts.command && px->main.started) {
         bool alive = mainproc_alive(px);
         mainproc_forward(px, sig);
@@ -82,14 +91,38 @@ static void signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
     }
 }
 
-static void watch(struct pxinit *px, int sig)
+static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    ev_signal_init(&px->signal_watchers[sig], signal_cb, sig);
-    ev_signal_start(px->loop, &px->signal_watchers[sig]);
+    struct pxinit *px = ev_userdata(loop);
+    struct signalfd_siginfo si[SIGINFO_BATCH];
+    for (int reads = 0; reads < SIGINFO_READS; reads++) {
+        ssize_t n = read(w->fd, si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            if (errno != EAGAIN)
+                log_warn("reading signals");
+            return;
+        }
+        size_t count = (size_t)n / sizeof(si[0]);
+        for (size_t i = 0; i < count; i++) {
+            if (si[i].ssi_signo == SIGCHLD)
+                reap_sigchld(px, (pid_t)si[i].ssi_pid, si[i].ssi_code);
+            else
+                signal_handle(px, (int)si[i].ssi_signo);
+        }
+        if (count < SIGINFO_BATCH)
+            return; /* drained; else more may wait */
+    }
 }
 
-void signals_start(struct pxinit *px)
+static void watch(sigset_t *set, int sig) { sigaddset(set, sig); }
+
+int signals_start(struct pxinit *px)
 {
+    sigset_t set;
+    sigemptyset(&set);
+    watch(&set, SIGCHLD);
     signal(SIGPIPE, SIG_IGN);
     if (!px->opts.command) {
         signal(SIGTTIN, SIG_IGN);
@@ -102,14 +135,35 @@ void signals_start(struct pxinit *px)
          * write to the terminal forever; ignored, the write proceeds. */
         signal(SIGTTIN, SIG_IGN);
         signal(SIGTTOU, SIG_IGN);
-        watch(px, SIGTSTP);
+        watch(&set, SIGTSTP);
     } else {
-        watch(px, SIGTSTP);
-        watch(px, SIGTTIN);
-        watch(px, SIGTTOU);
+        watch(&set, SIGTSTP);
+        watch(&set, SIGTTIN);
+        watch(&set, SIGTTOU);
     }
     for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-        watch(px, forwarded[i]);
+        watch(&set, forwarded[i]);
     for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-        watch(px, sig);
+        watch(&set, sig);
+    /* Blocked is not ignored: as PID 1 too they stay pending for the
+     * signalfd. Children get the launch mask back. */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -1;
+    int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ev_io_init(&px->signal_watcher, signalfd_cb, fd, EV_READ);
+    /* First in an iteration: a SIGCHLD names its child before the pidfds
+     * report (reap.c), and a signal is acted on before anything else. */
+    ev_set_priority(&px->signal_watcher, EV_MAXPRI);
+    ev_io_start(px->loop, &px->signal_watcher);
+    return 0;
+}
+
+void signals_stop(struct pxinit *px)
+{
+    if (!ev_is_active(&px->signal_watcher))
+        return;
+    ev_io_stop(px->loop, &px->signal_watcher);
+    close(px->signal_watcher.fd);
 }

@@ -79,3 +79,48 @@ px_signal TERM
 px_wait 5
 [ "$PX_RC" = 143 ] || fail "tstp main exit $PX_RC, want 143"
 pass "SIGTSTP stops the main, not PID 1; SIGCONT resumes it"
+
+# Realtime signals queue, so a burst of one reaches the main one for one,
+# even when it piled up at pxinit (stopped meanwhile from outside): pxinit
+# takes each siginfo on its own from its signalfd (libev's ev_signal
+# ran its watcher once for a pile) and forwards each. The main
+# (pxtest-sigcount) counts what it gets.
+SIGCOUNT="${HELPERS:?}/pxtest-sigcount"
+mkdir -p "$T/rt"
+px_start --no-units -- "$SIGCOUNT" "$T/rt"
+poll 5 test -e "$T/rt/ready" || fail "pxtest-sigcount did not start"
+rt=$(kill -l RTMIN+3)
+kill -STOP "$PX_INIT"
+poll 5 sh -c "[ \"\$(awk '/^State:/ {print \$2}' /proc/$PX_INIT/status)\" = T ]" || fail "pxinit not stopped"
+for i in $(seq 200); do kill -s RTMIN+3 "$PX_INIT" || fail "kill $i failed"; done
+for i in $(seq 50); do kill -s USR2 "$PX_INIT"; kill -s RTMIN+3 "$PX_INIT"; done
+kill -CONT "$PX_INIT"
+count_of() { awk -v s="$1" '$1 == s {print $2}' "$T/rt/counts" 2>/dev/null; }
+# TERM only then: a lower signal number is taken first, at pxinit and at the main.
+poll 10 sh -c "[ \"\$(awk '\$1 == $rt {print \$2}' $T/rt/counts 2>/dev/null)\" = 250 ]" ||
+    fail "250 RTMIN+3 sent, the main got $(count_of "$rt"): $(tr '\n' ' ' <"$T/rt/counts")"
+[ "$(count_of "$(kill -l USR2)")" = 1 ] || fail "50 USR2 while stopped: $(count_of "$(kill -l USR2)") arrived, want 1"
+px_signal TERM
+px_wait 10
+[ "$PX_RC" = 0 ] || fail "sigcount main exit $PX_RC, want 0"
+pass "250 RTMIN+3 queued at pxinit forwarded one for one (50 USR2 as one)"
+
+# Before the main starts (units still booting) signals are pxinit's own:
+# USR1 is ignored, TERM shuts down and the main never starts.
+unit slowboot <<'EOF2'
+[Service]
+Type=oneshot
+ExecStart=/bin/sleep 30
+EOF2
+px_start -- sh -c "echo started > $T/early.main"
+booting() { pgrep -P "$PX_INIT" -x sleep >/dev/null; }
+poll 5 booting || fail "slowboot did not start"
+px_signal USR1
+sleep 0.2 # USR1 must not have ended anything
+kill -0 "$PX_INIT" || fail "pxinit died of USR1 while booting"
+px_signal TERM
+px_wait 10
+[ ! -e "$T/early.main" ] || fail "the main started after TERM during boot"
+log_has 'received SIGTERM' || fail "no 'received SIGTERM' in the log"
+rm -f "$UNITS/slowboot.service"
+pass "while units boot: USR1 ignored, TERM shuts down before the main starts (exit $PX_RC)"

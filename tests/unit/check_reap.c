@@ -1,11 +1,13 @@
 /* check_reap.c - the reaper: every child reported exactly once with its
  * status, by each of its three paths (the SIGCHLD's pid, a pidfd, the sweep)
  * and by all of them together. The test process's own children play the
- * services; a "lost" SIGCHLD is made by taking it with sigtimedwait. */
+ * services; a "lost" SIGCHLD is made by taking it with sigtimedwait. A
+ * signalfd read here plays signals.c's part, handing each SIGCHLD over. */
 #include <check.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,18 +42,39 @@ static void reaped(struct pxinit *p, pid_t pid, int status)
 
 static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents) { ev_break(loop, EVBREAK_ALL); }
 
+static ev_io sigchld_io;
+
+static void sigchld_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    struct signalfd_siginfo si[8];
+    ssize_t n = read(w->fd, si, sizeof(si));
+    for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(si[0]); i++)
+        reap_sigchld(&px, (pid_t)si[i].ssi_pid, si[i].ssi_code);
+}
+
 static void setup(void)
 {
     nkids = nseen = stray = 0;
-    px.loop = ev_loop_new(EVFLAG_NOENV | EVFLAG_SIGNALFD);
+    px.loop = ev_loop_new(EVFLAG_NOENV);
     ck_assert_ptr_nonnull(px.loop);
     ev_set_userdata(px.loop, &px);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    ck_assert_int_eq(sigprocmask(SIG_BLOCK, &chld, NULL), 0);
+    int fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    ev_io_init(&sigchld_io, sigchld_cb, fd, EV_READ);
+    ev_set_priority(&sigchld_io, EV_MAXPRI);
+    ev_io_start(px.loop, &sigchld_io);
     ck_assert_int_eq(reap_start(&px, reaped), 0);
 }
 
 static void teardown(void)
 {
     reap_stop(&px);
+    ev_io_stop(px.loop, &sigchld_io);
+    close(sigchld_io.fd);
     ev_loop_destroy(px.loop);
 }
 
