@@ -223,6 +223,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
 {
     struct pxinit *px = s->ctx;
     const struct unit *u = s->unit;
+    const struct unit_exec *x = unit_exec(u);
     struct exec_creds creds;
     struct strv env = {0}, argv = {0};
     const char *err = NULL;
@@ -233,8 +234,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     if (privileged) {
         memset(&creds, 0, sizeof(creds));
     } else if (exec_creds_resolve(u, &creds, &err) < 0) {
-        log_unit_error(s->name, "User=%s Group=%s: %s", u->user ? u->user : "",
-                       u->group ? u->group : "", err);
+        log_unit_error(s->name, "User=%s Group=%s: %s", x->user ? x->user : "",
+                       x->group ? x->group : "", err);
         errno = ESRCH;
         return -1;
     }
@@ -289,14 +290,15 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
         goto out;
     }
+    const char *opath = unit_output(u)->std_output_path;
     if (cap_out == OUTPUT_FD_NONE)
-        fd_out = open_output(u, u->std_output, u->std_output_path);
+        fd_out = open_output(u, u->std_output, opath);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
-    const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
+    const char *epath = u->std_error == OUTPUT_DEFAULT ? opath : unit_output(u)->std_error_path;
     /* Following stdout to a file means the same open file, as in systemd
      * (two opens would write over each other from offset 0). */
     bool err_shares_out = cap_out == OUTPUT_FD_NONE && fd_out >= 0 && ek == u->std_output &&
-                          epath && u->std_output_path && strcmp(epath, u->std_output_path) == 0;
+                          epath && opath && strcmp(epath, opath) == 0;
     if (cap_err == OUTPUT_FD_NONE && !err_shares_out)
         fd_err = open_output(u, ek, epath);
     if (fd_out == -1 || fd_err == -1) {
@@ -305,7 +307,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         goto out;
     }
 
-    const char *cwd = u->working_directory;
+    const char *cwd = x->working_directory;
     if (cwd && strcmp(cwd, "~") == 0)
         cwd = creds.home[0] ? creds.home : "/root";
     sigset_t empty;
@@ -315,20 +317,20 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .argv = args,
         .envp = strv_array(&env),
         .cwd = cwd ? cwd : "/",
-        .cwd_optional = u->working_directory_optional,
+        .cwd_optional = x->working_directory_optional,
         .set_ids = creds.set,
         .uid = creds.uid,
         .gid = creds.gid,
         .groups = creds.groups,
         .ngroups = creds.ngroups,
-        .umask = u->umask,
-        .nice_set = u->nice_set,
-        .nice = u->nice,
-        .oom_score_adjust_set = u->oom_score_adjust_set,
-        .oom_score_adjust = u->oom_score_adjust,
-        .no_new_privileges = u->no_new_privileges,
-        .limit_set = u->limit_set,
-        .limits = u->limits,
+        .umask = x->umask,
+        .nice_set = x->nice_set,
+        .nice = x->nice,
+        .oom_score_adjust_set = x->oom_score_adjust_set,
+        .oom_score_adjust = x->oom_score_adjust,
+        .no_new_privileges = x->no_new_privileges,
+        .limit_set = unit_limits(u)->set,
+        .limits = unit_limits(u)->v,
         .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
         .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
         .sigmask = &empty,

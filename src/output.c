@@ -37,7 +37,7 @@ static bool sink_full(const struct output_stream *st) { return outq_pending(&st-
 static void unit_make_prefix(struct output_unit *ou)
 {
     const struct output *o = ou->out;
-    const char *ident = ou->svc->unit->syslog_identifier;
+    const char *ident = unit_output(ou->svc->unit)->syslog_identifier;
     if (!ident || !*ident)
         ident = ou->svc->name;
     int n = (int)strnlen(ident, IDENT_MAX);
@@ -292,8 +292,9 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
             goto fail_enomem;
         st->file->fd = -1;
         st->file->open_flags = kind == OUTPUT_TRUNCATE ? O_TRUNC : O_APPEND;
-        st->file->max_size = u->log_max_size_set ? u->log_max_size : conf->log_max_size;
-        st->file->max_files = u->log_max_files_set ? u->log_max_files : conf->log_max_files;
+        const struct unit_output *uo = unit_output(u);
+        st->file->max_size = uo->log_max_size_set ? uo->log_max_size : conf->log_max_size;
+        st->file->max_files = uo->log_max_files_set ? uo->log_max_files : conf->log_max_files;
         if (file_open(st->file) < 0) {
             log_unit_error(ou->svc->name, "cannot open output file %s: %s", path,
                            strerror(errno));
@@ -316,12 +317,12 @@ fail:;
 
 static bool is_captured(const struct output_unit *ou, enum output_kind kind)
 {
-    const struct unit *u = ou->svc->unit;
+    const struct unit_output *uo = unit_output(ou->svc->unit);
     if (kind == OUTPUT_JOURNAL)
         return true;
     if (kind != OUTPUT_FILE && kind != OUTPUT_APPEND && kind != OUTPUT_TRUNCATE)
         return false;
-    return (u->log_max_size_set ? u->log_max_size : ou->out->px->conf.log_max_size) > 0;
+    return (uo->log_max_size_set ? uo->log_max_size : ou->out->px->conf.log_max_size) > 0;
 }
 
 static struct output_unit *unit_get(struct service *s)
@@ -345,7 +346,7 @@ static int unit_setup(struct output_unit *ou)
 {
     const struct unit *u = ou->svc->unit;
     enum output_kind ko = u->std_output, ke = u->std_error;
-    const char *po = u->std_output_path, *pe = u->std_error_path;
+    const char *po = unit_output(u)->std_output_path, *pe = unit_output(u)->std_error_path;
     if (ke == OUTPUT_DEFAULT) {
         ke = ko;
         pe = po;

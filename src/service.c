@@ -134,17 +134,17 @@ static const struct exec_list *control_list(const struct service *s, enum svc_co
 {
     switch (kind) {
     case CONTROL_CONDITION:
-        return &s->unit->exec_condition;
+        return &unit_cmds(s->unit)->exec_condition;
     case CONTROL_START_PRE:
-        return &s->unit->exec_start_pre;
+        return &unit_cmds(s->unit)->exec_start_pre;
     case CONTROL_START_POST:
-        return &s->unit->exec_start_post;
+        return &unit_cmds(s->unit)->exec_start_post;
     case CONTROL_STOP:
-        return &s->unit->exec_stop;
+        return &unit_cmds(s->unit)->exec_stop;
     case CONTROL_STOP_POST:
-        return &s->unit->exec_stop_post;
+        return &unit_cmds(s->unit)->exec_stop_post;
     case CONTROL_RELOAD:
-        return &s->unit->exec_reload;
+        return &unit_cmds(s->unit)->exec_reload;
     case CONTROL_NONE:
         break;
     }
@@ -382,7 +382,7 @@ void svc_stop(struct service *s)
 
 enum svc_reload_result svc_reload(struct service *s)
 {
-    if (s->unit->exec_reload.n == 0)
+    if (unit_cmds(s->unit)->exec_reload.n == 0)
         return SVC_RELOAD_UNSUPPORTED;
     if (s->sub != SUB_RUNNING && s->sub != SUB_EXITED)
         return SVC_RELOAD_NOT_ACTIVE;
