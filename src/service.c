@@ -68,12 +68,7 @@ static void proc_reset(struct svc_proc *p)
 void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx)
 {
     memset(s, 0, sizeof(*s));
-    s->unit = u;
-    size_t len;
-    const char *shortname = unit_short_name(u->name, &len);
-    char *copy = strndup(shortname, len);
-    s->name = copy ? copy : u->name; /* the full name will do without memory */
-    s->name_owned = copy != NULL;
+    svc_set_unit(s, u);
     s->ops = ops;
     s->ctx = ctx;
     s->sub = SUB_DEAD;
@@ -838,10 +833,13 @@ void svc_release(struct service *s)
 {
     free(s->status_text);
     s->status_text = NULL;
-    if (s->name_owned)
-        free((char *)s->name);
     s->name = NULL;
-    s->name_owned = false;
+}
+
+void svc_set_unit(struct service *s, struct unit *u)
+{
+    s->unit = u;
+    s->name = unit_name_short(u); /* lives in u: it must follow u */
 }
 
 void svc_notify_ready(struct service *s)

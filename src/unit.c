@@ -64,9 +64,18 @@ struct unit *unit_new(const char *name)
 
     if (!u)
         return NULL;
-    if (name && !(u->name = strdup(name))) {
-        free(u);
-        return NULL;
+    if (name) {
+        /* "web.service\0web\0": the short name is at most as long as name,
+         * and one allocation of up to 24 bytes costs the same as one of 16. */
+        size_t n = strlen(name), k;
+        const char *shortname = unit_short_name(name, &k);
+        if (!(u->name = malloc(n + 1 + k + 1))) {
+            free(u);
+            return NULL;
+        }
+        memcpy(u->name, name, n + 1);
+        memcpy(u->name + n + 1, shortname, k);
+        u->name[n + 1 + k] = '\0';
     }
     u->loaded = true;
     u->start_limit_interval_usec = 10 * USEC_PER_SEC;
@@ -88,6 +97,11 @@ struct unit *unit_new(const char *name)
     u->failure_action = UNIT_ACTION_NONE;
     u->runtime_dir_preserve = DIR_PRESERVE_NO;
     return u;
+}
+
+const char *unit_name_short(const struct unit *u)
+{
+    return u->name ? u->name + strlen(u->name) + 1 : NULL;
 }
 
 void exec_list_clear(struct exec_list *l)

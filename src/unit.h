@@ -298,6 +298,9 @@ static inline const struct unit_output *unit_output(const struct unit *u)
 
 /* Allocates a unit named name ("web.service") with systemd's defaults. */
 struct unit *unit_new(const char *name);
+/* Its short name ("web"): kept right after name in name's allocation, so it
+ * costs no allocation of its own and lives exactly as long as the unit. */
+const char *unit_name_short(const struct unit *u);
 void unit_free(struct unit *u);
 /* True when a and b would run the same way (every parsed key equal). */
 bool unit_equal(const struct unit *a, const struct unit *b);

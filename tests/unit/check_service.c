@@ -327,6 +327,25 @@ START_TEST(test_init_is_dead)
 }
 END_TEST
 
+/* daemon-reload gives a service a new definition: its name follows the unit
+ * it lives in, so the old one can be freed. */
+START_TEST(test_set_unit)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    struct unit *u = unit_new("x.service");
+    ck_assert_ptr_nonnull(u);
+    exec_add(&u->exec_start, "/bin/other");
+    svc_set_unit(&h->s, u);
+    ck_assert_ptr_eq(h->s.unit, u);
+    unit_free(h->u);
+    h->u = u;
+    ck_assert_str_eq(h->s.name, "x");
+    ck_assert_ptr_eq(h->s.name, unit_name_short(u));
+    assert_sub(h, "dead");
+    h_free(h);
+}
+END_TEST
+
 /* ---- Type=simple and exec ---------------------------------------------------- */
 
 START_TEST(test_simple_start)
@@ -1612,6 +1631,7 @@ static Suite *service_suite(void)
     tc = tcase_create("names");
     tcase_add_test(tc, test_state_of);
     tcase_add_test(tc, test_init_is_dead);
+    tcase_add_test(tc, test_set_unit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("start");

@@ -1067,6 +1067,17 @@ START_TEST(test_names)
     unit_short_name("net.target", &len);
     ck_assert_uint_eq(len, 10);
 
+    struct unit *u = unit_new("web.service");
+    ck_assert_str_eq(u->name, "web.service");
+    ck_assert_str_eq(unit_name_short(u), "web");
+    unit_free(u);
+    u = unit_new("net.target");
+    ck_assert_str_eq(unit_name_short(u), "net.target");
+    unit_free(u);
+    u = unit_new(NULL);
+    ck_assert_ptr_null(unit_name_short(u));
+    unit_free(u);
+
     s = unit_name_normalize("web");
     ck_assert_str_eq(s, "web.service");
     free(s);
