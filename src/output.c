@@ -34,6 +34,8 @@ static bool sink_full(const struct output_stream *st) { return outq_pending(&st-
 
 /* --- prefixes ----------------------------------------------------------------- */
 
+/* Called at the unit's first line (an idle unit never needs it). On ENOMEM
+ * the line goes out without a prefix and the next one tries again. */
 static void unit_make_prefix(struct output_unit *ou)
 {
     const struct output *o = ou->out;
@@ -41,6 +43,7 @@ static void unit_make_prefix(struct output_unit *ou)
     if (!ident || !*ident)
         ident = ou->svc->name;
     int n = (int)strnlen(ident, IDENT_MAX);
+    char buf[IDENT_MAX + 32];
     int len;
     if (o->px->conf.log_prefix == LOG_PREFIX_NONE) {
         len = 0;
@@ -49,12 +52,25 @@ static void unit_make_prefix(struct output_unit *ou)
         unsigned h = 5381;
         for (int i = 0; i < n; i++)
             h = h * 33 + (unsigned char)ident[i];
-        len = snprintf(ou->prefix, sizeof(ou->prefix), "\033[%dm%.*s:\033[0m ",
-                       31 + (int)(h % 6), n, ident);
+        len = snprintf(buf, sizeof(buf), "\033[%dm%.*s:\033[0m ", 31 + (int)(h % 6), n, ident);
     } else {
-        len = snprintf(ou->prefix, sizeof(ou->prefix), "%.*s: ", n, ident);
+        len = snprintf(buf, sizeof(buf), "%.*s: ", n, ident);
     }
-    ou->prefix_len = len > 0 ? (size_t)len : 0;
+    if (len <= 0) {
+        ou->prefix_made = true;
+        return;
+    }
+    ou->prefix = strndup(buf, (size_t)len);
+    ou->prefix_len = ou->prefix ? (unsigned)len : 0;
+    ou->prefix_made = ou->prefix != NULL;
+}
+
+/* The distinct streams of a unit: k 0 and 1, NULL when fewer. */
+static struct output_stream *unit_stream(const struct output_unit *ou, int k)
+{
+    if (k == 0)
+        return ou->sout ? ou->sout : ou->serr;
+    return ou->sout && ou->serr != ou->sout ? ou->serr : NULL;
 }
 
 /* "2024-05-01T12:00:00.123Z " from the loop's clock (wall time in libev). */
@@ -82,7 +98,11 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     size_t mlen = (flags & LINEBUF_SPLIT) ? sizeof(marker) - 1 : 0;
 
     size_t stored_len;
-    const char *stored = logbuf_append_parts(&ou->ring, line, len, marker, mlen, &stored_len);
+    const char *stored = NULL;
+    if (!ou->ring && (ou->ring = malloc(sizeof(*ou->ring))))
+        logbuf_init(ou->ring, o->px->conf.log_lines, o->px->conf.log_bytes);
+    if (ou->ring)
+        stored = logbuf_append_parts(ou->ring, line, len, marker, mlen, &stored_len);
     for (struct output_follower *f = ou->followers, *next; f; f = next) {
         next = f->next; /* a follower may unfollow itself */
         if (stored)
@@ -98,6 +118,8 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     char ts[40];
     size_t tlen = 0, plen = 0;
     if (!st->file) {
+        if (!ou->prefix_made)
+            unit_make_prefix(ou);
         plen = ou->prefix_len;
         if (o->px->conf.log_prefix == LOG_PREFIX_NAME_TIME)
             tlen = timestamp(o, ts, sizeof(ts));
@@ -144,7 +166,7 @@ static bool output_idle(struct output *o, size_t *pending)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = ou->st[k];
+            struct output_stream *st = unit_stream(ou, k);
             if (!st || stream_idle(st))
                 continue;
             idle = false;
@@ -335,8 +357,6 @@ static struct output_unit *unit_get(struct service *s)
         return NULL;
     ou->svc = s;
     ou->out = o;
-    logbuf_init(&ou->ring, o->px->conf.log_lines, o->px->conf.log_bytes);
-    unit_make_prefix(ou);
     s->output = ou;
     return ou;
 }
@@ -365,8 +385,6 @@ static int unit_setup(struct output_unit *ou)
             return -1;
         }
     }
-    ou->st[0] = so ? so : se;
-    ou->st[1] = so && se && se != so ? se : NULL;
     ou->sout = so;
     ou->serr = se;
     ou->set_up = true;
@@ -394,7 +412,7 @@ void output_proc_exited(struct service *s)
 {
     struct output_unit *ou = s->output;
     for (int k = 0; ou && k < 2; k++) {
-        struct output_stream *st = ou->st[k];
+        struct output_stream *st = unit_stream(ou, k);
         if (!st)
             continue;
         st->flush_partial = true;
@@ -413,9 +431,12 @@ void output_unit_free(struct service *s)
         output_unfollow(f);
         f->fn(f->ctx, NULL, 0);
     }
-    stream_free(ou->out, ou->st[0]);
-    stream_free(ou->out, ou->st[1]);
-    logbuf_free(&ou->ring);
+    stream_free(ou->out, unit_stream(ou, 1));
+    stream_free(ou->out, unit_stream(ou, 0));
+    if (ou->ring)
+        logbuf_free(ou->ring);
+    free(ou->ring);
+    free(ou->prefix);
     free(ou);
     s->output = NULL;
 }
@@ -424,9 +445,9 @@ void output_unit_free(struct service *s)
 
 size_t output_tail(struct service *s, size_t n, output_line_fn emit, void *ctx)
 {
-    if (!s->output)
+    if (!s->output || !s->output->ring)
         return 0;
-    return logbuf_tail(&s->output->ring, n, emit, ctx);
+    return logbuf_tail(s->output->ring, n, emit, ctx);
 }
 
 void output_follow(struct service *s, struct output_follower *f, output_line_fn fn, void *ctx)
@@ -473,7 +494,7 @@ static void file_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = ou->st[k];
+            struct output_stream *st = unit_stream(ou, k);
             if (!st || !st->file || outq_pending(&st->q) == 0)
                 continue;
             if (file_flush(st->file, &st->q) < 0) {
@@ -547,9 +568,10 @@ void output_finish(struct pxinit *px)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            if (ou->st[k]) {
-                ou->st[k]->flush_partial = true;
-                stream_pump(ou->st[k]);
+            struct output_stream *st = unit_stream(ou, k);
+            if (st) {
+                st->flush_partial = true;
+                stream_pump(st);
             }
         }
     }

@@ -48,16 +48,18 @@ struct output_stream {
     struct output_stream *qnext;
 };
 
+/* One per unit that was ever spawned or followed; what only a unit that
+ * writes needs (prefix, ring, buffers) is allocated at its first line. */
 struct output_unit {
     struct service *svc;
     struct output *out;
-    char prefix[128]; /* "ident: ", with colour when wanted */
-    size_t prefix_len;
-    struct output_stream *st[2]; /* the distinct streams (NULL when fewer) */
-    struct output_stream *sout, *serr; /* which one stdout and stderr use */
-    bool set_up;
-    struct logbuf ring;
+    struct output_stream *sout, *serr; /* which stream stdout and stderr use (may be one) */
+    char *prefix;         /* "ident: ", with colour when wanted; made at the first line */
+    struct logbuf *ring;  /* recent lines; allocated at the first line */
     struct output_follower *followers;
+    unsigned prefix_len;
+    bool prefix_made;
+    bool set_up;
 };
 
 enum console_mode {
