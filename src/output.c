@@ -223,6 +223,7 @@ static void stream_pump(struct output_stream *st)
             if (st->flush_partial && linebuf_flush(&st->lb, &line, &len, &flags))
                 emit_line(st, line, len, flags);
             st->flush_partial = false;
+            linebuf_trim(&st->lb); /* quiet now: no buffer while idle */
             break;
         }
         /* pxinit holds the write end, so EOF or an error means the pipe is
@@ -239,6 +240,8 @@ static void stream_pump(struct output_stream *st)
         break;
     }
     stream_send(st);
+    if (!st->queued)
+        outq_trim(&st->q);
     stream_update_watch(st);
     check_done(st->unit->out);
 }
@@ -251,6 +254,7 @@ static void stream_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 void output_stream_resume(struct output_stream *st)
 {
+    outq_trim(&st->q); /* the console took it all */
     stream_update_watch(st);
     /* Lines read before the pause wait in the line buffer. The pipe may be
      * empty for good (its writer exited; pxinit holds the write end, so no

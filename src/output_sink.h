@@ -14,12 +14,15 @@
 #include "output.h"
 
 /* Formatted bytes of one stream waiting for its sink. Filled up to
- * OUTQ_HIGH (then the stream stops reading), plus at most one line. */
+ * OUTQ_HIGH (then the stream stops reading), plus at most one line. The
+ * buffer starts at OUTQ_MIN and doubles as needed: a unit that writes a
+ * line now and then never needs 64 KiB. */
 #define OUTQ_HIGH (64 * 1024)
+#define OUTQ_MIN 1024
 
 struct outq {
     char *buf;
-    size_t off, len, cap; /* [off, len) waits */
+    uint32_t off, len, cap; /* [off, len) waits */
 };
 
 /* A file target pxinit writes itself, so it can rotate it between lines. */
@@ -94,6 +97,10 @@ struct output {
 
 /* Makes room for n more bytes (q stays below OUTQ_HIGH + one line). */
 char *outq_reserve(struct outq *q, size_t n);
+/* Frees an empty queue's buffer unless it grew past OUTQ_TRIM_MAX (a busy
+ * stream keeps it). */
+#define OUTQ_TRIM_MAX 4096
+void outq_trim(struct outq *q);
 static inline size_t outq_pending(const struct outq *q) { return q->len - q->off; }
 
 int console_open(struct output *o);
