@@ -111,7 +111,8 @@ struct svc_ops {
 };
 
 /* Fields are grouped by size, largest first, so that the struct has no
- * holes: there is one per unit, and at 10,000 units every byte is 10 KB. */
+ * holes, and the flags are bits: there is one per unit, and malloc rounds
+ * it to 16 bytes (384 bytes make a 400-byte chunk, 376 a 384-byte one). */
 struct service {
     struct unit *unit;
     const char *name; /* short name, for logs: "web" */
@@ -150,19 +151,19 @@ struct service {
     int board_slot;          /* its status board record, -1 when none (control.c) */
 
     char invocation_id[33];  /* $INVOCATION_ID of this run, 32 hex digits */
-    bool stop_wanted;        /* last request was stop: no auto-restart */
-    bool start_after_stop;   /* a start (restart) arrived while stopping */
-    bool started_ok;         /* reached running/exited: ExecStop= applies */
-    bool skip_run;           /* ExecCondition= said skip: no restart */
-    bool reloading;          /* RELOADING=1 seen, READY=1 not yet */
-    bool have_exit;          /* last_status is valid */
+    bool stop_wanted : 1;        /* last request was stop: no auto-restart */
+    bool start_after_stop : 1;   /* a start (restart) arrived while stopping */
+    bool started_ok : 1;         /* reached running/exited: ExecStop= applies */
+    bool skip_run : 1;           /* ExecCondition= said skip: no restart */
+    bool reloading : 1;          /* RELOADING=1 seen, READY=1 not yet */
+    bool have_exit : 1;          /* last_status is valid */
 
     /* Owned by the supervisor. */
-    bool queued;             /* has a pending boot or shutdown job */
-    bool job_started;        /* that job's start/stop was issued */
-    bool dep_failed;         /* a required unit it is ordered after failed to start */
-    bool restart_visiting;   /* svc_restart() is propagating from here */
-    bool in_kill_list;
+    bool queued : 1;             /* has a pending boot or shutdown job */
+    bool job_started : 1;        /* that job's start/stop was issued */
+    bool dep_failed : 1;         /* a required unit it is ordered after failed to start */
+    bool restart_visiting : 1;   /* svc_restart() is propagating from here */
+    bool in_kill_list : 1;
 };
 
 /* The active state systemd would show for a sub-state. */
