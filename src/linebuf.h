@@ -29,7 +29,6 @@ struct linebuf {
     uint32_t len;   /* bytes in buf, from 0 */
     uint32_t scan;  /* bytes from start known to hold no '\n' */
     uint32_t cap;   /* bytes allocated */
-    uint32_t want;  /* room a fill asks for: doubles while fills use it all */
 };
 
 void linebuf_init(struct linebuf *lb);
