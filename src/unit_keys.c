@@ -196,19 +196,22 @@ static int parse_timeout(struct unit_parse_ctx *ctx, const struct unit_key *k, c
     return 0;
 }
 
+/* The signal fields are bytes (unit.h): every signal number fits. */
+_Static_assert(_NSIG <= 256, "signal numbers fit a byte");
+
 static int parse_signal(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
-    int *field = AT(ctx, k, int);
+    uint8_t *field = AT(ctx, k, uint8_t);
     int sig;
 
     if (!*value) {
-        *field = (int)k->arg;
+        *field = (uint8_t)k->arg;
         return 0;
     }
     sig = signal_from_string(value);
-    if (sig < 0)
+    if (sig < 0 || sig >= _NSIG)
         return unit_key_invalid(ctx, "not a signal");
-    *field = sig;
+    *field = (uint8_t)sig;
     return 0;
 }
 
@@ -399,13 +402,10 @@ static const struct value_name notify_access_names[] = {
     {NULL, 0},
 };
 
-/* Keys whose value is one name of a table; arg picks the table. The field
- * is an enum (int-sized); an empty assignment restores the default. */
+/* Keys whose value is one name of a table; arg picks the table and the
+ * field (an 8-bit enum field: no offset, set by name in parse_enum). An
+ * empty assignment restores the default. */
 enum { ENUM_RESTART, ENUM_KILL_MODE, ENUM_NOTIFY_ACCESS };
-_Static_assert(sizeof(enum restart_policy) == sizeof(int) &&
-                   sizeof(enum kill_mode) == sizeof(int) &&
-                   sizeof(enum notify_access) == sizeof(int),
-               "enum keys are written through an int");
 
 static const struct {
     const struct value_name *names;
@@ -422,7 +422,17 @@ static int parse_enum(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
 
     if (*value && !value_lookup(enum_keys[k->arg].names, value, &v))
         return unit_key_invalid(ctx, NULL);
-    *AT(ctx, k, int) = v;
+    switch (k->arg) {
+    case ENUM_RESTART:
+        ctx->u->restart = (enum restart_policy)v;
+        break;
+    case ENUM_KILL_MODE:
+        ctx->u->kill_mode = (enum kill_mode)v;
+        break;
+    case ENUM_NOTIFY_ACCESS:
+        ctx->u->notify_access = (enum notify_access)v;
+        break;
+    }
     return 0;
 }
 
@@ -536,7 +546,7 @@ static const struct unit_key unit_keys[] = {
     {S, "ExecCondition", value_parse_exec, CMDS(exec_condition), 0},
     {S, "PIDFile", value_parse_pid_file, FIELD(pid_file), 0},
     {S, "RemainAfterExit", parse_bool, FIELD(remain_after_exit), 0},
-    {S, "Restart", parse_enum, FIELD(restart), ENUM_RESTART},
+    {S, "Restart", parse_enum, 0, ENUM_RESTART},
     {S, "RestartSec", parse_timespan, FIELD(restart_usec), 100000},
     {S, "RestartSteps", parse_unsigned, FIELD(restart_steps), 0},
     {S, "RestartMaxDelaySec", parse_timespan, FIELD(restart_max_delay_usec), -1},
@@ -546,7 +556,7 @@ static const struct unit_key unit_keys[] = {
     {S, "TimeoutStartSec", parse_timeout, 0, 1},
     {S, "TimeoutStopSec", parse_timeout, 0, 2},
     {S, "TimeoutSec", parse_timeout, 0, 3},
-    {S, "KillMode", parse_enum, FIELD(kill_mode), ENUM_KILL_MODE},
+    {S, "KillMode", parse_enum, 0, ENUM_KILL_MODE},
     {S, "KillSignal", parse_signal, FIELD(kill_signal), SIGTERM},
     {S, "SendSIGKILL", parse_bool, FIELD(send_sigkill), 1},
     {S, "SendSIGHUP", parse_bool, FIELD(send_sighup), 0},
@@ -597,7 +607,7 @@ static const struct unit_key unit_keys[] = {
     {S, "X-LogMaxSize", value_parse_log_rotation, IN(OUTPUT), 0},
     {S, "X-LogMaxFiles", value_parse_log_rotation, IN(OUTPUT), 1},
     {S, "WatchdogSec", parse_timespan, FIELD(watchdog_usec), 0},
-    {S, "NotifyAccess", parse_notify_access, FIELD(notify_access), ENUM_NOTIFY_ACCESS},
+    {S, "NotifyAccess", parse_notify_access, 0, ENUM_NOTIFY_ACCESS},
     /* Older spellings and [Unit] keys systemd also takes in [Service]. */
     {S, "StartLimitIntervalSec", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {S, "StartLimitInterval", parse_timespan, FIELD(start_limit_interval_usec), 10000000},

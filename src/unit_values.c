@@ -530,7 +530,6 @@ static const struct value_name output_path_kinds[] = {
 int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     struct unit *u = ctx->u;
-    enum output_kind *kind = k->arg ? &u->std_error : &u->std_output;
     char *copy = NULL;
     int v = -2;
 
@@ -568,7 +567,10 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
         free(*path);
         *path = copy;
     }
-    *kind = (enum output_kind)v;
+    if (k->arg)
+        u->std_error = (enum output_kind)v;
+    else
+        u->std_output = (enum output_kind)v;
     return 0;
 }
 

@@ -1018,6 +1018,30 @@ START_TEST(test_parts)
     ck_assert(!b.u->exec->nice_set);
     parsed_free(&b);
 
+    /* the 8-bit enum and signal fields keep every value */
+    parse_text(&b, "[Service]\nExecStart=/bin/a\nKillSignal=SIGRTMAX\nFinalKillSignal=RTMIN+1\n"
+                   "RestartKillSignal=HUP\nKillMode=none\nRestart=on-watchdog\n"
+                   "NotifyAccess=all\nStandardError=truncate:/t\nFailureAction=exit\n"
+                   "RuntimeDirectoryPreserve=restart\nType=notify\n");
+    assert_clean(&b);
+    ck_assert_int_eq(b.u->kill_signal, SIGRTMAX);
+    ck_assert_int_eq(b.u->final_kill_signal, SIGRTMIN + 1);
+    ck_assert_int_eq(b.u->restart_kill_signal, SIGHUP);
+    ck_assert_int_eq(b.u->kill_mode, KILL_MODE_NONE);
+    ck_assert_int_eq(b.u->restart, RESTART_ON_WATCHDOG);
+    ck_assert_int_eq(b.u->notify_access, NOTIFY_ACCESS_ALL);
+    ck_assert_int_eq(b.u->std_output, OUTPUT_JOURNAL);
+    ck_assert_int_eq(b.u->std_error, OUTPUT_TRUNCATE);
+    ck_assert_int_eq(b.u->failure_action, UNIT_ACTION_EXIT);
+    ck_assert_int_eq(b.u->runtime_dir_preserve, DIR_PRESERVE_RESTART);
+    ck_assert_int_eq(b.u->type, UNIT_TYPE_NOTIFY);
+    parse_more(&b, "[Service]\nKillSignal=\nKillMode=\nRestart=\nNotifyAccess=\n");
+    ck_assert_int_eq(b.u->kill_signal, SIGTERM);
+    ck_assert_int_eq(b.u->kill_mode, KILL_MODE_CONTROL_GROUP);
+    ck_assert_int_eq(b.u->restart, RESTART_NO);
+    ck_assert_int_eq(b.u->notify_access, NOTIFY_ACCESS_NONE);
+    parsed_free(&b);
+
     /* StandardOutput= without a path needs no part; a path keeps one */
     parse_text(&b, "[Service]\nExecStart=/bin/a\nStandardError=inherit\n");
     ck_assert_ptr_null(b.u->output);
