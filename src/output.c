@@ -131,7 +131,8 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
         return;
     }
     memcpy(p, ts, tlen);
-    memcpy(p + tlen, ou->prefix, plen);
+    if (plen) /* no prefix: ou->prefix may be NULL */
+        memcpy(p + tlen, ou->prefix, plen);
     memcpy(p + tlen + plen, line, len);
     memcpy(p + tlen + plen + len, marker, mlen);
     p[tlen + plen + len + mlen] = '\n';
