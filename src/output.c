@@ -269,7 +269,7 @@ void output_stream_resume(struct output_stream *st)
 
 static void stream_free(struct output *o, struct output_stream *st)
 {
-    if (!st)
+    if (!st || !st->unit)
         return;
     ev_io_stop(o->px->loop, &st->io);
     console_forget(o, st);
@@ -284,7 +284,10 @@ static void stream_free(struct output *o, struct output_stream *st)
         free(st->file->path);
         free(st->file);
     }
-    free(st);
+    if (st == &st->unit->st0)
+        memset(st, 0, sizeof(*st));
+    else
+        free(st);
 }
 
 static struct output_stream *stream_new(struct output_unit *ou, enum output_kind kind,
@@ -292,17 +295,16 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
 {
     const struct unit *u = ou->svc->unit;
     const struct manager_config *conf = &ou->out->px->conf;
-    struct output_stream *st = calloc(1, sizeof(*st));
+    /* The first stream lives in the unit's own allocation. */
+    struct output_stream *st = ou->st0.unit ? calloc(1, sizeof(*st)) : &ou->st0;
     int fds[2];
     if (!st)
         return NULL;
     st->unit = ou;
     st->rfd = st->wfd = -1;
     linebuf_init(&st->lb);
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        free(st);
-        return NULL;
-    }
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        goto fail;
     st->rfd = fds[0];
     st->wfd = fds[1];
     /* Only pxinit's end is non-blocking: the service's write end stays
@@ -357,6 +359,8 @@ static struct output_unit *unit_get(struct service *s)
     struct output *o = output_of(s);
     if (s->output)
         return s->output;
+    if (!o)
+        return NULL;
     struct output_unit *ou = calloc(1, sizeof(*ou));
     if (!ou)
         return NULL;
@@ -395,6 +399,8 @@ static int unit_setup(struct output_unit *ou)
     ou->set_up = true;
     return 0;
 }
+
+int output_unit_prepare(struct service *s) { return unit_get(s) ? 0 : -1; }
 
 int output_spawn_fds(struct service *s, int *fd_out, int *fd_err)
 {

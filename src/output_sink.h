@@ -51,8 +51,8 @@ struct output_stream {
     struct output_stream *qnext;
 };
 
-/* One per unit that was ever spawned or followed; what only a unit that
- * writes needs (prefix, ring, buffers) is allocated at its first line. */
+/* One per unit (output_unit_prepare()); what only a unit that writes
+ * needs (prefix, ring, buffers) is allocated at its first line. */
 struct output_unit {
     struct service *svc;
     struct output *out;
@@ -63,6 +63,7 @@ struct output_unit {
     unsigned prefix_len;
     bool prefix_made;
     bool set_up;
+    struct output_stream st0; /* the first stream (unit is NULL while unused) */
 };
 
 enum console_mode {
