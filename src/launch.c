@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +36,16 @@ struct spawn_job {
     pid_t pid;        /* the service's pid once reported */
     bool failed;      /* an error was reported */
     int fail_code;    /* exit code the failed child uses */
-    char *what;       /* the command, for messages */
     struct spawn_job *next, **pprev;
+    char what[];      /* the command, for messages */
 };
+
+/* After this many spawns were in flight at once (boot, a restart of many
+ * units), their memory goes back to the system once the last is done: it
+ * is free then but would stay in pxinit's heap (malloc only gives back its
+ * top). Output state is allocated when a service is created, not at its
+ * first spawn, so that a burst leaves free space in one piece. */
+#define LAUNCH_TRIM_BURST 64
 
 
 /* --- spawn jobs ------------------------------------------------------------ */
@@ -49,8 +59,13 @@ void launch_job_free(struct pxinit *px, struct spawn_job *job)
     *job->pprev = job->next;
     if (job->next)
         job->next->pprev = job->pprev;
-    free(job->what);
     free(job);
+    if (--px->njobs == 0 && px->jobs_peak >= LAUNCH_TRIM_BURST) {
+        px->jobs_peak = 0;
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+    }
 }
 
 static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
@@ -337,19 +352,17 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .sigactions = NULL,
         .double_fork = true,
     };
-    struct spawn_job *job = calloc(1, sizeof(*job));
-    char *what = strdup(cmd->line);
-    if (!job || !what) {
-        free(job);
-        free(what);
+    size_t wlen = strlen(cmd->line) + 1;
+    struct spawn_job *job = calloc(1, sizeof(*job) + wlen);
+    if (!job) {
         saved = ENOMEM;
         goto out;
     }
+    memcpy(job->what, cmd->line, wlen);
     struct spawn_handle h;
     if (spawn_start(&sp, &h) < 0) {
         saved = errno;
         free(job);
-        free(what);
         goto out;
     }
     if (pidmap_put(&px->pids, h.child, PID_ROLE_INTERMEDIATE, NULL) < 0)
@@ -359,12 +372,13 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     job->svc = s;
     job->proc = p;
     job->role = is_main ? PID_ROLE_MAIN : PID_ROLE_CONTROL;
-    job->what = what;
     job->next = px->jobs;
     job->pprev = &px->jobs;
     if (px->jobs)
         px->jobs->pprev = &job->next;
     px->jobs = job;
+    if (++px->njobs > px->jobs_peak)
+        px->jobs_peak = px->njobs;
     ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
     ev_io_start(px->loop, &job->io);
     p->pending = true;
