@@ -65,6 +65,12 @@ static void unit_make_prefix(struct output_unit *ou)
     ou->prefix_made = ou->prefix != NULL;
 }
 
+/* The room for the first stream in the unit's allocation, or NULL. */
+static struct output_stream *unit_st0(struct output_unit *ou)
+{
+    return ou->has_st0 ? &((struct output_unit_st0 *)(void *)ou)->st0 : NULL;
+}
+
 /* The distinct streams of a unit: k 0 and 1, NULL when fewer. */
 static struct output_stream *unit_stream(const struct output_unit *ou, int k)
 {
@@ -284,7 +290,7 @@ static void stream_free(struct output *o, struct output_stream *st)
         free(st->file->path);
         free(st->file);
     }
-    if (st == &st->unit->st0)
+    if (st == unit_st0(st->unit))
         memset(st, 0, sizeof(*st));
     else
         free(st);
@@ -295,8 +301,10 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
 {
     const struct unit *u = ou->svc->unit;
     const struct manager_config *conf = &ou->out->px->conf;
-    /* The first stream lives in the unit's own allocation. */
-    struct output_stream *st = ou->st0.unit ? calloc(1, sizeof(*st)) : &ou->st0;
+    /* The first stream lives in the unit's own allocation when it has room. */
+    struct output_stream *st = unit_st0(ou);
+    if (!st || st->unit)
+        st = calloc(1, sizeof(*st));
     int fds[2];
     if (!st)
         return NULL;
@@ -344,14 +352,19 @@ fail:;
 
 /* --- units ---------------------------------------------------------------------- */
 
-static bool is_captured(const struct output_unit *ou, enum output_kind kind)
+static bool kind_captured(const struct output *o, const struct unit *u, enum output_kind kind)
 {
-    const struct unit_output *uo = unit_output(ou->svc->unit);
+    const struct unit_output *uo = unit_output(u);
     if (kind == OUTPUT_JOURNAL)
         return true;
     if (kind != OUTPUT_FILE && kind != OUTPUT_APPEND && kind != OUTPUT_TRUNCATE)
         return false;
-    return (uo->log_max_size_set ? uo->log_max_size : ou->out->px->conf.log_max_size) > 0;
+    return (uo->log_max_size_set ? uo->log_max_size : o->px->conf.log_max_size) > 0;
+}
+
+static bool is_captured(const struct output_unit *ou, enum output_kind kind)
+{
+    return kind_captured(ou->out, ou->svc->unit, kind);
 }
 
 static struct output_unit *unit_get(struct service *s)
@@ -361,9 +374,15 @@ static struct output_unit *unit_get(struct service *s)
         return s->output;
     if (!o)
         return NULL;
-    struct output_unit *ou = calloc(1, sizeof(*ou));
+    /* Room for a first stream when the unit (as it is now) captures one. */
+    const struct unit *u = s->unit;
+    bool st0 = kind_captured(o, u, u->std_output) ||
+               kind_captured(o, u, u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error);
+    struct output_unit *ou = st0 ? calloc(1, sizeof(struct output_unit_st0))
+                                 : calloc(1, sizeof(struct output_unit));
     if (!ou)
         return NULL;
+    ou->has_st0 = st0;
     ou->svc = s;
     ou->out = o;
     s->output = ou;

@@ -63,7 +63,14 @@ struct output_unit {
     unsigned prefix_len;
     bool prefix_made;
     bool set_up;
-    struct output_stream st0; /* the first stream (unit is NULL while unused) */
+    bool has_st0; /* allocated as struct output_unit_st0 */
+};
+
+/* A unit that captures output is allocated with room for its first stream,
+ * so that the common case is one allocation. */
+struct output_unit_st0 {
+    struct output_unit ou;
+    struct output_stream st0; /* its unit is NULL while unused */
 };
 
 enum console_mode {
