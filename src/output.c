@@ -24,7 +24,12 @@
 
 #define PUMP_READS 8 /* pipe reads per wakeup before other watchers get a turn */
 #define IDENT_MAX 64 /* longest identifier shown in a prefix */
+/* A stream that brought this much in one wakeup is a busy one: its pipe is
+ * made larger then (fewer wakeups). Not for every pipe from the start: the
+ * kernel allocates a pipe's slot array at that size (4 KiB for 256 KiB, a
+ * 640-byte one for the default 64 KiB), and most units are quiet. */
 #define OUTPUT_PIPE_SIZE (256 * 1024)
+#define OUTPUT_PIPE_BUSY (64 * 1024)
 
 static const char marker[] = OUTPUT_SPLIT_MARKER;
 
@@ -206,7 +211,7 @@ static void stream_send(struct output_stream *st)
 static void stream_pump(struct output_stream *st)
 {
     const char *line;
-    size_t len;
+    size_t len, got = 0;
     int flags, reads = 0;
 
     for (;;) {
@@ -223,6 +228,13 @@ static void stream_pump(struct output_stream *st)
         ssize_t n = linebuf_fill(&st->lb, st->rfd);
         if (n > 0) {
             st->drained = false;
+            got += (size_t)n;
+            if (got >= OUTPUT_PIPE_BUSY && !st->pipe_grown) {
+                /* best effort (the kernel caps it for unprivileged users at
+                 * pipe-max-size) */
+                (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
+                st->pipe_grown = true;
+            }
             continue;
         }
         if (n < 0 && errno == EAGAIN) {
@@ -320,9 +332,6 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
     int fl = fcntl(st->rfd, F_GETFL);
     if (fl < 0 || fcntl(st->rfd, F_SETFL, fl | O_NONBLOCK) < 0)
         goto fail;
-    /* A larger pipe means fewer wakeups for a chatty unit; best effort (the
-     * kernel caps it for unprivileged users at pipe-max-size). */
-    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
     if (kind != OUTPUT_JOURNAL) {
         st->file = calloc(1, sizeof(*st->file));
         if (!st->file || !(st->file->path = strdup(path)))

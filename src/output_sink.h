@@ -48,6 +48,7 @@ struct output_stream {
     bool drained;       /* the last read found the pipe empty */
     bool flush_partial; /* a writer exited: flush the partial line when empty */
     bool queued;        /* in the console queue */
+    bool pipe_grown;    /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
     struct output_stream *qnext;
 };
 
