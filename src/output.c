@@ -24,8 +24,9 @@
 
 #define PUMP_READS 8 /* pipe reads per wakeup before other watchers get a turn */
 #define IDENT_MAX 64 /* longest identifier shown in a prefix */
-/* A stream that brought this much in one wakeup is a busy one: its pipe is
- * made larger then (fewer wakeups). Not for every pipe from the start: the
+/* A stream that brought this much in one wakeup, or whose sink fell behind,
+ * is a busy one: its pipe is made larger then (fewer wakeups, and room for a
+ * burst while the sink is slow). Not for every pipe from the start: the
  * kernel allocates a pipe's slot array at that size (4 KiB for 256 KiB, a
  * 640-byte one for the default 64 KiB), and most units are quiet. */
 #define OUTPUT_PIPE_SIZE (256 * 1024)
@@ -208,6 +209,15 @@ static void stream_send(struct output_stream *st)
     }
 }
 
+static void stream_grow_pipe(struct output_stream *st)
+{
+    if (st->pipe_grown || st->rfd < 0)
+        return;
+    /* best effort (the kernel caps it for unprivileged users at pipe-max-size) */
+    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
+    st->pipe_grown = true;
+}
+
 static void stream_pump(struct output_stream *st)
 {
     const char *line;
@@ -219,8 +229,10 @@ static void stream_pump(struct output_stream *st)
             emit_line(st, line, len, flags);
         if (sink_full(st)) {
             stream_send(st);
-            if (sink_full(st))
+            if (sink_full(st)) {
+                stream_grow_pipe(st);
                 break; /* back-pressure: the pipe waits */
+            }
             continue;
         }
         if (st->rfd < 0 || reads++ >= PUMP_READS)
@@ -229,12 +241,8 @@ static void stream_pump(struct output_stream *st)
         if (n > 0) {
             st->drained = false;
             got += (size_t)n;
-            if (got >= OUTPUT_PIPE_BUSY && !st->pipe_grown) {
-                /* best effort (the kernel caps it for unprivileged users at
-                 * pipe-max-size) */
-                (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
-                st->pipe_grown = true;
-            }
+            if (got >= OUTPUT_PIPE_BUSY)
+                stream_grow_pipe(st);
             continue;
         }
         if (n < 0 && errno == EAGAIN) {
