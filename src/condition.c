@@ -58,7 +58,7 @@ static bool holds(const struct path_condition *c)
 
 enum condition_result condition_check(const struct unit *u, const struct path_condition **what)
 {
-    const struct condition_list *l = &u->conditions;
+    const struct condition_list *l = &unit_cmds(u)->conditions;
     /* Asserts first: an assert failure is an error even when a condition
      * would also have skipped the unit. */
     for (int pass = 0; pass < 2; pass++) {

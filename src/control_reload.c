@@ -234,7 +234,7 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
             if (unit_equal(ou, u)) {
                 drop[j] = true; /* freed at the end: the search still reads nu */
             } else if (svc_is_settled(s) && !swap_of(ctl, s)) {
-                s->unit = u; /* not running: the new definition applies at once */
+                svc_set_unit(s, u); /* not running: the new definition applies at once */
                 unit_free(ou);
                 ou = u;
                 report(c, s->name, "unit file changed");
@@ -349,7 +349,7 @@ void ctl_reload_settle(struct ctl *ctl)
             continue;
         struct unit *old = s->unit;
         bool start = w->start;
-        s->unit = w->u;
+        svc_set_unit(s, w->u);
         if (s->idx < px->nunits && px->services[s->idx] == s)
             px->units[s->idx] = w->u;
         w->u = old; /* swap_drop() frees what it holds: the old definition */

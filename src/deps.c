@@ -135,7 +135,7 @@ static int deps_collect_edges(struct deps_graph *g, struct unit *const *units,
     size_t max = 0;
 
     for (size_t i = 0; i < g->n; i++) {
-        size_t k = units[i]->after.n + units[i]->before.n;
+        size_t k = unit_deps(units[i])->after.n + unit_deps(units[i])->before.n;
         if (k > SIZE_MAX / sizeof(struct deps_edge) - max) {
             errno = ENOMEM;
             return -1;
@@ -146,7 +146,7 @@ static int deps_collect_edges(struct deps_graph *g, struct unit *const *units,
     if (!g->edges)
         return -1;
     for (size_t i = 0; i < g->n; i++) {
-        const struct unit *u = units[i];
+        const struct unit_deps *u = unit_deps(units[i]);
         for (size_t k = 0; k < u->after.n; k++) {
             size_t j = deps_names_find(names, units, u->after.v[k]);
             if (j != SIZE_MAX && j != i)

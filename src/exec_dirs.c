@@ -63,7 +63,7 @@ int exec_dirs_prepare(const struct unit *u, const struct exec_creds *owner, stru
                       char *bad_path, size_t bad_size)
 {
     for (int d = 0; d < EXEC_DIR_MAX; d++) {
-        const struct strv *l = &u->exec_dirs[d];
+        const struct strv *l = &unit_dirs(u)->paths[d];
         if (l->n == 0)
             continue;
         size_t cap = strlen(dir_kinds[d].env) + 2;
@@ -76,7 +76,7 @@ int exec_dirs_prepare(const struct unit *u, const struct exec_creds *owner, stru
         for (size_t i = 0; i < l->n; i++) {
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dir_kinds[d].base, l->v[i]);
-            if (make_dir(path, u->exec_dir_mode[d], owner, d != EXEC_DIR_CONFIGURATION) < 0) {
+            if (make_dir(path, unit_dirs(u)->mode[d], owner, d != EXEC_DIR_CONFIGURATION) < 0) {
                 int saved = errno;
                 snprintf(bad_path, bad_size, "%s", path);
                 free(value);
@@ -104,7 +104,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void exec_dirs_remove_runtime(const struct unit *u, const char *unit_name)
 {
-    const struct strv *l = &u->exec_dirs[EXEC_DIR_RUNTIME];
+    const struct strv *l = &unit_dirs(u)->paths[EXEC_DIR_RUNTIME];
     for (size_t i = 0; i < l->n; i++) {
         char path[4096];
         snprintf(path, sizeof(path), "/run/%s", l->v[i]);

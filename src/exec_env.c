@@ -138,17 +138,19 @@ static int resolve_group(const char *name, gid_t *gid)
 
 int exec_creds_resolve(const struct unit *u, struct exec_creds *c, const char **err)
 {
+    const struct unit_exec *x = unit_exec(u);
+
     memset(c, 0, sizeof(*c));
-    if (!u->user && !u->group && u->supplementary_groups.n == 0)
+    if (!x->user && !x->group && x->supplementary_groups.n == 0)
         return 0;
     c->set = true;
     c->uid = getuid();
     c->gid = getgid();
-    if (u->user) {
+    if (x->user) {
         unsigned long id;
         struct passwd_entry pwe;
-        bool numeric = parse_id(u->user, &id);
-        bool found = passwd_lookup(numeric ? NULL : u->user, (uid_t)id, &pwe) == 0;
+        bool numeric = parse_id(x->user, &id);
+        bool found = passwd_lookup(numeric ? NULL : x->user, (uid_t)id, &pwe) == 0;
         if (!found && !numeric) {
             *err = "no such user";
             return -1;
@@ -170,18 +172,18 @@ int exec_creds_resolve(const struct unit *u, struct exec_creds *c, const char **
             c->ngroups = ng > 0 ? (size_t)ng : 0;
         } else {
             c->uid = (uid_t)id;
-            snprintf(c->user, sizeof(c->user), "%s", u->user);
+            snprintf(c->user, sizeof(c->user), "%s", x->user);
         }
     }
-    if (u->group && resolve_group(u->group, &c->gid) < 0) {
+    if (x->group && resolve_group(x->group, &c->gid) < 0) {
         *err = "no such group";
         return -1;
     }
-    if (!u->user)
+    if (!x->user)
         c->ngroups = 0;
-    for (size_t i = 0; i < u->supplementary_groups.n; i++) {
+    for (size_t i = 0; i < x->supplementary_groups.n; i++) {
         gid_t g;
-        if (resolve_group(u->supplementary_groups.v[i], &g) < 0) {
+        if (resolve_group(x->supplementary_groups.v[i], &g) < 0) {
             *err = "no such supplementary group";
             return -1;
         }
@@ -208,13 +210,15 @@ static int env_put(struct strv *env, const char *key, const char *value)
 int exec_env_build(const struct unit *u, const struct strv *base, const struct exec_creds *c,
                    pid_t mainpid, struct strv *env, const char **bad_file)
 {
+    const struct unit_exec *x = unit_exec(u);
+
     if (strv_copy(env, base) < 0)
         return -1;
-    for (size_t i = 0; i < u->environment.n; i++)
-        if (env_set(env, u->environment.v[i]) < 0)
+    for (size_t i = 0; i < x->environment.n; i++)
+        if (env_set(env, x->environment.v[i]) < 0)
             return -1;
-    for (size_t i = 0; i < u->environment_files.n; i++) {
-        const char *path = u->environment_files.v[i];
+    for (size_t i = 0; i < x->environment_files.n; i++) {
+        const char *path = x->environment_files.v[i];
         bool optional = path[0] == '-';
         if (optional)
             path++;
@@ -227,7 +231,7 @@ int exec_env_build(const struct unit *u, const struct strv *base, const struct e
             }
         }
     }
-    if (c && c->set && u->user) {
+    if (c && c->set && x->user) {
         if (env_put(env, "USER", c->user) < 0 || env_put(env, "LOGNAME", c->user) < 0)
             return -1;
         if (c->home[0] && env_put(env, "HOME", c->home) < 0)
@@ -237,15 +241,15 @@ int exec_env_build(const struct unit *u, const struct strv *base, const struct e
     }
     /* UnsetEnvironment=: a name removes the variable, KEY=VALUE only that
      * exact assignment. */
-    for (size_t i = 0; i < u->unset_environment.n; i++) {
-        const char *x = u->unset_environment.v[i];
-        if (!strchr(x, '=')) {
-            env_unset(env, x);
+    for (size_t i = 0; i < x->unset_environment.n; i++) {
+        const char *un = x->unset_environment.v[i];
+        if (!strchr(un, '=')) {
+            env_unset(env, un);
             continue;
         }
         size_t w = 0;
         for (size_t k = 0; k < env->n; k++) {
-            if (strcmp(env->v[k], x) == 0)
+            if (strcmp(env->v[k], un) == 0)
                 free(env->v[k]);
             else
                 env->v[w++] = env->v[k];

@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +37,16 @@ struct spawn_job {
     pid_t pid;        /* the service's pid once reported */
     bool failed;      /* an error was reported */
     int fail_code;    /* exit code the failed child uses */
-    char *what;       /* the command, for messages */
     struct spawn_job *next, **pprev;
+    char what[];      /* the command, for messages */
 };
+
+/* After this many spawns were in flight at once (boot, a restart of many
+ * units), their memory goes back to the system once the last is done: it
+ * is free then but would stay in pxinit's heap (malloc only gives back its
+ * top). Output state is allocated when a service is created, not at its
+ * first spawn, so that a burst leaves free space in one piece. */
+#define LAUNCH_TRIM_BURST 64
 
 
 /* --- spawn jobs ------------------------------------------------------------ */
@@ -50,8 +60,13 @@ void launch_job_free(struct pxinit *px, struct spawn_job *job)
     *job->pprev = job->next;
     if (job->next)
         job->next->pprev = job->pprev;
-    free(job->what);
     free(job);
+    if (--px->njobs == 0 && px->jobs_peak >= LAUNCH_TRIM_BURST) {
+        px->jobs_peak = 0;
+#ifdef __GLIBC__
+        malloc_trim(0);
+#endif
+    }
 }
 
 static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
@@ -225,6 +240,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
 {
     struct pxinit *px = s->ctx;
     const struct unit *u = s->unit;
+    const struct unit_exec *x = unit_exec(u);
     struct exec_creds creds;
     struct strv env = {0}, argv = {0};
     const char *err = NULL;
@@ -235,8 +251,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     if (privileged) {
         memset(&creds, 0, sizeof(creds));
     } else if (exec_creds_resolve(u, &creds, &err) < 0) {
-        log_unit_error(s->name, "User=%s Group=%s: %s", u->user ? u->user : "",
-                       u->group ? u->group : "", err);
+        log_unit_error(s->name, "User=%s Group=%s: %s", x->user ? x->user : "",
+                       x->group ? x->group : "", err);
         errno = ESRCH;
         return -1;
     }
@@ -291,14 +307,15 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
         goto out;
     }
+    const char *opath = unit_output(u)->std_output_path;
     if (cap_out == OUTPUT_FD_NONE)
-        fd_out = open_output(u, u->std_output, u->std_output_path);
+        fd_out = open_output(u, u->std_output, opath);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
-    const char *epath = u->std_error == OUTPUT_DEFAULT ? u->std_output_path : u->std_error_path;
+    const char *epath = u->std_error == OUTPUT_DEFAULT ? opath : unit_output(u)->std_error_path;
     /* Following stdout to a file means the same open file, as in systemd
      * (two opens would write over each other from offset 0). */
     bool err_shares_out = cap_out == OUTPUT_FD_NONE && fd_out >= 0 && ek == u->std_output &&
-                          epath && u->std_output_path && strcmp(epath, u->std_output_path) == 0;
+                          epath && opath && strcmp(epath, opath) == 0;
     if (cap_err == OUTPUT_FD_NONE && !err_shares_out)
         fd_err = open_output(u, ek, epath);
     if (fd_out == -1 || fd_err == -1) {
@@ -307,7 +324,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         goto out;
     }
 
-    const char *cwd = u->working_directory;
+    const char *cwd = x->working_directory;
     if (cwd && strcmp(cwd, "~") == 0)
         cwd = creds.home[0] ? creds.home : "/root";
     sigset_t empty;
@@ -317,20 +334,20 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .argv = args,
         .envp = strv_array(&env),
         .cwd = cwd ? cwd : "/",
-        .cwd_optional = u->working_directory_optional,
+        .cwd_optional = x->working_directory_optional,
         .set_ids = creds.set,
         .uid = creds.uid,
         .gid = creds.gid,
         .groups = creds.groups,
         .ngroups = creds.ngroups,
-        .umask = u->umask,
-        .nice_set = u->nice_set,
-        .nice = u->nice,
-        .oom_score_adjust_set = u->oom_score_adjust_set,
-        .oom_score_adjust = u->oom_score_adjust,
-        .no_new_privileges = u->no_new_privileges,
-        .limit_set = u->limit_set,
-        .limits = u->limits,
+        .umask = x->umask,
+        .nice_set = x->nice_set,
+        .nice = x->nice,
+        .oom_score_adjust_set = x->oom_score_adjust_set,
+        .oom_score_adjust = x->oom_score_adjust,
+        .no_new_privileges = x->no_new_privileges,
+        .limit_set = unit_limits(u)->set,
+        .limits = unit_limits(u)->v,
         .nofile = px->nofile_restore,
         .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
         .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
@@ -338,19 +355,17 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .sigactions = NULL,
         .double_fork = true,
     };
-    struct spawn_job *job = calloc(1, sizeof(*job));
-    char *what = strdup(cmd->line);
-    if (!job || !what) {
-        free(job);
-        free(what);
+    size_t wlen = strlen(cmd->line) + 1;
+    struct spawn_job *job = calloc(1, sizeof(*job) + wlen);
+    if (!job) {
         saved = ENOMEM;
         goto out;
     }
+    memcpy(job->what, cmd->line, wlen);
     struct spawn_handle h;
     if (spawn_start(&sp, &h) < 0) {
         saved = errno;
         free(job);
-        free(what);
         goto out;
     }
     if (pidmap_put(&px->pids, h.child, PID_ROLE_INTERMEDIATE, NULL) < 0)
@@ -360,12 +375,13 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     job->svc = s;
     job->proc = p;
     job->role = is_main ? PID_ROLE_MAIN : PID_ROLE_CONTROL;
-    job->what = what;
     job->next = px->jobs;
     job->pprev = &px->jobs;
     if (px->jobs)
         px->jobs->pprev = &job->next;
     px->jobs = job;
+    if (++px->njobs > px->jobs_peak)
+        px->jobs_peak = px->njobs;
     ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
     ev_io_start(px->loop, &job->io);
     p->pending = true;

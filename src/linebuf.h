@@ -4,14 +4,15 @@
  * them into lines. A line longer than LINEBUF_LINE_MAX is cut into pieces of
  * that size (each but the last flagged LINEBUF_SPLIT) instead of being
  * buffered without bound. Pure: no fds of its own, so the tests feed it
- * byte strings. Memory: LINEBUF_LINE_MAX + LINEBUF_READ_MAX bytes, allocated
- * on first use.
+ * byte strings. Memory: allocated on first use, a few KiB at first, growing
+ * with the stream's pace up to LINEBUF_LINE_MAX + LINEBUF_READ_MAX bytes.
  */
 #ifndef PXINIT_LINEBUF_H
 #define PXINIT_LINEBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define LINEBUF_LINE_MAX (16 * 1024) /* longest line kept whole */
@@ -24,9 +25,10 @@ enum linebuf_flags {
 
 struct linebuf {
     char *buf;
-    size_t start; /* first byte not handed out yet */
-    size_t len;   /* bytes in buf, from 0 */
-    size_t scan;  /* bytes from start known to hold no '\n' */
+    uint32_t start; /* first byte not handed out yet */
+    uint32_t len;   /* bytes in buf, from 0 */
+    uint32_t scan;  /* bytes from start known to hold no '\n' */
+    uint32_t cap;   /* bytes allocated */
 };
 
 void linebuf_init(struct linebuf *lb);
@@ -54,5 +56,10 @@ bool linebuf_next(struct linebuf *lb, const char **line, size_t *len, int *flags
 bool linebuf_flush(struct linebuf *lb, const char **line, size_t *len, int *flags);
 /* Bytes held (pending partial line and unread lines). */
 size_t linebuf_pending(const struct linebuf *lb);
+/* Frees the buffer when it holds nothing and never grew past
+ * LINEBUF_TRIM_MAX: a stream that went quiet keeps no memory, while a busy
+ * one keeps its large buffer instead of allocating it again and again. */
+#define LINEBUF_TRIM_MAX 4096
+void linebuf_trim(struct linebuf *lb);
 
 #endif

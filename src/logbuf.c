@@ -6,12 +6,22 @@
  * tail is left unused. Seen from wpos, lines lie in memory oldest first, so
  * making room is dropping the oldest line while it starts inside the region
  * about to be written.
+ *
+ * Both rings start small and double (up to the limits) instead of dropping
+ * or wrapping while they are below their limit: most units write a few lines
+ * and should not hold 256 KiB for them. `bytes` never wraps before it has
+ * its full size, so growing it keeps every offset; `ent` may have wrapped
+ * (lines dropped because `bytes` was full), so growing it puts the slots in
+ * order first.
  */
 #include "logbuf.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LOGBUF_MIN_LINES 8
+#define LOGBUF_MIN_BYTES 256
 
 void logbuf_init(struct logbuf *lb, size_t max_lines, size_t max_bytes)
 {
@@ -28,6 +38,7 @@ void logbuf_free(struct logbuf *lb)
     free(lb->bytes);
     lb->ent = NULL;
     lb->bytes = NULL;
+    lb->cap_lines = lb->cap_bytes = 0;
     lb->first = lb->count = lb->wpos = 0;
 }
 
@@ -37,13 +48,13 @@ size_t logbuf_bytes(const struct logbuf *lb)
 {
     size_t sum = 0;
     for (size_t i = 0; i < lb->count; i++)
-        sum += lb->ent[(lb->first + i) % lb->max_lines].len;
+        sum += lb->ent[(lb->first + i) % lb->cap_lines].len;
     return sum;
 }
 
 static void drop_oldest(struct logbuf *lb)
 {
-    lb->first = (lb->first + 1) % lb->max_lines;
+    lb->first = (lb->first + 1) % lb->cap_lines;
     if (--lb->count == 0)
         lb->first = lb->wpos = 0;
 }
@@ -59,32 +70,64 @@ static void drop_in(struct logbuf *lb, size_t from, size_t to)
     }
 }
 
+/* One more slot, when below max_lines: the slots, in order from 0. */
+static int grow_lines(struct logbuf *lb)
+{
+    size_t cap = lb->cap_lines ? lb->cap_lines * 2 : LOGBUF_MIN_LINES;
+    if (cap > lb->max_lines)
+        cap = lb->max_lines;
+    struct logbuf_entry *e = malloc(cap * sizeof(*e));
+    if (!e)
+        return -1;
+    for (size_t i = 0; i < lb->count; i++)
+        e[i] = lb->ent[(lb->first + i) % lb->cap_lines];
+    free(lb->ent);
+    lb->ent = e;
+    lb->cap_lines = cap;
+    lb->first = 0;
+    return 0;
+}
+
+/* Room for need bytes at wpos, when below max_bytes (no wrap happened yet,
+ * so offsets stay valid). */
+static int grow_bytes(struct logbuf *lb, size_t need)
+{
+    size_t cap = lb->cap_bytes ? lb->cap_bytes : LOGBUF_MIN_BYTES;
+    while (cap < need && cap < lb->max_bytes)
+        cap *= 2;
+    if (cap > lb->max_bytes)
+        cap = lb->max_bytes;
+    char *b = realloc(lb->bytes, cap);
+    if (!b)
+        return -1;
+    lb->bytes = b;
+    lb->cap_bytes = cap;
+    return 0;
+}
+
 const char *logbuf_append_parts(struct logbuf *lb, const char *a, size_t alen, const char *b,
                                 size_t blen, size_t *stored_len)
 {
-    if (!lb->ent) {
-        lb->ent = calloc(lb->max_lines, sizeof(*lb->ent));
-        lb->bytes = malloc(lb->max_bytes);
-        if (!lb->ent || !lb->bytes) {
-            logbuf_free(lb);
-            errno = ENOMEM;
-            return NULL;
-        }
-    }
     if (alen > lb->max_bytes)
         alen = lb->max_bytes;
     if (blen > lb->max_bytes - alen)
         blen = lb->max_bytes - alen;
     size_t len = alen + blen;
-    if (lb->count == lb->max_lines)
+    if ((lb->count == lb->cap_lines && lb->cap_lines < lb->max_lines && grow_lines(lb) < 0) ||
+        ((!lb->bytes || lb->wpos + len > lb->cap_bytes) && lb->cap_bytes < lb->max_bytes &&
+         grow_bytes(lb, lb->wpos + len) < 0)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (lb->count == lb->cap_lines)
         drop_oldest(lb);
-    if (lb->wpos + len > lb->max_bytes) {
-        drop_in(lb, lb->wpos, lb->max_bytes);
+    if (lb->wpos + len > lb->cap_bytes) {
+        drop_in(lb, lb->wpos, lb->cap_bytes);
         lb->wpos = 0;
     }
     /* An empty line takes no bytes but still needs its start kept apart. */
     drop_in(lb, lb->wpos, lb->wpos + (len ? len : 1));
-    size_t slot = (lb->first + lb->count) % lb->max_lines;
+    size_t slot = (lb->first + lb->count) % lb->cap_lines;
     lb->ent[slot].off = (uint32_t)lb->wpos;
     lb->ent[slot].len = (uint32_t)len;
     char *dst = lb->bytes + lb->wpos;
@@ -110,7 +153,7 @@ size_t logbuf_tail(const struct logbuf *lb, size_t n, logbuf_emit_fn emit, void 
     if (n > lb->count)
         n = lb->count;
     for (size_t i = lb->count - n; i < lb->count; i++) {
-        const struct logbuf_entry *e = &lb->ent[(lb->first + i) % lb->max_lines];
+        const struct logbuf_entry *e = &lb->ent[(lb->first + i) % lb->cap_lines];
         emit(ctx, lb->bytes + e->off, e->len);
     }
     return n;

@@ -1,6 +1,7 @@
 /* logbuf.h - the memory of a unit's recent output: the last lines, bounded
  * both in count and in bytes, oldest dropped first. Pure (no fds, no loop);
- * memory is allocated on the first line. */
+ * memory is allocated on the first line and grows with use up to the
+ * bounds, so a unit that wrote a few lines holds a few hundred bytes. */
 #ifndef PXINIT_LOGBUF_H
 #define PXINIT_LOGBUF_H
 
@@ -19,8 +20,9 @@ struct logbuf_entry {
 
 struct logbuf {
     size_t max_lines, max_bytes;
-    struct logbuf_entry *ent; /* max_lines slots, a ring */
-    char *bytes;              /* max_bytes, lines stored contiguously */
+    struct logbuf_entry *ent; /* cap_lines slots, a ring */
+    char *bytes;              /* cap_bytes, lines stored contiguously */
+    size_t cap_lines, cap_bytes; /* allocated so far: up to max_lines, max_bytes */
     size_t first, count;      /* the oldest slot and how many are used */
     size_t wpos;              /* where the next line's bytes go */
     uint64_t total;           /* lines ever appended (a follower's cursor) */

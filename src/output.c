@@ -24,7 +24,13 @@
 
 #define PUMP_READS 8 /* pipe reads per wakeup before other watchers get a turn */
 #define IDENT_MAX 64 /* longest identifier shown in a prefix */
+/* A stream that brought this much in one wakeup, or whose sink fell behind,
+ * is a busy one: its pipe is made larger then (fewer wakeups, and room for a
+ * burst while the sink is slow). Not for every pipe from the start: the
+ * kernel allocates a pipe's slot array at that size (4 KiB for 256 KiB, a
+ * 640-byte one for the default 64 KiB), and most units are quiet. */
 #define OUTPUT_PIPE_SIZE (256 * 1024)
+#define OUTPUT_PIPE_BUSY (64 * 1024)
 
 static const char marker[] = OUTPUT_SPLIT_MARKER;
 
@@ -34,13 +40,16 @@ static bool sink_full(const struct output_stream *st) { return outq_pending(&st-
 
 /* --- prefixes ----------------------------------------------------------------- */
 
+/* Called at the unit's first line (an idle unit never needs it). On ENOMEM
+ * the line goes out without a prefix and the next one tries again. */
 static void unit_make_prefix(struct output_unit *ou)
 {
     const struct output *o = ou->out;
-    const char *ident = ou->svc->unit->syslog_identifier;
+    const char *ident = unit_output(ou->svc->unit)->syslog_identifier;
     if (!ident || !*ident)
         ident = ou->svc->name;
     int n = (int)strnlen(ident, IDENT_MAX);
+    char buf[IDENT_MAX + 32];
     int len;
     if (o->px->conf.log_prefix == LOG_PREFIX_NONE) {
         len = 0;
@@ -49,12 +58,31 @@ static void unit_make_prefix(struct output_unit *ou)
         unsigned h = 5381;
         for (int i = 0; i < n; i++)
             h = h * 33 + (unsigned char)ident[i];
-        len = snprintf(ou->prefix, sizeof(ou->prefix), "\033[%dm%.*s:\033[0m ",
-                       31 + (int)(h % 6), n, ident);
+        len = snprintf(buf, sizeof(buf), "\033[%dm%.*s:\033[0m ", 31 + (int)(h % 6), n, ident);
     } else {
-        len = snprintf(ou->prefix, sizeof(ou->prefix), "%.*s: ", n, ident);
+        len = snprintf(buf, sizeof(buf), "%.*s: ", n, ident);
     }
-    ou->prefix_len = len > 0 ? (size_t)len : 0;
+    if (len <= 0) {
+        ou->prefix_made = true;
+        return;
+    }
+    ou->prefix = strndup(buf, (size_t)len);
+    ou->prefix_len = ou->prefix ? (unsigned)len : 0;
+    ou->prefix_made = ou->prefix != NULL;
+}
+
+/* The room for the first stream in the unit's allocation, or NULL. */
+static struct output_stream *unit_st0(struct output_unit *ou)
+{
+    return ou->has_st0 ? &((struct output_unit_st0 *)(void *)ou)->st0 : NULL;
+}
+
+/* The distinct streams of a unit: k 0 and 1, NULL when fewer. */
+static struct output_stream *unit_stream(const struct output_unit *ou, int k)
+{
+    if (k == 0)
+        return ou->sout ? ou->sout : ou->serr;
+    return ou->sout && ou->serr != ou->sout ? ou->serr : NULL;
 }
 
 /* "2024-05-01T12:00:00.123Z " from the loop's clock (wall time in libev). */
@@ -82,7 +110,11 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     size_t mlen = (flags & LINEBUF_SPLIT) ? sizeof(marker) - 1 : 0;
 
     size_t stored_len;
-    const char *stored = logbuf_append_parts(&ou->ring, line, len, marker, mlen, &stored_len);
+    const char *stored = NULL;
+    if (!ou->ring && (ou->ring = malloc(sizeof(*ou->ring))))
+        logbuf_init(ou->ring, o->px->conf.log_lines, o->px->conf.log_bytes);
+    if (ou->ring)
+        stored = logbuf_append_parts(ou->ring, line, len, marker, mlen, &stored_len);
     for (struct output_follower *f = ou->followers, *next; f; f = next) {
         next = f->next; /* a follower may unfollow itself */
         if (stored)
@@ -98,6 +130,8 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     char ts[40];
     size_t tlen = 0, plen = 0;
     if (!st->file) {
+        if (!ou->prefix_made)
+            unit_make_prefix(ou);
         plen = ou->prefix_len;
         if (o->px->conf.log_prefix == LOG_PREFIX_NAME_TIME)
             tlen = timestamp(o, ts, sizeof(ts));
@@ -109,7 +143,8 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
         return;
     }
     memcpy(p, ts, tlen);
-    memcpy(p + tlen, ou->prefix, plen);
+    if (plen) /* no prefix: ou->prefix may be NULL */
+        memcpy(p + tlen, ou->prefix, plen);
     memcpy(p + tlen + plen, line, len);
     memcpy(p + tlen + plen + len, marker, mlen);
     p[tlen + plen + len + mlen] = '\n';
@@ -144,7 +179,7 @@ static bool output_idle(struct output *o, size_t *pending)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = ou->st[k];
+            struct output_stream *st = unit_stream(ou, k);
             if (!st || stream_idle(st))
                 continue;
             idle = false;
@@ -174,10 +209,19 @@ static void stream_send(struct output_stream *st)
     }
 }
 
+static void stream_grow_pipe(struct output_stream *st)
+{
+    if (st->pipe_grown || st->rfd < 0)
+        return;
+    /* best effort (the kernel caps it for unprivileged users at pipe-max-size) */
+    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
+    st->pipe_grown = true;
+}
+
 static void stream_pump(struct output_stream *st)
 {
     const char *line;
-    size_t len;
+    size_t len, got = 0;
     int flags, reads = 0;
 
     for (;;) {
@@ -185,8 +229,10 @@ static void stream_pump(struct output_stream *st)
             emit_line(st, line, len, flags);
         if (sink_full(st)) {
             stream_send(st);
-            if (sink_full(st))
+            if (sink_full(st)) {
+                stream_grow_pipe(st);
                 break; /* back-pressure: the pipe waits */
+            }
             continue;
         }
         if (st->rfd < 0 || reads++ >= PUMP_READS)
@@ -194,6 +240,9 @@ static void stream_pump(struct output_stream *st)
         ssize_t n = linebuf_fill(&st->lb, st->rfd);
         if (n > 0) {
             st->drained = false;
+            got += (size_t)n;
+            if (got >= OUTPUT_PIPE_BUSY)
+                stream_grow_pipe(st);
             continue;
         }
         if (n < 0 && errno == EAGAIN) {
@@ -201,6 +250,7 @@ static void stream_pump(struct output_stream *st)
             if (st->flush_partial && linebuf_flush(&st->lb, &line, &len, &flags))
                 emit_line(st, line, len, flags);
             st->flush_partial = false;
+            linebuf_trim(&st->lb); /* quiet now: no buffer while idle */
             break;
         }
         /* pxinit holds the write end, so EOF or an error means the pipe is
@@ -217,6 +267,8 @@ static void stream_pump(struct output_stream *st)
         break;
     }
     stream_send(st);
+    if (!st->queued)
+        outq_trim(&st->q);
     stream_update_watch(st);
     check_done(st->unit->out);
 }
@@ -229,6 +281,7 @@ static void stream_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 void output_stream_resume(struct output_stream *st)
 {
+    outq_trim(&st->q); /* the console took it all */
     stream_update_watch(st);
     /* Lines read before the pause wait in the line buffer. The pipe may be
      * empty for good (its writer exited; pxinit holds the write end, so no
@@ -242,7 +295,7 @@ void output_stream_resume(struct output_stream *st)
 
 static void stream_free(struct output *o, struct output_stream *st)
 {
-    if (!st)
+    if (!st || !st->unit)
         return;
     ev_io_stop(o->px->loop, &st->io);
     console_forget(o, st);
@@ -257,7 +310,10 @@ static void stream_free(struct output *o, struct output_stream *st)
         free(st->file->path);
         free(st->file);
     }
-    free(st);
+    if (st == unit_st0(st->unit))
+        memset(st, 0, sizeof(*st));
+    else
+        free(st);
 }
 
 static struct output_stream *stream_new(struct output_unit *ou, enum output_kind kind,
@@ -265,17 +321,18 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
 {
     const struct unit *u = ou->svc->unit;
     const struct manager_config *conf = &ou->out->px->conf;
-    struct output_stream *st = calloc(1, sizeof(*st));
+    /* The first stream lives in the unit's own allocation when it has room. */
+    struct output_stream *st = unit_st0(ou);
+    if (!st || st->unit)
+        st = calloc(1, sizeof(*st));
     int fds[2];
     if (!st)
         return NULL;
     st->unit = ou;
     st->rfd = st->wfd = -1;
     linebuf_init(&st->lb);
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        free(st);
-        return NULL;
-    }
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        goto fail;
     st->rfd = fds[0];
     st->wfd = fds[1];
     /* Only pxinit's end is non-blocking: the service's write end stays
@@ -283,17 +340,15 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
     int fl = fcntl(st->rfd, F_GETFL);
     if (fl < 0 || fcntl(st->rfd, F_SETFL, fl | O_NONBLOCK) < 0)
         goto fail;
-    /* A larger pipe means fewer wakeups for a chatty unit; best effort (the
-     * kernel caps it for unprivileged users at pipe-max-size). */
-    (void)fcntl(st->rfd, F_SETPIPE_SZ, OUTPUT_PIPE_SIZE);
     if (kind != OUTPUT_JOURNAL) {
         st->file = calloc(1, sizeof(*st->file));
         if (!st->file || !(st->file->path = strdup(path)))
             goto fail_enomem;
         st->file->fd = -1;
         st->file->open_flags = kind == OUTPUT_TRUNCATE ? O_TRUNC : O_APPEND;
-        st->file->max_size = u->log_max_size_set ? u->log_max_size : conf->log_max_size;
-        st->file->max_files = u->log_max_files_set ? u->log_max_files : conf->log_max_files;
+        const struct unit_output *uo = unit_output(u);
+        st->file->max_size = uo->log_max_size_set ? uo->log_max_size : conf->log_max_size;
+        st->file->max_files = uo->log_max_files_set ? uo->log_max_files : conf->log_max_files;
         if (file_open(st->file) < 0) {
             log_unit_error(ou->svc->name, "cannot open output file %s: %s", path,
                            strerror(errno));
@@ -314,14 +369,19 @@ fail:;
 
 /* --- units ---------------------------------------------------------------------- */
 
-static bool is_captured(const struct output_unit *ou, enum output_kind kind)
+static bool kind_captured(const struct output *o, const struct unit *u, enum output_kind kind)
 {
-    const struct unit *u = ou->svc->unit;
+    const struct unit_output *uo = unit_output(u);
     if (kind == OUTPUT_JOURNAL)
         return true;
     if (kind != OUTPUT_FILE && kind != OUTPUT_APPEND && kind != OUTPUT_TRUNCATE)
         return false;
-    return (u->log_max_size_set ? u->log_max_size : ou->out->px->conf.log_max_size) > 0;
+    return (uo->log_max_size_set ? uo->log_max_size : o->px->conf.log_max_size) > 0;
+}
+
+static bool is_captured(const struct output_unit *ou, enum output_kind kind)
+{
+    return kind_captured(ou->out, ou->svc->unit, kind);
 }
 
 static struct output_unit *unit_get(struct service *s)
@@ -329,13 +389,19 @@ static struct output_unit *unit_get(struct service *s)
     struct output *o = output_of(s);
     if (s->output)
         return s->output;
-    struct output_unit *ou = calloc(1, sizeof(*ou));
+    if (!o)
+        return NULL;
+    /* Room for a first stream when the unit (as it is now) captures one. */
+    const struct unit *u = s->unit;
+    bool st0 = kind_captured(o, u, u->std_output) ||
+               kind_captured(o, u, u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error);
+    struct output_unit *ou = st0 ? calloc(1, sizeof(struct output_unit_st0))
+                                 : calloc(1, sizeof(struct output_unit));
     if (!ou)
         return NULL;
+    ou->has_st0 = st0;
     ou->svc = s;
     ou->out = o;
-    logbuf_init(&ou->ring, o->px->conf.log_lines, o->px->conf.log_bytes);
-    unit_make_prefix(ou);
     s->output = ou;
     return ou;
 }
@@ -345,7 +411,7 @@ static int unit_setup(struct output_unit *ou)
 {
     const struct unit *u = ou->svc->unit;
     enum output_kind ko = u->std_output, ke = u->std_error;
-    const char *po = u->std_output_path, *pe = u->std_error_path;
+    const char *po = unit_output(u)->std_output_path, *pe = unit_output(u)->std_error_path;
     if (ke == OUTPUT_DEFAULT) {
         ke = ko;
         pe = po;
@@ -364,13 +430,13 @@ static int unit_setup(struct output_unit *ou)
             return -1;
         }
     }
-    ou->st[0] = so ? so : se;
-    ou->st[1] = so && se && se != so ? se : NULL;
     ou->sout = so;
     ou->serr = se;
     ou->set_up = true;
     return 0;
 }
+
+int output_unit_prepare(struct service *s) { return unit_get(s) ? 0 : -1; }
 
 int output_spawn_fds(struct service *s, int *fd_out, int *fd_err)
 {
@@ -393,7 +459,7 @@ void output_proc_exited(struct service *s)
 {
     struct output_unit *ou = s->output;
     for (int k = 0; ou && k < 2; k++) {
-        struct output_stream *st = ou->st[k];
+        struct output_stream *st = unit_stream(ou, k);
         if (!st)
             continue;
         st->flush_partial = true;
@@ -412,9 +478,12 @@ void output_unit_free(struct service *s)
         output_unfollow(f);
         f->fn(f->ctx, NULL, 0);
     }
-    stream_free(ou->out, ou->st[0]);
-    stream_free(ou->out, ou->st[1]);
-    logbuf_free(&ou->ring);
+    stream_free(ou->out, unit_stream(ou, 1));
+    stream_free(ou->out, unit_stream(ou, 0));
+    if (ou->ring)
+        logbuf_free(ou->ring);
+    free(ou->ring);
+    free(ou->prefix);
     free(ou);
     s->output = NULL;
 }
@@ -423,9 +492,9 @@ void output_unit_free(struct service *s)
 
 size_t output_tail(struct service *s, size_t n, output_line_fn emit, void *ctx)
 {
-    if (!s->output)
+    if (!s->output || !s->output->ring)
         return 0;
-    return logbuf_tail(&s->output->ring, n, emit, ctx);
+    return logbuf_tail(s->output->ring, n, emit, ctx);
 }
 
 void output_follow(struct service *s, struct output_follower *f, output_line_fn fn, void *ctx)
@@ -472,7 +541,7 @@ static void file_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = ou->st[k];
+            struct output_stream *st = unit_stream(ou, k);
             if (!st || !st->file || outq_pending(&st->q) == 0)
                 continue;
             if (file_flush(st->file, &st->q) < 0) {
@@ -546,9 +615,10 @@ void output_finish(struct pxinit *px)
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
         for (int k = 0; ou && k < 2; k++) {
-            if (ou->st[k]) {
-                ou->st[k]->flush_partial = true;
-                stream_pump(ou->st[k]);
+            struct output_stream *st = unit_stream(ou, k);
+            if (st) {
+                st->flush_partial = true;
+                stream_pump(st);
             }
         }
     }

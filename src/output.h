@@ -43,6 +43,14 @@ struct output_follower {
  * px->conf. Returns 0, or -1 with errno. */
 int output_init(struct pxinit *px);
 
+/* Allocates the unit's output state (not its pipes: they come with the
+ * first spawn). Called when the service is created, so that a burst of
+ * spawns (boot) allocates nothing long-lived between its temporaries and
+ * the memory the burst took can be given back afterwards (launch.c); when
+ * it was not called or failed, output_spawn_fds() allocates it. Returns 0,
+ * or -1 (ENOMEM, or no output module). */
+int output_unit_prepare(struct service *s);
+
 /* For launch_command(): the pipe write ends a unit's spawned process gets as
  * stdout and stderr (borrowed: don't close them), or OUTPUT_FD_NONE for a
  * stream this module does not capture (inherit, null, unrotated files).

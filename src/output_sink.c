@@ -45,7 +45,7 @@ char *outq_reserve(struct outq *q, size_t n)
         q->off = 0;
     }
     if (q->len + n > q->cap) {
-        size_t cap = q->cap ? q->cap : OUTQ_HIGH + 1024;
+        size_t cap = q->cap ? q->cap : OUTQ_MIN;
         while (cap < q->len + n)
             cap *= 2;
         char *b = realloc(q->buf, cap);
@@ -55,6 +55,15 @@ char *outq_reserve(struct outq *q, size_t n)
         q->cap = cap;
     }
     return q->buf + q->len;
+}
+
+void outq_trim(struct outq *q)
+{
+    if (q->buf && q->off == q->len && q->cap <= OUTQ_TRIM_MAX) {
+        free(q->buf);
+        q->buf = NULL;
+        q->off = q->len = q->cap = 0;
+    }
 }
 
 /* --- the console ----------------------------------------------------------- */

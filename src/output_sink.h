@@ -14,12 +14,15 @@
 #include "output.h"
 
 /* Formatted bytes of one stream waiting for its sink. Filled up to
- * OUTQ_HIGH (then the stream stops reading), plus at most one line. */
+ * OUTQ_HIGH (then the stream stops reading), plus at most one line. The
+ * buffer starts at OUTQ_MIN and doubles as needed: a unit that writes a
+ * line now and then never needs 64 KiB. */
 #define OUTQ_HIGH (64 * 1024)
+#define OUTQ_MIN 1024
 
 struct outq {
     char *buf;
-    size_t off, len, cap; /* [off, len) waits */
+    uint32_t off, len, cap; /* [off, len) waits */
 };
 
 /* A file target pxinit writes itself, so it can rotate it between lines. */
@@ -45,19 +48,30 @@ struct output_stream {
     bool drained;       /* the last read found the pipe empty */
     bool flush_partial; /* a writer exited: flush the partial line when empty */
     bool queued;        /* in the console queue */
+    bool pipe_grown;    /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
     struct output_stream *qnext;
 };
 
+/* One per unit (output_unit_prepare()); what only a unit that writes
+ * needs (prefix, ring, buffers) is allocated at its first line. */
 struct output_unit {
     struct service *svc;
     struct output *out;
-    char prefix[128]; /* "ident: ", with colour when wanted */
-    size_t prefix_len;
-    struct output_stream *st[2]; /* the distinct streams (NULL when fewer) */
-    struct output_stream *sout, *serr; /* which one stdout and stderr use */
-    bool set_up;
-    struct logbuf ring;
+    struct output_stream *sout, *serr; /* which stream stdout and stderr use (may be one) */
+    char *prefix;         /* "ident: ", with colour when wanted; made at the first line */
+    struct logbuf *ring;  /* recent lines; allocated at the first line */
     struct output_follower *followers;
+    unsigned prefix_len;
+    bool prefix_made;
+    bool set_up;
+    bool has_st0; /* allocated as struct output_unit_st0 */
+};
+
+/* A unit that captures output is allocated with room for its first stream,
+ * so that the common case is one allocation. */
+struct output_unit_st0 {
+    struct output_unit ou;
+    struct output_stream st0; /* its unit is NULL while unused */
 };
 
 enum console_mode {
@@ -92,6 +106,10 @@ struct output {
 
 /* Makes room for n more bytes (q stays below OUTQ_HIGH + one line). */
 char *outq_reserve(struct outq *q, size_t n);
+/* Frees an empty queue's buffer unless it grew past OUTQ_TRIM_MAX (a busy
+ * stream keeps it). */
+#define OUTQ_TRIM_MAX 4096
+void outq_trim(struct outq *q);
 static inline size_t outq_pending(const struct outq *q) { return q->len - q->off; }
 
 int console_open(struct output *o);

@@ -78,6 +78,7 @@ struct pxinit {
 
     struct pidmap pids;
     struct spawn_job *jobs; /* spawns whose report pipe is still open */
+    size_t njobs, jobs_peak; /* how many, and the most since the last trim (launch.c) */
 
     struct mainproc main;
     struct output *output; /* captured service output (output.c) */

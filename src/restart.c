@@ -47,7 +47,7 @@ static bool restart_signal_is_clean(const struct unit *u, int sig)
 
 enum service_result restart_classify(const struct unit *u, int wait_status)
 {
-    const struct exit_status_set *ok = u ? &u->success_exit_status : NULL;
+    const struct exit_status_set *ok = u ? &unit_status(u)->success_exit_status : NULL;
 
     if (WIFEXITED(wait_status)) {
         int code = WEXITSTATUS(wait_status);
@@ -91,9 +91,9 @@ bool restart_wanted(const struct unit *u, enum service_result r, int wait_status
         return false;
     bool by_exit = r == RESULT_SUCCESS || r == RESULT_EXIT_CODE || r == RESULT_SIGNAL ||
                    r == RESULT_CORE_DUMP;
-    if (by_exit && status_in(&u->restart_prevent, wait_status))
+    if (by_exit && status_in(&unit_status(u)->restart_prevent, wait_status))
         return false;
-    if (by_exit && status_in(&u->restart_force, wait_status))
+    if (by_exit && status_in(&unit_status(u)->restart_force, wait_status))
         return true;
 
     switch (u->restart) {

@@ -68,12 +68,7 @@ static void proc_reset(struct svc_proc *p)
 void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx)
 {
     memset(s, 0, sizeof(*s));
-    s->unit = u;
-    size_t len;
-    const char *shortname = unit_short_name(u->name, &len);
-    char *copy = strndup(shortname, len);
-    s->name = copy ? copy : u->name; /* the full name will do without memory */
-    s->name_owned = copy != NULL;
+    svc_set_unit(s, u);
     s->ops = ops;
     s->ctx = ctx;
     s->sub = SUB_DEAD;
@@ -134,17 +129,17 @@ static const struct exec_list *control_list(const struct service *s, enum svc_co
 {
     switch (kind) {
     case CONTROL_CONDITION:
-        return &s->unit->exec_condition;
+        return &unit_cmds(s->unit)->exec_condition;
     case CONTROL_START_PRE:
-        return &s->unit->exec_start_pre;
+        return &unit_cmds(s->unit)->exec_start_pre;
     case CONTROL_START_POST:
-        return &s->unit->exec_start_post;
+        return &unit_cmds(s->unit)->exec_start_post;
     case CONTROL_STOP:
-        return &s->unit->exec_stop;
+        return &unit_cmds(s->unit)->exec_stop;
     case CONTROL_STOP_POST:
-        return &s->unit->exec_stop_post;
+        return &unit_cmds(s->unit)->exec_stop_post;
     case CONTROL_RELOAD:
-        return &s->unit->exec_reload;
+        return &unit_cmds(s->unit)->exec_reload;
     case CONTROL_NONE:
         break;
     }
@@ -382,7 +377,7 @@ void svc_stop(struct service *s)
 
 enum svc_reload_result svc_reload(struct service *s)
 {
-    if (s->unit->exec_reload.n == 0)
+    if (unit_cmds(s->unit)->exec_reload.n == 0)
         return SVC_RELOAD_UNSUPPORTED;
     if (s->sub != SUB_RUNNING && s->sub != SUB_EXITED)
         return SVC_RELOAD_NOT_ACTIVE;
@@ -838,10 +833,13 @@ void svc_release(struct service *s)
 {
     free(s->status_text);
     s->status_text = NULL;
-    if (s->name_owned)
-        free((char *)s->name);
     s->name = NULL;
-    s->name_owned = false;
+}
+
+void svc_set_unit(struct service *s, struct unit *u)
+{
+    s->unit = u;
+    s->name = unit_name_short(u); /* lives in u: it must follow u */
 }
 
 void svc_notify_ready(struct service *s)

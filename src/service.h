@@ -61,8 +61,8 @@ struct svc_proc {
     pid_t pid;      /* 0 when none (or not known yet) */
     int pidfd;      /* -1 when none: signals to pid go through it */
     pid_t pgid;     /* its process group; kept after pid is reaped until empty */
+    uint16_t flags; /* the command's exec_flags (cmdline.h) */
     bool pending;   /* spawned, pid not reported yet */
-    int flags;      /* the command's exec_flags */
     void *job;      /* the supervisor's spawn job while its pipe is open */
 };
 
@@ -114,58 +114,60 @@ struct svc_ops {
     int (*find_main)(struct service *s);
 };
 
+/* Fields are grouped by size, largest first, so that the struct has no
+ * holes, and the flags are bits: there is one per unit, and malloc rounds
+ * it to 16 bytes (384 bytes make a 400-byte chunk, 376 a 384-byte one). */
 struct service {
     struct unit *unit;
     const char *name; /* short name, for logs: "web" */
-    bool name_owned;
     const struct svc_ops *ops;
     void *ctx; /* the supervisor's */
-
-    enum svc_sub sub;
-    bool stop_wanted;        /* last request was stop: no auto-restart */
-    bool start_after_stop;   /* a start (restart) arrived while stopping */
-    bool started_ok;         /* reached running/exited: ExecStop= applies */
-    bool skip_run;           /* ExecCondition= said skip: no restart */
-    enum service_result result;
-    enum svc_control control_kind;
-    size_t control_idx;      /* next command of the control list */
-    size_t start_idx;        /* next ExecStart= (oneshot runs them in turn) */
     struct svc_proc main, control;
-
-    bool reloading;          /* RELOADING=1 seen, READY=1 not yet */
     char *status_text;       /* the last STATUS= */
-    char invocation_id[33];  /* $INVOCATION_ID of this run, 32 hex digits */
-    int status_errno;        /* the last ERRNO= */
-
-    bool have_exit;          /* last_status is valid */
-    int last_status;         /* wait status of the last main process */
-    unsigned restarts;       /* automatic restarts since the last explicit start */
     struct start_limit start_limit;
     uint64_t since_usec;     /* monotonic time of the last state change */
-    enum service_result reload_result; /* of the last reload */
 
     /* Owned by the supervisor. */
     ev_timer timer;
     ev_timer watchdog;       /* WatchdogSec=: armed while running */
     uint64_t watchdog_usec;  /* WatchdogSec=, or a WATCHDOG_USEC= override */
+    struct service **succ;   /* units ordered after this one (cycles broken) */
+    struct service **pred;   /* units this one is ordered after */
+    struct svc_dep *rdeps;   /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
+    struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
+    struct service *kill_next, *kill_prev; /* in the list of units being killed */
+    struct output_unit *output; /* captured output and recent lines (output.c) */
+
+    enum svc_sub sub;
+    enum service_result result;
+    enum svc_control control_kind;
+    enum service_result reload_result; /* of the last reload */
+    unsigned control_idx;    /* next command of the control list */
+    unsigned start_idx;      /* next ExecStart= (oneshot runs them in turn) */
+    int status_errno;        /* the last ERRNO= */
+    int last_status;         /* wait status of the last main process */
+    unsigned restarts;       /* automatic restarts since the last explicit start */
+
+    /* Owned by the supervisor. */
     unsigned idx;            /* position in px->services */
     unsigned wait_count;     /* ordering dependencies not yet done */
-    bool queued;             /* has a pending boot or shutdown job */
-    bool job_started;        /* that job's start/stop was issued */
-    struct service **succ;   /* units ordered after this one (cycles broken) */
-    unsigned nsucc;
-    struct service **pred;   /* units this one is ordered after */
-    unsigned npred;
-    struct svc_dep *rdeps;   /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
-    unsigned nrdeps;
-    struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
-    unsigned ndeps;
-    bool dep_failed;         /* a required unit it is ordered after failed to start */
-    bool restart_visiting;   /* svc_restart() is propagating from here */
-    struct service *kill_next, *kill_prev; /* in the list of units being killed */
-    bool in_kill_list;
+    unsigned nsucc, npred, nrdeps, ndeps;
     int board_slot;          /* its status board record, -1 when none (control.c) */
-    struct output_unit *output; /* captured output and recent lines (output.c) */
+
+    char invocation_id[33];  /* $INVOCATION_ID of this run, 32 hex digits */
+    bool stop_wanted : 1;        /* last request was stop: no auto-restart */
+    bool start_after_stop : 1;   /* a start (restart) arrived while stopping */
+    bool started_ok : 1;         /* reached running/exited: ExecStop= applies */
+    bool skip_run : 1;           /* ExecCondition= said skip: no restart */
+    bool reloading : 1;          /* RELOADING=1 seen, READY=1 not yet */
+    bool have_exit : 1;          /* last_status is valid */
+
+    /* Owned by the supervisor. */
+    bool queued : 1;             /* has a pending boot or shutdown job */
+    bool job_started : 1;        /* that job's start/stop was issued */
+    bool dep_failed : 1;         /* a required unit it is ordered after failed to start */
+    bool restart_visiting : 1;   /* svc_restart() is propagating from here */
+    bool in_kill_list : 1;
 };
 
 /* The active state systemd would show for a sub-state. */
@@ -174,6 +176,8 @@ const char *svc_state_name(enum svc_state state);
 const char *svc_sub_name(enum svc_sub sub);
 
 void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx);
+/* Gives s a new definition of its unit (daemon-reload; the same name). */
+void svc_set_unit(struct service *s, struct unit *u);
 /* Frees what svc_init() allocated; the caller stopped the watchers. */
 void svc_release(struct service *s);
 

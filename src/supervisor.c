@@ -492,6 +492,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     ev_init(&s->timer, timer_cb);
     ev_init(&s->watchdog, watchdog_cb);
     s->watchdog_usec = u->watchdog_usec;
+    (void)output_unit_prepare(s); /* now rather than amid the boot's spawns (output.h) */
     return s;
 }
 

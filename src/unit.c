@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,66 @@
 
 #define UNIT_NAME_MAX 255
 
+const struct unit_deps unit_deps_default;
+const struct unit_exec unit_exec_default = {.umask = 0022};
+const struct unit_limits unit_limits_default;
+const struct unit_dirs unit_dirs_default = {.mode = {0755, 0755, 0755, 0755, 0755}};
+const struct unit_cmds unit_cmds_default;
+const struct unit_status unit_status_default;
+const struct unit_output unit_output_default;
+
+_Static_assert(EXEC_DIR_MAX == 5, "unit_dirs_default lists a mode per directory type");
+
+/* Where each part hangs, its size and its defaults. */
+static const struct {
+    size_t offset;
+    size_t size;
+    const void *defaults;
+} parts[UNIT_PART_MAX] = {
+#define PART(P, field, type)                                                                       \
+    [P] = {offsetof(struct unit, field), sizeof(struct type), &type##_default}
+    PART(UNIT_PART_DEPS, deps, unit_deps),       PART(UNIT_PART_EXEC, exec, unit_exec),
+    PART(UNIT_PART_LIMITS, limits, unit_limits), PART(UNIT_PART_DIRS, dirs, unit_dirs),
+    PART(UNIT_PART_CMDS, cmds, unit_cmds),       PART(UNIT_PART_STATUS, status, unit_status),
+    PART(UNIT_PART_OUTPUT, output, unit_output),
+#undef PART
+};
+
+void *unit_part(struct unit *u, enum unit_part part)
+{
+    if (part == UNIT_PART_NONE)
+        return u;
+    void **slot = (void **)(void *)((char *)u + parts[part].offset);
+    if (!*slot) {
+        void *p = malloc(parts[part].size);
+        if (!p) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        memcpy(p, parts[part].defaults, parts[part].size);
+        *slot = p;
+    }
+    return *slot;
+}
+
 struct unit *unit_new(const char *name)
 {
     struct unit *u = calloc(1, sizeof(*u));
 
     if (!u)
         return NULL;
-    if (name && !(u->name = strdup(name))) {
-        free(u);
-        return NULL;
+    if (name) {
+        /* "web.service\0web\0": the short name is at most as long as name,
+         * and one allocation of up to 24 bytes costs the same as one of 16. */
+        size_t n = strlen(name), k;
+        const char *shortname = unit_short_name(name, &k);
+        if (!(u->name = malloc(n + 1 + k + 1))) {
+            free(u);
+            return NULL;
+        }
+        memcpy(u->name, name, n + 1);
+        memcpy(u->name + n + 1, shortname, k);
+        u->name[n + 1 + k] = '\0';
     }
     u->loaded = true;
     u->start_limit_interval_usec = 10 * USEC_PER_SEC;
@@ -38,15 +90,18 @@ struct unit *unit_new(const char *name)
     u->kill_signal = SIGTERM;
     u->final_kill_signal = SIGKILL;
     u->send_sigkill = true;
-    u->umask = 0022;
-    for (int d = 0; d < EXEC_DIR_MAX; d++)
-        u->exec_dir_mode[d] = 0755;
     u->std_output = OUTPUT_JOURNAL;
     u->std_error = OUTPUT_DEFAULT;
     u->notify_access = NOTIFY_ACCESS_NONE;
     u->success_action = UNIT_ACTION_NONE;
     u->failure_action = UNIT_ACTION_NONE;
+    u->runtime_dir_preserve = DIR_PRESERVE_NO;
     return u;
+}
+
+const char *unit_name_short(const struct unit *u)
+{
+    return u->name ? u->name + strlen(u->name) + 1 : NULL;
 }
 
 void exec_list_clear(struct exec_list *l)
@@ -91,6 +146,81 @@ bool exit_status_set_has_signal(const struct exit_status_set *s, int sig)
     return false;
 }
 
+static void deps_free(struct unit_deps *d)
+{
+    if (!d)
+        return;
+    strv_clear(&d->aliases);
+    strv_clear(&d->install_alias);
+    strv_clear(&d->after);
+    strv_clear(&d->before);
+    strv_clear(&d->requires);
+    strv_clear(&d->wants);
+    strv_clear(&d->requisite);
+    strv_clear(&d->binds_to);
+    strv_clear(&d->part_of);
+    strv_clear(&d->conflicts);
+    free(d);
+}
+
+static void exec_free(struct unit_exec *x)
+{
+    if (!x)
+        return;
+    free(x->user);
+    free(x->group);
+    strv_clear(&x->supplementary_groups);
+    free(x->working_directory);
+    strv_clear(&x->environment);
+    strv_clear(&x->environment_files);
+    strv_clear(&x->pass_environment);
+    strv_clear(&x->unset_environment);
+    free(x);
+}
+
+static void dirs_free(struct unit_dirs *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < EXEC_DIR_MAX; i++)
+        strv_clear(&d->paths[i]);
+    free(d);
+}
+
+static void cmds_free(struct unit_cmds *c)
+{
+    if (!c)
+        return;
+    exec_list_clear(&c->exec_start_pre);
+    exec_list_clear(&c->exec_start_post);
+    exec_list_clear(&c->exec_stop);
+    exec_list_clear(&c->exec_stop_post);
+    exec_list_clear(&c->exec_reload);
+    exec_list_clear(&c->exec_condition);
+    condition_list_clear(&c->conditions);
+    free(c);
+}
+
+static void status_free(struct unit_status *st)
+{
+    if (!st)
+        return;
+    exit_status_set_clear(&st->success_exit_status);
+    exit_status_set_clear(&st->restart_prevent);
+    exit_status_set_clear(&st->restart_force);
+    free(st);
+}
+
+static void output_part_free(struct unit_output *o)
+{
+    if (!o)
+        return;
+    free(o->std_output_path);
+    free(o->std_error_path);
+    free(o->syslog_identifier);
+    free(o);
+}
+
 void unit_free(struct unit *u)
 {
     if (!u)
@@ -98,41 +228,15 @@ void unit_free(struct unit *u)
     free(u->name);
     free(u->path);
     free(u->description);
-    strv_clear(&u->aliases);
-    strv_clear(&u->install_alias);
-    for (int d = 0; d < EXEC_DIR_MAX; d++)
-        strv_clear(&u->exec_dirs[d]);
-    strv_clear(&u->after);
-    strv_clear(&u->before);
-    strv_clear(&u->requires);
-    strv_clear(&u->wants);
-    strv_clear(&u->requisite);
-    strv_clear(&u->binds_to);
-    strv_clear(&u->part_of);
-    strv_clear(&u->conflicts);
-    strv_clear(&u->pass_environment);
-    strv_clear(&u->unset_environment);
-    exit_status_set_clear(&u->restart_prevent);
-    exit_status_set_clear(&u->restart_force);
-    exec_list_clear(&u->exec_condition);
-    condition_list_clear(&u->conditions);
+    deps_free(u->deps);
+    exec_free(u->exec);
+    free(u->limits);
+    dirs_free(u->dirs);
+    cmds_free(u->cmds);
+    status_free(u->status);
+    output_part_free(u->output);
     exec_list_clear(&u->exec_start);
-    exec_list_clear(&u->exec_start_pre);
-    exec_list_clear(&u->exec_start_post);
-    exec_list_clear(&u->exec_stop);
-    exec_list_clear(&u->exec_stop_post);
-    exec_list_clear(&u->exec_reload);
     free(u->pid_file);
-    exit_status_set_clear(&u->success_exit_status);
-    free(u->user);
-    free(u->group);
-    strv_clear(&u->supplementary_groups);
-    free(u->working_directory);
-    strv_clear(&u->environment);
-    strv_clear(&u->environment_files);
-    free(u->std_output_path);
-    free(u->std_error_path);
-    free(u->syslog_identifier);
     free(u);
 }
 
@@ -177,87 +281,113 @@ static bool exit_status_set_equal(const struct exit_status_set *a, const struct 
            int_array_equal(a->signals, a->nsignals, b->signals, b->nsignals);
 }
 
-static bool limits_equal(const struct unit *a, const struct unit *b)
+/* Each part compared with the other unit's, a missing part reading as its
+ * defaults: a part allocated by a key that was later reset equals none. */
+static bool deps_equal(const struct unit_deps *a, const struct unit_deps *b)
+{
+    return strv_equal(&a->after, &b->after) && strv_equal(&a->before, &b->before) &&
+           strv_equal(&a->requires, &b->requires) && strv_equal(&a->wants, &b->wants) &&
+           strv_equal(&a->requisite, &b->requisite) && strv_equal(&a->binds_to, &b->binds_to) &&
+           strv_equal(&a->part_of, &b->part_of) && strv_equal(&a->conflicts, &b->conflicts) &&
+           strv_equal(&a->install_alias, &b->install_alias);
+}
+
+static bool exec_equal(const struct unit_exec *a, const struct unit_exec *b)
+{
+    return str_eq(a->user, b->user) && str_eq(a->group, b->group) &&
+           strv_equal(&a->supplementary_groups, &b->supplementary_groups) &&
+           str_eq(a->working_directory, b->working_directory) &&
+           a->working_directory_optional == b->working_directory_optional &&
+           strv_equal(&a->environment, &b->environment) &&
+           strv_equal(&a->environment_files, &b->environment_files) &&
+           strv_equal(&a->pass_environment, &b->pass_environment) &&
+           strv_equal(&a->unset_environment, &b->unset_environment) &&
+           a->oom_score_adjust_set == b->oom_score_adjust_set &&
+           a->oom_score_adjust == b->oom_score_adjust &&
+           a->no_new_privileges == b->no_new_privileges && a->umask == b->umask &&
+           a->nice_set == b->nice_set && (!a->nice_set || a->nice == b->nice);
+}
+
+static bool limits_equal(const struct unit_limits *a, const struct unit_limits *b)
 {
     for (size_t i = 0; i < UNIT_NLIMITS; i++) {
-        if (a->limit_set[i] != b->limit_set[i])
+        if (a->set[i] != b->set[i])
             return false;
-        if (a->limit_set[i] && (a->limits[i].rlim_cur != b->limits[i].rlim_cur ||
-                                a->limits[i].rlim_max != b->limits[i].rlim_max))
+        if (a->set[i] &&
+            (a->v[i].rlim_cur != b->v[i].rlim_cur || a->v[i].rlim_max != b->v[i].rlim_max))
             return false;
     }
     return true;
 }
 
+static bool dirs_equal(const struct unit_dirs *a, const struct unit_dirs *b)
+{
+    for (int d = 0; d < EXEC_DIR_MAX; d++)
+        if (!strv_equal(&a->paths[d], &b->paths[d]) || a->mode[d] != b->mode[d])
+            return false;
+    return true;
+}
+
+static bool cmds_equal(const struct unit_cmds *a, const struct unit_cmds *b)
+{
+    return exec_list_equal(&a->exec_start_pre, &b->exec_start_pre) &&
+           exec_list_equal(&a->exec_start_post, &b->exec_start_post) &&
+           exec_list_equal(&a->exec_stop, &b->exec_stop) &&
+           exec_list_equal(&a->exec_stop_post, &b->exec_stop_post) &&
+           exec_list_equal(&a->exec_reload, &b->exec_reload) &&
+           exec_list_equal(&a->exec_condition, &b->exec_condition) &&
+           condition_list_equal(&a->conditions, &b->conditions);
+}
+
+static bool status_equal(const struct unit_status *a, const struct unit_status *b)
+{
+    return exit_status_set_equal(&a->success_exit_status, &b->success_exit_status) &&
+           exit_status_set_equal(&a->restart_prevent, &b->restart_prevent) &&
+           exit_status_set_equal(&a->restart_force, &b->restart_force);
+}
+
+static bool output_equal(const struct unit_output *a, const struct unit_output *b)
+{
+    return str_eq(a->std_output_path, b->std_output_path) &&
+           str_eq(a->std_error_path, b->std_error_path) &&
+           str_eq(a->syslog_identifier, b->syslog_identifier) &&
+           a->log_max_size == b->log_max_size && a->log_max_files == b->log_max_files &&
+           a->log_max_size_set == b->log_max_size_set &&
+           a->log_max_files_set == b->log_max_files_set;
+}
+
+/* Aliases made from symlinks (unit_deps.aliases) are left out, as before the
+ * parts existed: they name the unit, they do not change how it runs. */
 bool unit_equal(const struct unit *a, const struct unit *b)
 {
     if (a == b)
         return true;
     if (!a || !b)
         return false;
-    for (int d = 0; d < EXEC_DIR_MAX; d++)
-        if (!strv_equal(&a->exec_dirs[d], &b->exec_dirs[d]) ||
-            a->exec_dir_mode[d] != b->exec_dir_mode[d])
-            return false;
-    if (a->runtime_dir_preserve != b->runtime_dir_preserve ||
-        !strv_equal(&a->requisite, &b->requisite) || !strv_equal(&a->binds_to, &b->binds_to) ||
-        !strv_equal(&a->part_of, &b->part_of) || !strv_equal(&a->conflicts, &b->conflicts) ||
-        !strv_equal(&a->pass_environment, &b->pass_environment) ||
-        !strv_equal(&a->unset_environment, &b->unset_environment) ||
-        !exit_status_set_equal(&a->restart_prevent, &b->restart_prevent) ||
-        !exit_status_set_equal(&a->restart_force, &b->restart_force) ||
-        !exec_list_equal(&a->exec_condition, &b->exec_condition) ||
-        a->restart_kill_signal != b->restart_kill_signal ||
-        a->final_kill_signal != b->final_kill_signal || a->send_sighup != b->send_sighup ||
-        a->oom_score_adjust_set != b->oom_score_adjust_set ||
-        a->oom_score_adjust != b->oom_score_adjust ||
-        a->no_new_privileges != b->no_new_privileges ||
-        !strv_equal(&a->install_alias, &b->install_alias))
-        return false;
     return str_eq(a->name, b->name) && a->loaded == b->loaded &&
-           /* [Unit] */
-           str_eq(a->description, b->description) && strv_equal(&a->after, &b->after) &&
-           strv_equal(&a->before, &b->before) && strv_equal(&a->requires, &b->requires) &&
-           strv_equal(&a->wants, &b->wants) &&
+           str_eq(a->description, b->description) &&
+           deps_equal(unit_deps(a), unit_deps(b)) && exec_equal(unit_exec(a), unit_exec(b)) &&
+           limits_equal(unit_limits(a), unit_limits(b)) &&
+           dirs_equal(unit_dirs(a), unit_dirs(b)) && cmds_equal(unit_cmds(a), unit_cmds(b)) &&
+           status_equal(unit_status(a), unit_status(b)) &&
+           output_equal(unit_output(a), unit_output(b)) &&
+           exec_list_equal(&a->exec_start, &b->exec_start) && str_eq(a->pid_file, b->pid_file) &&
            a->start_limit_interval_usec == b->start_limit_interval_usec &&
-           a->start_limit_burst == b->start_limit_burst &&
-           condition_list_equal(&a->conditions, &b->conditions) &&
-           /* [Service] */
-           a->type == b->type && a->type_set == b->type_set &&
-           exec_list_equal(&a->exec_start, &b->exec_start) &&
-           exec_list_equal(&a->exec_start_pre, &b->exec_start_pre) &&
-           exec_list_equal(&a->exec_start_post, &b->exec_start_post) &&
-           exec_list_equal(&a->exec_stop, &b->exec_stop) &&
-           exec_list_equal(&a->exec_stop_post, &b->exec_stop_post) &&
-           exec_list_equal(&a->exec_reload, &b->exec_reload) && str_eq(a->pid_file, b->pid_file) &&
-           a->remain_after_exit == b->remain_after_exit && a->restart == b->restart &&
-           a->restart_usec == b->restart_usec && a->restart_steps == b->restart_steps &&
+           a->start_limit_burst == b->start_limit_burst && a->restart_usec == b->restart_usec &&
+           a->restart_steps == b->restart_steps &&
            a->restart_max_delay_usec == b->restart_max_delay_usec &&
-           int_array_equal(a->success_exit_status.codes, a->success_exit_status.ncodes,
-                           b->success_exit_status.codes, b->success_exit_status.ncodes) &&
-           int_array_equal(a->success_exit_status.signals, a->success_exit_status.nsignals,
-                           b->success_exit_status.signals, b->success_exit_status.nsignals) &&
            a->timeout_start_usec == b->timeout_start_usec &&
            a->timeout_start_set == b->timeout_start_set &&
-           a->timeout_stop_usec == b->timeout_stop_usec && a->kill_mode == b->kill_mode &&
-           a->kill_signal == b->kill_signal && a->send_sigkill == b->send_sigkill &&
-           str_eq(a->user, b->user) && str_eq(a->group, b->group) &&
-           strv_equal(&a->supplementary_groups, &b->supplementary_groups) &&
-           str_eq(a->working_directory, b->working_directory) &&
-           a->working_directory_optional == b->working_directory_optional &&
-           strv_equal(&a->environment, &b->environment) &&
-           strv_equal(&a->environment_files, &b->environment_files) && a->umask == b->umask &&
-           a->nice_set == b->nice_set && (!a->nice_set || a->nice == b->nice) &&
-           limits_equal(a, b) && a->std_output == b->std_output &&
-           str_eq(a->std_output_path, b->std_output_path) && a->std_error == b->std_error &&
-           str_eq(a->std_error_path, b->std_error_path) &&
-           str_eq(a->syslog_identifier, b->syslog_identifier) &&
-           a->log_max_size == b->log_max_size && a->log_max_files == b->log_max_files &&
-           a->log_max_size_set == b->log_max_size_set &&
-           a->log_max_files_set == b->log_max_files_set &&
-           a->watchdog_usec == b->watchdog_usec && a->notify_access == b->notify_access &&
-           a->notify_access_set == b->notify_access_set && a->success_action == b->success_action &&
-           a->failure_action == b->failure_action;
+           a->timeout_stop_usec == b->timeout_stop_usec && a->watchdog_usec == b->watchdog_usec &&
+           a->type == b->type && a->type_set == b->type_set && a->restart == b->restart &&
+           a->remain_after_exit == b->remain_after_exit && a->kill_mode == b->kill_mode &&
+           a->kill_signal == b->kill_signal && a->restart_kill_signal == b->restart_kill_signal &&
+           a->final_kill_signal == b->final_kill_signal && a->send_sigkill == b->send_sigkill &&
+           a->send_sighup == b->send_sighup && a->std_output == b->std_output &&
+           a->std_error == b->std_error && a->notify_access == b->notify_access &&
+           a->notify_access_set == b->notify_access_set &&
+           a->success_action == b->success_action && a->failure_action == b->failure_action &&
+           a->runtime_dir_preserve == b->runtime_dir_preserve;
 }
 
 static bool has_suffix(const char *s, size_t len, const char *suffix)

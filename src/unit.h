@@ -81,8 +81,8 @@ enum notify_access {
 /* One Exec*= line: prefix flags (cmdline.h enum exec_flags) and the text after
  * them, split into words only at spawn time, when the environment is known. */
 struct exec_command {
-    int flags;
     char *line;
+    int flags;
     unsigned lineno; /* where it was written, for error messages */
 };
 
@@ -126,85 +126,185 @@ struct exit_status_set {
 
 #define UNIT_NLIMITS RLIM_NLIMITS
 
-struct unit {
-    char *name;  /* "web.service" */
-    char *path;  /* the file it was loaded from */
-    bool loaded; /* false when a malformed value made it fail to load */
-    bool instantiated; /* made from its template on request (pxinit start name@inst) */
+/* The parts of a unit most units never set live in separately allocated
+ * structs, allocated when a key of theirs is first written (unit_part()):
+ * an idle unit with an ExecStart= and little else costs a small struct unit.
+ * A NULL part reads as its defaults; use the unit_*() accessors below to
+ * read, which return a shared default instance for a missing part. */
+enum unit_part {
+    UNIT_PART_NONE, /* a field of struct unit itself */
+    UNIT_PART_DEPS,
+    UNIT_PART_EXEC,
+    UNIT_PART_LIMITS,
+    UNIT_PART_DIRS,
+    UNIT_PART_CMDS,
+    UNIT_PART_STATUS,
+    UNIT_PART_OUTPUT,
+    UNIT_PART_MAX,
+};
 
-    /* [Unit] */
-    char *description;
+/* Names of other units: [Unit] dependencies, aliases. */
+struct unit_deps {
     struct strv aliases;       /* other names it answers to */
     struct strv install_alias; /* [Install] Alias= */
     struct strv after, before, requires, wants;
     struct strv requisite, binds_to, part_of, conflicts;
-    uint64_t start_limit_interval_usec; /* default 10s; 0 disables the limit */
-    unsigned start_limit_burst;         /* default 5 */
-    struct condition_list conditions;
+};
 
-    /* [Service] */
-    enum unit_type type; /* default simple, oneshot when ExecStart= is missing */
-    bool type_set;
-    struct exec_list exec_start, exec_start_pre, exec_start_post;
-    struct exec_list exec_stop, exec_stop_post, exec_reload;
-    char *pid_file;
-    bool remain_after_exit;
-    enum restart_policy restart;
-    uint64_t restart_usec; /* RestartSec=, default 100ms */
-    unsigned restart_steps;
-    uint64_t restart_max_delay_usec; /* default infinity */
-    struct exit_status_set success_exit_status;
-    struct exit_status_set restart_prevent; /* RestartPreventExitStatus= */
-    struct exit_status_set restart_force;   /* RestartForceExitStatus= */
-    struct exec_list exec_condition;        /* ExecCondition= */
-    uint64_t timeout_start_usec; /* default 90s; infinity for oneshot unless set */
-    bool timeout_start_set;      /* TimeoutStartSec=/TimeoutSec= was written */
-    uint64_t timeout_stop_usec;  /* default 90s */
-    enum kill_mode kill_mode;
-    int kill_signal; /* default SIGTERM */
-    int restart_kill_signal; /* 0: KillSignal= */
-    int final_kill_signal;   /* default SIGKILL */
-    bool send_sigkill;
-    bool send_sighup;
-
+/* How its processes are set up: credentials, directory, environment. */
+struct unit_exec {
     char *user, *group;
     struct strv supplementary_groups;
     char *working_directory; /* "~" means the user's home */
-    bool working_directory_optional; /* written with a '-' prefix */
     struct strv environment;          /* "KEY=VALUE", in order; later wins */
     struct strv environment_files;    /* paths; a leading '-' kept: missing is fine */
     struct strv pass_environment;     /* names (pxinit passes its environment anyway) */
     struct strv unset_environment;    /* names or exact KEY=VALUE assignments */
-    bool oom_score_adjust_set;
-    int oom_score_adjust;
-    bool no_new_privileges;
     mode_t umask;                     /* default 0022 */
-    bool nice_set;
+    int oom_score_adjust;
     int nice;
-    bool limit_set[UNIT_NLIMITS];
-    struct rlimit limits[UNIT_NLIMITS];
+    bool working_directory_optional; /* written with a '-' prefix */
+    bool oom_score_adjust_set;
+    bool nice_set;
+    bool no_new_privileges;
+};
 
-    enum output_kind std_output; /* default journal */
+/* Limit*= */
+struct unit_limits {
+    bool set[UNIT_NLIMITS];
+    struct rlimit v[UNIT_NLIMITS];
+};
+
+/* RuntimeDirectory= and its siblings. */
+struct unit_dirs {
+    struct strv paths[EXEC_DIR_MAX]; /* relative paths */
+    mode_t mode[EXEC_DIR_MAX];       /* default 0755 */
+};
+
+/* Commands besides ExecStart=, and the Condition*=/Assert*= checks. */
+struct unit_cmds {
+    struct exec_list exec_start_pre, exec_start_post;
+    struct exec_list exec_stop, exec_stop_post, exec_reload;
+    struct exec_list exec_condition; /* ExecCondition= */
+    struct condition_list conditions;
+};
+
+/* Which exits count as success, prevent or force a restart. */
+struct unit_status {
+    struct exit_status_set success_exit_status;
+    struct exit_status_set restart_prevent; /* RestartPreventExitStatus= */
+    struct exit_status_set restart_force;   /* RestartForceExitStatus= */
+};
+
+/* Where output goes besides the journal, and how it is named. */
+struct unit_output {
     char *std_output_path;
-    enum output_kind std_error; /* default OUTPUT_DEFAULT: follow std_output */
     char *std_error_path;
     char *syslog_identifier;
     uint64_t log_max_size;   /* X-LogMaxSize=: rotate file output; 0 = never */
     unsigned log_max_files;  /* X-LogMaxFiles=: rotated files kept */
     bool log_max_size_set, log_max_files_set; /* else pxinit.conf's defaults */
-
-    struct strv exec_dirs[EXEC_DIR_MAX]; /* relative paths */
-    mode_t exec_dir_mode[EXEC_DIR_MAX];  /* default 0755 */
-    enum dir_preserve runtime_dir_preserve;
-
-    uint64_t watchdog_usec;
-    enum notify_access notify_access;
-    bool notify_access_set;
-    enum unit_action success_action, failure_action;
 };
+
+struct unit {
+    char *name;  /* "web.service" */
+    char *path;  /* the file it was loaded from */
+    char *description;
+
+    /* The optional parts (see enum unit_part); NULL: all defaults. */
+    struct unit_deps *deps;
+    struct unit_exec *exec;
+    struct unit_limits *limits;
+    struct unit_dirs *dirs;
+    struct unit_cmds *cmds;
+    struct unit_status *status;
+    struct unit_output *output;
+
+    struct exec_list exec_start;
+    char *pid_file;
+
+    uint64_t start_limit_interval_usec; /* default 10s; 0 disables the limit */
+    uint64_t restart_usec;              /* RestartSec=, default 100ms */
+    uint64_t restart_max_delay_usec;    /* default infinity */
+    uint64_t timeout_start_usec;        /* default 90s; infinity for oneshot unless set */
+    uint64_t timeout_stop_usec;         /* default 90s */
+    uint64_t watchdog_usec;
+    unsigned start_limit_burst;         /* default 5 */
+    unsigned restart_steps;
+
+    /* Small values in a byte each (there is one struct unit per unit, and
+     * 184 bytes fit malloc's 192-byte chunk where 216 took 224): the enums
+     * as 8-bit fields (their parsers assign them by name), the signals as
+     * bytes (parse_signal writes those through their offset). */
+    enum unit_type type : 8; /* default simple, oneshot when ExecStart= is missing */
+    enum restart_policy restart : 8;
+    enum kill_mode kill_mode : 8;
+    enum output_kind std_output : 8; /* default journal */
+    enum output_kind std_error : 8;  /* default OUTPUT_DEFAULT: follow std_output */
+    enum notify_access notify_access : 8;
+    enum unit_action success_action : 8, failure_action : 8;
+    enum dir_preserve runtime_dir_preserve : 8;
+    uint8_t kill_signal;         /* default SIGTERM */
+    uint8_t restart_kill_signal; /* 0: KillSignal= */
+    uint8_t final_kill_signal;   /* default SIGKILL */
+
+    bool loaded;       /* false when a malformed value made it fail to load */
+    bool instantiated; /* made from its template on request (pxinit start name@inst) */
+    bool type_set;
+    bool remain_after_exit;
+    bool timeout_start_set; /* TimeoutStartSec=/TimeoutSec= was written */
+    bool send_sigkill;
+    bool send_sighup;
+    bool notify_access_set;
+};
+
+/* The part of u that part names, allocated (with its defaults) when missing;
+ * NULL with errno ENOMEM. UNIT_PART_NONE gives u itself. */
+void *unit_part(struct unit *u, enum unit_part part);
+
+/* Read access to the optional parts: a missing part reads as its defaults. */
+extern const struct unit_deps unit_deps_default;
+extern const struct unit_exec unit_exec_default;
+extern const struct unit_limits unit_limits_default;
+extern const struct unit_dirs unit_dirs_default;
+extern const struct unit_cmds unit_cmds_default;
+extern const struct unit_status unit_status_default;
+extern const struct unit_output unit_output_default;
+
+static inline const struct unit_deps *unit_deps(const struct unit *u)
+{
+    return u->deps ? u->deps : &unit_deps_default;
+}
+static inline const struct unit_exec *unit_exec(const struct unit *u)
+{
+    return u->exec ? u->exec : &unit_exec_default;
+}
+static inline const struct unit_limits *unit_limits(const struct unit *u)
+{
+    return u->limits ? u->limits : &unit_limits_default;
+}
+static inline const struct unit_dirs *unit_dirs(const struct unit *u)
+{
+    return u->dirs ? u->dirs : &unit_dirs_default;
+}
+static inline const struct unit_cmds *unit_cmds(const struct unit *u)
+{
+    return u->cmds ? u->cmds : &unit_cmds_default;
+}
+static inline const struct unit_status *unit_status(const struct unit *u)
+{
+    return u->status ? u->status : &unit_status_default;
+}
+static inline const struct unit_output *unit_output(const struct unit *u)
+{
+    return u->output ? u->output : &unit_output_default;
+}
 
 /* Allocates a unit named name ("web.service") with systemd's defaults. */
 struct unit *unit_new(const char *name);
+/* Its short name ("web"): kept right after name in name's allocation, so it
+ * costs no allocation of its own and lives exactly as long as the unit. */
+const char *unit_name_short(const struct unit *u);
 void unit_free(struct unit *u);
 /* True when a and b would run the same way (every parsed key equal). */
 bool unit_equal(const struct unit *a, const struct unit *b);

@@ -24,7 +24,15 @@
 #include "signame.h"
 #include "timespan.h"
 
-#define FIELD(f) offsetof(struct unit, f)
+#define FIELD(f) UNIT_KEY_AT(UNIT_PART_NONE, struct unit, f)
+/* Fields of the optional parts of struct unit (unit.h). */
+#define DEPS(f) UNIT_KEY_AT(UNIT_PART_DEPS, struct unit_deps, f)
+#define EXEC(f) UNIT_KEY_AT(UNIT_PART_EXEC, struct unit_exec, f)
+#define DIRS(f) UNIT_KEY_AT(UNIT_PART_DIRS, struct unit_dirs, f)
+#define CMDS(f) UNIT_KEY_AT(UNIT_PART_CMDS, struct unit_cmds, f)
+#define STATUS(f) UNIT_KEY_AT(UNIT_PART_STATUS, struct unit_status, f)
+#define OUTPUT(f) UNIT_KEY_AT(UNIT_PART_OUTPUT, struct unit_output, f)
+#define IN(part) UNIT_KEY_IN(UNIT_PART_##part)
 #define AT(ctx, k, type) UNIT_KEY_FIELD(ctx, k, type)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -188,19 +196,22 @@ static int parse_timeout(struct unit_parse_ctx *ctx, const struct unit_key *k, c
     return 0;
 }
 
+/* The signal fields are bytes (unit.h): every signal number fits. */
+_Static_assert(_NSIG <= 256, "signal numbers fit a byte");
+
 static int parse_signal(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
-    int *field = AT(ctx, k, int);
+    uint8_t *field = AT(ctx, k, uint8_t);
     int sig;
 
     if (!*value) {
-        *field = (int)k->arg;
+        *field = (uint8_t)k->arg;
         return 0;
     }
     sig = signal_from_string(value);
-    if (sig < 0)
+    if (sig < 0 || sig >= _NSIG)
         return unit_key_invalid(ctx, "not a signal");
-    *field = sig;
+    *field = (uint8_t)sig;
     return 0;
 }
 
@@ -223,7 +234,7 @@ static int parse_mode(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
 /* RuntimeDirectory= and siblings: relative paths, no "..", repeatable, empty resets. */
 static int parse_exec_dirs(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
-    struct strv *l = &ctx->u->exec_dirs[k->arg];
+    struct strv *l = &ctx->u->dirs->paths[k->arg];
     struct strv words = {0};
     const char *err = NULL;
 
@@ -270,13 +281,13 @@ static int parse_oom_score_adjust(struct unit_parse_ctx *ctx, const struct unit_
 {
     long long v;
     if (!*value) {
-        ctx->u->oom_score_adjust_set = false;
+        ctx->u->exec->oom_score_adjust_set = false;
         return 0;
     }
     if (value_parse_ll(value, -1000, 1000, &v) < 0)
         return unit_key_invalid(ctx, "not a number from -1000 to 1000");
-    ctx->u->oom_score_adjust = (int)v;
-    ctx->u->oom_score_adjust_set = true;
+    ctx->u->exec->oom_score_adjust = (int)v;
+    ctx->u->exec->oom_score_adjust_set = true;
     return 0;
 }
 
@@ -309,14 +320,14 @@ static int parse_nice(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
     long long v;
 
     if (!*value) {
-        ctx->u->nice_set = false;
-        ctx->u->nice = 0;
+        ctx->u->exec->nice_set = false;
+        ctx->u->exec->nice = 0;
         return 0;
     }
     if (value_parse_ll(value, -20, 19, &v) < 0)
         return unit_key_invalid(ctx, "not a nice level between -20 and 19");
-    ctx->u->nice = (int)v;
-    ctx->u->nice_set = true;
+    ctx->u->exec->nice = (int)v;
+    ctx->u->exec->nice_set = true;
     return 0;
 }
 
@@ -391,13 +402,10 @@ static const struct value_name notify_access_names[] = {
     {NULL, 0},
 };
 
-/* Keys whose value is one name of a table; arg picks the table. The field
- * is an enum (int-sized); an empty assignment restores the default. */
+/* Keys whose value is one name of a table; arg picks the table and the
+ * field (an 8-bit enum field: no offset, set by name in parse_enum). An
+ * empty assignment restores the default. */
 enum { ENUM_RESTART, ENUM_KILL_MODE, ENUM_NOTIFY_ACCESS };
-_Static_assert(sizeof(enum restart_policy) == sizeof(int) &&
-                   sizeof(enum kill_mode) == sizeof(int) &&
-                   sizeof(enum notify_access) == sizeof(int),
-               "enum keys are written through an int");
 
 static const struct {
     const struct value_name *names;
@@ -414,7 +422,17 @@ static int parse_enum(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
 
     if (*value && !value_lookup(enum_keys[k->arg].names, value, &v))
         return unit_key_invalid(ctx, NULL);
-    *AT(ctx, k, int) = v;
+    switch (k->arg) {
+    case ENUM_RESTART:
+        ctx->u->restart = (enum restart_policy)v;
+        break;
+    case ENUM_KILL_MODE:
+        ctx->u->kill_mode = (enum kill_mode)v;
+        break;
+    case ENUM_NOTIFY_ACCESS:
+        ctx->u->notify_access = (enum notify_access)v;
+        break;
+    }
     return 0;
 }
 
@@ -476,119 +494,120 @@ static int parse_action(struct unit_parse_ctx *ctx, const struct unit_key *k, co
 
 static const struct unit_key unit_keys[] = {
     {U, "Description", parse_string, FIELD(description), 0},
-    {U, "After", value_parse_unit_list, FIELD(after), 0},
-    {U, "Before", value_parse_unit_list, FIELD(before), 0},
-    {U, "Requires", value_parse_unit_list, FIELD(requires), 0},
-    {U, "Wants", value_parse_unit_list, FIELD(wants), 0},
-    {U, "Requisite", value_parse_unit_list, FIELD(requisite), 0},
-    {U, "BindsTo", value_parse_unit_list, FIELD(binds_to), 0},
-    {U, "PartOf", value_parse_unit_list, FIELD(part_of), 0},
-    {U, "Conflicts", value_parse_unit_list, FIELD(conflicts), 0},
+    {U, "After", value_parse_unit_list, DEPS(after), 0},
+    {U, "Before", value_parse_unit_list, DEPS(before), 0},
+    {U, "Requires", value_parse_unit_list, DEPS(requires), 0},
+    {U, "Wants", value_parse_unit_list, DEPS(wants), 0},
+    {U, "Requisite", value_parse_unit_list, DEPS(requisite), 0},
+    {U, "BindsTo", value_parse_unit_list, DEPS(binds_to), 0},
+    {U, "PartOf", value_parse_unit_list, DEPS(part_of), 0},
+    {U, "Conflicts", value_parse_unit_list, DEPS(conflicts), 0},
     {U, "StartLimitIntervalSec", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {U, "StartLimitInterval", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {U, "StartLimitBurst", parse_unsigned, FIELD(start_limit_burst), 5},
-    {U, "ConditionPathExists", value_parse_condition_path, FIELD(conditions), COND_PATH_EXISTS},
-    {U, "ConditionPathExistsGlob", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionPathExists", value_parse_condition_path, CMDS(conditions),
+     COND_PATH_EXISTS},
+    {U, "ConditionPathExistsGlob", value_parse_condition_path, CMDS(conditions),
      COND_PATH_EXISTS_GLOB},
-    {U, "ConditionPathIsDirectory", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionPathIsDirectory", value_parse_condition_path, CMDS(conditions),
      COND_PATH_IS_DIRECTORY},
-    {U, "ConditionPathIsSymbolicLink", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionPathIsSymbolicLink", value_parse_condition_path, CMDS(conditions),
      COND_PATH_IS_SYMLINK},
-    {U, "ConditionDirectoryNotEmpty", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionDirectoryNotEmpty", value_parse_condition_path, CMDS(conditions),
      COND_DIRECTORY_NOT_EMPTY},
-    {U, "ConditionFileNotEmpty", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionFileNotEmpty", value_parse_condition_path, CMDS(conditions),
      COND_FILE_NOT_EMPTY},
-    {U, "ConditionFileIsExecutable", value_parse_condition_path, FIELD(conditions),
+    {U, "ConditionFileIsExecutable", value_parse_condition_path, CMDS(conditions),
      COND_FILE_IS_EXECUTABLE},
-    {U, "AssertPathExists", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertPathExists", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_PATH_EXISTS},
-    {U, "AssertPathExistsGlob", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertPathExistsGlob", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_PATH_EXISTS_GLOB},
-    {U, "AssertPathIsDirectory", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertPathIsDirectory", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_PATH_IS_DIRECTORY},
-    {U, "AssertPathIsSymbolicLink", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertPathIsSymbolicLink", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_PATH_IS_SYMLINK},
-    {U, "AssertDirectoryNotEmpty", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertDirectoryNotEmpty", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_DIRECTORY_NOT_EMPTY},
-    {U, "AssertFileNotEmpty", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertFileNotEmpty", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_FILE_NOT_EMPTY},
-    {U, "AssertFileIsExecutable", value_parse_condition_path, FIELD(conditions),
+    {U, "AssertFileIsExecutable", value_parse_condition_path, CMDS(conditions),
      COND_ASSERT | COND_FILE_IS_EXECUTABLE},
     {U, "SuccessAction", parse_action, 0, 0},
     {U, "FailureAction", parse_action, 0, 1},
 
     {S, "Type", parse_type, 0, 0},
     {S, "ExecStart", value_parse_exec, FIELD(exec_start), 0},
-    {S, "ExecStartPre", value_parse_exec, FIELD(exec_start_pre), 0},
-    {S, "ExecStartPost", value_parse_exec, FIELD(exec_start_post), 0},
-    {S, "ExecStop", value_parse_exec, FIELD(exec_stop), 0},
-    {S, "ExecStopPost", value_parse_exec, FIELD(exec_stop_post), 0},
-    {S, "ExecReload", value_parse_exec, FIELD(exec_reload), 0},
-    {S, "ExecCondition", value_parse_exec, FIELD(exec_condition), 0},
+    {S, "ExecStartPre", value_parse_exec, CMDS(exec_start_pre), 0},
+    {S, "ExecStartPost", value_parse_exec, CMDS(exec_start_post), 0},
+    {S, "ExecStop", value_parse_exec, CMDS(exec_stop), 0},
+    {S, "ExecStopPost", value_parse_exec, CMDS(exec_stop_post), 0},
+    {S, "ExecReload", value_parse_exec, CMDS(exec_reload), 0},
+    {S, "ExecCondition", value_parse_exec, CMDS(exec_condition), 0},
     {S, "PIDFile", value_parse_pid_file, FIELD(pid_file), 0},
     {S, "RemainAfterExit", parse_bool, FIELD(remain_after_exit), 0},
-    {S, "Restart", parse_enum, FIELD(restart), ENUM_RESTART},
+    {S, "Restart", parse_enum, 0, ENUM_RESTART},
     {S, "RestartSec", parse_timespan, FIELD(restart_usec), 100000},
     {S, "RestartSteps", parse_unsigned, FIELD(restart_steps), 0},
     {S, "RestartMaxDelaySec", parse_timespan, FIELD(restart_max_delay_usec), -1},
-    {S, "SuccessExitStatus", value_parse_exit_status, FIELD(success_exit_status), 0},
-    {S, "RestartPreventExitStatus", value_parse_exit_status, FIELD(restart_prevent), 0},
-    {S, "RestartForceExitStatus", value_parse_exit_status, FIELD(restart_force), 0},
+    {S, "SuccessExitStatus", value_parse_exit_status, STATUS(success_exit_status), 0},
+    {S, "RestartPreventExitStatus", value_parse_exit_status, STATUS(restart_prevent), 0},
+    {S, "RestartForceExitStatus", value_parse_exit_status, STATUS(restart_force), 0},
     {S, "TimeoutStartSec", parse_timeout, 0, 1},
     {S, "TimeoutStopSec", parse_timeout, 0, 2},
     {S, "TimeoutSec", parse_timeout, 0, 3},
-    {S, "KillMode", parse_enum, FIELD(kill_mode), ENUM_KILL_MODE},
+    {S, "KillMode", parse_enum, 0, ENUM_KILL_MODE},
     {S, "KillSignal", parse_signal, FIELD(kill_signal), SIGTERM},
     {S, "SendSIGKILL", parse_bool, FIELD(send_sigkill), 1},
     {S, "SendSIGHUP", parse_bool, FIELD(send_sighup), 0},
     {S, "RestartKillSignal", parse_signal, FIELD(restart_kill_signal), 0},
     {S, "FinalKillSignal", parse_signal, FIELD(final_kill_signal), SIGKILL},
-    {S, "NoNewPrivileges", parse_bool, FIELD(no_new_privileges), 0},
-    {S, "OOMScoreAdjust", parse_oom_score_adjust, 0, 0},
-    {S, "PassEnvironment", parse_env_names, FIELD(pass_environment), 0},
-    {S, "UnsetEnvironment", parse_env_names, FIELD(unset_environment), 0},
-    {S, "User", parse_user, FIELD(user), 0},
-    {S, "Group", parse_user, FIELD(group), 0},
-    {S, "SupplementaryGroups", value_parse_groups, FIELD(supplementary_groups), 0},
-    {S, "WorkingDirectory", value_parse_working_directory, 0, 0},
-    {S, "Environment", value_parse_environment, FIELD(environment), 0},
-    {S, "EnvironmentFile", value_parse_environment_file, FIELD(environment_files), 0},
-    {S, "UMask", parse_mode, FIELD(umask), 0022},
-    {S, "RuntimeDirectory", parse_exec_dirs, 0, EXEC_DIR_RUNTIME},
-    {S, "StateDirectory", parse_exec_dirs, 0, EXEC_DIR_STATE},
-    {S, "CacheDirectory", parse_exec_dirs, 0, EXEC_DIR_CACHE},
-    {S, "LogsDirectory", parse_exec_dirs, 0, EXEC_DIR_LOGS},
-    {S, "ConfigurationDirectory", parse_exec_dirs, 0, EXEC_DIR_CONFIGURATION},
-    {S, "RuntimeDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_RUNTIME]), 0755},
-    {S, "StateDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_STATE]), 0755},
-    {S, "CacheDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_CACHE]), 0755},
-    {S, "LogsDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_LOGS]), 0755},
-    {S, "ConfigurationDirectoryMode", parse_mode, FIELD(exec_dir_mode[EXEC_DIR_CONFIGURATION]), 0755},
+    {S, "NoNewPrivileges", parse_bool, EXEC(no_new_privileges), 0},
+    {S, "OOMScoreAdjust", parse_oom_score_adjust, IN(EXEC), 0},
+    {S, "PassEnvironment", parse_env_names, EXEC(pass_environment), 0},
+    {S, "UnsetEnvironment", parse_env_names, EXEC(unset_environment), 0},
+    {S, "User", parse_user, EXEC(user), 0},
+    {S, "Group", parse_user, EXEC(group), 0},
+    {S, "SupplementaryGroups", value_parse_groups, EXEC(supplementary_groups), 0},
+    {S, "WorkingDirectory", value_parse_working_directory, IN(EXEC), 0},
+    {S, "Environment", value_parse_environment, EXEC(environment), 0},
+    {S, "EnvironmentFile", value_parse_environment_file, EXEC(environment_files), 0},
+    {S, "UMask", parse_mode, EXEC(umask), 0022},
+    {S, "RuntimeDirectory", parse_exec_dirs, IN(DIRS), EXEC_DIR_RUNTIME},
+    {S, "StateDirectory", parse_exec_dirs, IN(DIRS), EXEC_DIR_STATE},
+    {S, "CacheDirectory", parse_exec_dirs, IN(DIRS), EXEC_DIR_CACHE},
+    {S, "LogsDirectory", parse_exec_dirs, IN(DIRS), EXEC_DIR_LOGS},
+    {S, "ConfigurationDirectory", parse_exec_dirs, IN(DIRS), EXEC_DIR_CONFIGURATION},
+    {S, "RuntimeDirectoryMode", parse_mode, DIRS(mode[EXEC_DIR_RUNTIME]), 0755},
+    {S, "StateDirectoryMode", parse_mode, DIRS(mode[EXEC_DIR_STATE]), 0755},
+    {S, "CacheDirectoryMode", parse_mode, DIRS(mode[EXEC_DIR_CACHE]), 0755},
+    {S, "LogsDirectoryMode", parse_mode, DIRS(mode[EXEC_DIR_LOGS]), 0755},
+    {S, "ConfigurationDirectoryMode", parse_mode, DIRS(mode[EXEC_DIR_CONFIGURATION]), 0755},
     {S, "RuntimeDirectoryPreserve", parse_dir_preserve, 0, 0},
-    {S, "Nice", parse_nice, 0, 0},
-    {S, "LimitCPU", value_parse_limit, 0, RLIMIT_CPU},
-    {S, "LimitFSIZE", value_parse_limit, 0, RLIMIT_FSIZE},
-    {S, "LimitDATA", value_parse_limit, 0, RLIMIT_DATA},
-    {S, "LimitSTACK", value_parse_limit, 0, RLIMIT_STACK},
-    {S, "LimitCORE", value_parse_limit, 0, RLIMIT_CORE},
-    {S, "LimitRSS", value_parse_limit, 0, RLIMIT_RSS},
-    {S, "LimitNOFILE", value_parse_limit, 0, RLIMIT_NOFILE},
-    {S, "LimitAS", value_parse_limit, 0, RLIMIT_AS},
-    {S, "LimitNPROC", value_parse_limit, 0, RLIMIT_NPROC},
-    {S, "LimitMEMLOCK", value_parse_limit, 0, RLIMIT_MEMLOCK},
-    {S, "LimitLOCKS", value_parse_limit, 0, RLIMIT_LOCKS},
-    {S, "LimitSIGPENDING", value_parse_limit, 0, RLIMIT_SIGPENDING},
-    {S, "LimitMSGQUEUE", value_parse_limit, 0, RLIMIT_MSGQUEUE},
-    {S, "LimitNICE", value_parse_limit, 0, RLIMIT_NICE},
-    {S, "LimitRTPRIO", value_parse_limit, 0, RLIMIT_RTPRIO},
-    {S, "LimitRTTIME", value_parse_limit, 0, RLIMIT_RTTIME},
+    {S, "Nice", parse_nice, IN(EXEC), 0},
+    {S, "LimitCPU", value_parse_limit, IN(LIMITS), RLIMIT_CPU},
+    {S, "LimitFSIZE", value_parse_limit, IN(LIMITS), RLIMIT_FSIZE},
+    {S, "LimitDATA", value_parse_limit, IN(LIMITS), RLIMIT_DATA},
+    {S, "LimitSTACK", value_parse_limit, IN(LIMITS), RLIMIT_STACK},
+    {S, "LimitCORE", value_parse_limit, IN(LIMITS), RLIMIT_CORE},
+    {S, "LimitRSS", value_parse_limit, IN(LIMITS), RLIMIT_RSS},
+    {S, "LimitNOFILE", value_parse_limit, IN(LIMITS), RLIMIT_NOFILE},
+    {S, "LimitAS", value_parse_limit, IN(LIMITS), RLIMIT_AS},
+    {S, "LimitNPROC", value_parse_limit, IN(LIMITS), RLIMIT_NPROC},
+    {S, "LimitMEMLOCK", value_parse_limit, IN(LIMITS), RLIMIT_MEMLOCK},
+    {S, "LimitLOCKS", value_parse_limit, IN(LIMITS), RLIMIT_LOCKS},
+    {S, "LimitSIGPENDING", value_parse_limit, IN(LIMITS), RLIMIT_SIGPENDING},
+    {S, "LimitMSGQUEUE", value_parse_limit, IN(LIMITS), RLIMIT_MSGQUEUE},
+    {S, "LimitNICE", value_parse_limit, IN(LIMITS), RLIMIT_NICE},
+    {S, "LimitRTPRIO", value_parse_limit, IN(LIMITS), RLIMIT_RTPRIO},
+    {S, "LimitRTTIME", value_parse_limit, IN(LIMITS), RLIMIT_RTTIME},
     {S, "StandardOutput", value_parse_output, 0, 0},
     {S, "StandardError", value_parse_output, 0, 1},
-    {S, "SyslogIdentifier", parse_string, FIELD(syslog_identifier), 0},
-    {S, "X-LogMaxSize", value_parse_log_rotation, 0, 0},
-    {S, "X-LogMaxFiles", value_parse_log_rotation, 0, 1},
+    {S, "SyslogIdentifier", parse_string, OUTPUT(syslog_identifier), 0},
+    {S, "X-LogMaxSize", value_parse_log_rotation, IN(OUTPUT), 0},
+    {S, "X-LogMaxFiles", value_parse_log_rotation, IN(OUTPUT), 1},
     {S, "WatchdogSec", parse_timespan, FIELD(watchdog_usec), 0},
-    {S, "NotifyAccess", parse_notify_access, FIELD(notify_access), ENUM_NOTIFY_ACCESS},
+    {S, "NotifyAccess", parse_notify_access, 0, ENUM_NOTIFY_ACCESS},
     /* Older spellings and [Unit] keys systemd also takes in [Service]. */
     {S, "StartLimitIntervalSec", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {S, "StartLimitInterval", parse_timespan, FIELD(start_limit_interval_usec), 10000000},
@@ -599,7 +618,7 @@ static const struct unit_key unit_keys[] = {
     {I, "WantedBy", NULL, 0, 0},
     {I, "RequiredBy", NULL, 0, 0},
     {I, "UpheldBy", NULL, 0, 0},
-    {I, "Alias", value_parse_unit_list, FIELD(install_alias), 0},
+    {I, "Alias", value_parse_unit_list, DEPS(install_alias), 0},
     {I, "Also", NULL, 0, 0},
     {I, "DefaultInstance", NULL, 0, 0},
 };
@@ -696,7 +715,10 @@ static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, co
                         const char *shown)
 {
     ctx->reason = NULL;
-    if (k->parse(ctx, k, value) == 0)
+    /* The part the key writes exists from now on, even when the value turns
+     * out malformed or resets the key: unit_equal() reads a part holding
+     * defaults like a missing one. */
+    if (unit_part(ctx->u, UNIT_KEY_PART(k)) && k->parse(ctx, k, value) == 0)
         return 0;
     if (errno == ENOMEM) {
         unit_diag(ctx, DIAG_ERROR, ctx->lineno, "out of memory while parsing %s=", k->name);

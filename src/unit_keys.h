@@ -38,12 +38,20 @@ struct unit_key {
     const char *section;
     const char *name;
     unit_key_parser parse; /* NULL: accepted and stored nowhere ([Install]) */
-    size_t offset;         /* the field of struct unit a generic parser writes */
+    size_t at;             /* the part it writes and the field there: UNIT_KEY_AT() */
     long arg;              /* parser-specific: a default, a resource, which stream */
 };
 
-/* The field of ctx->u that row k names. */
-#define UNIT_KEY_FIELD(ctx, k, type) ((type *)(void *)((char *)(ctx)->u + (k)->offset))
+/* A row's `at`: the part of struct unit the key writes (allocated before its
+ * parser runs) and the offset of the field a generic parser writes in it. */
+#define UNIT_KEY_AT(part, type, field) (((size_t)(part) << 24) | offsetof(type, field))
+#define UNIT_KEY_IN(part) ((size_t)(part) << 24) /* a parser that finds its fields */
+#define UNIT_KEY_PART(k) ((enum unit_part)((k)->at >> 24))
+
+/* The field of ctx->u that row k names. unit_keys_apply() allocated the
+ * row's part before calling its parser, so this cannot fail there. */
+#define UNIT_KEY_FIELD(ctx, k, type)                                                               \
+    ((type *)(void *)((char *)unit_part((ctx)->u, UNIT_KEY_PART(k)) + ((k)->at & 0xffffff)))
 
 /* Value parsers return 0, or -1 with errno: ENOMEM, or EINVAL after
  * unit_key_invalid() has set ctx->reason (NULL when the value speaks for itself). */

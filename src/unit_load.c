@@ -265,8 +265,9 @@ static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
         for (size_t k = 0; k < uv->n && !found; k++) {
             if (strcmp(uv->v[k]->name, eq + 1) == 0) {
                 found = true;
-                if (!strv_contains(&uv->v[k]->aliases, aliases->v[i]))
-                    strv_push(&uv->v[k]->aliases, aliases->v[i]);
+                struct unit_deps *d = unit_part(uv->v[k], UNIT_PART_DEPS);
+                if (d && !strv_contains(&d->aliases, aliases->v[i]))
+                    strv_push(&d->aliases, aliases->v[i]);
             }
         }
         if (!found)
@@ -357,7 +358,7 @@ struct service *services_find(struct pxinit *px, const char *name)
     /* Aliases (symlinks, [Install] Alias=) are few: a scan will do. */
     struct service *found = NULL;
     for (size_t i = 0; i < px->nunits && !found; i++)
-        if (strv_contains(&px->units[i]->aliases, name))
+        if (strv_contains(&unit_deps(px->units[i])->aliases, name))
             found = px->services[i];
     free(norm);
     return found;
@@ -391,7 +392,7 @@ static int build_edges(struct pxinit *px, const size_t *order)
 
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < n; i++) {
-            struct unit *u = px->units[i];
+            const struct unit_deps *u = unit_deps(px->units[i]);
             for (int dir = 0; dir < 2; dir++) {
                 const struct strv *l = dir == 0 ? &u->after : &u->before;
                 for (size_t k = 0; k < l->n; k++) {
@@ -471,9 +472,10 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
         load_systemd_enabled(&uv, &aliases, rep);
     /* [Install] Alias= of the loaded units. */
     for (size_t i = 0; i < uv.n; i++)
-        for (size_t k = 0; k < uv.v[i]->install_alias.n; k++) {
+        for (size_t k = 0; k < unit_deps(uv.v[i])->install_alias.n; k++) {
             char kv[1024];
-            snprintf(kv, sizeof(kv), "%s=%s", uv.v[i]->install_alias.v[k], uv.v[i]->name);
+            snprintf(kv, sizeof(kv), "%s=%s", unit_deps(uv.v[i])->install_alias.v[k],
+                     uv.v[i]->name);
             strv_push(&aliases, kv);
         }
     attach_aliases(&uv, &aliases);
@@ -517,17 +519,18 @@ static int build_requirements(struct pxinit *px)
         size_t offset;
         unsigned kind;
     } lists[] = {
-        {offsetof(struct unit, requires), DEP_REQUIRES},
-        {offsetof(struct unit, requisite), DEP_REQUISITE},
-        {offsetof(struct unit, binds_to), DEP_BINDS_TO},
-        {offsetof(struct unit, part_of), DEP_PART_OF},
-        {offsetof(struct unit, conflicts), DEP_CONFLICTS},
+        {offsetof(struct unit_deps, requires), DEP_REQUIRES},
+        {offsetof(struct unit_deps, requisite), DEP_REQUISITE},
+        {offsetof(struct unit_deps, binds_to), DEP_BINDS_TO},
+        {offsetof(struct unit_deps, part_of), DEP_PART_OF},
+        {offsetof(struct unit_deps, conflicts), DEP_CONFLICTS},
     };
     for (size_t i = 0; i < px->nunits; i++) {
         struct service *a = px->services[i];
         for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
             const struct strv *names =
-                (const struct strv *)(const void *)((const char *)a->unit + lists[l].offset);
+                (const struct strv *)(const void *)((const char *)unit_deps(a->unit) +
+                                                    lists[l].offset);
             for (size_t k = 0; k < names->n; k++) {
                 struct service *b = services_find(px, names->v[k]);
                 if (!b || b == a) {

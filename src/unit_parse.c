@@ -414,7 +414,8 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
     if (!u->type_set)
         u->type = u->exec_start.n ? UNIT_TYPE_SIMPLE : UNIT_TYPE_ONESHOT;
 
-    if (u->exec_start.n == 0 && u->exec_stop.n == 0 && u->success_action == UNIT_ACTION_NONE)
+    if (u->exec_start.n == 0 && unit_cmds(u)->exec_stop.n == 0 &&
+        u->success_action == UNIT_ACTION_NONE)
         unit_diag(&ctx, DIAG_ERROR, 0,
                   "service has no ExecStart=, ExecStop= or SuccessAction=, "
                   "refusing");
@@ -434,10 +435,13 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
 
     if (u->std_error == OUTPUT_DEFAULT) {
         u->std_error = u->std_output;
-        free(u->std_error_path);
-        u->std_error_path = NULL;
-        if (u->std_output_path && !(u->std_error_path = strdup(u->std_output_path)))
-            unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
+        if (u->output) {
+            struct unit_output *o = u->output;
+            free(o->std_error_path);
+            o->std_error_path = NULL;
+            if (o->std_output_path && !(o->std_error_path = strdup(o->std_output_path)))
+                unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
+        }
     }
     if (!u->notify_access_set && (u->type == UNIT_TYPE_NOTIFY || u->watchdog_usec > 0))
         u->notify_access = NOTIFY_ACCESS_MAIN;

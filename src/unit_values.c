@@ -239,7 +239,7 @@ int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, c
 int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                   const char *value)
 {
-    struct unit *u = ctx->u;
+    struct unit_exec *x = ctx->u->exec;
     const char *p = value;
     bool optional = *p == '-';
     char *copy = NULL;
@@ -252,9 +252,9 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
         if (!(copy = strdup(p)))
             return -1;
     }
-    free(u->working_directory);
-    u->working_directory = copy;
-    u->working_directory_optional = copy && optional;
+    free(x->working_directory);
+    x->working_directory = copy;
+    x->working_directory_optional = copy && optional;
     return 0;
 }
 
@@ -480,7 +480,7 @@ int value_parse_limit(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
     int r;
 
     if (!*value) {
-        ctx->u->limit_set[k->arg] = false;
+        ctx->u->limits->set[k->arg] = false;
         return 0;
     }
     soft = strndup(value, colon ? (size_t)(colon - value) : strlen(value));
@@ -498,8 +498,8 @@ int value_parse_limit(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
                                          : "not a number or infinity");
     if (rl.rlim_cur > rl.rlim_max)
         return unit_key_invalid(ctx, "soft limit above hard limit");
-    ctx->u->limits[k->arg] = rl;
-    ctx->u->limit_set[k->arg] = true;
+    ctx->u->limits->v[k->arg] = rl;
+    ctx->u->limits->set[k->arg] = true;
     return 0;
 }
 
@@ -530,8 +530,6 @@ static const struct value_name output_path_kinds[] = {
 int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     struct unit *u = ctx->u;
-    enum output_kind *kind = k->arg ? &u->std_error : &u->std_output;
-    char **path = k->arg ? &u->std_error_path : &u->std_output_path;
     char *copy = NULL;
     int v = -2;
 
@@ -558,9 +556,21 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
                   value);
         v = OUTPUT_JOURNAL;
     }
-    free(*path);
-    *path = copy;
-    *kind = (enum output_kind)v;
+    /* The output part only when there is a path to keep: StandardOutput=null
+     * and such are common and need none. */
+    if (copy && !unit_part(u, UNIT_PART_OUTPUT)) {
+        free(copy);
+        return -1;
+    }
+    if (u->output) {
+        char **path = k->arg ? &u->output->std_error_path : &u->output->std_output_path;
+        free(*path);
+        *path = copy;
+    }
+    if (k->arg)
+        u->std_error = (enum output_kind)v;
+    else
+        u->std_output = (enum output_kind)v;
     return 0;
 }
 
@@ -571,7 +581,7 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
 int value_parse_log_rotation(struct unit_parse_ctx *ctx, const struct unit_key *k,
                              const char *value)
 {
-    struct unit *u = ctx->u;
+    struct unit_output *u = ctx->u->output;
     if (k->arg == 0) {
         uint64_t size;
         if (*value && conf_parse_size(value, &size) < 0)

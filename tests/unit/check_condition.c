@@ -9,6 +9,8 @@
 #include "condition.h"
 #include "unit.h"
 
+#define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
+
 static char dir[64];
 
 static void fixture_up(void)
@@ -42,12 +44,12 @@ static void fixture_down(void)
 static void add(struct unit *u, enum condition_kind kind, const char *rel, bool negate,
                 bool trigger, bool is_assert)
 {
-    struct path_condition *v = realloc(u->conditions.v, (u->conditions.n + 1) * sizeof(*v));
+    struct path_condition *v = realloc(CMDS(u)->conditions.v, (CMDS(u)->conditions.n + 1) * sizeof(*v));
     ck_assert_ptr_nonnull(v);
-    u->conditions.v = v;
+    CMDS(u)->conditions.v = v;
     char path[160];
     snprintf(path, sizeof(path), "%s/%s", dir, rel);
-    v[u->conditions.n++] = (struct path_condition){
+    v[CMDS(u)->conditions.n++] = (struct path_condition){
         .path = strdup(path), .negate = negate, .trigger = trigger, .is_assert = is_assert,
         .kind = kind};
 }
@@ -84,7 +86,7 @@ START_TEST(test_single)
     enum condition_result r = condition_check(u, &c);
     ck_assert_int_eq(r, single[_i].holds ? CONDITION_MET : CONDITION_FAILED);
     if (!single[_i].holds)
-        ck_assert_ptr_eq(c, &u->conditions.v[0]);
+        ck_assert_ptr_eq(c, &CMDS(u)->conditions.v[0]);
     unit_free(u);
 }
 END_TEST

@@ -8,6 +8,8 @@
 #include "deps.h"
 #include "strv.h"
 
+#define DEPS(u) ((struct unit_deps *)unit_part((u), UNIT_PART_DEPS)) /* allocates it */
+
 static struct unit *tu_new(const char *name)
 {
     struct unit *u = unit_new(name);
@@ -108,8 +110,8 @@ START_TEST(test_deps_cases)
 
     for (; n < MAX_UNITS && c->units[n].name; n++) {
         units[n] = tu_new(c->units[n].name);
-        tu_push_words(&units[n]->after, c->units[n].after);
-        tu_push_words(&units[n]->before, c->units[n].before);
+        tu_push_words(&DEPS(units[n])->after, c->units[n].after);
+        tu_push_words(&DEPS(units[n])->before, c->units[n].before);
     }
     ck_assert_int_eq(deps_start_order(units, n, order, cycle_log_add, &log), 0);
     for (size_t i = 0; i < n; i++) {
@@ -132,8 +134,8 @@ START_TEST(test_deps_null_callback)
     struct unit *units[2] = {tu_new("a"), tu_new("b")};
     size_t order[2];
 
-    tu_push_words(&units[0]->after, "b");
-    tu_push_words(&units[1]->after, "a");
+    tu_push_words(&DEPS(units[0])->after, "b");
+    tu_push_words(&DEPS(units[1])->after, "a");
     ck_assert_int_eq(deps_start_order(units, 2, order, NULL, NULL), 0);
     ck_assert_uint_eq(order[0], 1);
     ck_assert_uint_eq(order[1], 0);
@@ -167,7 +169,7 @@ static struct unit **big_chain(bool ring)
     for (size_t i = 0; i < BIG; i++) {
         if (i + 1 < BIG || ring) {
             snprintf(name, sizeof(name), "u%05zu.service", (i + 1) % BIG);
-            tu_push_words(&units[i]->after, name);
+            tu_push_words(&DEPS(units[i])->after, name);
         }
     }
     return units;

@@ -10,6 +10,8 @@
 #include "exec_env.h"
 #include "unit.h"
 
+#define EXEC(u) ((struct unit_exec *)unit_part((u), UNIT_PART_EXEC)) /* allocates it */
+
 static char *write_temp(const char *text)
 {
     char *path = strdup("/tmp/check_exec_env.XXXXXX");
@@ -76,11 +78,11 @@ START_TEST(test_build_order)
 
     strv_push(&base, "BASE=b");
     strv_push(&base, "BOTH=from-base");
-    strv_push(&u->environment, "UNIT=u");
-    strv_push(&u->environment, "BOTH=from-unit");
-    strv_push(&u->environment_files, path);
+    strv_push(&EXEC(u)->environment, "UNIT=u");
+    strv_push(&EXEC(u)->environment, "BOTH=from-unit");
+    strv_push(&EXEC(u)->environment_files, path);
     strcpy(optional, "-/nonexistent/env");
-    strv_push(&u->environment_files, optional);
+    strv_push(&EXEC(u)->environment_files, optional);
     ck_assert_int_eq(exec_env_build(u, &base, NULL, 1234, &env, &bad), 0);
     ck_assert_pstr_eq(env_get(&env, "BASE", 4), "b");
     ck_assert_pstr_eq(env_get(&env, "UNIT", 4), "u");
@@ -91,7 +93,7 @@ START_TEST(test_build_order)
     strv_clear(&env);
 
     /* a missing file without '-' fails and names the file */
-    strv_push(&u->environment_files, "/nonexistent/required");
+    strv_push(&EXEC(u)->environment_files, "/nonexistent/required");
     ck_assert_int_eq(exec_env_build(u, &base, NULL, 0, &env, &bad), -1);
     ck_assert_pstr_eq(bad, "/nonexistent/required");
     strv_clear(&env);

@@ -172,6 +172,67 @@ START_TEST(test_fill_from_pipe)
 }
 END_TEST
 
+/* The buffer starts small and grows with the stream: a few KiB after a
+ * short line; large reads once fills keep using all their room; a partial
+ * line longer than the buffer so far still comes out whole. */
+START_TEST(test_fill_grows)
+{
+    int p[2];
+    ck_assert_int_eq(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+    struct linebuf lb;
+    linebuf_init(&lb);
+    const char *line;
+    size_t len;
+    int flags;
+    ck_assert_int_eq(write(p[1], "hello\n", 6), 6);
+    ck_assert_int_eq(linebuf_fill(&lb, p[0]), 6);
+    ck_assert_uint_le(lb.cap, 4096);
+    linebuf_trim(&lb); /* a line is pending: kept */
+    ck_assert_ptr_nonnull(lb.buf);
+    ck_assert(linebuf_next(&lb, &line, &len, &flags));
+    linebuf_trim(&lb); /* empty and small: freed */
+    ck_assert_ptr_null(lb.buf);
+
+    /* 60,000 bytes of 100-byte lines in the pipe (its default size is 64 KiB) */
+    static char chunk[60000];
+    for (size_t i = 0; i < sizeof(chunk); i++)
+        chunk[i] = i % 100 == 99 ? '\n' : (char)('a' + (i / 100) % 26);
+    ck_assert_int_eq(write(p[1], chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+    size_t lines = 0, biggest = 0;
+    ssize_t n;
+    while ((n = linebuf_fill(&lb, p[0])) > 0) {
+        if ((size_t)n > biggest)
+            biggest = (size_t)n;
+        while (linebuf_next(&lb, &line, &len, &flags)) {
+            ck_assert_uint_eq(len, 99);
+            ck_assert_int_eq(flags, 0);
+            ck_assert_int_eq(line[0], 'a' + (int)(lines % 26));
+            lines++;
+        }
+    }
+    ck_assert_int_eq(errno, EAGAIN);
+    ck_assert_uint_eq(lines, 600);
+    ck_assert_uint_gt(biggest, 4096);
+    ck_assert_uint_le(lb.cap, LINEBUF_LINE_MAX + LINEBUF_READ_MAX);
+    linebuf_trim(&lb); /* empty but large: a busy stream keeps it */
+    ck_assert_ptr_nonnull(lb.buf);
+
+    linebuf_free(&lb);
+    linebuf_init(&lb);
+    static char longline[10001];
+    memset(longline, 'z', sizeof(longline) - 1);
+    longline[10000] = '\n';
+    ck_assert_int_eq(write(p[1], longline, sizeof(longline)), (ssize_t)sizeof(longline));
+    while (!linebuf_next(&lb, &line, &len, &flags))
+        ck_assert_int_gt(linebuf_fill(&lb, p[0]), 0);
+    ck_assert_uint_eq(len, 10000);
+    ck_assert_int_eq(flags, 0);
+    close(p[0]);
+    close(p[1]);
+    linebuf_free(&lb);
+}
+END_TEST
+
 static Suite *linebuf_suite(void)
 {
     Suite *s = suite_create("linebuf");
@@ -180,6 +241,7 @@ static Suite *linebuf_suite(void)
     tcase_add_loop_test(tc, test_long_lines, 0, sizeof(long_cases) / sizeof(long_cases[0]));
     tcase_add_test(tc, test_flush_long_partial);
     tcase_add_test(tc, test_fill_from_pipe);
+    tcase_add_test(tc, test_fill_grows);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -87,13 +87,23 @@ START_TEST(test_parts_marker)
 END_TEST
 
 /* Many lines of varying length: the ring always holds the newest lines that
- * fit both limits, in order, and never more. */
+ * fit both limits, in order, and never more. The limits are chosen so that
+ * the rings grow while lines are dropped for the other limit. */
+static const struct {
+    size_t lines, bytes;
+} model_limits[] = {
+    {50, 1000},  /* bytes at their limit from the start, slots grow */
+    {50, 8000},  /* lines dropped for the count while bytes still grow */
+    {2000, 3000} /* lines dropped for bytes while the slots still grow (wrapped) */
+};
+
 START_TEST(test_model)
 {
+    const size_t maxl = model_limits[_i].lines, maxb = model_limits[_i].bytes;
     struct logbuf lb;
-    logbuf_init(&lb, 50, 1000);
+    logbuf_init(&lb, maxl, maxb);
     unsigned seed = 12345;
-    char lines[3000][40];
+    static char lines[3000][40];
     for (int i = 0; i < 3000; i++) {
         seed = seed * 1103515245 + 12345;
         int len = snprintf(lines[i], sizeof(lines[i]), "%d:", i);
@@ -103,12 +113,16 @@ START_TEST(test_model)
         ck_assert_int_eq(logbuf_append(&lb, lines[i], strlen(lines[i])), 0);
 
         size_t count = logbuf_count(&lb);
-        ck_assert_uint_le(count, 50);
-        ck_assert_uint_le(logbuf_bytes(&lb), 1000);
+        ck_assert_uint_le(count, maxl);
+        ck_assert_uint_le(logbuf_bytes(&lb), maxb);
+        ck_assert_uint_le(lb.cap_lines, maxl);
+        ck_assert_uint_le(lb.cap_bytes, maxb);
         /* The newest count lines, in order. */
-        struct tail t = {"", 0};
+        static struct tail t;
+        memset(&t, 0, sizeof(t));
         logbuf_tail(&lb, count, tail_emit, &t);
-        char want[8192] = "";
+        static char want[8192];
+        want[0] = '\0';
         for (int k = i - (int)count + 1; k <= i; k++) {
             if (k > i - (int)count + 1)
                 strcat(want, "|");
@@ -117,10 +131,57 @@ START_TEST(test_model)
         ck_assert_str_eq(t.text, want);
         /* It keeps at least what fits in half the bytes (the wrap wastes less). */
         size_t sum = 0, fit = 0;
-        for (int k = i; k >= 0 && fit < 50 && sum + strlen(lines[k]) <= 500; k--, fit++)
+        for (int k = i; k >= 0 && fit < maxl && sum + strlen(lines[k]) <= maxb / 2; k--, fit++)
             sum += strlen(lines[k]);
         ck_assert_uint_ge(count, fit);
     }
+    logbuf_free(&lb);
+}
+END_TEST
+
+/* A unit that wrote a line or two holds a small ring, not the limits. */
+START_TEST(test_grows_with_use)
+{
+    struct logbuf lb;
+    struct tail t = {"", 0};
+    logbuf_init(&lb, 0, 0);
+    ck_assert_ptr_null(lb.ent);
+    ck_assert_ptr_null(lb.bytes);
+    ck_assert_int_eq(logbuf_append(&lb, "", 0), 0); /* an empty first line is kept too */
+    ck_assert_int_eq(logbuf_append(&lb, "started", 7), 0);
+    ck_assert_uint_le(lb.cap_lines, 16);
+    ck_assert_uint_le(lb.cap_bytes, 1024);
+    char big[3000];
+    memset(big, 'x', sizeof(big));
+    ck_assert_int_eq(logbuf_append(&lb, big, sizeof(big)), 0);
+    ck_assert_uint_ge(lb.cap_bytes, 3007);
+    ck_assert_uint_le(lb.cap_bytes, 8192);
+    ck_assert_uint_eq(logbuf_tail(&lb, 2, tail_emit, &t), 2);
+    ck_assert(strncmp(t.text, "started|xxx", 11) == 0);
+    logbuf_free(&lb);
+}
+END_TEST
+
+/* Long lines dropped for bytes move the oldest slot around the small ring of
+ * slots; many short lines then make it grow: the order must survive. */
+START_TEST(test_slots_grow_after_wrap)
+{
+    struct logbuf lb;
+    logbuf_init(&lb, 1000, 1024);
+    char line[100];
+    memset(line, 'L', sizeof(line));
+    for (int i = 0; i < 25; i++)
+        ck_assert_int_eq(logbuf_append(&lb, line, sizeof(line)), 0);
+    ck_assert_uint_ne(lb.first, 0);
+    for (int i = 0; i < 200; i++) {
+        char s[8];
+        int n = snprintf(s, sizeof(s), "%d", i % 10);
+        ck_assert_int_eq(logbuf_append(&lb, s, (size_t)n), 0);
+    }
+    ck_assert_uint_gt(lb.cap_lines, 16);
+    struct tail t = {"", 0};
+    ck_assert_uint_eq(logbuf_tail(&lb, 12, tail_emit, &t), 12);
+    ck_assert_str_eq(t.text, "8|9|0|1|2|3|4|5|6|7|8|9");
     logbuf_free(&lb);
 }
 END_TEST
@@ -132,7 +193,9 @@ static Suite *logbuf_suite(void)
     tcase_add_loop_test(tc, test_ring_table, 0, sizeof(ring_cases) / sizeof(ring_cases[0]));
     tcase_add_test(tc, test_empty_and_defaults);
     tcase_add_test(tc, test_parts_marker);
-    tcase_add_test(tc, test_model);
+    tcase_add_loop_test(tc, test_model, 0, sizeof(model_limits) / sizeof(model_limits[0]));
+    tcase_add_test(tc, test_grows_with_use);
+    tcase_add_test(tc, test_slots_grow_after_wrap);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,8 @@
 #include "restart.h"
 #include "timespan.h"
 
+#define STATUS(u) ((struct unit_status *)unit_part((u), UNIT_PART_STATUS)) /* allocates it */
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SEC(x) ((uint64_t)(x) * USEC_PER_SEC)
 #define MSEC(x) ((uint64_t)(x) * USEC_PER_MSEC)
@@ -34,7 +36,7 @@ static struct unit *tu_new(void)
 static void tu_set_success(struct unit *u, const int *codes, size_t ncodes, const int *signals,
                            size_t nsignals)
 {
-    struct exit_status_set *s = &u->success_exit_status;
+    struct exit_status_set *s = &STATUS(u)->success_exit_status;
 
     s->codes = calloc(ncodes + 1, sizeof(int));
     s->signals = calloc(nsignals + 1, sizeof(int));

@@ -21,6 +21,8 @@
 #include "service.h"
 #include "timespan.h"
 
+#define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SEC(x) ((uint64_t)(x)*USEC_PER_SEC)
 #define MSEC(x) ((uint64_t)(x)*USEC_PER_MSEC)
@@ -325,6 +327,25 @@ START_TEST(test_init_is_dead)
 }
 END_TEST
 
+/* daemon-reload gives a service a new definition: its name follows the unit
+ * it lives in, so the old one can be freed. */
+START_TEST(test_set_unit)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    struct unit *u = unit_new("x.service");
+    ck_assert_ptr_nonnull(u);
+    exec_add(&u->exec_start, "/bin/other");
+    svc_set_unit(&h->s, u);
+    ck_assert_ptr_eq(h->s.unit, u);
+    unit_free(h->u);
+    h->u = u;
+    ck_assert_str_eq(h->s.name, "x");
+    ck_assert_ptr_eq(h->s.name, unit_name_short(u));
+    assert_sub(h, "dead");
+    h_free(h);
+}
+END_TEST
+
 /* ---- Type=simple and exec ---------------------------------------------------- */
 
 START_TEST(test_simple_start)
@@ -615,7 +636,7 @@ START_TEST(test_oneshot_exited_stop)
 {
     struct harness *h = h_new(UNIT_TYPE_ONESHOT, "/bin/one");
     h->u->remain_after_exit = true;
-    exec_add(&h->u->exec_stop, "/bin/undo");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/undo");
     svc_start(&h->s, true);
     h_started(h, &h->s.main);
     h_exit(h, &h->s.main, WS_EXIT(0));
@@ -639,7 +660,7 @@ END_TEST
 START_TEST(test_start_pre_fails)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_pre, "/bin/pre");
+    exec_add(&CMDS(h->u)->exec_start_pre, "/bin/pre");
     h->u->timeout_start_usec = SEC(9);
     svc_start(&h->s, true);
     assert_sub(h, "start-pre");
@@ -662,8 +683,8 @@ END_TEST
 START_TEST(test_start_pre_ignored_failure)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_pre, "-/bin/pre1");
-    exec_add(&h->u->exec_start_pre, "/bin/pre2");
+    exec_add(&CMDS(h->u)->exec_start_pre, "-/bin/pre1");
+    exec_add(&CMDS(h->u)->exec_start_pre, "/bin/pre2");
     svc_start(&h->s, true);
     h_started(h, &h->s.control);
     h_exit(h, &h->s.control, WS_EXIT(1));
@@ -683,7 +704,7 @@ END_TEST
 START_TEST(test_start_post)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_post, "/bin/post");
+    exec_add(&CMDS(h->u)->exec_start_post, "/bin/post");
     svc_start(&h->s, true);
     assert_sub(h, "start-post");
     assert_state(h, "activating");
@@ -705,7 +726,7 @@ END_TEST
 START_TEST(test_start_post_fails)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_post, "/bin/post");
+    exec_add(&CMDS(h->u)->exec_start_post, "/bin/post");
     svc_start(&h->s, true);
     h_started(h, &h->s.main);
     h_started(h, &h->s.control);
@@ -747,9 +768,9 @@ START_TEST(test_stop)
     h->u->timeout_stop_usec = SEC(4);
     h->u->restart = RESTART_ALWAYS; /* a requested stop never restarts */
     if (stop_rows[_i].exec_stop)
-        exec_add(&h->u->exec_stop, "/bin/stop");
+        exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     if (stop_rows[_i].exec_stop_post)
-        exec_add(&h->u->exec_stop_post, "/bin/stop-post");
+        exec_add(&CMDS(h->u)->exec_stop_post, "/bin/stop-post");
     h_run(h);
     pid_t main_pgid = h->s.main.pgid;
     h->group_alive = true;
@@ -807,7 +828,7 @@ END_TEST
 START_TEST(test_stop_exec_stop_fails)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     h_run(h);
     svc_stop(&h->s);
     h_started(h, &h->s.control);
@@ -825,7 +846,7 @@ END_TEST
 START_TEST(test_stop_main_exits_during_exec_stop)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     h_run(h);
     svc_stop(&h->s);
     h_started(h, &h->s.control);
@@ -842,7 +863,7 @@ END_TEST
 START_TEST(test_stop_exec_stop_timeout)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     h->u->timeout_stop_usec = SEC(4);
     h_run(h);
     svc_stop(&h->s);
@@ -873,7 +894,7 @@ END_TEST
 START_TEST(test_stop_while_starting)
 {
     struct harness *h = h_new(UNIT_TYPE_EXEC, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     svc_start(&h->s, true);
     h_started(h, &h->s.main);
     svc_stop(&h->s);
@@ -1295,7 +1316,7 @@ END_TEST
 START_TEST(test_restart_running)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     h_run(h);
     pid_t first = h->s.main.pid;
     h->group_alive = true;
@@ -1412,7 +1433,7 @@ END_TEST
 START_TEST(test_spawn_fails_start_pre)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_pre, "/bin/pre");
+    exec_add(&CMDS(h->u)->exec_start_pre, "/bin/pre");
     h->spawn_fails = true;
     svc_start(&h->s, true);
     assert_sub(h, "failed");
@@ -1426,8 +1447,8 @@ END_TEST
 START_TEST(test_spawn_fails_ignored)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_start_pre, "-/bin/pre1");
-    exec_add(&h->u->exec_start_pre, "-/bin/pre2");
+    exec_add(&CMDS(h->u)->exec_start_pre, "-/bin/pre1");
+    exec_add(&CMDS(h->u)->exec_start_pre, "-/bin/pre2");
     h->spawn_fails = true;
     svc_start(&h->s, true);
     /* both pre commands skipped, then ExecStart= fails */
@@ -1442,7 +1463,7 @@ END_TEST
 START_TEST(test_spawn_fails_exec_stop)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_stop, "/bin/stop");
+    exec_add(&CMDS(h->u)->exec_stop, "/bin/stop");
     h_run(h);
     h->spawn_fails = true;
     svc_stop(&h->s);
@@ -1459,7 +1480,7 @@ END_TEST
 START_TEST(test_condition_not_met)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    struct condition_list *c = &h->u->conditions;
+    struct condition_list *c = &CMDS(h->u)->conditions;
     c->v = calloc(1, sizeof(*c->v));
     ck_assert_ptr_nonnull(c->v);
     c->v[0].path = strdup(_i == 0 ? "/nonexistent/pxinit-test" : "/");
@@ -1492,7 +1513,7 @@ END_TEST
 START_TEST(test_reload_not_active)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
     ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_NOT_ACTIVE);
     assert_spawns(h, 0);
     h_free(h);
@@ -1504,7 +1525,7 @@ END_TEST
 START_TEST(test_reload_runs_and_returns)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
     h->u->timeout_start_usec = SEC(7);
     h_run(h);
     pid_t main_pid = h->s.main.pid;
@@ -1529,8 +1550,8 @@ END_TEST
 START_TEST(test_reload_fails)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
-    exec_add(&h->u->exec_reload, "/bin/never");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/never");
     h_run(h);
     ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
     h_started(h, &h->s.control);
@@ -1547,7 +1568,7 @@ END_TEST
 START_TEST(test_reload_timeout)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
     h_run(h);
     ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
     h_started(h, &h->s.control);
@@ -1568,7 +1589,7 @@ END_TEST
 START_TEST(test_reload_then_stop)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
     h->group_alive = true;
     h_run(h);
     ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
@@ -1589,7 +1610,7 @@ END_TEST
 START_TEST(test_reload_main_exits)
 {
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    exec_add(&h->u->exec_reload, "/bin/reload");
+    exec_add(&CMDS(h->u)->exec_reload, "/bin/reload");
     h_run(h);
     ck_assert_int_eq(svc_reload(&h->s), SVC_RELOAD_STARTED);
     h_started(h, &h->s.control);
@@ -1610,6 +1631,7 @@ static Suite *service_suite(void)
     tc = tcase_create("names");
     tcase_add_test(tc, test_state_of);
     tcase_add_test(tc, test_init_is_dead);
+    tcase_add_test(tc, test_set_unit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("start");

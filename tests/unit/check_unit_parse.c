@@ -216,8 +216,8 @@ START_TEST(test_indented_lines)
                "[Service]\n   ExecStart=/bin/true\n     Restart = always   \n");
     assert_clean(&p);
     ck_assert_str_eq(p.u->description, "hello");
-    ck_assert_uint_eq(p.u->after.n, 1);
-    ck_assert_str_eq(p.u->after.v[0], "a.service");
+    ck_assert_uint_eq(unit_deps(p.u)->after.n, 1);
+    ck_assert_str_eq(unit_deps(p.u)->after.v[0], "a.service");
     ck_assert_int_eq(p.u->restart, RESTART_ALWAYS);
     parsed_free(&p);
 }
@@ -413,7 +413,7 @@ START_TEST(test_defaults)
     ck_assert_int_eq(u->kill_mode, KILL_MODE_CONTROL_GROUP);
     ck_assert_int_eq(u->kill_signal, SIGTERM);
     ck_assert(u->send_sigkill);
-    ck_assert_uint_eq(u->umask, 0022);
+    ck_assert_uint_eq(unit_exec(u)->umask, 0022);
     ck_assert_int_eq(u->std_output, OUTPUT_JOURNAL);
     ck_assert_int_eq(u->std_error, OUTPUT_DEFAULT);
     ck_assert_int_eq(u->notify_access, NOTIFY_ACCESS_NONE);
@@ -435,60 +435,60 @@ START_TEST(test_fixture_full)
         fprintf(stderr, "  unexpected: %s\n", cap.msgs.v[i]);
     ck_assert_uint_eq(cap.msgs.n, 0);
     ck_assert_str_eq(u->description, "Full example ; with a semicolon # and a hash");
-    ck_assert_uint_eq(u->after.n, 2);
-    ck_assert_str_eq(u->after.v[0], "network.target");
-    ck_assert_str_eq(u->after.v[1], "db.service");
-    ck_assert_str_eq(u->wants.v[0], "db.service");
-    ck_assert_str_eq(u->requires.v[0], "cache.service");
+    ck_assert_uint_eq(unit_deps(u)->after.n, 2);
+    ck_assert_str_eq(unit_deps(u)->after.v[0], "network.target");
+    ck_assert_str_eq(unit_deps(u)->after.v[1], "db.service");
+    ck_assert_str_eq(unit_deps(u)->wants.v[0], "db.service");
+    ck_assert_str_eq(unit_deps(u)->requires.v[0], "cache.service");
     ck_assert_uint_eq(u->start_limit_interval_usec, 30 * USEC_PER_SEC);
     ck_assert_uint_eq(u->start_limit_burst, 3);
-    ck_assert_uint_eq(u->conditions.n, 1);
-    ck_assert(u->conditions.v[0].negate);
-    ck_assert_str_eq(u->conditions.v[0].path, "/run/nope");
+    ck_assert_uint_eq(unit_cmds(u)->conditions.n, 1);
+    ck_assert(unit_cmds(u)->conditions.v[0].negate);
+    ck_assert_str_eq(unit_cmds(u)->conditions.v[0].path, "/run/nope");
     ck_assert_int_eq(u->type, UNIT_TYPE_NOTIFY);
-    ck_assert_int_eq(u->exec_start_pre.v[0].flags, EXEC_FLAG_IGNORE_FAILURE);
-    ck_assert_str_eq(u->exec_start_pre.v[0].line, "/bin/mkdir -p /tmp/full");
+    ck_assert_int_eq(unit_cmds(u)->exec_start_pre.v[0].flags, EXEC_FLAG_IGNORE_FAILURE);
+    ck_assert_str_eq(unit_cmds(u)->exec_start_pre.v[0].line, "/bin/mkdir -p /tmp/full");
     ck_assert_str_eq(u->exec_start.v[0].line,
                      "/usr/bin/env FOO=bar      /bin/sh -c 'echo started ; sleep 1000'");
     ck_assert_uint_eq(u->exec_start.v[0].lineno, 14);
-    ck_assert_str_eq(u->exec_reload.v[0].line, "/bin/kill -HUP $MAINPID");
-    ck_assert_uint_eq(u->exec_stop.n, 2);
-    ck_assert_str_eq(u->exec_stop.v[0].line, "/bin/true");
-    ck_assert_str_eq(u->exec_stop.v[1].line, "/bin/echo stopping");
+    ck_assert_str_eq(unit_cmds(u)->exec_reload.v[0].line, "/bin/kill -HUP $MAINPID");
+    ck_assert_uint_eq(unit_cmds(u)->exec_stop.n, 2);
+    ck_assert_str_eq(unit_cmds(u)->exec_stop.v[0].line, "/bin/true");
+    ck_assert_str_eq(unit_cmds(u)->exec_stop.v[1].line, "/bin/echo stopping");
     ck_assert_int_eq(u->restart, RESTART_ON_FAILURE);
     ck_assert_uint_eq(u->restart_usec, 2 * USEC_PER_SEC);
     ck_assert_uint_eq(u->restart_steps, 4);
     ck_assert_uint_eq(u->restart_max_delay_usec, 60 * USEC_PER_SEC);
-    ck_assert(exit_status_set_has_code(&u->success_exit_status, 3));
-    ck_assert(exit_status_set_has_signal(&u->success_exit_status, SIGUSR1));
-    ck_assert(!exit_status_set_has_code(&u->success_exit_status, 0));
+    ck_assert(exit_status_set_has_code(&unit_status(u)->success_exit_status, 3));
+    ck_assert(exit_status_set_has_signal(&unit_status(u)->success_exit_status, SIGUSR1));
+    ck_assert(!exit_status_set_has_code(&unit_status(u)->success_exit_status, 0));
     ck_assert_uint_eq(u->timeout_start_usec, 90 * USEC_PER_SEC);
     ck_assert_uint_eq(u->timeout_stop_usec, 15 * USEC_PER_SEC);
     ck_assert_int_eq(u->kill_mode, KILL_MODE_MIXED);
     ck_assert_int_eq(u->kill_signal, SIGINT);
     ck_assert(!u->send_sigkill);
-    ck_assert_str_eq(u->user, "nobody");
-    ck_assert_str_eq(u->group, "nogroup");
-    ck_assert_uint_eq(u->supplementary_groups.n, 2);
-    ck_assert_str_eq(u->working_directory, "/srv/full");
-    ck_assert(u->working_directory_optional);
-    ck_assert_uint_eq(u->environment.n, 2);
-    ck_assert_str_eq(u->environment.v[0], "GREETING=hello world");
-    ck_assert_str_eq(u->environment.v[1], "LANG=C");
-    ck_assert_str_eq(u->environment_files.v[0], "-/etc/default/full");
-    ck_assert_uint_eq(u->umask, 0077);
-    ck_assert(u->nice_set);
-    ck_assert_int_eq(u->nice, 5);
-    ck_assert(u->limit_set[RLIMIT_NOFILE]);
-    ck_assert_uint_eq(u->limits[RLIMIT_NOFILE].rlim_cur, 1024);
-    ck_assert_uint_eq(u->limits[RLIMIT_NOFILE].rlim_max, 4096);
-    ck_assert_uint_eq(u->limits[RLIMIT_CORE].rlim_cur, RLIM_INFINITY);
-    ck_assert(!u->limit_set[RLIMIT_AS]);
+    ck_assert_str_eq(unit_exec(u)->user, "nobody");
+    ck_assert_str_eq(unit_exec(u)->group, "nogroup");
+    ck_assert_uint_eq(unit_exec(u)->supplementary_groups.n, 2);
+    ck_assert_str_eq(unit_exec(u)->working_directory, "/srv/full");
+    ck_assert(unit_exec(u)->working_directory_optional);
+    ck_assert_uint_eq(unit_exec(u)->environment.n, 2);
+    ck_assert_str_eq(unit_exec(u)->environment.v[0], "GREETING=hello world");
+    ck_assert_str_eq(unit_exec(u)->environment.v[1], "LANG=C");
+    ck_assert_str_eq(unit_exec(u)->environment_files.v[0], "-/etc/default/full");
+    ck_assert_uint_eq(unit_exec(u)->umask, 0077);
+    ck_assert(unit_exec(u)->nice_set);
+    ck_assert_int_eq(unit_exec(u)->nice, 5);
+    ck_assert(unit_limits(u)->set[RLIMIT_NOFILE]);
+    ck_assert_uint_eq(unit_limits(u)->v[RLIMIT_NOFILE].rlim_cur, 1024);
+    ck_assert_uint_eq(unit_limits(u)->v[RLIMIT_NOFILE].rlim_max, 4096);
+    ck_assert_uint_eq(unit_limits(u)->v[RLIMIT_CORE].rlim_cur, RLIM_INFINITY);
+    ck_assert(!unit_limits(u)->set[RLIMIT_AS]);
     ck_assert_int_eq(u->std_output, OUTPUT_APPEND);
-    ck_assert_str_eq(u->std_output_path, "/var/log/full.log");
+    ck_assert_str_eq(unit_output(u)->std_output_path, "/var/log/full.log");
     ck_assert_int_eq(u->std_error, OUTPUT_APPEND); /* followed StandardOutput= */
-    ck_assert_str_eq(u->std_error_path, "/var/log/full.log");
-    ck_assert_str_eq(u->syslog_identifier, "fullapp");
+    ck_assert_str_eq(unit_output(u)->std_error_path, "/var/log/full.log");
+    ck_assert_str_eq(unit_output(u)->syslog_identifier, "fullapp");
     ck_assert_uint_eq(u->watchdog_usec, 20 * USEC_PER_SEC);
     ck_assert_int_eq(u->notify_access, NOTIFY_ACCESS_MAIN);
     ck_assert_int_eq(u->failure_action, UNIT_ACTION_EXIT);
@@ -608,20 +608,20 @@ START_TEST(test_list_append_and_reset)
                "EnvironmentFile=/e1\nEnvironmentFile=\nEnvironmentFile=-/e2\n"
                "SuccessExitStatus=1\nSuccessExitStatus=2 HUP\n"
                "ConditionPathExists=/nope\n");
-    ck_assert_uint_eq(p.u->after.n, 3);
-    ck_assert_str_eq(p.u->after.v[0], "a.service");
-    ck_assert_str_eq(p.u->after.v[1], "b.service");
-    ck_assert_str_eq(p.u->after.v[2], "c.target");
-    ck_assert_uint_eq(p.u->wants.n, 1);
-    ck_assert_str_eq(p.u->wants.v[0], "y.service");
-    ck_assert_uint_eq(p.u->environment.n, 3);
-    ck_assert_str_eq(p.u->environment.v[0], "A=4");
-    ck_assert_str_eq(p.u->environment.v[2], "C=3");
-    ck_assert_uint_eq(p.u->supplementary_groups.n, 2);
-    ck_assert_uint_eq(p.u->environment_files.n, 1);
-    ck_assert_str_eq(p.u->environment_files.v[0], "-/e2");
-    ck_assert_uint_eq(p.u->success_exit_status.ncodes, 2);
-    ck_assert_uint_eq(p.u->success_exit_status.nsignals, 1);
+    ck_assert_uint_eq(unit_deps(p.u)->after.n, 3);
+    ck_assert_str_eq(unit_deps(p.u)->after.v[0], "a.service");
+    ck_assert_str_eq(unit_deps(p.u)->after.v[1], "b.service");
+    ck_assert_str_eq(unit_deps(p.u)->after.v[2], "c.target");
+    ck_assert_uint_eq(unit_deps(p.u)->wants.n, 1);
+    ck_assert_str_eq(unit_deps(p.u)->wants.v[0], "y.service");
+    ck_assert_uint_eq(unit_exec(p.u)->environment.n, 3);
+    ck_assert_str_eq(unit_exec(p.u)->environment.v[0], "A=4");
+    ck_assert_str_eq(unit_exec(p.u)->environment.v[2], "C=3");
+    ck_assert_uint_eq(unit_exec(p.u)->supplementary_groups.n, 2);
+    ck_assert_uint_eq(unit_exec(p.u)->environment_files.n, 1);
+    ck_assert_str_eq(unit_exec(p.u)->environment_files.v[0], "-/e2");
+    ck_assert_uint_eq(unit_status(p.u)->success_exit_status.ncodes, 2);
+    ck_assert_uint_eq(unit_status(p.u)->success_exit_status.nsignals, 1);
     /* ConditionPathExists= belongs in [Unit]: in [Service] it is unknown */
     assert_msg(&p, "W: " PATH
                    ":19: unknown key 'ConditionPathExists' in section [Service], "
@@ -633,8 +633,8 @@ START_TEST(test_list_append_and_reset)
                "[Service]\nEnvironment=A=1\nEnvironment=B=2\nEnvironment=\n"
                "Environment=C=3\n");
     assert_clean(&p);
-    ck_assert_uint_eq(p.u->environment.n, 1);
-    ck_assert_str_eq(p.u->environment.v[0], "C=3");
+    ck_assert_uint_eq(unit_exec(p.u)->environment.n, 1);
+    ck_assert_str_eq(unit_exec(p.u)->environment.v[0], "C=3");
     parsed_free(&p);
 }
 END_TEST
@@ -651,19 +651,19 @@ START_TEST(test_exec_lines)
                "ExecStart=/bin/sh -c \"exec sleep 1\"\n" /* 6 */
                "ExecStop=!!/bin/e\nExecStopPost=+/bin/f\n");
     assert_clean(&p);
-    ck_assert_uint_eq(p.u->exec_start_pre.n, 3);
-    ck_assert_int_eq(p.u->exec_start_pre.v[0].flags, EXEC_FLAG_IGNORE_FAILURE);
-    ck_assert_str_eq(p.u->exec_start_pre.v[0].line, "/bin/a");
-    ck_assert_int_eq(p.u->exec_start_pre.v[1].flags, EXEC_FLAG_ARGV0);
-    ck_assert_str_eq(p.u->exec_start_pre.v[1].line, "/bin/b argv0 x \\; y");
-    ck_assert_uint_eq(p.u->exec_start_pre.v[1].lineno, 3);
-    ck_assert_int_eq(p.u->exec_start_pre.v[2].flags, EXEC_FLAG_NO_ENV_EXPAND);
-    ck_assert_str_eq(p.u->exec_start_pre.v[2].line, "/bin/c $X");
-    ck_assert_uint_eq(p.u->exec_start_post.n, 0);
+    ck_assert_uint_eq(unit_cmds(p.u)->exec_start_pre.n, 3);
+    ck_assert_int_eq(unit_cmds(p.u)->exec_start_pre.v[0].flags, EXEC_FLAG_IGNORE_FAILURE);
+    ck_assert_str_eq(unit_cmds(p.u)->exec_start_pre.v[0].line, "/bin/a");
+    ck_assert_int_eq(unit_cmds(p.u)->exec_start_pre.v[1].flags, EXEC_FLAG_ARGV0);
+    ck_assert_str_eq(unit_cmds(p.u)->exec_start_pre.v[1].line, "/bin/b argv0 x \\; y");
+    ck_assert_uint_eq(unit_cmds(p.u)->exec_start_pre.v[1].lineno, 3);
+    ck_assert_int_eq(unit_cmds(p.u)->exec_start_pre.v[2].flags, EXEC_FLAG_NO_ENV_EXPAND);
+    ck_assert_str_eq(unit_cmds(p.u)->exec_start_pre.v[2].line, "/bin/c $X");
+    ck_assert_uint_eq(unit_cmds(p.u)->exec_start_post.n, 0);
     ck_assert_uint_eq(p.u->exec_start.n, 1);
     ck_assert_uint_eq(p.u->exec_start.v[0].lineno, 6);
-    ck_assert_int_eq(p.u->exec_stop.v[0].flags, EXEC_FLAG_AMBIENT);
-    ck_assert_int_eq(p.u->exec_stop_post.v[0].flags, EXEC_FLAG_FULL_PRIVILEGES);
+    ck_assert_int_eq(unit_cmds(p.u)->exec_stop.v[0].flags, EXEC_FLAG_AMBIENT);
+    ck_assert_int_eq(unit_cmds(p.u)->exec_stop_post.v[0].flags, EXEC_FLAG_FULL_PRIVILEGES);
     parsed_free(&p);
 }
 END_TEST
@@ -693,11 +693,11 @@ START_TEST(test_scalars_and_resets)
     ck_assert_uint_eq(p.u->timeout_stop_usec, USEC_INFINITY);
     ck_assert(p.u->timeout_start_set);
     ck_assert_int_eq(p.u->kill_signal, SIGTERM);
-    ck_assert_uint_eq(p.u->umask, 0022);
-    ck_assert(!p.u->nice_set);
-    ck_assert(!p.u->limit_set[RLIMIT_NOFILE]);
+    ck_assert_uint_eq(unit_exec(p.u)->umask, 0022);
+    ck_assert(!unit_exec(p.u)->nice_set);
+    ck_assert(!unit_limits(p.u)->set[RLIMIT_NOFILE]);
     ck_assert_int_eq(p.u->std_output, OUTPUT_JOURNAL);
-    ck_assert_ptr_null(p.u->user);
+    ck_assert_ptr_null(unit_exec(p.u)->user);
     ck_assert_str_eq(p.u->pid_file, "/run/x.pid");
     parsed_free(&p);
 }
@@ -711,13 +711,13 @@ START_TEST(test_limits)
                "[Service]\nLimitAS=4G:16G\nLimitCPU=1min\nLimitCPU=1500ms\n"
                "LimitRTTIME=2ms\nLimitNICE=-5\nLimitMSGQUEUE=1.5K\nLimitFSIZE=512\n");
     assert_clean(&p);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_AS].rlim_cur, 4ULL << 30);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_AS].rlim_max, 16ULL << 30);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_CPU].rlim_cur, 2); /* rounded up to seconds */
-    ck_assert_uint_eq(p.u->limits[RLIMIT_RTTIME].rlim_cur, 2000);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_NICE].rlim_cur, 25);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_MSGQUEUE].rlim_cur, 1536);
-    ck_assert_uint_eq(p.u->limits[RLIMIT_FSIZE].rlim_max, 512);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_AS].rlim_cur, 4ULL << 30);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_AS].rlim_max, 16ULL << 30);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_CPU].rlim_cur, 2); /* rounded up to seconds */
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_RTTIME].rlim_cur, 2000);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_NICE].rlim_cur, 25);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_MSGQUEUE].rlim_cur, 1536);
+    ck_assert_uint_eq(unit_limits(p.u)->v[RLIMIT_FSIZE].rlim_max, 512);
     parsed_free(&p);
 }
 END_TEST
@@ -771,7 +771,7 @@ START_TEST(test_drop_in_order)
     ck_assert_int_eq(p.ret, 0);
     ck_assert_uint_eq(p.u->exec_start.n, 1);
     ck_assert_str_eq(p.u->exec_start.v[0].line, "/bin/new");
-    ck_assert_uint_eq(p.u->environment.n, 2);
+    ck_assert_uint_eq(unit_exec(p.u)->environment.n, 2);
     /* an error in a later file still fails the unit */
     parse_more(&p, "[Service]\nRestart=x\n");
     ck_assert_int_eq(p.ret, -1);
@@ -805,9 +805,9 @@ START_TEST(test_specifiers)
                      "my-web@blue\\x2dsky.service|my-web@blue\\x2dsky|my-web|"
                      "blue\\x2dsky|blue-sky|web|/blue-sky|/run|/var/lib|%|100%");
     ck_assert_str_eq(u->exec_start.v[0].line, "/bin/date +%s --name=my-web");
-    ck_assert_str_eq(u->environment.v[0], "DIR=/var/cache/my-web");
-    ck_assert_str_eq(u->environment.v[1], "LOGS=/var/log");
-    ck_assert_str_eq(u->working_directory, "/tmp");
+    ck_assert_str_eq(unit_exec(u)->environment.v[0], "DIR=/var/cache/my-web");
+    ck_assert_str_eq(unit_exec(u)->environment.v[1], "LOGS=/var/log");
+    ck_assert_str_eq(unit_exec(u)->working_directory, "/tmp");
     ck_assert(strv_contains(&cap.msgs,
                             "E: spec.service:7: invalid value for Restart=: '%Z' "
                             "(unknown specifier '%Z'; write %% for a literal %)"));
@@ -868,7 +868,7 @@ START_TEST(test_finalize)
     ck_assert_int_eq(p.u->type, UNIT_TYPE_ONESHOT);
     ck_assert_uint_eq(p.u->timeout_start_usec, USEC_INFINITY);
     ck_assert_int_eq(p.u->std_error, OUTPUT_NULL);
-    ck_assert_ptr_null(p.u->std_error_path);
+    ck_assert_ptr_null(unit_output(p.u)->std_error_path);
     parsed_free(&p);
 
     parse_text(&p,
@@ -877,7 +877,7 @@ START_TEST(test_finalize)
     ck_assert_int_eq(unit_finalize(p.u, &p.sink), 0);
     ck_assert_uint_eq(p.u->timeout_start_usec, 5 * USEC_PER_SEC);
     ck_assert_int_eq(p.u->std_error, OUTPUT_TRUNCATE);
-    ck_assert_str_eq(p.u->std_error_path, "/o");
+    ck_assert_str_eq(unit_output(p.u)->std_error_path, "/o");
     parsed_free(&p);
 
     parse_text(&p, "[Service]\nType=oneshot\nRestart=always\nExecStart=/bin/a\n");
@@ -938,6 +938,22 @@ START_TEST(test_equal)
         "[Unit]\nDescription=d\n",
         "[Service]\nExecStartPre=/bin/a\n",
         "[Service]\nTimeoutStartSec=90\n",
+        /* one key of each optional part (unit.h) */
+        "[Unit]\nRequisite=z\n",
+        "[Install]\nAlias=other.service\n",
+        "[Service]\nUser=nobody\n",
+        "[Service]\nUMask=0077\n",
+        "[Service]\nWorkingDirectory=/tmp\n",
+        "[Service]\nUnsetEnvironment=X\n",
+        "[Service]\nLimitCORE=0\n",
+        "[Service]\nRuntimeDirectory=r\n",
+        "[Service]\nStateDirectoryMode=0700\n",
+        "[Service]\nExecCondition=/bin/c\n",
+        "[Service]\nExecStop=/bin/s\n",
+        "[Service]\nRestartPreventExitStatus=1\n",
+        "[Service]\nStandardOutput=file:/o\n",
+        "[Service]\nSyslogIdentifier=i\n",
+        "[Service]\nX-LogMaxFiles=2\n",
     };
     for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
         parse_text(&b, text);
@@ -946,6 +962,120 @@ START_TEST(test_equal)
         parsed_free(&b);
     }
     parsed_free(&a);
+}
+END_TEST
+
+/* The optional parts of a unit exist only when a key of theirs was written,
+ * and a part holding its defaults compares equal to a missing one. */
+START_TEST(test_parts)
+{
+    struct parsed a, b;
+
+    parse_text(&a, "[Service]\nExecStart=/bin/a\nRestart=always\nStandardOutput=null\n");
+    assert_clean(&a);
+    ck_assert_ptr_null(a.u->deps);
+    ck_assert_ptr_null(a.u->exec);
+    ck_assert_ptr_null(a.u->limits);
+    ck_assert_ptr_null(a.u->dirs);
+    ck_assert_ptr_null(a.u->cmds);
+    ck_assert_ptr_null(a.u->status);
+    ck_assert_ptr_null(a.u->output);
+    /* a missing part reads as systemd's defaults */
+    ck_assert_uint_eq(unit_exec(a.u)->umask, 0022);
+    ck_assert_uint_eq(unit_dirs(a.u)->mode[EXEC_DIR_STATE], 0755);
+    ck_assert(!unit_limits(a.u)->set[RLIMIT_NOFILE]);
+    ck_assert_uint_eq(unit_cmds(a.u)->exec_stop.n, 0);
+    ck_assert_ptr_null(unit_output(a.u)->std_output_path);
+    ck_assert_int_eq(a.u->std_output, OUTPUT_NULL);
+    ck_assert_int_eq(unit_finalize(a.u, &a.sink), 0);
+
+    /* set, then reset: the part stays allocated but holds defaults */
+    parse_text(&b, "[Unit]\nAfter=x\nAfter=\n[Service]\nExecStart=/bin/a\nRestart=always\n"
+                   "StandardOutput=file:/o\nStandardOutput=null\nUser=u\nUser=\n"
+                   "LimitNOFILE=5\nLimitNOFILE=\nRuntimeDirectory=r\nRuntimeDirectory=\n"
+                   "ExecStop=/bin/s\nExecStop=\nSuccessExitStatus=3\nSuccessExitStatus=\n"
+                   "X-LogMaxSize=1M\nX-LogMaxSize=\n");
+    assert_clean(&b);
+    ck_assert_ptr_nonnull(b.u->deps);
+    ck_assert_ptr_nonnull(b.u->exec);
+    ck_assert_ptr_nonnull(b.u->limits);
+    ck_assert_ptr_nonnull(b.u->dirs);
+    ck_assert_ptr_nonnull(b.u->cmds);
+    ck_assert_ptr_nonnull(b.u->status);
+    ck_assert_ptr_nonnull(b.u->output);
+    ck_assert_uint_eq(b.u->exec->umask, 0022); /* allocated with the defaults */
+    ck_assert_uint_eq(b.u->dirs->mode[EXEC_DIR_RUNTIME], 0755);
+    ck_assert_int_eq(unit_finalize(b.u, &b.sink), 0);
+    ck_assert(unit_equal(a.u, b.u));
+    ck_assert(unit_equal(b.u, a.u));
+    parsed_free(&b);
+
+    /* a malformed value still leaves a consistent unit behind */
+    parse_text(&b, "[Service]\nExecStart=/bin/a\nLimitNOFILE=lots\nNice=99\n");
+    ck_assert_uint_eq(b.cap.msgs.n, 2);
+    ck_assert(!b.u->loaded);
+    ck_assert(!b.u->limits->set[RLIMIT_NOFILE]);
+    ck_assert(!b.u->exec->nice_set);
+    parsed_free(&b);
+
+    /* the 8-bit enum and signal fields keep every value */
+    parse_text(&b, "[Service]\nExecStart=/bin/a\nKillSignal=SIGRTMAX\nFinalKillSignal=RTMIN+1\n"
+                   "RestartKillSignal=HUP\nKillMode=none\nRestart=on-watchdog\n"
+                   "NotifyAccess=all\nStandardError=truncate:/t\nFailureAction=exit\n"
+                   "RuntimeDirectoryPreserve=restart\nType=notify\n");
+    assert_clean(&b);
+    ck_assert_int_eq(b.u->kill_signal, SIGRTMAX);
+    ck_assert_int_eq(b.u->final_kill_signal, SIGRTMIN + 1);
+    ck_assert_int_eq(b.u->restart_kill_signal, SIGHUP);
+    ck_assert_int_eq(b.u->kill_mode, KILL_MODE_NONE);
+    ck_assert_int_eq(b.u->restart, RESTART_ON_WATCHDOG);
+    ck_assert_int_eq(b.u->notify_access, NOTIFY_ACCESS_ALL);
+    ck_assert_int_eq(b.u->std_output, OUTPUT_JOURNAL);
+    ck_assert_int_eq(b.u->std_error, OUTPUT_TRUNCATE);
+    ck_assert_int_eq(b.u->failure_action, UNIT_ACTION_EXIT);
+    ck_assert_int_eq(b.u->runtime_dir_preserve, DIR_PRESERVE_RESTART);
+    ck_assert_int_eq(b.u->type, UNIT_TYPE_NOTIFY);
+    parse_more(&b, "[Service]\nKillSignal=\nKillMode=\nRestart=\nNotifyAccess=\n");
+    ck_assert_int_eq(b.u->kill_signal, SIGTERM);
+    ck_assert_int_eq(b.u->kill_mode, KILL_MODE_CONTROL_GROUP);
+    ck_assert_int_eq(b.u->restart, RESTART_NO);
+    ck_assert_int_eq(b.u->notify_access, NOTIFY_ACCESS_NONE);
+    parsed_free(&b);
+
+    /* StandardOutput= without a path needs no part; a path keeps one */
+    parse_text(&b, "[Service]\nExecStart=/bin/a\nStandardError=inherit\n");
+    ck_assert_ptr_null(b.u->output);
+    parse_more(&b, "[Service]\nStandardError=append:/e\n");
+    ck_assert_ptr_nonnull(b.u->output);
+    ck_assert_str_eq(b.u->output->std_error_path, "/e");
+    ck_assert_int_eq(b.u->std_error, OUTPUT_APPEND);
+    parsed_free(&b);
+    parsed_free(&a);
+}
+END_TEST
+
+/* unit_part() fills a new part with the defaults and returns the same one after. */
+START_TEST(test_part_alloc)
+{
+    struct unit *u = unit_new("p.service");
+
+    ck_assert_ptr_nonnull(u);
+    ck_assert_ptr_eq(unit_part(u, UNIT_PART_NONE), u);
+    struct unit_dirs *d = unit_part(u, UNIT_PART_DIRS);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_eq(u->dirs, d);
+    ck_assert_ptr_eq(unit_part(u, UNIT_PART_DIRS), d);
+    ck_assert_uint_eq(d->mode[EXEC_DIR_CONFIGURATION], 0755);
+    ck_assert_int_eq(strv_push(&d->paths[EXEC_DIR_CACHE], "c"), 0);
+    struct unit_exec *x = unit_part(u, UNIT_PART_EXEC);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_uint_eq(x->umask, 0022);
+    ck_assert_int_eq(strv_push(&x->environment, "A=1"), 0);
+    struct unit_deps *dp = unit_part(u, UNIT_PART_DEPS);
+    ck_assert_int_eq(strv_push(&dp->aliases, "q.service"), 0);
+    for (int p = UNIT_PART_NONE + 1; p < UNIT_PART_MAX; p++)
+        ck_assert_ptr_nonnull(unit_part(u, (enum unit_part)p));
+    unit_free(u); /* frees every part and what it holds (the sanitizer build checks) */
 }
 END_TEST
 
@@ -960,6 +1090,17 @@ START_TEST(test_names)
     ck_assert_uint_eq(len, 3);
     unit_short_name("net.target", &len);
     ck_assert_uint_eq(len, 10);
+
+    struct unit *u = unit_new("web.service");
+    ck_assert_str_eq(u->name, "web.service");
+    ck_assert_str_eq(unit_name_short(u), "web");
+    unit_free(u);
+    u = unit_new("net.target");
+    ck_assert_str_eq(unit_name_short(u), "net.target");
+    unit_free(u);
+    u = unit_new(NULL);
+    ck_assert_ptr_null(unit_name_short(u));
+    unit_free(u);
 
     s = unit_name_normalize("web");
     ck_assert_str_eq(s, "web.service");
@@ -1040,6 +1181,8 @@ static Suite *unit_parse_suite(void)
 
     tcase_add_test(model, test_finalize);
     tcase_add_test(model, test_equal);
+    tcase_add_test(model, test_parts);
+    tcase_add_test(model, test_part_alloc);
     tcase_add_test(model, test_names);
     tcase_add_test(model, test_exit_status_helpers);
     suite_add_tcase(s, model);
