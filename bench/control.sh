@@ -22,22 +22,9 @@ RUNS=${RUNS:-30}
 [ "$(id -u)" = 0 ] || { echo "bench/control.sh: needs root (unshare --pid)" >&2; exit 1; }
 [ -x "$PXINIT" ] || { echo "bench/control.sh: $PXINIT not built" >&2; exit 1; }
 
-need() {
-    local missing=()
-    for pair in "hyperfine:hyperfine" "sv:runit" "runsvdir:runit" "s6-svscan:s6" \
-        "s6-svstat:s6" "supervisord:supervisor" "supervisorctl:supervisor"; do
-        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
-    done
-    [ ${#missing[@]} = 0 ] && return 0
-    if [ "${INSTALL:-0}" = 1 ]; then
-        apt-get install -y --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u)
-    else
-        echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')" >&2
-        echo "install them (apt-get install hyperfine runit s6 supervisor) or run with INSTALL=1" >&2
-        exit 1
-    fi
-}
-need
+. "$(dirname "$0")/lib.sh"
+bench_need hyperfine:hyperfine sv:runit runsvdir:runit s6-svscan:s6 s6-svstat:s6 \
+    supervisord:supervisor supervisorctl:supervisor
 
 D=$(mktemp -d /tmp/pxinit-bench.XXXXXX)
 PIDS=()

@@ -60,22 +60,9 @@ SECTIONS=("$@")
 # pxinit holds 3 descriptors per unit (its output pipe's two ends, a pidfd).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-need() {
-    local missing=()
-    for pair in "runsvdir:runit" "s6-svscan:s6" "supervisord:supervisor" "gnuplot:gnuplot-nox" \
-        "cc:gcc" "perl:perl-base"; do
-        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
-    done
-    [ ${#missing[@]} = 0 ] && return 0
-    if [ "${INSTALL:-0}" = 1 ]; then
-        apt-get install -y --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u)
-    else
-        echo "missing: $(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')" >&2
-        echo "install them (apt-get install runit s6 supervisor gnuplot-nox gcc) or run with INSTALL=1" >&2
-        exit 1
-    fi
-}
-need
+. "$(dirname "$0")/lib.sh"
+bench_need runsvdir:runit s6-svscan:s6 supervisord:supervisor gnuplot:gnuplot-nox cc:gcc \
+    perl:perl-base
 
 D=$(mktemp -d /tmp/pxinit-scale.XXXXXX)
 mkdir -p "$OUT"
