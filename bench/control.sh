@@ -29,7 +29,12 @@ bench_need hyperfine:hyperfine sv:runit runsvdir:runit s6-svscan:s6 s6-svstat:s6
 D=$(mktemp -d /tmp/pxinit-bench.XXXXXX)
 PIDS=()
 cleanup() {
-    { for p in "${PIDS[@]}"; do kill -KILL "$p" || true; done; wait || true; } 2>/dev/null
+    # SIGKILL to a namespace's PID 1 (unshare's child) ends everything in it;
+    # killing unshare alone would leave the supervisors running.
+    { for p in "${PIDS[@]}"; do
+        for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill -KILL "$c" || true; done
+        kill -KILL "$p" || true
+      done; wait || true; } 2>/dev/null
     rm -rf "$D"
 }
 trap cleanup EXIT

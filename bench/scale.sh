@@ -8,7 +8,8 @@
 # are one small C program, bench/pxbench.c, so that every supervisor runs the
 # same binary and nothing but the supervisor differs:
 #   - "marker": writes one byte to a FIFO and waits (SIGTERM kills it);
-#     a unit is "up" when its byte arrived;
+#     a unit is "up" when its byte arrived (bench/pxmark.c: the same without
+#     libc, whose start-up alone would outweigh the supervisors);
 #   - "stamp": appends a CLOCK_MONOTONIC stamp to a file and exits 1.
 # runsv and s6-supervise exec ./run: that is a symlink to the same binary (no
 # shell in between). Peers are interleaved: each of ROUNDS rounds measures
@@ -25,6 +26,7 @@
 #   PXINIT_BASE=path  also start a second pxinit build ("pxinit-base", with -q)
 #                in the startup section, interleaved: an A/B comparison
 #   STARTUP_SUPS="limit pxinit ..."  the startup section's contenders
+#   MARKER=pxbench  markers from the static glibc pxbench, not the libc-free pxmark
 # Traffic: none beyond local Unix sockets and FIFOs.
 set -euo pipefail
 
@@ -70,6 +72,17 @@ PB=$D/pxbench
 # Static when libc.a is there: a dynamic glibc program spends most of its
 # start in ld.so (on a VM, CPUID traps), which would hide the supervisors.
 cc -O2 -static -o "$PB" "$TOP/bench/pxbench.c" 2>/dev/null || cc -O2 -o "$PB" "$TOP/bench/pxbench.c"
+# The startup marker: bench/pxmark.c, four system calls and no libc, so that
+# startup times are the supervisors' (pxbench's marker where it cannot be
+# built). MARKER=pxbench measures with the glibc marker instead.
+MK="$D/pxmark"
+if [ "${MARKER:-pxmark}" = pxmark ] &&
+    cc -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o "$MK" "$TOP/bench/pxmark.c" 2>/dev/null; then
+    MARK_CMD="$MK"
+else
+    MK=$PB
+    MARK_CMD="$PB marker"
+fi
 
 NS_PIDS=()
 # The namespace's init is the only child of its unshare process; SIGKILL to
@@ -120,22 +133,24 @@ EOF
     # One perl (Debian's perl-base is always there) instead of a dozen
     # processes per unit: 10,000 units in a second, not a minute.
     perl -e '
-        my ($c, $n, $kind, $pb, $arg) = @ARGV;
+        my ($c, $n, $kind, $pb, $arg, $mk, $markcmd) = @ARGV;
+        my $cmd = $kind eq "marker" ? "$markcmd $arg" : "$pb $kind $arg";
+        my $run = $kind eq "marker" ? $mk : $pb;
         open(my $sup, ">>", "$c/sup.conf") or die;
         for my $i (1 .. $n) {
             my $name = sprintf("u%05d", $i);
             open(my $f, ">", "$c/px/$name.service") or die;
-            print $f "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=$pb $kind $arg\n";
+            print $f "[Unit]\nStartLimitIntervalSec=0\n[Service]\nExecStart=$cmd\n";
             print $f "Restart=always\nRestartSec=0\n" if $kind eq "stamp";
             close($f);
             for my $d ("runit", "s6") {
                 mkdir("$c/$d/$name") or die;
-                symlink($pb, "$c/$d/$name/run") or die;
+                symlink($run, "$c/$d/$name/run") or die;
                 symlink($arg, "$c/$d/$name/" . ($kind eq "marker" ? "fifo" : "stamp")) or die;
             }
-            print $sup "[program:$name]\ncommand=$pb $kind $arg\nstartsecs=0\nstartretries=1000000\n" .
+            print $sup "[program:$name]\ncommand=$cmd\nstartsecs=0\nstartretries=1000000\n" .
                 "autorestart=true\nstdout_logfile=NONE\nstderr_logfile=NONE\n";
-        }' "$c" "$n" "$kind" "$PB" "$arg"
+        }' "$c" "$n" "$kind" "$PB" "$arg" "$MK" "$MARK_CMD"
 }
 
 # The command line of supervisor $1 for config dir $2 (PID 1 of the namespace).
@@ -146,7 +161,7 @@ sup_cmd() {
     pxinit-q) echo "$PXINIT -q -R $c/pxrun -u $c/px" ;;
     pxinit-base) echo "$PXINIT_BASE -q -R $c/pxrun -u $c/px" ;;
     # The limit: the same markers posix_spawn'ed in a loop, no supervision.
-    limit) echo "$PB spawnall ${c##*-} $PB marker $D/fifo" ;;
+    limit) echo "$PB spawnall ${c##*-} $MARK_CMD $D/fifo" ;;
     runit) echo "runsvdir -P $c/runit" ;;
     s6) echo "s6-svscan -c 20000 $c/s6" ;;
     supervisord) echo "supervisord -c $c/sup.conf" ;;

@@ -147,16 +147,9 @@ static void render(struct client *cl, bool named)
         proto_print_json(stdout, cl->units, cl->nunits);
         return;
     }
-    int64_t now = (int64_t)time(NULL);
-    if (!named || strcmp(cl->verb, "list") == 0) {
-        proto_print_table(stdout, cl->units, cl->nunits, now);
-        return;
-    }
-    for (size_t i = 0; i < cl->nunits; i++) {
-        if (i)
-            putchar('\n');
-        proto_print_status(stdout, &cl->units[i], now);
-    }
+    /* One line per unit (SPEC), named units in the order given; the
+     * legend only for a person at a terminal, so scripts get units alone. */
+    proto_print_table(stdout, cl->units, cl->nunits, (int64_t)time(NULL), isatty(STDOUT_FILENO));
 }
 
 static char *path_of(const struct client *cl, const char *name)

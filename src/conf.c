@@ -5,7 +5,6 @@
 #include "conf.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "log.h"
 #include "logbuf.h"
+#include "passwd.h"
 
 struct conf_reader {
     FILE *f;
@@ -147,10 +147,10 @@ static int parse_control_group(struct manager_config *c, const char *v)
     if (*v >= '0' && *v <= '9' && !*end && !errno && n < (unsigned long)(gid_t)-1) {
         c->control_group = (gid_t)n;
     } else {
-        struct group *g = getgrnam(v);
-        if (!g)
+        gid_t gid;
+        if (passwd_lookup_group(v, &gid) < 0)
             return -1;
-        c->control_group = g->gr_gid;
+        c->control_group = gid;
     }
     c->control_group_set = true;
     return 0;

@@ -220,7 +220,8 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
 
 /* --- people --------------------------------------------------------------------- */
 
-/* "3s", "5min 2s", "2h 10min", "3d 4h". */
+/* Uptime as one word ("38s", "5min3s", "2h10min", "3d4h"): table fields
+ * never contain blanks, so scripts can split lines on them. */
 static void span_format(char *buf, size_t size, int64_t sec)
 {
     if (sec < 0)
@@ -228,11 +229,11 @@ static void span_format(char *buf, size_t size, int64_t sec)
     if (sec < 60)
         snprintf(buf, size, "%" PRId64 "s", sec);
     else if (sec < 3600)
-        snprintf(buf, size, "%" PRId64 "min %" PRId64 "s", sec / 60, sec % 60);
+        snprintf(buf, size, "%" PRId64 "min%" PRId64 "s", sec / 60, sec % 60);
     else if (sec < 86400)
-        snprintf(buf, size, "%" PRId64 "h %" PRId64 "min", sec / 3600, sec % 3600 / 60);
+        snprintf(buf, size, "%" PRId64 "h%" PRId64 "min", sec / 3600, sec % 3600 / 60);
     else
-        snprintf(buf, size, "%" PRId64 "d %" PRId64 "h", sec / 86400, sec % 86400 / 3600);
+        snprintf(buf, size, "%" PRId64 "d%" PRId64 "h", sec / 86400, sec % 86400 / 3600);
 }
 
 static void last_exit_format(char *buf, size_t size, const struct sb_unit *u)
@@ -245,19 +246,18 @@ static void last_exit_format(char *buf, size_t size, const struct sb_unit *u)
         snprintf(buf, size, "-");
 }
 
-void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now)
+void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now, bool header)
 {
-    int wname = 4, wstate = 5, wsub = 3;
+    int wname = 4, wstate = 5;
     for (size_t i = 0; i < n; i++) {
         int l = (int)strlen(units[i].name);
         wname = l > wname ? l : wname;
         l = (int)strlen(units[i].state);
         wstate = l > wstate ? l : wstate;
-        l = (int)strlen(units[i].sub);
-        wsub = l > wsub ? l : wsub;
     }
-    fprintf(f, "%-*s  %-*s  %-*s  %7s  %-10s  %8s  %s\n", wname, "UNIT", wstate, "STATE", wsub,
-            "SUB", "PID", "UPTIME", "RESTARTS", "LAST EXIT");
+    if (header)
+        fprintf(f, "%-*s  %-*s  %7s  %-8s  %8s  %-11s  %s\n", wname, "UNIT", wstate, "STATE", "PID",
+                "UPTIME", "RESTARTS", "LAST-EXIT", "SUB");
     for (size_t i = 0; i < n; i++) {
         const struct sb_unit *u = &units[i];
         char pid[16] = "-", up[32] = "-", ex[32];
@@ -266,35 +266,7 @@ void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t n
         if (proto_unit_active(u) && u->since > 0)
             span_format(up, sizeof(up), now - u->since);
         last_exit_format(ex, sizeof(ex), u);
-        fprintf(f, "%-*s  %-*s  %-*s  %7s  %-10s  %8" PRIu32 "  %s\n", wname, u->name, wstate,
-                u->state, wsub, u->sub, pid, up, u->restarts, ex);
+        fprintf(f, "%-*s  %-*s  %7s  %-8s  %8" PRIu32 "  %-11s  %s\n", wname, u->name, wstate,
+                u->state, pid, up, u->restarts, ex, u->sub);
     }
-}
-
-void proto_print_status(FILE *f, const struct sb_unit *u, int64_t now)
-{
-    const char *dot = proto_unit_active(u) ? "*" : strcmp(u->state, "failed") == 0 ? "x" : "o";
-    fprintf(f, "%s %s\n", dot, u->name);
-    fprintf(f, "     Active: %s (%s)", u->state, u->sub);
-    if (u->since > 0) {
-        char when[64] = "", ago[32];
-        time_t t = (time_t)u->since;
-        struct tm tm;
-        if (localtime_r(&t, &tm))
-            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
-        span_format(ago, sizeof(ago), now - u->since);
-        fprintf(f, " since %s; %s ago", when, ago);
-    }
-    fputc('\n', f);
-    if (u->pid > 0)
-        fprintf(f, "   Main PID: %d\n", (int)u->pid);
-    if (u->pgid > 0)
-        fprintf(f, "      Group: %d\n", (int)u->pgid);
-    fprintf(f, "   Restarts: %" PRIu32 "\n", u->restarts);
-    if (u->exit_signal > 0)
-        fprintf(f, "  Last exit: killed, signal=%s\n", signal_to_name(u->exit_signal));
-    else if (u->exit_code >= 0)
-        fprintf(f, "  Last exit: exited, status=%d\n", (int)u->exit_code);
-    else
-        fprintf(f, "  Last exit: -\n");
 }

@@ -53,9 +53,10 @@ void proto_sanitize(char *s);
 /* True when the unit counts as active for `status` (exit 0). */
 bool proto_unit_active(const struct sb_unit *u);
 
-/* Renderings. now is the current Unix time (uptime, "ago"). */
+/* Renderings. now is the current Unix time (for the uptime). The table is
+ * SPEC's: one line per unit with name, state, main pid, uptime, restarts and
+ * last exit, then the sub-state, each one word; header adds a legend line. */
 void proto_print_json(FILE *f, const struct sb_unit *units, size_t n);
-void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now);
-void proto_print_status(FILE *f, const struct sb_unit *u, int64_t now);
+void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now, bool header);
 
 #endif

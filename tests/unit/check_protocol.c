@@ -107,6 +107,47 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* SPEC: one line per unit, name, state, main pid, uptime, restart count,
+ * last exit; every field one word; a legend only when asked for. */
+START_TEST(test_table)
+{
+    struct sb_unit u[2] = {
+        {.pid = 42, .pgid = 42, .restarts = 3, .exit_code = -1, .exit_signal = 15, .since = 1000},
+        {.pid = -1, .pgid = -1, .exit_code = 1, .exit_signal = -1, .since = 1000},
+    };
+    strcpy(u[0].name, "web");
+    strcpy(u[0].state, "active");
+    strcpy(u[0].sub, "running");
+    strcpy(u[1].name, "crashy");
+    strcpy(u[1].state, "failed");
+    strcpy(u[1].sub, "failed");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    proto_print_table(f, u, 2, 1000 + 2 * 3600 + 10 * 60 + 5, false);
+    fclose(f);
+    char w[2][7][32];
+    ck_assert_int_eq(sscanf(buf, "%31s %31s %31s %31s %31s %31s %31s\n%31s %31s %31s %31s %31s %31s %31s",
+                            w[0][0], w[0][1], w[0][2], w[0][3], w[0][4], w[0][5], w[0][6], w[1][0],
+                            w[1][1], w[1][2], w[1][3], w[1][4], w[1][5], w[1][6]),
+                     14);
+    const char *want[2][7] = {{"web", "active", "42", "2h10min", "3", "signal=TERM", "running"},
+                              {"crashy", "failed", "-", "-", "0", "code=1", "failed"}};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 7; j++)
+            ck_assert_str_eq(w[i][j], want[i][j]);
+    ck_assert_int_eq(strchr(strchr(buf, '\n') + 1, '\n') - buf + 1, (long)len); /* two lines */
+    free(buf);
+    f = open_memstream(&buf, &len);
+    proto_print_table(f, u, 1, 1000, true);
+    fclose(f);
+    ck_assert_int_eq(strncmp(buf, "UNIT ", 5), 0);
+    ck_assert_ptr_nonnull(strstr(buf, "\nweb "));
+    free(buf);
+}
+END_TEST
+
 START_TEST(test_sanitize)
 {
     char s[] = "a\nb\x1b[31mc\xff";
@@ -124,6 +165,7 @@ static Suite *protocol_suite(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_unit_roundtrip);
     tcase_add_test(tc, test_json);
+    tcase_add_test(tc, test_table);
     tcase_add_test(tc, test_sanitize);
     suite_add_tcase(s, tc);
     return s;
