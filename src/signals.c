@@ -91,14 +91,6 @@ static void signal_handle(struct pxinit *px, int sig)
     }
 }
 
-/* Reads until the signalfd is empty (EAGAIN), not just until a short read.
- * A main that signals pxinit and waits for the forward is woken by it, often
- * on this CPU, and then usually runs at once, before pxinit is back in the
- * loop; its next signal is pending when pxinit resumes, and reading it here
- * spares a pass through the loop and an epoll_wait: a read and a forward per
- * signal, as a sigwaitinfo loop does. Otherwise the extra read finds nothing.
- * Nothing else changes: what is read now would be read on the next pass.
- * (bench/README.md, entrypoint section.) */
 static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct pxinit *px = ev_userdata(loop);
@@ -119,6 +111,8 @@ static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
             else
                 signal_handle(px, (int)si[i].ssi_signo);
         }
+        if (count < SIGINFO_BATCH)
+            return; /* drained; else more may wait */
     }
 }
 
