@@ -1,0 +1,109 @@
+/* sigloop.c - a minimal PID 1 that forwards signals to its command, with the
+ * waiting and the session selectable, to split a signal round trip
+ * (workload rtt) into its parts. No reaping beyond the command, no safety.
+ * Usage: sigloop WAIT SESSION CMD [ARG...]
+ *   WAIT     wait   sigwaitinfo loop (as dumb-init, tini)
+ *            sfd    blocking read of a signalfd (as catatonit)
+ *            epoll  epoll_wait on a non-blocking signalfd, then one read
+ *            ev     a libev loop with an ev_io on the signalfd (as pxinit)
+ *   SESSION  0: the command in its own process group; 1: in its own session
+ * Every signal goes to the command's process group with
+ * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sends it.
+ * Build: cc -O2 -o sigloop bench/sigloop.c -lev */
+#define _GNU_SOURCE
+#include <ev.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PIDFD_SIGNAL_PROCESS_GROUP
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2)
+#endif
+
+static pid_t child;
+static int pidfd = -1;
+
+static void handle(int sig)
+{
+    if (sig != SIGCHLD) {
+        syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP);
+        return;
+    }
+    int status;
+    pid_t p;
+    while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+        if (p == child)
+            exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static void read_once(int fd)
+{
+    struct signalfd_siginfo si[16];
+    ssize_t n = read(fd, si, sizeof(si));
+    for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+        handle((int)si[i].ssi_signo);
+}
+
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents) { read_once(w->fd); }
+
+int main(int argc, char **argv)
+{
+    if (argc < 4)
+        return 2;
+    const char *mode = argv[1];
+    int own_session = atoi(argv[2]);
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    child = fork();
+    if (child < 0)
+        return 1;
+    if (child == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (own_session)
+            setsid();
+        else
+            setpgid(0, 0);
+        execvp(argv[3], argv + 3);
+        _exit(127);
+    }
+    if (!own_session) /* both sides; with setsid the child must stay no group leader */
+        setpgid(child, child);
+    pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    if (strcmp(mode, "wait") == 0)
+        for (;;) {
+            siginfo_t si;
+            int sig = sigwaitinfo(&all, &si);
+            if (sig > 0)
+                handle(sig);
+        }
+    int blocking = strcmp(mode, "sfd") == 0;
+    int fd = signalfd(-1, &all, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
+    if (fd < 0)
+        return 1;
+    if (blocking)
+        for (;;)
+            read_once(fd);
+    if (strcmp(mode, "epoll") == 0) {
+        int ep = epoll_create1(EPOLL_CLOEXEC);
+        struct epoll_event e = {.events = EPOLLIN};
+        if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) < 0)
+            return 1;
+        for (;;)
+            if (epoll_wait(ep, &e, 1, -1) == 1)
+                read_once(fd);
+    }
+    struct ev_loop *loop = ev_loop_new(EVFLAG_NOENV);
+    ev_io w;
+    ev_io_init(&w, io_cb, fd, EV_READ);
+    ev_io_start(loop, &w);
+    ev_run(loop, 0);
+    return 1;
+}
