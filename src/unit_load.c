@@ -404,12 +404,18 @@ static int build_edges(struct pxinit *px, const size_t *order)
                     size_t fi = first->idx, ti = then->idx;
                     if (pos[fi] > pos[ti])
                         continue; /* the edge a cycle was broken at */
+                    struct svc_links *fl = svc_links_edit(first);
+                    struct svc_links *tl = svc_links_edit(then);
+                    if (!fl || !tl) {
+                        free(pos);
+                        return -1;
+                    }
                     if (pass == 0) {
-                        first->nsucc++;
-                        then->npred++;
+                        fl->nsucc++;
+                        tl->npred++;
                     } else {
-                        first->succ[first->nsucc++] = then;
-                        then->pred[then->npred++] = first;
+                        fl->succ[fl->nsucc++] = then;
+                        tl->pred[tl->npred++] = first;
                     }
                 }
             }
@@ -417,13 +423,16 @@ static int build_edges(struct pxinit *px, const size_t *order)
         if (pass == 0) {
             for (size_t i = 0; i < n; i++) {
                 struct service *s = px->services[i];
-                s->succ = s->nsucc ? calloc(s->nsucc, sizeof(*s->succ)) : NULL;
-                s->pred = s->npred ? calloc(s->npred, sizeof(*s->pred)) : NULL;
-                if ((s->nsucc && !s->succ) || (s->npred && !s->pred)) {
+                if (s->links == &svc_links_none)
+                    continue; /* no edges */
+                struct svc_links *l = svc_links_edit(s);
+                l->succ = l->nsucc ? calloc(l->nsucc, sizeof(*l->succ)) : NULL;
+                l->pred = l->npred ? calloc(l->npred, sizeof(*l->pred)) : NULL;
+                if ((l->nsucc && !l->succ) || (l->npred && !l->pred)) {
                     free(pos);
                     return -1;
                 }
-                s->nsucc = s->npred = 0;
+                l->nsucc = l->npred = 0;
             }
         }
     }
@@ -508,13 +517,8 @@ static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned 
 static int build_requirements(struct pxinit *px)
 {
     /* From scratch: a daemon-reload may have removed units. */
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = px->services[i];
-        free(s->deps);
-        free(s->rdeps);
-        s->deps = s->rdeps = NULL;
-        s->ndeps = s->nrdeps = 0;
-    }
+    for (size_t i = 0; i < px->nunits; i++)
+        svc_links_clear_requirements(px->services[i]);
     static const struct {
         size_t offset;
         unsigned kind;
@@ -538,13 +542,14 @@ static int build_requirements(struct pxinit *px)
                               names->v[k]);
                     continue;
                 }
-                if (dep_add(&a->deps, &a->ndeps, b, lists[l].kind) < 0 ||
-                    dep_add(&b->rdeps, &b->nrdeps, a, lists[l].kind) < 0)
+                struct svc_links *al = svc_links_edit(a), *bl = svc_links_edit(b);
+                if (!al || !bl || dep_add(&al->deps, &al->ndeps, b, lists[l].kind) < 0 ||
+                    dep_add(&bl->rdeps, &bl->nrdeps, a, lists[l].kind) < 0)
                     return -1;
                 /* Conflicts= works both ways. */
                 if (lists[l].kind == DEP_CONFLICTS &&
-                    (dep_add(&b->deps, &b->ndeps, a, DEP_CONFLICTS) < 0 ||
-                     dep_add(&a->rdeps, &a->nrdeps, b, DEP_CONFLICTS) < 0))
+                    (dep_add(&bl->deps, &bl->ndeps, a, DEP_CONFLICTS) < 0 ||
+                     dep_add(&al->rdeps, &al->nrdeps, b, DEP_CONFLICTS) < 0))
                     return -1;
             }
         }
