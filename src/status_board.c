@@ -101,6 +101,10 @@ int sb_create(struct status_board *b, const char *path, mode_t mode)
     void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED)
         goto fail;
+    /* Only the pages of used records should become part of the daemon: on a
+     * disk file system (no tmpfs at /run) the first touch of a record would
+     * otherwise read ahead, and fault-around map, the zero pages after it. */
+    (void)madvise(map, size, MADV_RANDOM);
     struct sb_header *h = map;
     h->version = SB_VERSION;
     h->header_size = SB_HEADER_SIZE;
