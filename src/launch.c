@@ -284,16 +284,18 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     }
     if (cmdline_split(cmd->line, &env, cmd->flags, &argv, &err) < 0 || argv.n == 0) {
         saved = errno ? errno : EINVAL;
-        log_unit_error(s->name, "%s:%u: cannot split command line: %s", u->path, cmd->lineno,
-                       err ? err : "empty command");
+        char pb[4096];
+        log_unit_error(s->name, "%s:%u: cannot split command line: %s",
+                       unit_path(u, pb, sizeof(pb)), cmd->lineno, err ? err : "empty command");
         goto out;
     }
     char *const *args = argv.v;
     const char *exe = argv.v[0];
     if (cmd->flags & EXEC_FLAG_ARGV0) {
         if (argv.n < 2) {
-            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path", u->path,
-                           cmd->lineno);
+            char pb[4096];
+            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path",
+                           unit_path(u, pb, sizeof(pb)), cmd->lineno);
             goto out;
         }
         args = argv.v + 1;

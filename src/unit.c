@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,42 @@ struct unit *unit_new(const char *name)
     u->failure_action = UNIT_ACTION_NONE;
     u->runtime_dir_preserve = DIR_PRESERVE_NO;
     return u;
+}
+
+const char *unit_path(const struct unit *u, char *buf, size_t size)
+{
+    if (!u->in_dir)
+        return u->own_path;
+    snprintf(buf, size, "%s/%s", u->dir->path, u->name);
+    return buf;
+}
+
+void unit_set_dir(struct unit *u, struct unit_dir *dir)
+{
+    if (u->in_dir)
+        unit_dir_unref(u->dir);
+    else
+        free(u->own_path);
+    dir->refs++;
+    u->dir = dir;
+    u->in_dir = true;
+}
+
+struct unit_dir *unit_dir_new(const char *path)
+{
+    size_t n = strlen(path) + 1;
+    struct unit_dir *d = malloc(sizeof(*d) + n);
+    if (!d)
+        return NULL;
+    d->refs = 1;
+    memcpy(d->path, path, n);
+    return d;
+}
+
+void unit_dir_unref(struct unit_dir *dir)
+{
+    if (dir && --dir->refs == 0)
+        free(dir);
 }
 
 const char *unit_name_short(const struct unit *u)
@@ -226,7 +263,10 @@ void unit_free(struct unit *u)
     if (!u)
         return;
     free(u->name);
-    free(u->path);
+    if (u->in_dir)
+        unit_dir_unref(u->dir);
+    else
+        free(u->own_path);
     free(u->description);
     deps_free(u->deps);
     exec_free(u->exec);

@@ -141,15 +141,19 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
     }
 }
 
-/* Loads name from path (+ drop-ins); NULL when it failed to load (reported). */
-static struct unit *load_one(const char *name, const char *path, const struct strv *dirs,
-                             const struct unit_load_report *rep)
+/* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
+ * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
+ * shares it instead of a copy of path. */
+static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
+                             const struct strv *dirs, const struct unit_load_report *rep)
 {
     struct unit *u = unit_new(name);
     if (!u) {
         log_warn("%s", path);
         return NULL;
     }
+    if (dir)
+        unit_set_dir(u, dir);
     struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
@@ -209,6 +213,8 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
     if (n)
         qsort(f, n, sizeof(*f), found_cmp);
+    /* One shared name per directory (NULL entries: each unit copies its path). */
+    struct unit_dir **shared = dirs->n ? calloc(dirs->n, sizeof(*shared)) : NULL;
     for (size_t j = 0; j < n; j++) {
         const char *name = f[j].name;
         if (j > 0 && strcmp(name, f[j - 1].name) == 0)
@@ -242,7 +248,10 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             log_debug("%s: not a regular file, skipped", path);
             continue;
         }
-        struct unit *u = load_one(name, path, dirs, rep);
+        size_t rank = f[j].rank;
+        if (shared && !shared[rank])
+            shared[rank] = unit_dir_new(dirs->v[rank]); /* NULL: a path per unit */
+        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, rep);
         if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
             unit_free(u);
@@ -251,6 +260,9 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
     for (size_t j = 0; j < n; j++)
         free(f[j].name);
     free(f);
+    for (size_t i = 0; shared && i < dirs->n; i++)
+        unit_dir_unref(shared[i]); /* the units hold their own references */
+    free(shared);
 }
 
 /* Gives each unit the aliases that point at it. */
@@ -316,7 +328,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
             if (access(path, R_OK) == 0) {
-                struct unit *u = load_one(enabled.v[i], path, &dirs, rep);
+                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
                 break;
@@ -456,7 +468,7 @@ struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const cha
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
         if (access(path, R_OK) == 0) {
-            u = load_one(name, path, &search, NULL);
+            u = load_one(name, path, NULL, &search, NULL);
             if (u)
                 u->instantiated = true;
             break;

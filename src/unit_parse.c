@@ -389,7 +389,7 @@ int unit_parse_file(struct unit *u, const char *path, struct diag_sink *sink)
         unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    if (!u->path && !(u->path = strdup(path))) {
+    if (!u->in_dir && !u->own_path && !(u->own_path = strdup(path))) {
         struct unit_parse_ctx ctx = {.u = u, .path = path, .sink = sink};
         unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
         fclose(f);
@@ -407,7 +407,9 @@ static const char *const type_names[] = {
 
 int unit_finalize(struct unit *u, struct diag_sink *sink)
 {
-    struct unit_parse_ctx ctx = {.u = u, .path = u->path ? u->path : u->name, .sink = sink};
+    char pb[4096];
+    const char *path = unit_path(u, pb, sizeof(pb));
+    struct unit_parse_ctx ctx = {.u = u, .path = path ? path : u->name, .sink = sink};
 
     if (!ctx.path)
         ctx.path = "-";

@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "timespan.h"
 #include "unit.h"
+#include "unit_load.h"
 #include "unit_parse.h"
 
 #ifndef TEST_DATA_DIR
@@ -254,7 +255,8 @@ START_TEST(test_fixture_crlf_file)
     ck_assert_uint_eq(cap.msgs.n, 0);
     ck_assert_str_eq(u->exec_start.v[0].line, "/bin/true");
     ck_assert_int_eq(u->restart, RESTART_ALWAYS);
-    ck_assert_str_eq(u->path, TEST_DATA_DIR "/crlf.service");
+    char pb[4096];
+    ck_assert_str_eq(unit_path(u, pb, sizeof(pb)), TEST_DATA_DIR "/crlf.service");
     unit_free(u);
     strv_clear(&cap.msgs);
 }
@@ -1138,6 +1140,48 @@ START_TEST(test_exit_status_helpers)
 }
 END_TEST
 
+/* Units loaded from a directory share its name rather than each keeping a
+ * copy of its path, and still report the file they came from. */
+START_TEST(test_loaded_units_share_their_directory)
+{
+    char dir[] = "/tmp/check_unit_dir.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char *const names[] = {"a.service", "b.service"};
+    char path[256];
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("[Service]\nExecStart=/bin/true\n", f);
+        fclose(f);
+    }
+    struct strv dirs = {0};
+    ck_assert_int_eq(strv_push(&dirs, dir), 0);
+    struct unit **units = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(unit_load_dirs(&dirs, false, &units, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    char pb[4096];
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(units[i]->in_dir);
+        snprintf(path, sizeof(path), "%s/%s", dir, units[i]->name);
+        ck_assert_str_eq(unit_path(units[i], pb, sizeof(pb)), path);
+    }
+    ck_assert_ptr_eq(units[0]->dir, units[1]->dir);
+    ck_assert_uint_eq(units[0]->dir->refs, 2);
+    unit_free(units[0]);
+    ck_assert_uint_eq(units[1]->dir->refs, 1);
+    unit_free(units[1]);
+    free(units);
+    strv_clear(&dirs);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *unit_parse_suite(void)
 {
     Suite *s = suite_create("unit_parse");
@@ -1147,6 +1191,7 @@ static Suite *unit_parse_suite(void)
     TCase *model = tcase_create("model");
 
     tcase_add_test(reader, test_long_value);
+    tcase_add_test(reader, test_loaded_units_share_their_directory);
     tcase_add_test(reader, test_long_key_name);
     tcase_add_test(reader, test_semicolon_kept);
     tcase_add_test(reader, test_continuation);
