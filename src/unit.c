@@ -143,11 +143,57 @@ const char *unit_name_short(const struct unit *u)
 
 void exec_list_clear(struct exec_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; !l->packed && i < l->n; i++)
         free(l->v[i].line);
     free(l->v);
     l->v = NULL;
     l->n = 0;
+    l->packed = false;
+}
+
+void exec_list_pack(struct exec_list *l)
+{
+    if (l->packed || l->n == 0)
+        return;
+    size_t size = l->n * sizeof(*l->v);
+    for (size_t i = 0; i < l->n; i++)
+        size += strlen(l->v[i].line) + 1;
+    struct exec_command *v = malloc(size);
+    if (!v)
+        return;
+    char *p = (char *)(v + l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        size_t len = strlen(l->v[i].line) + 1;
+        v[i] = l->v[i];
+        v[i].line = memcpy(p, l->v[i].line, len);
+        p += len;
+        free(l->v[i].line);
+    }
+    free(l->v);
+    l->v = v;
+    l->packed = true;
+}
+
+int exec_list_unpack(struct exec_list *l)
+{
+    if (!l->packed)
+        return 0;
+    struct exec_command *v = malloc(l->n * sizeof(*v));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        v[i] = l->v[i];
+        if (!(v[i].line = strdup(l->v[i].line))) {
+            while (i-- > 0)
+                free(v[i].line);
+            free(v);
+            return -1;
+        }
+    }
+    free(l->v);
+    l->v = v;
+    l->packed = false;
+    return 0;
 }
 
 void condition_list_clear(struct condition_list *l)

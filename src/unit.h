@@ -88,7 +88,8 @@ struct exec_command {
 
 struct exec_list {
     struct exec_command *v;
-    size_t n;
+    uint32_t n;
+    bool packed; /* the array and its lines are one allocation (exec_list_pack()) */
 };
 
 /* Condition*=/Assert*= on paths: the kind, a path, '!' negation, '|'
@@ -339,6 +340,11 @@ bool unit_name_valid(const char *name);
 
 /* Frees every command of the list and empties it. */
 void exec_list_clear(struct exec_list *l);
+/* Moves the commands and their lines into one allocation, once the unit is
+ * parsed: a line and an array of one cost two malloc chunks per unit. Left
+ * as it was when out of memory. exec_list_unpack() undoes it (0 or -1). */
+void exec_list_pack(struct exec_list *l);
+int exec_list_unpack(struct exec_list *l);
 void condition_list_clear(struct condition_list *l);
 void exit_status_set_clear(struct exit_status_set *s);
 bool exit_status_set_has_code(const struct exit_status_set *s, int code);
