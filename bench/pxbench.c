@@ -31,6 +31,11 @@
  *                                 context switches (voluntary+involuntary)
  *                                 over SECS seconds of the processes that
  *                                 pss would count; prints "SWITCHES COUNT"
+ *   pxbench settle SECS ROOTPID COMM...
+ *                                 waits until the processes pss would count
+ *                                 are idle (their CPU time unchanged over
+ *                                 200 ms), at most SECS; prints the seconds
+ *                                 waited
  *   pxbench waitexit PID SIG      sends SIG to PID, prints the seconds until
  *                                 PID is gone (polls every 1 ms)
  *
@@ -398,6 +403,56 @@ static int cmd_ctxt(double secs, pid_t root, int ncomm, char **comms)
     return 0;
 }
 
+/* utime + stime, in clock ticks. */
+static long cpu_of(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *rp = strrchr(buf, ')');
+    unsigned long ut, st;
+    if (!rp || sscanf(rp + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return 0;
+    return (long)(ut + st);
+}
+
+static long cpu_sum(pid_t root, int ncomm, char **comms)
+{
+    pid_t *v;
+    size_t n = collect(root, ncomm, comms, &v);
+    long sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += cpu_of(v[i]);
+    free(v);
+    return sum;
+}
+
+/* A supervisor is "up" for the markers before it has finished its own work
+ * (reading spawn reports, freeing what a start needed): memory is measured
+ * once it is idle. */
+static int cmd_settle(double secs, pid_t root, int ncomm, char **comms)
+{
+    double t0 = now_s();
+    long last = cpu_sum(root, ncomm, comms);
+    for (;;) {
+        struct timespec ts = {0, 200000000L};
+        nanosleep(&ts, NULL);
+        long cur = cpu_sum(root, ncomm, comms);
+        if (cur == last || now_s() - t0 >= secs)
+            break;
+        last = cur;
+    }
+    printf("%.1f\n", now_s() - t0);
+    return 0;
+}
+
 static int cmd_waitexit(pid_t pid, int sig)
 {
     char path[64];
@@ -459,6 +514,8 @@ int main(int argc, char **argv)
         return cmd_ctl(argv[2], atol(argv[3]), argv[4]);
     if (strcmp(c, "pss") == 0 && argc >= 4)
         return cmd_pss(atoi(argv[2]), argc - 3, argv + 3);
+    if (strcmp(c, "settle") == 0 && argc >= 5)
+        return cmd_settle(atof(argv[2]), atoi(argv[3]), argc - 4, argv + 4);
     if (strcmp(c, "ctxt") == 0 && argc >= 5)
         return cmd_ctxt(atof(argv[2]), atoi(argv[3]), argc - 4, argv + 4);
     if (strcmp(c, "waitexit") == 0 && argc == 4)

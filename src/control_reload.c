@@ -105,10 +105,7 @@ static int retire(struct ctl *ctl, struct service *s)
         swap_drop(ctl, w);
     sb_slot_free(&ctl->board, s->board_slot);
     s->board_slot = -1;
-    free(s->succ);
-    free(s->pred);
-    s->succ = s->pred = NULL;
-    s->nsucc = s->npred = 0;
+    svc_links_clear_order(s);
     svc_stop(s);
     return 0;
 }
@@ -144,10 +141,7 @@ static void table_install(struct pxinit *px, struct pair *p, size_t n)
         units[i] = p[i].u;
         svcs[i] = s;
         s->idx = (unsigned)i;
-        free(s->succ);
-        free(s->pred);
-        s->succ = s->pred = NULL;
-        s->nsucc = s->npred = 0;
+        svc_links_clear_order(s);
     }
     free(px->units);
     free(px->services);

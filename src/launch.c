@@ -170,8 +170,8 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
  * (supervisor.c: the main process of a Type=forking unit). */
 static int add_invocation_id(struct service *s, struct strv *env)
 {
-    if (!s->invocation_id[0]) {
-        unsigned char raw[16];
+    if (!s->have_invocation_id) {
+        unsigned char raw[sizeof(s->invocation_id)];
         size_t got = 0;
         while (got < sizeof(raw)) {
             ssize_t n = getrandom(raw + got, sizeof(raw) - got, GRND_NONBLOCK);
@@ -187,11 +187,12 @@ static int add_invocation_id(struct service *s, struct strv *env)
                                          (unsigned long long)ts.tv_sec ^ (unsigned long long)getpid()};
             memcpy(raw, mix, sizeof(raw));
         }
-        for (size_t i = 0; i < sizeof(raw); i++)
-            snprintf(s->invocation_id + 2 * i, 3, "%02x", raw[i]);
+        memcpy(s->invocation_id, raw, sizeof(raw));
+        s->have_invocation_id = true;
     }
-    char kv[64];
-    snprintf(kv, sizeof(kv), "INVOCATION_ID=%s", s->invocation_id);
+    char id[33], kv[64];
+    svc_invocation_id(s, id);
+    snprintf(kv, sizeof(kv), "INVOCATION_ID=%s", id);
     return env_set(env, kv);
 }
 
@@ -283,16 +284,18 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     }
     if (cmdline_split(cmd->line, &env, cmd->flags, &argv, &err) < 0 || argv.n == 0) {
         saved = errno ? errno : EINVAL;
-        log_unit_error(s->name, "%s:%u: cannot split command line: %s", u->path, cmd->lineno,
-                       err ? err : "empty command");
+        char pb[4096];
+        log_unit_error(s->name, "%s:%u: cannot split command line: %s",
+                       unit_path(u, pb, sizeof(pb)), cmd->lineno, err ? err : "empty command");
         goto out;
     }
     char *const *args = argv.v;
     const char *exe = argv.v[0];
     if (cmd->flags & EXEC_FLAG_ARGV0) {
         if (argv.n < 2) {
-            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path", u->path,
-                           cmd->lineno);
+            char pb[4096];
+            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path",
+                           unit_path(u, pb, sizeof(pb)), cmd->lineno);
             goto out;
         }
         args = argv.v + 1;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -74,6 +75,7 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
     s->sub = SUB_DEAD;
     s->stop_wanted = true;
     s->board_slot = -1;
+    s->links = &svc_links_none;
     proc_reset(&s->main);
     proc_reset(&s->control);
 }
@@ -284,7 +286,7 @@ static void begin_run(struct service *s)
     s->result = RESULT_SUCCESS;
     s->started_ok = false;
     s->start_idx = 0;
-    s->invocation_id[0] = '\0'; /* a new run, a new $INVOCATION_ID (launch.c) */
+    s->have_invocation_id = false; /* a new run, a new $INVOCATION_ID (launch.c) */
     if (!conditions_met(s))
         return;
     bool failed;
@@ -404,9 +406,9 @@ void svc_restart(struct service *s)
         return;
     s->restart_visiting = true;
     restart_one(s);
-    for (unsigned i = 0; i < s->nrdeps; i++) {
-        struct service *a = s->rdeps[i].s;
-        if ((s->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
+    for (unsigned i = 0; i < s->links->nrdeps; i++) {
+        struct service *a = s->links->rdeps[i].s;
+        if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
             a->sub != SUB_AUTO_RESTART) {
             log_unit_info(a->name, "restarting with %s", s->name);
             svc_restart(a);
@@ -834,6 +836,73 @@ void svc_release(struct service *s)
     free(s->status_text);
     s->status_text = NULL;
     s->name = NULL;
+    svc_links_free(s);
+}
+
+const struct svc_links svc_links_none;
+
+struct svc_links *svc_links_edit(struct service *s)
+{
+    if (s->links != &svc_links_none)
+        return (struct svc_links *)s->links; /* its own, allocated below */
+    struct svc_links *l = calloc(1, sizeof(*l));
+    if (!l)
+        return NULL;
+    s->links = l;
+    return l;
+}
+
+/* Back to the shared empty set once nothing is left. */
+static void links_drop_if_empty(struct service *s)
+{
+    const struct svc_links *l = s->links;
+    if (l != &svc_links_none && !l->succ && !l->pred && !l->rdeps && !l->deps) {
+        free((void *)l);
+        s->links = &svc_links_none;
+    }
+}
+
+void svc_links_clear_order(struct service *s)
+{
+    if (s->links == &svc_links_none)
+        return;
+    struct svc_links *l = (struct svc_links *)s->links;
+    free(l->succ);
+    free(l->pred);
+    l->succ = l->pred = NULL;
+    l->nsucc = l->npred = 0;
+    links_drop_if_empty(s);
+}
+
+void svc_links_clear_requirements(struct service *s)
+{
+    if (s->links == &svc_links_none)
+        return;
+    struct svc_links *l = (struct svc_links *)s->links;
+    free(l->rdeps);
+    free(l->deps);
+    l->rdeps = l->deps = NULL;
+    l->nrdeps = l->ndeps = 0;
+    links_drop_if_empty(s);
+}
+
+void svc_links_free(struct service *s)
+{
+    svc_links_clear_order(s);
+    svc_links_clear_requirements(s);
+    if (s->links != &svc_links_none) { /* counted, never filled (out of memory) */
+        free((void *)s->links);
+        s->links = &svc_links_none;
+    }
+}
+
+void svc_invocation_id(const struct service *s, char out[33])
+{
+    out[0] = '\0';
+    if (!s->have_invocation_id)
+        return;
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", s->invocation_id[i]);
 }
 
 void svc_set_unit(struct service *s, struct unit *u)

@@ -83,6 +83,19 @@ struct svc_dep {
     unsigned kinds;
 };
 
+/* A unit's ordering and requirement links to other units (supervisor-owned,
+ * built by unit_load.c). Most units have none: they share svc_links_none,
+ * so an unlinked unit pays a pointer, not 48 bytes. Read through s->links;
+ * change only through svc_links_edit(). */
+struct svc_links {
+    struct service **succ;   /* units ordered after this one (cycles broken) */
+    struct service **pred;   /* units this one is ordered after */
+    struct svc_dep *rdeps;   /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
+    struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
+    unsigned nsucc, npred, nrdeps, ndeps;
+};
+extern const struct svc_links svc_links_none;
+
 /* For svc_ops.timer: as soon as possible (RestartSec=0), not "disarm". */
 #define SVC_TIMER_NOW 1
 
@@ -115,8 +128,10 @@ struct svc_ops {
 };
 
 /* Fields are grouped by size, largest first, so that the struct has no
- * holes, and the flags are bits: there is one per unit, and malloc rounds
- * it to 16 bytes (384 bytes make a 400-byte chunk, 376 a 384-byte one). */
+ * holes, and the small ones are bit-fields: there is one per unit, and
+ * malloc rounds it up to 16 bytes plus 8 (264 bytes make a 272-byte chunk).
+ * What only some units need hangs off pointers: the watchdog timer
+ * (allocated when first armed) and the links to other units. */
 struct service {
     struct unit *unit;
     const char *name; /* short name, for logs: "web" */
@@ -129,19 +144,12 @@ struct service {
 
     /* Owned by the supervisor. */
     ev_timer timer;
-    ev_timer watchdog;       /* WatchdogSec=: armed while running */
+    ev_timer *watchdog;      /* WatchdogSec=: armed while running; NULL until first armed */
     uint64_t watchdog_usec;  /* WatchdogSec=, or a WATCHDOG_USEC= override */
-    struct service **succ;   /* units ordered after this one (cycles broken) */
-    struct service **pred;   /* units this one is ordered after */
-    struct svc_dep *rdeps;   /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
-    struct svc_dep *deps;    /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
+    const struct svc_links *links; /* never NULL: &svc_links_none when it has none */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     struct output_unit *output; /* captured output and recent lines (output.c) */
 
-    enum svc_sub sub;
-    enum service_result result;
-    enum svc_control control_kind;
-    enum service_result reload_result; /* of the last reload */
     unsigned control_idx;    /* next command of the control list */
     unsigned start_idx;      /* next ExecStart= (oneshot runs them in turn) */
     int status_errno;        /* the last ERRNO= */
@@ -151,10 +159,17 @@ struct service {
     /* Owned by the supervisor. */
     unsigned idx;            /* position in px->services */
     unsigned wait_count;     /* ordering dependencies not yet done */
-    unsigned nsucc, npred, nrdeps, ndeps;
     int board_slot;          /* its status board record, -1 when none (control.c) */
 
-    char invocation_id[33];  /* $INVOCATION_ID of this run, 32 hex digits */
+    /* $INVOCATION_ID of this run (launch.c), as 16 bytes; it is shown as 32
+     * hex digits (svc_invocation_id()). Valid when have_invocation_id. */
+    uint8_t invocation_id[16];
+
+    enum svc_sub sub : 8;
+    enum service_result result : 8;
+    enum svc_control control_kind : 8;
+    enum service_result reload_result : 8; /* of the last reload */
+    bool have_invocation_id : 1;
     bool stop_wanted : 1;        /* last request was stop: no auto-restart */
     bool start_after_stop : 1;   /* a start (restart) arrived while stopping */
     bool started_ok : 1;         /* reached running/exited: ExecStop= applies */
@@ -169,6 +184,17 @@ struct service {
     bool restart_visiting : 1;   /* svc_restart() is propagating from here */
     bool in_kill_list : 1;
 };
+
+/* s's links, made private to it first (allocated when it shared
+ * svc_links_none); NULL with errno ENOMEM. */
+struct svc_links *svc_links_edit(struct service *s);
+/* Frees the ordering links (succ, pred), the requirement links (rdeps,
+ * deps), or both; s shares svc_links_none again once it has none. */
+void svc_links_clear_order(struct service *s);
+void svc_links_clear_requirements(struct service *s);
+void svc_links_free(struct service *s);
+/* $INVOCATION_ID as 32 hex digits and a NUL; "" when the run has none. */
+void svc_invocation_id(const struct service *s, char out[33]);
 
 /* The active state systemd would show for a sub-state. */
 enum svc_state svc_state_of(enum svc_sub sub);

@@ -24,19 +24,57 @@ _Static_assert(SB_CAPACITY >= 10000, "the board must hold 10,000 units");
 /* The layout is documented (doc/status-board.md): keep it. */
 _Static_assert(offsetof(struct sb_header, generation) == 40, "header layout");
 _Static_assert(offsetof(struct sb_header, started) == 48, "header layout");
-_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, pid) == 296,
-               "record layout");
-_Static_assert(offsetof(struct sb_record, u) + offsetof(struct sb_unit, since) == 320,
-               "record layout");
+_Static_assert(offsetof(struct sb_header, names_offset) == 56, "header layout");
+_Static_assert(sizeof(struct sb_record) == SB_RECORD_SIZE, "record layout");
+_Static_assert(offsetof(struct sb_record, pid) == 8, "record layout");
+_Static_assert(offsetof(struct sb_record, exit_code) == 20, "record layout");
+_Static_assert(offsetof(struct sb_record, since) == 24, "record layout");
+_Static_assert(offsetof(struct sb_record, name) == 32, "record layout");
+_Static_assert(SB_NAMES_OFFSET % 4096 == 0, "the long-name area must be mappable by itself");
+
+/* The codes are the positions in these tables (doc/status-board.md): append
+ * only, or bump SB_VERSION. */
+const char *const sb_state_names[] = {
+    "inactive", "activating", "active", "deactivating", "failed",
+};
+const unsigned sb_nstates = sizeof(sb_state_names) / sizeof(sb_state_names[0]);
+const char *const sb_sub_names[] = {
+    "dead", "start-pre", "start", "start-post", "running", "exited",
+    "stop", "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill",
+    "failed", "auto-restart", "condition", "reload",
+};
+const unsigned sb_nsubs = sizeof(sb_sub_names) / sizeof(sb_sub_names[0]);
+
+static uint8_t code_of(const char *const *names, unsigned n, const char *name)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return (uint8_t)i;
+    return SB_CODE_NONE;
+}
+
+uint8_t sb_state_code(const char *name) { return code_of(sb_state_names, sb_nstates, name); }
+uint8_t sb_sub_code(const char *name) { return code_of(sb_sub_names, sb_nsubs, name); }
+
+static const char *name_of(const char *const *names, unsigned n, uint8_t code)
+{
+    return code < n ? names[code] : "unknown";
+}
 
 static struct sb_record *rec_at(const void *map, uint32_t slot)
 {
     return (struct sb_record *)((char *)map + SB_HEADER_SIZE + (size_t)slot * SB_RECORD_SIZE);
 }
 
+/* The slot's entry in the long-name area of a mapping of the whole board. */
+static char *long_name_at(const void *map, uint32_t slot)
+{
+    return (char *)map + SB_NAMES_OFFSET + (size_t)slot * SB_NAME_MAX;
+}
+
 static size_t board_size(void)
 {
-    return SB_HEADER_SIZE + (size_t)SB_CAPACITY * SB_RECORD_SIZE;
+    return SB_NAMES_OFFSET + (size_t)SB_CAPACITY * SB_NAME_MAX;
 }
 
 /* --- writer ------------------------------------------------------------------- */
@@ -63,6 +101,10 @@ int sb_create(struct status_board *b, const char *path, mode_t mode)
     void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED)
         goto fail;
+    /* Only the pages of used records should become part of the daemon: on a
+     * disk file system (no tmpfs at /run) the first touch of a record would
+     * otherwise read ahead, and fault-around map, the zero pages after it. */
+    (void)madvise(map, size, MADV_RANDOM);
     struct sb_header *h = map;
     h->version = SB_VERSION;
     h->header_size = SB_HEADER_SIZE;
@@ -70,6 +112,8 @@ int sb_create(struct status_board *b, const char *path, mode_t mode)
     h->capacity = SB_CAPACITY;
     h->daemon_pid = (int32_t)getpid();
     h->started = (int64_t)time(NULL);
+    h->names_offset = SB_NAMES_OFFSET;
+    h->name_size = SB_NAME_MAX;
     /* The magic last: a reader that sees it sees a complete header. */
     __atomic_thread_fence(__ATOMIC_RELEASE);
     memcpy(h->magic, SB_MAGIC, sizeof(h->magic));
@@ -121,17 +165,43 @@ int sb_slot_alloc(struct status_board *b)
     return slot;
 }
 
-static void rec_write(struct sb_record *r, uint32_t flags, const struct sb_unit *u)
+static int16_t clamp16(int32_t v)
 {
+    return v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : (int16_t)v;
+}
+
+/* u NULL: the slot is freed. The name goes to the record when it fits, to
+ * the slot's long-name entry otherwise (written under the same seqlock). */
+static void rec_write(void *map, uint32_t slot, const struct sb_unit *u)
+{
+    struct sb_record *r = rec_at(map, slot);
     uint32_t seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
     __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
     /* The odd counter must be visible before any field changes. */
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    r->flags = flags;
-    if (u)
-        memcpy(&r->u, u, sizeof(r->u));
-    else
-        memset(&r->u, 0, sizeof(r->u));
+    struct sb_record v = {.seq = seq + 1};
+    if (u) {
+        size_t len = strnlen(u->name, SB_NAME_MAX - 1);
+        v.flags = SB_REC_USED;
+        v.state = sb_state_code(u->state);
+        v.sub = sb_sub_code(u->sub);
+        v.pid = u->pid;
+        v.pgid = u->pgid;
+        v.restarts = u->restarts;
+        v.exit_code = clamp16(u->exit_code);
+        v.exit_signal = clamp16(u->exit_signal);
+        v.since = u->since;
+        if (len < SB_INLINE_NAME) {
+            memcpy(v.name, u->name, len);
+        } else {
+            char *ln = long_name_at(map, slot);
+            memcpy(ln, u->name, len);
+            ln[len] = '\0';
+            v.flags |= SB_REC_LONG_NAME;
+        }
+    }
+    /* Everything but the counter, which stays odd until the release below. */
+    memcpy((char *)r + sizeof(r->seq), (const char *)&v + sizeof(v.seq), sizeof(v) - sizeof(v.seq));
     __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
@@ -146,7 +216,7 @@ void sb_slot_free(struct status_board *b, int slot)
     if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
         return;
     uint32_t *v = realloc(b->free_slots, (b->nfree + 1) * sizeof(*v));
-    rec_write(rec_at(b->map, (uint32_t)slot), 0, NULL);
+    rec_write(b->map, (uint32_t)slot, NULL);
     bump_generation(b);
     if (!v)
         return; /* the slot is lost, not reused: harmless */
@@ -158,7 +228,7 @@ void sb_publish(struct status_board *b, int slot, const struct sb_unit *u)
 {
     if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
         return;
-    rec_write(rec_at(b->map, (uint32_t)slot), SB_REC_USED, u);
+    rec_write(b->map, (uint32_t)slot, u);
     bump_generation(b);
 }
 
@@ -175,13 +245,18 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < SB_HEADER_SIZE ||
         pread(r->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
         goto invalid;
+    /* Another version (an older or newer daemon) is not a board we can read:
+     * the caller asks the socket, which every version answers. */
     if (memcmp(h.magic, SB_MAGIC, sizeof(h.magic)) != 0 || h.version != SB_VERSION ||
         h.header_size != SB_HEADER_SIZE || h.record_size != SB_RECORD_SIZE || h.capacity == 0 ||
-        SB_HEADER_SIZE + (size_t)h.capacity * SB_RECORD_SIZE > (size_t)st.st_size)
+        h.capacity > SB_CAPACITY || h.names_offset != SB_NAMES_OFFSET ||
+        h.name_size != SB_NAME_MAX ||
+        SB_NAMES_OFFSET + (size_t)h.capacity * SB_NAME_MAX > (size_t)st.st_size)
         goto invalid;
-    /* Only the records in use (and some room to grow): a status probe should
-     * not map, and unmap, 6 MiB. A reader sees the units that existed when it
-     * looked, which is what a snapshot is. */
+    /* Only the records in use (and some room to grow), and their long-name
+     * entries: a status probe should not map, and unmap, the whole file. A
+     * reader sees the units that existed when it looked, which is what a
+     * snapshot is. */
     uint32_t want = h.used + 64 < h.capacity ? h.used + 64 : h.capacity;
     size_t size = SB_HEADER_SIZE + (size_t)want * SB_RECORD_SIZE;
     void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, r->fd, 0);
@@ -191,6 +266,12 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     r->size = size;
     r->hdr = map;
     r->nrec = want;
+    size_t nsize = (size_t)want * SB_NAME_MAX;
+    void *names = mmap(NULL, nsize, PROT_READ, MAP_SHARED, r->fd, SB_NAMES_OFFSET);
+    if (names == MAP_FAILED)
+        goto invalid;
+    r->names = names;
+    r->names_size = nsize;
     /* The daemon holds an exclusive lock for as long as it lives. */
     if (flock(r->fd, LOCK_SH | LOCK_NB) == 0) {
         r->stale = true;
@@ -208,6 +289,8 @@ void sb_reader_close(struct sb_reader *r)
 {
     if (r->map)
         munmap((void *)r->map, r->size);
+    if (r->names)
+        munmap((void *)r->names, r->names_size);
     if (r->fd >= 0)
         close(r->fd);
     memset(r, 0, sizeof(*r));
@@ -225,6 +308,7 @@ int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
     if (slot >= r->nrec)
         return 0;
     const struct sb_record *rec = rec_at(r->map, slot);
+    const char *long_name = (const char *)r->names + (size_t)slot * SB_NAME_MAX;
     for (int tries = 0; tries < 10000; tries++) {
         uint32_t s1 = __atomic_load_n(&rec->seq, __ATOMIC_ACQUIRE);
         if (s1 & 1) {
@@ -232,17 +316,31 @@ int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
                 sched_yield();
             continue;
         }
-        uint32_t flags = rec->flags;
-        memcpy(out, &rec->u, sizeof(*out));
+        struct sb_record v;
+        char name[SB_NAME_MAX];
+        memcpy(&v, rec, sizeof(v));
+        if (v.flags & SB_REC_LONG_NAME)
+            memcpy(name, long_name, SB_NAME_MAX);
         /* The copy must be complete before the counter is read again. */
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         uint32_t s2 = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
         if (s1 != s2)
             continue;
-        out->name[SB_NAME_MAX - 1] = '\0';
-        out->state[sizeof(out->state) - 1] = '\0';
-        out->sub[sizeof(out->sub) - 1] = '\0';
-        return (flags & SB_REC_USED) ? 1 : 0;
+        /* A clean copy: nothing of earlier contents past the NULs. */
+        memset(out, 0, sizeof(*out));
+        if (v.flags & SB_REC_LONG_NAME)
+            memcpy(out->name, name, strnlen(name, SB_NAME_MAX - 1));
+        else
+            memcpy(out->name, v.name, strnlen(v.name, SB_INLINE_NAME - 1));
+        snprintf(out->state, sizeof(out->state), "%s", name_of(sb_state_names, sb_nstates, v.state));
+        snprintf(out->sub, sizeof(out->sub), "%s", name_of(sb_sub_names, sb_nsubs, v.sub));
+        out->pid = v.pid;
+        out->pgid = v.pgid;
+        out->restarts = v.restarts;
+        out->exit_code = v.exit_code;
+        out->exit_signal = v.exit_signal;
+        out->since = v.since;
+        return (v.flags & SB_REC_USED) ? 1 : 0;
     }
     return -1;
 }
@@ -253,10 +351,15 @@ int sb_reader_find(const struct sb_reader *r, const char *name, struct sb_unit *
     size_t len = strlen(name);
     if (len >= SB_NAME_MAX)
         return 0;
+    bool is_long = len >= SB_INLINE_NAME;
     for (uint32_t i = 0; i < used; i++) {
         const struct sb_record *rec = rec_at(r->map, i);
         /* A cheap unlocked look first; the seqlocked copy decides. */
-        if (strncmp(rec->u.name, name, len + 1) != 0)
+        uint8_t flags = __atomic_load_n(&rec->flags, __ATOMIC_RELAXED);
+        if (is_long != ((flags & SB_REC_LONG_NAME) != 0))
+            continue;
+        const char *have = is_long ? (const char *)r->names + (size_t)i * SB_NAME_MAX : rec->name;
+        if (strncmp(have, name, len + 1) != 0)
             continue;
         int g = sb_reader_get(r, i, out);
         if (g < 0)

@@ -8,6 +8,14 @@
  *   header  (SB_HEADER_SIZE bytes)  magic, version, sizes, capacity, used,
  *                                   daemon pid, generation, flags
  *   records (capacity x SB_RECORD_SIZE bytes)
+ *   long names (capacity x SB_NAME_MAX bytes, at names_offset): the name of
+ *           the unit in slot i when it does not fit the record's own field
+ *
+ * Records are small (64 bytes) because the board's pages count in the
+ * daemon's memory: state and sub-state are codes (the reader is pxinit's own
+ * client), and a name gets 32 bytes in the record. Longer names go to the
+ * long-name area, whose pages, like the records', use memory only once
+ * written: a board of short names never touches it.
  *
  * Each record carries a sequence counter used as a seqlock: the writer makes
  * it odd, writes the fields, makes it even again (release ordering); a reader
@@ -28,11 +36,13 @@
 #include <sys/types.h>
 
 #define SB_MAGIC "PXSTATUS"
-#define SB_VERSION 1u
+#define SB_VERSION 2u
 #define SB_HEADER_SIZE 4096u
-#define SB_RECORD_SIZE 384u
+#define SB_RECORD_SIZE 64u
 #define SB_CAPACITY 16384u
-#define SB_NAME_MAX 256u /* bytes of the name field, NUL included */
+#define SB_NAME_MAX 256u    /* bytes of a name, NUL included (a long-name entry) */
+#define SB_INLINE_NAME 32u  /* bytes of the record's own name field, NUL included */
+#define SB_NAMES_OFFSET (SB_HEADER_SIZE + SB_CAPACITY * SB_RECORD_SIZE)
 
 /* Header flags. */
 #define SB_FLAG_OVERFLOW 1u /* some units did not fit: ask the socket */
@@ -40,6 +50,18 @@
 
 /* Record flags. */
 #define SB_REC_USED 1u
+#define SB_REC_LONG_NAME 2u /* the name is in the long-name area, not the record */
+
+/* State and sub-state codes in a record: indexes into these names (the same
+ * words as systemd's). SB_CODE_NONE reads as "unknown". */
+#define SB_CODE_NONE 255u
+extern const char *const sb_state_names[];
+extern const unsigned sb_nstates;
+extern const char *const sb_sub_names[];
+extern const unsigned sb_nsubs;
+/* The code of a state (or sub-state) name, SB_CODE_NONE when unknown. */
+uint8_t sb_state_code(const char *name);
+uint8_t sb_sub_code(const char *name);
 
 /* The values a record holds, as copied out by a reader. -1 means "none" for
  * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
@@ -65,12 +87,22 @@ struct sb_header {
     uint32_t reserved0;
     uint64_t generation; /* bumped after every record update */
     int64_t started;     /* Unix time the daemon created the board */
+    uint32_t names_offset; /* where the long-name area starts (page aligned) */
+    uint32_t name_size;    /* bytes per slot in it (SB_NAME_MAX) */
 };
 
+/* 64 bytes; the fields of struct sb_unit, packed. */
 struct sb_record {
     uint32_t seq;   /* seqlock: odd while being written */
-    uint32_t flags; /* SB_REC_* */
-    struct sb_unit u;
+    uint8_t flags;  /* SB_REC_* */
+    uint8_t state;  /* index into sb_state_names, or SB_CODE_NONE */
+    uint8_t sub;    /* index into sb_sub_names, or SB_CODE_NONE */
+    uint8_t reserved;
+    int32_t pid, pgid;
+    uint32_t restarts;
+    int16_t exit_code, exit_signal;
+    int64_t since;
+    char name[SB_INLINE_NAME]; /* NUL-terminated; empty with SB_REC_LONG_NAME */
 };
 
 /* The writer's (daemon's) view. */
@@ -101,6 +133,8 @@ struct sb_reader {
     const void *map;
     size_t size;
     const struct sb_header *hdr;
+    const void *names; /* the long-name entries of the records mapped */
+    size_t names_size;
     uint32_t nrec; /* records mapped */
     bool stale; /* no daemon holds the board's lock */
 };

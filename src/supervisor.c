@@ -84,9 +84,9 @@ static bool start_allowed(struct service *s)
         log_unit_error(s->name, "dependency failed, not starting");
         return false;
     }
-    for (unsigned i = 0; i < s->ndeps; i++) {
-        struct service *d = s->deps[i].s;
-        if ((s->deps[i].kinds & DEP_REQUISITE) && svc_is_settled(d)) {
+    for (unsigned i = 0; i < s->links->ndeps; i++) {
+        struct service *d = s->links->deps[i].s;
+        if ((s->links->deps[i].kinds & DEP_REQUISITE) && svc_is_settled(d)) {
             log_unit_error(s->name, "Requisite=%s is not active, not starting", d->unit->name);
             return false;
         }
@@ -129,16 +129,16 @@ static void boot_job_done(struct pxinit *px, struct service *s)
     px->boot_pending--;
     /* A failed start fails the units that require it and wait for it. */
     if (s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) {
-        for (unsigned i = 0; i < s->nrdeps; i++) {
-            if (!(s->rdeps[i].kinds & (DEP_REQUIRES | DEP_REQUISITE | DEP_BINDS_TO)))
+        for (unsigned i = 0; i < s->links->nrdeps; i++) {
+            if (!(s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_REQUISITE | DEP_BINDS_TO)))
                 continue;
-            for (unsigned k = 0; k < s->nsucc; k++)
-                if (s->succ[k] == s->rdeps[i].s)
-                    s->rdeps[i].s->dep_failed = true;
+            for (unsigned k = 0; k < s->links->nsucc; k++)
+                if (s->links->succ[k] == s->links->rdeps[i].s)
+                    s->links->rdeps[i].s->dep_failed = true;
         }
     }
-    for (unsigned i = 0; i < s->nsucc; i++) {
-        struct service *n = s->succ[i];
+    for (unsigned i = 0; i < s->links->nsucc; i++) {
+        struct service *n = s->links->succ[i];
         if (--n->wait_count == 0 && n->queued)
             queue_push(px, n);
     }
@@ -149,8 +149,8 @@ static void stop_job_done(struct pxinit *px, struct service *s)
     s->queued = false;
     s->job_started = false;
     px->stop_pending--;
-    for (unsigned i = 0; i < s->npred; i++) {
-        struct service *p = s->pred[i];
+    for (unsigned i = 0; i < s->links->npred; i++) {
+        struct service *p = s->links->pred[i];
         if (--p->wait_count == 0 && p->queued)
             queue_push(px, p);
     }
@@ -191,29 +191,39 @@ static void op_timer_extend(struct service *s, uint64_t usec)
 
 static void watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    struct service *s = (struct service *)((char *)w - offsetof(struct service, watchdog));
-    svc_watchdog_timeout(s);
+    svc_watchdog_timeout(w->data);
 }
 
-/* The watchdog runs while the unit is running and is re-armed by WATCHDOG=1. */
+/* The watchdog runs while the unit is running and is re-armed by WATCHDOG=1.
+ * Its timer is allocated the first time it is armed: most units have none. */
 static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 {
     bool want = s->sub == SUB_RUNNING && s->watchdog_usec > 0 &&
                 s->watchdog_usec != USEC_INFINITY;
     if (!want) {
-        ev_timer_stop(px->loop, &s->watchdog);
+        if (s->watchdog)
+            ev_timer_stop(px->loop, s->watchdog);
         return;
     }
-    if (ev_is_active(&s->watchdog) && !ping)
+    if (!s->watchdog) {
+        s->watchdog = malloc(sizeof(*s->watchdog));
+        if (!s->watchdog) {
+            log_unit_warn(s->name, "out of memory: the watchdog is not armed");
+            return;
+        }
+        ev_init(s->watchdog, watchdog_cb);
+        s->watchdog->data = s;
+    }
+    if (ev_is_active(s->watchdog) && !ping)
         return;
-    ev_timer_stop(px->loop, &s->watchdog);
-    ev_timer_set(&s->watchdog, (double)s->watchdog_usec / 1e6, 0.);
-    ev_timer_start(px->loop, &s->watchdog);
+    ev_timer_stop(px->loop, s->watchdog);
+    ev_timer_set(s->watchdog, (double)s->watchdog_usec / 1e6, 0.);
+    ev_timer_start(px->loop, s->watchdog);
 }
 
 struct guess {
     struct pxinit *px;
-    const char *invocation_id;
+    char invocation_id[33];
     pid_t found, found_ours;
     int count, count_ours;
 };
@@ -253,7 +263,8 @@ static int op_find_main(struct service *s)
          * candidate, a child of ours that nobody claims. */
         /* Of several, the one that carries this run's $INVOCATION_ID is
          * the unit's: pxinit's stand-in for systemd's cgroup. */
-        struct guess g = {.px = px, .invocation_id = s->invocation_id};
+        struct guess g = {.px = px};
+        svc_invocation_id(s, g.invocation_id);
         proc_for_each_child(guess_child, &g);
         if (g.count_ours == 1)
             pid = g.found_ours;
@@ -361,9 +372,9 @@ static void propagate_dependencies(struct pxinit *px, struct service *s, enum sv
     bool settled = now == SVC_INACTIVE || now == SVC_FAILED;
 
     if (was_settled && now == SVC_ACTIVATING) {
-        for (unsigned i = 0; i < s->ndeps; i++) {
-            struct service *d = s->deps[i].s;
-            if ((s->deps[i].kinds & DEP_CONFLICTS) && !svc_is_settled(d)) {
+        for (unsigned i = 0; i < s->links->ndeps; i++) {
+            struct service *d = s->links->deps[i].s;
+            if ((s->links->deps[i].kinds & DEP_CONFLICTS) && !svc_is_settled(d)) {
                 log_unit_info(d->name, "stopping: %s conflicts with it", s->name);
                 svc_stop(d);
             }
@@ -371,9 +382,9 @@ static void propagate_dependencies(struct pxinit *px, struct service *s, enum sv
     }
     if (!settled || was_settled || px->phase >= PHASE_STOPPING)
         return;
-    for (unsigned i = 0; i < s->nrdeps; i++) {
-        struct service *a = s->rdeps[i].s;
-        unsigned k = s->rdeps[i].kinds;
+    for (unsigned i = 0; i < s->links->nrdeps; i++) {
+        struct service *a = s->links->rdeps[i].s;
+        unsigned k = s->links->rdeps[i].kinds;
         if (svc_is_settled(a) || a->stop_wanted)
             continue;
         if (k & DEP_BINDS_TO) {
@@ -490,7 +501,6 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
         return NULL;
     svc_init(s, u, &real_ops, px);
     ev_init(&s->timer, timer_cb);
-    ev_init(&s->watchdog, watchdog_cb);
     s->watchdog_usec = u->watchdog_usec;
     (void)output_unit_prepare(s); /* now rather than amid the boot's spawns (output.h) */
     return s;
@@ -500,16 +510,15 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
 {
     ev_timer_stop(px->loop, &s->timer);
     output_unit_free(s);
-    ev_timer_stop(px->loop, &s->watchdog);
-    free(s->deps);
-    free(s->rdeps);
+    if (s->watchdog) {
+        ev_timer_stop(px->loop, s->watchdog);
+        free(s->watchdog);
+    }
     if (s->main.pidfd >= 0)
         close(s->main.pidfd);
     if (s->control.pidfd >= 0)
         close(s->control.pidfd);
-    free(s->succ);
-    free(s->pred);
-    svc_release(s);
+    svc_release(s); /* and its links */
     free(s);
 }
 
@@ -519,7 +528,7 @@ void supervisor_boot(struct pxinit *px)
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
         struct service *s = px->services[i];
-        s->wait_count = s->npred;
+        s->wait_count = s->links->npred;
         s->queued = true;
         s->job_started = false;
     }
@@ -540,7 +549,7 @@ void supervisor_stop_all(struct pxinit *px)
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
         struct service *s = px->services[i];
-        s->wait_count = s->nsucc;
+        s->wait_count = s->links->nsucc;
         s->queued = true;
         s->job_started = false;
     }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,42 @@ struct unit *unit_new(const char *name)
     return u;
 }
 
+const char *unit_path(const struct unit *u, char *buf, size_t size)
+{
+    if (!u->in_dir)
+        return u->own_path;
+    snprintf(buf, size, "%s/%s", u->dir->path, u->name);
+    return buf;
+}
+
+void unit_set_dir(struct unit *u, struct unit_dir *dir)
+{
+    if (u->in_dir)
+        unit_dir_unref(u->dir);
+    else
+        free(u->own_path);
+    dir->refs++;
+    u->dir = dir;
+    u->in_dir = true;
+}
+
+struct unit_dir *unit_dir_new(const char *path)
+{
+    size_t n = strlen(path) + 1;
+    struct unit_dir *d = malloc(sizeof(*d) + n);
+    if (!d)
+        return NULL;
+    d->refs = 1;
+    memcpy(d->path, path, n);
+    return d;
+}
+
+void unit_dir_unref(struct unit_dir *dir)
+{
+    if (dir && --dir->refs == 0)
+        free(dir);
+}
+
 const char *unit_name_short(const struct unit *u)
 {
     return u->name ? u->name + strlen(u->name) + 1 : NULL;
@@ -106,11 +143,57 @@ const char *unit_name_short(const struct unit *u)
 
 void exec_list_clear(struct exec_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; !l->packed && i < l->n; i++)
         free(l->v[i].line);
     free(l->v);
     l->v = NULL;
     l->n = 0;
+    l->packed = false;
+}
+
+void exec_list_pack(struct exec_list *l)
+{
+    if (l->packed || l->n == 0)
+        return;
+    size_t size = l->n * sizeof(*l->v);
+    for (size_t i = 0; i < l->n; i++)
+        size += strlen(l->v[i].line) + 1;
+    struct exec_command *v = malloc(size);
+    if (!v)
+        return;
+    char *p = (char *)(v + l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        size_t len = strlen(l->v[i].line) + 1;
+        v[i] = l->v[i];
+        v[i].line = memcpy(p, l->v[i].line, len);
+        p += len;
+        free(l->v[i].line);
+    }
+    free(l->v);
+    l->v = v;
+    l->packed = true;
+}
+
+int exec_list_unpack(struct exec_list *l)
+{
+    if (!l->packed)
+        return 0;
+    struct exec_command *v = malloc(l->n * sizeof(*v));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < l->n; i++) {
+        v[i] = l->v[i];
+        if (!(v[i].line = strdup(l->v[i].line))) {
+            while (i-- > 0)
+                free(v[i].line);
+            free(v);
+            return -1;
+        }
+    }
+    free(l->v);
+    l->v = v;
+    l->packed = false;
+    return 0;
 }
 
 void condition_list_clear(struct condition_list *l)
@@ -226,7 +309,10 @@ void unit_free(struct unit *u)
     if (!u)
         return;
     free(u->name);
-    free(u->path);
+    if (u->in_dir)
+        unit_dir_unref(u->dir);
+    else
+        free(u->own_path);
     free(u->description);
     deps_free(u->deps);
     exec_free(u->exec);

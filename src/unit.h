@@ -88,7 +88,8 @@ struct exec_command {
 
 struct exec_list {
     struct exec_command *v;
-    size_t n;
+    uint32_t n;
+    bool packed; /* the array and its lines are one allocation (exec_list_pack()) */
 };
 
 /* Condition*=/Assert*= on paths: the kind, a path, '!' negation, '|'
@@ -206,9 +207,21 @@ struct unit_output {
     bool log_max_size_set, log_max_files_set; /* else pxinit.conf's defaults */
 };
 
+/* A directory unit files were found in, shared (counted) by the units
+ * loaded from it: a copy of the path in every unit cost 40 to 80 bytes of
+ * each unit's memory. */
+struct unit_dir {
+    unsigned refs;
+    char path[];
+};
+
 struct unit {
     char *name;  /* "web.service" */
-    char *path;  /* the file it was loaded from */
+    /* The file it was loaded from; read it with unit_path(). */
+    union {
+        char *own_path;       /* !in_dir: its own copy (NULL: made in memory) */
+        struct unit_dir *dir; /* in_dir: the file is DIR/NAME */
+    };
     char *description;
 
     /* The optional parts (see enum unit_part); NULL: all defaults. */
@@ -256,6 +269,7 @@ struct unit {
     bool send_sigkill;
     bool send_sighup;
     bool notify_access_set;
+    bool in_dir; /* the file is dir->path + "/" + name */
 };
 
 /* The part of u that part names, allocated (with its defaults) when missing;
@@ -306,6 +320,14 @@ struct unit *unit_new(const char *name);
  * costs no allocation of its own and lives exactly as long as the unit. */
 const char *unit_name_short(const struct unit *u);
 void unit_free(struct unit *u);
+/* The file u was loaded from (in buf when it has to be put together), or
+ * NULL when it was made in memory. */
+const char *unit_path(const struct unit *u, char *buf, size_t size);
+/* Records that u's file is DIR/NAME (before it is parsed); takes a reference. */
+void unit_set_dir(struct unit *u, struct unit_dir *dir);
+/* A shared directory name with one reference; NULL with ENOMEM. */
+struct unit_dir *unit_dir_new(const char *path);
+void unit_dir_unref(struct unit_dir *dir);
 /* True when a and b would run the same way (every parsed key equal). */
 bool unit_equal(const struct unit *a, const struct unit *b);
 
@@ -318,6 +340,11 @@ bool unit_name_valid(const char *name);
 
 /* Frees every command of the list and empties it. */
 void exec_list_clear(struct exec_list *l);
+/* Moves the commands and their lines into one allocation, once the unit is
+ * parsed: a line and an array of one cost two malloc chunks per unit. Left
+ * as it was when out of memory. exec_list_unpack() undoes it (0 or -1). */
+void exec_list_pack(struct exec_list *l);
+int exec_list_unpack(struct exec_list *l);
 void condition_list_clear(struct condition_list *l);
 void exit_status_set_clear(struct exit_status_set *s);
 bool exit_status_set_has_code(const struct exit_status_set *s, int code);

@@ -141,15 +141,19 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
     }
 }
 
-/* Loads name from path (+ drop-ins); NULL when it failed to load (reported). */
-static struct unit *load_one(const char *name, const char *path, const struct strv *dirs,
-                             const struct unit_load_report *rep)
+/* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
+ * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
+ * shares it instead of a copy of path. */
+static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
+                             const struct strv *dirs, const struct unit_load_report *rep)
 {
     struct unit *u = unit_new(name);
     if (!u) {
         log_warn("%s", path);
         return NULL;
     }
+    if (dir)
+        unit_set_dir(u, dir);
     struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
@@ -209,6 +213,8 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
     if (n)
         qsort(f, n, sizeof(*f), found_cmp);
+    /* One shared name per directory (NULL entries: each unit copies its path). */
+    struct unit_dir **shared = dirs->n ? calloc(dirs->n, sizeof(*shared)) : NULL;
     for (size_t j = 0; j < n; j++) {
         const char *name = f[j].name;
         if (j > 0 && strcmp(name, f[j - 1].name) == 0)
@@ -242,7 +248,10 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             log_debug("%s: not a regular file, skipped", path);
             continue;
         }
-        struct unit *u = load_one(name, path, dirs, rep);
+        size_t rank = f[j].rank;
+        if (shared && !shared[rank])
+            shared[rank] = unit_dir_new(dirs->v[rank]); /* NULL: a path per unit */
+        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, rep);
         if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
             unit_free(u);
@@ -251,6 +260,9 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
     for (size_t j = 0; j < n; j++)
         free(f[j].name);
     free(f);
+    for (size_t i = 0; shared && i < dirs->n; i++)
+        unit_dir_unref(shared[i]); /* the units hold their own references */
+    free(shared);
 }
 
 /* Gives each unit the aliases that point at it. */
@@ -316,7 +328,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
             if (access(path, R_OK) == 0) {
-                struct unit *u = load_one(enabled.v[i], path, &dirs, rep);
+                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
                 break;
@@ -404,12 +416,18 @@ static int build_edges(struct pxinit *px, const size_t *order)
                     size_t fi = first->idx, ti = then->idx;
                     if (pos[fi] > pos[ti])
                         continue; /* the edge a cycle was broken at */
+                    struct svc_links *fl = svc_links_edit(first);
+                    struct svc_links *tl = svc_links_edit(then);
+                    if (!fl || !tl) {
+                        free(pos);
+                        return -1;
+                    }
                     if (pass == 0) {
-                        first->nsucc++;
-                        then->npred++;
+                        fl->nsucc++;
+                        tl->npred++;
                     } else {
-                        first->succ[first->nsucc++] = then;
-                        then->pred[then->npred++] = first;
+                        fl->succ[fl->nsucc++] = then;
+                        tl->pred[tl->npred++] = first;
                     }
                 }
             }
@@ -417,13 +435,16 @@ static int build_edges(struct pxinit *px, const size_t *order)
         if (pass == 0) {
             for (size_t i = 0; i < n; i++) {
                 struct service *s = px->services[i];
-                s->succ = s->nsucc ? calloc(s->nsucc, sizeof(*s->succ)) : NULL;
-                s->pred = s->npred ? calloc(s->npred, sizeof(*s->pred)) : NULL;
-                if ((s->nsucc && !s->succ) || (s->npred && !s->pred)) {
+                if (s->links == &svc_links_none)
+                    continue; /* no edges */
+                struct svc_links *l = svc_links_edit(s);
+                l->succ = l->nsucc ? calloc(l->nsucc, sizeof(*l->succ)) : NULL;
+                l->pred = l->npred ? calloc(l->npred, sizeof(*l->pred)) : NULL;
+                if ((l->nsucc && !l->succ) || (l->npred && !l->pred)) {
                     free(pos);
                     return -1;
                 }
-                s->nsucc = s->npred = 0;
+                l->nsucc = l->npred = 0;
             }
         }
     }
@@ -447,7 +468,7 @@ struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const cha
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
         if (access(path, R_OK) == 0) {
-            u = load_one(name, path, &search, NULL);
+            u = load_one(name, path, NULL, &search, NULL);
             if (u)
                 u->instantiated = true;
             break;
@@ -508,13 +529,8 @@ static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned 
 static int build_requirements(struct pxinit *px)
 {
     /* From scratch: a daemon-reload may have removed units. */
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = px->services[i];
-        free(s->deps);
-        free(s->rdeps);
-        s->deps = s->rdeps = NULL;
-        s->ndeps = s->nrdeps = 0;
-    }
+    for (size_t i = 0; i < px->nunits; i++)
+        svc_links_clear_requirements(px->services[i]);
     static const struct {
         size_t offset;
         unsigned kind;
@@ -538,13 +554,14 @@ static int build_requirements(struct pxinit *px)
                               names->v[k]);
                     continue;
                 }
-                if (dep_add(&a->deps, &a->ndeps, b, lists[l].kind) < 0 ||
-                    dep_add(&b->rdeps, &b->nrdeps, a, lists[l].kind) < 0)
+                struct svc_links *al = svc_links_edit(a), *bl = svc_links_edit(b);
+                if (!al || !bl || dep_add(&al->deps, &al->ndeps, b, lists[l].kind) < 0 ||
+                    dep_add(&bl->rdeps, &bl->nrdeps, a, lists[l].kind) < 0)
                     return -1;
                 /* Conflicts= works both ways. */
                 if (lists[l].kind == DEP_CONFLICTS &&
-                    (dep_add(&b->deps, &b->ndeps, a, DEP_CONFLICTS) < 0 ||
-                     dep_add(&a->rdeps, &a->nrdeps, b, DEP_CONFLICTS) < 0))
+                    (dep_add(&bl->deps, &bl->ndeps, a, DEP_CONFLICTS) < 0 ||
+                     dep_add(&al->rdeps, &al->nrdeps, b, DEP_CONFLICTS) < 0))
                     return -1;
             }
         }

@@ -389,7 +389,7 @@ int unit_parse_file(struct unit *u, const char *path, struct diag_sink *sink)
         unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    if (!u->path && !(u->path = strdup(path))) {
+    if (!u->in_dir && !u->own_path && !(u->own_path = strdup(path))) {
         struct unit_parse_ctx ctx = {.u = u, .path = path, .sink = sink};
         unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
         fclose(f);
@@ -407,7 +407,9 @@ static const char *const type_names[] = {
 
 int unit_finalize(struct unit *u, struct diag_sink *sink)
 {
-    struct unit_parse_ctx ctx = {.u = u, .path = u->path ? u->path : u->name, .sink = sink};
+    char pb[4096];
+    const char *path = unit_path(u, pb, sizeof(pb));
+    struct unit_parse_ctx ctx = {.u = u, .path = path ? path : u->name, .sink = sink};
 
     if (!ctx.path)
         ctx.path = "-";
@@ -423,7 +425,7 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
         unit_diag(&ctx, DIAG_ERROR, 0,
                   "Type=%s needs exactly one ExecStart=, found %zu; "
                   "only Type=oneshot may have none or several",
-                  type_names[u->type], u->exec_start.n);
+                  type_names[u->type], (size_t)u->exec_start.n);
     if (u->type == UNIT_TYPE_ONESHOT &&
         (u->restart == RESTART_ALWAYS || u->restart == RESTART_ON_SUCCESS))
         unit_diag(&ctx, DIAG_ERROR, 0, "Restart=%s is not allowed for Type=oneshot, refusing",
@@ -445,5 +447,13 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
     }
     if (!u->notify_access_set && (u->type == UNIT_TYPE_NOTIFY || u->watchdog_usec > 0))
         u->notify_access = NOTIFY_ACCESS_MAIN;
+    exec_list_pack(&u->exec_start);
+    if (u->cmds) {
+        struct unit_cmds *c = u->cmds;
+        struct exec_list *lists[] = {&c->exec_start_pre, &c->exec_start_post, &c->exec_stop,
+                                     &c->exec_stop_post, &c->exec_reload, &c->exec_condition};
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+            exec_list_pack(lists[i]);
+    }
     return u->loaded ? 0 : -1;
 }

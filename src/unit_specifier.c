@@ -107,6 +107,7 @@ static void sbuf_put_file(struct sbuf *b, const char *path)
 /* Appends what specifier c stands for; false when we do not know c. */
 static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
 {
+    char pb[4096];
     struct unit_name_parts n;
     struct passwd_entry pw;
     bool pw_found;
@@ -157,7 +158,9 @@ static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
         return true;
     case 'y':
     case 'Y':
-        j = u->path ? u->path : "";
+        j = unit_path(u, pb, sizeof(pb));
+        if (!j)
+            j = "";
         sbuf_putn(b, j, c == 'y' || !strrchr(j, '/') ? strlen(j) : (size_t)(strrchr(j, '/') - j));
         return true;
     case 't':

@@ -338,6 +338,8 @@ int value_parse_exec(struct unit_parse_ctx *ctx, const struct unit_key *k, const
         exec_list_clear(list);
         return 0;
     }
+    if (exec_list_unpack(list) < 0) /* packed: only once parsed, so not normally */
+        return -1;
     while (*rest) {
         size_t len = cmdline_command_len(rest);
         if (exec_check_command(ctx, rest, len, &cmds) < 0) {

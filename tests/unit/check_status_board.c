@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "service.h"
 #include "status_board.h"
 
 static char dir[64];
@@ -40,8 +41,9 @@ static void make_unit(struct sb_unit *u, uint32_t k)
     size_t len = 8 + k % 200;
     memset(u->name, 'a' + (int)(k % 26), len);
     u->name[len] = '\0';
-    snprintf(u->state, sizeof(u->state), "s%u", k % 1000);
-    snprintf(u->sub, sizeof(u->sub), "b%u", k % 1000);
+    /* Names of 8 to 207 bytes: in the record and in the long-name area. */
+    snprintf(u->state, sizeof(u->state), "%s", sb_state_names[k % sb_nstates]);
+    snprintf(u->sub, sizeof(u->sub), "%s", sb_sub_names[k % sb_nsubs]);
     u->pid = (int32_t)k;
     u->pgid = (int32_t)k;
     u->restarts = k;
@@ -62,7 +64,8 @@ START_TEST(test_layout)
 {
     ck_assert_uint_ge(SB_CAPACITY, 10000);
     ck_assert_uint_le(sizeof(struct sb_header), SB_HEADER_SIZE);
-    ck_assert_uint_le(sizeof(struct sb_record), SB_RECORD_SIZE);
+    ck_assert_uint_eq(sizeof(struct sb_record), SB_RECORD_SIZE);
+    ck_assert_uint_eq(SB_RECORD_SIZE, 64);
     struct status_board b;
     ck_assert_int_eq(sb_create(&b, path, 0644), 0);
     struct sb_reader r;
@@ -74,6 +77,101 @@ START_TEST(test_layout)
     ck_assert_int_eq(r.hdr->daemon_pid, getpid());
     ck_assert(!r.stale);
     ck_assert_uint_eq(sb_reader_used(&r), 0);
+    ck_assert_uint_eq(r.hdr->names_offset, SB_NAMES_OFFSET);
+    ck_assert_uint_eq(r.hdr->name_size, SB_NAME_MAX);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+/* Every state and sub-state the daemon can show has a code, and the codes
+ * are the documented ones (doc/status-board.md). */
+START_TEST(test_codes)
+{
+    for (int st = SVC_INACTIVE; st <= SVC_FAILED; st++)
+        ck_assert_uint_ne(sb_state_code(svc_state_name((enum svc_state)st)), SB_CODE_NONE);
+    for (int sub = SUB_DEAD; sub <= SUB_RELOAD; sub++)
+        ck_assert_uint_ne(sb_sub_code(svc_sub_name((enum svc_sub)sub)), SB_CODE_NONE);
+    ck_assert_uint_eq(sb_state_code("inactive"), 0);
+    ck_assert_uint_eq(sb_state_code("failed"), 4);
+    ck_assert_uint_eq(sb_sub_code("dead"), 0);
+    ck_assert_uint_eq(sb_sub_code("running"), 4);
+    ck_assert_uint_eq(sb_sub_code("auto-restart"), 13);
+    ck_assert_uint_eq(sb_sub_code("reload"), 15);
+    ck_assert_uint_eq(sb_sub_code("no-such-state"), SB_CODE_NONE);
+}
+END_TEST
+
+/* Names up to 31 bytes live in the record, longer ones (up to 255) in the
+ * long-name area; both read back whole and are found by name. A slot that
+ * changes from a long to a short name (reuse after daemon-reload) too. */
+START_TEST(test_long_names)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    struct sb_unit u, got;
+    static const size_t lens[] = {1, 30, 31, 32, 100, 255};
+    int slots[6];
+    for (int i = 0; i < 6; i++) {
+        slots[i] = sb_slot_alloc(&b);
+        memset(&u, 0, sizeof(u));
+        memset(u.name, 'a' + i, lens[i]);
+        snprintf(u.state, sizeof(u.state), "active");
+        snprintf(u.sub, sizeof(u.sub), "running");
+        u.pid = 100 + i;
+        u.exit_code = -1;
+        u.exit_signal = 9;
+        u.since = 1700000000LL + i;
+        sb_publish(&b, slots[i], &u);
+    }
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(sb_reader_get(&r, (uint32_t)slots[i], &got), 1);
+        ck_assert_uint_eq(strlen(got.name), lens[i]);
+        ck_assert_int_eq(got.name[0], 'a' + i);
+        ck_assert_str_eq(got.state, "active");
+        ck_assert_str_eq(got.sub, "running");
+        ck_assert_int_eq(got.pid, 100 + i);
+        ck_assert_int_eq(got.exit_code, -1);
+        ck_assert_int_eq(got.exit_signal, 9);
+        ck_assert_int_eq(got.since, 1700000000LL + i);
+        char want[SB_NAME_MAX];
+        memset(want, 'a' + i, lens[i]);
+        want[lens[i]] = '\0';
+        ck_assert_int_eq(sb_reader_find(&r, want, &got), 1);
+        ck_assert_int_eq(got.pid, 100 + i);
+        want[lens[i] - 1] = '\0'; /* a prefix is another name */
+        ck_assert_int_eq(sb_reader_find(&r, want, &got), 0);
+    }
+    /* The 255-byte slot now holds a short name. */
+    memset(&u, 0, sizeof(u));
+    snprintf(u.name, sizeof(u.name), "short");
+    snprintf(u.state, sizeof(u.state), "inactive");
+    snprintf(u.sub, sizeof(u.sub), "dead");
+    sb_publish(&b, slots[5], &u);
+    ck_assert_int_eq(sb_reader_get(&r, (uint32_t)slots[5], &got), 1);
+    ck_assert_str_eq(got.name, "short");
+    ck_assert_str_eq(got.state, "inactive");
+    ck_assert_int_eq(sb_reader_find(&r, "short", &got), 1);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+/* A board of another version is not read: the client asks the socket. */
+START_TEST(test_other_version)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    struct sb_header *h = b.map;
+    h->version = 1;
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_INVALID);
+    h->version = SB_VERSION + 1;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_INVALID);
+    h->version = SB_VERSION;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
     sb_reader_close(&r);
     sb_close(&b);
 }
@@ -231,6 +329,9 @@ static Suite *board_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_layout);
+    tcase_add_test(tc, test_codes);
+    tcase_add_test(tc, test_long_names);
+    tcase_add_test(tc, test_other_version);
     tcase_add_test(tc, test_slots_and_find);
     tcase_add_test(tc, test_overflow);
     tcase_add_test(tc, test_stale);

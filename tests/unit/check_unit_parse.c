@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "timespan.h"
 #include "unit.h"
+#include "unit_load.h"
 #include "unit_parse.h"
 
 #ifndef TEST_DATA_DIR
@@ -254,7 +255,8 @@ START_TEST(test_fixture_crlf_file)
     ck_assert_uint_eq(cap.msgs.n, 0);
     ck_assert_str_eq(u->exec_start.v[0].line, "/bin/true");
     ck_assert_int_eq(u->restart, RESTART_ALWAYS);
-    ck_assert_str_eq(u->path, TEST_DATA_DIR "/crlf.service");
+    char pb[4096];
+    ck_assert_str_eq(unit_path(u, pb, sizeof(pb)), TEST_DATA_DIR "/crlf.service");
     unit_free(u);
     strv_clear(&cap.msgs);
 }
@@ -1138,6 +1140,100 @@ START_TEST(test_exit_status_helpers)
 }
 END_TEST
 
+/* Units loaded from a directory share its name rather than each keeping a
+ * copy of its path, and still report the file they came from. */
+START_TEST(test_loaded_units_share_their_directory)
+{
+    char dir[] = "/tmp/check_unit_dir.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    static const char *const names[] = {"a.service", "b.service"};
+    char path[256];
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("[Service]\nExecStart=/bin/true\n", f);
+        fclose(f);
+    }
+    struct strv dirs = {0};
+    ck_assert_int_eq(strv_push(&dirs, dir), 0);
+    struct unit **units = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(unit_load_dirs(&dirs, false, &units, &n), 0);
+    ck_assert_uint_eq(n, 2);
+    char pb[4096];
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(units[i]->in_dir);
+        snprintf(path, sizeof(path), "%s/%s", dir, units[i]->name);
+        ck_assert_str_eq(unit_path(units[i], pb, sizeof(pb)), path);
+    }
+    ck_assert_ptr_eq(units[0]->dir, units[1]->dir);
+    ck_assert_uint_eq(units[0]->dir->refs, 2);
+    unit_free(units[0]);
+    ck_assert_uint_eq(units[1]->dir->refs, 1);
+    unit_free(units[1]);
+    free(units);
+    strv_clear(&dirs);
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+END_TEST
+
+/* Once finalized, a command list is one allocation with its lines; the
+ * commands read the same, and clearing or unpacking it is safe. */
+START_TEST(test_exec_lists_packed)
+{
+    struct unit *u = unit_new("p.service");
+    struct exec_list *l = &u->exec_start;
+    struct exec_list *pre = unit_part(u, UNIT_PART_CMDS);
+    ck_assert_ptr_nonnull(pre);
+    pre = &u->cmds->exec_start_pre;
+    static const char *const lines[] = {"/bin/a one", "-/bin/b two three", "/bin/c"};
+    for (int i = 0; i < 3; i++) {
+        pre->v = realloc(pre->v, (pre->n + 1) * sizeof(*pre->v));
+        pre->v[pre->n] = (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
+        pre->n++;
+    }
+    l->v = calloc(1, sizeof(*l->v));
+    l->v[0].line = strdup("/bin/true");
+    l->n = 1;
+    struct unit *same = unit_new("p.service");
+    unit_part(same, UNIT_PART_CMDS);
+    for (int i = 0; i < 3; i++) {
+        struct exec_list *q = &same->cmds->exec_start_pre;
+        q->v = realloc(q->v, (q->n + 1) * sizeof(*q->v));
+        q->v[q->n] = (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
+        q->n++;
+    }
+    same->exec_start.v = calloc(1, sizeof(*l->v));
+    same->exec_start.v[0].line = strdup("/bin/true");
+    same->exec_start.n = 1;
+
+    ck_assert_int_eq(unit_finalize(u, NULL), 0);
+    ck_assert(l->packed);
+    ck_assert(pre->packed);
+    ck_assert_str_eq(l->v[0].line, "/bin/true");
+    for (int i = 0; i < 3; i++) {
+        ck_assert_str_eq(pre->v[i].line, lines[i]);
+        ck_assert_int_eq(pre->v[i].flags, i);
+        ck_assert_uint_eq(pre->v[i].lineno, 7u + (unsigned)i);
+    }
+    ck_assert_int_eq(unit_finalize(same, NULL), 0);
+    ck_assert_int_eq(exec_list_unpack(&same->exec_start), 0);
+    ck_assert(unit_equal(u, same)); /* packed or not */
+    ck_assert_int_eq(exec_list_unpack(pre), 0);
+    ck_assert(!pre->packed);
+    ck_assert_str_eq(pre->v[2].line, "/bin/c");
+    exec_list_pack(pre);
+    ck_assert(pre->packed);
+    unit_free(u);
+    unit_free(same);
+}
+END_TEST
+
 static Suite *unit_parse_suite(void)
 {
     Suite *s = suite_create("unit_parse");
@@ -1147,6 +1243,8 @@ static Suite *unit_parse_suite(void)
     TCase *model = tcase_create("model");
 
     tcase_add_test(reader, test_long_value);
+    tcase_add_test(reader, test_loaded_units_share_their_directory);
+    tcase_add_test(reader, test_exec_lists_packed);
     tcase_add_test(reader, test_long_key_name);
     tcase_add_test(reader, test_semicolon_kept);
     tcase_add_test(reader, test_continuation);
