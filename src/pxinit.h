@@ -77,7 +77,7 @@ struct pxinit {
     struct service *killing;  /* units waiting for their processes to go */
 
     struct pidmap pids;
-    struct spawn_job *jobs; /* spawns whose report pipe is still open */
+    struct spawn_job *jobs; /* spawns whose report was not read yet */
     size_t njobs, jobs_peak; /* how many, and the most since the last trim (launch.c) */
 
     struct mainproc main;
