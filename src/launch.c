@@ -258,6 +258,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     int fd_out = SPAWN_FD_INHERIT, fd_err = SPAWN_FD_INHERIT;
     int rc = -1, saved = EINVAL;
     bool privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
+    bool captured = false; /* output_spawn_fds() gave write ends */
 
     if (privileged) {
         memset(&creds, 0, sizeof(creds));
@@ -318,6 +319,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
         goto out;
     }
+    captured = true;
     const char *opath = unit_output(u)->std_output_path;
     if (cap_out == OUTPUT_FD_NONE)
         fd_out = open_output(u, u->std_output, opath);
@@ -409,6 +411,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     p->job = job;
     rc = 0;
 out:
+    if (captured)
+        output_spawn_done(s); /* the child has its copies, if there is a child */
     if (fd_out >= 0)
         close(fd_out);
     if (fd_err >= 0)
