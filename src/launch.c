@@ -80,10 +80,9 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     p->pid = pid;
     p->pgid = pid; /* setsid() made it a session and group leader */
     p->pending = false;
-    p->pidfd = proc_pidfd_open(pid);
-    if (p->pidfd < 0)
-        log_unit_debug(s->name, "pidfd_open(%d) failed: %s", (int)pid, strerror(errno));
-    reap_watch(px, pid, p->pidfd);
+    /* Optional for a process pxinit spawned (reap.h): signalled by pid
+     * when it has none, which cannot name anyone else until pxinit reaps it. */
+    p->pidfd = reap_pidfd_open(px, pid, true);
     if (pidmap_put(&px->pids, pid, job->role, s) < 0) {
         /* Without an index entry its exit would go unnoticed: stop it now. */
         log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);
