@@ -8,16 +8,17 @@
  * sink thus leaves bytes in the pipe, and the service blocks on a full pipe,
  * while the loop, the other units and their sinks carry on.
  *
- * Descriptors: a unit's pipe lives as long as the unit, but pxinit keeps only
- * its read end. A spawn gets a write end (the pipe's own at creation, later a
- * new one opened through /proc/self/fd/RFD, which Linux opens on the same
- * pipe), and pxinit closes its copy once the child has it. So a unit costs one
- * descriptor, not two, and the pipe reads EOF whenever none of the unit's
- * processes (nor an orphan of theirs) is left: the stream then flushes its
- * partial line and stops watching (a hung-up pipe is always readable) until
- * the next spawn hands out a write end again. Without /proc the write ends are
- * kept, as before; if reopening fails later, the stream gets a new pipe and
- * the old one is read, beside it, until its last writer is gone.
+ * Descriptors: pxinit keeps only a pipe's read end. A spawn gets a write end
+ * (the pipe's own when it is new; else one opened through /proc/self/fd/RFD,
+ * which Linux opens on the same pipe, so a process spawned beside running
+ * ones or their orphans writes into the same stream, in order), and pxinit
+ * closes its copy once the child has it. The pipe reads EOF once none of the
+ * unit's processes (nor an orphan of theirs) is left: everything written was
+ * read by then, so the stream flushes its partial line and closes the pipe,
+ * and the next spawn makes a new one. A running unit costs one descriptor, an
+ * inactive one none. Without /proc the write ends are kept (two descriptors,
+ * no EOF), as before; if reopening fails later, the stream gets a new pipe
+ * and the old one is read, beside it, until its last writer is gone.
  */
 #include "output.h"
 
@@ -48,6 +49,15 @@ static const char marker[] = OUTPUT_SPLIT_MARKER;
 static struct output *output_of(struct service *s) { return ((struct pxinit *)s->ctx)->output; }
 
 static bool sink_full(const struct output_stream *st) { return outq_pending(&st->q) >= OUTQ_HIGH; }
+
+static void fd_close(struct output *o, int *fd)
+{
+    if (*fd < 0)
+        return;
+    close(*fd);
+    *fd = -1;
+    o->nfds--;
+}
 
 /* --- prefixes ----------------------------------------------------------------- */
 
@@ -286,14 +296,7 @@ static void stream_pump(struct output_stream *st)
                 stream_grow_pipe(st);
             continue;
         }
-        if (n == 0) {
-            /* EOF: the unit's processes (and their orphans) closed or lost
-             * every write end. The data they wrote was all read above. */
-            st->eof = true;
-            st->drained = true;
-            continue; /* the lines left, then the partial one */
-        }
-        if (errno == EAGAIN) {
+        if (n < 0 && errno == EAGAIN) {
             st->drained = true;
             if (st->flush_partial && linebuf_flush(&st->lb, &line, &len, &flags))
                 emit_line(st, line, len, flags);
@@ -301,18 +304,18 @@ static void stream_pump(struct output_stream *st)
             linebuf_trim(&st->lb); /* quiet now: no buffer while idle */
             break;
         }
-        /* The pipe is unusable: write out what is left and stop reading it
-         * (the next spawn gets a new pipe). */
-        log_unit_warn(st->unit->svc->name, "reading output: %s", strerror(errno));
-        while (linebuf_next(&st->lb, &line, &len, &flags) ||
-               linebuf_flush(&st->lb, &line, &len, &flags))
-            emit_line(st, line, len, flags);
+        /* EOF: the unit's processes (and their orphans) closed or lost every
+         * write end, and all they wrote was read above. Nothing can come any
+         * more, so the pipe goes: a unit with nothing running holds no
+         * descriptor, and its next spawn gets a new pipe. A read error
+         * leaves the pipe as unusable: the same. */
+        if (n < 0)
+            log_unit_warn(st->unit->svc->name, "reading output: %s", strerror(errno));
         ev_io_stop(st->unit->out->px->loop, &st->io);
-        close(st->rfd);
-        st->unit->out->nfds--;
-        st->rfd = -1;
+        fd_close(st->unit->out, &st->rfd);
+        st->eof = true;
         st->drained = true;
-        break;
+        /* the lines left, then the partial one, as the sink takes them */
     }
     stream_send(st);
     if (!st->queued)
@@ -363,15 +366,6 @@ void output_stream_resume(struct output_stream *st)
     check_done(st->unit->out);
 }
 
-static void fd_close(struct output *o, int *fd)
-{
-    if (*fd < 0)
-        return;
-    close(*fd);
-    *fd = -1;
-    o->nfds--;
-}
-
 static void stream_free(struct output *o, struct output_stream *st)
 {
     if (!st || !st->unit)
@@ -414,6 +408,18 @@ static int pipe_new(int fds[2])
 /* st reads from fds from now on (its watcher is stopped, rfd is -1). */
 static void stream_attach(struct output_stream *st, const int fds[2])
 {
+    if (st->eof) {
+        /* What the old pipe left waits for a slow sink: out with it now,
+         * its partial line too, before the new pipe's bytes could join it
+         * (past the queue's mark by at most the line buffer). */
+        const char *line;
+        size_t len;
+        int flags;
+        while (linebuf_next(&st->lb, &line, &len, &flags) ||
+               linebuf_flush(&st->lb, &line, &len, &flags))
+            emit_line(st, line, len, flags);
+        stream_send(st);
+    }
     st->rfd = fds[0];
     st->wfd = fds[1];
     st->unit->out->nfds += 2;
@@ -424,10 +430,10 @@ static void stream_attach(struct output_stream *st, const int fds[2])
     stream_update_watch(st);
 }
 
-/* A new pipe for st, when its own cannot be reopened. If the old one may
- * still have writers (an orphan, a process running while another is
- * spawned) or holds a partial line, it is retired: read, beside the new one,
- * into the same ring and sink until its EOF. */
+/* A new pipe for st, when its own (still open: it may have writers, an
+ * orphan or a process running beside the one being spawned) cannot be
+ * reopened. The old one is retired: read, beside the new one, into the same
+ * ring and sink until its EOF, with the partial line it holds. */
 static int stream_replace_pipe(struct output_stream *st)
 {
     struct output *o = st->unit->out;
@@ -435,9 +441,7 @@ static int stream_replace_pipe(struct output_stream *st)
     if (pipe_new(fds) < 0)
         return -1;
     ev_io_stop(o->px->loop, &st->io);
-    if (st->eof && linebuf_pending(&st->lb) == 0) {
-        fd_close(o, &st->rfd);
-    } else {
+    {
         struct output_stream *old = calloc(1, sizeof(*old));
         if (!old) {
             close(fds[0]);
@@ -452,7 +456,6 @@ static int stream_replace_pipe(struct output_stream *st)
         old->wfd = -1;
         old->lb = st->lb; /* the partial line goes with its pipe */
         old->file = st->file;
-        old->eof = st->eof;
         old->drained = st->drained;
         old->flush_partial = st->flush_partial;
         old->pipe_grown = true;
@@ -478,10 +481,11 @@ static int stream_writer(struct output_stream *st)
     if (st->wfd >= 0)
         return 0; /* a new pipe's own, or kept (no reopening) */
     if (st->rfd < 0) {
+        /* The last one ended (EOF): nothing of it is left to keep in order. */
         int fds[2];
         if (pipe_new(fds) < 0)
             return -1;
-        stream_attach(st, fds); /* the old pipe failed (see stream_pump) */
+        stream_attach(st, fds);
         return 0;
     }
     if (o->reopen) {
@@ -497,10 +501,6 @@ static int stream_writer(struct output_stream *st)
         if (fd >= 0) {
             st->wfd = fd;
             o->nfds++;
-            if (st->eof) {
-                st->eof = false;
-                stream_update_watch(st);
-            }
             return 0;
         }
         if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)

@@ -2,12 +2,14 @@
  * prefixed and written to pxinit's stdout (StandardOutput=journal) or to a
  * size-rotated file, and the last lines of each unit kept in memory.
  *
- * Each unit gets its pipes at its first spawn and keeps them for its life,
- * so every process of the unit (ExecStartPre=, the main process, ExecStop=,
- * restarts, orphans) writes into the same stream, and output written right
- * before an exit is still in the pipe when the exit is seen. pxinit keeps
- * only the read end (one descriptor per unit): each spawn gets a write end
- * reopened through /proc/self/fd, which pxinit closes once the child has it.
+ * Each unit's processes (ExecStartPre=, the main process, ExecStop=,
+ * restarts, orphans) write into one pipe per stream, as long as any of them
+ * is left, and output written right before an exit is still in the pipe when
+ * the exit is seen. pxinit keeps only the read end (one descriptor per
+ * running unit): a spawn gets a write end, reopened through /proc/self/fd
+ * while the pipe has other writers, and pxinit closes its copy once the child
+ * has it; at EOF (no writer left, everything read) the pipe is closed and the
+ * next spawn makes a new one.
  * pxinit never blocks on a sink and never drops a line: when a sink is slower
  * than a service, it stops reading that service's pipe, and the service
  * blocks in its own write(2) (see doc/DESIGN.md, "Service output").

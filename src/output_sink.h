@@ -40,7 +40,7 @@ struct output_file {
 struct output_stream {
     struct output_unit *unit;
     ev_io io; /* EV_READ on rfd while not paused and not at EOF */
-    int rfd;  /* pxinit's read end, for the unit's life */
+    int rfd;  /* pxinit's read end; -1 once the pipe ended, until the next spawn */
     int wfd;  /* the write end: only from its creation or reopening until the
                * spawn that needs it is done; for good when /proc cannot
                * reopen pipes (struct output's reopen) */
@@ -49,7 +49,7 @@ struct output_stream {
     struct output_file *file; /* NULL: pxinit's stdout */
     bool paused;        /* back-pressure: the sink has not taken q yet */
     bool drained;       /* the last read found the pipe empty */
-    bool eof;           /* every write end is closed: not watched until the next spawn */
+    bool eof;           /* the pipe ended (closed): the line buffer holds its last bytes */
     bool flush_partial; /* a writer exited: flush the partial line when empty */
     bool queued;        /* in the console queue */
     bool pipe_grown;    /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
