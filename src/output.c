@@ -24,9 +24,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -390,8 +392,17 @@ static void stream_free(struct output *o, struct output_stream *st)
 
 /* A new pipe, its read end non-blocking: only pxinit's end is, the
  * service's stays blocking, which is what makes back-pressure work. */
-static int pipe_new(int fds[2])
+static int pipe_new(struct output *o, int fds[2])
 {
+    /* Units must leave pxinit room for control clients, spawns and files:
+     * past the mark the unit fails with EMFILE now, rather than pxinit
+     * later. Counted, not judged by the number pipe2() gives, which is the
+     * lowest free one wherever holes are. */
+    size_t kept = o->reopen ? 1 : 2; /* the read end, and the write end without /proc */
+    if (o->fd_base + o->nfds + o->px->reaper.npidfds + kept > o->fd_high) {
+        errno = EMFILE;
+        return -1;
+    }
     if (pipe2(fds, O_CLOEXEC) < 0)
         return -1;
     int fl = fcntl(fds[0], F_GETFL);
@@ -438,7 +449,7 @@ static int stream_replace_pipe(struct output_stream *st)
 {
     struct output *o = st->unit->out;
     int fds[2];
-    if (pipe_new(fds) < 0)
+    if (pipe_new(o, fds) < 0)
         return -1;
     ev_io_stop(o->px->loop, &st->io);
     {
@@ -483,7 +494,7 @@ static int stream_writer(struct output_stream *st)
     if (st->rfd < 0) {
         /* The last one ended (EOF): nothing of it is left to keep in order. */
         int fds[2];
-        if (pipe_new(fds) < 0)
+        if (pipe_new(o, fds) < 0)
             return -1;
         stream_attach(st, fds);
         return 0;
@@ -530,7 +541,7 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
     st->rfd = st->wfd = -1;
     linebuf_init(&st->lb);
     ev_init(&st->io, stream_io_cb);
-    if (pipe_new(fds) < 0)
+    if (pipe_new(ou->out, fds) < 0)
         goto fail;
     stream_attach(st, fds);
     if (kind != OUTPUT_JOURNAL) {
@@ -805,12 +816,15 @@ void output_stopping(struct pxinit *px)
 }
 
 /* Does opening /proc/self/fd/N of a pipe's read end for writing give a
- * write end of that pipe? (No /proc in the image, or not mounted yet.) */
-static bool reopen_works(void)
+ * write end of that pipe? (No /proc in the image, or not mounted yet.) Also
+ * tells how many descriptors pxinit has open now (the lowest free one). */
+static bool reopen_works(size_t *base)
 {
     int fds[2];
+    *base = 16;
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
         return true; /* cannot tell; the first spawn will, and falls back */
+    *base = (size_t)fds[0];
     char path[40], c = 0;
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
     int w = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
@@ -820,6 +834,21 @@ static bool reopen_works(void)
     close(fds[0]);
     close(fds[1]);
     return ok;
+}
+
+/* Units' descriptors (with what pxinit had at start) stay below this: an
+ * eighth of the limit, 16 to 128, is left for the rest of pxinit (the
+ * control socket and its clients, the notify socket, the status board,
+ * spawns' temporaries). */
+static size_t fd_high_mark(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur > (rlim_t)SIZE_MAX / 2)
+        return SIZE_MAX / 2;
+    rlim_t reserve = rl.rlim_cur / 8;
+    reserve = reserve < 16 ? 16 : reserve > 128 ? 128 : reserve;
+    return rl.rlim_cur > reserve ? (size_t)(rl.rlim_cur - reserve) : 0;
 }
 
 static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -838,7 +867,8 @@ int output_init(struct pxinit *px)
     ev_timer_init(&o->file_retry, file_retry_cb, 1., 0.);
     ev_timer_init(&o->deadline, deadline_cb, 1., 0.);
     ev_timer_init(&o->stall, stall_cb, 1., 1.);
-    o->reopen = reopen_works();
+    o->reopen = reopen_works(&o->fd_base);
+    o->fd_high = fd_high_mark();
     if (!o->reopen)
         log_debug("no /proc/self/fd: pipes' write ends are kept (two descriptors per unit)");
     console_open(o);

@@ -92,6 +92,8 @@ struct output {
     struct pxinit *px;
     bool reopen;       /* /proc/self/fd reopens a pipe: write ends are not kept */
     size_t nfds;       /* descriptors the streams hold (output_fd_count()) */
+    size_t fd_base;    /* descriptors pxinit had open at output_init() */
+    size_t fd_high;    /* fd_base + nfds + pidfds stay at or below (room for the rest) */
     int fd;
     bool own_fd;
     enum console_mode mode;
