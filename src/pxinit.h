@@ -60,7 +60,7 @@ struct pxinit {
     char *launch_cwd;     /* pxinit itself moves to "/" */
     mode_t launch_umask;
     /* RLIMIT_NOFILE as launched; pxinit raised its own soft limit (a unit
-     * holds three fds) and children get this one back. NULL: unchanged. */
+     * holds a descriptor) and children get this one back. NULL: unchanged. */
     struct rlimit launch_nofile;
     const struct rlimit *nofile_restore;
 

@@ -399,7 +399,7 @@ static int vm_intermediate(void *arg)
  * never overlap) and three low descriptors. The service's private file table
  * is a copy of pxinit's up to the highest descriptor it keeps, and its exec
  * then closes every copied one. Left where pxinit's table put them, the
- * output pipes (3 descriptors per unit: near fd 3,000 at the 1,000th unit)
+ * output pipes (a descriptor per unit: near fd 1,000 at the 1,000th unit)
  * would make every spawn copy and close the whole table, O(units) per spawn.
  * So the output fds are dup'ed into two slots among the lowest descriptors
  * for the clone, and pointed back at /dev/null after it, so that no slot
