@@ -197,8 +197,8 @@ static struct output_stream *stream_next(const struct output_unit *ou,
 static void stream_update_watch(struct output_stream *st)
 {
     struct ev_loop *loop = st->unit->out->px->loop;
-    /* At EOF the pipe reads 0 at once, forever: level-triggered epoll would
-     * report it in every iteration. Watched again when a write end is out. */
+    /* At EOF the pipe is closed (it would read 0 at once, forever, and
+     * level-triggered epoll would report it in every iteration). */
     bool readable = st->rfd >= 0 && !st->eof;
     bool want = readable && !sink_full(st);
     st->paused = readable && !want;
@@ -451,36 +451,33 @@ static int stream_replace_pipe(struct output_stream *st)
     int fds[2];
     if (pipe_new(o, fds) < 0)
         return -1;
-    ev_io_stop(o->px->loop, &st->io);
-    {
-        struct output_stream *old = calloc(1, sizeof(*old));
-        if (!old) {
-            close(fds[0]);
-            close(fds[1]);
-            stream_update_watch(st);
-            errno = ENOMEM;
-            return -1;
-        }
-        struct output_unit *ou = st->unit;
-        old->unit = ou;
-        old->rfd = st->rfd;
-        old->wfd = -1;
-        old->lb = st->lb; /* the partial line goes with its pipe */
-        old->file = st->file;
-        old->drained = st->drained;
-        old->flush_partial = st->flush_partial;
-        old->pipe_grown = true;
-        old->retired = true;
-        old->rnext = ou->retired;
-        ou->retired = old;
-        ev_io_init(&old->io, stream_io_cb, old->rfd, EV_READ);
-        linebuf_init(&st->lb);
-        st->rfd = -1;
-        st->flush_partial = false;
-        stream_update_watch(old);
-        if (linebuf_pending(&old->lb) > 0)
-            ev_feed_event(o->px->loop, &old->io, EV_READ);
+    struct output_stream *old = calloc(1, sizeof(*old));
+    if (!old) {
+        close(fds[0]);
+        close(fds[1]);
+        errno = ENOMEM;
+        return -1;
     }
+    struct output_unit *ou = st->unit;
+    ev_io_stop(o->px->loop, &st->io);
+    old->unit = ou;
+    old->rfd = st->rfd;
+    old->wfd = -1;
+    old->lb = st->lb; /* the partial line goes with its pipe */
+    old->file = st->file;
+    old->drained = st->drained;
+    old->flush_partial = st->flush_partial;
+    old->pipe_grown = true;
+    old->retired = true;
+    old->rnext = ou->retired;
+    ou->retired = old;
+    ev_io_init(&old->io, stream_io_cb, old->rfd, EV_READ);
+    linebuf_init(&st->lb);
+    st->rfd = -1;
+    st->flush_partial = false;
+    stream_update_watch(old);
+    if (linebuf_pending(&old->lb) > 0)
+        ev_feed_event(o->px->loop, &old->io, EV_READ);
     stream_attach(st, fds);
     return 0;
 }
