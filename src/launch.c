@@ -1,6 +1,6 @@
 /* launch.c - turns a unit's command into a running process: credentials,
  * environment, argv, output files, the double fork, and the spawn job that
- * reads the child's report pipe from the loop until EOF. */
+ * reads the child's report (a pipe, or memory: spawn.h) from the loop. */
 #include "launch.h"
 
 #include <errno.h>
@@ -36,6 +36,8 @@ struct spawn_job {
     enum pid_role role;
     pid_t pid;        /* the service's pid once reported */
     bool failed;      /* an error was reported */
+    bool in_memory;   /* no pipe (io.fd -1): the report is in rep, fed as an event */
+    struct spawn_msg rep[2]; /* with in_memory: {PID}, then {ERROR} if any */
     int fail_code;    /* exit code the failed child uses */
     struct spawn_job *next, **pprev;
     char what[];      /* the command, for messages */
@@ -53,8 +55,9 @@ struct spawn_job {
 
 void launch_job_free(struct pxinit *px, struct spawn_job *job)
 {
-    ev_io_stop(px->loop, &job->io);
-    close(job->io.fd);
+    ev_io_stop(px->loop, &job->io); /* also takes a fed event back */
+    if (job->io.fd >= 0)
+        close(job->io.fd);
     if (job->proc && job->proc->job == job)
         job->proc->job = NULL;
     *job->pprev = job->next;
@@ -77,10 +80,9 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     p->pid = pid;
     p->pgid = pid; /* setsid() made it a session and group leader */
     p->pending = false;
-    p->pidfd = proc_pidfd_open(pid);
-    if (p->pidfd < 0)
-        log_unit_debug(s->name, "pidfd_open(%d) failed: %s", (int)pid, strerror(errno));
-    reap_watch(px, pid, p->pidfd);
+    /* Optional for a process pxinit spawned (reap.h): signalled by pid
+     * when it has none, which cannot name anyone else until pxinit reaps it. */
+    p->pidfd = reap_pidfd_open(px, pid, true);
     if (pidmap_put(&px->pids, pid, job->role, s) < 0) {
         /* Without an index entry its exit would go unnoticed: stop it now. */
         log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);
@@ -96,8 +98,16 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
 bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
 {
     struct spawn_msg m;
-    for (;;) {
-        int r = spawn_read_msg(job->io.fd, &m);
+    for (unsigned i = 0;; i++) {
+        int r;
+        if (job->in_memory) {
+            /* The whole report is here: read it like the pipe, then "EOF". */
+            r = i < 2 && job->rep[i].kind ? 1 : 0;
+            if (r)
+                m = job->rep[i];
+        } else {
+            r = spawn_read_msg(job->io.fd, &m);
+        }
         if (r == 1) {
             if (m.kind == SPAWN_MSG_PID && m.pid > 0 && job->pid == 0) {
                 job_got_pid(px, job, m.pid);
@@ -248,6 +258,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     int fd_out = SPAWN_FD_INHERIT, fd_err = SPAWN_FD_INHERIT;
     int rc = -1, saved = EINVAL;
     bool privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
+    bool captured = false; /* output_spawn_fds() gave write ends */
 
     if (privileged) {
         memset(&creds, 0, sizeof(creds));
@@ -310,6 +321,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
         goto out;
     }
+    captured = true;
     const char *opath = unit_output(u)->std_output_path;
     if (cap_out == OUTPUT_FD_NONE)
         fd_out = open_output(u, u->std_output, opath);
@@ -386,11 +398,23 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     if (++px->njobs > px->jobs_peak)
         px->jobs_peak = px->njobs;
     ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
-    ev_io_start(px->loop, &job->io);
+    if (h.report_fd >= 0) {
+        ev_io_start(px->loop, &job->io);
+    } else {
+        /* The report is known already, but the service must learn of it from
+         * the loop, not from inside its own call to spawn: fed as an event. */
+        job->in_memory = true;
+        job->rep[0] = (struct spawn_msg){.kind = SPAWN_MSG_PID, .pid = h.pid};
+        if (h.stage)
+            job->rep[1] = (struct spawn_msg){.kind = SPAWN_MSG_ERROR, .stage = h.stage, .err = h.err};
+        ev_feed_event(px->loop, &job->io, EV_READ);
+    }
     p->pending = true;
     p->job = job;
     rc = 0;
 out:
+    if (captured)
+        output_spawn_done(s); /* the child has its copies, if there is a child */
     if (fd_out >= 0)
         close(fd_out);
     if (fd_err >= 0)

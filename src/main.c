@@ -86,9 +86,10 @@ static void child_reaped(struct pxinit *px, pid_t pid, int status)
     phase_reaped(px);
 }
 
-/* Each unit holds three fds while it runs (its output pipe, its pidfd): a
- * soft limit of 1024 would stop pxinit at about 300 units. Take the hard
- * limit, as systemd does; children get the launch limit back. */
+/* Each running unit holds a descriptor (its output pipe's read end; more
+ * with a pidfd or a rotated file): a soft limit of 1024 would stop pxinit at
+ * about 900 units. Take the hard limit, as systemd does; children get the
+ * launch limit back. */
 static void raise_nofile(struct pxinit *px)
 {
     struct rlimit rl;

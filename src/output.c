@@ -7,14 +7,28 @@
  * reads its pipe only while its queue holds less than OUTQ_HIGH bytes; a slow
  * sink thus leaves bytes in the pipe, and the service blocks on a full pipe,
  * while the loop, the other units and their sinks carry on.
+ *
+ * Descriptors: pxinit keeps only a pipe's read end. A spawn gets a write end
+ * (the pipe's own when it is new; else one opened through /proc/self/fd/RFD,
+ * which Linux opens on the same pipe, so a process spawned beside running
+ * ones or their orphans writes into the same stream, in order), and pxinit
+ * closes its copy once the child has it. The pipe reads EOF once none of the
+ * unit's processes (nor an orphan of theirs) is left: everything written was
+ * read by then, so the stream flushes its partial line and closes the pipe,
+ * and the next spawn makes a new one. A running unit costs one descriptor, an
+ * inactive one none. Without /proc the write ends are kept (two descriptors,
+ * no EOF), as before; if reopening fails later, the stream gets a new pipe
+ * and the old one is read, beside it, until its last writer is gone.
  */
 #include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,6 +51,15 @@ static const char marker[] = OUTPUT_SPLIT_MARKER;
 static struct output *output_of(struct service *s) { return ((struct pxinit *)s->ctx)->output; }
 
 static bool sink_full(const struct output_stream *st) { return outq_pending(&st->q) >= OUTQ_HIGH; }
+
+static void fd_close(struct output *o, int *fd)
+{
+    if (*fd < 0)
+        return;
+    close(*fd);
+    *fd = -1;
+    o->nfds--;
+}
 
 /* --- prefixes ----------------------------------------------------------------- */
 
@@ -153,11 +176,32 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
 
 /* --- streams ------------------------------------------------------------------ */
 
+/* The first of a unit's streams: its one or two current ones, then the
+ * retired ones. */
+static struct output_stream *stream_first(const struct output_unit *ou)
+{
+    struct output_stream *st = unit_stream(ou, 0);
+    return st ? st : ou->retired;
+}
+
+static struct output_stream *stream_next(const struct output_unit *ou,
+                                         const struct output_stream *st)
+{
+    if (st->retired)
+        return st->rnext;
+    if (st == unit_stream(ou, 0) && unit_stream(ou, 1))
+        return unit_stream(ou, 1);
+    return ou->retired;
+}
+
 static void stream_update_watch(struct output_stream *st)
 {
     struct ev_loop *loop = st->unit->out->px->loop;
-    bool want = st->rfd >= 0 && !sink_full(st);
-    st->paused = st->rfd >= 0 && !want;
+    /* At EOF the pipe is closed (it would read 0 at once, forever, and
+     * level-triggered epoll would report it in every iteration). */
+    bool readable = st->rfd >= 0 && !st->eof;
+    bool want = readable && !sink_full(st);
+    st->paused = readable && !want;
     if (want && !ev_is_active(&st->io))
         ev_io_start(loop, &st->io);
     else if (!want && ev_is_active(&st->io))
@@ -178,9 +222,9 @@ static bool output_idle(struct output *o, size_t *pending)
         *pending = 0;
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
-        for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = unit_stream(ou, k);
-            if (!st || stream_idle(st))
+        for (struct output_stream *st = ou ? stream_first(ou) : NULL; st;
+             st = stream_next(ou, st)) {
+            if (stream_idle(st))
                 continue;
             idle = false;
             if (pending)
@@ -235,6 +279,15 @@ static void stream_pump(struct output_stream *st)
             }
             continue;
         }
+        if (st->eof) {
+            /* Every writer is gone and every whole line is out: what is
+             * left is a last line without its newline. */
+            if (linebuf_flush(&st->lb, &line, &len, &flags))
+                emit_line(st, line, len, flags);
+            st->flush_partial = false;
+            linebuf_trim(&st->lb);
+            break;
+        }
         if (st->rfd < 0 || reads++ >= PUMP_READS)
             break;
         ssize_t n = linebuf_fill(&st->lb, st->rfd);
@@ -253,18 +306,18 @@ static void stream_pump(struct output_stream *st)
             linebuf_trim(&st->lb); /* quiet now: no buffer while idle */
             break;
         }
-        /* pxinit holds the write end, so EOF or an error means the pipe is
-         * unusable: write out what is left and stop reading it. */
+        /* EOF: the unit's processes (and their orphans) closed or lost every
+         * write end, and all they wrote was read above. Nothing can come any
+         * more, so the pipe goes: a unit with nothing running holds no
+         * descriptor, and its next spawn gets a new pipe. A read error
+         * leaves the pipe as unusable: the same. */
         if (n < 0)
             log_unit_warn(st->unit->svc->name, "reading output: %s", strerror(errno));
-        while (linebuf_next(&st->lb, &line, &len, &flags) ||
-               linebuf_flush(&st->lb, &line, &len, &flags))
-            emit_line(st, line, len, flags);
         ev_io_stop(st->unit->out->px->loop, &st->io);
-        close(st->rfd);
-        st->rfd = -1;
+        fd_close(st->unit->out, &st->rfd);
+        st->eof = true;
         st->drained = true;
-        break;
+        /* the lines left, then the partial one, as the sink takes them */
     }
     stream_send(st);
     if (!st->queued)
@@ -273,10 +326,30 @@ static void stream_pump(struct output_stream *st)
     check_done(st->unit->out);
 }
 
+static void stream_free(struct output *o, struct output_stream *st);
+
+/* A retired stream goes once its pipe is at EOF and all it read is out.
+ * Returns true when st was freed. */
+static bool retired_done(struct output_stream *st)
+{
+    if (!st->retired || !st->eof || !stream_idle(st))
+        return false;
+    struct output_unit *ou = st->unit;
+    for (struct output_stream **pp = &ou->retired; *pp; pp = &(*pp)->rnext) {
+        if (*pp == st) {
+            *pp = st->rnext;
+            break;
+        }
+    }
+    stream_free(ou->out, st);
+    return true;
+}
+
 static void stream_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct output_stream *st = (struct output_stream *)((char *)w - offsetof(struct output_stream, io));
     stream_pump(st);
+    retired_done(st);
 }
 
 void output_stream_resume(struct output_stream *st)
@@ -284,11 +357,13 @@ void output_stream_resume(struct output_stream *st)
     outq_trim(&st->q); /* the console took it all */
     stream_update_watch(st);
     /* Lines read before the pause wait in the line buffer. The pipe may be
-     * empty for good (its writer exited; pxinit holds the write end, so no
-     * EOF either), so no readiness would ever come for them: ask for a pump
-     * in the next loop iteration. Not now: this runs inside the console's
-     * flush, and a pump here would keep a fast sink busy with one unit. */
-    if (linebuf_pending(&st->lb) > 0)
+     * empty for good (its writer exited, or it is at EOF and not watched),
+     * so no readiness would ever come for them: ask for a pump in the next
+     * loop iteration. Not now: this runs inside the console's flush, and a
+     * pump here would keep a fast sink busy with one unit. */
+    /* A retired stream at EOF may go now that the console is done with it:
+     * from its callback too, not here, where a pump may be using it. */
+    if (linebuf_pending(&st->lb) > 0 || (st->retired && st->eof))
         ev_feed_event(st->unit->out->px->loop, &st->io, EV_READ);
     check_done(st->unit->out);
 }
@@ -299,21 +374,152 @@ static void stream_free(struct output *o, struct output_stream *st)
         return;
     ev_io_stop(o->px->loop, &st->io);
     console_forget(o, st);
-    if (st->rfd >= 0)
-        close(st->rfd);
-    if (st->wfd >= 0)
-        close(st->wfd);
+    fd_close(o, &st->rfd);
+    fd_close(o, &st->wfd);
     linebuf_free(&st->lb);
     free(st->q.buf);
-    if (st->file) {
+    if (st->file && !st->retired) {
         file_close(st->file);
         free(st->file->path);
         free(st->file);
+        o->nfds--;
     }
     if (st == unit_st0(st->unit))
         memset(st, 0, sizeof(*st));
     else
         free(st);
+}
+
+/* A new pipe, its read end non-blocking: only pxinit's end is, the
+ * service's stays blocking, which is what makes back-pressure work. */
+static int pipe_new(struct output *o, int fds[2])
+{
+    /* Units must leave pxinit room for control clients, spawns and files:
+     * past the mark the unit fails with EMFILE now, rather than pxinit
+     * later. Counted, not judged by the number pipe2() gives, which is the
+     * lowest free one wherever holes are. */
+    size_t kept = o->reopen ? 1 : 2; /* the read end, and the write end without /proc */
+    if (o->fd_base + o->nfds + o->px->reaper.npidfds + kept > o->fd_high) {
+        errno = EMFILE;
+        return -1;
+    }
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    int fl = fcntl(fds[0], F_GETFL);
+    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+/* st reads from fds from now on (its watcher is stopped, rfd is -1). */
+static void stream_attach(struct output_stream *st, const int fds[2])
+{
+    if (st->eof) {
+        /* What the old pipe left waits for a slow sink: out with it now,
+         * its partial line too, before the new pipe's bytes could join it
+         * (past the queue's mark by at most the line buffer). */
+        const char *line;
+        size_t len;
+        int flags;
+        while (linebuf_next(&st->lb, &line, &len, &flags) ||
+               linebuf_flush(&st->lb, &line, &len, &flags))
+            emit_line(st, line, len, flags);
+        stream_send(st);
+    }
+    st->rfd = fds[0];
+    st->wfd = fds[1];
+    st->unit->out->nfds += 2;
+    st->eof = false;
+    st->drained = false;
+    st->pipe_grown = false;
+    ev_io_set(&st->io, st->rfd, EV_READ);
+    stream_update_watch(st);
+}
+
+/* A new pipe for st, when its own (still open: it may have writers, an
+ * orphan or a process running beside the one being spawned) cannot be
+ * reopened. The old one is retired: read, beside the new one, into the same
+ * ring and sink until its EOF, with the partial line it holds. */
+static int stream_replace_pipe(struct output_stream *st)
+{
+    struct output *o = st->unit->out;
+    int fds[2];
+    if (pipe_new(o, fds) < 0)
+        return -1;
+    struct output_stream *old = calloc(1, sizeof(*old));
+    if (!old) {
+        close(fds[0]);
+        close(fds[1]);
+        errno = ENOMEM;
+        return -1;
+    }
+    struct output_unit *ou = st->unit;
+    ev_io_stop(o->px->loop, &st->io);
+    old->unit = ou;
+    old->rfd = st->rfd;
+    old->wfd = -1;
+    old->lb = st->lb; /* the partial line goes with its pipe */
+    old->file = st->file;
+    old->drained = st->drained;
+    old->flush_partial = st->flush_partial;
+    old->pipe_grown = true;
+    old->retired = true;
+    old->rnext = ou->retired;
+    ou->retired = old;
+    ev_io_init(&old->io, stream_io_cb, old->rfd, EV_READ);
+    linebuf_init(&st->lb);
+    st->rfd = -1;
+    st->flush_partial = false;
+    stream_update_watch(old);
+    if (linebuf_pending(&old->lb) > 0)
+        ev_feed_event(o->px->loop, &old->io, EV_READ);
+    stream_attach(st, fds);
+    return 0;
+}
+
+/* Gives st a write end for a spawn (st->wfd). */
+static int stream_writer(struct output_stream *st)
+{
+    struct output *o = st->unit->out;
+    if (st->wfd >= 0)
+        return 0; /* a new pipe's own, or kept (no reopening) */
+    if (st->rfd < 0) {
+        /* The last one ended (EOF): nothing of it is left to keep in order. */
+        int fds[2];
+        if (pipe_new(o, fds) < 0)
+            return -1;
+        stream_attach(st, fds);
+        return 0;
+    }
+    if (o->reopen) {
+        /* pxinit holds the read end, so this open cannot wait for a reader
+         * (a FIFO's open for writing would), and it is the same pipe: same
+         * buffer, same size, whatever is unread in it stays in order. */
+        char path[40];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", st->rfd);
+        int fd;
+        do
+            fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        while (fd < 0 && errno == EINTR);
+        if (fd >= 0) {
+            st->wfd = fd;
+            o->nfds++;
+            return 0;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
+            return -1; /* a new pipe would need as much: the spawn fails */
+        log_unit_warn(st->unit->svc->name,
+                      "cannot reopen the output pipe through /proc (%s): keeping pipes' write "
+                      "ends from now on",
+                      strerror(errno));
+        o->reopen = false;
+    }
+    return stream_replace_pipe(st);
 }
 
 static struct output_stream *stream_new(struct output_unit *ou, enum output_kind kind,
@@ -331,20 +537,18 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
     st->unit = ou;
     st->rfd = st->wfd = -1;
     linebuf_init(&st->lb);
-    if (pipe2(fds, O_CLOEXEC) < 0)
+    ev_init(&st->io, stream_io_cb);
+    if (pipe_new(ou->out, fds) < 0)
         goto fail;
-    st->rfd = fds[0];
-    st->wfd = fds[1];
-    /* Only pxinit's end is non-blocking: the service's write end stays
-     * blocking, which is what makes back-pressure work. */
-    int fl = fcntl(st->rfd, F_GETFL);
-    if (fl < 0 || fcntl(st->rfd, F_SETFL, fl | O_NONBLOCK) < 0)
-        goto fail;
+    stream_attach(st, fds);
     if (kind != OUTPUT_JOURNAL) {
         st->file = calloc(1, sizeof(*st->file));
-        if (!st->file || !(st->file->path = strdup(path)))
+        if (!st->file)
             goto fail_enomem;
-        st->file->fd = -1;
+        st->file->fd = -1; /* not 0, which stream_free() would close */
+        ou->out->nfds++;   /* the file's descriptor (reopened when rotated) */
+        if (!(st->file->path = strdup(path)))
+            goto fail_enomem;
         st->file->open_flags = kind == OUTPUT_TRUNCATE ? O_TRUNC : O_APPEND;
         const struct unit_output *uo = unit_output(u);
         st->file->max_size = uo->log_max_size_set ? uo->log_max_size : conf->log_max_size;
@@ -355,8 +559,6 @@ static struct output_stream *stream_new(struct output_unit *ou, enum output_kind
             goto fail;
         }
     }
-    ev_io_init(&st->io, stream_io_cb, st->rfd, EV_READ);
-    stream_update_watch(st);
     return st;
 fail_enomem:
     errno = ENOMEM;
@@ -448,6 +650,15 @@ int output_spawn_fds(struct service *s, int *fd_out, int *fd_err)
     }
     if (!ou->set_up && unit_setup(ou) < 0)
         return -1;
+    for (int k = 0; k < 2; k++) {
+        struct output_stream *st = unit_stream(ou, k);
+        if (st && stream_writer(st) < 0) {
+            int saved = errno;
+            output_spawn_done(s);
+            errno = saved;
+            return -1;
+        }
+    }
     if (ou->sout)
         *fd_out = ou->sout->wfd;
     if (ou->serr)
@@ -455,16 +666,29 @@ int output_spawn_fds(struct service *s, int *fd_out, int *fd_err)
     return 0;
 }
 
+void output_spawn_done(struct service *s)
+{
+    struct output_unit *ou = s->output;
+    if (!ou || !ou->out->reopen)
+        return; /* no /proc: the write ends are kept for the next spawn */
+    for (int k = 0; k < 2; k++) {
+        struct output_stream *st = unit_stream(ou, k);
+        if (st)
+            fd_close(ou->out, &st->wfd);
+    }
+}
+
+size_t output_fd_count(const struct pxinit *px) { return px->output ? px->output->nfds : 0; }
+
 void output_proc_exited(struct service *s)
 {
     struct output_unit *ou = s->output;
-    for (int k = 0; ou && k < 2; k++) {
-        struct output_stream *st = unit_stream(ou, k);
-        if (!st)
-            continue;
+    for (struct output_stream *st = ou ? stream_first(ou) : NULL, *next; st; st = next) {
+        next = stream_next(ou, st);
         st->flush_partial = true;
         if (!sink_full(st))
             stream_pump(st);
+        retired_done(st);
     }
 }
 
@@ -477,6 +701,11 @@ void output_unit_free(struct service *s)
         struct output_follower *f = ou->followers;
         output_unfollow(f);
         f->fn(f->ctx, NULL, 0);
+    }
+    while (ou->retired) {
+        struct output_stream *st = ou->retired;
+        ou->retired = st->rnext;
+        stream_free(ou->out, st);
     }
     stream_free(ou->out, unit_stream(ou, 1));
     stream_free(ou->out, unit_stream(ou, 0));
@@ -540,15 +769,16 @@ static void file_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
     struct pxinit *px = o->px;
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
-        for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = unit_stream(ou, k);
-            if (!st || !st->file || outq_pending(&st->q) == 0)
+        for (struct output_stream *st = ou ? stream_first(ou) : NULL, *next; st; st = next) {
+            next = stream_next(ou, st);
+            if (!st->file || outq_pending(&st->q) == 0)
                 continue;
             if (file_flush(st->file, &st->q) < 0) {
                 ev_timer_start(loop, w);
                 continue;
             }
             stream_pump(st);
+            retired_done(st);
         }
     }
 }
@@ -582,6 +812,42 @@ void output_stopping(struct pxinit *px)
     ev_timer_start(px->loop, &o->stall);
 }
 
+/* Does opening /proc/self/fd/N of a pipe's read end for writing give a
+ * write end of that pipe? (No /proc in the image, or not mounted yet.) Also
+ * tells how many descriptors pxinit has open now (the lowest free one). */
+static bool reopen_works(size_t *base)
+{
+    int fds[2];
+    *base = 16;
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+        return true; /* cannot tell; the first spawn will, and falls back */
+    *base = (size_t)fds[0];
+    char path[40], c = 0;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+    int w = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    bool ok = w >= 0 && write(w, "x", 1) == 1 && read(fds[0], &c, 1) == 1 && c == 'x';
+    if (w >= 0)
+        close(w);
+    close(fds[0]);
+    close(fds[1]);
+    return ok;
+}
+
+/* Units' descriptors (with what pxinit had at start) stay below this: an
+ * eighth of the limit, 16 to 128, is left for the rest of pxinit (the
+ * control socket and its clients, the notify socket, the status board,
+ * spawns' temporaries). */
+static size_t fd_high_mark(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur > (rlim_t)SIZE_MAX / 2)
+        return SIZE_MAX / 2;
+    rlim_t reserve = rl.rlim_cur / 8;
+    reserve = reserve < 16 ? 16 : reserve > 128 ? 128 : reserve;
+    return rl.rlim_cur > reserve ? (size_t)(rl.rlim_cur - reserve) : 0;
+}
+
 static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     ev_break(loop, EVBREAK_ALL);
@@ -598,6 +864,10 @@ int output_init(struct pxinit *px)
     ev_timer_init(&o->file_retry, file_retry_cb, 1., 0.);
     ev_timer_init(&o->deadline, deadline_cb, 1., 0.);
     ev_timer_init(&o->stall, stall_cb, 1., 1.);
+    o->reopen = reopen_works(&o->fd_base);
+    o->fd_high = fd_high_mark();
+    if (!o->reopen)
+        log_debug("no /proc/self/fd: pipes' write ends are kept (two descriptors per unit)");
     console_open(o);
     const char *nc = getenv("NO_COLOR");
     o->color = px->conf.log_color == LOG_COLOR_ALWAYS ||
@@ -614,12 +884,9 @@ void output_finish(struct pxinit *px)
     o->closing = true;
     for (size_t i = 0; px->services && i < px->nunits; i++) {
         struct output_unit *ou = px->services[i]->output;
-        for (int k = 0; ou && k < 2; k++) {
-            struct output_stream *st = unit_stream(ou, k);
-            if (st) {
-                st->flush_partial = true;
-                stream_pump(st);
-            }
+        for (struct output_stream *st = ou ? stream_first(ou) : NULL; st; st = stream_next(ou, st)) {
+            st->flush_partial = true;
+            stream_pump(st);
         }
     }
     if (!output_idle(o, NULL)) {

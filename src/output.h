@@ -2,10 +2,14 @@
  * prefixed and written to pxinit's stdout (StandardOutput=journal) or to a
  * size-rotated file, and the last lines of each unit kept in memory.
  *
- * Each unit gets its pipes at its first spawn and keeps them for its life:
- * pxinit holds both ends, so every process of the unit (ExecStartPre=, the
- * main process, ExecStop=, restarts) writes into the same stream, and output
- * written right before an exit is still in the pipe when the exit is seen.
+ * Each unit's processes (ExecStartPre=, the main process, ExecStop=,
+ * restarts, orphans) write into one pipe per stream, as long as any of them
+ * is left, and output written right before an exit is still in the pipe when
+ * the exit is seen. pxinit keeps only the read end (one descriptor per
+ * running unit): a spawn gets a write end, reopened through /proc/self/fd
+ * while the pipe has other writers, and pxinit closes its copy once the child
+ * has it; at EOF (no writer left, everything read) the pipe is closed and the
+ * next spawn makes a new one.
  * pxinit never blocks on a sink and never drops a line: when a sink is slower
  * than a service, it stops reading that service's pipe, and the service
  * blocks in its own write(2) (see doc/DESIGN.md, "Service output").
@@ -55,8 +59,15 @@ int output_unit_prepare(struct service *s);
  * stdout and stderr (borrowed: don't close them), or OUTPUT_FD_NONE for a
  * stream this module does not capture (inherit, null, unrotated files).
  * Creates the unit's pipes and rotated files on first use. Returns 0, or -1
- * with errno (EMFILE...; nothing is half set up then). */
+ * with errno (EMFILE...; nothing is half set up then). After 0, call
+ * output_spawn_done() once the spawn is over, whether it worked or not. */
 int output_spawn_fds(struct service *s, int *fd_out, int *fd_err);
+/* The child has its copies: pxinit closes its write ends (with /proc). */
+void output_spawn_done(struct service *s);
+
+/* Descriptors held for captured output (read ends, kept write ends, rotated
+ * files), for budgeting the optional ones (reap.c's pidfds). */
+size_t output_fd_count(const struct pxinit *px);
 
 /* One of the unit's processes exited: once its pipes are read empty, a
  * pending partial line is written as a line of its own. */

@@ -39,17 +39,23 @@ struct output_file {
 /* One pipe of a unit (stdout, stderr, or both). */
 struct output_stream {
     struct output_unit *unit;
-    ev_io io; /* EV_READ on rfd while not paused */
-    int rfd, wfd;
+    ev_io io; /* EV_READ on rfd while not paused and not at EOF */
+    int rfd;  /* pxinit's read end; -1 once the pipe ended, until the next spawn */
+    int wfd;  /* the write end: only from its creation or reopening until the
+               * spawn that needs it is done; for good when /proc cannot
+               * reopen pipes (struct output's reopen) */
     struct linebuf lb;
     struct outq q;
     struct output_file *file; /* NULL: pxinit's stdout */
     bool paused;        /* back-pressure: the sink has not taken q yet */
     bool drained;       /* the last read found the pipe empty */
+    bool eof;           /* the pipe ended (closed): the line buffer holds its last bytes */
     bool flush_partial; /* a writer exited: flush the partial line when empty */
     bool queued;        /* in the console queue */
     bool pipe_grown;    /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
+    bool retired;       /* an old pipe read until EOF beside a new one (file borrowed) */
     struct output_stream *qnext;
+    struct output_stream *rnext; /* the unit's next retired stream */
 };
 
 /* One per unit (output_unit_prepare()); what only a unit that writes
@@ -58,6 +64,7 @@ struct output_unit {
     struct service *svc;
     struct output *out;
     struct output_stream *sout, *serr; /* which stream stdout and stderr use (may be one) */
+    struct output_stream *retired;     /* old pipes still read until EOF (rare: see output.c) */
     char *prefix;         /* "ident: ", with colour when wanted; made at the first line */
     struct logbuf *ring;  /* recent lines; allocated at the first line */
     struct output_follower *followers;
@@ -83,6 +90,10 @@ enum console_mode {
 
 struct output {
     struct pxinit *px;
+    bool reopen;       /* /proc/self/fd reopens a pipe: write ends are not kept */
+    size_t nfds;       /* descriptors the streams hold (output_fd_count()) */
+    size_t fd_base;    /* descriptors pxinit had open at output_init() */
+    size_t fd_high;    /* fd_base + nfds + pidfds stay at or below (room for the rest) */
     int fd;
     bool own_fd;
     enum console_mode mode;

@@ -115,6 +115,13 @@ static pid_t stat_ppid(const char *pid)
     return (pid_t)ppid;
 }
 
+pid_t proc_parent(pid_t pid)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "%d", (int)pid);
+    return stat_ppid(name);
+}
+
 int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx)
 {
     DIR *d = opendir("/proc");

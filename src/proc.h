@@ -17,6 +17,8 @@ bool proc_group_alive(pid_t pgid);
 pid_t proc_read_pidfile(const char *path);
 /* True when /proc/PID/environ has KEY=VALUE. */
 bool proc_has_env(pid_t pid, const char *key, const char *value);
+/* The parent of pid from /proc/PID/stat, or -1 (gone, no /proc). */
+pid_t proc_parent(pid_t pid);
 /* Calls fn for every direct child of pxinit (read from /proc). Returns the count. */
 int proc_for_each_child(void (*fn)(pid_t pid, void *ctx), void *ctx);
 

@@ -60,7 +60,7 @@ struct pxinit {
     char *launch_cwd;     /* pxinit itself moves to "/" */
     mode_t launch_umask;
     /* RLIMIT_NOFILE as launched; pxinit raised its own soft limit (a unit
-     * holds three fds) and children get this one back. NULL: unchanged. */
+     * holds a descriptor) and children get this one back. NULL: unchanged. */
     struct rlimit launch_nofile;
     const struct rlimit *nofile_restore;
 
@@ -77,7 +77,7 @@ struct pxinit {
     struct service *killing;  /* units waiting for their processes to go */
 
     struct pidmap pids;
-    struct spawn_job *jobs; /* spawns whose report pipe is still open */
+    struct spawn_job *jobs; /* spawns whose report was not read yet */
     size_t njobs, jobs_peak; /* how many, and the most since the last trim (launch.c) */
 
     struct mainproc main;

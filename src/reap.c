@@ -10,9 +10,16 @@
  * pid, which the kernel looks up directly:
  *  - SIGCHLD, read with the other signals from signals.c's signalfd: its
  *    siginfo names the child that changed;
- *  - the pidfds pxinit holds anyway (for signalling) in an epoll set, one shot
+ *  - the pidfds pxinit holds (for signalling) in an epoll set, one shot
  *    each: a known process is reaped the moment it exits, even when its
- *    SIGCHLD merged with another's (a pending signal is not queued twice);
+ *    SIGCHLD merged with another's (a pending signal is not queued twice).
+ *    For its own children these are a convenience, not a need, and cost a
+ *    descriptor each: they are opened only while what pxinit holds per unit
+ *    (these and the output pipes) stays below half of RLIMIT_NOFILE, so that
+ *    10,000 units fit in 20,000 descriptors with room to spare. A child
+ *    without one is reaped by its SIGCHLD or, if that merged, by the sweep;
+ *    it is signalled by pid, which is safe because pxinit alone reaps it (see
+ *    reap_pidfd_open());
  *  - a catch-all sweep, waitpid(-1) until nothing is left, for an orphan whose
  *    SIGCHLD merged with another's: after SIGCHLDs, and once at start for
  *    children that died before. A sweep walks every child, so sweeps are
@@ -30,10 +37,13 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "output.h"
+#include "proc.h"
 #include "pxinit.h"
 
 #define REAP_SWEEP_GAP 0.02      /* seconds between two catch-all sweeps, at least */
@@ -145,10 +155,52 @@ void reap_watch(struct pxinit *px, pid_t pid, int pidfd)
         log_debug("watching pid %d: %s (its SIGCHLD will do)", (int)pid, strerror(errno));
 }
 
+int reap_pidfd_open(struct pxinit *px, pid_t pid, bool own_child)
+{
+    struct reaper *r = &px->reaper;
+    /* A child pxinit spawned is re-parented to pxinit (PID 1 or subreaper)
+     * and the intermediate never waits for it: until pxinit's own waitpid
+     * returns it, its pid is at worst a zombie's and cannot name anyone
+     * else. Its owner forgets the pid in the same call that reaps it (or
+     * before letting it go as an orphan), so a signal by pid never reaches a
+     * reaped pid. Without the pidfd, only a merged SIGCHLD waits for the
+     * sweep (at most REAP_SWEEP_GAP_MAX). */
+    if (own_child && r->npidfds + output_fd_count(px) >= r->fd_room)
+        return -1;
+    int fd = proc_pidfd_open(pid);
+    if (fd < 0)
+        return -1;
+    r->npidfds++;
+    reap_watch(px, pid, fd);
+    return fd;
+}
+
+void reap_pidfd_close(struct pxinit *px, int *pidfd)
+{
+    if (*pidfd < 0)
+        return;
+    close(*pidfd);
+    *pidfd = -1;
+    px->reaper.npidfds--;
+}
+
+/* Half of the descriptor limit (as pxinit raised it) for what pxinit holds
+ * per unit: the rest is left for spawns, clients and files. */
+static size_t fd_room(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur > (rlim_t)SIZE_MAX)
+        return SIZE_MAX;
+    return (size_t)(rl.rlim_cur / 2);
+}
+
 int reap_start(struct pxinit *px, reap_fn *fn)
 {
     struct reaper *r = &px->reaper;
     r->fn = fn;
+    r->npidfds = 0;
+    r->fd_room = fd_room();
     r->epfd = -1;
     r->gap = REAP_SWEEP_GAP;
     r->epfd = epoll_create1(EPOLL_CLOEXEC);

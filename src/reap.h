@@ -4,6 +4,8 @@
 #define PXINIT_REAP_H
 
 #include <ev.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct pxinit;
@@ -19,6 +21,8 @@ struct reaper {
     ev_tstamp last_sweep;
     ev_tstamp gap;     /* between sweeps: grows while they find nothing */
     unsigned long sweeps; /* for tests and debugging */
+    size_t npidfds;    /* pidfds opened through reap_pidfd_open() and not closed */
+    size_t fd_room;    /* optional descriptors stay below this (half the limit) */
 };
 
 /* Opens the epoll set of pidfds and schedules a first sweep for children that
@@ -30,6 +34,15 @@ void reap_sigchld(struct pxinit *px, pid_t pid, int code);
 /* pid, a known child, will be reaped as soon as its pidfd reports its exit.
  * Best effort: without it the SIGCHLD and the sweep still reap it. */
 void reap_watch(struct pxinit *px, pid_t pid, int pidfd);
+/* A pidfd for pid, watched as reap_watch() does, or -1. For a child pxinit
+ * spawned (own_child) a pidfd is optional and only opened while the
+ * descriptors pxinit holds per unit stay below half its RLIMIT_NOFILE: the
+ * pid cannot be reused before pxinit reaps it, so it is signalled by pid and
+ * reaped through its SIGCHLD or the sweep. Any other process (MAINPID=,
+ * PIDFile=) always gets one if it can: only the pidfd pins it. */
+int reap_pidfd_open(struct pxinit *px, pid_t pid, bool own_child);
+/* Closes a pidfd reap_pidfd_open() gave (and sets *pidfd to -1). */
+void reap_pidfd_close(struct pxinit *px, int *pidfd);
 void reap_stop(struct pxinit *px);
 
 #endif

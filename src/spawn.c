@@ -30,8 +30,8 @@
 #endif
 
 /* A service spawned with CLONE_VM (see spawn_vm()): the service reports a
- * failure here, in the memory it shares with pxinit, because it no longer
- * has the report pipe. Only one such spawn exists at a time (pxinit is
+ * failure here, in the memory it shares with pxinit and the intermediate,
+ * which passes it on. Only one such spawn exists at a time (pxinit is
  * suspended until it is over), so one slot will do. */
 #define REPORT_SHARED (-100)
 static struct {
@@ -327,15 +327,21 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
  * descriptor of pxinit's is copied or closed per spawn. All signals stay
  * blocked throughout, so no handler runs on pxinit's memory in a child, and
  * the children leave glibc's thread state alone (raw id calls, see child_exec).
- * The intermediate writes the same messages on the report pipe as with fork().
+ * When clone() returns in pxinit the service has exec'd or failed, so the
+ * intermediate leaves its report (the service's pid, a failure) in that shared
+ * memory too: no report pipe, so no descriptor per spawn in flight (a boot of
+ * 10,000 units had 10,000 of them open at once) and no wakeup to read it.
  */
 
 #define VM_STACK_SIZE (256u * 1024u)
 
 struct vm_spawn {
     const struct spawn_params *p;
-    int report_fd;
     char *stack; /* the service's */
+    /* The report, written by the intermediate in the memory it shares with
+     * pxinit: no pipe, so a spawn costs pxinit no descriptor at all. */
+    pid_t svc;
+    int stage, err;
 };
 
 static int vm_service(void *arg)
@@ -367,23 +373,25 @@ static int vm_service(void *arg)
 
 static int vm_intermediate(void *arg)
 {
-    const struct vm_spawn *v = arg;
+    struct vm_spawn *v = arg;
     vm_report.stage = 0;
     if (setsid() < 0) {
-        report(v->report_fd, SPAWN_MSG_ERROR, SPAWN_STAGE_SETSID, errno, 0);
+        v->stage = SPAWN_STAGE_SETSID;
+        v->err = errno;
         _exit(SPAWN_EXIT_SETSID);
     }
     pid_t svc = clone(vm_service, v->stack + VM_STACK_SIZE,
                       CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, arg);
     if (svc < 0) {
-        report(v->report_fd, SPAWN_MSG_ERROR, SPAWN_STAGE_FORK, errno, 0);
+        v->stage = SPAWN_STAGE_FORK;
+        v->err = errno;
         _exit(SPAWN_EXIT_EXEC);
     }
     /* The service has exec'd or failed by now. */
     setpgid(svc, svc);
-    report(v->report_fd, SPAWN_MSG_PID, 0, 0, svc);
-    if (vm_report.stage)
-        report(v->report_fd, SPAWN_MSG_ERROR, vm_report.stage, vm_report.err, 0);
+    v->svc = svc;
+    v->stage = vm_report.stage;
+    v->err = vm_report.err;
     _exit(0);
 }
 
@@ -391,7 +399,7 @@ static int vm_intermediate(void *arg)
  * never overlap) and three low descriptors. The service's private file table
  * is a copy of pxinit's up to the highest descriptor it keeps, and its exec
  * then closes every copied one. Left where pxinit's table put them, the
- * output pipes (3 descriptors per unit: near fd 3,000 at the 1,000th unit)
+ * output pipes (a descriptor per unit: near fd 1,000 at the 1,000th unit)
  * would make every spawn copy and close the whole table, O(units) per spawn.
  * So the output fds are dup'ed into two slots among the lowest descriptors
  * for the clone, and pointed back at /dev/null after it, so that no slot
@@ -441,14 +449,18 @@ static int slot_put(int fd, int slot)
     return dup3(fd, slot, O_CLOEXEC) < 0 ? -1 : slot;
 }
 
-static pid_t spawn_vm(const struct spawn_params *p, int report_fd, const struct vm_ctx *ctx)
+/* Returns the intermediate's pid (it has exited, or is exiting, by then),
+ * with the service's pid and any failure in h; -1 with errno when the
+ * intermediate could not be started. */
+static pid_t spawn_vm(const struct spawn_params *p, struct spawn_handle *h,
+                      const struct vm_ctx *ctx)
 {
     struct spawn_params q = *p;
     q.fd_out = slot_put(p->fd_out, ctx->slot[0]);
     q.fd_err = p->fd_err == p->fd_out ? q.fd_out : slot_put(p->fd_err, ctx->slot[1]);
     pid_t pid = -1;
     if (q.fd_out != -1 && q.fd_err != -1) {
-        struct vm_spawn v = {.p = &q, .report_fd = report_fd, .stack = ctx->stacks + VM_STACK_SIZE};
+        struct vm_spawn v = {.p = &q, .stack = ctx->stacks + VM_STACK_SIZE};
 #ifdef __SANITIZE_ADDRESS__
         /* The children never return (they exec or _exit), so ASan's poison of
          * their frames stays on these stacks: clear it for the next spawn. */
@@ -456,6 +468,11 @@ static pid_t spawn_vm(const struct spawn_params *p, int report_fd, const struct 
 #endif
         pid = clone(vm_intermediate, ctx->stacks + VM_STACK_SIZE,
                     CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+        /* CLONE_VFORK: the intermediate is done with v now (v escaped to
+         * clone(), so the compiler reads it again). */
+        h->pid = v.svc;
+        h->stage = v.stage;
+        h->err = v.err;
     }
     int saved = errno;
     for (int i = 0; i < 2; i++)
@@ -469,15 +486,32 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
     int fds[2];
     sigset_t all, old;
 
+    h->child = -1;
+    h->report_fd = -1;
+    h->pid = 0;
+    h->stage = h->err = 0;
+    sigfillset(&all);
+    const struct vm_ctx *vm = p->double_fork && !p->keep_fds ? vm_ctx_get() : NULL;
+    if (vm && vm->stacks) {
+        sigprocmask(SIG_SETMASK, &all, &old);
+        pid_t pid = spawn_vm(p, h, vm);
+        int saved = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (pid < 0) {
+            errno = saved;
+            return -1;
+        }
+        h->child = pid;
+        return 0;
+    }
+
     /* Non-blocking at both ends: the loop must never wait on a child, and a
      * child's 16-byte write into the empty pipe cannot block. One call
      * instead of three. */
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
         return -1;
-    sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, &old);
-    const struct vm_ctx *vm = p->double_fork && !p->keep_fds ? vm_ctx_get() : NULL;
-    pid_t pid = vm && vm->stacks ? spawn_vm(p, fds[1], vm) : fork();
+    pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
         if (!p->double_fork)

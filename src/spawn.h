@@ -6,7 +6,10 @@
  * its own session (which it cannot take a terminal in: it is not the session
  * leader) and its own process group, whose id is its pid. It reports a failure before
  * exec as {stage, errno} on the same pipe; EOF without a report means exec
- * succeeded. The main command (-- CMD) is forked once, so pxinit is its parent.
+ * succeeded. Where the kernel allows spawning with CLONE_VM (the usual case,
+ * see spawn.c) pxinit is suspended until the service exec'd or failed, and the
+ * report comes back in the spawn_handle instead, with no pipe.
+ * The main command (-- CMD) is forked once, so pxinit is its parent.
  * Nothing here touches the event loop; the caller reads the pipe from it.
  */
 #ifndef PXINIT_SPAWN_H
@@ -96,7 +99,13 @@ struct spawn_params {
 
 struct spawn_handle {
     pid_t child;   /* the direct child: the intermediate, or the process itself */
-    int report_fd; /* read end, non-blocking and CLOEXEC */
+    int report_fd; /* read end, non-blocking and CLOEXEC; -1: the report is below */
+    /* With report_fd -1 (a service spawned with CLONE_VM: pxinit was
+     * suspended until the service exec'd or failed), the report itself: the
+     * service's pid (0 when the intermediate died before it had one), and
+     * the stage and errno of a failure (stage 0: exec succeeded). */
+    pid_t pid;
+    int stage, err;
 };
 
 /* Forks as described above. Returns 0, or -1 with errno (pipe or fork failed;

@@ -162,7 +162,7 @@ static void op_kill(struct service *s, struct svc_proc *p, int sig, bool group)
     if (group && p->pgid > 1)
         r = kill(-p->pgid, sig);
     else if (!group && p->pid > 0)
-        r = proc_signal(p->pidfd, p->pid, sig);
+        r = proc_signal(p->pidfd, p->pid, sig); /* by pid without a pidfd: reap.h */
     if (r < 0 && errno != ESRCH)
         log_unit_warn(s->name, "cannot send signal %d: %s", sig, strerror(errno));
 }
@@ -282,12 +282,16 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
 {
     if (pid == s->main.pid || pid == getpid())
         return;
-    if (s->main.pidfd >= 0)
-        close(s->main.pidfd);
+    reap_pidfd_close(px, &s->main.pidfd);
     s->main.pid = pid;
     s->main.pending = false;
-    s->main.pidfd = proc_pidfd_open(pid);
-    reap_watch(px, pid, s->main.pidfd);
+    /* A process pxinit did not fork itself may be reaped by its own parent
+     * and its pid reused: only a pidfd pins it, budget or not. */
+    bool own = proc_parent(pid) == getpid();
+    s->main.pidfd = reap_pidfd_open(px, pid, own);
+    if (s->main.pidfd < 0 && !own)
+        log_unit_warn(s->name, "no pidfd for main pid %d (%s): it is signalled by pid",
+                      (int)pid, strerror(errno));
     pid_t pgid = getpgid(pid);
     if (pgid > 1 && pgid != getpgrp())
         s->main.pgid = pgid;
@@ -445,9 +449,7 @@ static void op_changed(struct service *s, enum svc_sub old)
 static void op_forget(struct service *s, struct svc_proc *p)
 {
     struct pxinit *px = px_of(s);
-    if (p->pidfd >= 0)
-        close(p->pidfd);
-    p->pidfd = -1;
+    reap_pidfd_close(px, &p->pidfd);
     if (p->pid > 0)
         pidmap_del(&px->pids, p->pid); /* it is an orphan from now on */
 }
@@ -514,10 +516,8 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
     }
-    if (s->main.pidfd >= 0)
-        close(s->main.pidfd);
-    if (s->control.pidfd >= 0)
-        close(s->control.pidfd);
+    reap_pidfd_close(px, &s->main.pidfd);
+    reap_pidfd_close(px, &s->control.pidfd);
     svc_release(s); /* and its links */
     free(s);
 }
@@ -596,9 +596,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
         return true; /* a process the service forgot already */
     if (p->job)
         launch_job_drain(px, p->job); /* picks up an exec error before the exit */
-    if (p->pidfd >= 0)
-        close(p->pidfd);
-    p->pidfd = -1;
+    reap_pidfd_close(px, &p->pidfd);
     output_proc_exited(s); /* its last partial line, once the pipe is read */
     svc_proc_exited(s, p, status);
     return true;

@@ -119,3 +119,49 @@ zombies() { ps -o pid=,stat= --ppid "$PX_INIT" 2>/dev/null | awk '$2 ~ /^Z/ {pri
 no_zombies() { [ -z "$(zombies)" ]; }
 
 [ "$(id -u)" = 0 ] || { echo "FAIL: end-to-end tests need root (unshare --pid)" >&2; exit 1; }
+
+# runner_script LINES RUNS: $T/runner.sh NAME, a unit's command (for
+# Restart=on-failure) that prints and exits, RUNS runs in all. Run n prints
+# LINES numbered lines, then (runs before the last) a last line without a
+# newline, flushed as a line of its own when the run exits. An orphan in a
+# session of its own (the unit's group kill does not reach it) outlives each
+# run and writes into the same pipe when the next run tells it to, before
+# that run's lines; the last run's orphan writes after the unit is inactive.
+# So each unit's whole output has one right order: runner_expected's.
+runner_script() {
+    script runner.sh <<EOF2
+name=\$1
+n=\$(cat "\$T/\$name.count" 2>/dev/null || echo 0)
+n=\$((n + 1))
+echo \$n >"\$T/\$name.count"
+# Waits until the orphan left the unit's process group (else the stop after
+# this run's exit would kill it).
+away() { while [ ! -e "\$T/\$name.away.\$1" ]; do sleep 0.02; done; }
+if [ \$n -gt 1 ]; then
+    touch "\$T/\$name.go.\$((n - 1))"
+    while [ ! -e "\$T/\$name.done.\$((n - 1))" ]; do sleep 0.02; done
+fi
+i=1
+while [ \$i -le $1 ]; do echo "\$name run \$n line \$i"; i=\$((i + 1)); done
+if [ \$n -ge $2 ]; then
+    echo "\$name run \$n last"
+    setsid sh -c ": >'\$T/\$name.away.\$n'; sleep 0.3; echo '\$name run \$n orphan'" &
+    away \$n
+    exit 0
+fi
+printf '%s run %s partial' "\$name" "\$n"
+setsid sh -c ": >'\$T/\$name.away.\$n'; while [ ! -e '\$T/\$name.go.\$n' ]; do sleep 0.02; done
+    echo '\$name run \$n orphan'; touch '\$T/\$name.done.\$n'" &
+away \$n
+exit 1
+EOF2
+}
+# runner_expected NAME LINES RUNS: the whole output of runner.sh NAME, in order.
+runner_expected() {
+    local n l
+    for n in $(seq 1 "$3"); do
+        for l in $(seq 1 "$2"); do echo "$1 run $n line $l"; done
+        if [ "$n" -lt "$3" ]; then echo "$1 run $n partial"; else echo "$1 run $n last"; fi
+        echo "$1 run $n orphan"
+    done
+}

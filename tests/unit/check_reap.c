@@ -1,6 +1,7 @@
 /* check_reap.c - the reaper: every child reported exactly once with its
  * status, by each of its three paths (the SIGCHLD's pid, a pidfd, the sweep)
- * and by all of them together. The test process's own children play the
+ * and by all of them together; and the budget of the optional pidfds, and
+ * reaping without any. The test process's own children play the
  * services; a "lost" SIGCHLD is made by taking it with sigtimedwait. A
  * signalfd read here plays signals.c's part, handing each SIGCHLD over. */
 #include <check.h>
@@ -217,6 +218,45 @@ START_TEST(test_stale_sigchld_sweeps_at_once)
 }
 END_TEST
 
+START_TEST(test_no_pidfds_many_exit_together)
+{
+    /* Beyond the pidfd budget (reap.h) children have none: their SIGCHLDs
+     * and the sweep must still report each exactly once. */
+    ck_assert_int_eq(pipe(gate), 0);
+    for (int i = 0; i < MAXKIDS; i++)
+        fork_kid(true, i % 5 == 0 ? -1 : i % 100);
+    close(gate[0]);
+    close(gate[1]);
+    run_until_all();
+}
+END_TEST
+
+START_TEST(test_pidfd_budget)
+{
+    settle();
+    px.reaper.fd_room = 3; /* px.output is NULL: no output fds count */
+    int fd[5];
+    ck_assert_int_eq(pipe(gate), 0);
+    for (int i = 0; i < 5; i++)
+        fd[i] = reap_pidfd_open(&px, fork_kid(true, 20 + i), true);
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg((fd[i] >= 0) == (i < 3), "child %d: pidfd %d", i, fd[i]);
+    ck_assert_uint_eq(px.reaper.npidfds, 3);
+    /* A process pxinit did not spawn gets one whatever the budget. */
+    int other = reap_pidfd_open(&px, getppid(), false);
+    ck_assert_int_ge(other, 0);
+    ck_assert_uint_eq(px.reaper.npidfds, 4);
+    reap_pidfd_close(&px, &other);
+    ck_assert_int_eq(other, -1);
+    close(gate[0]);
+    close(gate[1]);
+    run_until_all();
+    for (int i = 0; i < 5; i++)
+        reap_pidfd_close(&px, &fd[i]);
+    ck_assert_uint_eq(px.reaper.npidfds, 0);
+}
+END_TEST
+
 static Suite *reap_suite(void)
 {
     Suite *s = suite_create("reap");
@@ -227,6 +267,8 @@ static Suite *reap_suite(void)
     tcase_add_test(tc, test_pidfd_without_sigchld);
     tcase_add_test(tc, test_sweep_finds_merged_orphan);
     tcase_add_test(tc, test_stale_sigchld_sweeps_at_once);
+    tcase_add_test(tc, test_no_pidfds_many_exit_together);
+    tcase_add_test(tc, test_pidfd_budget);
     suite_add_tcase(s, tc);
     return s;
 }

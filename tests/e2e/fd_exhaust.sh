@@ -1,0 +1,45 @@
+#!/bin/bash
+# More units than descriptors: under a hard and soft RLIMIT_NOFILE of 128,
+# 150 units cannot all run. Those that get no descriptor fail to start with
+# an error naming them and the errno; pxinit keeps room for itself, so it
+# still answers control requests, and a unit stopped makes room for a failed
+# one to start.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+LIMIT=128
+N=150
+script idle.sh <<'EOF2'
+echo "$1 up"
+exec sleep 1000
+EOF2
+for i in $(seq 1 $N); do
+    unit "i$i" <<EOF2
+[Service]
+ExecStart=$T/idle.sh i$i
+EOF2
+done
+
+[ "$(ulimit -Hn)" -ge $LIMIT ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
+ulimit -n $LIMIT
+px_start
+
+up() { grep -cE '^i[0-9]+: i[0-9]+ up$' "$T/out"; }
+failed() { grep -cE 'i[0-9]+: cannot set up output capture: Too many open files' "$T/log"; }
+settled() { [ $(($(up) + $(failed))) -ge $N ]; }
+poll 30 settled || fail "$(up) units up, $(failed) failed with EMFILE, of $N"
+[ "$(failed)" -gt 0 ] || fail "all $N units ran under $LIMIT fds: the test is void"
+[ "$(up)" -ge 60 ] || fail "only $(up) units up under $LIMIT fds"
+pass "$(up) units up, $(failed) failed to start with EMFILE, each named in the log"
+
+# pxinit itself still has descriptors: control requests are served.
+victim=$(grep -m1 -oE '^i[0-9]+: i[0-9]+ up$' "$T/out" | cut -d: -f1)
+loser=$(grep -m1 -oE 'i[0-9]+: cannot set up output capture' "$T/log" | cut -d: -f1)
+timeout 10 "$PXINIT" -R "$RUN" stop "$victim" || fail "stop $victim failed"
+"$PXINIT" -R "$RUN" status "$loser" >/dev/null 2>&1 && fail "$loser is active after failing"
+timeout 10 "$PXINIT" -R "$RUN" start "$loser" || fail "start $loser failed after $victim made room"
+poll 10 file_has "$T/out" "^$loser: $loser up$" || fail "$loser did not print"
+pass "$victim stopped over the socket, then $loser started in the room it left"
+
+px_signal TERM
+px_wait 30
+[ "$PX_RC" = 0 ] || fail "exit code $PX_RC"
