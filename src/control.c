@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control_int.h"
@@ -52,13 +51,11 @@ void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out)
         else if (WIFSIGNALED(s->last_status))
             u.exit_signal = WTERMSIG(s->last_status);
     }
-    if (s->since_usec) {
-        /* since_usec is on the loop's clock: convert by its distance from now. */
-        double ago = ev_now(ctl->px->loop) - (double)s->since_usec / 1e6;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        u.since = (int64_t)((double)ts.tv_sec - (ago > 0 ? ago : 0));
-    }
+    /* since_usec is ev_now()'s, which is wall-clock time: Unix seconds as
+     * they are, so the board and the socket give the same value (a
+     * conversion through "now" used to drift by a second between them). */
+    if (s->since_usec)
+        u.since = (int64_t)(s->since_usec / 1000000u);
     *out = u;
 }
 

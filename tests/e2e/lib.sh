@@ -117,6 +117,13 @@ in_ns() { nsenter -t "$PX_INIT" -p -m "$@"; }
 # Zombie children of pxinit, as host pids.
 zombies() { ps -o pid=,stat= --ppid "$PX_INIT" 2>/dev/null | awk '$2 ~ /^Z/ {print $1}'; }
 no_zombies() { [ -z "$(zombies)" ]; }
+# zombies_reaped: every zombie child of pxinit seen now is reaped soon. With a
+# unit restarting beside the check, a fresh zombie can always be caught
+# between its exit and its reaping; each one must be gone soon after.
+ZOMBIES_SEEN=
+still_zombies() { local z; for z in $(zombies); do case " $ZOMBIES_SEEN " in *" $z "*) echo "$z" ;; esac; done; }
+none_still_zombies() { [ -z "$(still_zombies)" ]; }
+zombies_reaped() { ZOMBIES_SEEN=$(zombies | tr '\n' ' '); [ -z "$ZOMBIES_SEEN" ] || poll 2 none_still_zombies; }
 
 [ "$(id -u)" = 0 ] || { echo "FAIL: end-to-end tests need root (unshare --pid)" >&2; exit 1; }
 
