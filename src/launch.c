@@ -385,6 +385,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     }
     if (pidmap_put(&px->pids, h.child, PID_ROLE_INTERMEDIATE, NULL) < 0)
         log_unit_warn(s->name, "cannot index intermediate pid %d", (int)h.child);
+    reap_expect(px, h.child);
     struct svc_proc *p = is_main ? &s->main : &s->control;
     job->px = px;
     job->svc = s;

@@ -20,6 +20,10 @@
  *    without one is reaped by its SIGCHLD or, if that merged, by the sweep;
  *    it is signalled by pid, which is safe because pxinit alone reaps it (see
  *    reap_pidfd_open());
+ *  - the pids of spawn intermediates, which exit as soon as their service has
+ *    exec'd: tried by pid at every spawn, SIGCHLD and sweep (reap_expect()),
+ *    so a boot of 10,000 units does not leave 10,000 zombies to sweeps that
+ *    each walk every child;
  *  - a catch-all sweep, waitpid(-1) until nothing is left, for an orphan whose
  *    SIGCHLD merged with another's: after SIGCHLDs, and once at start for
  *    children that died before. A sweep walks every child, so sweeps are
@@ -35,6 +39,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -70,12 +75,54 @@ static bool reap_pid(struct pxinit *px, pid_t pid)
     return true;
 }
 
+/* Reaps the expected children that have exited and forgets those reaped
+ * already by another path; keeps the running ones. fn may spawn, and so
+ * append here: the loop re-reads the array and its length. */
+static void reap_expected(struct pxinit *px)
+{
+    struct reaper *r = &px->reaper;
+    if (r->expecting)
+        return;
+    r->expecting = true;
+    size_t k = 0;
+    for (size_t i = 0; i < r->nexpect; i++) {
+        pid_t pid = r->expect[i], w;
+        int status;
+        do
+            w = waitpid(pid, &status, WNOHANG);
+        while (w < 0 && errno == EINTR);
+        if (w == 0)
+            r->expect[k++] = pid; /* not exited yet */
+        else if (w == pid)
+            r->fn(px, pid, status);
+        /* else ECHILD: reaped already, through its SIGCHLD or a sweep */
+    }
+    r->nexpect = k;
+    r->expecting = false;
+}
+
+void reap_expect(struct pxinit *px, pid_t pid)
+{
+    struct reaper *r = &px->reaper;
+    reap_expected(px); /* the previous spawn's is gone by now */
+    if (r->nexpect == r->expect_cap) {
+        size_t cap = r->expect_cap ? 2 * r->expect_cap : 16;
+        pid_t *v = realloc(r->expect, cap * sizeof(*v));
+        if (!v)
+            return; /* a sweep will find it */
+        r->expect = v;
+        r->expect_cap = cap;
+    }
+    r->expect[r->nexpect++] = pid;
+}
+
 static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct pxinit *px = ev_userdata(loop);
     struct reaper *r = &px->reaper;
     int n = 0;
     r->sweeps++;
+    reap_expected(px);
     while (n < REAP_SWEEP_MAX) {
         int status;
         pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -119,7 +166,10 @@ void reap_sigchld(struct pxinit *px, pid_t pid, int code)
      * reaped already (through its pidfd), that is likely: a restart's
      * intermediate exits right after the service it replaces. Sweep at once
      * then, else soon. */
-    if (exited && !reap_pid(px, pid)) {
+    bool reaped = exited && reap_pid(px, pid);
+    if (exited && r->nexpect)
+        reap_expected(px);
+    if (exited && !reaped) {
         ev_timer_stop(px->loop, &r->sweep);
         ev_timer_set(&r->sweep, 0., 0.);
         ev_timer_start(px->loop, &r->sweep);
@@ -231,4 +281,7 @@ void reap_stop(struct pxinit *px)
         close(r->epfd);
     r->epfd = -1;
     r->fn = NULL;
+    free(r->expect);
+    r->expect = NULL;
+    r->nexpect = r->expect_cap = 0;
 }

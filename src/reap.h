@@ -23,7 +23,15 @@ struct reaper {
     unsigned long sweeps; /* for tests and debugging */
     size_t npidfds;    /* pidfds opened through reap_pidfd_open() and not closed */
     size_t fd_room;    /* optional descriptors stay below this (half the limit) */
+    pid_t *expect;     /* children about to exit (spawn intermediates), reaped by pid */
+    size_t nexpect, expect_cap;
+    bool expecting;    /* inside reap_expected() */
 };
+
+/* pid is a child that exits at once (a spawn's intermediate): it is reaped by
+ * pid at the next spawn, SIGCHLD or sweep, not left to a sweep's walk over
+ * every child (quadratic when thousands of SIGCHLDs merged during a boot). */
+void reap_expect(struct pxinit *px, pid_t pid);
 
 /* Opens the epoll set of pidfds and schedules a first sweep for children that
  * died before. SIGCHLD itself is read by signals.c. Returns 0, or -1 with

@@ -196,6 +196,38 @@ START_TEST(test_sweep_finds_merged_orphan)
 }
 END_TEST
 
+/* Intermediates whose SIGCHLDs were all lost (a long boot pass): each is
+ * reaped by pid at the next reap_expect(), not left to a sweep; one still
+ * running stays expected; a pid reaped meanwhile by another path is
+ * forgotten without a report. */
+START_TEST(test_expected_reaped_by_pid)
+{
+    settle();
+    unsigned long sweeps = px.reaper.sweeps;
+    ck_assert_int_eq(pipe(gate), 0);
+    pid_t late = fork_kid(true, 9); /* runs until the gate closes */
+    reap_expect(&px, late);
+    for (int i = 0; i < 50; i++) {
+        pid_t pid = fork_kid(false, i);
+        wait_zombie(pid);
+        reap_expect(&px, pid); /* reaps the previous ones */
+    }
+    steal_sigchld();
+    ck_assert_int_eq(nseen, 49);
+    ck_assert_uint_eq(px.reaper.nexpect, 2); /* late, and the last one */
+    close(gate[0]);
+    close(gate[1]);
+    wait_zombie(late);
+    steal_sigchld();
+    reap_expect(&px, 1); /* never our child (ECHILD)... */
+    ck_assert_int_eq(nseen, 51);
+    reap_expect(&px, 1); /* ...so the next call drops it */
+    ck_assert_uint_eq(px.reaper.nexpect, 1);
+    ck_assert_uint_eq(px.reaper.sweeps, sweeps); /* no walk over all children */
+    run_until_all();
+}
+END_TEST
+
 START_TEST(test_stale_sigchld_sweeps_at_once)
 {
     settle();
@@ -267,6 +299,7 @@ static Suite *reap_suite(void)
     tcase_add_test(tc, test_pidfd_without_sigchld);
     tcase_add_test(tc, test_sweep_finds_merged_orphan);
     tcase_add_test(tc, test_stale_sigchld_sweeps_at_once);
+    tcase_add_test(tc, test_expected_reaped_by_pid);
     tcase_add_test(tc, test_no_pidfds_many_exit_together);
     tcase_add_test(tc, test_pidfd_budget);
     suite_add_tcase(s, tc);
