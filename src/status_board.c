@@ -266,12 +266,8 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     r->size = size;
     r->hdr = map;
     r->nrec = want;
-    size_t nsize = (size_t)want * SB_NAME_MAX;
-    void *names = mmap(NULL, nsize, PROT_READ, MAP_SHARED, r->fd, SB_NAMES_OFFSET);
-    if (names == MAP_FAILED)
-        goto invalid;
-    r->names = names;
-    r->names_size = nsize;
+    /* The long-name entries are mapped when a long name is first met: most
+     * boards have none, and a status probe saves a mapping. */
     /* The daemon holds an exclusive lock for as long as it lives. */
     if (flock(r->fd, LOCK_SH | LOCK_NB) == 0) {
         r->stale = true;
@@ -303,12 +299,28 @@ uint32_t sb_reader_used(const struct sb_reader *r)
     return used > r->nrec ? r->nrec : used;
 }
 
-int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
+/* Maps the long-name entries of the records mapped. 0, or -1. */
+static int map_names(struct sb_reader *r)
+{
+    if (r->names)
+        return 0;
+    size_t nsize = (size_t)r->nrec * SB_NAME_MAX;
+    void *names = mmap(NULL, nsize, PROT_READ, MAP_SHARED, r->fd, SB_NAMES_OFFSET);
+    if (names == MAP_FAILED)
+        return -1;
+    r->names = names;
+    r->names_size = nsize;
+    return 0;
+}
+
+int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out)
 {
     if (slot >= r->nrec)
         return 0;
     const struct sb_record *rec = rec_at(r->map, slot);
-    const char *long_name = (const char *)r->names + (size_t)slot * SB_NAME_MAX;
+    if ((__atomic_load_n(&rec->flags, __ATOMIC_RELAXED) & SB_REC_LONG_NAME) && map_names(r) < 0)
+        return -1;
+    const char *long_name = r->names ? (const char *)r->names + (size_t)slot * SB_NAME_MAX : NULL;
     for (int tries = 0; tries < 10000; tries++) {
         uint32_t s1 = __atomic_load_n(&rec->seq, __ATOMIC_ACQUIRE);
         if (s1 & 1) {
@@ -319,8 +331,11 @@ int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
         struct sb_record v;
         char name[SB_NAME_MAX];
         memcpy(&v, rec, sizeof(v));
-        if (v.flags & SB_REC_LONG_NAME)
+        if (v.flags & SB_REC_LONG_NAME) {
+            if (!long_name) /* turned long after the look above: look again */
+                return sb_reader_get(r, slot, out);
             memcpy(name, long_name, SB_NAME_MAX);
+        }
         /* The copy must be complete before the counter is read again. */
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         uint32_t s2 = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
@@ -345,13 +360,15 @@ int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out)
     return -1;
 }
 
-int sb_reader_find(const struct sb_reader *r, const char *name, struct sb_unit *out)
+int sb_reader_find(struct sb_reader *r, const char *name, struct sb_unit *out)
 {
     uint32_t used = sb_reader_used(r);
     size_t len = strlen(name);
     if (len >= SB_NAME_MAX)
         return 0;
     bool is_long = len >= SB_INLINE_NAME;
+    if (is_long && map_names(r) < 0)
+        return -1;
     for (uint32_t i = 0; i < used; i++) {
         const struct sb_record *rec = rec_at(r->map, i);
         /* A cheap unlocked look first; the seqlocked copy decides. */

@@ -133,7 +133,7 @@ struct sb_reader {
     const void *map;
     size_t size;
     const struct sb_header *hdr;
-    const void *names; /* the long-name entries of the records mapped */
+    const void *names; /* the long-name entries of the records mapped, once needed */
     size_t names_size;
     uint32_t nrec; /* records mapped */
     bool stale; /* no daemon holds the board's lock */
@@ -149,9 +149,9 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path);
 void sb_reader_close(struct sb_reader *r);
 /* Copies the record at slot into *out. Returns 1 when it holds a unit, 0 when
  * the slot is free, -1 when the writer kept it busy too long. */
-int sb_reader_get(const struct sb_reader *r, uint32_t slot, struct sb_unit *out);
+int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out);
 /* Finds the unit with short name name. 1 found, 0 not found, -1 busy. */
-int sb_reader_find(const struct sb_reader *r, const char *name, struct sb_unit *out);
+int sb_reader_find(struct sb_reader *r, const char *name, struct sb_unit *out);
 /* Number of slots a reader should scan. */
 uint32_t sb_reader_used(const struct sb_reader *r);
 
