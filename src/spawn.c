@@ -218,16 +218,47 @@ static void set_pid_env(const struct spawn_params *p)
     *p->pid_env_slot = buf;
 }
 
+/* The signals whose disposition in pxinit is not SIG_DFL (bit sig - 1),
+ * read before the first spawn of a service. A service's child then resets
+ * just those, a few system calls instead of 62 per spawn. pxinit sets its
+ * dispositions once, in signals_start(), before any service is spawned
+ * (tty.c's ignores are undone before it returns), so the set stays true;
+ * a stale set could only list too many, which costs a call, not safety. */
+static uint64_t nondefault;
+static bool nondefault_read;
+
+static void read_nondefault(void)
+{
+    for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        struct sigaction sa;
+        void (*h)(int) = SIG_IGN; /* unreadable: reset it to be sure */
+        if (sigaction(sig, NULL, &sa) == 0)
+            h = sa.sa_handler;
+        else
+            (void)spawn_raw_disposition(sig, NULL, &h);
+        if (h != SIG_DFL)
+            nondefault |= UINT64_C(1) << (sig - 1);
+    }
+    nondefault_read = true;
+}
+
 /* The process that will exec: prepare everything, then exec. */
 static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
 {
     struct sigaction dfl = {.sa_handler = SIG_DFL};
 
-    /* Dispositions first (signals are still blocked), then the mask. */
+    /* Dispositions first (signals are still blocked), then the mask: a
+     * caught signal's handler would run until exec, an ignored one stay
+     * ignored beyond it. The main gets the launch dispositions back. */
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP)
             continue;
-        set_disposition(sig, p->sigactions ? &p->sigactions[sig] : &dfl);
+        if (p->sigactions)
+            set_disposition(sig, &p->sigactions[sig]);
+        else if (sig > 64 || (nondefault & (UINT64_C(1) << (sig - 1))))
+            set_disposition(sig, &dfl);
     }
 
     if (p->pgrp_only) {
@@ -490,6 +521,8 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
     h->report_fd = -1;
     h->pid = 0;
     h->stage = h->err = 0;
+    if (!p->sigactions && !nondefault_read)
+        read_nondefault();
     sigfillset(&all);
     const struct vm_ctx *vm = p->double_fork && !p->keep_fds ? vm_ctx_get() : NULL;
     if (vm && vm->stacks) {

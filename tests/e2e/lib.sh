@@ -81,8 +81,9 @@ lines_matching_at_least() { [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ];
 px_start() {
     local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done
         [ -z "$PX_SETUP" ] || sh "$PX_SETUP" || exit 1; exec "$@"'
+    # PX_LAUNCH: a command prefix for the launch, e.g. env --ignore-signal=...
     PX_TMPFS="${PX_TMPFS:-}" PX_SETUP="${PX_SETUP:-}" \
-        unshare --pid --fork --mount-proc sh -c "$prelude" sh \
+        ${PX_LAUNCH:-} unshare --pid --fork --mount-proc sh -c "$prelude" sh \
         "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
         >"${PX_STDOUT:-$T/out}" 2>"$T/log" </dev/null &
     PX_PID=$!

@@ -40,6 +40,19 @@ px_wait 10
 log_has 'web: state inactive' || fail "web not stopped on shutdown"
 pass "shutdown exits 0"
 
+# Dispositions pxinit inherited (nohup, a shell's `trap '' ...`) do not reach
+# its services either: each starts with nothing ignored.
+rm -f "$T/web.pid"
+PX_LAUNCH="env --ignore-signal=HUP,INT,QUIT,USR1,RTMIN" px_start
+poll 5 test -s "$T/web.pid" || fail "web did not start under inherited ignores"
+px_ign=$(in_ns awk '$1 == "SigIgn:" {print $2}' /proc/1/status)
+[ $(( 0x$px_ign & 0x207 )) = $(( 0x207 )) ] || fail "pxinit did not inherit the ignores: SigIgn $px_ign"
+svc_ign=$(in_ns awk '$1 == "SigIgn:" {print $2}' "/proc/$(cat "$T/web.pid")/status")
+[ $(( 0x$svc_ign )) = 0 ] || fail "a service inherited pxinit's ignored signals: SigIgn $svc_ign"
+pass "inherited ignores are reset for services"
+px_signal TERM
+px_wait 10
+
 # Many units: each one's output reaches its own pipe (spawn.c passes them
 # through two reused low slots), and a service started after hundreds of
 # pxinit's descriptors exist gets a small file table, not a copy of pxinit's
