@@ -24,16 +24,7 @@ for i in $(seq 1 $N_IDLE); do
 ExecStart=$T/idle.sh i$i
 EOF2
 done
-for i in $(seq 1 $N_RUN); do
-    unit "r$i" <<EOF2
-[Unit]
-StartLimitIntervalSec=0
-[Service]
-ExecStart=$T/runner.sh r$i
-Restart=on-failure
-RestartSec=50ms
-EOF2
-done
+runner_units $N_RUN
 
 [ "$(ulimit -Hn)" -ge $LIMIT ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
 ulimit -n $LIMIT # soft and hard: pxinit cannot raise it

@@ -136,6 +136,22 @@ zombies_reaped() { ZOMBIES_SEEN=$(zombies | tr '\n' ' '); [ -z "$ZOMBIES_SEEN" ]
 # run and writes into the same pipe when the next run tells it to, before
 # that run's lines; the last run's orphan writes after the unit is inactive.
 # So each unit's whole output has one right order: runner_expected's.
+# runner_units N: units r1..rN running $T/runner.sh, restarted on failure
+# 50 ms later, with no start limit (so every run of runner_script happens).
+runner_units() {
+    local i
+    for i in $(seq 1 "$1"); do
+        unit "r$i" <<EOF2
+[Unit]
+StartLimitIntervalSec=0
+[Service]
+ExecStart=$T/runner.sh r$i
+Restart=on-failure
+RestartSec=50ms
+EOF2
+    done
+}
+
 runner_script() {
     script runner.sh <<EOF2
 name=\$1

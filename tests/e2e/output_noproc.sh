@@ -9,16 +9,7 @@ N_RUN=3
 RUNS=4
 LINES=20
 runner_script $LINES $RUNS
-for i in $(seq 1 $N_RUN); do
-    unit "r$i" <<EOF2
-[Unit]
-StartLimitIntervalSec=0
-[Service]
-ExecStart=$T/runner.sh r$i
-Restart=on-failure
-RestartSec=50ms
-EOF2
-done
+runner_units $N_RUN
 inactive() { "$PXINIT" -R "$RUN" status "$1" 2>&1 | grep -qw inactive; }
 all_done() {
     local i
