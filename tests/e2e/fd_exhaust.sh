@@ -8,18 +8,9 @@
 
 LIMIT=128
 N=150
-script idle.sh <<'EOF2'
-echo "$1 up"
-exec sleep 1000
-EOF2
-for i in $(seq 1 $N); do
-    unit "i$i" <<EOF2
-[Service]
-ExecStart=$T/idle.sh i$i
-EOF2
-done
+idle_units $N
 
-[ "$(ulimit -Hn)" -ge $LIMIT ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
+need_hard_nofile $LIMIT
 ulimit -n $LIMIT
 px_start
 

@@ -18,7 +18,7 @@ LimitNOFILE=100
 ExecStart=/bin/sh -c 'echo "own nofile \$(ulimit -Sn)"; exec sleep 1000'
 EOF2
 
-[ "$(ulimit -Hn)" -gt 256 ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
+need_hard_nofile 257
 ulimit -Sn 64
 px_start -- /bin/sh -c 'echo "main nofile $(ulimit -Sn)"; exec sleep 1000'
 poll 20 lines_matching_at_least "$T/out" '^u[0-9]+: u[0-9]+ nofile 64$' $N ||

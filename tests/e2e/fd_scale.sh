@@ -13,20 +13,11 @@ N_RUN=8
 RUNS=4
 LINES=30
 
-script idle.sh <<'EOF2'
-echo "$1 up"
-exec sleep 1000
-EOF2
+idle_units $N_IDLE
 runner_script $LINES $RUNS
-for i in $(seq 1 $N_IDLE); do
-    unit "i$i" <<EOF2
-[Service]
-ExecStart=$T/idle.sh i$i
-EOF2
-done
 runner_units $N_RUN
 
-[ "$(ulimit -Hn)" -ge $LIMIT ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
+need_hard_nofile $LIMIT
 ulimit -n $LIMIT # soft and hard: pxinit cannot raise it
 px_start
 

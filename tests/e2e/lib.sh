@@ -136,6 +136,27 @@ zombies_reaped() { ZOMBIES_SEEN=$(zombies | tr '\n' ' '); [ -z "$ZOMBIES_SEEN" ]
 # run and writes into the same pipe when the next run tells it to, before
 # that run's lines; the last run's orphan writes after the unit is inactive.
 # So each unit's whole output has one right order: runner_expected's.
+# idle_units N: units i1..iN that print "iK up" and then sleep.
+idle_units() {
+    local i
+    script idle.sh <<'EOF2'
+echo "$1 up"
+exec sleep 1000
+EOF2
+    for i in $(seq 1 "$1"); do
+        unit "i$i" <<EOF2
+[Service]
+ExecStart=$T/idle.sh i$i
+EOF2
+    done
+}
+
+# need_hard_nofile N: skips the test (exit 77, counted as SKIP, not PASS)
+# when the hard RLIMIT_NOFILE is below N.
+need_hard_nofile() {
+    [ "$(ulimit -Hn)" -ge "$1" ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
+}
+
 # runner_units N: units r1..rN running $T/runner.sh, restarted on failure
 # 50 ms later, with no start limit (so every run of runner_script happens).
 runner_units() {
