@@ -360,13 +360,24 @@ static size_t collect(pid_t root, int ncomm, char **comms, pid_t **out)
     return m;
 }
 
-static int cmd_pss(pid_t root, int ncomm, char **comms)
+/* of() summed over the processes collect() finds; *n: how many. */
+static long sum_over(pid_t root, int ncomm, char **comms, long (*of)(pid_t), size_t *n)
 {
     pid_t *v;
-    size_t n = collect(root, ncomm, comms, &v);
-    long total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += pss_of(v[i]);
+    size_t k = collect(root, ncomm, comms, &v);
+    long sum = 0;
+    for (size_t i = 0; i < k; i++)
+        sum += of(v[i]);
+    free(v);
+    if (n)
+        *n = k;
+    return sum;
+}
+
+static int cmd_pss(pid_t root, int ncomm, char **comms)
+{
+    size_t n;
+    long total = sum_over(root, ncomm, comms, pss_of, &n);
     printf("%ld %zu\n", total, n);
     return 0;
 }
@@ -425,13 +436,7 @@ static long cpu_of(pid_t pid)
 
 static long cpu_sum(pid_t root, int ncomm, char **comms)
 {
-    pid_t *v;
-    size_t n = collect(root, ncomm, comms, &v);
-    long sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += cpu_of(v[i]);
-    free(v);
-    return sum;
+    return sum_over(root, ncomm, comms, cpu_of, NULL);
 }
 
 /* A supervisor is "up" for the markers before it has finished its own work
