@@ -6,11 +6,15 @@
  *            sfd    blocking read of a signalfd (as catatonit)
  *            epoll  epoll_wait on a non-blocking signalfd, then one read
  *            ev     a libev loop with an ev_io on the signalfd (as pxinit)
+ *            handler  a libev loop idling (SIGCHLD on its signalfd); the other
+ *                   signals stay unblocked and a sigaction handler forwards
+ *                   each while the loop sleeps in epoll_wait
  *   SESSION  0: the command in its own process group; 1: in its own session
  * Every signal goes to the command's process group with
  * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sends it.
  * Build: cc -O2 -o sigloop bench/sigloop.c -lev */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <ev.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -51,6 +55,28 @@ static void read_once(int fd)
 
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents) { read_once(w->fd); }
 
+/* Runs on a signal frame wherever PID 1 sleeps: the forward, nothing else. */
+static void forward_handler(int sig)
+{
+    int saved = errno;
+    syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, PIDFD_SIGNAL_PROCESS_GROUP);
+    errno = saved;
+}
+
+/* Unblocks every signal but SIGCHLD and forwards it from a handler. */
+static void handler_setup(void)
+{
+    struct sigaction sa = {.sa_handler = forward_handler, .sa_flags = SA_RESTART};
+    sigfillset(&sa.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &sa, NULL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_SETMASK, &chld, NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4)
@@ -85,7 +111,11 @@ int main(int argc, char **argv)
                 handle(sig);
         }
     int blocking = strcmp(mode, "sfd") == 0;
-    int fd = signalfd(-1, &all, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
+    int handler = strcmp(mode, "handler") == 0;
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    int fd = signalfd(-1, handler ? &chld : &all, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
     if (fd < 0)
         return 1;
     if (blocking)
@@ -100,6 +130,8 @@ int main(int argc, char **argv)
             if (epoll_wait(ep, &e, 1, -1) == 1)
                 read_once(fd);
     }
+    if (handler)
+        handler_setup();
     struct ev_loop *loop = ev_loop_new(EVFLAG_NOENV);
     ev_io w;
     ev_io_init(&w, io_cb, fd, EV_READ);

@@ -1,10 +1,11 @@
 #!/bin/bash
 # sigparts.sh - where a signal round trip goes: bench/sigloop.c's ways of
 # waiting (sigwaitinfo, a blocking signalfd read, epoll_wait + read, a libev
-# loop), each with the main in its own process group (0) or session (1),
-# beside pxinit and the peers. All pinned to one CPU (taskset -c $CPU), so
-# every run is in the mode where the main and PID 1 share a CPU; interleaved;
-# median of RUNS runs of RTT round trips each.
+# loop, a libev loop that forwards from a signal handler), each with the
+# main in its own process group (0) or session (1), beside pxinit and the
+# peers. All pinned to one CPU (taskset -c $CPU), so every run is in the
+# mode where the main and PID 1 share a CPU; interleaved; median of RUNS
+# runs of RTT round trips each.
 # Usage: bench/sigparts.sh   (root; env PXINIT, RUNS, RTT, CPU)
 # The session's cost depends on sched autogroup: compare with
 # /proc/sys/kernel/sched_autogroup_enabled at 0, or run inside a cpu cgroup
@@ -26,7 +27,7 @@ cc -O2 -o "$B/workload" bench/workload.c
 NAMES=()
 declare -A CMD
 add() { NAMES+=("$1"); CMD[$1]=$2; }
-for w in wait sfd epoll ev; do
+for w in wait sfd epoll ev handler; do
     for s in 0 1; do add "sigloop $w $s" "$B/sigloop $w $s"; done
 done
 add pxinit "$PXINIT --no-units -q -R $B/run --"
