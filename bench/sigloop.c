@@ -6,9 +6,10 @@
  *            sfd    blocking read of a signalfd (as catatonit)
  *            epoll  epoll_wait on a non-blocking signalfd, then one read
  *            ev     a libev loop with an ev_io on the signalfd (as pxinit)
- *            handler  a libev loop idling (SIGCHLD on its signalfd); the other
- *                   signals stay unblocked and a sigaction handler forwards
- *                   each while the loop sleeps in epoll_wait
+ *            handler  as ev for SIGCHLD alone; the other signals stay
+ *                   unblocked and a sigaction handler forwards each while
+ *                   the loop sleeps in epoll_wait
+ *            hwait, hepoll  the same handler, waiting as wait or epoll
  *   SESSION  0: the command in its own process group; 1: in its own session
  * Every signal goes to the command's process group with
  * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sends it.
@@ -103,19 +104,27 @@ int main(int argc, char **argv)
     if (!own_session) /* both sides; with setsid the child must stay no group leader */
         setpgid(child, child);
     pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+    /* hwait, hepoll, handler: as wait, epoll, ev, for SIGCHLD only; the
+     * other signals are forwarded by a handler, which interrupts the wait. */
+    int by_handler = mode[0] == 'h';
+    if (by_handler) {
+        mode = strcmp(mode, "handler") == 0 ? "ev" : mode + 1;
+        handler_setup();
+    }
+    sigset_t waited = all;
+    if (by_handler) {
+        sigemptyset(&waited);
+        sigaddset(&waited, SIGCHLD);
+    }
     if (strcmp(mode, "wait") == 0)
         for (;;) {
             siginfo_t si;
-            int sig = sigwaitinfo(&all, &si);
+            int sig = sigwaitinfo(&waited, &si);
             if (sig > 0)
                 handle(sig);
         }
     int blocking = strcmp(mode, "sfd") == 0;
-    int handler = strcmp(mode, "handler") == 0;
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    int fd = signalfd(-1, handler ? &chld : &all, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
+    int fd = signalfd(-1, &waited, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
     if (fd < 0)
         return 1;
     if (blocking)
@@ -130,8 +139,6 @@ int main(int argc, char **argv)
             if (epoll_wait(ep, &e, 1, -1) == 1)
                 read_once(fd);
     }
-    if (handler)
-        handler_setup();
     struct ev_loop *loop = ev_loop_new(EVFLAG_NOENV);
     ev_io w;
     ev_io_init(&w, io_cb, fd, EV_READ);

@@ -27,7 +27,7 @@ cc -O2 -o "$B/workload" bench/workload.c
 NAMES=()
 declare -A CMD
 add() { NAMES+=("$1"); CMD[$1]=$2; }
-for w in wait sfd epoll ev handler; do
+for w in wait sfd epoll ev hwait hepoll handler; do
     for s in 0 1; do add "sigloop $w $s" "$B/sigloop $w $s"; done
 done
 add pxinit "$PXINIT --no-units -q -R $B/run --"
