@@ -1,11 +1,11 @@
 #!/bin/bash
 # sigparts.sh - where a signal round trip goes: bench/sigloop.c's ways of
 # waiting (sigwaitinfo, a blocking signalfd read, epoll_wait + read, a libev
-# loop, a libev loop that forwards from a signal handler), each with the
-# main in its own process group (0) or session (1), beside pxinit and the
-# peers. All pinned to one CPU (taskset -c $CPU), so every run is in the
-# mode where the main and PID 1 share a CPU; interleaved; median of RUNS
-# runs of RTT round trips each.
+# loop, and wait, epoll and libev with the forward in a signal handler),
+# each with the main in its own process group (0) or session (1), beside
+# pxinit and the peers. All pinned to one CPU (taskset -c $CPU), so every
+# run is in the mode where the main and PID 1 share a CPU; interleaved;
+# median of RUNS runs of RTT round trips each.
 # Usage: bench/sigparts.sh   (root; env PXINIT, RUNS, RTT, CPU)
 # The session's cost depends on sched autogroup: compare with
 # /proc/sys/kernel/sched_autogroup_enabled at 0, or run inside a cpu cgroup
