@@ -38,7 +38,7 @@ struct spawn_job {
     bool failed;      /* an error was reported */
     bool in_memory;   /* no pipe (io.fd -1): the report is in rep, fed as an event */
     struct spawn_msg rep[2]; /* with in_memory: {PID}, then {ERROR} if any */
-    int fail_code;    /* exit code the failed child uses */
+    int fail_code;    /* with failed: the exit code of the failed stage (spawn_exit_code) */
     struct spawn_job *next, **pprev;
     char what[];      /* the command, for messages */
 };
@@ -113,6 +113,7 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
                 job_got_pid(px, job, m.pid);
             } else if (m.kind == SPAWN_MSG_ERROR) {
                 job->failed = true;
+                job->fail_code = spawn_exit_code(m.stage, m.err, false);
                 log_unit_error(job->svc->name, "failed to %s for %s: %s",
                                spawn_stage_name(m.stage), job->what, strerror(m.err));
             }
@@ -128,11 +129,14 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
     struct svc_proc *p = job->proc;
     pid_t pid = job->pid;
     bool failed = job->failed;
+    int code = failed ? job->fail_code : SPAWN_EXIT_EXEC;
     launch_job_free(px, job);
     if (pid == 0) {
-        /* The intermediate died before reporting a pid: nothing runs. */
+        /* The intermediate died before reporting a pid (where a service's
+         * preparation fails when its exec would overlap pxinit, spawn.c):
+         * nothing runs, and the exit is the failed stage's. */
         p->pending = false;
-        svc_proc_exited(s, p, W_EXITCODE(SPAWN_EXIT_EXEC, 0));
+        svc_proc_exited(s, p, W_EXITCODE(code, 0));
     } else if (!failed && p->pid == pid) {
         svc_exec_done(s, p);
     }
@@ -369,6 +373,9 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .sigmask = &empty,
         .sigactions = NULL,
         .double_fork = true,
+        /* Type=exec is started once the exec succeeded: that one waits. */
+        .async_exec = !(is_main && u->type == UNIT_TYPE_EXEC),
+        .what = cmd->line,
     };
     size_t wlen = strlen(cmd->line) + 1;
     struct spawn_job *job = calloc(1, sizeof(*job) + wlen);

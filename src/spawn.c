@@ -34,7 +34,10 @@
  * which passes it on. Only one such spawn exists at a time (pxinit is
  * suspended until it is over), so one slot will do. */
 #define REPORT_SHARED (-100)
-static struct {
+/* volatile: written by a child inside clone(), which the compiler takes for
+ * a call that cannot touch a static whose address never escapes, and so
+ * would read the value it stored before the call (the report was lost so). */
+static volatile struct {
     int stage, err;
 } vm_report;
 
@@ -72,11 +75,11 @@ static void report(int fd, enum spawn_msg_kind kind, enum spawn_stage stage, int
         ;
 }
 
-static int exit_code_for(const struct spawn_params *p, enum spawn_stage stage, int err)
+int spawn_exit_code(enum spawn_stage stage, int err, bool shell)
 {
-    if (stage == SPAWN_STAGE_EXEC && p->shell_exit_codes)
+    if (stage == SPAWN_STAGE_EXEC && shell)
         return err == ENOENT ? 127 : 126;
-    if (p->shell_exit_codes)
+    if (shell)
         return 126;
     switch (stage) {
     case SPAWN_STAGE_CHDIR:
@@ -107,7 +110,7 @@ static __attribute__((noreturn)) void child_fail(const struct spawn_params *p, i
 {
     int err = errno;
     report(fd, SPAWN_MSG_ERROR, stage, err, 0);
-    _exit(exit_code_for(p, stage, err));
+    _exit(spawn_exit_code(stage, err, p->shell_exit_codes));
 }
 
 static int setup_fd(int want, int target)
@@ -244,8 +247,10 @@ static void read_nondefault(void)
     nondefault_read = true;
 }
 
-/* The process that will exec: prepare everything, then exec. */
-static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
+/* Everything of the process that will exec but the exec itself and its
+ * mask; all of it is inherited across clone(), so a service's intermediate
+ * can do it (see spawn_async). */
+static void child_prepare(const struct spawn_params *p, int fd)
 {
     struct sigaction dfl = {.sa_handler = SIG_DFL};
 
@@ -336,7 +341,12 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     umask(p->umask);
     if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         child_fail(p, fd, SPAWN_STAGE_NO_NEW_PRIVS);
+}
 
+/* The process that will exec: prepare everything, then exec. */
+static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, int fd)
+{
+    child_prepare(p, fd);
     /* Raw too: glibc's would leave its reserved signals (32, 33) as they are. */
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, p->sigmask, NULL, (size_t)(_NSIG / 8));
     execve(p->path, p->argv, p->envp);
@@ -366,29 +376,31 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
 
 #define VM_STACK_SIZE (256u * 1024u)
 
+struct async_slot;
+
 struct vm_spawn {
     const struct spawn_params *p;
     char *stack; /* the service's */
+    struct async_slot *async; /* set: the service's exec overlaps pxinit (below) */
     /* The report, written by the intermediate in the memory it shares with
      * pxinit: no pipe, so a spawn costs pxinit no descriptor at all. */
     pid_t svc;
     int stage, err;
 };
 
-static int vm_service(void *arg)
+/* A private file table holding only 0-2 and the output fds, which spawn_vm()
+ * put in low slots: the table copied here is as small as those slots,
+ * whatever the number of pxinit's descriptors. Everything above goes (not
+ * copied). */
+static int unshare_low_fds(const struct spawn_params *p)
 {
-    const struct vm_spawn *v = arg;
-    const struct spawn_params *p = v->p;
-    /* Keep 0-2 and the output fds, which spawn_vm() put in low slots: the
-     * table copied here is as small as those slots, whatever the number of
-     * pxinit's descriptors. Everything above goes (not copied). */
     int keep = 2;
     if (p->fd_out > keep)
         keep = p->fd_out;
     if (p->fd_err > keep)
         keep = p->fd_err;
     if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0)
-        child_fail(p, REPORT_SHARED, SPAWN_STAGE_FDS);
+        return -1;
     /* The few copied below the slots go now, not at exec: the exec lets the
      * intermediate, and so pxinit, run on before it closes them, and a copy
      * of a pipe that pxinit closes meanwhile keeps it in libev's epoll set;
@@ -398,31 +410,243 @@ static int vm_service(void *arg)
     for (int fd = 3; fd <= keep; fd++)
         if (fd != p->fd_out && fd != p->fd_err)
             close(fd);
+    return 0;
+}
+
+static int vm_service(void *arg)
+{
+    const struct vm_spawn *v = arg;
+    const struct spawn_params *p = v->p;
+    if (unshare_low_fds(p) < 0)
+        child_fail(p, REPORT_SHARED, SPAWN_STAGE_FDS);
     setpgid(0, 0);
     child_exec(p, REPORT_SHARED);
 }
 
+/* --- services whose exec overlaps pxinit ------------------------------------------
+ *
+ * Above, pxinit is suspended until the service's execve() has replaced its
+ * memory: the kernel's half of an exec (opening the binary, a new address
+ * space, copying argv and the environment) runs while pxinit waits, one spawn
+ * after another, and at a boot of thousands of units that is half of pxinit's
+ * time while the other CPUs idle. So where it can, the intermediate does all
+ * of the service's preparation itself (everything of it is inherited across
+ * clone(): ids, limits, directory, umask, descriptors, dispositions), then
+ * starts the service with CLONE_VM but without CLONE_VFORK and exits at once.
+ * pxinit goes on while the service execs, on another CPU.
+ *
+ * Until its exec the service shares pxinit's memory while pxinit runs, so it
+ * touches nothing of pxinit's: it runs on a stack of its own, reads a copy of
+ * the path, argv and environment in its slot, makes its few system calls
+ * without libc (no errno: that is pxinit's thread-local variable too) and
+ * writes only its slot. The kernel zeroes the slot's `busy` when the service
+ * has exec'd or exited (CLONE_CHILD_CLEARTID), which frees the slot. An exec
+ * that fails leaves its errno in the slot and exits 203 (SPAWN_EXIT_EXEC);
+ * the reaper picks the report up with spawn_take_failure(). */
+
+#if defined(__x86_64__) || defined(__aarch64__)
+#define ASYNC_EXEC 1
+#endif
+
+#ifdef ASYNC_EXEC
+#define ASYNC_SLOTS 8
+#define ASYNC_STACK (32u * 1024u)
+#define ASYNC_ARENA (32u * 1024u)
+#define ASYNC_WHAT 256
+
+struct async_slot {
+    pid_t busy; /* non-zero until the service exec'd or exited: the kernel clears it */
+    int failed; /* the exec failed; the report below waits for spawn_take_failure() */
+    int err;
+    pid_t pid;
+    int exit_code;
+    const char *path;
+    char *const *argv, *const *envp;
+    uint64_t mask[16]; /* the kernel's sigset, as rt_sigprocmask takes it */
+    char what[ASYNC_WHAT];
+    char *stack;
+    char arena[ASYNC_ARENA]; /* path, argv and envp, copied */
+};
+
+static struct async_slot *async_slots; /* ASYNC_SLOTS of them, mapped at the first use */
+static bool async_unavailable;
+
+/* System calls without errno, for the service that shares pxinit's memory. */
+#if defined(__x86_64__)
+static inline long raw_call(long n, long a, long b, long c, long d)
+{
+    long ret;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+#else
+static inline long raw_call(long n, long a, long b, long c, long d)
+{
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    register long x3 __asm__("x3") = d;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+    return x0;
+}
+#endif
+
+/* The service: three system calls and the exec. Not instrumented (a
+ * sanitizer's runtime keeps per-thread state, which is pxinit's here). */
+__attribute__((no_sanitize("address", "undefined"), noreturn)) static int async_service(void *arg)
+{
+    struct async_slot *a = arg;
+    raw_call(SYS_setpgid, 0, 0, 0, 0);
+    raw_call(SYS_rt_sigprocmask, SIG_SETMASK, (long)a->mask, 0, _NSIG / 8);
+    long r = raw_call(SYS_execve, (long)a->path, (long)a->argv, (long)a->envp, 0);
+    a->err = (int)-r;
+    __atomic_store_n(&a->failed, 1, __ATOMIC_RELEASE);
+    for (;;)
+        raw_call(SYS_exit_group, a->exit_code, 0, 0, 0);
+}
+
+static struct async_slot *async_slot_free(void)
+{
+    if (!async_slots && !async_unavailable) {
+        void *m = mmap(NULL, ASYNC_SLOTS * (sizeof(struct async_slot) + ASYNC_STACK),
+                       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
+            async_unavailable = true;
+            return NULL;
+        }
+        async_slots = m;
+        char *stacks = (char *)(async_slots + ASYNC_SLOTS);
+        for (unsigned i = 0; i < ASYNC_SLOTS; i++)
+            async_slots[i].stack = stacks + (size_t)i * ASYNC_STACK;
+    }
+    for (unsigned i = 0; async_slots && i < ASYNC_SLOTS; i++) {
+        struct async_slot *a = &async_slots[i];
+        if (__atomic_load_n(&a->busy, __ATOMIC_ACQUIRE) == 0 &&
+            __atomic_load_n(&a->failed, __ATOMIC_ACQUIRE) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+/* Copies s into the arena at *at; NULL when it does not fit. */
+static char *arena_put(struct async_slot *a, size_t *at, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    if (len > sizeof(a->arena) - *at)
+        return NULL;
+    char *d = memcpy(a->arena + *at, s, len);
+    *at += len;
+    return d;
+}
+
+/* An argv-style array copied into the arena; NULL when it does not fit. */
+static char **arena_putv(struct async_slot *a, size_t *at, char *const *v)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    *at = (*at + sizeof(char *) - 1) & ~(sizeof(char *) - 1);
+    if ((n + 1) * sizeof(char *) > sizeof(a->arena) - *at)
+        return NULL;
+    char **out = (char **)(void *)(a->arena + *at);
+    *at += (n + 1) * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+        if (!(out[i] = arena_put(a, at, v[i])))
+            return NULL;
+    out[n] = NULL;
+    return out;
+}
+
+/* A free slot holding what the service needs after the intermediate is
+ * gone; NULL when there is none or the command does not fit: the spawn
+ * then waits for the exec, as before. */
+static struct async_slot *async_slot_fill(const struct spawn_params *p)
+{
+    if (!p->async_exec)
+        return NULL;
+    struct async_slot *a = async_slot_free();
+    if (!a)
+        return NULL;
+    size_t at = 0;
+    a->path = arena_put(a, &at, p->path);
+    a->argv = a->path ? arena_putv(a, &at, p->argv) : NULL;
+    a->envp = a->argv ? arena_putv(a, &at, p->envp) : NULL;
+    if (!a->envp)
+        return NULL;
+    memset(a->mask, 0, sizeof(a->mask));
+    memcpy(a->mask, p->sigmask, sizeof(a->mask) < sizeof(*p->sigmask) ? sizeof(a->mask)
+                                                                       : sizeof(*p->sigmask));
+    a->what[0] = '\0';
+    if (p->what) {
+        strncat(a->what, p->what, sizeof(a->what) - 1);
+    }
+    a->exit_code = spawn_exit_code(SPAWN_STAGE_EXEC, ENOENT, p->shell_exit_codes);
+    a->err = 0;
+    a->pid = 0;
+    return a;
+}
+
+bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size)
+{
+    for (unsigned i = 0; async_slots && i < ASYNC_SLOTS; i++) {
+        struct async_slot *a = &async_slots[i];
+        if (a->pid != pid || !__atomic_load_n(&a->failed, __ATOMIC_ACQUIRE))
+            continue;
+        *err = a->err;
+        if (size) {
+            what[0] = '\0';
+            strncat(what, a->what, size - 1);
+        }
+        a->pid = 0;
+        __atomic_store_n(&a->failed, 0, __ATOMIC_RELEASE);
+        return true;
+    }
+    return false;
+}
+#else
+bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size)
+{
+    (void)pid, (void)err, (void)what, (void)size;
+    return false;
+}
+#endif
+
 static int vm_intermediate(void *arg)
 {
     struct vm_spawn *v = arg;
-    vm_report.stage = 0;
     if (setsid() < 0) {
         v->stage = SPAWN_STAGE_SETSID;
         v->err = errno;
         _exit(SPAWN_EXIT_SETSID);
     }
-    pid_t svc = clone(vm_service, v->stack + VM_STACK_SIZE,
-                      CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, arg);
+    pid_t svc;
+#ifdef ASYNC_EXEC
+    if (v->async) {
+        /* pxinit is suspended, nothing else runs on its memory: libc is fine
+         * here. A failure reports in vm_report and ends the intermediate. */
+        if (unshare_low_fds(v->p) < 0)
+            child_fail(v->p, REPORT_SHARED, SPAWN_STAGE_FDS);
+        child_prepare(v->p, REPORT_SHARED);
+        svc = clone(async_service, v->async->stack + ASYNC_STACK,
+                    CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, v->async, NULL, NULL,
+                    &v->async->busy);
+    } else
+#endif
+        svc = clone(vm_service, v->stack + VM_STACK_SIZE,
+                    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, arg);
     if (svc < 0) {
         v->stage = SPAWN_STAGE_FORK;
         v->err = errno;
         _exit(SPAWN_EXIT_EXEC);
     }
-    /* The service has exec'd or failed by now. */
+    /* Both set the group, so it is in place before pxinit may signal -svc. */
     setpgid(svc, svc);
     v->svc = svc;
-    v->stage = vm_report.stage;
-    v->err = vm_report.err;
     _exit(0);
 }
 
@@ -492,18 +716,31 @@ static pid_t spawn_vm(const struct spawn_params *p, struct spawn_handle *h,
     pid_t pid = -1;
     if (q.fd_out != -1 && q.fd_err != -1) {
         struct vm_spawn v = {.p = &q, .stack = ctx->stacks + VM_STACK_SIZE};
+#ifdef ASYNC_EXEC
+        v.async = async_slot_fill(p);
+        if (v.async)
+            v.async->busy = 1; /* until the kernel clears it */
+#endif
 #ifdef __SANITIZE_ADDRESS__
         /* The children never return (they exec or _exit), so ASan's poison of
          * their frames stays on these stacks: clear it for the next spawn. */
         __asan_unpoison_memory_region(ctx->stacks, 2 * (size_t)VM_STACK_SIZE);
 #endif
+        vm_report.stage = vm_report.err = 0;
         pid = clone(vm_intermediate, ctx->stacks + VM_STACK_SIZE,
                     CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
         /* CLONE_VFORK: the intermediate is done with v now (v escaped to
-         * clone(), so the compiler reads it again). */
+         * clone(), so the compiler reads it again). A failure of its own is
+         * in v; one of the preparation or of a waited-for exec in vm_report. */
         h->pid = v.svc;
-        h->stage = v.stage;
-        h->err = v.err;
+        h->stage = v.stage ? v.stage : vm_report.stage;
+        h->err = v.stage ? v.err : vm_report.err;
+#ifdef ASYNC_EXEC
+        if (v.async && v.svc > 0)
+            v.async->pid = v.svc;
+        else if (v.async)
+            __atomic_store_n(&v.async->busy, 0, __ATOMIC_RELEASE); /* no service started */
+#endif
     }
     int saved = errno;
     for (int i = 0; i < 2; i++)

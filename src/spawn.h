@@ -95,6 +95,10 @@ struct spawn_params {
     char **pid_env_slot;    /* envp entry the child replaces with pid_env_name=its pid */
     const char *pid_env_name;
     bool shell_exit_codes;  /* exec failure exits 127 (ENOENT) / 126, as shells */
+    /* Services: pxinit need not wait for the exec to succeed (spawn.c); its
+     * failure is then reported by spawn_take_failure(), naming what. */
+    bool async_exec;
+    const char *what;
 };
 
 struct spawn_handle {
@@ -122,6 +126,12 @@ int spawn_raw_disposition(int sig, void (*const *set)(int), void (**old)(int));
 int spawn_read_msg(int fd, struct spawn_msg *msg);
 
 const char *spawn_stage_name(enum spawn_stage stage);
+/* The exit status of a process whose spawn failed at stage (systemd's 2xx,
+ * or a shell's 126/127). */
+int spawn_exit_code(enum spawn_stage stage, int err, bool shell);
+/* For a reaped pid: whether it was a service whose exec failed after pxinit
+ * went on (params' async_exec); its errno and command then. Clears the report. */
+bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size);
 
 /* Finds argv0 in the PATH of envp (or a default PATH) when it has no slash.
  * Writes the result to buf; returns buf, or argv0 itself when not found. */
