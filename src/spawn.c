@@ -616,7 +616,9 @@ bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size)
 }
 #endif
 
-static int vm_intermediate(void *arg)
+/* Not instrumented: its _exit() would make ASan warn, once, about the
+ * foreign stack, and after child_prepare() its stderr is a unit's output. */
+__attribute__((no_sanitize("address"))) static int vm_intermediate(void *arg)
 {
     struct vm_spawn *v = arg;
     if (setsid() < 0) {
