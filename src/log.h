@@ -8,6 +8,7 @@
 #define PXINIT_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum log_level {
     LOG_LEVEL_ERROR = 0,
@@ -15,6 +16,11 @@ enum log_level {
     LOG_LEVEL_INFO = 2,
     LOG_LEVEL_DEBUG = 3,
 };
+
+/* Batching (log.c): on, lines wait for log_flush() or a full PIPE_BUF;
+ * off flushes. Only for the daemon's loop, which flushes before it sleeps. */
+void log_batch(bool on);
+void log_flush(void);
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);

@@ -73,6 +73,9 @@ static void ensure_std_fds(void)
     }
 }
 
+/* Log lines wait no longer than the loop's iteration (log.c). */
+static void log_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents) { log_flush(); }
+
 static void child_reaped(struct pxinit *px, pid_t pid, int status)
 {
     struct pid_entry *e = pidmap_get(&px->pids, pid);
@@ -175,9 +178,15 @@ int main(int argc, char **argv)
     control_start(&px); /* runtime dir, control socket, status board */
     notify_init(&px);   /* the sd_notify socket, in the same directory */
     px.phase = PHASE_BOOT;
+    ev_prepare log_flusher;
+    ev_prepare_init(&log_flusher, log_flush_cb);
+    ev_prepare_start(px.loop, &log_flusher);
+    ev_unref(px.loop); /* it keeps nothing alive */
+    log_batch(true);
     supervisor_boot(&px);
 
     ev_run(px.loop, 0);
+    log_batch(false);
 
     output_finish(&px); /* what the pipes still hold; bounded by --grace */
     int code = px.exit_code;
