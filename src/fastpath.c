@@ -319,7 +319,9 @@ __attribute__((used)) void fastpath_status(long *sp)
     size_t dlen = str_len(dir);
     /* A terminal gets a legend (and EBADF, no stdout, is left to glibc). */
     long tty = sys3(__NR_ioctl, 1, TCGETS, (long)termios);
-    if (shape && unit && !no_board && proto_unit_name_ok(unit) && tty < 0 && tty != -EBADF &&
+    /* PXINIT_NO_BOARD as client.c reads it. */
+    bool board = !no_board || !*no_board || str_eq(no_board, "0");
+    if (shape && unit && board && proto_unit_name_ok(unit) && tty < 0 && tty != -EBADF &&
         dlen + sizeof("/status") <= sizeof(path)) {
         proto_short_name(unit, name, sizeof(name));
         for (size_t i = 0; i < dlen; i++)
