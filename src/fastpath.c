@@ -45,18 +45,19 @@
  * (glibc's _start registers %rdx with atexit when it is not). The stub hands
  * the stack to fastpath_status() and, when that returns, restores %rdx and
  * %rsp and jumps to _start, which finds everything as the kernel left it. */
-__asm__(".text\n"
-        ".globl pxinit_entry\n"
-        ".type pxinit_entry, @function\n"
-        "pxinit_entry:\n"
-        "    mov %rsp, %rdi\n"
-        "    push %rdx\n"
-        "    push %rdx\n" /* twice: the call wants %rsp 16-byte aligned */
-        "    call fastpath_status\n"
-        "    pop %rdx\n"
-        "    pop %rdx\n"
-        "    jmp _start\n"
-        ".size pxinit_entry, .-pxinit_entry\n");
+__asm__(
+    ".text\n"
+    ".globl pxinit_entry\n"
+    ".type pxinit_entry, @function\n"
+    "pxinit_entry:\n"
+    "    mov %rsp, %rdi\n"
+    "    push %rdx\n"
+    "    push %rdx\n" /* twice: the call wants %rsp 16-byte aligned */
+    "    call fastpath_status\n"
+    "    pop %rdx\n"
+    "    pop %rdx\n"
+    "    jmp _start\n"
+    ".size pxinit_entry, .-pxinit_entry\n");
 
 void fastpath_status(long *sp);
 
@@ -68,10 +69,7 @@ void fastpath_status(long *sp);
 static long sys3(long n, long a, long b, long c)
 {
     long r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(n), "D"(a), "S"(b), "d"(c)
-                     : "rcx", "r11", "memory");
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
     return r;
 }
 

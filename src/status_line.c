@@ -14,9 +14,9 @@ const char sb_state_names[][SB_WORD_MAX] = {
 };
 const unsigned sb_nstates = sizeof(sb_state_names) / sizeof(sb_state_names[0]);
 const char sb_sub_names[][SB_WORD_MAX] = {
-    "dead", "start-pre", "start", "start-post", "running", "exited",
-    "stop", "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill",
-    "failed", "auto-restart", "condition", "reload",
+    "dead",   "start-pre",    "start",        "start-post", "running",       "exited",
+    "stop",   "stop-sigterm", "stop-sigkill", "stop-post",  "final-sigterm", "final-sigkill",
+    "failed", "auto-restart", "condition",    "reload",
 };
 const unsigned sb_nsubs = sizeof(sb_sub_names) / sizeof(sb_sub_names[0]);
 

@@ -83,9 +83,8 @@ static char *client_row(const struct sb_unit *u, int64_t now)
 /* Values the fields take. */
 static const int32_t pids[] = {-1, 0, 1, 42, 99999, 4194304, INT32_MAX};
 static const int64_t ages[] = {
-    0,     1,     9,          59,         60,         61,         599,    3599,
-    3600,  3601,  3660,       86399,      86400,      90061,      864000, 31536000,
-    -1,    -86400 /* a clock set back */,
+    0,    1,    9,     59,    60,    61,     599,      3599, 3600,
+    3601, 3660, 86399, 86400, 90061, 864000, 31536000, -1,   -86400 /* a clock set back */,
 };
 static const int32_t codes[] = {-1, 0, 1, 2, 3, 126, 127, 203, 255, 32767, -32768};
 static const uint32_t restarts[] = {0, 1, 7, 99999999, UINT32_MAX};
@@ -127,9 +126,15 @@ START_TEST(test_row_is_printf)
     for (unsigned k = 0; k < 20000; k++) {
         struct sb_unit u;
         make_unit(&u, k);
-        struct sl_unit row = {u.name,       u.state,        u.sub,
-                              u.pid,        u.restarts,     u.exit_code,
-                              u.exit_signal, signal_to_name(u.exit_signal), u.since};
+        struct sl_unit row = {.name = u.name,
+                              .state = u.state,
+                              .sub = u.sub,
+                              .pid = u.pid,
+                              .restarts = u.restarts,
+                              .exit_code = u.exit_code,
+                              .exit_signal = u.exit_signal,
+                              .signal = signal_to_name(u.exit_signal),
+                              .since = u.since};
         int wname = (int)strlen(u.name) + (int)(k % 3) * 7, wstate = 5 + (int)(k % 12);
         printf_row(want, sizeof(want), &u, NOW, wname, wstate);
         size_t n = sl_format(got, sizeof(got), &row, NOW, wname, wstate);
@@ -149,9 +154,8 @@ START_TEST(test_record_is_client)
     ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
     int slot = sb_slot_alloc(&b);
     ck_assert_int_ge(slot, 0);
-    const struct sb_record *rec =
-        (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
-                                   (size_t)slot * SB_RECORD_SIZE);
+    const struct sb_record *rec = (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
+                                                             (size_t)slot * SB_RECORD_SIZE);
     unsigned n = 0, active = 0;
     for (unsigned k = 0; k < 60000; k++) {
         struct sb_unit u, back;
@@ -183,9 +187,8 @@ START_TEST(test_long_names)
     struct sb_reader r;
     ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
     int slot = sb_slot_alloc(&b);
-    const struct sb_record *rec =
-        (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
-                                   (size_t)slot * SB_RECORD_SIZE);
+    const struct sb_record *rec = (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
+                                                             (size_t)slot * SB_RECORD_SIZE);
     for (unsigned len = 1; len < SB_NAME_MAX; len++) {
         struct sb_unit u, back;
         make_unit(&u, len * 37);
@@ -210,9 +213,18 @@ struct span_case {
 };
 
 static const struct span_case span_cases[] = {
-    {0, "0s"},          {1, "1s"},           {59, "59s"},          {60, "1min0s"},
-    {61, "1min1s"},     {3599, "59min59s"},  {3600, "1h0min"},     {3661, "1h1min"},
-    {86399, "23h59min"}, {86400, "1d0h"},    {90061, "1d1h"},      {-5, "0s"},
+    {0, "0s"},
+    {1, "1s"},
+    {59, "59s"},
+    {60, "1min0s"},
+    {61, "1min1s"},
+    {3599, "59min59s"},
+    {3600, "1h0min"},
+    {3661, "1h1min"},
+    {86399, "23h59min"},
+    {86400, "1d0h"},
+    {90061, "1d1h"},
+    {-5, "0s"},
     {INT64_MAX, "106751991167300d15h"},
 };
 
@@ -228,7 +240,14 @@ END_TEST
 /* Like snprintf: cut, terminated, and the whole length returned. */
 START_TEST(test_truncation)
 {
-    struct sl_unit row = {"web", "active", "running", 42, 0, -1, -1, "?", NOW - 5};
+    struct sl_unit row = {.name = "web",
+                          .state = "active",
+                          .sub = "running",
+                          .pid = 42,
+                          .exit_code = -1,
+                          .exit_signal = -1,
+                          .signal = "?",
+                          .since = NOW - 5};
     char full[SL_LINE_MAX], small[10];
     size_t n = sl_format(full, sizeof(full), &row, NOW, 4, 5);
     memset(small, 'x', sizeof(small));
