@@ -16,7 +16,7 @@ const char *signal_to_name(int sig);
 
 /* glibc's SIGRTMIN and SIGRTMAX on Linux (it keeps the first two real-time
  * signals for itself), for code that runs before the library can be asked;
- * check_signame compares them with the library's. */
+ * check_status_line compares them with the library's. */
 #define SIGNAME_LIBC_RTMIN 34
 #define SIGNAME_LIBC_RTMAX 64
 
