@@ -43,32 +43,6 @@ int proto_split(char *line, char **argv, int max)
     return n;
 }
 
-void proto_short_name(const char *name, char *out, size_t size)
-{
-    size_t n = strlen(name);
-    static const char suffix[] = ".service";
-    if (n > sizeof(suffix) - 1 && strcmp(name + n - (sizeof(suffix) - 1), suffix) == 0)
-        n -= sizeof(suffix) - 1;
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, name, n);
-    out[n] = '\0';
-}
-
-bool proto_unit_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > 255)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == ':' || c == '_' || c == '.' || c == '@' || c == '-' || c == '\\'))
-            return false;
-    }
-    return true;
-}
-
 static const char *num_or_dash(char *buf, size_t size, int64_t v, bool none)
 {
     if (none)
@@ -220,32 +194,6 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
 
 /* --- people --------------------------------------------------------------------- */
 
-/* Uptime as one word ("38s", "5min3s", "2h10min", "3d4h"): table fields
- * never contain blanks, so scripts can split lines on them. */
-static void span_format(char *buf, size_t size, int64_t sec)
-{
-    if (sec < 0)
-        sec = 0;
-    if (sec < 60)
-        snprintf(buf, size, "%" PRId64 "s", sec);
-    else if (sec < 3600)
-        snprintf(buf, size, "%" PRId64 "min%" PRId64 "s", sec / 60, sec % 60);
-    else if (sec < 86400)
-        snprintf(buf, size, "%" PRId64 "h%" PRId64 "min", sec / 3600, sec % 3600 / 60);
-    else
-        snprintf(buf, size, "%" PRId64 "d%" PRId64 "h", sec / 86400, sec % 86400 / 3600);
-}
-
-static void last_exit_format(char *buf, size_t size, const struct sb_unit *u)
-{
-    if (u->exit_signal > 0)
-        snprintf(buf, size, "signal=%s", signal_to_name(u->exit_signal));
-    else if (u->exit_code >= 0)
-        snprintf(buf, size, "code=%d", (int)u->exit_code);
-    else
-        snprintf(buf, size, "-");
-}
-
 void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now, bool header)
 {
     int wname = 4, wstate = 5;
@@ -260,13 +208,20 @@ void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t n
                 "UPTIME", "RESTARTS", "LAST-EXIT", "SUB");
     for (size_t i = 0; i < n; i++) {
         const struct sb_unit *u = &units[i];
-        char pid[16] = "-", up[32] = "-", ex[32];
-        if (u->pid > 0)
-            snprintf(pid, sizeof(pid), "%d", (int)u->pid);
-        if (proto_unit_active(u) && u->since > 0)
-            span_format(up, sizeof(up), now - u->since);
-        last_exit_format(ex, sizeof(ex), u);
-        fprintf(f, "%-*s  %-*s  %7s  %-8s  %8" PRIu32 "  %-11s  %s\n", wname, u->name, wstate,
-                u->state, pid, up, u->restarts, ex, u->sub);
+        /* The same rows as the libc-free `pxinit status UNIT` (status_line.c). */
+        struct sl_unit row = {
+            .name = u->name,
+            .state = u->state,
+            .sub = u->sub,
+            .pid = u->pid,
+            .restarts = u->restarts,
+            .exit_code = u->exit_code,
+            .exit_signal = u->exit_signal,
+            .signal = signal_to_name(u->exit_signal),
+            .since = u->since,
+        };
+        char line[SL_LINE_MAX];
+        size_t len = sl_format(line, sizeof(line), &row, now, wname, wstate);
+        fwrite(line, 1, len < sizeof(line) ? len : sizeof(line) - 1, f);
     }
 }

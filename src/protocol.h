@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "status_board.h"
+#include "status_line.h"
 
 /* Longest request line, newline included. */
 #define PROTO_MAX_REQUEST 4096
@@ -35,10 +36,8 @@ bool proto_request_valid(const char *line, size_t len);
  * -1 when there are more than max. */
 int proto_split(char *line, char **argv, int max);
 
-/* "web.service" -> "web"; copies at most size-1 bytes. */
-void proto_short_name(const char *name, char *out, size_t size);
-/* True for names made of [A-Za-z0-9:_.@-], 1..255 bytes. */
-bool proto_unit_name_ok(const char *name);
+/* proto_short_name() and proto_unit_name_ok() are in status_line.h: the
+ * libc-free status path checks names the same way. */
 
 /* The record line: "unit NAME STATE SUB PID PGID RESTARTS CODE SIGNAL SINCE"
  * ('-' for none). Returns the length written (truncated like snprintf). */

@@ -32,20 +32,7 @@ _Static_assert(offsetof(struct sb_record, since) == 24, "record layout");
 _Static_assert(offsetof(struct sb_record, name) == 32, "record layout");
 _Static_assert(SB_NAMES_OFFSET % 4096 == 0, "the long-name area must be mappable by itself");
 
-/* The codes are the positions in these tables (doc/status-board.md): append
- * only, or bump SB_VERSION. */
-const char *const sb_state_names[] = {
-    "inactive", "activating", "active", "deactivating", "failed",
-};
-const unsigned sb_nstates = sizeof(sb_state_names) / sizeof(sb_state_names[0]);
-const char *const sb_sub_names[] = {
-    "dead", "start-pre", "start", "start-post", "running", "exited",
-    "stop", "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill",
-    "failed", "auto-restart", "condition", "reload",
-};
-const unsigned sb_nsubs = sizeof(sb_sub_names) / sizeof(sb_sub_names[0]);
-
-static uint8_t code_of(const char *const *names, unsigned n, const char *name)
+static uint8_t code_of(const char (*names)[SB_WORD_MAX], unsigned n, const char *name)
 {
     for (unsigned i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0)
@@ -55,11 +42,6 @@ static uint8_t code_of(const char *const *names, unsigned n, const char *name)
 
 uint8_t sb_state_code(const char *name) { return code_of(sb_state_names, sb_nstates, name); }
 uint8_t sb_sub_code(const char *name) { return code_of(sb_sub_names, sb_nsubs, name); }
-
-static const char *name_of(const char *const *names, unsigned n, uint8_t code)
-{
-    return code < n ? names[code] : "unknown";
-}
 
 static struct sb_record *rec_at(const void *map, uint32_t slot)
 {
@@ -347,8 +329,8 @@ int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out)
             memcpy(out->name, name, strnlen(name, SB_NAME_MAX - 1));
         else
             memcpy(out->name, v.name, strnlen(v.name, SB_INLINE_NAME - 1));
-        snprintf(out->state, sizeof(out->state), "%s", name_of(sb_state_names, sb_nstates, v.state));
-        snprintf(out->sub, sizeof(out->sub), "%s", name_of(sb_sub_names, sb_nsubs, v.sub));
+        snprintf(out->state, sizeof(out->state), "%s", sb_state_name(v.state));
+        snprintf(out->sub, sizeof(out->sub), "%s", sb_sub_name(v.sub));
         out->pid = v.pid;
         out->pgid = v.pgid;
         out->restarts = v.restarts;

@@ -53,22 +53,28 @@
 #define SB_REC_LONG_NAME 2u /* the name is in the long-name area, not the record */
 
 /* State and sub-state codes in a record: indexes into these names (the same
- * words as systemd's). SB_CODE_NONE reads as "unknown". */
+ * words as systemd's). SB_CODE_NONE reads as "unknown". The tables are in
+ * status_line.c, which needs no C library (the libc-free status path reads
+ * them too). */
 #define SB_CODE_NONE 255u
-extern const char *const sb_state_names[];
+#define SB_WORD_MAX 16u /* bytes of a state or sub-state name, NUL included */
+extern const char sb_state_names[][SB_WORD_MAX];
 extern const unsigned sb_nstates;
-extern const char *const sb_sub_names[];
+extern const char sb_sub_names[][SB_WORD_MAX];
 extern const unsigned sb_nsubs;
 /* The code of a state (or sub-state) name, SB_CODE_NONE when unknown. */
 uint8_t sb_state_code(const char *name);
 uint8_t sb_sub_code(const char *name);
+/* The name of a code, "unknown" when it has none. */
+const char *sb_state_name(unsigned code);
+const char *sb_sub_name(unsigned code);
 
 /* The values a record holds, as copied out by a reader. -1 means "none" for
  * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
 struct sb_unit {
     char name[SB_NAME_MAX]; /* short name: "web", not "web.service" */
-    char state[16];         /* "active", ... */
-    char sub[16];           /* "running", ... */
+    char state[SB_WORD_MAX]; /* "active", ... */
+    char sub[SB_WORD_MAX];   /* "running", ... */
     int32_t pid, pgid;
     uint32_t restarts;
     int32_t exit_code, exit_signal;
