@@ -6,10 +6,10 @@
  * feature and cache probing executes dozens of CPUID instructions, each a
  * trap to the hypervisor (bench/README.md: 0.445 ms for a static "hello",
  * 0.148 ms for a program without libc). So the entry looks at argv first.
- * For the common query -- `pxinit status UNIT`, with -R DIR or
+ * For the common query -- `pxinit status [-q] UNIT`, with -R DIR or
  * --runtime-dir[=]DIR before or after the verb or PXINIT_RUNTIME_DIR, stdout
- * not a terminal -- it reads the status board with raw system calls, prints
- * the line the client prints (status_line.c, shared with protocol.c) and
+ * not a terminal (or -q) -- it reads the status board with raw system
+ * calls, prints the line the client prints (status_line.c, shared with protocol.c) and
  * exits with the client's code: 0 active, 3 not. For anything else, and at
  * the first doubt (another verb or option, no board, another version, a
  * stale or overflowed board, a unit it does not find, a long name, a
@@ -207,7 +207,7 @@ static int board_find(const char *map, uint32_t nrec, const char *name, union re
 /* The board at path, checked as sb_reader_open() checks it, and the line for
  * name on it. Returns the exit code after printing, or -1 (nothing printed)
  * when glibc's path must answer. */
-static int board_status(const char *path, const char *name)
+static int board_status(const char *path, const char *name, bool quiet)
 {
     long fd = sys3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
@@ -246,7 +246,8 @@ static int board_status(const char *path, const char *name)
         size_t len = sl_format_record(line, sizeof(line), &rec.r, rec.r.name, now);
         if (len < sizeof(line)) {
             code = str_eq(sb_state_name(rec.r.state), "active") ? 0 : 3;
-            write_out(1, line, len);
+            if (!quiet)
+                write_out(1, line, len);
         }
     }
     (void)sys3(__NR_munmap, map, (long)size, 0);
@@ -263,7 +264,7 @@ __attribute__((used)) void fastpath_status(long *sp)
     char **argv = (char **)(sp + 1);
     char **envp = argv + argc + 1;
     const char *dir = 0, *unit = 0;
-    bool verb = false, shape = true;
+    bool verb = false, shape = true, quiet = false;
 
     /* client.c's parse_args() for the one shape this path answers. A word
      * it does not expect before the verb means the daemon role or another
@@ -285,6 +286,8 @@ __attribute__((used)) void fastpath_status(long *sp)
             dir = a + 2;
         } else if (!verb) {
             return;
+        } else if (str_eq(a, "-q") || str_eq(a, "--quiet")) {
+            quiet = true; /* a health check's form: the exit code alone */
         } else if (a[0] == '-' || unit) {
             shape = false; /* an option, or a second unit */
         } else {
@@ -319,7 +322,7 @@ __attribute__((used)) void fastpath_status(long *sp)
     long tty = sys3(__NR_ioctl, 1, TCGETS, (long)termios);
     /* PXINIT_NO_BOARD as client.c reads it. */
     bool board = !no_board || !*no_board || str_eq(no_board, "0");
-    if (shape && unit && board && proto_unit_name_ok(unit) && tty < 0 && tty != -EBADF &&
+    if (shape && unit && board && proto_unit_name_ok(unit) && (quiet || (tty < 0 && tty != -EBADF)) &&
         dlen + sizeof("/status") <= sizeof(path)) {
         proto_short_name(unit, name, sizeof(name));
         for (size_t i = 0; i < dlen; i++)
@@ -328,7 +331,7 @@ __attribute__((used)) void fastpath_status(long *sp)
         for (size_t i = 0; i < sizeof("/status"); i++)
             path[dlen + i] = s[i];
         if (str_len(name) < SB_INLINE_NAME)
-            code = board_status(path, name);
+            code = board_status(path, name, quiet);
     }
     if (code >= 0)
         sys_exit(code);

@@ -138,6 +138,12 @@ PXINIT_RUNTIME_DIR=/nonexistent fast status web -R "$RUN"
 PXINIT_NO_BOARD= fast -R "$RUN" status web
 PXINIT_NO_BOARD=0 fast -R "$RUN" status web
 grep -q "^web  *active  *[0-9][0-9]*  *[0-9]*s  *0  *-  *running$" "$T/f.o" || fail "web: $(cat "$T/f.o")"
+# -q, a health check's form: the exit code alone, from the fast path too.
+for u in web bad done; do
+    fast -R "$RUN" status -q "$u"
+    fast -R "$RUN" status "$u" --quiet
+done
+[ "$(cat "$T/f.rc")" = 3 ] && [ ! -s "$T/f.o" ] || fail "status -q done: rc $(cat "$T/f.rc"), out '$(cat "$T/f.o")'"
 pass "status UNIT: the same answer from both paths for active, failed, killed, inactive, auto-restart units, .service, -R/--runtime-dir anywhere, PXINIT_RUNTIME_DIR"
 
 # The default runtime directory: $RUN bound on /run/pxinit in a mount
@@ -163,7 +169,6 @@ declined -R "$RUN" status "$NAME32"
 [ "$(cat "$T/d.rc")" = 0 ] || fail "long name: $(cat "$T/d.rc")"
 declined -R "$RUN" status 'a b'
 declined -R "$RUN" status --json web
-declined -R "$RUN" status -q web
 declined -R "$RUN" status web bad
 declined -R "$RUN" status -n 0 web
 declined -R "$RUN" status
@@ -183,6 +188,13 @@ fi
 command script -qec "$PXINIT -R $RUN status web" /dev/null >"$T/o" 2>&1 || fail "status at a terminal: $(cat "$T/o")"
 grep -q "^UNIT" "$T/o" || fail "no legend at a terminal: $(cat "$T/o")"
 pass "a terminal or a closed stdout goes on to glibc's path"
+
+# -q prints nothing, terminal or not: answered there too, with the code.
+if [ "$FAST" = yes ]; then
+    PXINIT_FAST_STATUS=only command script -qec "$PXINIT -R $RUN status -q web" /dev/null >"$T/o" 2>&1
+    [ $? = 0 ] && [ ! -s "$T/o" ] || fail "status -q at a terminal: $(cat "$T/o")"
+    pass "status -q at a terminal is answered by the fast path"
+fi
 
 # Copies of the board: with nobody holding its lock (stale), and held by a
 # stand-in daemon (flock) with one field changed.
