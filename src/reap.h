@@ -26,6 +26,10 @@ struct reaper {
     pid_t *expect;     /* children about to exit (spawn intermediates), reaped by pid */
     size_t nexpect, expect_cap;
     bool expecting;    /* inside reap_expected() */
+    /* The last intermediates reap_expected() reaped: their SIGCHLDs come
+     * after, naming a pid gone for a known reason, no sign of a merge. */
+    pid_t expect_done[8];
+    unsigned expect_done_next;
 };
 
 /* pid is a child that exits at once (a spawn's intermediate): it is reaped by

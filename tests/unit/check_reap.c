@@ -250,6 +250,31 @@ START_TEST(test_stale_sigchld_sweeps_at_once)
 }
 END_TEST
 
+/* A restart's intermediate is reaped by pid (reap_expected) before its own
+ * SIGCHLD is read. That late SIGCHLD names a pid gone for a known reason: it
+ * must not set off a walk over every child at once (0.5 ms per restart at
+ * 10,000 units), as one for a pid reaped behind the reaper's back does. */
+START_TEST(test_late_sigchld_of_expected_no_sweep)
+{
+    settle();
+    ev_now_update(px.loop);
+    px.reaper.last_sweep = ev_now(px.loop); /* a sweep just ran: the next is 20 ms off */
+    unsigned long sweeps = px.reaper.sweeps;
+    pid_t first = fork_kid(false, 3);
+    wait_zombie(first);
+    reap_expect(&px, first);
+    pid_t second = fork_kid(false, 4);
+    wait_zombie(second);
+    reap_expect(&px, second); /* reaps the first by pid; its SIGCHLD is still pending */
+    ck_assert_int_eq(nseen, 1);
+    for (int i = 0; i < 3; i++) /* the SIGCHLD, then a sweep set to run at once */
+        ev_run(px.loop, EVRUN_NOWAIT);
+    ck_assert_int_eq(nseen, 2); /* the second, expected, by pid too */
+    ck_assert_uint_eq(px.reaper.sweeps, sweeps);
+    run_until_all();
+}
+END_TEST
+
 START_TEST(test_no_pidfds_many_exit_together)
 {
     /* Beyond the pidfd budget (reap.h) children have none: their SIGCHLDs
@@ -300,6 +325,7 @@ static Suite *reap_suite(void)
     tcase_add_test(tc, test_sweep_finds_merged_orphan);
     tcase_add_test(tc, test_stale_sigchld_sweeps_at_once);
     tcase_add_test(tc, test_expected_reaped_by_pid);
+    tcase_add_test(tc, test_late_sigchld_of_expected_no_sweep);
     tcase_add_test(tc, test_no_pidfds_many_exit_together);
     tcase_add_test(tc, test_pidfd_budget);
     suite_add_tcase(s, tc);
