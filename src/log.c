@@ -8,7 +8,7 @@
  * lines no larger than PIPE_BUF (so one write is still atomic on a pipe) that
  * is written when full and before the loop sleeps (log_flush from an
  * ev_prepare watcher). A boot of 10,000 units logs 20,000 lines in one loop
- * iteration; one write each was a tenth of the boot.
+ * iteration: about 220 writes instead of 20,000.
  */
 #include "log.h"
 

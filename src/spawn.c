@@ -582,9 +582,9 @@ static struct async_slot *async_slot_fill(const struct spawn_params *p)
     memcpy(a->mask, p->sigmask, sizeof(a->mask) < sizeof(*p->sigmask) ? sizeof(a->mask)
                                                                        : sizeof(*p->sigmask));
     a->what[0] = '\0';
-    if (p->what) {
+    if (p->what)
         strncat(a->what, p->what, sizeof(a->what) - 1);
-    }
+    /* Services: 203 whatever the errno (shells' 126/127 are the main's). */
     a->exit_code = spawn_exit_code(SPAWN_STAGE_EXEC, ENOENT, p->shell_exit_codes);
     a->err = 0;
     a->pid = 0;
