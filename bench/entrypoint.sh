@@ -90,9 +90,10 @@ done
 echo
 echo "| binary | size (bytes) | stripped |"
 echo "|---|---:|---:|"
-echo "| pxinit (dynamic) | $(size "$PXINIT") | $(stripped "$PXINIT") |"
-[ -z "$PXINIT_STATIC" ] || echo "| pxinit (static) | $(size "$PXINIT_STATIC") | $(stripped "$PXINIT_STATIC") |"
+linkage() { file -L "$1" | grep -q 'statically linked' && echo static || echo dynamic; }
+echo "| pxinit ($(linkage "$PXINIT")) | $(size "$PXINIT") | $(stripped "$PXINIT") |"
+[ -z "$PXINIT_STATIC" ] || echo "| pxinit ($(linkage "$PXINIT_STATIC")) | $(size "$PXINIT_STATIC") | $(stripped "$PXINIT_STATIC") |"
 for b in tini tini-static dumb-init catatonit; do
     p=$(command -v "$b") || continue
-    echo "| $b ($(file -L "$p" | grep -q 'statically linked' && echo static || echo dynamic)) | $(size "$p") | $(stripped "$p") |"
+    echo "| $b ($(linkage "$p")) | $(size "$p") | $(stripped "$p") |"
 done
