@@ -144,18 +144,26 @@ START_TEST(test_row_is_printf)
 }
 END_TEST
 
+/* A board at path with one slot, a reader on it, and that slot's raw record
+ * (what the libc-free path reads). */
+static const struct sb_record *board_open(struct status_board *b, struct sb_reader *r, int *slot)
+{
+    ck_assert_int_eq(sb_create(b, path, 0644), 0);
+    ck_assert_int_eq(sb_reader_open(r, path), SB_OPEN_OK);
+    *slot = sb_slot_alloc(b);
+    ck_assert_int_ge(*slot, 0);
+    return (const struct sb_record *)((const char *)b->map + SB_HEADER_SIZE +
+                                      (size_t)*slot * SB_RECORD_SIZE);
+}
+
 /* The daemon writes units on a board; the client's row for each (through
  * sb_reader_get and stdio) and the libc-free path's (the raw record) agree. */
 START_TEST(test_record_is_client)
 {
     struct status_board b;
-    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
     struct sb_reader r;
-    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
-    int slot = sb_slot_alloc(&b);
-    ck_assert_int_ge(slot, 0);
-    const struct sb_record *rec = (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
-                                                             (size_t)slot * SB_RECORD_SIZE);
+    int slot;
+    const struct sb_record *rec = board_open(&b, &r, &slot);
     unsigned n = 0, active = 0;
     for (unsigned k = 0; k < 60000; k++) {
         struct sb_unit u, back;
@@ -183,12 +191,9 @@ END_TEST
 START_TEST(test_long_names)
 {
     struct status_board b;
-    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
     struct sb_reader r;
-    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
-    int slot = sb_slot_alloc(&b);
-    const struct sb_record *rec = (const struct sb_record *)((const char *)b.map + SB_HEADER_SIZE +
-                                                             (size_t)slot * SB_RECORD_SIZE);
+    int slot;
+    const struct sb_record *rec = board_open(&b, &r, &slot);
     for (unsigned len = 1; len < SB_NAME_MAX; len++) {
         struct sb_unit u, back;
         make_unit(&u, len * 37);
