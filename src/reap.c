@@ -94,7 +94,7 @@ static void reap_expected(struct pxinit *px)
         if (w == 0) {
             r->expect[k++] = pid; /* not exited yet */
         } else if (w == pid) {
-            r->expect_done[r->expect_done_next++ % 8] = pid;
+            r->expect_done[r->expect_done_next++ % REAP_EXPECT_DONE] = pid;
             r->fn(px, pid, status);
         }
         /* else ECHILD: reaped already, through its SIGCHLD or a sweep */
@@ -162,7 +162,7 @@ static void sweep_soon(struct ev_loop *loop, struct reaper *r)
  * each restart's intermediate would cost one (0.5 ms at 10,000 units). */
 static bool expect_done(const struct reaper *r, pid_t pid)
 {
-    for (unsigned i = 0; i < 8; i++)
+    for (unsigned i = 0; i < REAP_EXPECT_DONE; i++)
         if (r->expect_done[i] == pid)
             return true;
     return false;

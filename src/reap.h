@@ -13,6 +13,9 @@ struct pxinit;
 /* Called once per reaped pid with its wait status (as from waitpid). */
 typedef void reap_fn(struct pxinit *px, pid_t pid, int status);
 
+/* Intermediates remembered as reaped by pid (reap.c: expect_done). */
+#define REAP_EXPECT_DONE 8
+
 struct reaper {
     reap_fn *fn;
     int epfd;          /* epoll set of the pidfds of processes pxinit knows */
@@ -28,7 +31,7 @@ struct reaper {
     bool expecting;    /* inside reap_expected() */
     /* The last intermediates reap_expected() reaped: their SIGCHLDs come
      * after, naming a pid gone for a known reason, no sign of a merge. */
-    pid_t expect_done[8];
+    pid_t expect_done[REAP_EXPECT_DONE];
     unsigned expect_done_next;
 };
 
