@@ -26,6 +26,7 @@
 
 #include "control_int.h"
 #include "log.h"
+#include "signals.h"
 
 static struct ctl *ctl_of(struct pxinit *px)
 {
@@ -441,6 +442,7 @@ static void accept_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, accept_pause));
     ev_io_start(loop, &ctl->listen_io);
+    signals_poll_again(); /* clients that came meanwhile raised no SIGIO we kept */
 }
 
 static void accept_pause(struct ctl *ctl)
@@ -453,6 +455,7 @@ static void accept_pause(struct ctl *ctl)
 static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, listen_io));
+    signals_poll_again(); /* more than 64 may wait */
     for (int i = 0; i < 64; i++) {
         int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
@@ -591,6 +594,7 @@ void control_start(struct pxinit *px)
     } else {
         ev_io_set(&ctl->listen_io, ctl->listen_fd, EV_READ);
         ev_io_start(px->loop, &ctl->listen_io);
+        ctl->listen_signalled = signals_arm_fd(ctl->listen_fd);
     }
     if (sb_create(&ctl->board, ctl->board_path, CTL_BOARD_MODE) < 0) {
         log_warn("cannot create the status board %s; status goes through the socket",
@@ -611,6 +615,12 @@ void control_unit_changed(struct pxinit *px, struct service *s)
     ctl_publish(ctl, s);
     if (ctl->clients || ctl->nretired || ctl->nswaps)
         ctl_settle_soon(ctl);
+}
+
+int control_signalled_watchers(struct pxinit *px)
+{
+    struct ctl *ctl = ctl_of(px);
+    return ctl && ctl->listen_signalled && ev_is_active(&ctl->listen_io);
 }
 
 void control_daemon_reload(struct pxinit *px)

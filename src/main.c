@@ -185,7 +185,15 @@ int main(int argc, char **argv)
     log_batch(true);
     supervisor_boot(&px);
 
-    ev_run(px.loop, 0);
+    /* One libev iteration at a time: between two, when only signals can
+     * come, pxinit waits for them in sigwaitinfo instead (signals.c). The
+     * loop ends at PHASE_DONE, which also breaks it (phase.c). */
+    int flags = EVRUN_NOWAIT;
+    while (px.phase != PHASE_DONE) {
+        int active = ev_run(px.loop, flags);
+        if (px.phase != PHASE_DONE)
+            flags = signals_sleep(&px, active);
+    }
     log_batch(false);
 
     output_finish(&px); /* what the pipes still hold; bounded by --grace */

@@ -21,6 +21,7 @@
 #include "launch.h"
 #include "log.h"
 #include "service.h"
+#include "signals.h"
 #include "supervisor.h"
 
 #define NOTIFY_BUFFER_MAX 4096
@@ -159,6 +160,7 @@ static void close_passed_fds(struct msghdr *mh)
 
 static void notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
+    signals_poll_again(); /* more than a batch may wait */
     notify_drain(ev_userdata(loop));
 }
 
@@ -251,7 +253,13 @@ int notify_init(struct pxinit *px)
     }
     ev_io_init(&px->notify_watcher, notify_read_cb, fd, EV_READ);
     ev_io_start(px->loop, &px->notify_watcher);
+    px->notify_signalled = signals_arm_fd(fd);
     return 0;
+}
+
+int notify_signalled_watchers(struct pxinit *px)
+{
+    return px->notify_path && px->notify_signalled && ev_is_active(&px->notify_watcher);
 }
 
 void notify_close(struct pxinit *px)

@@ -239,6 +239,15 @@ int reap_pidfd_open(struct pxinit *px, pid_t pid, bool own_child)
     return fd;
 }
 
+int reap_signalled_watchers(struct pxinit *px)
+{
+    /* Without a unit's pidfd the set holds at most the main command's. The
+     * main is pxinit's own child: its exit brings a SIGCHLD, and a merged one
+     * still starts a sweep. */
+    const struct reaper *r = &px->reaper;
+    return r->epfd >= 0 && r->npidfds == 0 && ev_is_active(&r->ep_io);
+}
+
 void reap_pidfd_close(struct pxinit *px, int *pidfd)
 {
     if (*pidfd < 0)
@@ -272,9 +281,9 @@ int reap_start(struct pxinit *px, reap_fn *fn)
         log_warn("epoll for pidfds (exits are reaped on SIGCHLD only)");
     } else {
         ev_io_init(&r->ep_io, pidfd_cb, r->epfd, EV_READ);
-        /* After the SIGCHLD: a pid its siginfo names is then reaped there, and a
-     * stale name means a merged SIGCHLD (see sigchld_cb). */
-    ev_set_priority(&r->ep_io, EV_MAXPRI - 1);
+        /* After the SIGCHLD: a pid its siginfo names is then reaped there, and
+         * a stale name means a merged SIGCHLD (see reap_sigchld). */
+        ev_set_priority(&r->ep_io, EV_MAXPRI - 1);
         ev_io_start(px->loop, &r->ep_io);
     }
 

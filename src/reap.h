@@ -56,6 +56,9 @@ void reap_watch(struct pxinit *px, pid_t pid, int pidfd);
  * reaped through its SIGCHLD or the sweep. Any other process (MAINPID=,
  * PIDFile=) always gets one if it can: only the pidfd pins it. */
 int reap_pidfd_open(struct pxinit *px, pid_t pid, bool own_child);
+/* 1 while the pidfd set is watched and whatever it reports comes as a
+ * SIGCHLD too (signals_sleep()), else 0. */
+int reap_signalled_watchers(struct pxinit *px);
 /* Closes a pidfd reap_pidfd_open() gave (and sets *pidfd to -1). */
 void reap_pidfd_close(struct pxinit *px, int *pidfd);
 void reap_stop(struct pxinit *px);

@@ -12,6 +12,17 @@
  * of one standard signal coalesces in the kernel into fewer deliveries, never
  * into none.
  *
+ * While nothing but a signal can need pxinit, it waits in sigwaitinfo rather
+ * than in libev's epoll_wait (signals_sleep): a forwarded signal then costs
+ * two system calls, the wait and the forward, as in catatonit and dumb-init,
+ * instead of three (epoll_wait, the signalfd's read, the forward) and a loop
+ * iteration (bench/README.md, issue 3). "Nothing but a signal" is when every
+ * active watcher's event also comes as one: the signalfd itself; the control
+ * and notify sockets, which raise SIGIO when readable (signals_arm_fd); the
+ * pidfd set while it holds only the main command's pidfd, whose exit brings a
+ * SIGCHLD too. Any other watcher (a client, a timer, an output pipe, a
+ * unit's pidfd) sends pxinit back to epoll_wait.
+ *
  * Job control (SIGTSTP, SIGTTIN, SIGTTOU) as dumb-init does it: forwarded
  * (as SIGSTOP to a main in its own session, see mainproc_forward), then
  * pxinit stops itself too, unless it is PID 1, so the shell that started it
@@ -20,6 +31,7 @@
 #include "signals.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -27,6 +39,7 @@
 #include "control.h"
 #include "log.h"
 #include "mainproc.h"
+#include "notify.h"
 #include "phase.h"
 #include "reap.h"
 #include "spawn.h"
@@ -63,6 +76,11 @@ void signals_save_launch(struct pxinit *px)
 
 #define SIGINFO_BATCH 16 /* siginfos per read */
 #define SIGINFO_READS 8  /* reads per wakeup before other watchers get a turn */
+#define SLEEP_FORWARDS 128 /* forwards in a row in signals_sleep, likewise */
+
+static sigset_t taken;        /* what signals_start() blocked, for sigwaitinfo */
+static bool poll_due = true;  /* a signalled socket may hold more than its SIGIO told */
+static bool sleep_broken;     /* sigwaitinfo failed: wait in epoll_wait from then on */
 
 static void signal_handle(struct pxinit *px, int sig)
 {
@@ -91,6 +109,19 @@ static void signal_handle(struct pxinit *px, int sig)
     }
 }
 
+/* SIGIO from the kernel (si_code > 0, which no other process can send) is
+ * a socket of pxinit's that became readable (signals_arm_fd), for the loop
+ * to poll; a SIGIO someone sent is forwarded like any other. */
+static bool socket_ready(int sig, int code) { return sig == SIGIO && code > 0; }
+
+static void take(struct pxinit *px, int sig, pid_t pid, int code)
+{
+    if (sig == SIGCHLD)
+        reap_sigchld(px, pid, code);
+    else if (!socket_ready(sig, code))
+        signal_handle(px, sig);
+}
+
 static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct pxinit *px = ev_userdata(loop);
@@ -105,12 +136,8 @@ static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
             return;
         }
         size_t count = (size_t)n / sizeof(si[0]);
-        for (size_t i = 0; i < count; i++) {
-            if (si[i].ssi_signo == SIGCHLD)
-                reap_sigchld(px, (pid_t)si[i].ssi_pid, si[i].ssi_code);
-            else
-                signal_handle(px, (int)si[i].ssi_signo);
-        }
+        for (size_t i = 0; i < count; i++)
+            take(px, (int)si[i].ssi_signo, (pid_t)si[i].ssi_pid, si[i].ssi_code);
         if (count < SIGINFO_BATCH)
             return; /* drained; else more may wait */
     }
@@ -149,6 +176,7 @@ int signals_start(struct pxinit *px)
      * signalfd. Children get the launch mask back. */
     if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
         return -1;
+    taken = set;
     int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -166,4 +194,62 @@ void signals_stop(struct pxinit *px)
         return;
     ev_io_stop(px->loop, &px->signal_watcher);
     close(px->signal_watcher.fd);
+}
+
+bool signals_arm_fd(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    /* SIGIO is blocked and taken like the others (signals_start): it can only
+     * wake pxinit, never end it. */
+    return fl >= 0 && fcntl(fd, F_SETOWN, getpid()) == 0 && fcntl(fd, F_SETSIG, SIGIO) == 0 &&
+           fcntl(fd, F_SETFL, fl | O_ASYNC) == 0;
+}
+
+void signals_poll_again(void) { poll_due = true; }
+
+/* Active watchers whose events come as signals too (top of this file). */
+static int signalled_watchers(struct pxinit *px)
+{
+    return ev_is_active(&px->signal_watcher) + control_signalled_watchers(px) +
+           notify_signalled_watchers(px) + reap_signalled_watchers(px);
+}
+
+/* A signal that only goes on to the main command: handling it changes
+ * nothing the loop watches, so the wait in sigwaitinfo can go on. */
+static bool forward_only(const struct pxinit *px, int sig)
+{
+    return px->opts.command && px->main.started && sig != SIGCHLD && sig != SIGTERM &&
+           sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
+}
+
+int signals_sleep(struct pxinit *px, int active)
+{
+    if (sleep_broken || active != signalled_watchers(px))
+        return EVRUN_ONCE;
+    if (poll_due || ev_pending_count(px->loop)) {
+        poll_due = false;
+        return EVRUN_NOWAIT;
+    }
+    for (int n = 0; n < SLEEP_FORWARDS; n++) {
+        log_flush();
+        siginfo_t si;
+        int sig = sigwaitinfo(&taken, &si);
+        if (sig < 0 && errno == EINTR)
+            continue;
+        if (sig < 0) {
+            log_warn("waiting for signals (the event loop waits for them from now on)");
+            sleep_broken = true;
+            break;
+        }
+        if (socket_ready(sig, si.si_code))
+            break; /* the loop polls it */
+        if (forward_only(px, sig)) {
+            signal_handle(px, sig);
+            continue;
+        }
+        ev_now_update(px->loop); /* its clock stood still: timers started now */
+        take(px, sig, si.si_pid, si.si_code);
+        break;
+    }
+    return EVRUN_NOWAIT;
 }

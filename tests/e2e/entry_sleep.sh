@@ -1,0 +1,104 @@
+#!/bin/bash
+# With nothing to watch but signals (a main command, no units), pxinit waits
+# in sigwaitinfo rather than in epoll_wait (signals.c, signals_sleep), and
+# still hears of everything else: forwarded signals, control clients (more
+# than one accept batch at once), a flood on the notify socket, orphans,
+# SIGTERM's grace timer after a long sleep, SIGHUP's reload without a main.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+case $(uname -m) in
+x86_64) SYS_SIGTIMEDWAIT=128 ;;
+aarch64) SYS_SIGTIMEDWAIT=137 ;;
+*) echo "no rt_sigtimedwait number for $(uname -m)"; exit 77 ;;
+esac
+# The system call pxinit is blocked in now (/proc/PID/syscall's first field).
+in_sigwait() { [ "$(cut -d' ' -f1 "/proc/$PX_INIT/syscall" 2>/dev/null)" = "$SYS_SIGTIMEDWAIT" ]; }
+
+script counter.sh <<'EOF2'
+n=0
+trap 'n=$((n+1)); echo $n > "$T/usr1.count"' USR1
+trap 'exit 0' TERM
+echo ready > "$T/main.ready"
+while :; do sleep 0.01; done
+EOF2
+px_start --no-units -- "$T/counter.sh"
+poll 5 test -s "$T/main.ready" || fail "main did not start"
+poll 5 in_sigwait || fail "idle pxinit not in sigtimedwait: $(cat "/proc/$PX_INIT/syscall")"
+pass "an idle entrypoint waits in sigtimedwait"
+
+for i in 1 2 3; do
+    px_signal USR1
+    poll 5 sh -c "[ \"\$(cat $T/usr1.count 2>/dev/null)\" = $i ]" || fail "USR1 number $i not forwarded"
+done
+poll 5 in_sigwait || fail "not back in sigtimedwait after forwarding"
+pass "signals forwarded one by one from sigtimedwait"
+
+# 150 clients at once: more than one wakeup's accept batch (64).
+clients=()
+for i in $(seq 150); do
+    (PXINIT_FAST_STATUS=0 timeout 10 "$PXINIT" -R "$RUN" status >/dev/null 2>&1
+        echo $? >>"$T/clients") &
+    clients+=($!)
+done
+wait "${clients[@]}"
+[ "$(count_lines "$T/clients")" = 150 ] || fail "clients finished: $(count_lines "$T/clients")"
+[ "$(grep -cx 0 "$T/clients")" = 150 ] || fail "client exits: $(sort "$T/clients" | uniq -c | tr '\n' ' ')"
+poll 5 in_sigwait || fail "not back in sigtimedwait after the clients"
+pass "150 simultaneous control clients answered, then back to sigtimedwait"
+
+# 3000 datagrams: far more than the socket queues (net.unix.max_dgram_qlen)
+# and than one wakeup reads, so the sender blocks unless pxinit drains.
+msgs=$(seq -f 'STATUS=%g' 3000)
+# shellcheck disable=SC2086 # one message per word
+NOTIFY_SOCKET="$RUN/notify" timeout 20 "${HELPERS:?}/pxtest-notify" -x 0 $msgs ||
+    fail "notify flood not drained (sender exit $?)"
+poll 5 in_sigwait || fail "not back in sigtimedwait after the notify flood"
+pass "a flood on the notify socket drained"
+
+# 50 orphans at once: their SIGCHLDs merge; the sweep finds the rest.
+in_ns sh -c 'for i in $(seq 50); do (sleep 0.1 &); done'
+poll 5 no_zombies || fail "orphans left as zombies: $(zombies | wc -l)"
+poll 5 in_sigwait || fail "not back in sigtimedwait after the orphans"
+pass "50 orphans reaped"
+px_signal TERM
+px_wait 5
+[ "$PX_RC" = 0 ] || fail "exit $PX_RC, want 0"
+
+# The loop's clock does not run during sigtimedwait: the grace timer SIGTERM
+# starts after a long sleep must still last its full second.
+script stubborn.sh <<'EOF2'
+trap '' TERM
+echo ready > "$T/stubborn.ready"
+while :; do sleep 0.01; done
+EOF2
+px_start --no-units --grace 1 -- "$T/stubborn.sh"
+poll 5 test -s "$T/stubborn.ready" || fail "stubborn main did not start"
+poll 5 in_sigwait || fail "not in sigtimedwait before TERM"
+sleep 2 # the sleep under test: libev's clock is now 2 s behind
+t0=$(date +%s%N)
+px_signal TERM
+px_wait 10
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$PX_RC" = 137 ] || fail "stubborn main: exit $PX_RC, want 137 (SIGKILL)"
+[ "$ms" -ge 900 ] || fail "SIGKILL after ${ms} ms, before the 1 s grace period"
+pass "grace period after a sleep: SIGKILL after ${ms} ms"
+
+# No main command, no units yet: SIGHUP's daemon-reload loads and starts one.
+px_start
+poll 5 in_sigwait || fail "pxinit without units not in sigtimedwait"
+script late.sh <<'EOF2'
+echo up > "$T/late.up"
+exec sleep 1000
+EOF2
+unit late <<EOF2
+[Service]
+ExecStart=$T/late.sh
+[Install]
+WantedBy=multi-user.target
+EOF2
+px_signal HUP
+poll 5 test -s "$T/late.up" || fail "unit added before SIGHUP not started"
+px_signal TERM
+px_wait 10
+[ "$PX_RC" = 0 ] || fail "exit $PX_RC after SIGHUP's unit, want 0"
+pass "SIGHUP from sigtimedwait reloads and starts a new unit"
