@@ -10,6 +10,9 @@
  *                   unblocked and a sigaction handler forwards each while
  *                   the loop sleeps in epoll_wait
  *            hwait, hepoll  the same handler, waiting as wait or epoll
+ *            evwait  as ev, but the loop waits in sigwaitinfo while its
+ *                   signalfd is its only watcher (as pxinit since issue 3's
+ *                   signals_sleep): the signalfd stays in libev's epoll set
  *   SESSION  0: the command in its own process group; 1: in its own session
  * Every signal goes to the command's process group with
  * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sends it.
@@ -52,6 +55,16 @@ static void read_once(int fd)
     ssize_t n = read(fd, si, sizeof(si));
     for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
         handle((int)si[i].ssi_signo);
+}
+
+static void wait_loop(const sigset_t *waited)
+{
+    for (;;) {
+        siginfo_t si;
+        int sig = sigwaitinfo(waited, &si);
+        if (sig > 0)
+            handle(sig);
+    }
 }
 
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents) { read_once(w->fd); }
@@ -117,12 +130,7 @@ int main(int argc, char **argv)
         sigaddset(&waited, SIGCHLD);
     }
     if (strcmp(mode, "wait") == 0)
-        for (;;) {
-            siginfo_t si;
-            int sig = sigwaitinfo(&waited, &si);
-            if (sig > 0)
-                handle(sig);
-        }
+        wait_loop(&waited);
     int blocking = strcmp(mode, "sfd") == 0;
     int fd = signalfd(-1, &waited, SFD_CLOEXEC | (blocking ? 0 : SFD_NONBLOCK));
     if (fd < 0)
@@ -143,6 +151,10 @@ int main(int argc, char **argv)
     ev_io w;
     ev_io_init(&w, io_cb, fd, EV_READ);
     ev_io_start(loop, &w);
+    if (strcmp(mode, "evwait") == 0) {
+        ev_run(loop, EVRUN_NOWAIT); /* the signalfd is in the epoll set now */
+        wait_loop(&waited);
+    }
     ev_run(loop, 0);
     return 1;
 }

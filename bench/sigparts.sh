@@ -1,7 +1,8 @@
 #!/bin/bash
 # sigparts.sh - where a signal round trip goes: bench/sigloop.c's ways of
-# waiting (sigwaitinfo, a blocking signalfd read, epoll_wait + read, a libev
-# loop, and wait, epoll and libev with the forward in a signal handler),
+# waiting (sigwaitinfo, sigwaitinfo beside a libev loop's signalfd as pxinit
+# waits, a blocking signalfd read, epoll_wait + read, a libev loop, and wait,
+# epoll and libev with the forward in a signal handler),
 # each with the main in its own process group (0) or session (1), beside
 # pxinit and the peers. All pinned to one CPU (taskset -c $CPU), so every
 # run is in the mode where the main and PID 1 share a CPU; interleaved;
@@ -27,7 +28,7 @@ cc -O2 -o "$B/workload" bench/workload.c
 NAMES=()
 declare -A CMD
 add() { NAMES+=("$1"); CMD[$1]=$2; }
-for w in wait sfd epoll ev hwait hepoll handler; do
+for w in wait evwait sfd epoll ev hwait hepoll handler; do
     for s in 0 1; do add "sigloop $w $s" "$B/sigloop $w $s"; done
 done
 add pxinit "$PXINIT --no-units -q -R $B/run --"
