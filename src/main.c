@@ -79,8 +79,11 @@ static void log_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents) { log
 static void child_reaped(struct pxinit *px, pid_t pid, int status)
 {
     struct pid_entry *e = pidmap_get(&px->pids, pid);
-    if (e && e->role == PID_ROLE_MAINCMD) {
-        pidmap_del(&px->pids, pid);
+    if ((e && e->role == PID_ROLE_MAINCMD) || (pid == px->main.pid && mainproc_alive(px))) {
+        /* By pid too: the main is signalled by number until this call
+         * (mainproc.c), even if indexing it failed. */
+        if (e)
+            pidmap_del(&px->pids, pid);
         mainproc_exited(px, status);
     } else if (!supervisor_child_exited(px, pid, status)) {
         log_debug("reaped orphan %d", (int)pid);

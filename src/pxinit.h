@@ -23,7 +23,6 @@ struct output;
 struct mainproc {
     pid_t pid;    /* 0 before start and after it was reaped */
     int pidfd;
-    bool pidfd_no_group; /* the kernel (< 6.9) cannot signal a group by pidfd */
     int report_fd; /* exec errors from the child; EOF = exec succeeded */
     bool started;
     bool exited;
