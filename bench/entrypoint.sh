@@ -3,6 +3,8 @@
 # packages) and a minimal ideal reaper, each as PID 1 of a fresh PID
 # namespace (unshare --pid --fork --mount-proc), in one run:
 #   1. orphan storm: N orphaned zombies at once, microseconds until none is left
+#      (counted in a pids cgroup where one can be made, else probed with
+#      kill(-1, 0) once a millisecond; workload.c says why)
 #   2. signal round trip: the main signals PID 1, times the forwarded signal back
 #   3. binary size (dynamic and static) and idle RSS as PID 1
 # Prints a Markdown table (medians over RUNS runs; ratios to the ideal reaper).
@@ -23,8 +25,10 @@ ONLY=${ONLY:-}
 for p in tini dumb-init catatonit; do
     command -v "$p" >/dev/null || apt-get install -y tini dumb-init catatonit >/dev/null
 done
+. bench/lib.sh
 B=$(mktemp -d)
-trap 'rm -rf "$B"' EXIT
+CG=$(pids_cgroup "pxbench-$$")
+trap 'rm -rf "$B"; [ -z "$CG" ] || rmdir "$CG"' EXIT
 cc -O2 -o "$B/ideal_reaper" bench/ideal_reaper.c
 cc -O2 -o "$B/workload" bench/workload.c
 
@@ -43,12 +47,20 @@ fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ns() { unshare --pid --fork --mount-proc "$@"; }
+# The storm's namespace in the pids cgroup, whose count the workload reads.
+storm() {
+    if [ -n "$CG" ]; then
+        (echo "$BASHPID" >"$CG/cgroup.procs" && STORM_PIDS=$CG/pids.current ns "$@")
+    else
+        ns "$@"
+    fi
+}
 
 declare -A STORM RTTUS RSS
 for r in $(seq "$RUNS"); do # interleaved, so drift hits every init alike
     for i in $ORDER; do
         echo "${CMD[$i]}" | grep -q . || continue
-        [ "$ONLY" = rtt ] || ns ${CMD[$i]} "$B/workload" storm "$N" >>"$B/storm.$i"
+        [ "$ONLY" = rtt ] || storm ${CMD[$i]} "$B/workload" storm "$N" >>"$B/storm.$i"
         ns ${CMD[$i]} "$B/workload" rtt "$RTT" >>"$B/rtt.$i"
     done
 done
@@ -80,6 +92,11 @@ done
 size() { stat -c %s "$1"; }
 stripped() { cp "$1" "$B/s" && strip "$B/s" && stat -c %s "$B/s"; }
 echo "Host: $(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d). N=$N orphans, $RTT round trips, median of $RUNS runs."
+if [ -n "$CG" ]; then
+    echo "Orphans counted by the pids cgroup $CG."
+else
+    echo "Orphans counted by kill(-1, 0) once a millisecond (no pids cgroup could be made)."
+fi
 echo
 echo "| init | orphan storm (ms) | vs ideal | signal round trip (µs) | vs ideal | idle RSS as PID 1 (KiB) |"
 echo "|---|---:|---:|---:|---:|---:|"

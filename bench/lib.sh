@@ -20,3 +20,16 @@ bench_need() {
         exit 1
     fi
 }
+
+# pids_cgroup NAME: makes a pids cgroup NAME (cgroup v1's pids hierarchy, or
+# v2 where its root hands the pids controller down) and prints its
+# directory; prints nothing where neither can be had.
+pids_cgroup() {
+    local d
+    for d in /sys/fs/cgroup/pids /sys/fs/cgroup /sys/fs/cgroup/unified; do
+        [ -f "$d/cgroup.procs" ] || continue
+        [ "$d" = /sys/fs/cgroup/pids ] || grep -qw pids "$d/cgroup.subtree_control" 2>/dev/null || continue
+        mkdir -p "$d/$1" 2>/dev/null && [ -f "$d/$1/pids.current" ] && { echo "$d/$1"; return; }
+        rmdir "$d/$1" 2>/dev/null
+    done
+}
