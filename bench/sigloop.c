@@ -15,7 +15,8 @@
  *                   signals_sleep): the signalfd stays in libev's epoll set
  *   SESSION  0: the command in its own process group; 1: in its own session
  * Every signal goes to the command's process group with
- * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sends it.
+ * pidfd_send_signal(PIDFD_SIGNAL_PROCESS_GROUP), as pxinit sent it until it
+ * took kill(-pgid) (the same within this benchmark's resolution).
  * Build: cc -O2 -o sigloop bench/sigloop.c -lev */
 #define _GNU_SOURCE
 #include <errno.h>
