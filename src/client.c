@@ -141,7 +141,7 @@ static void render(struct client *cl, bool named)
 {
     if (cl->quiet)
         return;
-    if (!named)
+    if (!named && cl->nunits > 1) /* none: units is NULL, which qsort may not get */
         qsort(cl->units, cl->nunits, sizeof(*cl->units), unit_cmp);
     if (cl->json) {
         proto_print_json(stdout, cl->units, cl->nunits);
