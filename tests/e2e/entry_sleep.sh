@@ -33,16 +33,21 @@ done
 poll 5 in_sigwait || fail "not back in sigtimedwait after forwarding"
 pass "signals forwarded one by one from sigtimedwait"
 
-# 150 clients at once: more than one wakeup's accept batch (64).
+# 150 clients at once: more than one wakeup's accept batch (64). Through
+# the socket: status alone would read the status board and never connect.
+# Past CTL_MAX_CLIENTS (64) connected at once, a client is told to try
+# again, or one that has not spoken yet makes room (exit 1): an answer too;
+# a timeout (124) is not.
 clients=()
 for i in $(seq 150); do
-    (PXINIT_FAST_STATUS=0 timeout 10 "$PXINIT" -R "$RUN" status >/dev/null 2>&1
+    (PXINIT_NO_BOARD=1 timeout 10 "$PXINIT" -R "$RUN" status >/dev/null 2>&1
         echo $? >>"$T/clients") &
     clients+=($!)
 done
 wait "${clients[@]}"
 [ "$(count_lines "$T/clients")" = 150 ] || fail "clients finished: $(count_lines "$T/clients")"
-[ "$(grep -cx 0 "$T/clients")" = 150 ] || fail "client exits: $(sort "$T/clients" | uniq -c | tr '\n' ' ')"
+[ "$(grep -cxE '0|1' "$T/clients")" = 150 ] && [ "$(grep -cx 0 "$T/clients")" -ge 1 ] ||
+    fail "client exits: $(sort "$T/clients" | uniq -c | tr '\n' ' ')"
 poll 5 in_sigwait || fail "not back in sigtimedwait after the clients"
 pass "150 simultaneous control clients answered, then back to sigtimedwait"
 
