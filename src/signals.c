@@ -116,9 +116,18 @@ static bool socket_ready(int sig, int code) { return sig == SIGIO && code > 0; }
 
 static void take(struct pxinit *px, int sig, pid_t pid, int code)
 {
-    if (sig == SIGCHLD)
+    if (sig == SIGCHLD) {
         reap_sigchld(px, pid, code);
-    else if (!socket_ready(sig, code))
+        return;
+    }
+    /* A socket's SIGIO read from the signalfd may have come after this
+     * iteration's poll, which then did not see the socket: the loop must
+     * look again before it sleeps, since no other SIGIO will come for what
+     * waits there. A SIGIO someone sent counts too: a kernel one raised while
+     * it was pending was not queued again, but absorbed. */
+    if (sig == SIGIO)
+        poll_due = true;
+    if (!socket_ready(sig, code))
         signal_handle(px, sig);
 }
 

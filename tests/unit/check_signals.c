@@ -1,0 +1,129 @@
+/* check_signals.c - signals_sleep(): pxinit must not wait in sigwaitinfo
+ * while a signalled socket holds what its SIGIO announced and that SIGIO
+ * is spent. The socket is the real notify socket (notify_init(), armed with
+ * O_ASYNC), the signals the real signalfd (signals_start()); an iteration in
+ * which epoll reported the signalfd but not yet the socket, which became
+ * readable after the poll and before the signalfd's read, is played by
+ * feeding the signalfd's watcher alone. Whether signals_sleep() waited is
+ * told by a SIGUSR2 left pending before it: a wait takes it. */
+#include <check.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "notify.h"
+#include "pxinit.h"
+#include "signals.h"
+
+static struct pxinit px;
+static char dir[64];
+
+static void setup(void)
+{
+    memset(&px, 0, sizeof(px));
+    snprintf(dir, sizeof(dir), "/tmp/check_signals.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    px.opts.runtime_dir = dir;
+    px.reaper.epfd = -1;
+    px.loop = ev_loop_new(EVFLAG_NOENV);
+    ck_assert_ptr_nonnull(px.loop);
+    ev_set_userdata(px.loop, &px);
+    ck_assert_int_eq(signals_start(&px), 0);
+    ck_assert_int_eq(notify_init(&px), 0);
+    ck_assert(px.notify_signalled);
+}
+
+static void teardown(void)
+{
+    notify_close(&px);
+    signals_stop(&px);
+    ev_loop_destroy(px.loop);
+    rmdir(dir);
+}
+
+/* A datagram on the notify socket, as a service's sd_notify sends it. */
+static void send_datagram(void)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", px.notify_path);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(sendto(fd, "STATUS=x", 8, 0, (struct sockaddr *)&sa, sizeof(sa)), 8);
+    close(fd);
+}
+
+static bool pending(int sig)
+{
+    sigset_t set;
+    ck_assert_int_eq(sigpending(&set), 0);
+    return sigismember(&set, sig);
+}
+
+/* The loop as main.c runs it, up to the point where nothing is left to poll:
+ * the next signals_sleep() would wait. Returns ev_run()'s count. */
+static int settle(void)
+{
+    int active = ev_run(px.loop, EVRUN_NOWAIT);
+    ck_assert_int_eq(active, 2); /* the signalfd and the notify socket */
+    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT); /* the first poll */
+    ck_assert_int_eq(ev_run(px.loop, EVRUN_NOWAIT), active);
+    return active;
+}
+
+/* The iteration in which only the signalfd was reported: it reads the
+ * socket's SIGIO, and the socket is left to the next poll. */
+static void signalfd_alone(void)
+{
+    ck_assert(pending(SIGIO));
+    ev_feed_event(px.loop, &px.signal_watcher, EV_READ);
+    ev_invoke_pending(px.loop);
+    ck_assert(!pending(SIGIO));
+}
+
+START_TEST(test_sigio_read_by_signalfd_polls)
+{
+    int active = settle();
+    send_datagram(); /* after the poll: a kernel SIGIO */
+    signalfd_alone();
+    raise(SIGUSR2);
+    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT);
+    ck_assert_msg(pending(SIGUSR2), "waited in sigwaitinfo with a datagram unread");
+}
+END_TEST
+
+/* A SIGIO someone sent absorbs the kernel's raised while it is pending. */
+START_TEST(test_user_sigio_read_by_signalfd_polls)
+{
+    int active = settle();
+    raise(SIGIO);
+    send_datagram();
+    signalfd_alone();
+    raise(SIGUSR2);
+    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT);
+    ck_assert_msg(pending(SIGUSR2), "waited in sigwaitinfo with a datagram unread");
+}
+END_TEST
+
+static Suite *signals_suite(void)
+{
+    Suite *s = suite_create("signals");
+    TCase *tc = tcase_create("sleep");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_sigio_read_by_signalfd_polls);
+    tcase_add_test(tc, test_user_sigio_read_by_signalfd_polls);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(signals_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
