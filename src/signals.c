@@ -250,8 +250,14 @@ int signals_sleep(struct pxinit *px, int active)
             sleep_broken = true;
             break;
         }
-        if (socket_ready(sig, si.si_code))
-            break; /* the loop polls it */
+        if (sig == SIGIO) {
+            /* A readable socket, or a SIGIO someone sent, which may have
+             * absorbed a socket's (see take()): forwarded, and the loop
+             * polls either way. */
+            if (!socket_ready(sig, si.si_code))
+                signal_handle(px, sig);
+            break;
+        }
         if (forward_only(px, sig)) {
             signal_handle(px, sig);
             continue;

@@ -69,6 +69,31 @@ px_signal TERM
 px_wait 5
 [ "$PX_RC" = 0 ] || fail "exit $PX_RC, want 0"
 
+# A SIGIO someone sends is forwarded; a socket's SIGIO raised while that one
+# is pending is not queued again. So the wait must end on a SIGIO of either
+# kind, or a client that came meanwhile waits for some other signal. pxinit
+# is stopped so that both are pending when it next looks.
+stopped() { [ "$(cut -d' ' -f3 "/proc/$PX_INIT/stat" 2>/dev/null)" = T ]; }
+mkdir -p "$T/sc"
+px_start --no-units -- "$HELPERS/pxtest-sigcount" "$T/sc"
+poll 5 test -e "$T/sc/ready" || fail "counting main did not start"
+poll 5 in_sigwait || fail "not in sigtimedwait before SIGIO"
+kill -STOP "$PX_INIT"
+poll 5 stopped || fail "pxinit did not stop"
+px_signal IO
+(PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1
+    echo $? >"$T/io.client") &
+client=$!
+sleep 0.5 # connected, its request written, waiting for the answer
+kill -CONT "$PX_INIT"
+wait "$client"
+[ "$(cat "$T/io.client")" = 0 ] ||
+    fail "client that came while a sent SIGIO was pending: exit $(cat "$T/io.client")"
+poll 5 grep -qx '29 1' "$T/sc/counts" || fail "SIGIO not forwarded: $(cat "$T/sc/counts")"
+pass "a client that came while a sent SIGIO was pending answered; the SIGIO forwarded"
+px_signal TERM
+px_wait 5
+
 # The loop's clock does not run during sigtimedwait: the grace timer SIGTERM
 # starts after a long sleep must still last its full second.
 script stubborn.sh <<'EOF2'
