@@ -442,7 +442,7 @@ static void accept_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, accept_pause));
     ev_io_start(loop, &ctl->listen_io);
-    signals_poll_again(); /* clients that came meanwhile raised no SIGIO we kept */
+    signals_poll_again(); /* clients that came meanwhile raised no signal we kept */
 }
 
 static void accept_pause(struct ctl *ctl)

@@ -16,7 +16,7 @@ void control_start(struct pxinit *px);
 /* A service changed (state, pid): update its record, wake waiting clients. */
 void control_unit_changed(struct pxinit *px, struct service *s);
 
-/* 1 while the listening socket is watched and raises SIGIO when a client
+/* 1 while the listening socket is watched and raises a signal when a client
  * comes (signals_sleep()), else 0. */
 int control_signalled_watchers(struct pxinit *px);
 

@@ -73,7 +73,7 @@ struct ctl {
     char *sock_path, *board_path;
     int listen_fd;
     ev_io listen_io;
-    bool listen_signalled; /* readiness raises SIGIO (signals_arm_fd) */
+    bool listen_signalled; /* readiness raises a signal (signals_arm_fd) */
     ev_timer accept_pause; /* accept stopped briefly after EMFILE/ENOMEM */
     int reserve_fd;        /* given up to accept and drop a client on EMFILE */
     struct status_board board;

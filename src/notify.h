@@ -31,7 +31,7 @@ void notify_parse(const char *buf, size_t len, struct notify_msg *m);
  * Returns 0, or -1 (logged): notify units then cannot become ready. */
 int notify_init(struct pxinit *px);
 void notify_close(struct pxinit *px);
-/* 1 while the socket is watched and raises SIGIO when a datagram comes
+/* 1 while the socket is watched and raises a signal when a datagram comes
  * (signals_sleep()), else 0. */
 int notify_signalled_watchers(struct pxinit *px);
 /* Reads every datagram waiting now. Called before a service's exit is

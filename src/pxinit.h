@@ -84,7 +84,7 @@ struct pxinit {
 
     char *notify_path;     /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
-    bool notify_signalled; /* its readiness raises SIGIO (signals_arm_fd) */
+    bool notify_signalled; /* its readiness raises a signal (signals_arm_fd) */
     struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
     struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */

@@ -18,7 +18,7 @@
  * instead of three (epoll_wait, the signalfd's read, the forward) and a loop
  * iteration (bench/README.md, issue 3). "Nothing but a signal" is when every
  * active watcher's event also comes as one: the signalfd itself; the control
- * and notify sockets, which raise SIGIO when readable (signals_arm_fd); the
+ * and notify sockets, which raise a signal when readable (signals_arm_fd); the
  * pidfd set while it holds only the main command's pidfd, whose exit brings a
  * SIGCHLD too. Any other watcher (a client, a timer, an output pipe, a
  * unit's pidfd) sends pxinit back to epoll_wait.
@@ -79,7 +79,7 @@ void signals_save_launch(struct pxinit *px)
 #define SLEEP_FORWARDS 128 /* forwards in a row in signals_sleep, likewise */
 
 static sigset_t taken;        /* what signals_start() blocked, for sigwaitinfo */
-static bool poll_due = true;  /* a signalled socket may hold more than its SIGIO told */
+static bool poll_due = true;  /* a signalled socket may hold more than its signal told */
 static bool sleep_broken;     /* sigwaitinfo failed: wait in epoll_wait from then on */
 
 static void signal_handle(struct pxinit *px, int sig)
@@ -109,10 +109,25 @@ static void signal_handle(struct pxinit *px, int sig)
     }
 }
 
-/* SIGIO from the kernel (si_code > 0, which no other process can send) is
- * a socket of pxinit's that became readable (signals_arm_fd), for the loop
- * to poll; a SIGIO someone sent is forwarded like any other. */
-static bool socket_ready(int sig, int code) { return sig == SIGIO && code > 0; }
+/* What a socket of pxinit's raises when it becomes readable
+ * (signals_arm_fd): a realtime signal, which the kernel queues once per
+ * event. SIGIO, a standard signal, is not queued twice: a socket's would
+ * absorb a SIGIO someone sent for the main command, or be absorbed by it.
+ * When the realtime queue is full (RLIMIT_SIGPENDING) the kernel raises a
+ * plain SIGIO instead. */
+#define SOCKET_SIGNAL SIGRTMIN
+
+/* A socket's signal from the kernel (si_code > 0, which no other process can
+ * send), for the loop to poll; one someone sent, of the same number, is
+ * forwarded like any other. */
+static bool socket_ready(int sig, int code)
+{
+    return (sig == SOCKET_SIGNAL || sig == SIGIO) && code > 0;
+}
+
+/* The loop must poll after it: a socket's signal, or a SIGIO someone sent,
+ * which may have absorbed a socket's fallback SIGIO. */
+static bool may_be_socket(int sig, int code) { return sig == SIGIO || socket_ready(sig, code); }
 
 static void take(struct pxinit *px, int sig, pid_t pid, int code)
 {
@@ -120,12 +135,11 @@ static void take(struct pxinit *px, int sig, pid_t pid, int code)
         reap_sigchld(px, pid, code);
         return;
     }
-    /* A socket's SIGIO read from the signalfd may have come after this
+    /* A socket's signal read from the signalfd may have come after this
      * iteration's poll, which then did not see the socket: the loop must
-     * look again before it sleeps, since no other SIGIO will come for what
-     * waits there. A SIGIO someone sent counts too: a kernel one raised while
-     * it was pending was not queued again, but absorbed. */
-    if (sig == SIGIO)
+     * look again before it sleeps, since no other signal will come for what
+     * waits there. */
+    if (may_be_socket(sig, code))
         poll_due = true;
     if (!socket_ready(sig, code))
         signal_handle(px, sig);
@@ -208,10 +222,10 @@ void signals_stop(struct pxinit *px)
 bool signals_arm_fd(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
-    /* SIGIO is blocked and taken like the others (signals_start): it can only
-     * wake pxinit, never end it. */
-    return fl >= 0 && fcntl(fd, F_SETOWN, getpid()) == 0 && fcntl(fd, F_SETSIG, SIGIO) == 0 &&
-           fcntl(fd, F_SETFL, fl | O_ASYNC) == 0;
+    /* SOCKET_SIGNAL and SIGIO are blocked and taken like the others
+     * (signals_start): they can only wake pxinit, never end it. */
+    return fl >= 0 && fcntl(fd, F_SETOWN, getpid()) == 0 &&
+           fcntl(fd, F_SETSIG, SOCKET_SIGNAL) == 0 && fcntl(fd, F_SETFL, fl | O_ASYNC) == 0;
 }
 
 void signals_poll_again(void) { poll_due = true; }
@@ -250,10 +264,9 @@ int signals_sleep(struct pxinit *px, int active)
             sleep_broken = true;
             break;
         }
-        if (sig == SIGIO) {
+        if (may_be_socket(sig, si.si_code)) {
             /* A readable socket, or a SIGIO someone sent, which may have
-             * absorbed a socket's (see take()): forwarded, and the loop
-             * polls either way. */
+             * absorbed a socket's: forwarded, and the loop polls either way. */
             if (!socket_ready(sig, si.si_code))
                 signal_handle(px, sig);
             break;

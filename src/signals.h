@@ -13,11 +13,12 @@ void signals_save_launch(struct pxinit *px);
 int signals_start(struct pxinit *px);
 void signals_stop(struct pxinit *px);
 
-/* Makes fd's readiness raise SIGIO (kernel-sent, si_code > 0) for pxinit, so
- * that signals_sleep() hears of it; fd's watcher then counts as signalled.
+/* Makes fd's readiness raise a realtime signal (kernel-sent, si_code > 0) for
+ * pxinit, so that signals_sleep() hears of it; fd's watcher then counts as
+ * signalled.
  * Returns false when it cannot (the watcher then keeps pxinit in epoll). */
 bool signals_arm_fd(int fd);
-/* From a signalled watcher's callback, which may leave more than its SIGIO
+/* From a signalled watcher's callback, which may leave more than its signal
  * announced (a bounded batch): the loop polls once more before it sleeps. */
 void signals_poll_again(void);
 /* The loop's wait between two ev_run() calls, given what the last returned

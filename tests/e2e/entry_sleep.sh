@@ -89,8 +89,31 @@ kill -CONT "$PX_INIT"
 wait "$client"
 [ "$(cat "$T/io.client")" = 0 ] ||
     fail "client that came while a sent SIGIO was pending: exit $(cat "$T/io.client")"
-poll 5 grep -qx '29 1' "$T/sc/counts" || fail "SIGIO not forwarded: $(cat "$T/sc/counts")"
+poll 5 grep -qx '29 1' "$T/sc/counts" || fail "SIGIO not forwarded: $(cat "$T/sc/counts" | tr '\n' ' ')"
 pass "a client that came while a sent SIGIO was pending answered; the SIGIO forwarded"
+
+# The other way round: a client's readiness is pending when someone sends
+# SIGIO. That SIGIO must still reach the main, and so must realtime signals
+# of the number sockets raise (SIGRTMIN, which only the kernel's si_code
+# tells apart).
+poll 5 in_sigwait || fail "not in sigtimedwait before the client"
+kill -STOP "$PX_INIT"
+poll 5 stopped || fail "pxinit did not stop"
+(PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1
+    echo $? >"$T/io.client") &
+client=$!
+sleep 0.5 # connected: its readiness is signalled
+px_signal IO
+px_signal RTMIN
+px_signal RTMIN
+kill -CONT "$PX_INIT"
+wait "$client"
+[ "$(cat "$T/io.client")" = 0 ] || fail "client: exit $(cat "$T/io.client")"
+poll 5 grep -qx '29 2' "$T/sc/counts" ||
+    fail "SIGIO sent while a client was pending not forwarded: $(cat "$T/sc/counts" | tr '\n' ' ')"
+poll 5 grep -qx '34 2' "$T/sc/counts" ||
+    fail "SIGRTMIN not forwarded twice: $(cat "$T/sc/counts" | tr '\n' ' ')"
+pass "SIGIO and SIGRTMIN sent while a client's readiness was pending forwarded"
 px_signal TERM
 px_wait 5
 
