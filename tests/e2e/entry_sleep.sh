@@ -7,12 +7,20 @@
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 case $(uname -m) in
-x86_64) SYS_SIGTIMEDWAIT=128 ;;
-aarch64) SYS_SIGTIMEDWAIT=137 ;;
+x86_64) SYS_SIGTIMEDWAIT=128 SYS_POLLS="7 271" ;;   # poll, ppoll
+aarch64) SYS_SIGTIMEDWAIT=137 SYS_POLLS="73" ;;     # ppoll
 *) echo "no rt_sigtimedwait number for $(uname -m)"; exit 77 ;;
 esac
 # The system call pxinit is blocked in now (/proc/PID/syscall's first field).
 in_sigwait() { [ "$(cut -d' ' -f1 "/proc/$PX_INIT/syscall" 2>/dev/null)" = "$SYS_SIGTIMEDWAIT" ]; }
+# A control client started in the background (timeout's child, $client):
+# connected, its request written, it waits in poll for the answer.
+client_waiting() {
+    local c nr
+    c=$(pgrep -P "$client" | head -n 1)
+    [ -n "$c" ] && nr=$(cut -d' ' -f1 "/proc/$c/syscall" 2>/dev/null) &&
+        case " $SYS_POLLS " in *" $nr "*) true ;; *) false ;; esac
+}
 
 script counter.sh <<'EOF2'
 n=0
@@ -81,14 +89,13 @@ poll 5 in_sigwait || fail "not in sigtimedwait before SIGIO"
 kill -STOP "$PX_INIT"
 poll 5 stopped || fail "pxinit did not stop"
 px_signal IO
-(PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1
-    echo $? >"$T/io.client") &
+PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1 &
 client=$!
-sleep 0.5 # connected, its request written, waiting for the answer
+poll 3 client_waiting || fail "client not waiting for its answer"
 kill -CONT "$PX_INIT"
 wait "$client"
-[ "$(cat "$T/io.client")" = 0 ] ||
-    fail "client that came while a sent SIGIO was pending: exit $(cat "$T/io.client")"
+rc=$?
+[ "$rc" = 0 ] || fail "client that came while a sent SIGIO was pending: exit $rc"
 poll 5 grep -qx '29 1' "$T/sc/counts" || fail "SIGIO not forwarded: $(cat "$T/sc/counts" | tr '\n' ' ')"
 pass "a client that came while a sent SIGIO was pending answered; the SIGIO forwarded"
 
@@ -99,16 +106,16 @@ pass "a client that came while a sent SIGIO was pending answered; the SIGIO forw
 poll 5 in_sigwait || fail "not in sigtimedwait before the client"
 kill -STOP "$PX_INIT"
 poll 5 stopped || fail "pxinit did not stop"
-(PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1
-    echo $? >"$T/io.client") &
+PXINIT_NO_BOARD=1 timeout 3 "$PXINIT" -R "$RUN" list >/dev/null 2>&1 &
 client=$!
-sleep 0.5 # connected: its readiness is signalled
+poll 3 client_waiting || fail "client not waiting for its answer"
 px_signal IO
 px_signal RTMIN
 px_signal RTMIN
 kill -CONT "$PX_INIT"
 wait "$client"
-[ "$(cat "$T/io.client")" = 0 ] || fail "client: exit $(cat "$T/io.client")"
+rc=$?
+[ "$rc" = 0 ] || fail "client: exit $rc"
 poll 5 grep -qx '29 2' "$T/sc/counts" ||
     fail "SIGIO sent while a client was pending not forwarded: $(cat "$T/sc/counts" | tr '\n' ' ')"
 poll 5 grep -qx '34 2' "$T/sc/counts" ||
