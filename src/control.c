@@ -3,9 +3,14 @@
  * Never blocks on a client: the listening socket and every connection are
  * non-blocking in the libev loop; a request line is capped at
  * PROTO_MAX_REQUEST bytes, replies to a slow reader are buffered up to
- * CTL_MAX_OUTPUT; at most CTL_MAX_CLIENTS connections (a new one evicts the
- * client idle the longest); a client that makes no progress for
- * CTL_IDLE_TIMEOUT is dropped. Timers exist only while clients do. Each
+ * CTL_MAX_OUTPUT; at most CTL_MAX_CLIENTS connections; a client that makes
+ * no progress for CTL_IDLE_TIMEOUT is dropped. A client's request is read
+ * as soon as it is accepted: in a burst it is there already, and most are
+ * answered before the next accept. At the cap a new client evicts one that
+ * has sent nothing for CTL_EVICT_IDLE; while every slot's client has just
+ * come (its request is on its way) the rest wait in the listen backlog, not
+ * accepted, until a slot frees; only when every slot waits on a job or
+ * follows output is a new client refused, with an error. Timers exist only while clients do. Each
  * connection is checked with SO_PEERCRED (and SO_PEERGROUPS) at accept.
  * EMFILE on accept gives up a reserve fd to accept and drop the client, then
  * pauses accepting briefly, so the loop never spins.
@@ -84,6 +89,12 @@ static void client_free(struct ctl_client *c)
     if (c->next)
         c->next->prev = c->prev;
     ctl->nclients--;
+    if (ctl->full_pause) { /* a slot for the clients waiting in the backlog */
+        ctl->full_pause = false;
+        ev_timer_stop(ctl->px->loop, &ctl->accept_pause);
+        ev_io_start(ctl->px->loop, &ctl->listen_io);
+        signals_poll_again(); /* they raised their signals long ago */
+    }
     if (c->following)
         output_unfollow(&c->follow);
     free(c->out);
@@ -372,14 +383,25 @@ static void log_denied(struct ctl *ctl, const struct ucred *cred)
                   (unsigned)cred->gid, cred->pid > 0 ? " pid " : "", (int)cred->pid);
 }
 
-/* At the cap: the client idle the longest without a request makes room. */
-static bool evict_one(struct ctl *ctl)
+enum room { ROOM_MADE, ROOM_SOON, ROOM_NONE };
+
+/* At the cap: the client silent the longest makes room if it has been for
+ * CTL_EVICT_IDLE. One that has just come is sending its request, and one
+ * whose answer is being written or that is closing is nearly done: their
+ * slots free soon. Only clients waiting on jobs or following output may
+ * hold theirs for long. */
+static enum room make_room(struct ctl *ctl)
 {
     struct ctl_client *victim = NULL;
     ev_tstamp oldest = 0;
+    bool soon = false;
     for (struct ctl_client *c = ctl->clients; c; c = c->next) {
-        if (c->busy || c->closing || c->outoff < c->outlen)
+        if (c->busy)
             continue;
+        if (c->closing || c->outoff < c->outlen) {
+            soon = true;
+            continue;
+        }
         ev_tstamp at = ev_timer_remaining(ctl->px->loop, &c->idle);
         if (!victim || at < oldest) {
             victim = c;
@@ -387,10 +409,14 @@ static bool evict_one(struct ctl *ctl)
         }
     }
     if (!victim)
-        return false;
+        return soon ? ROOM_SOON : ROOM_NONE;
+    char byte;
+    if (CTL_IDLE_TIMEOUT - oldest < CTL_EVICT_IDLE ||
+        recv(victim->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+        return ROOM_SOON; /* young, or its request came since: the loop reads it next */
     log_debug("control: too many clients, dropping an idle one (pid %d)", (int)victim->pid);
     client_free(victim);
-    return true;
+    return ROOM_MADE;
 }
 
 static void client_new(struct ctl *ctl, int fd)
@@ -402,7 +428,7 @@ static void client_new(struct ctl *ctl, int fd)
         close(fd);
         return;
     }
-    if (ctl->nclients >= CTL_MAX_CLIENTS && !evict_one(ctl)) {
+    if (ctl->nclients >= CTL_MAX_CLIENTS) { /* every slot waits on a job or follows */
         static const char busy[] = "error 1 too many clients, try again\nend 1\n";
         (void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
         close(fd);
@@ -434,13 +460,18 @@ static void client_new(struct ctl *ctl, int fd)
         ctl_reply(c, "end 1");
         c->closing = true;
     }
-    if (client_flush(c))
+    if (!client_flush(c))
+        return;
+    if (c->allowed)
+        client_read(c); /* its request may be here: answered now, the slot freed */
+    else
         client_update(c);
 }
 
 static void accept_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, accept_pause));
+    ctl->full_pause = false;
     ev_io_start(loop, &ctl->listen_io);
     signals_poll_again(); /* clients that came meanwhile raised no signal we kept */
 }
@@ -452,11 +483,25 @@ static void accept_pause(struct ctl *ctl)
     ev_timer_start(ctl->px->loop, &ctl->accept_pause);
 }
 
+/* Whether the next client may be accepted now; false: accepting has stopped
+ * until a slot frees (client_free()) or, at the latest, a silent client has
+ * been so for CTL_EVICT_IDLE. */
+static bool accept_room(struct ctl *ctl)
+{
+    if (ctl->nclients < CTL_MAX_CLIENTS || make_room(ctl) != ROOM_SOON)
+        return true; /* ROOM_NONE: client_new() refuses it with an error */
+    accept_pause(ctl);
+    ctl->full_pause = true;
+    return false;
+}
+
 static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, listen_io));
     signals_poll_again(); /* more than 64 may wait */
     for (int i = 0; i < 64; i++) {
+        if (!accept_room(ctl))
+            return;
         int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
             client_new(ctl, fd);
@@ -634,6 +679,7 @@ void control_stop(struct pxinit *px)
     struct ctl *ctl = ctl_of(px);
     if (!ctl)
         return;
+    ctl->full_pause = false; /* client_free() must not resume accepting */
     while (ctl->clients)
         client_free(ctl->clients);
     ev_idle_stop(px->loop, &ctl->settle);

@@ -15,6 +15,7 @@
 
 #define CTL_MAX_CLIENTS 64
 #define CTL_IDLE_TIMEOUT 10.0     /* seconds a client may sit without progress */
+#define CTL_EVICT_IDLE 0.1        /* ... and, at the cap, before a new one may evict it */
 #define CTL_MAX_OUTPUT (8u << 20) /* bytes of reply kept for a slow reader */
 #define CTL_SOCKET_MODE 0666      /* SO_PEERCRED is the gate: see doc/protocol.md */
 #define CTL_BOARD_MODE 0644
@@ -74,7 +75,8 @@ struct ctl {
     int listen_fd;
     ev_io listen_io;
     bool listen_signalled; /* readiness raises a signal (signals_arm_fd) */
-    ev_timer accept_pause; /* accept stopped briefly after EMFILE/ENOMEM */
+    ev_timer accept_pause; /* accept stopped briefly after EMFILE/ENOMEM, or at the cap */
+    bool full_pause;       /* stopped at the cap: the next client_free() resumes it */
     int reserve_fd;        /* given up to accept and drop a client on EMFILE */
     struct status_board board;
     struct ctl_client *clients;

@@ -78,3 +78,28 @@ fast socket
 "$PXINIT" -R "$RUN" status -q web || fail "web disturbed by the abuse"
 kill -0 "$PX_INIT" || fail "pxinit died"
 pass "pxinit survived and web is still active"
+
+# A burst: 120 clients connect and send while pxinit is stopped (more than
+# the client cap and the accept batch, 64 each; fewer than the listen
+# backlog), so that all are pending when it next looks. Each is answered:
+# none is refused and none evicted with its request unread.
+kill -STOP "$PX_INIT"
+burst=()
+for i in $(seq 120); do
+    PXINIT_NO_BOARD=1 timeout 20 "$PXINIT" -R "$RUN" status web >/dev/null 2>>"$T/burst.err" &
+    burst+=($!)
+done
+burst_waiting() {
+    local n=0 t c
+    for t in "${burst[@]}"; do
+        c=$(pgrep -P "$t" | head -n 1)
+        [ -n "$c" ] && in_poll "$c" && n=$((n + 1))
+    done
+    [ "$n" = 120 ]
+}
+poll 20 burst_waiting || fail "the burst's clients did not all connect"
+kill -CONT "$PX_INIT"
+bad=0
+for t in "${burst[@]}"; do wait "$t" || bad=$((bad + 1)); done
+[ "$bad" = 0 ] || fail "$bad of 120 clients in a burst failed: $(sort "$T/burst.err" | uniq -c | head -n 3)"
+pass "a burst of 120 clients: every one answered"

@@ -116,6 +116,18 @@ px_signal() { kill -s "$1" "$PX_INIT"; }
 in_ns() { nsenter -t "$PX_INIT" -p -m "$@"; }
 
 # Zombie children of pxinit, as host pids.
+# in_poll PID: PID is blocked in poll or ppoll (/proc/PID/syscall), as a
+# control client is once connected, its request written, waiting for the
+# answer.
+in_poll() {
+    local nr
+    nr=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
+    case "$(uname -m):$nr" in
+    x86_64:7 | x86_64:271 | aarch64:73) return 0 ;;
+    *) return 1 ;;
+    esac
+}
+
 zombies() { ps -o pid=,stat= --ppid "$PX_INIT" 2>/dev/null | awk '$2 ~ /^Z/ {print $1}'; }
 no_zombies() { [ -z "$(zombies)" ]; }
 # zombies_reaped: every zombie child of pxinit seen now is reaped soon. With a
