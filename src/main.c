@@ -144,8 +144,12 @@ int main(int argc, char **argv)
 
     /* Don't pin the launch directory's mount; the main command keeps it. */
     px.launch_cwd = getcwd(NULL, 0);
+    /* What pxinit makes for others - the runtime directory with the notify
+     * socket, parents of RuntimeDirectory=a/b, tmpfiles.d directories, the
+     * status board - gets systemd's modes whatever umask it was launched
+     * with: under 077 a User= service could not reach $RUN/notify. Units set
+     * their UMask= (default 0022); the main command gets the launch umask. */
     px.launch_umask = umask(022);
-    umask(px.launch_umask);
     if (chdir("/") < 0)
         log_warn("chdir /");
     /* The launcher's fds go to the main command, not to pxinit or units. */

@@ -6,6 +6,11 @@
  * left. tini, dumb-init and catatonit exit at once and let the kernel
  * SIGKILL the rest; pxinit lets them finish their handlers.
  *
+ * A subreaper sees only its children: a leftover's own child in a session
+ * of its own (sshd's login session below its monitor) becomes pxinit's only
+ * when that leftover exits. So after each burst of reaps, the children the
+ * SIGTERM has not reached yet get it too, until the SIGKILL.
+ *
  * Whether anything is left costs kill(-1, 0) (a walk of every process) or, as
  * a subreaper, a scan of /proc: it is asked once per burst of reaps, from an
  * idle watcher, not once per reaped pid.
@@ -14,6 +19,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -94,9 +100,71 @@ static bool anything_left(struct pxinit *px)
     return proc_for_each_child(NULL, NULL) > 0;
 }
 
+struct termed {
+    pid_t pid, pgid;
+};
+
+struct term_pass {
+    const struct termed *before; /* reached by earlier passes */
+    size_t nbefore;
+    struct termed *now;          /* the children of this pass */
+    size_t n, cap;
+};
+
+static bool reached_before(const struct term_pass *p, pid_t pid, pid_t pgid)
+{
+    for (size_t i = 0; i < p->nbefore; i++)
+        if (p->before[i].pid == pid || (pgid > 1 && p->before[i].pgid == pgid))
+            return true;
+    return false;
+}
+
+static void term_child(pid_t pid, void *ctx)
+{
+    struct term_pass *p = ctx;
+    pid_t pgid = getpgid(pid);
+    if (pgid == getpgrp())
+        pgid = 0; /* pxinit's own group is never signalled as a whole */
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 16;
+        struct termed *v = realloc(p->now, cap * sizeof(*v));
+        if (v) {
+            p->now = v;
+            p->cap = cap;
+        }
+    }
+    if (p->n < p->cap)
+        p->now[p->n++] = (struct termed){pid, pgid}; /* else: signalled again next pass */
+    /* A child in a group the SIGTERM reached is no news: its parent's
+     * group kill gave it the signal already. */
+    if (reached_before(p, pid, pgid))
+        return;
+    int sig = SIGTERM;
+    signal_child(pid, &sig);
+    sig = SIGCONT;
+    signal_child(pid, &sig);
+}
+
+/* As a subreaper: SIGTERM (and SIGCONT) to each child it has not reached
+ * yet. Only children are signalled by pid - pxinit has not reaped them, so
+ * their pids are theirs - and the list is of the children of this pass, so
+ * a pid reaped and reused later is a new process. True when any is left. */
+static bool term_new_children(struct pxinit *px)
+{
+    struct term_pass p = {.before = px->termed, .nbefore = px->ntermed};
+    int count = proc_for_each_child(term_child, &p);
+    free(px->termed);
+    px->termed = p.now;
+    px->ntermed = p.n;
+    return count > 0;
+}
+
 static void finish(struct pxinit *px)
 {
     px->phase = PHASE_DONE;
+    free(px->termed);
+    px->termed = NULL;
+    px->ntermed = 0;
     ev_idle_stop(px->loop, &px->exit_idle);
     ev_timer_stop(px->loop, &px->kill_timer);
     ev_break(px->loop, EVBREAK_ALL);
@@ -133,11 +201,12 @@ void phase_units_stopped(struct pxinit *px)
     px->phase = PHASE_KILLING;
     ev_idle_init(&px->exit_idle, exit_idle_cb);
     log_debug("units stopped, terminating remaining processes");
-    if (!signal_rest(px, SIGTERM)) {
+    if (!(px->is_pid1 ? signal_rest(px, SIGTERM) : term_new_children(px))) {
         finish(px);
         return;
     }
-    signal_rest(px, SIGCONT);
+    if (px->is_pid1)
+        signal_rest(px, SIGCONT);
     ev_timer_init(&px->kill_timer, kill_timer_cb, px->opts.grace_sec, 0.);
     ev_timer_start(px->loop, &px->kill_timer);
     phase_reaped(px);
@@ -148,7 +217,12 @@ static void exit_idle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 {
     struct pxinit *px = ev_userdata(loop);
     ev_idle_stop(loop, w);
-    if (px->phase == PHASE_KILLING && !anything_left(px))
+    if (px->phase != PHASE_KILLING)
+        return;
+    /* Until the SIGKILL, a subreaper's pass both signals the children that
+     * came since the last one and tells whether any is left. */
+    bool left = px->is_pid1 || px->kill_sent_sigkill ? anything_left(px) : term_new_children(px);
+    if (!left)
         finish(px);
 }
 

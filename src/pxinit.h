@@ -15,6 +15,8 @@
 #include "service.h"
 #include "strv.h"
 
+struct termed;
+
 struct spawn_job;
 struct ctl;
 struct output;
@@ -91,6 +93,8 @@ struct pxinit {
     ev_io signal_watcher;  /* the signalfd of every signal pxinit takes (signals.c) */
     ev_timer kill_timer;   /* the grace period of the final kill */
     bool kill_sent_sigkill;
+    struct termed *termed; /* as a subreaper: the children SIGTERM reached (phase.c) */
+    size_t ntermed;
     ev_idle exit_idle;     /* leaves the loop once all is done */
 };
 
