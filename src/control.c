@@ -4,14 +4,14 @@
  * non-blocking in the libev loop; a request line is capped at
  * PROTO_MAX_REQUEST bytes, replies to a slow reader are buffered up to
  * CTL_MAX_OUTPUT; at most CTL_MAX_CLIENTS connections; a client that makes
- * no progress for CTL_IDLE_TIMEOUT is dropped. A client's request is read
- * as soon as it is accepted: in a burst it is there already, and most are
- * answered before the next accept. At the cap a new client evicts one that
- * has sent nothing for CTL_EVICT_IDLE; while every slot's client has just
- * come (its request is on its way) the rest wait in the listen backlog, not
- * accepted, until a slot frees; only when every slot waits on a job or
- * follows output is a new client refused, with an error. Timers exist only while clients do. Each
- * connection is checked with SO_PEERCRED (and SO_PEERGROUPS) at accept.
+ * no progress for CTL_IDLE_TIMEOUT is dropped. Timers exist only while
+ * clients do. A client's request is read as soon as it is accepted: in a
+ * burst it is there already, and most are answered before the next accept.
+ * At the cap a new client evicts one that has sent nothing for
+ * CTL_EVICT_IDLE; while every slot's client has just come (its request is on
+ * its way) the rest wait in the listen backlog, not accepted, until a slot
+ * frees; only when every slot waits on a job or follows output is a new
+ * client refused, with an error. Each connection is checked with SO_PEERCRED (and SO_PEERGROUPS) at accept.
  * EMFILE on accept gives up a reserve fd to accept and drop the client, then
  * pauses accepting briefly, so the loop never spins.
  */
