@@ -5,7 +5,7 @@
 # /run/systemd/notify), the parents of RuntimeDirectory=a/b 0755, the
 # status board readable. The main command keeps the umask it was launched with.
 . "${srcdir:-.}/tests/e2e/lib.sh"
-N="${HELPERS:?}/pxtest-notify"
+N=$(user_helper pxtest-notify)
 chmod 755 "$T"   # the test's own dir: only $RUN below it is pxinit's to make
 
 unit pkgd <<EOF2

@@ -53,6 +53,16 @@ script() {
     chmod 755 "$T/$1"
 }
 
+# user_helper NAME: the path of a copy of the e2e helper NAME that any user
+# can execute. The build tree may sit where only root can enter (a checkout
+# in /root/project: /root is 0700), so a User= service must not run it there.
+# $T itself is opened to others for it.
+user_helper() {
+    mkdir -p "$T/bin" && cp "${HELPERS:?}/$1" "$T/bin/$1" &&
+        chmod 755 "$T" "$T/bin" "$T/bin/$1" || fail "cannot copy helper $1"
+    echo "$T/bin/$1"
+}
+
 # poll SECONDS CMD...: true as soon as CMD succeeds, false after the deadline.
 poll() {
     local deadline=$(( $(date +%s%N) + ${1%.*} * 1000000000 ))
@@ -78,11 +88,26 @@ lines_matching_at_least() { [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ];
 # namespace first (its mounts are private), so tests never touch the host's;
 # PX_SETUP names a script run there next, to fill them.
 # Its stdout goes to $T/out, or to $PX_STDOUT when set (a fifo, say).
+# A directory of PX_TMPFS that this machine lacks (/etc/tmpfiles.d, which only
+# systemd's package makes) is made inside the namespace alone: its nearest
+# existing parent gets an overlay whose writable layer is a tmpfs there.
+# All are made before the first tmpfs is mounted, since an overlay on /etc
+# would hide a tmpfs already mounted on /etc/systemd/system.
 px_start() {
-    local prelude='for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done
+    local prelude='for d in $PX_TMPFS; do
+            [ -d "$d" ] && continue
+            a=$d; while [ ! -d "$a" ]; do a=$(dirname "$a"); done
+            ov="$PX_OV/$(echo "$a" | tr / _)"
+            if [ ! -d "$ov" ]; then
+                mkdir -p "$ov" && mount -t tmpfs pxinit-test "$ov" && mkdir "$ov/u" "$ov/w" &&
+                    mount -t overlay pxinit-test -o "lowerdir=$a,upperdir=$ov/u,workdir=$ov/w" "$a" || exit 1
+            fi
+            mkdir -p "$d" || exit 1
+        done
+        for d in $PX_TMPFS; do mount -t tmpfs pxinit-test "$d" || exit 1; done
         [ -z "$PX_SETUP" ] || sh "$PX_SETUP" || exit 1; exec "$@"'
     # PX_LAUNCH: a command prefix for the launch, e.g. env --ignore-signal=...
-    PX_TMPFS="${PX_TMPFS:-}" PX_SETUP="${PX_SETUP:-}" \
+    PX_TMPFS="${PX_TMPFS:-}" PX_SETUP="${PX_SETUP:-}" PX_OV="$T/overlays" \
         ${PX_LAUNCH:-} unshare --pid --fork --mount-proc sh -c "$prelude" sh \
         "$PXINIT" -R "$RUN" -u "$UNITS" "$@" \
         >"${PX_STDOUT:-$T/out}" 2>"$T/log" </dev/null &

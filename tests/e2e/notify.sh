@@ -4,7 +4,7 @@
 # NotifyAccess= decides who may speak; WatchdogSec= kills a silent unit;
 # MAINPID= hands the main process over; STATUS= is kept.
 . "${srcdir:-.}/tests/e2e/lib.sh"
-N="${HELPERS:?}/pxtest-notify"
+N=$(user_helper pxtest-notify)
 chmod 755 "$T"   # User=nobody must reach \$RUN/notify, as it reaches /run/pxinit
 
 script after.sh <<'EOF2'
