@@ -563,6 +563,7 @@ static const struct unit_key unit_keys[] = {
     {S, "RestartKillSignal", parse_signal, FIELD(restart_kill_signal), 0},
     {S, "FinalKillSignal", parse_signal, FIELD(final_kill_signal), SIGKILL},
     {S, "NoNewPrivileges", parse_bool, EXEC(no_new_privileges), 0},
+    {S, "IgnoreSIGPIPE", parse_bool, FIELD(ignore_sigpipe), 1},
     {S, "OOMScoreAdjust", parse_oom_score_adjust, IN(EXEC), 0},
     {S, "PassEnvironment", parse_env_names, EXEC(pass_environment), 0},
     {S, "UnsetEnvironment", parse_env_names, EXEC(unset_environment), 0},
@@ -670,7 +671,7 @@ static const char *const unsupported_service_keys[] = {
     "TTYPath", "TTYReset", "TTYVHangup", "TTYVTDisallocate", "TTYRows", "TTYColumns",
     "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "LogExtraFields",
     "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "LogFilterPatterns",
-    "UtmpIdentifier", "UtmpMode", "IgnoreSIGPIPE",
+    "UtmpIdentifier", "UtmpMode",
     /* resource control */
     "Slice", "Delegate", "DelegateSubgroup", "CPUAccounting", "CPUWeight", "StartupCPUWeight",
     "CPUShares", "StartupCPUShares", "CPUQuota", "CPUQuotaPeriodSec", "AllowedCPUs",

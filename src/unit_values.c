@@ -15,6 +15,7 @@
 
 #include "cmdline.h"
 #include "conf.h"
+#include "exitname.h"
 #include "signame.h"
 #include "timespan.h"
 
@@ -94,13 +95,33 @@ static int int_array_add(int **v, size_t *n, int x)
     return 0;
 }
 
-/* SuccessExitStatus=: exit codes (numbers) and signal names. */
+/* One word of SuccessExitStatus= and its siblings: an exit status as a
+ * number (0-255) or one of systemd's names ("DATAERR"), else a signal name.
+ * Returns 0 with *code or *sig set (the other -1), or -1. */
+static int exit_status_word(const char *w, int *code, int *sig)
+{
+    unsigned long long v;
+
+    *code = *sig = -1;
+    if (*w >= '0' && *w <= '9') {
+        if (value_parse_ull(w, 10, 255, &v) < 0)
+            return -1;
+        *code = (int)v;
+        return 0;
+    }
+    if ((*code = exit_status_from_name(w)) >= 0)
+        return 0;
+    *sig = signal_from_string(w);
+    return *sig > 0 ? 0 : -1;
+}
+
+/* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=:
+ * exit statuses (numbers or names) and signal names. */
 int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     struct exit_status_set *set = AT(ctx, k, struct exit_status_set);
     struct strv words = {0};
-    unsigned long long code;
-    int r = 0;
+    int code, sig, r = 0;
 
     if (!*value) {
         exit_status_set_clear(set);
@@ -109,20 +130,18 @@ int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k
     if (value_words(ctx, value, &words) < 0)
         return -1;
     for (size_t i = 0; i < words.n; i++) {
-        const char *w = words.v[i];
-        bool numeric = *w >= '0' && *w <= '9';
-        if ((numeric && value_parse_ull(w, 10, 255, &code) < 0) ||
-            (!numeric && signal_from_string(w) < 0)) {
+        if (exit_status_word(words.v[i], &code, &sig) < 0) {
             strv_clear(&words);
-            return unit_key_invalid(ctx, "not an exit code (0-255) or a signal name");
+            return unit_key_invalid(ctx, "not an exit status (0-255 or a name such as DATAERR) "
+                                         "or a signal name");
         }
     }
     for (size_t i = 0; i < words.n && r == 0; i++) {
-        const char *w = words.v[i];
-        if (*w >= '0' && *w <= '9' && value_parse_ull(w, 10, 255, &code) == 0)
-            r = int_array_add(&set->codes, &set->ncodes, (int)code);
+        (void)exit_status_word(words.v[i], &code, &sig);
+        if (code >= 0)
+            r = int_array_add(&set->codes, &set->ncodes, code);
         else
-            r = int_array_add(&set->signals, &set->nsignals, signal_from_string(w));
+            r = int_array_add(&set->signals, &set->nsignals, sig);
     }
     strv_clear(&words);
     return r;
