@@ -725,8 +725,13 @@ static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, co
         unit_diag(ctx, DIAG_ERROR, ctx->lineno, "out of memory while parsing %s=", k->name);
         return -1;
     }
-    unit_diag(ctx, DIAG_ERROR, ctx->lineno, "invalid value for %s=: '%s'%s%s%s", k->name, shown,
-              ctx->reason ? " (" : "", ctx->reason ? ctx->reason : "", ctx->reason ? ")" : "");
+    /* With specifiers, what they expanded to too: an instance name can be
+     * what made the value bad. */
+    bool expanded = value != shown;
+    unit_diag(ctx, DIAG_ERROR, ctx->lineno, "invalid value for %s=: '%s'%s%s%s%s%s%s", k->name,
+              shown, expanded ? " (expands to '" : "", expanded ? value : "",
+              expanded ? "')" : "", ctx->reason ? " (" : "", ctx->reason ? ctx->reason : "",
+              ctx->reason ? ")" : "");
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "unit_keys.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,39 @@ int value_parse_environment(struct unit_parse_ctx *ctx, const struct unit_key *k
 
 /* ---- paths -------------------------------------------------------------- */
 
+/* systemd's rule for every path-valued setting, applied after specifiers:
+ * "//" and "." components are tidied away, a ".." component is refused. An
+ * instance name unescapes "-" to "/" (%I), so without this a client allowed
+ * to start "app@..-..-etc-shadow" could point a root-run EnvironmentFile=
+ * or StandardOutput=truncate: anywhere. Simplifies path in place (it only
+ * gets shorter). Returns 0, or -1 with EINVAL and the reason set. */
+static int path_normalize(struct unit_parse_ctx *ctx, char *path)
+{
+    bool absolute = *path == '/';
+    char *w = path;
+    const char *r = path;
+
+    if (strlen(path) >= PATH_MAX)
+        return unit_key_invalid(ctx, "path too long");
+    while (*r) {
+        const char *end = strchrnul(r, '/');
+        size_t n = (size_t)(end - r);
+        if (n == 2 && r[0] == '.' && r[1] == '.')
+            return unit_key_invalid(ctx, "path is not normalized: \"..\" is not allowed");
+        if (n > 0 && !(n == 1 && r[0] == '.')) {
+            if (w != path || absolute)
+                *w++ = '/';
+            memmove(w, r, n);
+            w += n;
+        }
+        r = *end ? end + 1 : end;
+    }
+    if (w == path && absolute)
+        *w++ = '/';
+    *w = '\0';
+    return 0;
+}
+
 int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                  const char *value)
 {
@@ -198,7 +232,14 @@ int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_k
     }
     if (value[*value == '-'] != '/')
         return unit_key_invalid(ctx, "not an absolute path");
-    return strv_push(files, value); /* the '-' stays: the spawner reads it */
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    if (path_normalize(ctx, copy + (*copy == '-')) < 0) {
+        free(copy);
+        return -1;
+    }
+    return strv_push_owned(files, copy); /* the '-' stays: the spawner reads it */
 }
 
 int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key *k,
@@ -221,13 +262,20 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
         p++;
     if (*p != '/')
         return unit_key_invalid(ctx, "not an absolute path");
+    char *path = strdup(p);
+    if (!path)
+        return -1;
+    if (path_normalize(ctx, path) < 0) {
+        free(path);
+        return -1;
+    }
     v = realloc(l->v, (l->n + 1) * sizeof(*v));
-    if (!v)
+    if (!v) {
+        free(path);
         return -1;
+    }
     l->v = v;
-    v[l->n].path = strdup(p);
-    if (!v[l->n].path)
-        return -1;
+    v[l->n].path = path;
     v[l->n].negate = negate;
     v[l->n].trigger = trigger;
     v[l->n].is_assert = (k->arg & COND_ASSERT) != 0;
@@ -248,6 +296,10 @@ int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, c
             path = NULL;
         if (!path)
             return -1;
+        if (path_normalize(ctx, path) < 0) {
+            free(path);
+            return -1;
+        }
     }
     free(*field);
     *field = path;
@@ -270,6 +322,10 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
             return unit_key_invalid(ctx, "not an absolute path or ~");
         if (!(copy = strdup(p)))
             return -1;
+        if (*copy == '/' && path_normalize(ctx, copy) < 0) {
+            free(copy);
+            return -1;
+        }
     }
     free(x->working_directory);
     x->working_directory = copy;
@@ -278,6 +334,18 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
 }
 
 /* ---- Exec*= ------------------------------------------------------------- */
+
+/* True when path has a ".." component. */
+static bool path_has_dot_dot(const char *path)
+{
+    for (const char *r = path; *r;) {
+        const char *end = strchrnul(r, '/');
+        if (end - r == 2 && r[0] == '.' && r[1] == '.')
+            return true;
+        r = *end ? end + 1 : end;
+    }
+    return false;
+}
 
 static int exec_list_add(struct exec_list *l, int flags, const char *line, size_t len,
                          unsigned lineno)
@@ -339,6 +407,8 @@ static int exec_check_command(struct unit_parse_ctx *ctx, const char *cmd, size_
         err = "the executable may not be a variable";
     else if (argv.v[0][0] != '/' && strchr(argv.v[0], '/'))
         err = "the executable must be an absolute path or a plain name";
+    else if (path_has_dot_dot(argv.v[0]))
+        err = "the executable's path is not normalized: \"..\" is not allowed";
     strv_clear(&argv);
     r = err ? unit_key_invalid(ctx, err) : exec_list_add(cmds, flags, p, strlen(p), ctx->lineno);
     free(copy);
@@ -565,6 +635,10 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
                 return unit_key_invalid(ctx, "needs an absolute path");
             if (!(copy = strdup(value + n)))
                 return -1;
+            if (path_normalize(ctx, copy) < 0) {
+                free(copy);
+                return -1;
+            }
             v = o->value;
         }
         if (v == -2 && strncmp(value, "fd:", 3) == 0)
