@@ -391,14 +391,14 @@ int unit_parse_file(struct unit *u, const char *path, struct diag_sink *sink)
     int ret;
 
     if (!buf) {
-        unit_diag(&ctx, DIAG_ERROR, 0, "cannot read: %s",
+        unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s",
                   file_read_strerror(errno, FILE_READ_UNIT_MAX));
         return -1;
     }
     /* fmemopen() wants a size of at least 1; an empty file reads as "". */
     f = fmemopen(buf, len ? len : 1, "r");
     if (!f) {
-        unit_diag(&ctx, DIAG_ERROR, 0, "cannot read: %s", strerror(errno));
+        unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
         free(buf);
         return -1;
     }

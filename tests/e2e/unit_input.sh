@@ -61,7 +61,7 @@ sed -i 's/^After=.*/After=fifo.service/' "$UNITS/fine.service"
 px_start
 poll 10 file_has "$T/runs" '^fine$' || fail "a FIFO drop-in stalled the boot: $(cat "$T/runs" 2>/dev/null)"
 ctl status -q fine || fail "the daemon does not answer"
-log_has 'fifo.service.d/evil.conf: cannot read: not a regular file' ||
+log_has 'fifo.service.d/evil.conf: cannot open: not a regular file' ||
     fail "no clear error for the FIFO drop-in: $(cat "$T/log")"
 file_has "$T/runs" '^fifo$' && fail "a unit whose drop-in could not be read ran"
 timeout 5 "$PXINIT" check "$UNITS/fifo.service" >"$T/chk.out" 2>&1; rc=$?
