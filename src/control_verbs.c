@@ -55,7 +55,8 @@ static bool refuse_masked(struct ctl_client *c, const char *name)
     struct pxinit *px = c->ctl->px;
     char buf[PROTO_MAX_REQUEST];
     const char *full = full_name(name, buf, sizeof(buf));
-    if (px->opts.no_units || !full || !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
+    if (px->opts.no_units || !full ||
+        !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
         return false;
     ctl_error(c, PROTO_EXIT_FAILED, "Unit %s is masked.", full);
     return true;
@@ -284,7 +285,8 @@ static bool reply_masked(struct ctl_client *c, const char *name)
     struct pxinit *px = c->ctl->px;
     char buf[PROTO_MAX_REQUEST], line[PROTO_MAX_REQUEST];
     const char *full = full_name(name, buf, sizeof(buf));
-    if (px->opts.no_units || !full || !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
+    if (px->opts.no_units || !full ||
+        !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
         return false;
     struct sb_unit u = {.pid = -1, .pgid = -1, .exit_code = -1, .exit_signal = -1};
     proto_short_name(full, u.name, sizeof(u.name));
@@ -306,7 +308,8 @@ static void verb_status(struct ctl_client *c, int argc, char **argv)
             continue;
         any = true;
         char buf[PROTO_MAX_REQUEST];
-        const char *full = proto_unit_name_ok(argv[i]) ? full_name(argv[i], buf, sizeof(buf)) : NULL;
+        const char *full =
+            proto_unit_name_ok(argv[i]) ? full_name(argv[i], buf, sizeof(buf)) : NULL;
         struct service *s = full ? services_find(px, full) : NULL;
         if (!s && full && reply_masked(c, full))
             continue;

@@ -729,9 +729,8 @@ static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, co
      * what made the value bad. */
     bool expanded = value != shown;
     unit_diag(ctx, DIAG_ERROR, ctx->lineno, "invalid value for %s=: '%s'%s%s%s%s%s%s", k->name,
-              shown, expanded ? " (expands to '" : "", expanded ? value : "",
-              expanded ? "')" : "", ctx->reason ? " (" : "", ctx->reason ? ctx->reason : "",
-              ctx->reason ? ")" : "");
+              shown, expanded ? " (expands to '" : "", expanded ? value : "", expanded ? "')" : "",
+              ctx->reason ? " (" : "", ctx->reason ? ctx->reason : "", ctx->reason ? ")" : "");
     return 0;
 }
 

@@ -133,8 +133,9 @@ int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k
     for (size_t i = 0; i < words.n; i++) {
         if (exit_status_word(words.v[i], &code, &sig) < 0) {
             strv_clear(&words);
-            return unit_key_invalid(ctx, "not an exit status (0-255 or a name such as DATAERR) "
-                                         "or a signal name");
+            return unit_key_invalid(ctx,
+                                    "not an exit status (0-255 or a name such as DATAERR) "
+                                    "or a signal name");
         }
     }
     for (size_t i = 0; i < words.n && r == 0; i++) {

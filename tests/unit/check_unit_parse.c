@@ -803,15 +803,17 @@ START_TEST(test_specifier_traversal)
     struct unit *u = unit_new("app@..-..-etc.service");
     struct capture cap = {0};
     struct diag_sink sink = {.emit = capture_emit, .ctx = &cap};
-    const char *text = "[Service]\nExecStart=/bin/true\nEnvironmentFile=/srv/%I/env\n"
-                       "StandardOutput=truncate:/var/log/%I\nPIDFile=/run//%i/./x.pid\n";
+    const char *text =
+        "[Service]\nExecStart=/bin/true\nEnvironmentFile=/srv/%I/env\n"
+        "StandardOutput=truncate:/var/log/%I\nPIDFile=/run//%i/./x.pid\n";
     FILE *f = fmemopen((void *)text, strlen(text), "r");
 
     ck_assert_int_eq(unit_parse_stream(u, f, "app@.service", &sink), -1);
     fclose(f);
-    ck_assert(strv_contains(&cap.msgs, "E: app@.service:3: invalid value for EnvironmentFile=: "
-                                       "'/srv/%I/env' (expands to '/srv/../../etc/env') (path "
-                                       "is not normalized: \"..\" is not allowed)"));
+    ck_assert(strv_contains(&cap.msgs,
+                            "E: app@.service:3: invalid value for EnvironmentFile=: "
+                            "'/srv/%I/env' (expands to '/srv/../../etc/env') (path "
+                            "is not normalized: \"..\" is not allowed)"));
     ck_assert_uint_eq(cap.msgs.n, 2);
     ck_assert_str_eq(u->pid_file, "/run/..-..-etc/x.pid"); /* %i keeps the dashes */
     unit_free(u);
@@ -823,8 +825,9 @@ START_TEST(test_exit_status_names_and_sigpipe)
 {
     struct parsed p;
 
-    parse_text(&p, "[Service]\nExecStart=/bin/true\nSuccessExitStatus=DATAERR 3 TERM\n"
-                   "RestartPreventExitStatus=CANTCREAT\n");
+    parse_text(&p,
+               "[Service]\nExecStart=/bin/true\nSuccessExitStatus=DATAERR 3 TERM\n"
+               "RestartPreventExitStatus=CANTCREAT\n");
     ck_assert_int_eq(p.ret, 0);
     ck_assert(exit_status_set_has_code(&unit_status(p.u)->success_exit_status, 65));
     ck_assert(exit_status_set_has_code(&unit_status(p.u)->success_exit_status, 3));
