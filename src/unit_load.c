@@ -160,15 +160,12 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
 }
 
 /* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
+ * The caller has made sure path is not masked.
  * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
  * shares it instead of a copy of path. */
 static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
                              const struct strv *dirs, const struct unit_load_report *rep)
 {
-    if (file_masked(path)) {
-        log_info("%s is masked, not loading it", name);
-        return NULL;
-    }
     struct unit *u = unit_new(name);
     if (!u) {
         log_warn("%s", path);
@@ -267,7 +264,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             continue;
         }
         struct stat st;
-        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
             if (file_masked(path))
                 log_info("%s is masked, not loading it", name);
             else
@@ -354,6 +351,10 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
             if (access(path, R_OK) == 0) {
+                if (file_masked(path)) {
+                    log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
+                    break;
+                }
                 struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
@@ -530,6 +531,10 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
         if (access(path, R_OK) == 0) {
+            if (file_masked(path)) {
+                log_info("%s is masked, not loading %s", tmpl, name);
+                break;
+            }
             u = load_one(name, path, NULL, &search, rep);
             if (u)
                 u->instantiated = true;
