@@ -22,6 +22,7 @@
 #include "protocol.h"
 #include "signame.h"
 #include "status_board.h"
+#include "unit_load.h"
 #include "unit_parse.h"
 
 static const char *const verbs[] = {
@@ -94,18 +95,19 @@ static int client_check(const struct client *cl)
         return usage_error(cl, "no unit file given (usage: pxinit check FILE...)", "");
     for (int i = 0; i < cl->nargs; i++) {
         const char *path = cl->args[i];
-        const char *base = strrchr(path, '/');
-        base = base ? base + 1 : path;
-        struct unit *u = unit_new(base);
+        struct diag_sink sink = {.emit = diag_print};
+        bool masked;
+        /* As the daemon loads it: with the drop-ins beside it. */
+        struct unit *u = unit_load_file(path, &sink, &masked);
+        if (masked) {
+            printf("%s: masked\n", path);
+            continue;
+        }
         if (!u) {
             perror("pxinit check");
             return PROTO_EXIT_FAILED;
         }
-        struct diag_sink sink = {.emit = diag_print};
-        int r = unit_parse_file(u, path, &sink);
-        if (r == 0)
-            r = unit_finalize(u, &sink);
-        if (r < 0 || !u->loaded || sink.errors > 0) {
+        if (!u->loaded || sink.errors > 0) {
             rc = PROTO_EXIT_FAILED;
             printf("%s: bad\n", path);
         } else {
@@ -200,10 +202,10 @@ static int board_status(struct client *cl)
                 return -1;
             }
             if (f == 0) {
-                if (!cl->quiet)
-                    fprintf(stderr, "pxinit status: %s: no such unit\n", cl->args[i]);
-                code = code ? code : PROTO_EXIT_NO_UNIT;
-                continue;
+                /* Not on the board: the daemon knows whether it is masked,
+                 * an instance to make, or no unit at all. */
+                sb_reader_close(&r);
+                return -1;
             }
             if (!proto_unit_active(&u))
                 code = code ? code : PROTO_EXIT_NOT_ACTIVE;

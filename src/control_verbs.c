@@ -24,23 +24,71 @@ struct verb {
     void (*fn)(struct ctl_client *c, int argc, char **argv);
 };
 
+/* The first error met while an instance loaded, for the client that asked. */
+struct instance_diag {
+    char first[512];
+    unsigned errors;
+};
+
+static void instance_on_diag(void *ctx, enum diag_level level, const char *message)
+{
+    struct instance_diag *d = ctx;
+    if (level == DIAG_ERROR && d->errors++ == 0)
+        snprintf(d->first, sizeof(d->first), "%s", message);
+}
+
+/* name ("web", "web.service", "app@1.2") with a unit suffix, in buf; NULL
+ * when too long or out of memory. */
+static const char *full_name(const char *name, char *buf, size_t size)
+{
+    char *full = unit_name_normalize(name);
+    const char *r = NULL;
+    if (full && strlen(full) < size)
+        r = strcpy(buf, full);
+    free(full);
+    return r;
+}
+
+/* True, with an error line, when name is masked (systemctl's wording). */
+static bool refuse_masked(struct ctl_client *c, const char *name)
+{
+    struct pxinit *px = c->ctl->px;
+    char buf[PROTO_MAX_REQUEST];
+    const char *full = full_name(name, buf, sizeof(buf));
+    if (px->opts.no_units || !full ||
+        !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
+        return false;
+    ctl_error(c, PROTO_EXIT_FAILED, "Unit %s is masked.", full);
+    return true;
+}
+
 /* The service named argv[i] or an error line (SPEC: 4, no such unit). */
 static struct service *unit_arg(struct ctl_client *c, const char *name)
 {
     struct service *s = NULL;
     struct pxinit *px = c->ctl->px;
-    if (proto_unit_name_ok(name))
-        s = services_find(px, name);
-    if (!s && proto_unit_name_ok(name) && strchr(name, '@') && px->phase == PHASE_RUNNING &&
-        !px->opts.no_units) {
+    char buf[PROTO_MAX_REQUEST];
+    /* With its suffix: "app@..-x" has dots but none of a unit type. */
+    const char *full = proto_unit_name_ok(name) ? full_name(name, buf, sizeof(buf)) : NULL;
+    if (full)
+        s = services_find(px, full);
+    if (!s && full && refuse_masked(c, full))
+        return NULL;
+    if (!s && full && strchr(full, '@') && px->phase == PHASE_RUNNING && !px->opts.no_units) {
         /* name@inst: made from the template name@.service on first use. */
-        char *full = strchr(name, '.') ? strdup(name) : unit_name_normalize(name);
-        struct unit *u = full ? unit_load_instance(&px->opts.unit_dirs, px->opts.systemd_units,
-                                                   full)
-                              : NULL;
-        free(full);
+        struct instance_diag d = {.errors = 0};
+        struct unit_load_report rep = {.diag = instance_on_diag, .ctx = &d};
+        struct unit *u =
+            unit_load_instance_report(&px->opts.unit_dirs, px->opts.systemd_units, full, &rep);
         if (u)
             s = ctl_instance_add(c->ctl, u);
+        else if (d.errors) {
+            /* The template's line the instance name broke, e.g. a ".."
+             * that %I put in a path. */
+            ctl_error(c, PROTO_EXIT_FAILED, "%s: unit failed to load: %s%s", full, d.first,
+                      d.errors > 1 ? " (and more, see the log)" : "");
+            return NULL;
+        }
     }
     if (!s)
         ctl_error(c, PROTO_EXIT_NO_UNIT, "%s: no such unit", name);
@@ -230,6 +278,27 @@ static void verb_ping(struct ctl_client *c, int argc, char **argv)
     ctl_request_done(c);
 }
 
+/* status of a masked unit: a record saying so (systemctl: loaded "masked",
+ * inactive), exit 3. False when name is not masked. */
+static bool reply_masked(struct ctl_client *c, const char *name)
+{
+    struct pxinit *px = c->ctl->px;
+    char buf[PROTO_MAX_REQUEST], line[PROTO_MAX_REQUEST];
+    const char *full = full_name(name, buf, sizeof(buf));
+    if (px->opts.no_units || !full ||
+        !unit_masked(&px->opts.unit_dirs, px->opts.systemd_units, full))
+        return false;
+    struct sb_unit u = {.pid = -1, .pgid = -1, .exit_code = -1, .exit_signal = -1};
+    proto_short_name(full, u.name, sizeof(u.name));
+    snprintf(u.state, sizeof(u.state), "inactive");
+    snprintf(u.sub, sizeof(u.sub), "masked");
+    proto_format_unit(line, sizeof(line), &u);
+    ctl_reply(c, "%s", line);
+    if (!c->code)
+        c->code = PROTO_EXIT_NOT_ACTIVE;
+    return true;
+}
+
 static void verb_status(struct ctl_client *c, int argc, char **argv)
 {
     struct pxinit *px = c->ctl->px;
@@ -238,7 +307,14 @@ static void verb_status(struct ctl_client *c, int argc, char **argv)
         if (argv[i][0] == '-')
             continue;
         any = true;
-        struct service *s = unit_arg(c, argv[i]);
+        char buf[PROTO_MAX_REQUEST];
+        const char *full =
+            proto_unit_name_ok(argv[i]) ? full_name(argv[i], buf, sizeof(buf)) : NULL;
+        struct service *s = full ? services_find(px, full) : NULL;
+        if (!s && full && reply_masked(c, full))
+            continue;
+        if (!s)
+            s = unit_arg(c, argv[i]);
         if (!s)
             continue;
         reply_unit(c, s);

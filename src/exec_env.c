@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_read.h"
 #include "passwd.h"
 
 static char *trim(char *s)
@@ -56,9 +57,18 @@ static void unquote(char *v)
 
 int envfile_load(const char *path, struct strv *env)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
+    size_t len;
+    /* Whole, bounded, regular files only: PID 1 reads it (file_read.h). */
+    char *buf = file_read_regular(path, FILE_READ_ENV_MAX, &len);
+    if (!buf)
         return -1;
+    FILE *f = fmemopen(buf, len ? len : 1, "r");
+    if (!f) {
+        int saved = errno;
+        free(buf);
+        errno = saved;
+        return -1;
+    }
     char *line = NULL, *logical = NULL;
     size_t cap = 0, llen = 0;
     ssize_t n;
@@ -112,6 +122,7 @@ int envfile_load(const char *path, struct strv *env)
     free(line);
     free(logical);
     fclose(f);
+    free(buf);
     errno = saved;
     return rc;
 }

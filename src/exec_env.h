@@ -10,7 +10,9 @@
 
 /* Reads an EnvironmentFile=: KEY=VALUE lines, '#' and ';' comments, values in
  * single or double quotes, backslash continuation; entries are env_set() into
- * env. Returns 0, or -1 with errno (ENOENT when missing). */
+ * env. Only a regular file of at most FILE_READ_ENV_MAX bytes is read (PID 1
+ * reads it: file_read.h). Returns 0, or -1 with errno (ENOENT when missing;
+ * file_read_strerror() words EINVAL and EFBIG). */
 int envfile_load(const char *path, struct strv *env);
 
 /* User=/Group=/SupplementaryGroups= resolved to numbers. */

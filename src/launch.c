@@ -21,6 +21,7 @@
 #include "exec_dirs.h"
 #include "control.h"
 #include "exec_env.h"
+#include "file_read.h"
 #include "log.h"
 #include "output.h"
 #include "proc.h"
@@ -286,7 +287,8 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     if (exec_env_build(u, &px->base_env, &creds, is_main ? 0 : s->main.pid, &env, &err) < 0) {
         saved = errno;
         if (err)
-            log_unit_error(s->name, "EnvironmentFile=%s: %s", err, strerror(saved));
+            log_unit_error(s->name, "EnvironmentFile=%s: %s", err,
+                           file_read_strerror(saved, FILE_READ_ENV_MAX));
         goto out;
     }
     if (add_notify_env(px, s, &env) < 0 || add_invocation_id(s, &env) < 0) {
@@ -372,6 +374,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? fd_out : fd_err,
         .sigmask = &empty,
         .sigactions = NULL,
+        .ignore_sigpipe = u->ignore_sigpipe,
         .double_fork = true,
         /* Type=exec is started once the exec succeeded: that one waits. */
         .async_exec = !(is_main && u->type == UNIT_TYPE_EXEC),

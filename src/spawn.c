@@ -252,7 +252,7 @@ static void read_nondefault(void)
  * can do it (see spawn_async). */
 static void child_prepare(const struct spawn_params *p, int fd)
 {
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 
     /* Dispositions first (signals are still blocked), then the mask: a
      * caught signal's handler would run until exec, an ignored one stay
@@ -262,6 +262,8 @@ static void child_prepare(const struct spawn_params *p, int fd)
             continue;
         if (p->sigactions)
             set_disposition(sig, &p->sigactions[sig]);
+        else if (sig == SIGPIPE && p->ignore_sigpipe)
+            set_disposition(sig, &ign); /* systemd's default for services */
         else if (sig > 64 || (nondefault & (UINT64_C(1) << (sig - 1))))
             set_disposition(sig, &dfl);
     }

@@ -85,6 +85,7 @@ struct spawn_params {
     int fd_out, fd_err;     /* SPAWN_FD_*, or an fd to dup2 onto 1/2 */
     const sigset_t *sigmask;          /* the mask to exec with */
     const struct sigaction *sigactions; /* NSIG dispositions to restore, or NULL = defaults */
+    bool ignore_sigpipe;    /* with sigactions NULL: SIGPIPE ignored (IgnoreSIGPIPE=) */
     bool double_fork;       /* services: yes; the main command: no */
     bool keep_fds;          /* the main command keeps what the launcher passed */
     bool take_tty;          /* make fd 0's terminal the controlling one */

@@ -91,6 +91,7 @@ struct unit *unit_new(const char *name)
     u->kill_signal = SIGTERM;
     u->final_kill_signal = SIGKILL;
     u->send_sigkill = true;
+    u->ignore_sigpipe = true;
     u->std_output = OUTPUT_JOURNAL;
     u->std_error = OUTPUT_DEFAULT;
     u->notify_access = NOTIFY_ACCESS_NONE;
@@ -473,7 +474,8 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            a->std_error == b->std_error && a->notify_access == b->notify_access &&
            a->notify_access_set == b->notify_access_set &&
            a->success_action == b->success_action && a->failure_action == b->failure_action &&
-           a->runtime_dir_preserve == b->runtime_dir_preserve;
+           a->runtime_dir_preserve == b->runtime_dir_preserve &&
+           a->ignore_sigpipe == b->ignore_sigpipe;
 }
 
 static bool has_suffix(const char *s, size_t len, const char *suffix)

@@ -270,6 +270,7 @@ struct unit {
     bool send_sighup;
     bool notify_access_set;
     bool in_dir; /* the file is dir->path + "/" + name */
+    bool ignore_sigpipe; /* IgnoreSIGPIPE=, default yes: SIGPIPE ignored in the service */
 };
 
 /* The part of u that part names, allocated (with its defaults) when missing;

@@ -563,6 +563,7 @@ static const struct unit_key unit_keys[] = {
     {S, "RestartKillSignal", parse_signal, FIELD(restart_kill_signal), 0},
     {S, "FinalKillSignal", parse_signal, FIELD(final_kill_signal), SIGKILL},
     {S, "NoNewPrivileges", parse_bool, EXEC(no_new_privileges), 0},
+    {S, "IgnoreSIGPIPE", parse_bool, FIELD(ignore_sigpipe), 1},
     {S, "OOMScoreAdjust", parse_oom_score_adjust, IN(EXEC), 0},
     {S, "PassEnvironment", parse_env_names, EXEC(pass_environment), 0},
     {S, "UnsetEnvironment", parse_env_names, EXEC(unset_environment), 0},
@@ -670,7 +671,7 @@ static const char *const unsupported_service_keys[] = {
     "TTYPath", "TTYReset", "TTYVHangup", "TTYVTDisallocate", "TTYRows", "TTYColumns",
     "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "LogExtraFields",
     "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "LogFilterPatterns",
-    "UtmpIdentifier", "UtmpMode", "IgnoreSIGPIPE",
+    "UtmpIdentifier", "UtmpMode",
     /* resource control */
     "Slice", "Delegate", "DelegateSubgroup", "CPUAccounting", "CPUWeight", "StartupCPUWeight",
     "CPUShares", "StartupCPUShares", "CPUQuota", "CPUQuotaPeriodSec", "AllowedCPUs",
@@ -724,7 +725,11 @@ static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, co
         unit_diag(ctx, DIAG_ERROR, ctx->lineno, "out of memory while parsing %s=", k->name);
         return -1;
     }
-    unit_diag(ctx, DIAG_ERROR, ctx->lineno, "invalid value for %s=: '%s'%s%s%s", k->name, shown,
+    /* With specifiers, what they expanded to too: an instance name can be
+     * what made the value bad. */
+    bool expanded = value != shown;
+    unit_diag(ctx, DIAG_ERROR, ctx->lineno, "invalid value for %s=: '%s'%s%s%s%s%s%s", k->name,
+              shown, expanded ? " (expands to '" : "", expanded ? value : "", expanded ? "')" : "",
               ctx->reason ? " (" : "", ctx->reason ? ctx->reason : "", ctx->reason ? ")" : "");
     return 0;
 }

@@ -65,6 +65,19 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* systemd's masking: a unit file (or drop-in) that is empty or leads to a
+ * character device (a link to /dev/null) stands for "no such unit, and do
+ * not start it". lstat first: a dangling link is not a mask. */
+static bool file_masked(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return false;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) < 0)
+        return false;
+    return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
+}
+
 /* Lists the entries of dir that end in suffix into out (with rank). */
 static void list_dir(const char *dir, const char *suffix, size_t rank, struct found **out,
                      size_t *n, size_t *cap)
@@ -131,6 +144,11 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
                 char path[4096];
                 snprintf(path, sizeof(path), "%s/%s.d/%s", dirs->v[f[j].rank], names[k],
                          f[j].name);
+                if (file_masked(path)) {
+                    /* It hides a drop-in of the same name further down. */
+                    log_debug("%s: drop-in %s is masked", u->name, path);
+                    continue;
+                }
                 log_debug("%s: applying drop-in %s", u->name, path);
                 unit_parse_file(u, path, sink);
             }
@@ -142,6 +160,7 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
 }
 
 /* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
+ * The caller has made sure path is not masked.
  * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
  * shares it instead of a copy of path. */
 static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
@@ -173,8 +192,9 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
 }
 
 /* A symlink NAME -> .../OTHER.service is systemd's alias: OTHER is loaded,
- * NAME only names it. A link to /dev/null masks the unit. Returns the
- * target's name (static buffer) for an alias, "" for a mask, NULL otherwise. */
+ * NAME only names it. A link to /dev/null masks the unit (file_masked()).
+ * Returns the target's name (static buffer) for an alias, "" for a mask,
+ * NULL otherwise. */
 static const char *link_kind(const char *path, const char *name)
 {
     static char target[512];
@@ -186,7 +206,7 @@ static const char *link_kind(const char *path, const char *name)
     if (n < 0)
         return NULL;
     buf[n] = '\0';
-    if (strcmp(buf, "/dev/null") == 0)
+    if (strcmp(buf, "/dev/null") == 0 || file_masked(path))
         return "";
     const char *base = strrchr(buf, '/');
     base = base ? base + 1 : buf;
@@ -244,8 +264,11 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             continue;
         }
         struct stat st;
-        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-            log_debug("%s: not a regular file, skipped", path);
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+            if (file_masked(path))
+                log_info("%s is masked, not loading it", name);
+            else
+                log_debug("%s: not a regular file, skipped", path);
             continue;
         }
         size_t rank = f[j].rank;
@@ -328,6 +351,10 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
             if (access(path, R_OK) == 0) {
+                if (file_masked(path)) {
+                    log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
+                    break;
+                }
                 struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
@@ -452,29 +479,92 @@ static int build_edges(struct pxinit *px, const size_t *order)
     return 0;
 }
 
+/* dirs and, with systemd, systemd's unit directories after them. */
+static void search_dirs(const struct strv *dirs, bool systemd, struct strv *search)
+{
+    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
+                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
+    strv_extend(search, dirs);
+    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
+        strv_push(search, sysd[i]);
+}
+
+/* Whether the first file named name in search is masked; false when none. */
+static bool first_masked(const struct strv *search, const char *name)
+{
+    for (size_t i = 0; i < search->n; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", search->v[i], name);
+        if (lstat(path, &st) == 0)
+            return file_masked(path);
+    }
+    return false;
+}
+
+bool unit_masked(const struct strv *dirs, bool systemd, const char *name)
+{
+    struct strv search = {0};
+    char tmpl[512];
+    search_dirs(dirs, systemd, &search);
+    bool masked = first_masked(&search, name) ||
+                  (template_of(name, tmpl, sizeof(tmpl)) && first_masked(&search, tmpl));
+    strv_clear(&search);
+    return masked;
+}
+
 struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name)
+{
+    return unit_load_instance_report(dirs, systemd, name, NULL);
+}
+
+struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, const char *name,
+                                       const struct unit_load_report *rep)
 {
     char tmpl[512];
     if (!template_of(name, tmpl, sizeof(tmpl)) || has_suffix(name, "@.service"))
         return NULL;
-    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
-                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
     struct strv search = {0};
-    strv_extend(&search, dirs);
-    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
-        strv_push(&search, sysd[i]);
+    search_dirs(dirs, systemd, &search);
     struct unit *u = NULL;
     for (size_t i = 0; i < search.n && !u; i++) {
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
         if (access(path, R_OK) == 0) {
-            u = load_one(name, path, NULL, &search, NULL);
+            if (file_masked(path)) {
+                log_info("%s is masked, not loading %s", tmpl, name);
+                break;
+            }
+            u = load_one(name, path, NULL, &search, rep);
             if (u)
                 u->instantiated = true;
             break;
         }
     }
     strv_clear(&search);
+    return u;
+}
+
+struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *masked)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    *masked = file_masked(path);
+    if (*masked)
+        return NULL;
+    struct unit *u = unit_new(name);
+    if (!u)
+        return NULL;
+    struct strv dirs = {0};
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+             slash ? path : ".");
+    int r = unit_parse_file(u, path, sink);
+    if (strv_push(&dirs, dir) == 0)
+        apply_dropins(u, &dirs, sink);
+    strv_clear(&dirs);
+    if (r == 0 && u->loaded)
+        unit_finalize(u, sink);
     return u;
 }
 

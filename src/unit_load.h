@@ -32,6 +32,22 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
  * found in dirs (and systemd's directories with systemd); NULL when there
  * is no template or it failed to load (reported). */
 struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name);
+/* The same, telling rep (may be NULL) every diagnostic: a client that
+ * started the instance hears why it did not load. */
+struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, const char *name,
+                                       const struct unit_load_report *rep);
+
+/* True when the unit named name ("web.service", "getty@tty1.service") is
+ * masked in dirs (and systemd's directories with systemd): its first file,
+ * or its template's, is empty or a link to /dev/null. */
+bool unit_masked(const struct strv *dirs, bool systemd, const char *name);
+
+/* `pxinit check FILE`: FILE as the daemon would load it, with the drop-ins
+ * beside it (FILE.d/\*.conf, an instance's template's first) and
+ * unit_finalize(); problems go to sink. NULL when FILE is masked (*masked
+ * set) or out of memory; otherwise a unit to free, u->loaded false when it
+ * would fail to load. */
+struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *masked);
 
 /* Computes px->start_order and every service's succ/pred edges from
  * After=/Before= (cycles reported and broken). px->services must be set up. */

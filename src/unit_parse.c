@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_read.h"
 #include "log.h"
 #include "timespan.h"
 #include "unit_keys.h"
@@ -381,22 +382,35 @@ int unit_parse_stream(struct unit *u, FILE *f, const char *path, struct diag_sin
 
 int unit_parse_file(struct unit *u, const char *path, struct diag_sink *sink)
 {
-    FILE *f = fopen(path, "re");
+    struct unit_parse_ctx ctx = {.u = u, .path = path, .sink = sink};
+    size_t len;
+    /* Read whole, and only a regular file of bounded size: a FIFO among the
+     * drop-ins would block PID 1 at boot, /dev/zero keep it reading. */
+    char *buf = file_read_regular(path, FILE_READ_UNIT_MAX, &len);
+    FILE *f;
     int ret;
 
+    if (!buf) {
+        unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s",
+                  file_read_strerror(errno, FILE_READ_UNIT_MAX));
+        return -1;
+    }
+    /* fmemopen() wants a size of at least 1; an empty file reads as "". */
+    f = fmemopen(buf, len ? len : 1, "r");
     if (!f) {
-        struct unit_parse_ctx ctx = {.u = u, .path = path, .sink = sink};
         unit_diag(&ctx, DIAG_ERROR, 0, "cannot open: %s", strerror(errno));
+        free(buf);
         return -1;
     }
     if (!u->in_dir && !u->own_path && !(u->own_path = strdup(path))) {
-        struct unit_parse_ctx ctx = {.u = u, .path = path, .sink = sink};
         unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
         fclose(f);
+        free(buf);
         return -1;
     }
     ret = unit_parse_stream(u, f, path, sink);
     fclose(f);
+    free(buf);
     return ret;
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "file_read.h"
 #include "passwd.h"
 
 struct sbuf {
@@ -90,18 +91,18 @@ static void unit_name_split(const char *name, struct unit_name_parts *p)
     p->instance_len = at ? p->stem_len - p->prefix_len - 1 : 0;
 }
 
+/* The first line of a small file (%m, %b); nothing when it cannot be read.
+ * Read as unit files are (file_read.h): PID 1 resolves these. */
 static void sbuf_put_file(struct sbuf *b, const char *path)
 {
-    char buf[128];
-    FILE *f = fopen(path, "re");
+    size_t len;
+    char *buf = file_read_regular(path, 4096, &len);
 
-    if (!f)
+    if (!buf)
         return;
-    if (fgets(buf, sizeof(buf), f)) {
-        buf[strcspn(buf, "\n")] = '\0';
-        sbuf_puts(b, buf);
-    }
-    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+    sbuf_puts(b, buf);
+    free(buf);
 }
 
 /* Appends what specifier c stands for; false when we do not know c. */

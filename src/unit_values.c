@@ -8,6 +8,7 @@
 #include "unit_keys.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "cmdline.h"
 #include "conf.h"
+#include "exitname.h"
 #include "signame.h"
 #include "timespan.h"
 
@@ -94,13 +96,33 @@ static int int_array_add(int **v, size_t *n, int x)
     return 0;
 }
 
-/* SuccessExitStatus=: exit codes (numbers) and signal names. */
+/* One word of SuccessExitStatus= and its siblings: an exit status as a
+ * number (0-255) or one of systemd's names ("DATAERR"), else a signal name.
+ * Returns 0 with *code or *sig set (the other -1), or -1. */
+static int exit_status_word(const char *w, int *code, int *sig)
+{
+    unsigned long long v;
+
+    *code = *sig = -1;
+    if (*w >= '0' && *w <= '9') {
+        if (value_parse_ull(w, 10, 255, &v) < 0)
+            return -1;
+        *code = (int)v;
+        return 0;
+    }
+    if ((*code = exit_status_from_name(w)) >= 0)
+        return 0;
+    *sig = signal_from_string(w);
+    return *sig > 0 ? 0 : -1;
+}
+
+/* SuccessExitStatus=, RestartPreventExitStatus=, RestartForceExitStatus=:
+ * exit statuses (numbers or names) and signal names. */
 int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     struct exit_status_set *set = AT(ctx, k, struct exit_status_set);
     struct strv words = {0};
-    unsigned long long code;
-    int r = 0;
+    int code, sig, r = 0;
 
     if (!*value) {
         exit_status_set_clear(set);
@@ -109,20 +131,19 @@ int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k
     if (value_words(ctx, value, &words) < 0)
         return -1;
     for (size_t i = 0; i < words.n; i++) {
-        const char *w = words.v[i];
-        bool numeric = *w >= '0' && *w <= '9';
-        if ((numeric && value_parse_ull(w, 10, 255, &code) < 0) ||
-            (!numeric && signal_from_string(w) < 0)) {
+        if (exit_status_word(words.v[i], &code, &sig) < 0) {
             strv_clear(&words);
-            return unit_key_invalid(ctx, "not an exit code (0-255) or a signal name");
+            return unit_key_invalid(ctx,
+                                    "not an exit status (0-255 or a name such as DATAERR) "
+                                    "or a signal name");
         }
     }
     for (size_t i = 0; i < words.n && r == 0; i++) {
-        const char *w = words.v[i];
-        if (*w >= '0' && *w <= '9' && value_parse_ull(w, 10, 255, &code) == 0)
-            r = int_array_add(&set->codes, &set->ncodes, (int)code);
+        (void)exit_status_word(words.v[i], &code, &sig);
+        if (code >= 0)
+            r = int_array_add(&set->codes, &set->ncodes, code);
         else
-            r = int_array_add(&set->signals, &set->nsignals, signal_from_string(w));
+            r = int_array_add(&set->signals, &set->nsignals, sig);
     }
     strv_clear(&words);
     return r;
@@ -168,6 +189,39 @@ int value_parse_environment(struct unit_parse_ctx *ctx, const struct unit_key *k
 
 /* ---- paths -------------------------------------------------------------- */
 
+/* systemd's rule for every path-valued setting, applied after specifiers:
+ * "//" and "." components are tidied away, a ".." component is refused. An
+ * instance name unescapes "-" to "/" (%I), so without this a client allowed
+ * to start "app@..-..-etc-shadow" could point a root-run EnvironmentFile=
+ * or StandardOutput=truncate: anywhere. Simplifies path in place (it only
+ * gets shorter). Returns 0, or -1 with EINVAL and the reason set. */
+static int path_normalize(struct unit_parse_ctx *ctx, char *path)
+{
+    bool absolute = *path == '/';
+    char *w = path;
+    const char *r = path;
+
+    if (strlen(path) >= PATH_MAX)
+        return unit_key_invalid(ctx, "path too long");
+    while (*r) {
+        const char *end = strchrnul(r, '/');
+        size_t n = (size_t)(end - r);
+        if (n == 2 && r[0] == '.' && r[1] == '.')
+            return unit_key_invalid(ctx, "path is not normalized: \"..\" is not allowed");
+        if (n > 0 && !(n == 1 && r[0] == '.')) {
+            if (w != path || absolute)
+                *w++ = '/';
+            memmove(w, r, n);
+            w += n;
+        }
+        r = *end ? end + 1 : end;
+    }
+    if (w == path && absolute)
+        *w++ = '/';
+    *w = '\0';
+    return 0;
+}
+
 int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                  const char *value)
 {
@@ -179,7 +233,14 @@ int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_k
     }
     if (value[*value == '-'] != '/')
         return unit_key_invalid(ctx, "not an absolute path");
-    return strv_push(files, value); /* the '-' stays: the spawner reads it */
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    if (path_normalize(ctx, copy + (*copy == '-')) < 0) {
+        free(copy);
+        return -1;
+    }
+    return strv_push_owned(files, copy); /* the '-' stays: the spawner reads it */
 }
 
 int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key *k,
@@ -202,13 +263,20 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
         p++;
     if (*p != '/')
         return unit_key_invalid(ctx, "not an absolute path");
+    char *path = strdup(p);
+    if (!path)
+        return -1;
+    if (path_normalize(ctx, path) < 0) {
+        free(path);
+        return -1;
+    }
     v = realloc(l->v, (l->n + 1) * sizeof(*v));
-    if (!v)
+    if (!v) {
+        free(path);
         return -1;
+    }
     l->v = v;
-    v[l->n].path = strdup(p);
-    if (!v[l->n].path)
-        return -1;
+    v[l->n].path = path;
     v[l->n].negate = negate;
     v[l->n].trigger = trigger;
     v[l->n].is_assert = (k->arg & COND_ASSERT) != 0;
@@ -229,6 +297,10 @@ int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, c
             path = NULL;
         if (!path)
             return -1;
+        if (path_normalize(ctx, path) < 0) {
+            free(path);
+            return -1;
+        }
     }
     free(*field);
     *field = path;
@@ -251,6 +323,10 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
             return unit_key_invalid(ctx, "not an absolute path or ~");
         if (!(copy = strdup(p)))
             return -1;
+        if (*copy == '/' && path_normalize(ctx, copy) < 0) {
+            free(copy);
+            return -1;
+        }
     }
     free(x->working_directory);
     x->working_directory = copy;
@@ -259,6 +335,18 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
 }
 
 /* ---- Exec*= ------------------------------------------------------------- */
+
+/* True when path has a ".." component. */
+static bool path_has_dot_dot(const char *path)
+{
+    for (const char *r = path; *r;) {
+        const char *end = strchrnul(r, '/');
+        if (end - r == 2 && r[0] == '.' && r[1] == '.')
+            return true;
+        r = *end ? end + 1 : end;
+    }
+    return false;
+}
 
 static int exec_list_add(struct exec_list *l, int flags, const char *line, size_t len,
                          unsigned lineno)
@@ -320,6 +408,8 @@ static int exec_check_command(struct unit_parse_ctx *ctx, const char *cmd, size_
         err = "the executable may not be a variable";
     else if (argv.v[0][0] != '/' && strchr(argv.v[0], '/'))
         err = "the executable must be an absolute path or a plain name";
+    else if (path_has_dot_dot(argv.v[0]))
+        err = "the executable's path is not normalized: \"..\" is not allowed";
     strv_clear(&argv);
     r = err ? unit_key_invalid(ctx, err) : exec_list_add(cmds, flags, p, strlen(p), ctx->lineno);
     free(copy);
@@ -546,6 +636,10 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
                 return unit_key_invalid(ctx, "needs an absolute path");
             if (!(copy = strdup(value + n)))
                 return -1;
+            if (path_normalize(ctx, copy) < 0) {
+                free(copy);
+                return -1;
+            }
             v = o->value;
         }
         if (v == -2 && strncmp(value, "fd:", 3) == 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -564,6 +565,18 @@ static const struct value_case value_cases[] = {
     {"FailureAction=explode", false},
     {"SuccessExitStatus=0 1 255 SIGKILL TERM", true}, {"SuccessExitStatus=256", false},
     {"SuccessExitStatus=SIGNOPE", false}, {"SuccessExitStatus=-1", false},
+    {"SuccessExitStatus=DATAERR CANTCREAT", true}, {"RestartPreventExitStatus=USAGE CONFIG", true},
+    {"RestartForceExitStatus=CHDIR EXCEPTION NOTRUNNING", true},
+    {"SuccessExitStatus=dataerr", false}, {"RestartForceExitStatus=NOSUCHNAME", false},
+    {"IgnoreSIGPIPE=no", true}, {"IgnoreSIGPIPE=yes", true}, {"IgnoreSIGPIPE=maybe", false},
+    {"EnvironmentFile=/etc/../x", false}, {"EnvironmentFile=-/etc/a/..", false},
+    {"EnvironmentFile=/etc//x", true}, {"EnvironmentFile=/etc/./x", true},
+    {"EnvironmentFile=/etc/..x", true}, {"WorkingDirectory=/srv/../etc", false},
+    {"WorkingDirectory=-/srv/..", false}, {"PIDFile=../x.pid", false},
+    {"PIDFile=/run/a/../x.pid", false}, {"StandardOutput=truncate:/a/../b", false},
+    {"StandardError=append:/var/log/..", false}, {"ConditionPathExists=!/a/../b", false},
+    {"ConditionPathExists=|/a/..", false}, {"ExecStartPre=/usr/../bin/true", false},
+    {"ExecStartPre=/bin/true ../x", true},
     {"ConditionPathExists=/etc", true}, {"ConditionPathExists=!/etc", true},
     {"ConditionPathExists=|/etc", true}, {"ConditionPathExists=|!/etc", true},
     {"ConditionPathExists=etc", false}, {"ConditionPathExists=!etc", false},
@@ -782,6 +795,77 @@ START_TEST(test_drop_in_order)
     ck_assert_int_eq(p.ret, 0);
     ck_assert(!p.u->loaded); /* stays failed */
     parsed_free(&p);
+}
+END_TEST
+
+START_TEST(test_specifier_traversal)
+{
+    struct unit *u = unit_new("app@..-..-etc.service");
+    struct capture cap = {0};
+    struct diag_sink sink = {.emit = capture_emit, .ctx = &cap};
+    const char *text =
+        "[Service]\nExecStart=/bin/true\nEnvironmentFile=/srv/%I/env\n"
+        "StandardOutput=truncate:/var/log/%I\nPIDFile=/run//%i/./x.pid\n";
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+    ck_assert_int_eq(unit_parse_stream(u, f, "app@.service", &sink), -1);
+    fclose(f);
+    ck_assert(strv_contains(&cap.msgs,
+                            "E: app@.service:3: invalid value for EnvironmentFile=: "
+                            "'/srv/%I/env' (expands to '/srv/../../etc/env') (path "
+                            "is not normalized: \"..\" is not allowed)"));
+    ck_assert_uint_eq(cap.msgs.n, 2);
+    ck_assert_str_eq(u->pid_file, "/run/..-..-etc/x.pid"); /* %i keeps the dashes */
+    unit_free(u);
+    strv_clear(&cap.msgs);
+}
+END_TEST
+
+START_TEST(test_exit_status_names_and_sigpipe)
+{
+    struct parsed p;
+
+    parse_text(&p,
+               "[Service]\nExecStart=/bin/true\nSuccessExitStatus=DATAERR 3 TERM\n"
+               "RestartPreventExitStatus=CANTCREAT\n");
+    ck_assert_int_eq(p.ret, 0);
+    ck_assert(exit_status_set_has_code(&unit_status(p.u)->success_exit_status, 65));
+    ck_assert(exit_status_set_has_code(&unit_status(p.u)->success_exit_status, 3));
+    ck_assert(exit_status_set_has_signal(&unit_status(p.u)->success_exit_status, SIGTERM));
+    ck_assert(exit_status_set_has_code(&unit_status(p.u)->restart_prevent, 73));
+    ck_assert(p.u->ignore_sigpipe);
+    parse_more(&p, "[Service]\nIgnoreSIGPIPE=no\n");
+    ck_assert(!p.u->ignore_sigpipe);
+    parsed_free(&p);
+}
+END_TEST
+
+/* A unit file or drop-in that is no regular file is refused, never read:
+ * a FIFO would block, /dev/zero never end. */
+START_TEST(test_not_regular_files)
+{
+    char dir[] = "/tmp/check_unit_parse.XXXXXX", fifo[64];
+    const char *paths[] = {fifo, "/dev/zero", "/tmp"};
+    const char *why[] = {"not a regular file", "not a regular file", "Is a directory"};
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(fifo, sizeof(fifo), "%s/x.conf", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    for (size_t i = 0; i < 3; i++) {
+        struct unit *u = unit_new("x.service");
+        struct capture cap = {0};
+        struct diag_sink sink = {.emit = capture_emit, .ctx = &cap};
+        char want[256];
+
+        ck_assert_int_eq(unit_parse_file(u, paths[i], &sink), -1);
+        snprintf(want, sizeof(want), "E: %s: cannot open: %s", paths[i], why[i]);
+        ck_assert_msg(strv_contains(&cap.msgs, want), "%s: %s", paths[i],
+                      cap.msgs.n ? cap.msgs.v[0] : "(nothing)");
+        unit_free(u);
+        strv_clear(&cap.msgs);
+    }
+    unlink(fifo);
+    rmdir(dir);
 }
 END_TEST
 
@@ -1275,6 +1359,9 @@ static Suite *unit_parse_suite(void)
     tcase_add_test(values, test_not_enforced_listed_once);
     tcase_add_test(values, test_drop_in_order);
     tcase_add_test(values, test_specifiers);
+    tcase_add_test(values, test_specifier_traversal);
+    tcase_add_test(values, test_exit_status_names_and_sigpipe);
+    tcase_add_test(values, test_not_regular_files);
     suite_add_tcase(s, values);
 
     tcase_add_test(model, test_finalize);
