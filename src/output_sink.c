@@ -233,7 +233,12 @@ void console_forget(struct output *o, struct output_stream *st)
 
 int file_open(struct output_file *f)
 {
-    int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | f->open_flags, 0644);
+    /* O_NONBLOCK: a FIFO put at the path (by a service that owns its
+     * directory, say) would otherwise hold PID 1 in open() until someone
+     * reads it; now that open fails (ENXIO) or a full one makes the write
+     * retry later, as a slow file does. */
+    int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | f->open_flags,
+                  0644);
     if (fd < 0)
         return -1;
     struct stat st;

@@ -70,3 +70,27 @@ pass "X-LogMaxFiles=2 keeps two old files, the newest lines contiguous"
 sizes_ok 4096 "$T"/dflt.log* || fail "dflt: a file is too big"
 grep -q '^dflt line on stderr$' "$T/dflt.log" || fail "dflt: stderr not in the file"
 pass "LogMaxSize=/LogMaxFiles= in pxinit.conf; stderr follows stdout"
+
+# A FIFO where a rotated file belongs (a service that owns the directory can
+# put one there): PID 1 opens the file itself, and must not wait in open()
+# for a reader. The unit fails to start; pxinit answers on.
+rm -f "$UNITS"/*.service
+mkfifo "$T/trap.log"
+unit trap <<EOF2
+[Service]
+StandardOutput=append:$T/trap.log
+X-LogMaxSize=10000
+ExecStart=/bin/sleep 1000
+EOF2
+unit other <<EOF2
+[Service]
+ExecStart=/bin/sleep 1000
+EOF2
+px_start
+poll 5 log_has 'other: state active' || fail "a FIFO as an output file held pxinit up"
+timeout 5 "$PXINIT" -R "$RUN" status other >/dev/null || fail "status did not answer with a FIFO output file"
+log_has 'trap: .*cannot open' || fail "no error for the FIFO output file"
+px_signal TERM
+px_wait 10
+[ "$PX_RC" = 0 ] || fail "exit code $PX_RC"
+pass "a FIFO as a rotated output file fails the unit, not pxinit"
