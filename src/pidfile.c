@@ -52,21 +52,24 @@ static bool next_component(const char **rest, char comp[NAME_MAX + 1], int *err)
 pid_t pidfile_parse(const char *buf, size_t len)
 {
     char tmp[PIDFILE_MAX_BYTES + 1];
-    if (len == 0 || len > PIDFILE_MAX_BYTES)
+    if (len == 0 || len > PIDFILE_MAX_BYTES || memchr(buf, '\0', len))
         return -1;
     memcpy(tmp, buf, len);
     tmp[len] = '\0';
+    const char *start = tmp + strspn(tmp, " \t\r\n");
+    if (*start < '0' || *start > '9') /* no sign */
+        return -1;
     char *end;
     errno = 0;
-    long pid = strtol(tmp, &end, 10);
-    while (*end == '\n' || *end == ' ' || *end == '\r' || *end == '\t')
-        end++;
-    if (errno || end == tmp || *end || tmp[0] < '0' || tmp[0] > '9' || pid <= 1 || pid > INT32_MAX)
+    long pid = strtol(start, &end, 10);
+    end += strspn(end, " \t\r\n");
+    if (errno || *end || pid <= 1 || pid > INT32_MAX)
         return -1;
     return (pid_t)pid;
 }
 
-/* Reads the regular file fd refers to (opened O_PATH). */
+/* Reads the number in name, the regular file st was taken of (checked
+ * again once open: it may have been swapped in between). */
 static int read_number(int dirfd, const char *name, const struct stat *st, pid_t *pid)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
