@@ -13,7 +13,7 @@ int proc_signal(int pidfd, pid_t pid, int sig);
 /* True while any process is in process group pgid (zombies count until reaped). */
 bool proc_group_alive(pid_t pgid);
 /* How much of /proc/PID/environ is read at most. */
-#define PROC_ENV_MAX_BYTES (256 * 1024)
+#define PROC_ENV_MAX_BYTES (64 * 1024)
 /* The value of the first KEY= in /proc/PID/environ, NUL-terminated in out
  * (outsz - 1 bytes at most; a longer value counts as absent). True when
  * found. Reads PROC_ENV_MAX_BYTES at most. */
