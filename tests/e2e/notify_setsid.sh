@@ -11,7 +11,7 @@ unit child <<EOF2
 [Service]
 Type=notify
 NotifyAccess=all
-TimeoutStartSec=3
+TimeoutStartSec=15
 ExecStart=/bin/sh -c 'setsid $T/notify -c -x 0 READY=1 & exec sleep 1000'
 EOF2
 # The setsid'd shell exits at once: the sender is an orphan in a session
@@ -24,7 +24,7 @@ unit orphan <<EOF2
 [Service]
 Type=notify
 NotifyAccess=all
-TimeoutStartSec=3
+TimeoutStartSec=15
 ExecStart=$T/orphan.sh env
 EOF2
 unit stranger <<EOF2
@@ -36,10 +36,10 @@ ExecStart=$T/orphan.sh 'env -u INVOCATION_ID'
 EOF2
 
 px_start
-poll 10 log_has 'child: state (active|failed)' || fail "child never settled"
+poll 20 log_has 'child: state (active|failed)' || fail "child never settled"
 log_has 'child: state active \(running\)' || fail "READY=1 from a setsid'd process whose parent is the main process refused"
 pass "NotifyAccess=all: a setsid'd process below the main process is heard"
-poll 10 log_has 'orphan: state (active|failed)' || fail "orphan never settled"
+poll 20 log_has 'orphan: state (active|failed)' || fail "orphan never settled"
 log_has 'orphan: state active \(running\)' || fail "READY=1 from an orphaned setsid'd process with the run's \$INVOCATION_ID refused"
 pass "NotifyAccess=all: an orphaned setsid'd process of the run is heard"
 poll 10 log_has 'stranger: state (active|failed)' || fail "stranger never settled"
