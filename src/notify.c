@@ -2,7 +2,9 @@
  *
  * Senders are identified by SCM_CREDENTIALS (SO_PASSCRED), not by anything in
  * the message, and attributed to a unit through the pid index: the main or a
- * control process, or (NotifyAccess=all) any process of their groups.
+ * control process, or (NotifyAccess=all) any other process of the unit, as
+ * pid_claim.c tells them (their sessions, groups, descendants, or the run's
+ * $INVOCATION_ID).
  * File descriptors sent along (FDSTORE=1) are closed at once: pxinit keeps no
  * fd store, and a leaked fd would pin whatever it refers to.
  */
@@ -20,6 +22,7 @@
 
 #include "launch.h"
 #include "log.h"
+#include "pid_claim.h"
 #include "service.h"
 #include "signals.h"
 #include "supervisor.h"
@@ -119,12 +122,10 @@ static struct service *notify_sender(struct pxinit *px, pid_t pid)
         s = e->owner;
         is_main = s->main.pid == pid;
         is_control = s->control.pid == pid;
-    } else {
-        /* Not a tracked pid: a child of one. Its group leads to the unit. */
-        pid_t pgid = getpgid(pid);
-        e = pgid > 1 ? pidmap_get(&px->pids, pgid) : NULL;
-        if (e && (e->role == PID_ROLE_MAIN || e->role == PID_ROLE_CONTROL))
-            s = e->owner;
+    } else if (!e) {
+        /* Not a tracked pid: another process of a unit, perhaps in a
+         * session of its own (pid_claim.h). */
+        s = pid_claim_owner(px, pid);
     }
     if (!s)
         return NULL;
@@ -215,7 +216,7 @@ void notify_drain(struct pxinit *px)
             continue;
         struct notify_msg m;
         notify_parse(buf, (size_t)n, &m);
-        supervisor_notify(px, s, cred->pid, &m);
+        supervisor_notify(px, s, cred, &m);
     }
 }
 

@@ -42,56 +42,55 @@ bool proc_group_alive(pid_t pgid)
     return kill(-pgid, 0) == 0 || errno == EPERM;
 }
 
-pid_t proc_read_pidfile(const char *path)
+/* Entries are NUL-separated and read in chunks: an entry is compared by its
+ * first bytes only, so a huge environment costs reads, not memory. */
+bool proc_env_value(pid_t pid, const char *key, char *out, size_t outsz)
 {
-    char buf[32];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    char path[64], chunk[4096], entry[256];
+    size_t klen = strlen(key), elen = 0, total = 0;
+    bool overflow = false;
+    if (klen + 1 + outsz > sizeof(entry))
+        return false;
+    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    int saved = errno;
+        return false;
+    bool found = false;
+    while (!found && total < PROC_ENV_MAX_BYTES) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        total += (size_t)n;
+        for (ssize_t i = 0; i < n && !found; i++) {
+            if (chunk[i] != '\0') {
+                if (elen < klen + outsz)
+                    entry[elen++] = chunk[i];
+                else
+                    overflow = true;
+                continue;
+            }
+            if (!overflow && elen > klen && memcmp(entry, key, klen) == 0 && entry[klen] == '=') {
+                memcpy(out, entry + klen + 1, elen - klen - 1);
+                out[elen - klen - 1] = '\0';
+                found = true;
+            }
+            elen = 0;
+            overflow = false;
+        }
+    }
     close(fd);
-    if (n < 0) {
-        errno = saved;
-        return -1;
-    }
-    buf[n] = '\0';
-    char *end;
-    errno = 0;
-    long pid = strtol(buf, &end, 10);
-    while (*end == '\n' || *end == ' ' || *end == '\r' || *end == '\t')
-        end++;
-    if (errno || end == buf || *end || pid <= 1 || pid > INT32_MAX) {
-        errno = EINVAL;
-        return -1;
-    }
-    return (pid_t)pid;
+    return found;
 }
 
 bool proc_has_env(pid_t pid, const char *key, const char *value)
 {
-    char path[64], want[256], buf[16384];
-    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-    int wl = snprintf(want, sizeof(want), "%s=%s", key, value);
-    if (wl < 0 || (size_t)wl >= sizeof(want))
+    char got[128];
+    size_t vl = strlen(value);
+    if (vl >= sizeof(got))
         return false;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    buf[n] = '\0';
-    /* NUL-separated entries; compare each whole. */
-    for (ssize_t i = 0; i < n;) {
-        const char *e = buf + i;
-        size_t len = strlen(e);
-        if (len == (size_t)wl && memcmp(e, want, len) == 0)
-            return true;
-        i += (ssize_t)len + 1;
-    }
-    return false;
+    return proc_env_value(pid, key, got, vl + 2) && strcmp(got, value) == 0;
 }
 
 /* Reads the parent pid from /proc/PID/stat: after the last ')' of the name. */

@@ -12,9 +12,12 @@ int proc_pidfd_open(pid_t pid);
 int proc_signal(int pidfd, pid_t pid, int sig);
 /* True while any process is in process group pgid (zombies count until reaped). */
 bool proc_group_alive(pid_t pgid);
-/* Reads a PID file: one positive number, optionally followed by a newline.
- * Returns the pid, or -1 with errno (ENOENT, EINVAL for bad contents). */
-pid_t proc_read_pidfile(const char *path);
+/* How much of /proc/PID/environ is read at most. */
+#define PROC_ENV_MAX_BYTES (64 * 1024)
+/* The value of the first KEY= in /proc/PID/environ, NUL-terminated in out
+ * (outsz - 1 bytes at most; a longer value counts as absent). True when
+ * found. Reads PROC_ENV_MAX_BYTES at most. */
+bool proc_env_value(pid_t pid, const char *key, char *out, size_t outsz);
 /* True when /proc/PID/environ has KEY=VALUE. */
 bool proc_has_env(pid_t pid, const char *key, const char *value);
 /* The parent of pid from /proc/PID/stat, or -1 (gone, no /proc). */

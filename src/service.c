@@ -287,6 +287,7 @@ static void begin_run(struct service *s)
     s->started_ok = false;
     s->start_idx = 0;
     s->have_invocation_id = false; /* a new run, a new $INVOCATION_ID (launch.c) */
+    s->mainpid_refused = false;
     if (!conditions_met(s))
         return;
     bool failed;

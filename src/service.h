@@ -176,6 +176,7 @@ struct service {
     bool skip_run : 1;           /* ExecCondition= said skip: no restart */
     bool reloading : 1;          /* RELOADING=1 seen, READY=1 not yet */
     bool have_exit : 1;          /* last_status is valid */
+    bool mainpid_refused : 1;    /* a MAINPID= of this run was refused (logged once) */
 
     /* Owned by the supervisor. */
     bool queued : 1;             /* has a pending boot or shutdown job */

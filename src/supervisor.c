@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,8 @@
 #include "reap.h"
 #include "spawn.h"
 #include "phase.h"
+#include "pid_claim.h"
+#include "pidfile.h"
 #include "timespan.h"
 #include "tmpfiles.h"
 #include "unit_load.h"
@@ -224,9 +227,9 @@ static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 
 struct guess {
     struct pxinit *px;
-    char invocation_id[33];
-    pid_t found, found_ours;
-    int count, count_ours;
+    struct service *s;
+    pid_t found;
+    int count;
 };
 
 static void guess_child(pid_t pid, void *ctx)
@@ -234,45 +237,54 @@ static void guess_child(pid_t pid, void *ctx)
     struct guess *g = ctx;
     if (pidmap_get(&g->px->pids, pid))
         return; /* some unit's process or an intermediate */
+    /* Only the unit's own: an orphan of another unit or of the main
+     * command is never taken (systemd looks in the unit's cgroup). */
+    if (pid_claim_check(g->px, g->s, pid, false) != PID_CLAIM_OK)
+        return;
     g->found = pid;
     g->count++;
-    if (g->invocation_id[0] && proc_has_env(pid, "INVOCATION_ID", g->invocation_id)) {
-        g->found_ours = pid;
-        g->count_ours++;
-    }
 }
 
 static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid);
 
+/* PIDFile=: the pid in it, when the unit may have it as main process. Of a
+ * file another user could have written, the number is not logged. */
+static pid_t pid_from_file(struct pxinit *px, struct service *s)
+{
+    const char *path = s->unit->pid_file;
+    pid_t pid;
+    bool trusted;
+    if (pidfile_read(path, &pid, &trusted) < 0) {
+        log_unit_warn(s->name, "PIDFile=%s: %s", path,
+                      errno == EINVAL  ? "not a regular file with a pid in it"
+                      : errno == EPERM ? "reached through another user's symlink, not read"
+                                       : strerror(errno));
+        return -1;
+    }
+    enum pid_claim_verdict v = pid_claim_check(px, s, pid, trusted);
+    if (v == PID_CLAIM_OK)
+        return pid;
+    if (trusted)
+        log_unit_warn(s->name, "PIDFile=%s names pid %d, refused: %s", path, (int)pid,
+                      pid_claim_reason(v));
+    else
+        log_unit_warn(s->name, "PIDFile=%s (not root's) names a pid that is refused: %s", path,
+                      pid_claim_reason(v));
+    return -1;
+}
+
 static int op_find_main(struct service *s)
 {
     struct pxinit *px = px_of(s);
-    pid_t pid = -1;
-    if (s->unit->pid_file) {
-        pid = proc_read_pidfile(s->unit->pid_file);
-        if (pid < 0)
-            log_unit_warn(s->name, "PIDFile=%s: %s", s->unit->pid_file,
-                          errno == EINVAL ? "no pid in it" : strerror(errno));
-        else if (kill(pid, 0) < 0 && errno == ESRCH) {
-            log_unit_warn(s->name, "PIDFile=%s names pid %d, which does not exist",
-                          s->unit->pid_file, (int)pid);
-            pid = -1;
-        }
-    }
+    pid_t pid = s->unit->pid_file ? pid_from_file(px, s) : -1;
     if (pid < 0) {
         /* As systemd's GuessMainPID=: only when there is exactly one
-         * candidate, a child of ours that nobody claims. */
-        /* Of several, the one that carries this run's $INVOCATION_ID is
-         * the unit's: pxinit's stand-in for systemd's cgroup. */
-        struct guess g = {.px = px};
-        svc_invocation_id(s, g.invocation_id);
+         * candidate, an unclaimed child of ours that is the unit's. */
+        struct guess g = {.px = px, .s = s};
         proc_for_each_child(guess_child, &g);
-        if (g.count_ours == 1)
-            pid = g.found_ours;
-        else if (g.count == 1)
-            pid = g.found;
-        else
+        if (g.count != 1)
             return -1;
+        pid = g.found;
     }
     set_main_pid(px, s, pid);
     return 0;
@@ -299,9 +311,29 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
         log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
     log_unit_info(s->name, "main pid is now %d", (int)pid);
+    control_unit_changed(px, s); /* the board shows the main pid */
 }
 
-void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
+/* MAINPID= from a process of the unit (NotifyAccess= said so): taken for a
+ * process of the unit, or any when root sent it; never pxinit, pid 1, the
+ * main command or another unit's process. */
+static void claim_main_pid(struct pxinit *px, struct service *s, pid_t pid, uid_t sender_uid)
+{
+    if (pid == s->main.pid)
+        return;
+    enum pid_claim_verdict v = pid_claim_check(px, s, pid, sender_uid == 0);
+    if (v == PID_CLAIM_OK) {
+        set_main_pid(px, s, pid);
+        return;
+    }
+    if (!s->mainpid_refused) {
+        s->mainpid_refused = true; /* once a run: a sender could repeat it */
+        log_unit_warn(s->name, "MAINPID=%d refused: %s", (int)pid, pid_claim_reason(v));
+    } else
+        log_unit_debug(s->name, "MAINPID=%d refused: %s", (int)pid, pid_claim_reason(v));
+}
+
+void supervisor_notify(struct pxinit *px, struct service *s, const struct ucred *sender,
                        const struct notify_msg *m)
 {
     if (m->status) {
@@ -315,7 +347,7 @@ void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
     if (m->has_errno)
         s->status_errno = m->err;
     if (m->has_mainpid)
-        set_main_pid(px, s, m->mainpid);
+        claim_main_pid(px, s, m->mainpid, sender->uid);
     if (m->has_watchdog_usec) {
         s->watchdog_usec = m->watchdog_usec;
         watchdog_update(px, s, true);

@@ -29,8 +29,10 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
 void supervisor_reaped_any(struct pxinit *px);
 
 struct notify_msg;
-/* An sd_notify(3) message from pid, attributed to s (NotifyAccess= checked). */
-void supervisor_notify(struct pxinit *px, struct service *s, pid_t pid,
+struct ucred;
+/* An sd_notify(3) message from sender (its kernel-checked credentials),
+ * attributed to s (NotifyAccess= checked). */
+void supervisor_notify(struct pxinit *px, struct service *s, const struct ucred *sender,
                        const struct notify_msg *m);
 /* One service for u (daemon-reload adds units): allocated on its own, never
  * moved. NULL without memory. */
