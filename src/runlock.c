@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,24 @@ static pid_t pid_in_file(int fd)
     buf[n] = '\0';
     long pid = strtol(buf, NULL, 10);
     return pid > 0 && pid < (1L << 30) ? (pid_t)pid : 0;
+}
+
+/* The lock cannot be taken (a user's pxinit on root's directory): still
+ * refuse, rather than warn and run beside, when a daemon holds it. */
+static bool holder_of(const char *path, struct runlock_holder *holder)
+{
+    int e = errno;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+    struct flock probe = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    bool held = fd >= 0 && fcntl(fd, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+    if (held) {
+        holder->pid = probe.l_pid > 0 ? probe.l_pid : 0;
+        holder->own_pid = pid_in_file(fd);
+    }
+    if (fd >= 0)
+        close(fd);
+    errno = e;
+    return held;
 }
 
 static void pid_write(int fd)
@@ -60,7 +79,7 @@ enum runlock_result runlock_take(const char *dir, int *fd, struct runlock_holder
         lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
     while (lfd < 0 && errno == EINTR);
     if (lfd < 0)
-        return RUNLOCK_UNAVAILABLE;
+        return holder_of(path, holder) ? RUNLOCK_BUSY : RUNLOCK_UNAVAILABLE;
     struct stat st;
     if (fstat(lfd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(lfd);
