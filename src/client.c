@@ -38,6 +38,52 @@ bool client_is_verb(const char *word)
     return false;
 }
 
+/* Edits (insert, delete, change, swap of neighbours) from a to b, or more
+ * than max: then max + 1. Words longer than a verb are not verbs. */
+static size_t edit_distance(const char *a, const char *b, size_t max)
+{
+    enum { LEN = 24 };
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= LEN || lb >= LEN)
+        return max + 1;
+    size_t d[LEN][LEN];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb] <= max ? d[la][lb] : max + 1;
+}
+
+const char *client_closest_verb(const char *word)
+{
+    const char *best = NULL;
+    size_t best_d = 0;
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+        /* Close: two edits for a long verb, one for a short one (start and
+         * stop are one apart from each other). */
+        size_t max = strlen(verbs[i]) >= 6 ? 2 : 1;
+        size_t d = edit_distance(word, verbs[i], max);
+        if (d <= max && (!best || d < best_d)) {
+            best = verbs[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
 /* The first word that is neither -R DIR nor --runtime-dir[=]DIR. */
 static int verb_index(int argc, char **argv)
 {

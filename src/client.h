@@ -6,6 +6,8 @@
 
 /* True when word is a control verb, so argv[1] selects the client role. */
 bool client_is_verb(const char *word);
+/* The verb a mistyped word most likely meant, or NULL when none is close. */
+const char *client_closest_verb(const char *word);
 /* True when argv selects the client role: a verb, perhaps after -R DIR. */
 bool client_role(int argc, char **argv);
 /* Runs the verb; returns the process exit code (SPEC: 0..5). */

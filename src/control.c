@@ -12,8 +12,9 @@
  * its way) the rest wait in the listen backlog, not accepted, until a slot
  * frees; only when every slot waits on a job or follows output is a new
  * client refused, with an error. Each connection is checked with SO_PEERCRED (and SO_PEERGROUPS) at accept.
- * EMFILE on accept gives up a reserve fd to accept and drop the client, then
- * pauses accepting briefly, so the loop never spins.
+ * EMFILE on accept evicts an idle client as at the cap; with none to evict
+ * it gives up a reserve fd to accept and refuse the client, then pauses
+ * accepting briefly, so the loop never spins.
  */
 #include "control.h"
 
@@ -385,12 +386,12 @@ static void log_denied(struct ctl *ctl, const struct ucred *cred)
 
 enum room { ROOM_MADE, ROOM_SOON, ROOM_NONE };
 
-/* At the cap: the client silent the longest makes room if it has been for
- * CTL_EVICT_IDLE. One that has just come is sending its request, and one
- * whose answer is being written or that is closing is nearly done: their
- * slots free soon. Only clients waiting on jobs or following output may
- * hold theirs for long. */
-static enum room make_room(struct ctl *ctl)
+/* At the cap, or out of descriptors (why): the client silent the longest
+ * makes room if it has been for CTL_EVICT_IDLE. One that has just come is
+ * sending its request, and one whose answer is being written or that is
+ * closing is nearly done: their slots free soon. Only clients waiting on
+ * jobs or following output may hold theirs for long. */
+static enum room make_room(struct ctl *ctl, const char *why)
 {
     struct ctl_client *victim = NULL;
     ev_tstamp oldest = 0;
@@ -414,7 +415,7 @@ static enum room make_room(struct ctl *ctl)
     if (CTL_IDLE_TIMEOUT - oldest < CTL_EVICT_IDLE ||
         recv(victim->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
         return ROOM_SOON; /* young, or its request came since: the loop reads it next */
-    log_debug("control: too many clients, dropping an idle one (pid %d)", (int)victim->pid);
+    log_debug("control: %s, dropping an idle client (pid %d)", why, (int)victim->pid);
     client_free(victim);
     return ROOM_MADE;
 }
@@ -488,10 +489,43 @@ static void accept_pause(struct ctl *ctl)
  * been so for CTL_EVICT_IDLE. */
 static bool accept_room(struct ctl *ctl)
 {
-    if (ctl->nclients < CTL_MAX_CLIENTS || make_room(ctl) != ROOM_SOON)
+    if (ctl->nclients < CTL_MAX_CLIENTS || make_room(ctl, "too many clients") != ROOM_SOON)
         return true; /* ROOM_NONE: client_new() refuses it with an error */
     accept_pause(ctl);
     ctl->full_pause = true;
+    return false;
+}
+
+/* accept() failed with EMFILE or ENFILE. Idle clients must not starve the
+ * rest: the one silent the longest gives its descriptor up, as at the cap;
+ * true when the caller may accept again at once. While every client is
+ * young, accepting waits for one to age or leave. Only when no client can
+ * give way (the descriptors went to units) is the waiting one taken with a
+ * reserve descriptor and refused, or it would keep the loop spinning. */
+static bool accept_out_of_fds(struct ctl *ctl)
+{
+    switch (make_room(ctl, "out of file descriptors")) {
+    case ROOM_MADE:
+        return true;
+    case ROOM_SOON:
+        accept_pause(ctl);
+        ctl->full_pause = true; /* a client leaving resumes accepting */
+        return false;
+    case ROOM_NONE:
+        break;
+    }
+    log_warnx("control: out of file descriptors, refusing a client");
+    if (ctl->reserve_fd >= 0) {
+        close(ctl->reserve_fd);
+        int fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            static const char busy[] = "error 1 out of file descriptors, try again\nend 1\n";
+            (void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            close(fd);
+        }
+        ctl->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    accept_pause(ctl);
     return false;
 }
 
@@ -516,17 +550,8 @@ static void listen_cb(struct ev_loop *loop, ev_io *w, int revents)
             return;
         case EMFILE:
         case ENFILE:
-            /* Out of fds: take the client with the reserve fd and drop it,
-             * or the pending connection keeps the loop spinning. */
-            log_warnx("control: out of file descriptors, refusing a client");
-            if (ctl->reserve_fd >= 0) {
-                close(ctl->reserve_fd);
-                fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-                if (fd >= 0)
-                    close(fd);
-                ctl->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-            }
-            accept_pause(ctl);
+            if (accept_out_of_fds(ctl))
+                continue;
             return;
         default:
             log_warn("control: accept");

@@ -16,6 +16,7 @@
 #include "phase.h"
 #include "pxinit.h"
 #include "reap.h"
+#include "runlock.h"
 #include "signals.h"
 #include "supervisor.h"
 #include "tty.h"
@@ -112,6 +113,40 @@ static void raise_nofile(struct pxinit *px)
     px->nofile_restore = &px->launch_nofile;
 }
 
+/* One daemon per runtime directory (SPEC): a second one would run every unit
+ * again and take the notify socket and status board of the first, so it
+ * stops here, before it has touched any of them. Returns the lock's fd
+ * (held until exit), or -1 when the directory cannot be locked at all
+ * (read-only, say): then there is no socket or board to protect either, and
+ * control_start() says so. */
+static int runtime_dir_lock(const char *dir)
+{
+    int fd;
+    struct runlock_holder h;
+    switch (runlock_take(dir, &fd, &h)) {
+    case RUNLOCK_HELD:
+        return fd;
+    case RUNLOCK_BUSY:
+        if (h.pid > 0)
+            log_msg(LOG_LEVEL_ERROR, NULL,
+                    "runtime directory %s is held by a running daemon (pid %d); not starting", dir,
+                    (int)h.pid);
+        else if (h.own_pid > 0)
+            log_msg(LOG_LEVEL_ERROR, NULL,
+                    "runtime directory %s is held by a running daemon (pid %d in its own PID "
+                    "namespace); not starting",
+                    dir, (int)h.own_pid);
+        else
+            log_msg(LOG_LEVEL_ERROR, NULL,
+                    "runtime directory %s is held by a running daemon; not starting", dir);
+        exit(1);
+    case RUNLOCK_UNAVAILABLE:
+        break;
+    }
+    log_warn("cannot lock runtime directory %s", dir);
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     static struct pxinit px;
@@ -154,6 +189,8 @@ int main(int argc, char **argv)
         log_warn("chdir /");
     /* The launcher's fds go to the main command, not to pxinit or units. */
     mainproc_adopt_fds(&px, px.opts.command != NULL);
+    /* After the adoption above, which would close it. */
+    int runlock_fd = runtime_dir_lock(px.opts.runtime_dir);
     if (px.opts.command)
         px.main.tty_mode = tty_prepare();
     for (char **e = environ; *e; e++)
@@ -214,6 +251,8 @@ int main(int argc, char **argv)
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);
+    if (runlock_fd >= 0) /* last: the sockets are gone for the next daemon */
+        close(runlock_fd);
     log_debug("exiting with %d", code);
     return code;
 }

@@ -7,14 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "signame.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: pxinit [OPTIONS] [-- COMMAND [ARG...]]\n"
-            "       pxinit VERB [ARGS]   (start stop restart reload kill status list logs\n"
-            "                             daemon-reload shutdown check)\n"
+            "       pxinit [-R DIR] VERB [ARGS]   (start stop restart reload kill status list\n"
+            "                                      logs daemon-reload shutdown check)\n"
+            "\n"
+            "The main command always follows '--'; any other first word must be a verb.\n"
+            "One daemon per runtime directory: a second one refuses to start.\n"
             "\n"
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"
             "  -c, --config FILE       main config (default %s, optional)\n"
@@ -51,6 +55,18 @@ static int parse_rewrite(struct options *o, const char *arg)
         return -1;
     o->rewrite[from] = to;
     return 0;
+}
+
+static void stray_word(const char *word)
+{
+    const char *near = client_closest_verb(word);
+    if (client_is_verb(word))
+        fprintf(stderr, "pxinit: '%s' is a control verb: only -R DIR may come before it\n", word);
+    else if (near)
+        fprintf(stderr, "pxinit: unknown command '%s'; did you mean '%s'?\n", word, near);
+    else
+        fprintf(stderr, "pxinit: unknown command '%s' (a main command follows '--')\n", word);
+    fprintf(stderr, "Try 'pxinit --help'.\n");
 }
 
 static bool env_true(const char *name)
@@ -108,7 +124,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
     /* '+': stop at the first non-option, so COMMAND's own options stay its own. */
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+u:c:R:r:e:vqhV", longopts, NULL)) != -1) {
+    int before = optind; /* where the last getopt_long() call started */
+    while ((before = optind, c = getopt_long(argc, argv, "+u:c:R:r:e:vqhV", longopts, NULL)) !=
+           -1) {
         char *end;
         switch (c) {
         case 'u':
@@ -185,7 +203,14 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             return OPTIONS_USAGE_ERROR;
         }
     }
-    /* getopt_long() consumed a "--"; a bare word starts the command too, as in tini. */
+    /* The main command only after "--" (getopt_long() stepped over it in
+     * its last call): a bare word is a mistyped verb far more often than a
+     * command, and must not start a second daemon (SPEC). */
+    bool dashdash = optind == before + 1 && strcmp(argv[before], "--") == 0;
+    if (optind < argc && !dashdash) {
+        stray_word(argv[optind]);
+        return OPTIONS_USAGE_ERROR;
+    }
     if (optind < argc)
         o->command = &argv[optind];
     if (o->unit_dirs.n == 0 && strv_push(&o->unit_dirs, PXINIT_DEFAULT_UNITS_DIR) < 0)

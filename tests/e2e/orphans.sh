@@ -25,7 +25,7 @@ pass "20 orphans reaped"
 # An orphan storm from the main command, with no units at all.
 px_signal TERM
 px_wait 10
-unshare --pid --fork --mount-proc "$PXINIT" --no-units -- \
+unshare --pid --fork --mount-proc "$PXINIT" -R "$RUN" --no-units -- \
     sh -c 'for i in $(seq 200); do (true &); done; sleep 0.5; ps -o stat= | grep -c "^Z" || true' \
     >"$T/storm.out" 2>"$T/log"
 rc=$?
