@@ -24,8 +24,8 @@
 
 static void reply(int fd, uint64_t unique, int error, const void *body, size_t len)
 {
-    struct fuse_out_header h = {.len = (uint32_t)(sizeof(h) + len), .error = error,
-                                .unique = unique};
+    struct fuse_out_header h = {
+        .len = (uint32_t)(sizeof(h) + len), .error = error, .unique = unique};
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)body, len}};
     (void)writev(fd, iov, body ? 2 : 1);
 }
@@ -41,9 +41,12 @@ static void serve(int fd)
             _exit(0); /* unmounted */
         const struct fuse_in_header *in = (const void *)buf;
         if (in->opcode == FUSE_INIT) {
-            struct fuse_init_out out = {.major = FUSE_KERNEL_VERSION, .minor = 31,
-                                        .max_readahead = 65536, .max_write = 65536,
-                                        .max_background = 16, .congestion_threshold = 12};
+            struct fuse_init_out out = {.major = FUSE_KERNEL_VERSION,
+                                        .minor = 31,
+                                        .max_readahead = 65536,
+                                        .max_write = 65536,
+                                        .max_background = 16,
+                                        .congestion_threshold = 12};
             reply(fd, in->unique, 0, &out, sizeof(out));
         } else if (in->opcode == FUSE_GETATTR && in->nodeid == FUSE_ROOT_ID) {
             struct fuse_attr_out out = {.attr_valid = 3600};

@@ -42,8 +42,9 @@
 #define __NR_close_range 436
 #endif
 
-#define LOAD(field) (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
-#define RET(v) (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (v))
+#define LOAD(field) \
+    (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define RET(v) (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, (v))
 #define DENY(err) RET(SECCOMP_RET_ERRNO | (err))
 
 static int install(int deny_clone_vm, int deny_close_range)
@@ -126,8 +127,9 @@ int main(int argc, char **argv)
                 return 1;
             }
         } else {
-            fprintf(stderr, "usage: pxtest-seccomp [--deny-clone-vm] [--deny-close-range] "
-                            "[--fd N] [--many N] -- CMD...\n");
+            fprintf(stderr,
+                    "usage: pxtest-seccomp [--deny-clone-vm] [--deny-close-range] "
+                    "[--fd N] [--many N] -- CMD...\n");
             return 2;
         }
     }
