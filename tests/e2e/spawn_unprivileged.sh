@@ -19,10 +19,12 @@ EOF
 chmod 777 "$T"
 # Three of each: more spawns, and a stopper on each CPU.
 for i in 1 2 3; do
+    # The stoppers stop each other too: SIGKILL ends them stopped.
     unit stopper$i <<EOF
 [Service]
 User=nobody
 ExecStart=$T/stopper
+KillSignal=SIGKILL
 EOF
     # Each restart spawns again as nobody; SIGKILL ends a stopped process too.
     unit victim$i <<EOF
