@@ -37,8 +37,10 @@ struct spawn_job {
     enum pid_role role;
     pid_t pid;        /* the service's pid once reported */
     bool failed;      /* an error was reported */
-    bool in_memory;   /* no pipe (io.fd -1): the report is in rep, fed as an event */
-    struct spawn_msg rep[2]; /* with in_memory: {PID}, then {ERROR} if any */
+    /* What the spawn reported in memory (spawn.h), read before the pipe if
+     * any: {PID}, then {ERROR} if any; nrep_read of them taken. */
+    struct spawn_msg rep[2];
+    unsigned nrep_read;
     int fail_code;    /* with failed: the exit code of the failed stage (spawn_exit_code) */
     struct spawn_job *next, **pprev;
     char what[];      /* the command, for messages */
@@ -99,14 +101,12 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
 bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
 {
     struct spawn_msg m;
-    for (unsigned i = 0;; i++) {
-        int r;
-        if (job->in_memory) {
-            /* The whole report is here: read it like the pipe, then "EOF". */
-            r = i < 2 && job->rep[i].kind ? 1 : 0;
-            if (r)
-                m = job->rep[i];
-        } else {
+    for (;;) {
+        int r = 0; /* no pipe: "EOF" after the report in memory */
+        if (job->nrep_read < 2 && job->rep[job->nrep_read].kind) {
+            r = 1;
+            m = job->rep[job->nrep_read++];
+        } else if (job->io.fd >= 0) {
             r = spawn_read_msg(job->io.fd, &m);
         }
         if (r == 1) {
@@ -409,12 +409,12 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     if (++px->njobs > px->jobs_peak)
         px->jobs_peak = px->njobs;
     ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
-    if (h.report_fd >= 0) {
+    if (h.report_fd >= 0)
         ev_io_start(px->loop, &job->io);
-    } else {
-        /* The report is known already, but the service must learn of it from
-         * the loop, not from inside its own call to spawn: fed as an event. */
-        job->in_memory = true;
+    if (h.report_fd < 0 || h.pid > 0 || h.stage) {
+        /* Part of the report is known already, but the service must learn of
+         * it from the loop, not from inside its own call to spawn: fed as an
+         * event. */
         job->rep[0] = (struct spawn_msg){.kind = SPAWN_MSG_PID, .pid = h.pid};
         if (h.stage)
             job->rep[1] = (struct spawn_msg){.kind = SPAWN_MSG_ERROR, .stage = h.stage, .err = h.err};

@@ -154,6 +154,10 @@ int main(int argc, char **argv)
     if (argc > 1 && client_role(argc, argv))
         return client_main(argc, argv);
 
+    /* Not dumpable: no process of a service's user may ptrace pxinit, or a
+     * child of it between fork and exec (the flag is inherited until exec),
+     * nor read its memory through /proc, whatever the ids it runs with. */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     signals_save_launch(&px);
     switch (options_parse(&px.opts, argc, argv)) {
     case OPTIONS_OK:

@@ -9,9 +9,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,39 +50,64 @@ static void fd_adopt(struct mainproc *m, int fd, bool keep, size_t *cap)
     }
 }
 
+/* The highest number a descriptor can have been opened under: the hard
+ * limit, or fs.nr_open's default when unlimited. */
+static long fd_number_bound(void)
+{
+    struct rlimit rl;
+    long max = 1L << 20;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+        rl.rlim_max > (rlim_t)max)
+        max = rl.rlim_max > INT_MAX ? INT_MAX : (long)rl.rlim_max;
+    return max;
+}
+
+/* /proc/self/fd lists descriptors in ascending order: a round adopts up to
+ * 1,024 of those above `after`, then another starts after the last. */
+static int adopt_round(struct mainproc *m, bool keep, size_t *cap, int *after)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int self = dirfd(d);
+    struct dirent *de;
+    int fds[1024];
+    size_t n = 0;
+    /* Collect first: closing while reading the directory would skip entries. */
+    while ((de = readdir(d)) && n < sizeof(fds) / sizeof(fds[0])) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        long fd = strtol(de->d_name, NULL, 10);
+        if (fd > 2 && fd > *after && fd != self && fd <= INT_MAX)
+            fds[n++] = (int)fd;
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        fd_adopt(m, fds[i], keep, cap);
+        if (fds[i] > *after)
+            *after = fds[i];
+    }
+    return n == sizeof(fds) / sizeof(fds[0]) ? 1 : 0;
+}
+
 void mainproc_adopt_fds(struct pxinit *px, bool keep)
 {
     struct mainproc *m = &px->main;
     size_t cap = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (d) {
-        int self = dirfd(d);
-        struct dirent *de;
-        int fds[1024];
-        size_t n = 0;
-        /* Collect first: closing while reading the directory would skip entries. */
-        while ((de = readdir(d)) && n < sizeof(fds) / sizeof(fds[0])) {
-            if (!isdigit((unsigned char)de->d_name[0]))
-                continue;
-            int fd = atoi(de->d_name);
-            if (fd > 2 && fd != self)
-                fds[n++] = fd;
-        }
-        bool more = de != NULL;
-        closedir(d);
-        for (size_t i = 0; i < n; i++)
-            fd_adopt(m, fds[i], keep, &cap);
-        if (!more)
-            return;
-    }
-    /* No /proc (or a great many fds): probe them one by one. */
-    long max = sysconf(_SC_OPEN_MAX);
-    for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+    int after = 2, r;
+    while ((r = adopt_round(m, keep, &cap, &after)) == 1)
+        ;
+    if (r == 0)
+        return;
+    /* No /proc: probe them one by one, up to the highest number possible
+     * (not 65536: a launcher may pass one above that). */
+    long max = fd_number_bound();
+    for (long fd = 3; fd < max; fd++) {
         bool known = false;
         for (size_t i = 0; i < m->npassed_fds && !known; i++)
             known = m->passed_fds[i] == fd;
-        if (!known && fcntl(fd, F_GETFD) >= 0)
-            fd_adopt(m, fd, keep, &cap);
+        if (!known && fcntl((int)fd, F_GETFD) >= 0)
+            fd_adopt(m, (int)fd, keep, &cap);
     }
 }
 

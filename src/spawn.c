@@ -29,17 +29,46 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-/* A service spawned with CLONE_VM (see spawn_vm()): the service reports a
- * failure here, in the memory it shares with pxinit and the intermediate,
- * which passes it on. Only one such spawn exists at a time (pxinit is
- * suspended until it is over), so one slot will do. */
-#define REPORT_SHARED (-100)
-/* volatile: written by a child inside clone(), which the compiler takes for
- * a call that cannot touch a static whose address never escapes, and so
- * would read the value it stored before the call (the report was lost so). */
-static volatile struct {
-    int stage, err;
-} vm_report;
+/* What spawning with CLONE_VM keeps for pxinit's life: two stacks, each with
+ * a guard page below it (spawns never overlap), the shared report pipe and
+ * four low descriptors. The service's private file table is a copy of
+ * pxinit's up to the highest descriptor it keeps, and its exec then closes
+ * every copied one. Left where pxinit's table put them, the output pipes (a
+ * descriptor per unit: near fd 1,000 at the 1,000th unit) would make every
+ * spawn copy and close the whole table, O(units) per spawn. So the output
+ * fds (and a Type=exec spawn's report pipe) are dup'ed into slots among the
+ * lowest descriptors for the clone, and pointed back at /dev/null after it,
+ * so that no slot holds a pipe or file open between spawns. */
+struct vm_ctx {
+    char *stack[2]; /* tops; NULL when CLONE_VM cannot be used: fork() then */
+    void *map;      /* both stacks and their guards */
+    size_t map_size;
+    int null_fd;
+    int slot[3];
+    int report_r, report_w; /* the shared report pipe, non-blocking */
+};
+
+static struct vm_ctx vm = {.null_fd = -1, .slot = {-1, -1, -1}, .report_r = -1, .report_w = -1};
+
+/* Records on the shared report pipe: fixed-size, so every write (atomic,
+ * being below PIPE_BUF) and every read of whole records moves whole ones. */
+#define REPORT_WHAT (256 - sizeof(struct spawn_msg))
+struct report_rec {
+    struct spawn_msg m;
+    char what[REPORT_WHAT];
+};
+
+/* Written by a service that failed before its exec, in its own memory; the
+ * pipe is non-blocking, so a full one loses the record, never blocks. */
+static void report_shared(const struct spawn_params *p, int fd, enum spawn_stage stage, int err)
+{
+    struct report_rec r = {
+        .m = {.kind = SPAWN_MSG_ERROR, .stage = stage, .err = err, .pid = getpid()}};
+    if (p->what)
+        strncat(r.what, p->what, sizeof(r.what) - 1);
+    while (write(fd, &r, sizeof(r)) < 0 && errno == EINTR)
+        ;
+}
 
 static const char *const stage_names[] = {
     [SPAWN_STAGE_FORK] = "fork",
@@ -62,11 +91,11 @@ const char *spawn_stage_name(enum spawn_stage stage)
     return "start";
 }
 
-static void report(int fd, enum spawn_msg_kind kind, enum spawn_stage stage, int err, pid_t pid)
+static void report(const struct spawn_params *p, int fd, enum spawn_msg_kind kind,
+                   enum spawn_stage stage, int err, pid_t pid)
 {
-    if (fd == REPORT_SHARED) {
-        vm_report.stage = stage;
-        vm_report.err = err;
+    if (fd >= 0 && fd == vm.report_w) {
+        report_shared(p, fd, stage, err);
         return;
     }
     struct spawn_msg m = {.kind = kind, .stage = stage, .err = err, .pid = pid};
@@ -109,7 +138,7 @@ static __attribute__((noreturn)) void child_fail(const struct spawn_params *p, i
                                                  enum spawn_stage stage)
 {
     int err = errno;
-    report(fd, SPAWN_MSG_ERROR, stage, err, 0);
+    report(p, fd, SPAWN_MSG_ERROR, stage, err, 0);
     _exit(spawn_exit_code(stage, err, p->shell_exit_codes));
 }
 
@@ -191,14 +220,6 @@ static void set_disposition(int sig, const struct sigaction *sa)
         spawn_raw_disposition(sig, &h, NULL);
 }
 
-static bool is_passed(const struct spawn_params *p, int fd)
-{
-    for (size_t i = 0; i < p->npass_fds; i++)
-        if (p->pass_fds[i] == fd)
-            return true;
-    return false;
-}
-
 /* Points *pid_env_slot at "NAME=<our pid>" in a buffer of this (forked,
  * about to exec) process: snprintf is not async-signal-safe, digits by hand. */
 static void set_pid_env(const struct spawn_params *p)
@@ -247,6 +268,53 @@ static void read_nondefault(void)
     nondefault_read = true;
 }
 
+/* The kernel's struct linux_dirent64, for getdents64 without libc. */
+struct raw_dirent64 {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+
+/* close_range(CLOEXEC) where the kernel lacks it (before 5.9) or a seccomp
+ * profile denies it: every descriptor the table holds, as /proc/self/fd
+ * lists them (getdents64 into a buffer on the stack: no malloc after fork),
+ * else every number up to the highest a table can have. The passed fds are
+ * cleared again after. */
+static void cloexec_each_above_2(void)
+{
+    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    long n = -1;
+    if (dir >= 0) {
+        char buf[2048] __attribute__((aligned(8)));
+        while ((n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0) {
+            for (long off = 0; off < n;) {
+                const struct raw_dirent64 *d = (const void *)(buf + off);
+                long fd = 0;
+                const char *c = d->name;
+                for (; *c >= '0' && *c <= '9' && fd < INT32_MAX / 10; c++)
+                    fd = fd * 10 + (*c - '0');
+                if (c != d->name && !*c && fd > 2 && fd != dir)
+                    (void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+                off += d->reclen;
+            }
+        }
+        close(dir);
+    }
+    if (n == 0)
+        return;
+    /* No /proc: the highest number is below the largest limit a table can
+     * have been opened under; fs.nr_open's default when unknown. */
+    struct rlimit rl;
+    long max = 1L << 20;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+        rl.rlim_max > (rlim_t)max)
+        max = rl.rlim_max > INT32_MAX ? INT32_MAX : (long)rl.rlim_max;
+    for (long fd = 3; fd < max; fd++)
+        (void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* Everything of the process that will exec but the exec itself and its
  * mask; all of it is inherited across clone(), so a service's intermediate
  * can do it (see spawn_async). */
@@ -292,12 +360,8 @@ static void child_prepare(const struct spawn_params *p, int fd)
     }
     if (!p->keep_fds) {
         /* Everything above 2 closes at exec, the report pipe included. */
-        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-            long max = sysconf(_SC_OPEN_MAX);
-            for (int i = 3; i < (max > 0 && max < 65536 ? max : 65536); i++)
-                if (i != fd && !is_passed(p, i))
-                    close(i);
-        }
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+            cloexec_each_above_2();
         for (size_t i = 0; i < p->npass_fds; i++)
             (void)fcntl(p->pass_fds[i], F_SETFD, 0);
     }
@@ -355,298 +419,94 @@ static __attribute__((noreturn)) void child_exec(const struct spawn_params *p, i
     child_fail(p, fd, SPAWN_STAGE_EXEC);
 }
 
-/* --- spawning without copying pxinit -------------------------------------------
+/* --- spawning without copying pxinit's file table -------------------------------
  *
- * fork() copies pxinit's page tables and its file table, and the exec then
- * tears both down again and closes every inherited descriptor: with 10,000
- * units (a pidfd each) that is most of a spawn's cost, and it grows with the
- * number of units. So services are started the way posix_spawn() does it:
- * clone(CLONE_VM | CLONE_VFORK) on a stack of their own, sharing pxinit's
- * memory, and CLONE_FILES, sharing its file table. pxinit is suspended until
- * the intermediate exits, and the intermediate until the service has exec'd
- * (or failed), so nobody else runs on the shared memory meanwhile. The service
- * takes a private file table holding only what it keeps (close_range with
- * CLOSE_RANGE_UNSHARE copies just the descriptors below the range), so no
- * descriptor of pxinit's is copied or closed per spawn. All signals stay
- * blocked throughout, so no handler runs on pxinit's memory in a child, and
- * the children leave glibc's thread state alone (raw id calls, see child_exec).
- * When clone() returns in pxinit the service has exec'd or failed, so the
- * intermediate leaves its report (the service's pid, a failure) in that shared
- * memory too: no report pipe, so no descriptor per spawn in flight (a boot of
- * 10,000 units had 10,000 of them open at once) and no wakeup to read it.
+ * fork() copies pxinit's file table, and the exec then closes every inherited
+ * descriptor: with 10,000 units (a pidfd each) that is most of a spawn's
+ * cost, and it grows with the number of units. So a service's intermediate
+ * is started the way posix_spawn() starts its child: clone(CLONE_VM |
+ * CLONE_VFORK | CLONE_FILES) on a stack of its own, sharing pxinit's memory
+ * and file table, while pxinit is suspended. It takes a private file table
+ * holding only what the service keeps (close_range with CLOSE_RANGE_UNSHARE
+ * copies just the descriptors below the range), then forks the service
+ * (clone without CLONE_VM: a copy of the memory, of that small table) and
+ * exits. pxinit is suspended only while the intermediate runs, and the
+ * intermediate stays root, touches no file system and waits on nothing: a
+ * service's user cannot signal it, and no mount can hang it. Everything that
+ * can block or runs with the service's credentials (its preparation: ids,
+ * limits, the working directory, the exec) happens in the service, in memory
+ * of its own, while pxinit goes on, on another CPU.
+ *
+ * The intermediate leaves the service's pid (or its own failure) in the
+ * memory it shares with pxinit: when clone() returns, it is there. The
+ * service reports a failure before exec on the shared report pipe, one
+ * fixed-size record naming its pid (spawn_take_failure() reads them when a
+ * process is reaped), so no descriptor per spawn in flight; a spawn that must
+ * learn of the exec's success (Type=exec) gets a pipe of its own instead,
+ * whose EOF means the exec succeeded.
  */
 
 #define VM_STACK_SIZE (256u * 1024u)
 
-struct async_slot;
-
 struct vm_spawn {
     const struct spawn_params *p;
-    char *stack; /* the service's */
-    struct async_slot *async; /* set: the service's exec overlaps pxinit (below) */
-    /* The report, written by the intermediate in the memory it shares with
-     * pxinit: no pipe, so a spawn costs pxinit no descriptor at all. */
+    int report_fd;   /* the service's: the shared report pipe, or the spawn's own */
+    char *svc_stack; /* top of the service's stack, in its copy of the memory */
+    /* Written by the intermediate in the memory it shares with pxinit. */
     pid_t svc;
     int stage, err;
 };
 
-/* A private file table holding only 0-2 and the output fds, which spawn_vm()
- * put in low slots: the table copied here is as small as those slots,
- * whatever the number of pxinit's descriptors. Everything above goes (not
- * copied). */
-static int unshare_low_fds(const struct spawn_params *p)
+/* A private file table holding only 0-2, the output fds and the report fd,
+ * which spawn_vm() put in low slots: the table copied here is as small as
+ * those slots, whatever the number of pxinit's descriptors. Everything
+ * above goes (not copied). */
+static int unshare_low_fds(const struct spawn_params *p, int report_fd)
 {
     int keep = 2;
     if (p->fd_out > keep)
         keep = p->fd_out;
     if (p->fd_err > keep)
         keep = p->fd_err;
+    if (report_fd > keep)
+        keep = report_fd;
     if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0)
         return -1;
-    /* The few copied below the slots go now, not at exec: the exec lets the
-     * intermediate, and so pxinit, run on before it closes them, and a copy
-     * of a pipe that pxinit closes meanwhile keeps it in libev's epoll set;
-     * its next event then makes libev rebuild the whole set (seen as an
-     * epoll_create1 and an epoll_ctl per watched fd, several times a second
-     * in a crash loop). */
+    /* The few copied below the slots go now, not at exec: the service's
+     * preparation and exec run on while pxinit goes on, and a copy of a pipe
+     * that pxinit closes meanwhile keeps it in libev's epoll set; its next
+     * event then makes libev rebuild the whole set (seen as an epoll_create1
+     * and an epoll_ctl per watched fd, several times a second in a crash
+     * loop). */
     for (int fd = 3; fd <= keep; fd++)
-        if (fd != p->fd_out && fd != p->fd_err)
+        if (fd != p->fd_out && fd != p->fd_err && fd != report_fd)
             close(fd);
     return 0;
 }
 
+/* The service, in a copy of pxinit's memory. */
 static int vm_service(void *arg)
 {
     const struct vm_spawn *v = arg;
-    const struct spawn_params *p = v->p;
-    if (unshare_low_fds(p) < 0)
-        child_fail(p, REPORT_SHARED, SPAWN_STAGE_FDS);
     setpgid(0, 0);
-    child_exec(p, REPORT_SHARED);
+    child_exec(v->p, v->report_fd);
 }
-
-/* --- services whose exec overlaps pxinit ------------------------------------------
- *
- * Above, pxinit is suspended until the service's execve() has replaced its
- * memory: the kernel's half of an exec (opening the binary, a new address
- * space, copying argv and the environment) runs while pxinit waits, one spawn
- * after another, and at a boot of thousands of units that is half of pxinit's
- * time while the other CPUs idle. So where it can, the intermediate does all
- * of the service's preparation itself (everything of it is inherited across
- * clone(): ids, limits, directory, umask, descriptors, dispositions), then
- * starts the service with CLONE_VM but without CLONE_VFORK and exits at once.
- * pxinit goes on while the service execs, on another CPU.
- *
- * Until its exec the service shares pxinit's memory while pxinit runs, so it
- * touches nothing of pxinit's: it runs on a stack of its own, reads a copy of
- * the path, argv and environment in its slot, makes its few system calls
- * without libc (no errno: that is pxinit's thread-local variable too) and
- * writes only its slot. The kernel zeroes the slot's `busy` when the service
- * has exec'd or exited (CLONE_CHILD_CLEARTID), which frees the slot. An exec
- * that fails leaves its errno in the slot and exits 203 (SPAWN_EXIT_EXEC);
- * the reaper picks the report up with spawn_take_failure(). */
-
-#if defined(__x86_64__) || defined(__aarch64__)
-#define ASYNC_EXEC 1
-#endif
-
-#ifdef ASYNC_EXEC
-#define ASYNC_SLOTS 8
-#define ASYNC_STACK (32u * 1024u)
-#define ASYNC_ARENA (32u * 1024u)
-#define ASYNC_WHAT 256
-
-struct async_slot {
-    pid_t busy; /* non-zero until the service exec'd or exited: the kernel clears it */
-    int failed; /* the exec failed; the report below waits for spawn_take_failure() */
-    int err;
-    pid_t pid;
-    int exit_code;
-    const char *path;
-    char *const *argv, *const *envp;
-    uint64_t mask[16]; /* the kernel's sigset, as rt_sigprocmask takes it */
-    char what[ASYNC_WHAT];
-    char *stack;
-    char arena[ASYNC_ARENA]; /* path, argv and envp, copied */
-};
-
-static struct async_slot *async_slots; /* ASYNC_SLOTS of them, mapped at the first use */
-static bool async_unavailable;
-
-/* System calls without errno, for the service that shares pxinit's memory. */
-#if defined(__x86_64__)
-static inline long raw_call(long n, long a, long b, long c, long d)
-{
-    long ret;
-    register long r10 __asm__("r10") = d;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
-#else
-static inline long raw_call(long n, long a, long b, long c, long d)
-{
-    register long x8 __asm__("x8") = n;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
-    return x0;
-}
-#endif
-
-/* The service: three system calls and the exec. Not instrumented (a
- * sanitizer's runtime keeps per-thread state, which is pxinit's here). */
-__attribute__((no_sanitize("address", "undefined"), noreturn)) static int async_service(void *arg)
-{
-    struct async_slot *a = arg;
-    raw_call(SYS_setpgid, 0, 0, 0, 0);
-    raw_call(SYS_rt_sigprocmask, SIG_SETMASK, (long)a->mask, 0, _NSIG / 8);
-    long r = raw_call(SYS_execve, (long)a->path, (long)a->argv, (long)a->envp, 0);
-    a->err = (int)-r;
-    __atomic_store_n(&a->failed, 1, __ATOMIC_RELEASE);
-    for (;;)
-        raw_call(SYS_exit_group, a->exit_code, 0, 0, 0);
-}
-
-static struct async_slot *async_slot_free(void)
-{
-    if (!async_slots && !async_unavailable) {
-        void *m = mmap(NULL, ASYNC_SLOTS * (sizeof(struct async_slot) + ASYNC_STACK),
-                       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (m == MAP_FAILED) {
-            async_unavailable = true;
-            return NULL;
-        }
-        async_slots = m;
-        char *stacks = (char *)(async_slots + ASYNC_SLOTS);
-        for (unsigned i = 0; i < ASYNC_SLOTS; i++)
-            async_slots[i].stack = stacks + (size_t)i * ASYNC_STACK;
-    }
-    for (unsigned i = 0; async_slots && i < ASYNC_SLOTS; i++) {
-        struct async_slot *a = &async_slots[i];
-        if (__atomic_load_n(&a->busy, __ATOMIC_ACQUIRE) == 0 &&
-            __atomic_load_n(&a->failed, __ATOMIC_ACQUIRE) == 0)
-            return a;
-    }
-    return NULL;
-}
-
-/* Copies s into the arena at *at; NULL when it does not fit. */
-static char *arena_put(struct async_slot *a, size_t *at, const char *s)
-{
-    size_t len = strlen(s) + 1;
-    if (len > sizeof(a->arena) - *at)
-        return NULL;
-    char *d = memcpy(a->arena + *at, s, len);
-    *at += len;
-    return d;
-}
-
-/* An argv-style array copied into the arena; NULL when it does not fit. */
-static char **arena_putv(struct async_slot *a, size_t *at, char *const *v)
-{
-    size_t n = 0;
-    while (v[n])
-        n++;
-    *at = (*at + sizeof(char *) - 1) & ~(sizeof(char *) - 1);
-    if ((n + 1) * sizeof(char *) > sizeof(a->arena) - *at)
-        return NULL;
-    char **out = (char **)(void *)(a->arena + *at);
-    *at += (n + 1) * sizeof(char *);
-    for (size_t i = 0; i < n; i++)
-        if (!(out[i] = arena_put(a, at, v[i])))
-            return NULL;
-    out[n] = NULL;
-    return out;
-}
-
-/* A free slot holding what the service needs after the intermediate is
- * gone; NULL when there is none or the command does not fit: the spawn
- * then waits for the exec, as before. */
-static struct async_slot *async_slot_fill(const struct spawn_params *p)
-{
-    if (!p->async_exec)
-        return NULL;
-    struct async_slot *a = async_slot_free();
-    if (!a)
-        return NULL;
-    size_t at = 0;
-    a->path = arena_put(a, &at, p->path);
-    a->argv = a->path ? arena_putv(a, &at, p->argv) : NULL;
-    a->envp = a->argv ? arena_putv(a, &at, p->envp) : NULL;
-    if (!a->envp)
-        return NULL;
-    memset(a->mask, 0, sizeof(a->mask));
-    memcpy(a->mask, p->sigmask, sizeof(a->mask) < sizeof(*p->sigmask) ? sizeof(a->mask)
-                                                                       : sizeof(*p->sigmask));
-    a->what[0] = '\0';
-    if (p->what)
-        strncat(a->what, p->what, sizeof(a->what) - 1);
-    /* Services: 203 whatever the errno (shells' 126/127 are the main's). */
-    a->exit_code = spawn_exit_code(SPAWN_STAGE_EXEC, ENOENT, p->shell_exit_codes);
-    a->err = 0;
-    a->pid = 0;
-    return a;
-}
-
-bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size)
-{
-    for (unsigned i = 0; async_slots && i < ASYNC_SLOTS; i++) {
-        struct async_slot *a = &async_slots[i];
-        if (a->pid != pid || !__atomic_load_n(&a->failed, __ATOMIC_ACQUIRE))
-            continue;
-        *err = a->err;
-        if (size) {
-            what[0] = '\0';
-            strncat(what, a->what, size - 1);
-        }
-        a->pid = 0;
-        __atomic_store_n(&a->failed, 0, __ATOMIC_RELEASE);
-        return true;
-    }
-    return false;
-}
-#else
-bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size)
-{
-    (void)pid, (void)err, (void)what, (void)size;
-    return false;
-}
-#endif
 
 /* Not instrumented: its _exit() would make ASan warn, once, about the
- * foreign stack, and after child_prepare() its stderr is a unit's output. */
+ * foreign stack. Root throughout; no file system, no wait. */
 __attribute__((no_sanitize("address"))) static int vm_intermediate(void *arg)
 {
     struct vm_spawn *v = arg;
-    if (setsid() < 0) {
+    pid_t svc = -1;
+    if (setsid() < 0)
         v->stage = SPAWN_STAGE_SETSID;
-        v->err = errno;
-        _exit(SPAWN_EXIT_SETSID);
-    }
-    pid_t svc;
-#ifdef ASYNC_EXEC
-    if (v->async) {
-        /* pxinit is suspended, nothing else runs on its memory: libc is fine
-         * here. A failure reports in vm_report and ends the intermediate. */
-        if (unshare_low_fds(v->p) < 0)
-            child_fail(v->p, REPORT_SHARED, SPAWN_STAGE_FDS);
-        child_prepare(v->p, REPORT_SHARED);
-        svc = clone(async_service, v->async->stack + ASYNC_STACK,
-                    CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, v->async, NULL, NULL,
-                    &v->async->busy);
-    } else
-#endif
-        svc = clone(vm_service, v->stack + VM_STACK_SIZE,
-                    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, arg);
-    if (svc < 0) {
+    else if (unshare_low_fds(v->p, v->report_fd) < 0)
+        v->stage = SPAWN_STAGE_FDS;
+    else if ((svc = clone(vm_service, v->svc_stack, SIGCHLD, v)) < 0)
         v->stage = SPAWN_STAGE_FORK;
+    if (svc < 0) {
         v->err = errno;
-        _exit(SPAWN_EXIT_EXEC);
+        _exit(spawn_exit_code(v->stage, v->err, false));
     }
     /* Both set the group, so it is in place before pxinit may signal -svc. */
     setpgid(svc, svc);
@@ -654,50 +514,256 @@ __attribute__((no_sanitize("address"))) static int vm_intermediate(void *arg)
     _exit(0);
 }
 
-/* What spawning with CLONE_VM keeps for pxinit's life: two stacks (spawns
- * never overlap) and three low descriptors. The service's private file table
- * is a copy of pxinit's up to the highest descriptor it keeps, and its exec
- * then closes every copied one. Left where pxinit's table put them, the
- * output pipes (a descriptor per unit: near fd 1,000 at the 1,000th unit)
- * would make every spawn copy and close the whole table, O(units) per spawn.
- * So the output fds are dup'ed into two slots among the lowest descriptors
- * for the clone, and pointed back at /dev/null after it, so that no slot
- * holds a pipe or file open between spawns. */
-struct vm_ctx {
-    char *stacks; /* NULL when the kernel lacks CLOSE_RANGE_UNSHARE (before 5.9): fork() then */
-    int null_fd;
-    int slot[2];
-};
+static void vm_ctx_drop(void)
+{
+    for (int i = 0; i < 3; i++)
+        if (vm.slot[i] >= 0)
+            close(vm.slot[i]);
+    if (vm.null_fd >= 0)
+        close(vm.null_fd);
+    vm.null_fd = vm.slot[0] = vm.slot[1] = vm.slot[2] = -1;
+    /* The report pipe stays: records of spawns before may still be in it. */
+    if (vm.map)
+        munmap(vm.map, vm.map_size);
+    vm.map = vm.stack[0] = vm.stack[1] = NULL;
+}
 
 static const struct vm_ctx *vm_ctx_get(void)
 {
-    static struct vm_ctx ctx = {.null_fd = -1, .slot = {-1, -1}};
     static bool tried;
     if (tried)
-        return &ctx;
+        return &vm;
     tried = true;
     /* Closing nothing with CLOSE_RANGE_UNSHARE: 0 where it is supported. */
     if (syscall(SYS_close_range, ~0U, ~0U, CLOSE_RANGE_UNSHARE) < 0)
-        return &ctx;
-    int fds[3] = {-1, -1, -1};
-    fds[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
-    for (int i = 1; i < 3 && fds[0] >= 0; i++)
-        fds[i] = fcntl(fds[0], F_DUPFD_CLOEXEC, 3);
+        return &vm;
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0)
+        return &vm;
+    vm.report_r = pfd[0];
+    vm.report_w = pfd[1];
+    /* Room for many failures at once (a boot of broken units) before one is
+     * reaped; best effort: a record that does not fit is lost, and the exit
+     * status still tells the stage. */
+    (void)fcntl(vm.report_w, F_SETPIPE_SZ, 1 << 20);
+    vm.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int i = 0; i < 3 && vm.null_fd >= 0; i++)
+        vm.slot[i] = fcntl(vm.null_fd, F_DUPFD_CLOEXEC, 3);
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t guard = pg > 0 ? (size_t)pg : 4096u;
+    vm.map_size = 2 * (guard + VM_STACK_SIZE);
     void *m = MAP_FAILED;
-    if (fds[2] >= 0)
-        m = mmap(NULL, 2 * (size_t)VM_STACK_SIZE, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (m == MAP_FAILED) {
-        for (int i = 0; i < 3; i++)
-            if (fds[i] >= 0)
-                close(fds[i]);
-        return &ctx;
+    if (vm.slot[2] >= 0)
+        m = mmap(NULL, vm.map_size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (m != MAP_FAILED) {
+        /* [guard][stack 0][guard][stack 1]: an overflow faults, it does not
+         * write over the memory below, which is pxinit's. */
+        char *base = m;
+        vm.stack[0] = base + guard + VM_STACK_SIZE;
+        vm.stack[1] = vm.stack[0] + guard + VM_STACK_SIZE;
+        vm.map = m;
+        if (mprotect(base, guard, PROT_NONE) < 0 || mprotect(vm.stack[0], guard, PROT_NONE) < 0) {
+            munmap(m, vm.map_size);
+            vm.map = vm.stack[0] = vm.stack[1] = NULL;
+        }
     }
-    ctx.stacks = m;
-    ctx.null_fd = fds[0];
-    ctx.slot[0] = fds[1];
-    ctx.slot[1] = fds[2];
-    return &ctx;
+    if (!vm.stack[0]) {
+        for (int i = 0; i < 3; i++)
+            if (vm.slot[i] >= 0)
+                close(vm.slot[i]);
+        if (vm.null_fd >= 0)
+            close(vm.null_fd);
+        vm.null_fd = vm.slot[0] = vm.slot[1] = vm.slot[2] = -1;
+    }
+    return &vm;
+}
+
+/* --- keeping the service's copy of pxinit small ---------------------------------
+ *
+ * The fork copies pxinit's page tables and write-protects its pages, and then
+ * every page pxinit writes faults once per spawn (a copy while the service
+ * has not exec'd yet). On a VM whose page-table updates trap to the
+ * hypervisor that made a spawn cost pxinit 1.1 ms instead of 0.2. Most of
+ * those pages are malloc's heap, which the service never reads: it is marked
+ * MADV_DONTFORK (not mapped in the service at all), and what the service
+ * needs of it (path, argv, environment, directory, limits, command) is
+ * copied for each spawn into an arena of its own, which is copied. The
+ * thread's TCB and static TLS (errno) sit at the bottom of the heap in a
+ * static build: that part stays. */
+struct fork_arena {
+    char *base;
+    size_t size, used;
+};
+
+static struct fork_arena arena;
+static uintptr_t heap_dontfork_base, heap_dontfork_end;
+static bool heap_dontfork_off;
+
+/* The [heap] mapping's start from /proc/self/maps; 0 if unknown. */
+static uintptr_t heap_start(void)
+{
+    char buf[4096];
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uintptr_t start = 0;
+    size_t have = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        buf[have] = '\0';
+        char *line = buf, *nl;
+        while ((nl = strchr(line, '\n'))) {
+            *nl = '\0';
+            if (strstr(line, "[heap]"))
+                start = (uintptr_t)strtoull(line, NULL, 16);
+            line = nl + 1;
+        }
+        have = strlen(line);
+        memmove(buf, line, have);
+        if (start)
+            break;
+    }
+    close(fd);
+    return start;
+}
+
+/* Marks the heap pages below the break (but the TCB's) MADV_DONTFORK, again
+ * whenever the break grew since. */
+static void heap_dontfork(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+    heap_dontfork_off = true; /* its allocator is not the heap; keep it simple */
+#endif
+    if (heap_dontfork_off)
+        return;
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (!heap_dontfork_base) {
+        uintptr_t start = heap_start();
+        uintptr_t tp = (uintptr_t)__builtin_thread_pointer();
+        if (!start) {
+            heap_dontfork_off = true;
+            return;
+        }
+        /* The TCB starts at the thread pointer and is a few KiB. */
+        if (tp >= start && tp - start < (1u << 20))
+            start = tp + 16384;
+        heap_dontfork_base = (start + pg - 1) & ~(pg - 1);
+    }
+    uintptr_t end = ((uintptr_t)sbrk(0) + pg - 1) & ~(pg - 1);
+    if (end <= heap_dontfork_base) {
+        heap_dontfork_end = end;
+        return;
+    }
+    if (end != heap_dontfork_end &&
+        madvise((void *)heap_dontfork_base, end - heap_dontfork_base, MADV_DONTFORK) < 0) {
+        heap_dontfork_off = true; /* the service then just copies more */
+        return;
+    }
+    heap_dontfork_end = end;
+}
+
+/* Undoes heap_dontfork(), for a child that reads the heap; the next
+ * heap_dontfork() marks it again. */
+static void heap_dofork(void)
+{
+    if (heap_dontfork_end > heap_dontfork_base)
+        (void)madvise((void *)heap_dontfork_base, heap_dontfork_end - heap_dontfork_base,
+                      MADV_DOFORK);
+    heap_dontfork_end = 0;
+}
+
+/* n bytes, aligned for pointers, from the arena; NULL when it is full. */
+static void *arena_take(size_t n)
+{
+    size_t at = (arena.used + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+    if (at > arena.size || n > arena.size - at)
+        return NULL;
+    arena.used = at + n;
+    return arena.base + at;
+}
+
+static char *arena_str(const char *str)
+{
+    if (!str)
+        return NULL;
+    size_t n = strlen(str) + 1;
+    char *d = arena_take(n);
+    return d ? memcpy(d, str, n) : NULL;
+}
+
+static char **arena_strv(char *const *v)
+{
+    size_t n = 0;
+    while (v[n])
+        n++;
+    char **out = arena_take((n + 1) * sizeof(char *));
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = arena_str(v[i])))
+            return NULL;
+    if (out)
+        out[n] = NULL;
+    return out;
+}
+
+/* Copies what q points to in the heap into the arena; -1 when it does not
+ * fit (the arena then grows for the next try). */
+static int arena_fill(struct spawn_params *q)
+{
+    arena.used = 0;
+    const char *path = arena_str(q->path);
+    char **argv = arena_strv(q->argv);
+    char **envp = arena_strv(q->envp);
+    const char *cwd = q->cwd ? arena_str(q->cwd) : NULL;
+    const char *what = q->what ? arena_str(q->what) : NULL;
+    bool *set = NULL;
+    struct rlimit *lim = NULL;
+    if (q->limit_set) {
+        set = arena_take(RLIM_NLIMITS * sizeof(*set));
+        lim = arena_take(RLIM_NLIMITS * sizeof(*lim));
+        if (set && lim) {
+            memcpy(set, q->limit_set, RLIM_NLIMITS * sizeof(*set));
+            memcpy(lim, q->limits, RLIM_NLIMITS * sizeof(*lim));
+        }
+    }
+    if (!path || !argv || !envp || (q->cwd && !cwd) || (q->what && !what) ||
+        (q->limit_set && (!set || !lim)))
+        return -1;
+    q->path = path;
+    q->argv = argv;
+    q->envp = envp;
+    q->cwd = cwd;
+    q->what = what;
+    q->limit_set = set;
+    q->limits = lim;
+    return 0;
+}
+
+/* Prepares q for a service that will not see the heap; -1 (and q as it
+ * was: the service then copies the heap) when that cannot be had. */
+static int arena_prepare(struct spawn_params *q)
+{
+    heap_dontfork();
+    if (heap_dontfork_off || q->pid_env_slot || q->pass_fds || q->sigactions)
+        return -1;
+    for (int tries = 0; tries < 2; tries++) {
+        if (arena.base && arena_fill(q) == 0)
+            return 0;
+        size_t size = arena.size ? 4 * arena.size : 64u * 1024u;
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return -1;
+        if (arena.base)
+            munmap(arena.base, arena.size);
+        arena.base = m;
+        arena.size = size;
+    }
+    return -1;
 }
 
 /* fd dup'ed into slot for the clone (SPAWN_FD_* pass through); -1 on error. */
@@ -709,48 +775,109 @@ static int slot_put(int fd, int slot)
 }
 
 /* Returns the intermediate's pid (it has exited, or is exiting, by then),
- * with the service's pid and any failure in h; -1 with errno when the
- * intermediate could not be started. */
-static pid_t spawn_vm(const struct spawn_params *p, struct spawn_handle *h,
-                      const struct vm_ctx *ctx)
+ * with the service's pid and any failure of the intermediate in h; -1 with
+ * errno when the intermediate could not be started, -2 when CLONE_VM is
+ * refused (a seccomp profile): fork() then, from now on. */
+static pid_t spawn_vm(const struct spawn_params *p, struct spawn_handle *h)
 {
     struct spawn_params q = *p;
-    q.fd_out = slot_put(p->fd_out, ctx->slot[0]);
-    q.fd_err = p->fd_err == p->fd_out ? q.fd_out : slot_put(p->fd_err, ctx->slot[1]);
+    int own[2] = {-1, -1}; /* a spawn's own report pipe (Type=exec) */
+    if (arena_prepare(&q) < 0)
+        heap_dofork(); /* the service's copy then includes the heap */
+    int report_fd = vm.report_w;
     pid_t pid = -1;
-    if (q.fd_out != -1 && q.fd_err != -1) {
-        struct vm_spawn v = {.p = &q, .stack = ctx->stacks + VM_STACK_SIZE};
-#ifdef ASYNC_EXEC
-        v.async = async_slot_fill(p);
-        if (v.async)
-            v.async->busy = 1; /* until the kernel clears it */
-#endif
+    if (!p->async_exec) {
+        if (pipe2(own, O_CLOEXEC | O_NONBLOCK) < 0)
+            return -1;
+        report_fd = slot_put(own[1], vm.slot[2]);
+        close(own[1]);
+    }
+    q.fd_out = slot_put(p->fd_out, vm.slot[0]);
+    q.fd_err = p->fd_err == p->fd_out ? q.fd_out : slot_put(p->fd_err, vm.slot[1]);
+    if (report_fd != -1 && q.fd_out != -1 && q.fd_err != -1) {
+        struct vm_spawn v = {.p = &q, .report_fd = report_fd, .svc_stack = vm.stack[1]};
 #ifdef __SANITIZE_ADDRESS__
         /* The children never return (they exec or _exit), so ASan's poison of
          * their frames stays on these stacks: clear it for the next spawn. */
-        __asan_unpoison_memory_region(ctx->stacks, 2 * (size_t)VM_STACK_SIZE);
+        __asan_unpoison_memory_region(vm.stack[0] - VM_STACK_SIZE, VM_STACK_SIZE);
+        __asan_unpoison_memory_region(vm.stack[1] - VM_STACK_SIZE, VM_STACK_SIZE);
 #endif
-        vm_report.stage = vm_report.err = 0;
-        pid = clone(vm_intermediate, ctx->stacks + VM_STACK_SIZE,
-                    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+        pid =
+            clone(vm_intermediate, vm.stack[0], CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
         /* CLONE_VFORK: the intermediate is done with v now (v escaped to
-         * clone(), so the compiler reads it again). A failure of its own is
-         * in v; one of the preparation or of a waited-for exec in vm_report. */
+         * clone(), so the compiler reads it again). */
         h->pid = v.svc;
-        h->stage = v.stage ? v.stage : vm_report.stage;
-        h->err = v.stage ? v.err : vm_report.err;
-#ifdef ASYNC_EXEC
-        if (v.async && v.svc > 0)
-            v.async->pid = v.svc;
-        else if (v.async)
-            __atomic_store_n(&v.async->busy, 0, __ATOMIC_RELEASE); /* no service started */
-#endif
+        h->stage = v.stage;
+        h->err = v.err;
     }
     int saved = errno;
-    for (int i = 0; i < 2; i++)
-        (void)dup3(ctx->null_fd, ctx->slot[i], O_CLOEXEC);
+    for (int i = 0; i < 3; i++)
+        (void)dup3(vm.null_fd, vm.slot[i], O_CLOEXEC);
+    if (pid < 0 && own[0] >= 0)
+        close(own[0]);
+    else
+        h->report_fd = own[0];
+    if (pid < 0 && (saved == EPERM || saved == ENOSYS)) {
+        vm_ctx_drop();
+        return -2;
+    }
     errno = saved;
     return pid;
+}
+
+/* Failure records taken from the report pipe, until their process is reaped. */
+#define REPORT_PENDING_MAX 4096
+static struct report_rec *pending;
+static size_t npending, pending_cap;
+
+static void report_drain(void)
+{
+    if (vm.report_r < 0)
+        return;
+    while (npending < REPORT_PENDING_MAX) {
+        if (npending == pending_cap) {
+            size_t cap = pending_cap ? 2 * pending_cap : 16;
+            struct report_rec *n = realloc(pending, cap * sizeof(*n));
+            if (!n)
+                return; /* left in the pipe for the next try */
+            pending = n;
+            pending_cap = cap;
+        }
+        ssize_t r =
+            read(vm.report_r, pending + npending, (pending_cap - npending) * sizeof(*pending));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return;
+        npending += (size_t)r / sizeof(*pending);
+    }
+}
+
+bool spawn_take_failure(pid_t pid, int *stage, int *err, char *what, size_t size)
+{
+    report_drain();
+    for (size_t i = 0; i < npending; i++) {
+        struct report_rec *r = &pending[i];
+        if (r->m.pid != pid)
+            continue;
+        *stage = r->m.stage;
+        *err = r->m.err;
+        if (size) {
+            size_t len = strnlen(r->what, sizeof(r->what));
+            if (len >= size)
+                len = size - 1;
+            memcpy(what, r->what, len);
+            what[len] = '\0';
+        }
+        pending[i] = pending[--npending];
+        if (npending == 0 && pending_cap > 64) {
+            free(pending);
+            pending = NULL;
+            pending_cap = 0;
+        }
+        return true;
+    }
+    return false;
 }
 
 int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
@@ -765,19 +892,24 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
     if (!p->sigactions && !nondefault_read)
         read_nondefault();
     sigfillset(&all);
-    const struct vm_ctx *vm = p->double_fork && !p->keep_fds ? vm_ctx_get() : NULL;
-    if (vm && vm->stacks) {
+    if (p->double_fork && !p->keep_fds && vm_ctx_get()->stack[0]) {
         sigprocmask(SIG_SETMASK, &all, &old);
-        pid_t pid = spawn_vm(p, h, vm);
+        pid_t pid = spawn_vm(p, h);
         int saved = errno;
         sigprocmask(SIG_SETMASK, &old, NULL);
-        if (pid < 0) {
+        if (pid >= 0) {
+            h->child = pid;
+            return 0;
+        }
+        if (pid == -1) {
             errno = saved;
             return -1;
         }
-        h->child = pid;
-        return 0;
+        /* -2: CLONE_VM refused; fork() below, now and from now on. */
     }
+
+    /* fork() copies the heap again: its children read their params there. */
+    heap_dofork();
 
     /* Non-blocking at both ends: the loop must never wait on a child, and a
      * child's 16-byte write into the empty pipe cannot block. One call
@@ -802,7 +934,7 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
         /* Both sides set the group, so it is in place before the pid is
          * reported and pxinit may signal -pid. */
         setpgid(svc, svc);
-        report(fds[1], SPAWN_MSG_PID, 0, 0, svc);
+        report(p, fds[1], SPAWN_MSG_PID, 0, 0, svc);
         _exit(0);
     }
     int saved = errno;

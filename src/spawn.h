@@ -1,14 +1,18 @@
 /* spawn.h - everything between fork() and exec().
  *
  * A service is started with a double fork: the intermediate child calls
- * setsid(), forks the service, reports the service's pid over a CLOEXEC pipe
- * and exits, so the service is re-parented to pxinit (PID 1 or subreaper) in
- * its own session (which it cannot take a terminal in: it is not the session
- * leader) and its own process group, whose id is its pid. It reports a failure before
- * exec as {stage, errno} on the same pipe; EOF without a report means exec
- * succeeded. Where the kernel allows spawning with CLONE_VM (the usual case,
- * see spawn.c) pxinit is suspended until the service exec'd or failed, and the
- * report comes back in the spawn_handle instead, with no pipe.
+ * setsid(), forks the service and exits, so the service is re-parented to
+ * pxinit (PID 1 or subreaper) in its own session (which it cannot take a
+ * terminal in: it is not the session leader) and its own process group, whose
+ * id is its pid. pxinit never waits on the service: its preparation and exec
+ * run while pxinit goes on. Where the kernel allows spawning with CLONE_VM
+ * (the usual case, see spawn.c) the intermediate leaves the service's pid in
+ * the spawn_handle, and the service reports a failure before exec on a pipe
+ * shared by all spawns, which spawn_take_failure() reads when it is reaped;
+ * a spawn that needs to know that the exec succeeded (params' async_exec
+ * false) gets a pipe of its own, with {stage, errno} on failure and EOF on
+ * success. Otherwise (fork()) the intermediate reports the service's pid and
+ * either child a failure as {stage, errno} on a CLOEXEC pipe of the spawn's.
  * The main command (-- CMD) is forked once, so pxinit is its parent.
  * Nothing here touches the event loop; the caller reads the pipe from it.
  */
@@ -96,8 +100,9 @@ struct spawn_params {
     char **pid_env_slot;    /* envp entry the child replaces with pid_env_name=its pid */
     const char *pid_env_name;
     bool shell_exit_codes;  /* exec failure exits 127 (ENOENT) / 126, as shells */
-    /* Services: pxinit need not wait for the exec to succeed (spawn.c); its
-     * failure is then reported by spawn_take_failure(), naming what. */
+    /* Services: whether a failed exec may be reported when the service is
+     * reaped (spawn_take_failure(), naming what) rather than on a pipe of
+     * the spawn's own, whose EOF says that the exec succeeded. */
     bool async_exec;
     const char *what;
 };
@@ -105,10 +110,10 @@ struct spawn_params {
 struct spawn_handle {
     pid_t child;   /* the direct child: the intermediate, or the process itself */
     int report_fd; /* read end, non-blocking and CLOEXEC; -1: the report is below */
-    /* With report_fd -1 (a service spawned with CLONE_VM: pxinit was
-     * suspended until the service exec'd or failed), the report itself: the
-     * service's pid (0 when the intermediate died before it had one), and
-     * the stage and errno of a failure (stage 0: exec succeeded). */
+    /* Spawned with CLONE_VM: the service's pid (0 when the intermediate
+     * failed before it had one), and the stage and errno of the
+     * intermediate's failure (stage 0: none). report_fd, if any, then
+     * carries only the service's failure, and EOF once it exec'd. */
     pid_t pid;
     int stage, err;
 };
@@ -130,9 +135,10 @@ const char *spawn_stage_name(enum spawn_stage stage);
 /* The exit status of a process whose spawn failed at stage (systemd's 2xx,
  * or a shell's 126/127). */
 int spawn_exit_code(enum spawn_stage stage, int err, bool shell);
-/* For a reaped pid: whether it was a service whose exec failed after pxinit
- * went on (params' async_exec); its errno and command then. Clears the report. */
-bool spawn_take_failure(pid_t pid, int *err, char *what, size_t size);
+/* For a reaped pid: whether it was a service that failed before its exec
+ * and reported it on the shared pipe (spawn.c); the stage, errno and command
+ * then. Clears the report. */
+bool spawn_take_failure(pid_t pid, int *stage, int *err, char *what, size_t size);
 
 /* Finds argv0 in the PATH of envp (or a default PATH) when it has no slash.
  * Writes the result to buf; returns buf, or argv0 itself when not found. */

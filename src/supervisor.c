@@ -601,8 +601,8 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
 {
     /* Taken for any pid, so that a report nobody claims frees its slot too. */
     char what[256];
-    int exec_err;
-    bool exec_failed = spawn_take_failure(pid, &exec_err, what, sizeof(what));
+    int fail_stage, fail_err;
+    bool spawn_failed = spawn_take_failure(pid, &fail_stage, &fail_err, what, sizeof(what));
     struct pid_entry *e = pidmap_get(&px->pids, pid);
     if (!e && px->jobs) {
         /* Its pid may still sit in a report pipe: the intermediate wrote it
@@ -633,9 +633,9 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
         return true; /* a process the service forgot already */
     if (p->job)
         launch_job_drain(px, p->job); /* picks up an exec error before the exit */
-    if (exec_failed)
-        log_unit_error(s->name, "failed to %s for %s: %s", spawn_stage_name(SPAWN_STAGE_EXEC),
-                       what, strerror(exec_err));
+    if (spawn_failed)
+        log_unit_error(s->name, "failed to %s for %s: %s", spawn_stage_name(fail_stage), what,
+                       strerror(fail_err));
     reap_pidfd_close(px, &p->pidfd);
     output_proc_exited(s); /* its last partial line, once the pipe is read */
     svc_proc_exited(s, p, status);
