@@ -94,7 +94,9 @@ run | smoke)
     for h in $HARNESSES; do
         if run_one "$secs" "$h"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
     done
-    echo "fuzz: $pass passed, $fail failed"
+    # automake's summary lines: .ci/run adds them up with the suites'.
+    echo "# PASS: $pass"
+    echo "# FAIL: $fail"
     [ "$fail" = 0 ]
     ;;
 *)
