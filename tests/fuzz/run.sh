@@ -56,6 +56,15 @@ build() {
         "$CLANG" $CFLAGS $INIH_CFLAGS $SAN -fsanitize=fuzzer "$srcdir/tests/fuzz/fuzz_$h.c" \
             "$out/libpxfuzz.a" $LIBS -o "$out/fuzz_$h"
     done
+    # The unit reader's words: every key of the table (so keys added later
+    # are in), its sections, and the specifiers.
+    {
+        sed -n 's/^ *{[SUI], "\([A-Za-z0-9-]*\)".*/"\1="/p' "$srcdir/src/unit_keys.c" | sort -u
+        printf '"[Unit]"\n"[Service]"\n"[Install]"\n"\\n--\\n"\n"@"\n"\\\\x2d"\n'
+        for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
+            printf '"%%%s"\n' "$c"
+        done
+    } >"$out/unit_file.dict"
     echo "run.sh: built $HARNESSES in $out"
 }
 
@@ -64,7 +73,8 @@ run_one() {
     local secs=$1 h=$2 work=$builddir/tests/fuzz/work/$2 crashes=$builddir/tests/fuzz/crashes
     mkdir -p "$work" "$crashes"
     local jobs=${FUZZ_JOBS:-1} extra=()
-    [ "$jobs" -gt 1 ] && extra=(-fork="$jobs" -ignore_crashes=0)
+    [ -f "$out/$h.dict" ] && extra+=(-dict="$out/$h.dict")
+    [ "$jobs" -gt 1 ] && extra+=(-fork="$jobs")
     echo "=== fuzz_$h: ${secs}s"
     if ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1} \
         UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
