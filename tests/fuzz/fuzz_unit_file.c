@@ -71,17 +71,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct unit_dir *dir;
     if (!dir && !(dir = unit_dir_new("/etc/pxinit/units")))
         return 0;
-    char *s = fuzz_strdup(data, size);
+    /* The files keep any NUL bytes (the reader ends a line at one); the
+     * name is a C string as a request word is. */
+    char *s = malloc(size + 1);
     if (!s)
         return 0;
-    size = strlen(s); /* a C reader stops at NUL too */
+    memcpy(s, data, size);
+    s[size] = '\0';
+    char *end = s + size;
 
     /* The name line, checked and completed as control_verbs.c does. */
-    char *body = strchr(s, '\n');
+    char *body = memchr(s, '\n', size);
     if (body)
         *body++ = '\0';
     else
-        body = s + size;
+        body = end;
     char *name = NULL;
     if (proto_unit_name_ok(s))
         name = strchr(s, '.') ? strdup(s) : unit_name_normalize(s);
@@ -91,9 +95,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct part parts[MAX_PARTS];
     size_t nparts = 0;
     for (const char *p = body; nparts < MAX_PARTS;) {
-        const char *d = nparts + 1 < MAX_PARTS ? strstr(p, PART_DELIM) : NULL;
+        const char *d = nparts + 1 < MAX_PARTS
+                            ? memmem(p, (size_t)(end - p), PART_DELIM, strlen(PART_DELIM))
+                            : NULL;
         parts[nparts].text = p;
-        parts[nparts].len = d ? (size_t)(d - p) + 1 : strlen(p); /* keep its newline */
+        parts[nparts].len = d ? (size_t)(d - p) + 1 : (size_t)(end - p); /* keep its newline */
         nparts++;
         if (!d)
             break;

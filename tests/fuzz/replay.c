@@ -46,13 +46,16 @@ static int replay_file(const char *path)
     }
     /* An exact-size copy, as libFuzzer gives: a read past the end shows. */
     uint8_t *exact = malloc(len ? len : 1);
+    int r = exact ? 0 : -1;
     if (exact) {
         memcpy(exact, buf, len);
         LLVMFuzzerTestOneInput(exact, len);
     }
     free(exact);
     free(buf);
-    return exact ? 0 : -1;
+    if (r < 0)
+        fprintf(stderr, "%s: out of memory\n", path);
+    return r;
 }
 
 static int name_cmp(const void *a, const void *b)
