@@ -42,6 +42,7 @@ build() {
         case $(basename "$src") in main.c | fastpath.c) continue ;; esac
         obj=$out/obj/$(basename "$src" .c).o
         if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$0" -nt "$obj" ] ||
+            [ "$builddir/config.h" -nt "$obj" ] ||
             [ -n "$(find "$srcdir/src" -name '*.h' -newer "$obj" -print -quit)" ]; then
             # shellcheck disable=SC2086
             "$CLANG" $CFLAGS $INIH_CFLAGS $SAN -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
