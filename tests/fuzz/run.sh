@@ -61,7 +61,7 @@ build() {
     # are in), its sections, and the specifiers.
     {
         sed -n 's/^ *{[SUI], "\([A-Za-z0-9-]*\)".*/"\1="/p' "$srcdir/src/unit_keys.c" | sort -u
-        printf '"[Unit]"\n"[Service]"\n"[Install]"\n"\\n--\\n"\n"@"\n"\\\\x2d"\n'
+        printf '"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"
         done
