@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs what building and testing pxinit needs, from Debian's packages.
 set -e
-pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3"
+# clang and libclang-rt-14-dev (libFuzzer's runtime, only recommended by
+# clang) build the fuzz harnesses: make fuzz, make fuzz-smoke.
+pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3
+      clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
