@@ -79,6 +79,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     job->pid = pid;
     p->pid = pid;
     p->pgid = pid; /* setsid() made it a session and group leader */
+    p->pin = pid;  /* and its pid keeps that id from reuse until reaped */
     p->pending = false;
     /* Optional for a process pxinit spawned (reap.h): signalled by pid
      * when it has none, which cannot name anyone else until pxinit reaps it. */
@@ -87,6 +88,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
         /* Without an index entry its exit would go unnoticed: stop it now. */
         log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);
         proc_signal(p->pidfd, pid, SIGKILL);
+        p->pgid = p->pin = 0; /* its reaping would not release the id */
     }
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);

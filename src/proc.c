@@ -94,8 +94,9 @@ bool proc_has_env(pid_t pid, const char *key, const char *value)
     return false;
 }
 
-/* Reads the parent pid from /proc/PID/stat: after the last ')' of the name. */
-static pid_t stat_ppid(const char *pid)
+/* Reads the parent, process group and session of pid from /proc/PID/stat:
+ * after the last ')' of the name. 0, or -1 (gone, no /proc). */
+static int stat_ids(const char *pid, pid_t *ppid, pid_t *pgrp, pid_t *sid)
 {
     char path[64], buf[512];
     snprintf(path, sizeof(path), "/proc/%s/stat", pid);
@@ -108,11 +109,48 @@ static pid_t stat_ppid(const char *pid)
         return -1;
     buf[n] = '\0';
     char *rp = strrchr(buf, ')');
-    int ppid;
+    int parent, group, session;
     char state;
-    if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+    if (!rp || sscanf(rp + 1, " %c %d %d %d", &state, &parent, &group, &session) != 4)
         return -1;
-    return (pid_t)ppid;
+    *ppid = (pid_t)parent;
+    *pgrp = (pid_t)group;
+    *sid = (pid_t)session;
+    return 0;
+}
+
+static pid_t stat_ppid(const char *pid)
+{
+    pid_t ppid, pgrp, sid;
+    return stat_ids(pid, &ppid, &pgrp, &sid) < 0 ? -1 : ppid;
+}
+
+bool proc_in_group(pid_t pid, pid_t id)
+{
+    char name[16];
+    pid_t ppid, pgrp, sid;
+    snprintf(name, sizeof(name), "%d", (int)pid);
+    return id > 1 && stat_ids(name, &ppid, &pgrp, &sid) == 0 && (pgrp == id || sid == id);
+}
+
+pid_t proc_find_member(pid_t id, pid_t except)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    pid_t self = getpid(), found = 0;
+    struct dirent *de;
+    while (!found && (de = readdir(d))) {
+        pid_t ppid, pgrp, sid;
+        if (!isdigit((unsigned char)de->d_name[0]) ||
+            stat_ids(de->d_name, &ppid, &pgrp, &sid) < 0)
+            continue;
+        pid_t pid = (pid_t)atoi(de->d_name);
+        if (ppid == self && pid != except && (pgrp == id || sid == id))
+            found = pid;
+    }
+    closedir(d);
+    return found;
 }
 
 pid_t proc_parent(pid_t pid)

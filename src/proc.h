@@ -12,6 +12,11 @@ int proc_pidfd_open(pid_t pid);
 int proc_signal(int pidfd, pid_t pid, int sig);
 /* True while any process is in process group pgid (zombies count until reaped). */
 bool proc_group_alive(pid_t pgid);
+/* True when pid's process group or session is id (/proc/PID/stat). */
+bool proc_in_group(pid_t pid, pid_t id);
+/* A child of pxinit other than except whose process group or session is id,
+ * or 0 when there is none (a walk over /proc). */
+pid_t proc_find_member(pid_t id, pid_t except);
 /* Reads a PID file: one positive number, optionally followed by a newline.
  * Returns the pid, or -1 with errno (ENOENT, EINVAL for bad contents). */
 pid_t proc_read_pidfile(const char *path);

@@ -61,6 +61,7 @@ static void proc_reset(struct svc_proc *p)
     p->pid = 0;
     p->pidfd = -1;
     p->pgid = 0;
+    p->pin = 0;
     p->pending = false;
     p->flags = 0;
     p->job = NULL;
@@ -126,6 +127,7 @@ static void enter_stop_post(struct service *s);
 static void enter_start(struct service *s);
 static void enter_start_pre(struct service *s);
 static void enter_dead(struct service *s);
+static void proc_forget(struct service *s, struct svc_proc *p);
 
 static const struct exec_list *control_list(const struct service *s, enum svc_control kind)
 {
@@ -157,7 +159,7 @@ static bool control_next(struct service *s, bool *failed)
     if (!l || s->control_idx >= l->n)
         return false;
     const struct exec_command *cmd = &l->v[s->control_idx++];
-    proc_reset(&s->control);
+    proc_forget(s, &s->control); /* and the group a command before left */
     s->control.flags = cmd->flags;
     if (s->ops->spawn(s, cmd, false) < 0) {
         log_unit_error(s->name, "cannot run %s: %s", cmd->line, strerror(errno));
@@ -224,7 +226,7 @@ static void enter_start(struct service *s)
         return;
     }
     const struct exec_command *cmd = &u->exec_start.v[s->start_idx++];
-    proc_reset(&s->main);
+    proc_forget(s, &s->main);
     s->main.flags = cmd->flags;
     s->control_kind = CONTROL_NONE;
     if (s->ops->spawn(s, cmd, true) < 0) {
@@ -522,7 +524,7 @@ static void enter_stop_post(struct service *s)
  * process stuck in the kernel): the supervisor closes what it holds for it. */
 static void proc_forget(struct service *s, struct svc_proc *p)
 {
-    if (p->pid > 0 && s->ops->forget)
+    if ((p->pid > 0 || p->pin > 0) && s->ops->forget)
         s->ops->forget(s, p);
     proc_reset(p);
 }

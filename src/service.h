@@ -61,6 +61,7 @@ struct svc_proc {
     pid_t pid;      /* 0 when none (or not known yet) */
     int pidfd;      /* -1 when none: signals to pid go through it */
     pid_t pgid;     /* its process group; kept after pid is reaped until empty */
+    pid_t pin;      /* an unreaped child in that group (supervisor.c): 0 with pgid */
     uint16_t flags; /* the command's exec_flags (cmdline.h) */
     bool pending;   /* spawned, pid not reported yet */
     void *job;      /* the supervisor's spawn job while its pipe is open */
