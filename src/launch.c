@@ -39,6 +39,7 @@ struct spawn_job {
     bool in_memory;   /* no pipe (io.fd -1): the report is in rep, fed as an event */
     struct spawn_msg rep[2]; /* with in_memory: {PID}, then {ERROR} if any */
     int fail_code;    /* with failed: the exit code of the failed stage (spawn_exit_code) */
+    bool no_process;  /* with failed: the service's fork failed, nothing ran */
     struct spawn_job *next, **pprev;
     char what[];      /* the command, for messages */
 };
@@ -116,6 +117,7 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
             } else if (m.kind == SPAWN_MSG_ERROR) {
                 job->failed = true;
                 job->fail_code = spawn_exit_code(m.stage, m.err, false);
+                job->no_process = m.stage == SPAWN_STAGE_FORK;
                 log_unit_error(job->svc->name, "failed to %s for %s: %s",
                                spawn_stage_name(m.stage), job->what, strerror(m.err));
             }
@@ -132,8 +134,14 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
     pid_t pid = job->pid;
     bool failed = job->failed;
     int code = failed ? job->fail_code : SPAWN_EXIT_EXEC;
+    bool no_process = failed && job->no_process;
     launch_job_free(px, job);
-    if (pid == 0) {
+    if (pid == 0 && no_process) {
+        /* The intermediate's fork failed (EAGAIN, ENOMEM): a failed spawn,
+         * as when pxinit's own fork fails, not an exit of the service. */
+        p->pending = false;
+        svc_spawn_failed(s, p);
+    } else if (pid == 0) {
         /* The intermediate died before reporting a pid (where a service's
          * preparation fails when its exec would overlap pxinit, spawn.c):
          * nothing runs, and the exit is the failed stage's. */

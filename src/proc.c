@@ -142,8 +142,7 @@ pid_t proc_find_member(pid_t id, pid_t except)
     struct dirent *de;
     while (!found && (de = readdir(d))) {
         pid_t ppid, pgrp, sid;
-        if (!isdigit((unsigned char)de->d_name[0]) ||
-            stat_ids(de->d_name, &ppid, &pgrp, &sid) < 0)
+        if (!isdigit((unsigned char)de->d_name[0]) || stat_ids(de->d_name, &ppid, &pgrp, &sid) < 0)
             continue;
         pid_t pid = (pid_t)atoi(de->d_name);
         if (ppid == self && pid != except && (pgrp == id || sid == id))

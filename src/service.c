@@ -676,14 +676,18 @@ static void main_exited(struct service *s, int status)
     bool ok = command_succeeded(s, &s->main, status);
     s->main.pid = 0;
     s->main.pidfd = -1;
-    s->have_exit = true;
-    s->last_status = status;
-
-    if (WIFSIGNALED(status))
+    if (s->no_process) {
+        /* nothing ran: no exit status to show */
+    } else if (WIFSIGNALED(status)) {
         log_unit_info(s->name, "main process exited, killed by signal %s%s",
                       strsignal(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
-    else if (WEXITSTATUS(status) != 0 || s->sub == SUB_RUNNING)
+    } else if (WEXITSTATUS(status) != 0 || s->sub == SUB_RUNNING) {
         log_unit_info(s->name, "main process exited, status %d", WEXITSTATUS(status));
+    }
+    if (!s->no_process) {
+        s->have_exit = true;
+        s->last_status = status;
+    }
 
     switch (s->sub) {
     case SUB_START:
@@ -749,6 +753,18 @@ void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
         main_exited(s, wait_status);
     else
         control_exited(s, wait_status);
+}
+
+void svc_spawn_failed(struct service *s, struct svc_proc *p)
+{
+    /* Through the exit paths, as a failure recorded as "resources" first;
+     * a command whose failure is ignored ('-') goes on as after exit 0. */
+    bool ignored = p->flags & EXEC_FLAG_IGNORE_FAILURE;
+    if (!ignored)
+        record_result(s, RESULT_RESOURCES);
+    s->no_process = true;
+    svc_proc_exited(s, p, ignored ? 0 : W_EXITCODE(1, 0));
+    s->no_process = false;
 }
 
 void svc_reaped_other(struct service *s)

@@ -177,6 +177,7 @@ struct service {
     bool skip_run : 1;           /* ExecCondition= said skip: no restart */
     bool reloading : 1;          /* RELOADING=1 seen, READY=1 not yet */
     bool have_exit : 1;          /* last_status is valid */
+    bool no_process : 1;         /* inside svc_spawn_failed() */
 
     /* Owned by the supervisor. */
     bool queued : 1;             /* has a pending boot or shutdown job */
@@ -227,6 +228,9 @@ enum svc_reload_result svc_reload(struct service *s);
 void svc_proc_started(struct service *s, struct svc_proc *p);
 void svc_exec_done(struct service *s, struct svc_proc *p); /* exec succeeded */
 void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+/* p's process was never created (its fork failed after spawn returned): as
+ * when spawn fails, systemd's result "resources", and no exit status. */
+void svc_spawn_failed(struct service *s, struct svc_proc *p);
 void svc_timer_fired(struct service *s);
 /* Some process (perhaps an orphan of this unit) was reaped: re-check groups. */
 void svc_reaped_other(struct service *s);

@@ -236,8 +236,7 @@ static bool group_pinned(struct pxinit *px, struct service *s, struct svc_proc *
     return p->pgid > 1;
 }
 
-int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig,
-                      bool group)
+int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig, bool group)
 {
     if (group && group_pinned(px, s, p))
         return kill(-p->pgid, sig);
