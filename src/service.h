@@ -130,7 +130,7 @@ struct svc_ops {
 
 /* Fields are grouped by size, largest first, so that the struct has no
  * holes, and the small ones are bit-fields: there is one per unit, and
- * malloc rounds it up to 16 bytes plus 8 (264 bytes make a 272-byte chunk).
+ * malloc rounds it up to 16 bytes plus 8 (280 bytes make a 288-byte chunk).
  * What only some units need hangs off pointers: the watchdog timer
  * (allocated when first armed) and the links to other units. */
 struct service {
