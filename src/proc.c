@@ -133,19 +133,82 @@ bool proc_in_group(pid_t pid, pid_t id)
     return id > 1 && stat_ids(name, &ppid, &pgrp, &sid) == 0 && (pgrp == id || sid == id);
 }
 
-pid_t proc_find_member(pid_t id, pid_t except)
+/* Calls visit for each pid listed in one task's children file, until it
+ * returns true; returns that pid, 0 when none, -1 when the file is missing
+ * (no CONFIG_PROC_CHILDREN). */
+static pid_t children_of_task(const char *tid, bool (*visit)(pid_t pid, void *ctx), void *ctx)
 {
-    DIR *d = opendir("/proc");
+    char path[64], buf[4096];
+    snprintf(path, sizeof(path), "/proc/self/task/%s/children", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    pid_t found = 0;
+    long cur = 0; /* a number may span two reads */
+    ssize_t n;
+    while (!found && (n = read(fd, buf, sizeof(buf))) > 0) {
+        for (ssize_t i = 0; i < n && !found; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+                cur = cur * 10 + (buf[i] - '0');
+            } else if (cur > 0) {
+                if (visit((pid_t)cur, ctx))
+                    found = (pid_t)cur;
+                cur = 0;
+            }
+        }
+    }
+    if (!found && cur > 0 && visit((pid_t)cur, ctx))
+        found = (pid_t)cur;
+    close(fd);
+    return found;
+}
+
+struct member_search {
+    pid_t id, except;
+    bool (*candidate)(pid_t pid, void *ctx);
+    void *ctx;
+};
+
+static bool is_member(pid_t pid, void *ctx)
+{
+    const struct member_search *m = ctx;
+    return pid != m->except && (!m->candidate || m->candidate(pid, m->ctx)) &&
+           proc_in_group(pid, m->id);
+}
+
+pid_t proc_find_member(pid_t id, pid_t except, bool (*candidate)(pid_t pid, void *ctx), void *ctx)
+{
+    struct member_search m = {id, except, candidate, ctx};
+    /* The children files list pxinit's children only, not every process. */
+    DIR *d = opendir("/proc/self/task");
+    pid_t found = 0;
+    bool listed = d != NULL;
+    struct dirent *de;
+    while (d && !found && (de = readdir(d))) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        pid_t r = children_of_task(de->d_name, is_member, &m);
+        if (r < 0)
+            listed = false;
+        else
+            found = r;
+    }
+    if (d)
+        closedir(d);
+    if (found || listed)
+        return found;
+    /* Without them: every process's stat, for its parent. */
+    d = opendir("/proc");
     if (!d)
         return 0;
-    pid_t self = getpid(), found = 0;
-    struct dirent *de;
+    pid_t self = getpid();
     while (!found && (de = readdir(d))) {
         pid_t ppid, pgrp, sid;
         if (!isdigit((unsigned char)de->d_name[0]) || stat_ids(de->d_name, &ppid, &pgrp, &sid) < 0)
             continue;
         pid_t pid = (pid_t)atoi(de->d_name);
-        if (ppid == self && pid != except && (pgrp == id || sid == id))
+        if (ppid == self && pid != except && (pgrp == id || sid == id) &&
+            (!candidate || candidate(pid, ctx)))
             found = pid;
     }
     closedir(d);

@@ -14,9 +14,11 @@ int proc_signal(int pidfd, pid_t pid, int sig);
 bool proc_group_alive(pid_t pgid);
 /* True when pid's process group or session is id (/proc/PID/stat). */
 bool proc_in_group(pid_t pid, pid_t id);
-/* A child of pxinit other than except whose process group or session is id,
- * or 0 when there is none (a walk over /proc). */
-pid_t proc_find_member(pid_t id, pid_t except);
+/* A child of pxinit other than except, for which candidate (when not NULL)
+ * is true, whose process group or session is id; 0 when there is none. Reads
+ * pxinit's children lists, else (without them) every process's stat. */
+pid_t proc_find_member(pid_t id, pid_t except, bool (*candidate)(pid_t pid, void *ctx),
+                       void *ctx);
 /* Reads a PID file: one positive number, optionally followed by a newline.
  * Returns the pid, or -1 with errno (ENOENT, EINVAL for bad contents). */
 pid_t proc_read_pidfile(const char *path);

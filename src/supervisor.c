@@ -180,15 +180,28 @@ static void pin_drop(struct pxinit *px, struct service *s, struct svc_proc *p)
         pidmap_del(&px->pids, pin);
 }
 
+struct pin_search {
+    struct pxinit *px;
+    struct service *s;
+};
+
+/* An orphan, or a process of s: a process another unit tracks would not
+ * tell s when it is reaped (and it is cheap to rule out before its stat). */
+static bool pin_candidate(pid_t pid, void *ctx)
+{
+    struct pin_search *ps = ctx;
+    struct pid_entry *e = pidmap_get(&ps->px->pids, pid);
+    return !e || e->owner == ps->s;
+}
+
 /* Pins p's group by another child of pxinit in it (not gone), or forgets it. */
 static void group_repin(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t gone)
 {
     pin_drop(px, s, p);
-    pid_t pin = proc_find_member(p->pgid, gone);
-    struct pid_entry *e = pin > 0 ? pidmap_get(&px->pids, pin) : NULL;
-    /* Another unit's process would not tell this one when it is reaped. */
-    if (pin > 0 && (!e || e->owner == s) &&
-        (e || pidmap_put(&px->pids, pin, PID_ROLE_GROUP_PIN, s) == 0)) {
+    struct pin_search ps = {px, s};
+    pid_t pin = proc_find_member(p->pgid, gone, pin_candidate, &ps);
+    if (pin > 0 &&
+        (pidmap_get(&px->pids, pin) || pidmap_put(&px->pids, pin, PID_ROLE_GROUP_PIN, s) == 0)) {
         p->pin = pin;
         return;
     }
