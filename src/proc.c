@@ -35,13 +35,6 @@ int proc_signal(int pidfd, pid_t pid, int sig)
     return kill(pid, sig);
 }
 
-bool proc_group_alive(pid_t pgid)
-{
-    if (pgid <= 1)
-        return false;
-    return kill(-pgid, 0) == 0 || errno == EPERM;
-}
-
 pid_t proc_read_pidfile(const char *path)
 {
     char buf[32];

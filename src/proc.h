@@ -1,5 +1,5 @@
 /* proc.h - small process syscalls pxinit needs everywhere: pidfds (so no pid is
- * signalled after it was reaped), and a non-blocking look at process groups. */
+ * signalled after it was reaped), and process groups and children from /proc. */
 #ifndef PXINIT_PROC_H
 #define PXINIT_PROC_H
 
@@ -10,8 +10,6 @@
 int proc_pidfd_open(pid_t pid);
 /* Signals through pidfd when >= 0, else by pid. Returns 0 or -1 with errno. */
 int proc_signal(int pidfd, pid_t pid, int sig);
-/* True while any process is in process group pgid (zombies count until reaped). */
-bool proc_group_alive(pid_t pgid);
 /* True when pid's process group or session is id (/proc/PID/stat). */
 bool proc_in_group(pid_t pid, pid_t id);
 /* A child of pxinit other than except, for which candidate (when not NULL)
