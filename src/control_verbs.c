@@ -17,6 +17,7 @@
 #include "log.h"
 #include "phase.h"
 #include "signame.h"
+#include "supervisor.h"
 #include "unit_load.h"
 
 struct verb {
@@ -436,16 +437,17 @@ static void verb_kill(struct ctl_client *c, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         struct service *s = v[i];
-        pid_t groups[2] = {s->main.pgid, s->control.pgid};
+        struct svc_proc *procs[2] = {&s->main, &s->control};
         int sent = 0;
         for (int k = 0; k < 2; k++) {
-            if (groups[k] <= 1 || (k == 1 && groups[1] == groups[0]))
+            pid_t pgid = procs[k]->pgid;
+            if (pgid <= 1 || (k == 1 && pgid == s->main.pgid))
                 continue;
-            if (kill(-groups[k], sig) == 0)
+            if (supervisor_signal(c->ctl->px, s, procs[k], sig, true) == 0)
                 sent++;
             else if (errno != ESRCH)
                 ctl_error(c, PROTO_EXIT_FAILED, "%s: cannot signal group %d: %s", s->name,
-                          (int)groups[k], strerror(errno));
+                          (int)pgid, strerror(errno));
         }
         if (sent)
             log_unit_info(s->name, "sent SIG%s to its process group (by uid %u)",

@@ -42,6 +42,7 @@ struct spawn_job {
     struct spawn_msg rep[2];
     unsigned nrep_read;
     int fail_code;    /* with failed: the exit code of the failed stage (spawn_exit_code) */
+    bool no_process;  /* with failed: the service's fork failed, nothing ran */
     struct spawn_job *next, **pprev;
     char what[];      /* the command, for messages */
 };
@@ -82,6 +83,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     job->pid = pid;
     p->pid = pid;
     p->pgid = pid; /* setsid() made it a session and group leader */
+    p->pin = pid;  /* and its pid keeps that id from reuse until reaped */
     p->pending = false;
     /* Optional for a process pxinit spawned (reap.h): signalled by pid
      * when it has none, which cannot name anyone else until pxinit reaps it. */
@@ -90,6 +92,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
         /* Without an index entry its exit would go unnoticed: stop it now. */
         log_unit_error(s->name, "out of memory tracking pid %d, killing it", (int)pid);
         proc_signal(p->pidfd, pid, SIGKILL);
+        p->pgid = p->pin = 0; /* its reaping would not release the id */
     }
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);
@@ -115,6 +118,7 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
             } else if (m.kind == SPAWN_MSG_ERROR) {
                 job->failed = true;
                 job->fail_code = spawn_exit_code(m.stage, m.err, false);
+                job->no_process = m.stage == SPAWN_STAGE_FORK;
                 log_unit_error(job->svc->name, "failed to %s for %s: %s",
                                spawn_stage_name(m.stage), job->what, strerror(m.err));
             }
@@ -131,8 +135,14 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
     pid_t pid = job->pid;
     bool failed = job->failed;
     int code = failed ? job->fail_code : SPAWN_EXIT_EXEC;
+    bool no_process = failed && job->no_process;
     launch_job_free(px, job);
-    if (pid == 0) {
+    if (pid == 0 && no_process) {
+        /* The intermediate's fork failed (EAGAIN, ENOMEM): a failed spawn,
+         * as when pxinit's own fork fails, not an exit of the service. */
+        p->pending = false;
+        svc_spawn_failed(s, p);
+    } else if (pid == 0) {
         /* The intermediate died before reporting a pid (where a service's
          * preparation fails when its exec would overlap pxinit, spawn.c):
          * nothing runs, and the exit is the failed stage's. */

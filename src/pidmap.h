@@ -10,6 +10,7 @@ enum pid_role {
     PID_ROLE_CONTROL,      /* a service's control process (ExecStartPre= ...) */
     PID_ROLE_INTERMEDIATE, /* the short-lived first child of a double fork */
     PID_ROLE_MAINCMD,      /* the main command given after -- */
+    PID_ROLE_GROUP_PIN,    /* a child that keeps a unit's group id from reuse */
 };
 
 struct pid_entry {

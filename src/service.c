@@ -61,6 +61,7 @@ static void proc_reset(struct svc_proc *p)
     p->pid = 0;
     p->pidfd = -1;
     p->pgid = 0;
+    p->pin = 0;
     p->pending = false;
     p->flags = 0;
     p->job = NULL;
@@ -126,6 +127,7 @@ static void enter_stop_post(struct service *s);
 static void enter_start(struct service *s);
 static void enter_start_pre(struct service *s);
 static void enter_dead(struct service *s);
+static void proc_forget(struct service *s, struct svc_proc *p);
 
 static const struct exec_list *control_list(const struct service *s, enum svc_control kind)
 {
@@ -157,7 +159,7 @@ static bool control_next(struct service *s, bool *failed)
     if (!l || s->control_idx >= l->n)
         return false;
     const struct exec_command *cmd = &l->v[s->control_idx++];
-    proc_reset(&s->control);
+    proc_forget(s, &s->control); /* and the group a command before left */
     s->control.flags = cmd->flags;
     if (s->ops->spawn(s, cmd, false) < 0) {
         log_unit_error(s->name, "cannot run %s: %s", cmd->line, strerror(errno));
@@ -224,7 +226,7 @@ static void enter_start(struct service *s)
         return;
     }
     const struct exec_command *cmd = &u->exec_start.v[s->start_idx++];
-    proc_reset(&s->main);
+    proc_forget(s, &s->main);
     s->main.flags = cmd->flags;
     s->control_kind = CONTROL_NONE;
     if (s->ops->spawn(s, cmd, true) < 0) {
@@ -523,7 +525,7 @@ static void enter_stop_post(struct service *s)
  * process stuck in the kernel): the supervisor closes what it holds for it. */
 static void proc_forget(struct service *s, struct svc_proc *p)
 {
-    if (p->pid > 0 && s->ops->forget)
+    if ((p->pid > 0 || p->pin > 0) && s->ops->forget)
         s->ops->forget(s, p);
     proc_reset(p);
 }
@@ -675,14 +677,18 @@ static void main_exited(struct service *s, int status)
     bool ok = command_succeeded(s, &s->main, status);
     s->main.pid = 0;
     s->main.pidfd = -1;
-    s->have_exit = true;
-    s->last_status = status;
-
-    if (WIFSIGNALED(status))
+    if (s->no_process) {
+        /* nothing ran: no exit status to show */
+    } else if (WIFSIGNALED(status)) {
         log_unit_info(s->name, "main process exited, killed by signal %s%s",
                       strsignal(WTERMSIG(status)), WCOREDUMP(status) ? " (core dumped)" : "");
-    else if (WEXITSTATUS(status) != 0 || s->sub == SUB_RUNNING)
+    } else if (WEXITSTATUS(status) != 0 || s->sub == SUB_RUNNING) {
         log_unit_info(s->name, "main process exited, status %d", WEXITSTATUS(status));
+    }
+    if (!s->no_process) {
+        s->have_exit = true;
+        s->last_status = status;
+    }
 
     switch (s->sub) {
     case SUB_START:
@@ -748,6 +754,18 @@ void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
         main_exited(s, wait_status);
     else
         control_exited(s, wait_status);
+}
+
+void svc_spawn_failed(struct service *s, struct svc_proc *p)
+{
+    /* Through the exit paths, as a failure recorded as "resources" first;
+     * a command whose failure is ignored ('-') goes on as after exit 0. */
+    bool ignored = p->flags & EXEC_FLAG_IGNORE_FAILURE;
+    if (!ignored)
+        record_result(s, RESULT_RESOURCES);
+    s->no_process = true;
+    svc_proc_exited(s, p, ignored ? 0 : W_EXITCODE(1, 0));
+    s->no_process = false;
 }
 
 void svc_reaped_other(struct service *s)

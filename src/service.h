@@ -61,6 +61,7 @@ struct svc_proc {
     pid_t pid;      /* 0 when none (or not known yet) */
     int pidfd;      /* -1 when none: signals to pid go through it */
     pid_t pgid;     /* its process group; kept after pid is reaped until empty */
+    pid_t pin;      /* an unreaped child in that group (supervisor.c): 0 with pgid */
     uint16_t flags; /* the command's exec_flags (cmdline.h) */
     bool pending;   /* spawned, pid not reported yet */
     void *job;      /* the supervisor's spawn job while its pipe is open */
@@ -129,7 +130,7 @@ struct svc_ops {
 
 /* Fields are grouped by size, largest first, so that the struct has no
  * holes, and the small ones are bit-fields: there is one per unit, and
- * malloc rounds it up to 16 bytes plus 8 (264 bytes make a 272-byte chunk).
+ * malloc rounds it up to 16 bytes plus 8 (280 bytes make a 288-byte chunk).
  * What only some units need hangs off pointers: the watchdog timer
  * (allocated when first armed) and the links to other units. */
 struct service {
@@ -177,6 +178,7 @@ struct service {
     bool reloading : 1;          /* RELOADING=1 seen, READY=1 not yet */
     bool have_exit : 1;          /* last_status is valid */
     bool mainpid_refused : 1;    /* a MAINPID= of this run was refused (logged once) */
+    bool no_process : 1;         /* inside svc_spawn_failed() */
 
     /* Owned by the supervisor. */
     bool queued : 1;             /* has a pending boot or shutdown job */
@@ -227,6 +229,9 @@ enum svc_reload_result svc_reload(struct service *s);
 void svc_proc_started(struct service *s, struct svc_proc *p);
 void svc_exec_done(struct service *s, struct svc_proc *p); /* exec succeeded */
 void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+/* p's process was never created (its fork failed after spawn returned): as
+ * when spawn fails, systemd's result "resources", and no exit status. */
+void svc_spawn_failed(struct service *s, struct svc_proc *p);
 void svc_timer_fired(struct service *s);
 /* Some process (perhaps an orphan of this unit) was reaped: re-check groups. */
 void svc_reaped_other(struct service *s);

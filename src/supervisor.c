@@ -160,20 +160,117 @@ static void stop_job_done(struct pxinit *px, struct service *s)
     }
 }
 
+/* --- process groups: signalled only while their id is pinned ---------------
+ *
+ * A group id names the unit's group only while no other group can get it:
+ * while pxinit holds an unreaped child in that group or in the session of
+ * that id (doc/DESIGN.md, "Signals never reach a reused id"). p->pin is that
+ * child: first the process itself, then, once it is reaped, another child
+ * found in the group; when there is none the group is forgotten. A pin other
+ * than a unit's main or control process is indexed as PID_ROLE_GROUP_PIN, so
+ * that its reaping finds the group. */
+
+/* Releases p's pin (its index entry, unless the other proc shares it). */
+static void pin_drop(struct pxinit *px, struct service *s, struct svc_proc *p)
+{
+    pid_t pin = p->pin;
+    p->pin = 0;
+    struct svc_proc *other = p == &s->main ? &s->control : &s->main;
+    if (pin <= 0 || pin == p->pid || other->pin == pin)
+        return;
+    struct pid_entry *e = pidmap_get(&px->pids, pin);
+    if (e && e->role == PID_ROLE_GROUP_PIN && e->owner == s)
+        pidmap_del(&px->pids, pin);
+}
+
+struct pin_search {
+    struct pxinit *px;
+    struct service *s;
+};
+
+/* An orphan, or a process of s: a process another unit tracks would not
+ * tell s when it is reaped (and it is cheap to rule out before its stat). */
+static bool pin_candidate(pid_t pid, void *ctx)
+{
+    struct pin_search *ps = ctx;
+    struct pid_entry *e = pidmap_get(&ps->px->pids, pid);
+    return !e || e->owner == ps->s;
+}
+
+/* Pins p's group by another child of pxinit in it (not gone), or forgets it. */
+static void group_repin(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t gone)
+{
+    pin_drop(px, s, p);
+    struct pin_search ps = {px, s};
+    pid_t pin = proc_find_member(p->pgid, gone, pin_candidate, &ps);
+    if (pin > 0 &&
+        (pidmap_get(&px->pids, pin) || pidmap_put(&px->pids, pin, PID_ROLE_GROUP_PIN, s) == 0)) {
+        p->pin = pin;
+        return;
+    }
+    log_unit_debug(s->name, "process group %d: no process of it left to pin it", (int)p->pgid);
+    p->pgid = 0;
+}
+
+/* pid, p's pin, was reaped: a group that is empty now is forgotten at once,
+ * before its id can be reused; one with members left gets a new pin. */
+static void group_pin_reaped(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t pid)
+{
+    if (p->pin != pid || p->pgid <= 1)
+        return;
+    if (pid == p->pid)
+        p->pin = 0; /* pinned by its own index entry, deleted by the caller */
+    if (kill(-p->pgid, 0) < 0 && errno == ESRCH) {
+        pin_drop(px, s, p);
+        p->pgid = 0;
+        return;
+    }
+    group_repin(px, s, p, pid);
+}
+
+/* p's group takes pgid, pinned by pin (a child of pxinit; 0: find one). */
+static void group_adopt(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t pgid,
+                        pid_t pin)
+{
+    pin_drop(px, s, p);
+    p->pgid = pgid;
+    p->pin = pin;
+    if (pin <= 0)
+        group_repin(px, s, p, 0);
+}
+
+/* True while p's group id is pinned and so still names the unit's group.
+ * The process whose pid the id is pins it while unreaped; any other pin only
+ * while it is still in the group or its session (it may have left). */
+static bool group_pinned(struct pxinit *px, struct service *s, struct svc_proc *p)
+{
+    if (p->pgid <= 1)
+        return false;
+    if (p->pin > 0 && (p->pin == p->pgid || proc_in_group(p->pin, p->pgid)))
+        return true;
+    group_repin(px, s, p, 0);
+    return p->pgid > 1;
+}
+
+int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig, bool group)
+{
+    if (group && group_pinned(px, s, p))
+        return kill(-p->pgid, sig);
+    if (!group && p->pid > 0)
+        return proc_signal(p->pidfd, p->pid, sig); /* by pid without a pidfd: reap.h */
+    errno = ESRCH;
+    return -1;
+}
+
 static void op_kill(struct service *s, struct svc_proc *p, int sig, bool group)
 {
-    int r = 0;
-    if (group && p->pgid > 1)
-        r = kill(-p->pgid, sig);
-    else if (!group && p->pid > 0)
-        r = proc_signal(p->pidfd, p->pid, sig); /* by pid without a pidfd: reap.h */
-    if (r < 0 && errno != ESRCH)
+    if (supervisor_signal(px_of(s), s, p, sig, group) < 0 && errno != ESRCH)
         log_unit_warn(s->name, "cannot send signal %d: %s", sig, strerror(errno));
 }
 
 static bool op_group_alive(struct service *s, struct svc_proc *p)
 {
-    return proc_group_alive(p->pgid);
+    return group_pinned(px_of(s), s, p);
 }
 
 static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -235,7 +332,8 @@ struct guess {
 static void guess_child(pid_t pid, void *ctx)
 {
     struct guess *g = ctx;
-    if (pidmap_get(&g->px->pids, pid))
+    struct pid_entry *e = pidmap_get(&g->px->pids, pid);
+    if (e && !(e->role == PID_ROLE_GROUP_PIN && e->owner == g->s))
         return; /* some unit's process or an intermediate */
     /* Only the unit's own: an orphan of another unit or of the main
      * command is never taken (systemd looks in the unit's cgroup). */
@@ -307,7 +405,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
                       (int)pid, strerror(errno));
     pid_t pgid = getpgid(pid);
     if (pgid > 1 && pgid != getpgrp())
-        s->main.pgid = pgid;
+        group_adopt(px, s, &s->main, pgid, own ? pid : 0);
     if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
         log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
     log_unit_info(s->name, "main pid is now %d", (int)pid);
@@ -482,6 +580,7 @@ static void op_changed(struct service *s, enum svc_sub old)
 static void op_forget(struct service *s, struct svc_proc *p)
 {
     struct pxinit *px = px_of(s);
+    pin_drop(px, s, p);
     reap_pidfd_close(px, &p->pidfd);
     if (p->pid > 0)
         pidmap_del(&px->pids, p->pid); /* it is an orphan from now on */
@@ -551,6 +650,8 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     }
     reap_pidfd_close(px, &s->main.pidfd);
     reap_pidfd_close(px, &s->control.pidfd);
+    pin_drop(px, s, &s->main);
+    pin_drop(px, s, &s->control);
     svc_release(s); /* and its links */
     free(s);
 }
@@ -626,8 +727,13 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
     pidmap_del(&px->pids, pid);
     if (role == PID_ROLE_INTERMEDIATE)
         return true;
-    if (role != PID_ROLE_MAIN && role != PID_ROLE_CONTROL)
+    if (role != PID_ROLE_MAIN && role != PID_ROLE_CONTROL && role != PID_ROLE_GROUP_PIN)
         return false;
+    /* Before the service hears of the exit (and perhaps signals the group). */
+    group_pin_reaped(px, s, &s->main, pid);
+    group_pin_reaped(px, s, &s->control, pid);
+    if (role == PID_ROLE_GROUP_PIN)
+        return true;
     struct svc_proc *p = role == PID_ROLE_MAIN ? &s->main : &s->control;
     if (p->pid != pid)
         return true; /* a process the service forgot already */

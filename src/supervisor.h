@@ -25,6 +25,13 @@ void supervisor_stop_all(struct pxinit *px);
  * pid belonged to a service or a spawn. */
 bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status);
 
+struct svc_proc;
+/* Sends sig to p's process group (group) or to its pid: the group only while
+ * its id is pinned (supervisor.c), the pid only while unreaped. 0, or -1 with
+ * errno (ESRCH when there is nothing to signal). */
+int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig,
+                      bool group);
+
 /* Any reap: services waiting for their groups to empty re-check. */
 void supervisor_reaped_any(struct pxinit *px);
 

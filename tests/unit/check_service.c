@@ -1443,6 +1443,29 @@ START_TEST(test_spawn_fails_start_pre)
 }
 END_TEST
 
+/* The fork of the service failed after spawn returned (the intermediate's):
+ * as a failed spawn, result resources and no exit status; Restart= applies. */
+START_TEST(test_spawn_fails_late)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    h->u->restart = spawn_fail_rows[_i].restart;
+    svc_start(&h->s, true);
+    ck_assert(h->s.main.pending);
+    h->s.main.pending = false;
+    svc_spawn_failed(&h->s, &h->s.main);
+    assert_sub(h, spawn_fail_rows[_i].sub);
+    assert_result(h, "resources");
+    ck_assert(!h->s.have_exit);
+    if (h->s.sub == SUB_AUTO_RESTART) {
+        h_fire(h);
+        h_started(h, &h->s.main);
+        assert_sub(h, "running");
+        assert_spawns(h, 2);
+    }
+    h_free(h);
+}
+END_TEST
+
 /* A '-' command that cannot even be spawned is skipped like one that fails. */
 START_TEST(test_spawn_fails_ignored)
 {
@@ -1691,6 +1714,7 @@ static Suite *service_suite(void)
     tcase_add_loop_test(tc, test_spawn_fails, 0, (int)ARRAY_SIZE(spawn_fail_rows));
     tcase_add_test(tc, test_spawn_fails_start_pre);
     tcase_add_test(tc, test_spawn_fails_ignored);
+    tcase_add_loop_test(tc, test_spawn_fails_late, 0, (int)ARRAY_SIZE(spawn_fail_rows));
     tcase_add_test(tc, test_spawn_fails_exec_stop);
     suite_add_tcase(s, tc);
 
