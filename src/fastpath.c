@@ -70,7 +70,7 @@ __asm__(
     "    mov $15, %eax\n" /* __NR_rt_sigreturn */
     "    syscall\n"
     ".size fastpath_restorer, .-fastpath_restorer\n");
-void fastpath_restorer(void);
+__attribute__((visibility("hidden"))) void fastpath_restorer(void);
 
 /* What PXINIT_FAST_STATUS=only exits with when this path cannot answer. */
 #define FASTPATH_DECLINED 99

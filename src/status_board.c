@@ -446,6 +446,7 @@ bool sb_reader_intact(const struct sb_reader *r)
     struct stat st;
     char magic[sizeof(SB_MAGIC) - 1];
     return fstat(r->fd, &st) == 0 && (size_t)st.st_size >= board_size() &&
+           st.st_ctim.tv_sec == r->ctime.tv_sec && st.st_ctim.tv_nsec == r->ctime.tv_nsec &&
            pread(r->fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
            memcmp(magic, SB_MAGIC, sizeof(magic)) == 0;
 }
@@ -479,6 +480,7 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     if (map == MAP_FAILED)
         goto invalid;
     r->faults = guard_faults;
+    r->ctime = st.st_ctim;
     guard_add(map, size);
     r->map = map;
     r->size = size;

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define SB_MAGIC "PXSTATUS"
 #define SB_VERSION 2u
@@ -124,7 +125,8 @@ struct status_board {
     uint32_t nfree; /* freed slots below used */
     uint32_t *free_slots;
     uint32_t *seqs; /* each slot's counter */
-    uint8_t names_reserved[SB_CAPACITY * SB_NAME_MAX / 4096 / 8]; /* long-name pages, a bit each */
+    /* The long-name area's pages reserved so far, a bit each. */
+    uint8_t names_reserved[SB_CAPACITY * SB_NAME_MAX / 4096 / 8];
 };
 
 /* Creates (replacing) path, sized for SB_CAPACITY records, takes the lock.
@@ -149,9 +151,10 @@ struct sb_reader {
     const struct sb_header *hdr;
     const void *names; /* the long-name entries of the records mapped, once needed */
     size_t names_size;
-    uint32_t nrec; /* records mapped */
-    bool stale; /* no daemon holds the board's lock */
-    int faults; /* the guard's count when opened */
+    uint32_t nrec;         /* records mapped */
+    bool stale;            /* no daemon holds the board's lock */
+    int faults;            /* the guard's count when opened */
+    struct timespec ctime; /* the file's status change time when opened */
 };
 
 enum sb_open_result {
@@ -170,7 +173,10 @@ int sb_reader_find(struct sb_reader *r, const char *name, struct sb_unit *out);
 /* Number of slots a reader should scan. */
 uint32_t sb_reader_used(const struct sb_reader *r);
 /* Whether what was read since sb_reader_open() can be trusted: the file is
- * still whole (not cut short, header intact) and no access faulted. A
+ * whole (not cut short, header intact), no access faulted, and nothing
+ * changed the file since (its ctime: a truncation and a restore between
+ * open and now would not show otherwise; a daemon's write changes it too,
+ * which only costs a trip to the socket). A
  * reader checks it before saying a unit does not exist, or before showing a
  * list, and asks the socket when it is false.
  *
