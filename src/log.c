@@ -150,8 +150,11 @@ static void write_queue(void)
         if (n > PIPE_BUF)
             n = whole_lines(q.buf + q.off, PIPE_BUF);
         ssize_t r = write_some(q.buf + q.off, n);
-        if (r < 0 && q.mode == LOG_MODE_BLOCKING)
-            r = (ssize_t)n; /* a failed write is dropped, as before */
+        /* Only a stderr that is full keeps lines waiting; any other failure
+         * (EPIPE, EIO, ENOSPC) drops them, as it always did: waiting for
+         * such an fd to turn writable would spin or never end. */
+        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            r = (ssize_t)n;
         if (r <= 0) {
             q.stalled = true; /* the loop waits for stderr (log_pending_fd) */
             return;
