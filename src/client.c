@@ -243,8 +243,11 @@ static int board_status(struct client *cl)
             char name[SB_NAME_MAX];
             proto_short_name(cl->args[i], name, sizeof(name));
             int f = sb_reader_find(&r, name, &u);
-            if (f < 0 || (f == 0 && overflow)) {
+            /* Not found on a board that was cut short, or overflowed: the
+             * socket knows. */
+            if (f < 0 || (f == 0 && (overflow || !sb_reader_intact(&r)))) {
                 sb_reader_close(&r);
+                cl->nunits = 0;
                 return -1;
             }
             if (f == 0) {
@@ -257,6 +260,7 @@ static int board_status(struct client *cl)
                 code = code ? code : PROTO_EXIT_NOT_ACTIVE;
             if (unit_push(cl, &u) < 0) {
                 sb_reader_close(&r);
+                cl->nunits = 0;
                 return -1;
             }
         }
@@ -273,6 +277,12 @@ static int board_status(struct client *cl)
                 cl->nunits = 0;
                 return -1;
             }
+        }
+        /* A list from a board cut short would miss units. */
+        if (!sb_reader_intact(&r)) {
+            sb_reader_close(&r);
+            cl->nunits = 0;
+            return -1;
         }
     }
     sb_reader_close(&r);

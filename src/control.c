@@ -72,7 +72,9 @@ void ctl_publish(struct ctl *ctl, struct service *s)
         return;
     struct sb_unit u;
     ctl_unit_record(ctl, s, &u);
-    sb_publish(&ctl->board, s->board_slot, &u);
+    if (sb_publish(&ctl->board, s->board_slot, &u) < 0)
+        log_warn("cannot write the status board %s; it is removed, status goes through the socket",
+                 ctl->board_path);
 }
 
 /* --- clients ----------------------------------------------------------------- */

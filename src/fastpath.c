@@ -61,6 +61,17 @@ __asm__(
 
 void fastpath_status(long *sp);
 
+/* The return from a signal handler (rt_sigreturn), for SA_RESTORER: glibc
+ * supplies one, this path has none. */
+__asm__(
+    ".text\n"
+    ".type fastpath_restorer, @function\n"
+    "fastpath_restorer:\n"
+    "    mov $15, %eax\n" /* __NR_rt_sigreturn */
+    "    syscall\n"
+    ".size fastpath_restorer, .-fastpath_restorer\n");
+__attribute__((visibility("hidden"))) void fastpath_restorer(void);
+
 /* What PXINIT_FAST_STATUS=only exits with when this path cannot answer. */
 #define FASTPATH_DECLINED 99
 
@@ -137,6 +148,67 @@ static size_t str_len(const char *s)
     while (s[n])
         n++;
     return n;
+}
+
+/* --- the guard against a board cut short --------------------------------------- */
+
+/* The daemon writes the board with pwrite() and never maps it, but this
+ * reader maps it, and a file truncated under the mapping (by another root
+ * process) raises SIGBUS at the next load. While the board is mapped, a
+ * handler puts a page of zeros over the faulting page of the mapping (the
+ * load then completes) and notes the fault: the answer is then not given
+ * here, and glibc's path (which guards its reads the same way and asks the
+ * socket) gives it. The disposition the process had is restored before
+ * _start runs. */
+struct k_sigaction {
+    void (*handler)(int, void *, void *);
+    unsigned long flags;
+    void (*restorer)(void);
+    unsigned long mask;
+};
+#define K_SIGBUS 7
+#define K_SA_SIGINFO 4ul
+#define K_SA_RESTORER 0x04000000ul
+#define K_SIGINFO_ADDR 16 /* offset of si_addr in the kernel's siginfo */
+
+static unsigned long guard_lo, guard_hi;
+static volatile int guard_faulted;
+
+static void guard_bus(int sig, void *info, void *uc)
+{
+    (void)uc;
+    unsigned long a = *(unsigned long *)((char *)info + K_SIGINFO_ADDR);
+    if (a >= guard_lo && a < guard_hi) {
+        long m = sys6(__NR_mmap, (long)(a & ~4095ul), 4096, PROT_READ,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (m >= 0 || m < -4095) {
+            guard_faulted = 1;
+            return;
+        }
+    }
+    /* Not ours, or no page: the default action, as without the guard. */
+    struct k_sigaction dfl = {0};
+    (void)sys6(__NR_rt_sigaction, sig, (long)&dfl, 0, 8, 0, 0);
+}
+
+/* Installs the guard over [lo, hi), saving the old action. 0, or -1. */
+static int guard_on(unsigned long lo, unsigned long hi, struct k_sigaction *old)
+{
+    guard_lo = lo;
+    guard_hi = hi;
+    guard_faulted = 0;
+    struct k_sigaction sa = {
+        .handler = guard_bus,
+        .flags = K_SA_SIGINFO | K_SA_RESTORER,
+        .restorer = fastpath_restorer,
+    };
+    return sys6(__NR_rt_sigaction, K_SIGBUS, (long)&sa, (long)old, 8, 0, 0) < 0 ? -1 : 0;
+}
+
+static void guard_off(const struct k_sigaction *old)
+{
+    (void)sys6(__NR_rt_sigaction, K_SIGBUS, (long)old, 0, 8, 0, 0);
+    guard_lo = guard_hi = 0;
 }
 
 /* --- the board ------------------------------------------------------------------ */
@@ -230,9 +302,14 @@ static int board_status(const char *path, const char *name, bool quiet)
     /* The records in use and some room, as sb_reader_open() maps them. */
     uint32_t want = h.used + 64 < h.capacity ? h.used + 64 : h.capacity;
     size_t size = SB_HEADER_SIZE + (size_t)want * SB_RECORD_SIZE;
+    struct k_sigaction saved;
     long map = sys6(__NR_mmap, 0, (long)size, PROT_READ, MAP_SHARED, fd, 0);
     if (map < 0 && map > -4096)
         goto out;
+    if (guard_on((unsigned long)map, (unsigned long)map + size, &saved) < 0) {
+        (void)sys3(__NR_munmap, map, (long)size, 0);
+        goto out;
+    }
     /* The daemon holds an exclusive lock for its whole life: a shared one
      * granted means the board is stale, which glibc's path reports. */
     long lk = sys3(__NR_flock, fd, LOCK_SH | LOCK_NB, 0);
@@ -240,7 +317,7 @@ static int board_status(const char *path, const char *name, bool quiet)
     union rec_copy rec;
     if (lk == -EWOULDBLOCK &&
         !(__atomic_load_n(&hdr->flags, __ATOMIC_ACQUIRE) & SB_FLAG_OVERFLOW) &&
-        board_find((const char *)map, want, name, &rec) == 1) {
+        board_find((const char *)map, want, name, &rec) == 1 && !guard_faulted) {
         char line[SL_LINE_MAX];
         long now = sys3(__NR_time, 0, 0, 0);
         size_t len = sl_format_record(line, sizeof(line), &rec.r, rec.r.name, now);
@@ -251,6 +328,7 @@ static int board_status(const char *path, const char *name, bool quiet)
         }
     }
     (void)sys3(__NR_munmap, map, (long)size, 0);
+    guard_off(&saved);
 out:
     sys_close((int)fd);
     return code;

@@ -1,6 +1,8 @@
 /* log.h - pxinit's own diagnostics, on stderr, one line each.
  *
- * Format: "pxinit: LEVEL: [UNIT: ]message". log_warn() appends strerror(errno),
+ * Format: "pxinit: LEVEL: [UNIT: ]message". Once the daemon's loop runs, a
+ * stalled stderr never blocks: lines wait in a bounded queue, and what does
+ * not fit is dropped and counted. log_warn() appends strerror(errno),
  * log_warnx() does not (OpenBSD style). fatal() is only for use before the
  * event loop starts: once running, PID 1 logs and degrades instead.
  */
@@ -21,6 +23,14 @@ enum log_level {
  * off flushes. Only for the daemon's loop, which flushes before it sleeps. */
 void log_batch(bool on);
 void log_flush(void);
+
+/* Bytes of lines that may wait for a stalled stderr; more are dropped and
+ * counted ("N log lines dropped" once stderr takes lines again). */
+#define LOG_QUEUE_MAX (64 * 1024)
+/* From now on stderr is written without ever blocking (log.c says how). */
+void log_nonblocking(void);
+/* The fd to wait on for writability while lines wait for stderr, else -1. */
+int log_pending_fd(void);
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);

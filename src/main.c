@@ -10,6 +10,7 @@
 #include "client.h"
 #include "control.h"
 #include "log.h"
+#include "log_watch.h"
 #include "mainproc.h"
 #include "notify.h"
 #include "output.h"
@@ -73,9 +74,6 @@ static void ensure_std_fds(void)
         }
     }
 }
-
-/* Log lines wait no longer than the loop's iteration (log.c). */
-static void log_flush_cb(struct ev_loop *loop, ev_prepare *w, int revents) { log_flush(); }
 
 static void child_reaped(struct pxinit *px, pid_t pid, int status)
 {
@@ -197,6 +195,7 @@ int main(int argc, char **argv)
     int runlock_fd = runtime_dir_lock(px.opts.runtime_dir);
     if (px.opts.command)
         px.main.tty_mode = tty_prepare();
+    log_nonblocking(); /* a stalled stderr must not hang PID 1, even at boot */
     for (char **e = environ; *e; e++)
         if (strv_push(&px.base_env, *e) < 0)
             fatal("environment");
@@ -226,10 +225,9 @@ int main(int argc, char **argv)
     control_start(&px); /* runtime dir, control socket, status board */
     notify_init(&px);   /* the sd_notify socket, in the same directory */
     px.phase = PHASE_BOOT;
-    ev_prepare log_flusher;
-    ev_prepare_init(&log_flusher, log_flush_cb);
-    ev_prepare_start(px.loop, &log_flusher);
-    ev_unref(px.loop); /* it keeps nothing alive */
+    /* Log lines wait no longer than the loop's iteration, and never block. */
+    struct log_watch log_watch;
+    log_watch_start(px.loop, &log_watch);
     log_batch(true);
     supervisor_boot(&px);
 

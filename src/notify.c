@@ -28,6 +28,9 @@
 #include "supervisor.h"
 
 #define NOTIFY_BUFFER_MAX 4096
+/* Warnings about bad datagrams per second: per sender pid, and overall. */
+#define NOTIFY_WARN_BURST 3
+#define NOTIFY_WARN_TOTAL 10
 
 static bool parse_u64(const char *s, size_t n, uint64_t *out)
 {
@@ -197,11 +200,22 @@ void notify_drain(struct pxinit *px)
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
                 c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
                 cred = (struct ucred *)(void *)CMSG_DATA(c);
+        /* Any local user can send these: a few lines a second at most. */
+        unsigned long held;
         if (!cred || cred->pid <= 0) {
-            log_debug("notification without credentials, ignoring");
+            /* From another PID namespace: pid 0, one sender for the limit. */
+            if (ratelimit_allow(&px->notify_warnings, 0, ev_now(px->loop), &held)) {
+                if (held)
+                    log_debug("%lu warnings about notifications suppressed", held);
+                log_debug("notification without credentials, ignoring");
+            }
             continue;
         }
         if ((size_t)n >= sizeof(buf) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+            if (!ratelimit_allow(&px->notify_warnings, cred->pid, ev_now(px->loop), &held))
+                continue;
+            if (held)
+                log_warnx("%lu warnings about notifications suppressed", held);
             log_warnx("notification from pid %d too long, ignoring", (int)cred->pid);
             continue;
         }
@@ -223,6 +237,7 @@ void notify_drain(struct pxinit *px)
 int notify_init(struct pxinit *px)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    ratelimit_init(&px->notify_warnings, 1.0, NOTIFY_WARN_BURST, NOTIFY_WARN_TOTAL);
     /* No runtime directory: the control plane said so once already. */
     if (access(px->opts.runtime_dir, W_OK) < 0)
         return -1;

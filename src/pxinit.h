@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "options.h"
 #include "pidmap.h"
+#include "ratelimit.h"
 #include "reap.h"
 #include "service.h"
 #include "strv.h"
@@ -87,6 +88,7 @@ struct pxinit {
     char *notify_path;     /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
     bool notify_signalled; /* its readiness raises a signal (signals_arm_fd) */
+    struct ratelimit notify_warnings; /* about bad datagrams, per sender pid */
     struct ctl *ctl; /* control socket, status board (control.c); NULL without */
 
     struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */

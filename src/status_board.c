@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,75 @@ static uint8_t code_of(const char (*names)[SB_WORD_MAX], unsigned n, const char 
 uint8_t sb_state_code(const char *name) { return code_of(sb_state_names, sb_nstates, name); }
 uint8_t sb_sub_code(const char *name) { return code_of(sb_sub_names, sb_nsubs, name); }
 
-static struct sb_record *rec_at(const void *map, uint32_t slot)
+static const struct sb_record *rec_at(const void *map, uint32_t slot)
 {
-    return (struct sb_record *)((char *)map + SB_HEADER_SIZE + (size_t)slot * SB_RECORD_SIZE);
+    return (const struct sb_record *)((const char *)map + SB_HEADER_SIZE +
+                                      (size_t)slot * SB_RECORD_SIZE);
 }
 
-/* The slot's entry in the long-name area of a mapping of the whole board. */
-static char *long_name_at(const void *map, uint32_t slot)
+/* Room for n counters (slots [0, n)). */
+static bool grow_seqs(struct status_board *b, uint32_t n)
 {
-    return (char *)map + SB_NAMES_OFFSET + (size_t)slot * SB_NAME_MAX;
+    uint32_t *v = realloc(b->seqs, n * sizeof(*v));
+    if (!v)
+        return false;
+    memset(v + b->used, 0, (n - b->used) * sizeof(*v));
+    b->seqs = v;
+    return true;
+}
+
+/* --- writer ------------------------------------------------------------------- */
+
+/* The daemon never maps the board: a store into a shared mapping of a file
+ * that someone has cut short (ftruncate by another root process), or whose
+ * page cannot be allocated (a full tmpfs), raises SIGBUS, which would kill
+ * PID 1. pwrite() into the same file reports such a failure as an error
+ * instead, and readers' mappings see what it writes: the page cache is the
+ * same. */
+
+/* Writes len bytes at off. 0, or -1 with errno (a short write is ENOSPC). */
+static int put(int fd, off_t off, const void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = pwrite(fd, buf, len, off);
+        if (n == (ssize_t)len)
+            return 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n >= 0)
+            errno = ENOSPC;
+        return -1;
+    }
+}
+
+/* Changes the counter at off from old to new one byte per write, the most
+ * significant byte first: a reader's aligned load sees only values the
+ * counter went through (a pwrite's copy may store a word in any order), and
+ * a counter going up never reads lower than it was. For the seqlock's odd
+ * to even step with a carry (0x1ff to 0x200: 0x2ff first) every value in
+ * between stays odd, so no reader accepts a half-written record. */
+static int put_stepwise(int fd, off_t off, uint64_t old, uint64_t new, size_t width)
+{
+    for (size_t i = width; i-- > 0;) {
+        unsigned char ob = (unsigned char)(old >> (8 * i)), nb = (unsigned char)(new >> (8 * i));
+        if (ob == nb)
+            continue;
+        /* Native byte order: byte i of the value is at this offset. */
+        size_t at = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? i : width - 1 - i;
+        if (put(fd, off + (off_t)at, &nb, 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static off_t rec_off(uint32_t slot)
+{
+    return (off_t)SB_HEADER_SIZE + (off_t)slot * SB_RECORD_SIZE;
+}
+
+static off_t long_name_off(uint32_t slot)
+{
+    return (off_t)SB_NAMES_OFFSET + (off_t)slot * SB_NAME_MAX;
 }
 
 static size_t board_size(void)
@@ -59,7 +120,38 @@ static size_t board_size(void)
     return SB_NAMES_OFFSET + (size_t)SB_CAPACITY * SB_NAME_MAX;
 }
 
-/* --- writer ------------------------------------------------------------------- */
+/* Makes the page(s) of [off, off + len) real now, so that a later write
+ * there cannot fail for want of space. 0, or -1 with errno. A file system
+ * that cannot reserve (EOPNOTSUPP) is written as it is: a failed write is
+ * handled there too. */
+static int reserve(int fd, off_t off, size_t len)
+{
+    off_t start = off & ~(off_t)4095;
+    off_t end = (off + (off_t)len + 4095) & ~(off_t)4095;
+    int e = posix_fallocate(fd, start, end - start);
+    if (e == 0 || e == EOPNOTSUPP || e == ENOSYS)
+        return 0;
+    errno = e;
+    return -1;
+}
+
+static void set_flag(struct status_board *b, uint32_t flag)
+{
+    if (b->fd < 0 || (b->flags & flag))
+        return;
+    uint32_t old = b->flags;
+    b->flags |= flag;
+    /* The header's page is reserved: this only fails on a file cut short,
+     * which readers notice by its size. */
+    (void)put_stepwise(b->fd, (off_t)offsetof(struct sb_header, flags), old, b->flags,
+                       sizeof(b->flags));
+}
+
+/* Some units are not on the board: readers ask the socket. */
+static void overflow(struct status_board *b)
+{
+    set_flag(b, SB_FLAG_OVERFLOW);
+}
 
 int sb_create(struct status_board *b, const char *path, mode_t mode)
 {
@@ -78,36 +170,32 @@ int sb_create(struct status_board *b, const char *path, mode_t mode)
     if (fd < 0)
         return -1;
     int saved;
-    if (fchmod(fd, mode) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || ftruncate(fd, (off_t)size) < 0)
+    /* The header's page is reserved here and every record page when its
+     * first slot is handed out: a full file system shows as a board that
+     * cannot be made, or as overflow, never as a failed write later. */
+    if (fchmod(fd, mode) < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 ||
+        ftruncate(fd, (off_t)size) < 0 || reserve(fd, 0, SB_HEADER_SIZE) < 0)
         goto fail;
-    void *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED)
+    struct sb_header h = {
+        .version = SB_VERSION,
+        .header_size = SB_HEADER_SIZE,
+        .record_size = SB_RECORD_SIZE,
+        .capacity = SB_CAPACITY,
+        .daemon_pid = (int32_t)getpid(),
+        .started = (int64_t)time(NULL),
+        .names_offset = SB_NAMES_OFFSET,
+        .name_size = SB_NAME_MAX,
+    };
+    /* The magic last: a reader that sees it sees a complete header (and
+     * the file is not visible under path before the rename anyway). */
+    if (put(fd, (off_t)sizeof(h.magic), (const char *)&h + sizeof(h.magic),
+            sizeof(h) - sizeof(h.magic)) < 0 ||
+        put(fd, 0, SB_MAGIC, sizeof(h.magic)) < 0)
         goto fail;
-    /* Only the pages of used records should become part of the daemon: on a
-     * disk file system (no tmpfs at /run) the first touch of a record would
-     * otherwise read ahead, and fault-around map, the zero pages after it. */
-    (void)madvise(map, size, MADV_RANDOM);
-    struct sb_header *h = map;
-    h->version = SB_VERSION;
-    h->header_size = SB_HEADER_SIZE;
-    h->record_size = SB_RECORD_SIZE;
-    h->capacity = SB_CAPACITY;
-    h->daemon_pid = (int32_t)getpid();
-    h->started = (int64_t)time(NULL);
-    h->names_offset = SB_NAMES_OFFSET;
-    h->name_size = SB_NAME_MAX;
-    /* The magic last: a reader that sees it sees a complete header. */
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    memcpy(h->magic, SB_MAGIC, sizeof(h->magic));
-    if (rename(tmp, path) < 0) {
-        saved = errno;
-        munmap(map, size);
-        errno = saved;
+    if (rename(tmp, path) < 0)
         goto fail;
-    }
     b->fd = fd;
-    b->map = map;
-    b->size = size;
+    b->path = strdup(path); /* NULL: disable() cannot unlink it, no more */
     return 0;
 fail:
     saved = errno;
@@ -119,32 +207,40 @@ fail:
 
 void sb_close(struct status_board *b)
 {
-    if (b->map) {
-        struct sb_header *h = b->map;
-        __atomic_or_fetch(&h->flags, SB_FLAG_CLOSED, __ATOMIC_RELEASE);
-        munmap(b->map, b->size);
-    }
+    set_flag(b, SB_FLAG_CLOSED);
     if (b->fd >= 0)
         close(b->fd); /* releases the lock */
+    free(b->seqs);
     free(b->free_slots);
+    free(b->path);
     memset(b, 0, sizeof(*b));
     b->fd = -1;
 }
 
 int sb_slot_alloc(struct status_board *b)
 {
-    if (!b->map)
+    if (b->fd < 0)
         return -1;
     if (b->nfree > 0)
         return (int)b->free_slots[--b->nfree];
-    struct sb_header *h = b->map;
     if (b->used >= SB_CAPACITY) {
-        __atomic_or_fetch(&h->flags, SB_FLAG_OVERFLOW, __ATOMIC_RELEASE);
+        overflow(b);
         return -1;
     }
-    int slot = (int)b->used++;
-    __atomic_store_n(&h->used, b->used, __ATOMIC_RELEASE);
-    return slot;
+    uint32_t slot = b->used;
+    /* A new page of records, or the counters' room, first. */
+    if ((slot % (4096 / SB_RECORD_SIZE) == 0 && reserve(b->fd, rec_off(slot), 4096) < 0) ||
+        (slot % 1024 == 0 && !grow_seqs(b, slot + 1024))) {
+        overflow(b);
+        return -1;
+    }
+    if (put_stepwise(b->fd, (off_t)offsetof(struct sb_header, used), slot, slot + 1,
+                     sizeof(uint32_t)) < 0) {
+        overflow(b);
+        return -1;
+    }
+    b->used = slot + 1;
+    return (int)slot;
 }
 
 static int16_t clamp16(int32_t v)
@@ -152,18 +248,34 @@ static int16_t clamp16(int32_t v)
     return v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : (int16_t)v;
 }
 
-/* u NULL: the slot is freed. The name goes to the record when it fits, to
- * the slot's long-name entry otherwise (written under the same seqlock). */
-static void rec_write(void *map, uint32_t slot, const struct sb_unit *u)
+/* Whether the long-name entry of slot has its page reserved, reserving it
+ * if not. */
+static bool long_name_room(struct status_board *b, uint32_t slot)
 {
-    struct sb_record *r = rec_at(map, slot);
-    uint32_t seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
-    __atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELAXED);
-    /* The odd counter must be visible before any field changes. */
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    struct sb_record v = {.seq = seq + 1};
+    uint32_t page = (uint32_t)((long_name_off(slot) - SB_NAMES_OFFSET) / 4096);
+    uint8_t bit = (uint8_t)(1u << (page % 8));
+    if (b->names_reserved[page / 8] & bit)
+        return true;
+    if (reserve(b->fd, long_name_off(slot), SB_NAME_MAX) < 0)
+        return false;
+    b->names_reserved[page / 8] |= bit;
+    return true;
+}
+
+/* u NULL: the slot is freed. The name goes to the record when it fits, to
+ * the slot's long-name entry otherwise (written under the same seqlock).
+ * 0, or -1 with errno when a write failed (the board is then unusable). */
+static int rec_write(struct status_board *b, uint32_t slot, const struct sb_unit *u)
+{
+    size_t len = u ? strnlen(u->name, SB_NAME_MAX - 1) : 0;
+    if (u && len >= SB_INLINE_NAME && !long_name_room(b, slot)) {
+        /* No room for the name: the unit is left off, as on a full board. */
+        overflow(b);
+        u = NULL;
+    }
+    uint32_t seq = b->seqs[slot];
+    struct sb_record v = {.seq = seq + 2};
     if (u) {
-        size_t len = strnlen(u->name, SB_NAME_MAX - 1);
         v.flags = SB_REC_USED;
         v.state = sb_state_code(u->state);
         v.sub = sb_sub_code(u->sub);
@@ -173,48 +285,171 @@ static void rec_write(void *map, uint32_t slot, const struct sb_unit *u)
         v.exit_code = clamp16(u->exit_code);
         v.exit_signal = clamp16(u->exit_signal);
         v.since = u->since;
-        if (len < SB_INLINE_NAME) {
+        if (len < SB_INLINE_NAME)
             memcpy(v.name, u->name, len);
-        } else {
-            char *ln = long_name_at(map, slot);
-            memcpy(ln, u->name, len);
-            ln[len] = '\0';
+        else
             v.flags |= SB_REC_LONG_NAME;
-        }
     }
-    /* Everything but the counter, which stays odd until the release below. */
-    memcpy((char *)r + sizeof(r->seq), (const char *)&v + sizeof(v.seq), sizeof(v) - sizeof(v.seq));
-    __atomic_store_n(&r->seq, seq + 2, __ATOMIC_RELEASE);
+    /* The seqlock (doc/status-board.md): the counter odd, the fields (each
+     * write is ordered after the one before: separate system calls), the
+     * counter even again. */
+    off_t off = rec_off(slot);
+    if (put_stepwise(b->fd, off, seq, seq + 1, sizeof(seq)) < 0)
+        return -1;
+    if (put(b->fd, off + (off_t)sizeof(v.seq), (const char *)&v + sizeof(v.seq),
+            sizeof(v) - sizeof(v.seq)) < 0)
+        return -1;
+    if (u && len >= SB_INLINE_NAME) {
+        char name[SB_NAME_MAX];
+        memcpy(name, u->name, len);
+        name[len] = '\0';
+        if (put(b->fd, long_name_off(slot), name, len + 1) < 0)
+            return -1;
+    }
+    if (put_stepwise(b->fd, off, seq + 1, seq + 2, sizeof(seq)) < 0)
+        return -1;
+    b->seqs[slot] = seq + 2;
+    /* The generation is informational (nothing waits on it). */
+    (void)put_stepwise(b->fd, (off_t)offsetof(struct sb_header, generation), b->generation,
+                       b->generation + 1, sizeof(b->generation));
+    b->generation++;
+    return 0;
 }
 
-static void bump_generation(struct status_board *b)
+/* A write failed on a page that was reserved: the file was cut short or the
+ * disk failed. Records would go stale, so the board goes: readers that open
+ * it from now on find none and ask the socket; the lock stays held until
+ * exit, so a reader that opened it before does not call the daemon dead. */
+static void disable(struct status_board *b)
 {
-    struct sb_header *h = b->map;
-    __atomic_add_fetch(&h->generation, 1, __ATOMIC_RELEASE);
+    int saved = errno;
+    struct stat mine, there;
+    if (b->path && fstat(b->fd, &mine) == 0 && lstat(b->path, &there) == 0 &&
+        mine.st_dev == there.st_dev && mine.st_ino == there.st_ino)
+        (void)unlink(b->path);
+    static const char nomagic[sizeof(SB_MAGIC) - 1];
+    (void)put(b->fd, 0, nomagic, sizeof(nomagic));
+    b->broken = true;
+    errno = saved;
 }
 
-void sb_slot_free(struct status_board *b, int slot)
+static int write_slot(struct status_board *b, uint32_t slot, const struct sb_unit *u)
 {
-    if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
-        return;
+    if (b->broken)
+        return 0;
+    if (rec_write(b, slot, u) == 0)
+        return 0;
+    disable(b);
+    return -1;
+}
+
+int sb_slot_free(struct status_board *b, int slot)
+{
+    if (b->fd < 0 || slot < 0 || (uint32_t)slot >= b->used)
+        return 0;
     uint32_t *v = realloc(b->free_slots, (b->nfree + 1) * sizeof(*v));
-    rec_write(b->map, (uint32_t)slot, NULL);
-    bump_generation(b);
+    int r = write_slot(b, (uint32_t)slot, NULL);
     if (!v)
-        return; /* the slot is lost, not reused: harmless */
+        return r; /* the slot is lost, not reused: harmless */
     b->free_slots = v;
     b->free_slots[b->nfree++] = (uint32_t)slot;
+    return r;
 }
 
-void sb_publish(struct status_board *b, int slot, const struct sb_unit *u)
+int sb_publish(struct status_board *b, int slot, const struct sb_unit *u)
 {
-    if (!b->map || slot < 0 || (uint32_t)slot >= b->used)
-        return;
-    rec_write(b->map, (uint32_t)slot, u);
-    bump_generation(b);
+    if (b->fd < 0 || slot < 0 || (uint32_t)slot >= b->used)
+        return 0;
+    return write_slot(b, (uint32_t)slot, u);
 }
 
 /* --- reader ------------------------------------------------------------------- */
+
+/* The guard against a board cut short under a reader's mappings: SIGBUS at
+ * an address inside one of them puts a page of zeros there (the load then
+ * completes) and counts the fault; sb_reader_intact() reports it. Any other
+ * SIGBUS gets the default action back and happens again, as without the
+ * guard. The client is single-threaded; the ranges change only with the
+ * signal blocked. */
+#define GUARD_RANGES 8
+static struct {
+    uintptr_t lo, hi;
+} guard_range[GUARD_RANGES];
+static unsigned guard_nranges;
+static volatile sig_atomic_t guard_faults;
+static struct sigaction guard_saved;
+
+static void guard_bus(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    uintptr_t a = (uintptr_t)si->si_addr;
+    for (unsigned i = 0; i < GUARD_RANGES; i++) {
+        if (a < guard_range[i].lo || a >= guard_range[i].hi)
+            continue;
+        uintptr_t page = a & ~(uintptr_t)4095;
+        if (mmap((void *)page, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+            MAP_FAILED) {
+            guard_faults++;
+            return;
+        }
+        break;
+    }
+    signal(sig, SIG_DFL);
+}
+
+static void guard_block(sigset_t *old, bool block)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGBUS);
+    sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
+}
+
+static void guard_add(const void *p, size_t len)
+{
+    sigset_t old;
+    guard_block(&old, true);
+    for (unsigned i = 0; i < GUARD_RANGES; i++) {
+        if (guard_range[i].hi)
+            continue;
+        if (guard_nranges++ == 0) {
+            struct sigaction sa = {.sa_sigaction = guard_bus, .sa_flags = SA_SIGINFO};
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGBUS, &sa, &guard_saved);
+        }
+        guard_range[i].lo = (uintptr_t)p;
+        guard_range[i].hi = (uintptr_t)p + len;
+        break;
+    }
+    guard_block(&old, false);
+}
+
+static void guard_remove(const void *p)
+{
+    sigset_t old;
+    guard_block(&old, true);
+    for (unsigned i = 0; i < GUARD_RANGES; i++) {
+        if (!guard_range[i].hi || guard_range[i].lo != (uintptr_t)p)
+            continue;
+        guard_range[i].lo = guard_range[i].hi = 0;
+        if (--guard_nranges == 0)
+            sigaction(SIGBUS, &guard_saved, NULL);
+        break;
+    }
+    guard_block(&old, false);
+}
+
+bool sb_reader_intact(const struct sb_reader *r)
+{
+    if (r->fd < 0 || guard_faults != r->faults)
+        return false;
+    struct stat st;
+    char magic[sizeof(SB_MAGIC) - 1];
+    return fstat(r->fd, &st) == 0 && (size_t)st.st_size >= board_size() &&
+           st.st_ctim.tv_sec == r->ctime.tv_sec && st.st_ctim.tv_nsec == r->ctime.tv_nsec &&
+           pread(r->fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+           memcmp(magic, SB_MAGIC, sizeof(magic)) == 0;
+}
 
 enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
 {
@@ -244,6 +479,9 @@ enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path)
     void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, r->fd, 0);
     if (map == MAP_FAILED)
         goto invalid;
+    r->faults = guard_faults;
+    r->ctime = st.st_ctim;
+    guard_add(map, size);
     r->map = map;
     r->size = size;
     r->hdr = map;
@@ -265,10 +503,14 @@ invalid:
 
 void sb_reader_close(struct sb_reader *r)
 {
-    if (r->map)
+    if (r->map) {
+        guard_remove(r->map);
         munmap((void *)r->map, r->size);
-    if (r->names)
+    }
+    if (r->names) {
+        guard_remove(r->names);
         munmap((void *)r->names, r->names_size);
+    }
     if (r->fd >= 0)
         close(r->fd);
     memset(r, 0, sizeof(*r));
@@ -290,6 +532,7 @@ static int map_names(struct sb_reader *r)
     void *names = mmap(NULL, nsize, PROT_READ, MAP_SHARED, r->fd, SB_NAMES_OFFSET);
     if (names == MAP_FAILED)
         return -1;
+    guard_add(names, nsize);
     r->names = names;
     r->names_size = nsize;
     return 0;

@@ -1,8 +1,8 @@
 /* status_board.h - the shared-memory status board ($RUNTIME_DIR/status).
  *
- * The daemon (the only writer) publishes every unit's state in a file it maps
- * MAP_SHARED; `pxinit status` and `list` map it read-only and need no round
- * trip through the control socket. Layout (doc/status-board.md), all integers
+ * The daemon (the only writer) publishes every unit's state in a file it
+ * writes with pwrite(); `pxinit status` and `list` map it read-only and need
+ * no round trip through the control socket. Layout (doc/status-board.md), all integers
  * native-endian, the file is only meant for the machine that wrote it:
  *
  *   header  (SB_HEADER_SIZE bytes)  magic, version, sizes, capacity, used,
@@ -11,8 +11,8 @@
  *   long names (capacity x SB_NAME_MAX bytes, at names_offset): the name of
  *           the unit in slot i when it does not fit the record's own field
  *
- * Records are small (64 bytes) because the board's pages count in the
- * daemon's memory: state and sub-state are codes (the reader is pxinit's own
+ * Records are small (64 bytes) because the board's pages count in memory
+ * (a tmpfs /run): state and sub-state are codes (the reader is pxinit's own
  * client), and a name gets 32 bytes in the record. Longer names go to the
  * long-name area, whose pages, like the records', use memory only once
  * written: a board of short names never touches it.
@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define SB_MAGIC "PXSTATUS"
 #define SB_VERSION 2u
@@ -111,27 +112,36 @@ struct sb_record {
     char name[SB_INLINE_NAME]; /* NUL-terminated; empty with SB_REC_LONG_NAME */
 };
 
-/* The writer's (daemon's) view. */
+/* The writer's (daemon's) view. The daemon writes the file with pwrite()
+ * and never maps it (status_board.c says why); it keeps each record's
+ * sequence counter itself. */
 struct status_board {
     int fd; /* -1 when there is no board */
-    void *map;
-    size_t size;
+    char *path;
+    bool broken; /* a write failed: the board was taken away, nothing more is written */
     uint32_t used;
+    uint32_t flags; /* the header's, as written */
+    uint64_t generation;
     uint32_t nfree; /* freed slots below used */
     uint32_t *free_slots;
+    uint32_t *seqs; /* each slot's counter */
+    /* The long-name area's pages reserved so far, a bit each. */
+    uint8_t names_reserved[SB_CAPACITY * SB_NAME_MAX / 4096 / 8];
 };
 
 /* Creates (replacing) path, sized for SB_CAPACITY records, takes the lock.
  * mode is the file's permission bits. 0, or -1 with errno (b stays empty). */
 int sb_create(struct status_board *b, const char *path, mode_t mode);
-/* Marks the board closed, unmaps, releases the lock. */
+/* Marks the board closed, releases the lock. */
 void sb_close(struct status_board *b);
-/* A free slot for a new unit, or -1 when the board is full (then the header
- * says so and readers fall back to the socket). */
+/* A free slot for a new unit, or -1 when the board is full or out of space
+ * (then the header says so and readers fall back to the socket). */
 int sb_slot_alloc(struct status_board *b);
-void sb_slot_free(struct status_board *b, int slot);
-/* Writes the record at slot under the seqlock and bumps the generation. */
-void sb_publish(struct status_board *b, int slot, const struct sb_unit *u);
+/* Writes the record at slot under the seqlock (u NULL: frees it) and bumps
+ * the generation. 0, or -1 with errno the first time a write fails: the
+ * board is then taken away (unlinked) and readers ask the socket. */
+int sb_slot_free(struct status_board *b, int slot);
+int sb_publish(struct status_board *b, int slot, const struct sb_unit *u);
 
 /* The reader's view: a read-only mapping of someone else's board. */
 struct sb_reader {
@@ -141,8 +151,10 @@ struct sb_reader {
     const struct sb_header *hdr;
     const void *names; /* the long-name entries of the records mapped, once needed */
     size_t names_size;
-    uint32_t nrec; /* records mapped */
-    bool stale; /* no daemon holds the board's lock */
+    uint32_t nrec;         /* records mapped */
+    bool stale;            /* no daemon holds the board's lock */
+    int faults;            /* the guard's count when opened */
+    struct timespec ctime; /* the file's status change time when opened */
 };
 
 enum sb_open_result {
@@ -160,5 +172,16 @@ int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out);
 int sb_reader_find(struct sb_reader *r, const char *name, struct sb_unit *out);
 /* Number of slots a reader should scan. */
 uint32_t sb_reader_used(const struct sb_reader *r);
+/* Whether what was read since sb_reader_open() can be trusted: the file is
+ * whole (not cut short, header intact), no access faulted, and nothing
+ * changed the file since (its ctime: a truncation and a restore between
+ * open and now would not show otherwise; a daemon's write changes it too,
+ * which only costs a trip to the socket). A
+ * reader checks it before saying a unit does not exist, or before showing a
+ * list, and asks the socket when it is false.
+ *
+ * While a reader is open, SIGBUS from its mappings (a board truncated under
+ * it) is caught: the page reads as zeros and this turns false. */
+bool sb_reader_intact(const struct sb_reader *r);
 
 #endif

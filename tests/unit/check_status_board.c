@@ -164,13 +164,16 @@ START_TEST(test_other_version)
 {
     struct status_board b;
     ck_assert_int_eq(sb_create(&b, path, 0644), 0);
-    struct sb_header *h = b.map;
-    h->version = 1;
+    off_t at = (off_t)offsetof(struct sb_header, version);
+    uint32_t v = 1;
+    ck_assert_int_eq(pwrite(b.fd, &v, sizeof(v), at), (ssize_t)sizeof(v));
     struct sb_reader r;
     ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_INVALID);
-    h->version = SB_VERSION + 1;
+    v = SB_VERSION + 1;
+    ck_assert_int_eq(pwrite(b.fd, &v, sizeof(v), at), (ssize_t)sizeof(v));
     ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_INVALID);
-    h->version = SB_VERSION;
+    v = SB_VERSION;
+    ck_assert_int_eq(pwrite(b.fd, &v, sizeof(v), at), (ssize_t)sizeof(v));
     ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
     sb_reader_close(&r);
     sb_close(&b);

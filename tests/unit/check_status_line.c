@@ -152,7 +152,7 @@ static const struct sb_record *board_open(struct status_board *b, struct sb_read
     ck_assert_int_eq(sb_reader_open(r, path), SB_OPEN_OK);
     *slot = sb_slot_alloc(b);
     ck_assert_int_ge(*slot, 0);
-    return (const struct sb_record *)((const char *)b->map + SB_HEADER_SIZE +
+    return (const struct sb_record *)((const char *)r->map + SB_HEADER_SIZE +
                                       (size_t)*slot * SB_RECORD_SIZE);
 }
 
