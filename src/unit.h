@@ -92,8 +92,9 @@ struct exec_list {
     bool packed; /* the array and its lines are one allocation (exec_list_pack()) */
 };
 
-/* Condition*=/Assert*= on paths: the kind, a path, '!' negation, '|'
- * trigger (at least one trigger condition must hold). */
+/* Condition*=/Assert*=: the kind, a path (or, from COND_CAPABILITY on, a
+ * word), '!' negation, '|' trigger (at least one trigger condition must
+ * hold). */
 enum condition_kind {
     COND_PATH_EXISTS,
     COND_PATH_EXISTS_GLOB,
@@ -102,10 +103,16 @@ enum condition_kind {
     COND_DIRECTORY_NOT_EMPTY,
     COND_FILE_NOT_EMPTY,
     COND_FILE_IS_EXECUTABLE,
+    COND_PATH_IS_MOUNT_POINT,
+    COND_PATH_IS_READ_WRITE,
+    /* Not paths: the value is a word. */
+    COND_CAPABILITY,     /* in pxinit's capability bounding set */
+    COND_VIRTUALIZATION, /* a boolean, vm, container, private-users or a name */
+    COND_AC_POWER,       /* a boolean */
 };
 
 struct path_condition {
-    char *path;
+    char *path; /* or the word of a COND_CAPABILITY and later kind */
     bool negate;
     bool trigger;
     bool is_assert;
