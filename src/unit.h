@@ -78,6 +78,14 @@ enum notify_access {
     NOTIFY_ACCESS_ALL,
 };
 
+/* IOSchedulingClass=, numbered as the kernel's ioprio classes. */
+enum io_class {
+    IO_CLASS_NONE, /* read as best-effort at level 4, as systemd reads it */
+    IO_CLASS_REALTIME,
+    IO_CLASS_BEST_EFFORT,
+    IO_CLASS_IDLE,
+};
+
 /* One Exec*= line: prefix flags (cmdline.h enum exec_flags) and the text after
  * them, split into words only at spawn time, when the environment is known. */
 struct exec_command {
@@ -171,7 +179,14 @@ struct unit_exec {
     mode_t umask;                     /* default 0022 */
     int oom_score_adjust;
     int nice;
+    int cpu_sched_policy;   /* CPUSchedulingPolicy=: SCHED_OTHER... */
+    int cpu_sched_priority; /* CPUSchedulingPriority=, 0..99 */
+    int8_t ioprio_class;    /* IOSchedulingClass=: enum io_class, default best-effort */
+    int8_t ioprio_level;    /* IOSchedulingPriority=, 0..7, default 4 */
     bool working_directory_optional; /* written with a '-' prefix */
+    bool cpu_sched_set;              /* any CPUScheduling*= written */
+    bool cpu_sched_reset_on_fork;
+    bool ioprio_set;                 /* either IOScheduling*= written */
     bool oom_score_adjust_set;
     bool nice_set;
     bool no_new_privileges;
