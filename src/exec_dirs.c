@@ -168,8 +168,8 @@ static void remove_at(int dir, const char *name, unsigned depth, struct remove_w
     }
     int fd = open_below(dir, name);
     if (fd < 0) {
-        /* Not a directory (ENOTDIR), or a symlink to one (ELOOP): unlink
-         * the name itself. */
+        /* Not a directory, or a symlink (ENOTDIR, ELOOP): unlink the name
+         * itself. */
         if ((errno == ENOTDIR || errno == ELOOP) && unlinkat(dir, name, 0) == 0)
             w->entries++;
         else if (errno != ENOENT)
