@@ -161,8 +161,8 @@ bool exec_groups_denied_ok(int err, const gid_t *groups, size_t ngroups, uid_t u
 {
     bool ok = false;
     if (err != EPERM)
-        return false;
-    if (getuid() == uid && geteuid() == uid && getgid() == gid && getegid() == gid)
+        ok = false;
+    else if (getuid() == uid && geteuid() == uid && getgid() == gid && getegid() == gid)
         ok = true;
     else
         ok = groups_already(groups, ngroups, gid) && setgroups_denied();
