@@ -1,4 +1,5 @@
-/* condition.h - Condition*= and Assert*= on paths (systemd.unit(5)). */
+/* condition.h - Condition*= and Assert*= (systemd.unit(5)): paths, and what
+ * a container can answer (capabilities, virtualization, AC power). */
 #ifndef PXINIT_CONDITION_H
 #define PXINIT_CONDITION_H
 
@@ -16,5 +17,11 @@ enum condition_result {
  * first that did not hold (for the log). */
 enum condition_result condition_check(const struct unit *u, const struct path_condition **what);
 const char *condition_kind_name(enum condition_kind kind, bool is_assert);
+
+/* For the tests: a capability's number by name ("CAP_SYS_ADMIN",
+ * "sys_admin", "21"), or -1; whether the power supplies under class_dir
+ * (/sys/class/power_supply) say AC power. */
+int condition_capability_from_name(const char *name);
+bool condition_on_ac_power(const char *class_dir);
 
 #endif

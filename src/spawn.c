@@ -82,11 +82,13 @@ static const char *const stage_names[] = {
     [SPAWN_STAGE_EXEC] = "execute",
     [SPAWN_STAGE_OOM_ADJUST] = "set OOMScoreAdjust=",
     [SPAWN_STAGE_NO_NEW_PRIVS] = "set NoNewPrivileges=",
+    [SPAWN_STAGE_SETSCHEDULER] = "set CPU scheduling",
+    [SPAWN_STAGE_IOPRIO] = "set I/O scheduling",
 };
 
 const char *spawn_stage_name(enum spawn_stage stage)
 {
-    if (stage >= SPAWN_STAGE_FORK && stage <= SPAWN_STAGE_NO_NEW_PRIVS)
+    if (stage >= SPAWN_STAGE_FORK && stage <= SPAWN_STAGE_IOPRIO)
         return stage_names[stage];
     return "start";
 }
@@ -129,6 +131,10 @@ int spawn_exit_code(enum spawn_stage stage, int err, bool shell)
         return SPAWN_EXIT_OOM_ADJUST;
     case SPAWN_STAGE_NO_NEW_PRIVS:
         return SPAWN_EXIT_NO_NEW_PRIVILEGES;
+    case SPAWN_STAGE_SETSCHEDULER:
+        return SPAWN_EXIT_SETSCHEDULER;
+    case SPAWN_STAGE_IOPRIO:
+        return SPAWN_EXIT_IOPRIO;
     default:
         return SPAWN_EXIT_EXEC;
     }
@@ -160,27 +166,6 @@ static int setup_fd(int want, int target)
     if (want == target)
         return fcntl(target, F_SETFD, 0);
     return dup2(want, target) < 0 ? -1 : 0;
-}
-
-/* Async-signal-safe: no stdio between fork and exec. */
-static int write_oom_score_adjust(int value)
-{
-    char buf[16], *p = buf + sizeof(buf);
-    unsigned v = value < 0 ? (unsigned)-value : (unsigned)value;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (value < 0)
-        *--p = '-';
-    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, p, (size_t)(buf + sizeof(buf) - p));
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return n < 0 ? -1 : 0;
 }
 
 #ifdef SYS_setresuid32 /* 32-bit x86 and arm, where the plain calls take 16-bit ids */
@@ -386,14 +371,20 @@ static void child_prepare(const struct spawn_params *p, int fd)
     }
     if (p->nofile && !(p->limit_set && p->limit_set[RLIMIT_NOFILE]))
         (void)setrlimit(RLIMIT_NOFILE, p->nofile); /* lowering cannot fail */
-    if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) < 0)
-        child_fail(p, fd, SPAWN_STAGE_NICE);
-    if (p->oom_score_adjust_set && write_oom_score_adjust(p->oom_score_adjust) < 0)
-        child_fail(p, fd, SPAWN_STAGE_OOM_ADJUST);
+    static const enum spawn_stage sched_stage[] = {
+        [EXEC_SCHED_OOM] = SPAWN_STAGE_OOM_ADJUST,
+        [EXEC_SCHED_CPU] = SPAWN_STAGE_SETSCHEDULER,
+        [EXEC_SCHED_NICE] = SPAWN_STAGE_NICE,
+        [EXEC_SCHED_IOPRIO] = SPAWN_STAGE_IOPRIO,
+    };
+    enum exec_sched_step step = exec_sched_apply(&p->sched);
+    if (step != EXEC_SCHED_OK)
+        child_fail(p, fd, sched_stage[step]);
     if (p->set_ids) {
         /* Raw calls, as posix_spawn makes them: this child shares pxinit's
          * memory, and glibc's wrappers act on the whole thread list there. */
-        if (syscall(RAW_SETGROUPS, p->ngroups, p->groups) < 0)
+        if (syscall(RAW_SETGROUPS, p->ngroups, p->groups) < 0 &&
+            !exec_groups_denied_ok(errno, p->groups, p->ngroups, p->uid, p->gid))
             child_fail(p, fd, SPAWN_STAGE_GROUPS);
         if (syscall(RAW_SETRESGID, p->gid, p->gid, p->gid) < 0)
             child_fail(p, fd, SPAWN_STAGE_GROUPS);

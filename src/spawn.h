@@ -25,6 +25,8 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "exec_sched.h"
+
 enum spawn_stage {
     SPAWN_STAGE_FORK = 1,
     SPAWN_STAGE_SETSID,
@@ -37,6 +39,8 @@ enum spawn_stage {
     SPAWN_STAGE_EXEC,
     SPAWN_STAGE_OOM_ADJUST,
     SPAWN_STAGE_NO_NEW_PRIVS,
+    SPAWN_STAGE_SETSCHEDULER,
+    SPAWN_STAGE_IOPRIO,
 };
 
 /* Exit codes of a service child that failed before exec (systemd's values). */
@@ -46,6 +50,8 @@ enum spawn_stage {
 #define SPAWN_EXIT_EXEC 203
 #define SPAWN_EXIT_LIMITS 205
 #define SPAWN_EXIT_OOM_ADJUST 206
+#define SPAWN_EXIT_IOPRIO 211
+#define SPAWN_EXIT_SETSCHEDULER 214
 #define SPAWN_EXIT_NO_NEW_PRIVILEGES 231
 #define SPAWN_EXIT_GROUP 216
 #define SPAWN_EXIT_USER 217
@@ -78,10 +84,7 @@ struct spawn_params {
     const gid_t *groups;
     size_t ngroups;
     mode_t umask;
-    bool nice_set;
-    int nice;
-    bool oom_score_adjust_set;
-    int oom_score_adjust;
+    struct exec_sched sched; /* Nice=, OOMScoreAdjust=, CPU and I/O scheduling */
     bool no_new_privileges;
     const bool *limit_set; /* RLIM_NLIMITS entries, or NULL */
     const struct rlimit *limits;

@@ -18,7 +18,8 @@
 #define UNIT_NAME_MAX 255
 
 const struct unit_deps unit_deps_default;
-const struct unit_exec unit_exec_default = {.umask = 0022};
+const struct unit_exec unit_exec_default = {
+    .umask = 0022, .ioprio_class = IO_CLASS_BEST_EFFORT, .ioprio_level = 4};
 const struct unit_limits unit_limits_default;
 const struct unit_dirs unit_dirs_default = {.mode = {0755, 0755, 0755, 0755, 0755}};
 const struct unit_cmds unit_cmds_default;
@@ -392,7 +393,12 @@ static bool exec_equal(const struct unit_exec *a, const struct unit_exec *b)
            a->oom_score_adjust_set == b->oom_score_adjust_set &&
            a->oom_score_adjust == b->oom_score_adjust &&
            a->no_new_privileges == b->no_new_privileges && a->umask == b->umask &&
-           a->nice_set == b->nice_set && (!a->nice_set || a->nice == b->nice);
+           a->nice_set == b->nice_set && (!a->nice_set || a->nice == b->nice) &&
+           a->cpu_sched_set == b->cpu_sched_set && a->cpu_sched_policy == b->cpu_sched_policy &&
+           a->cpu_sched_priority == b->cpu_sched_priority &&
+           a->cpu_sched_reset_on_fork == b->cpu_sched_reset_on_fork &&
+           a->ioprio_set == b->ioprio_set && a->ioprio_class == b->ioprio_class &&
+           a->ioprio_level == b->ioprio_level;
 }
 
 static bool limits_equal(const struct unit_limits *a, const struct unit_limits *b)

@@ -78,6 +78,14 @@ enum notify_access {
     NOTIFY_ACCESS_ALL,
 };
 
+/* IOSchedulingClass=, numbered as the kernel's ioprio classes. */
+enum io_class {
+    IO_CLASS_NONE, /* read as best-effort at level 4, as systemd reads it */
+    IO_CLASS_REALTIME,
+    IO_CLASS_BEST_EFFORT,
+    IO_CLASS_IDLE,
+};
+
 /* One Exec*= line: prefix flags (cmdline.h enum exec_flags) and the text after
  * them, split into words only at spawn time, when the environment is known. */
 struct exec_command {
@@ -92,8 +100,9 @@ struct exec_list {
     bool packed; /* the array and its lines are one allocation (exec_list_pack()) */
 };
 
-/* Condition*=/Assert*= on paths: the kind, a path, '!' negation, '|'
- * trigger (at least one trigger condition must hold). */
+/* Condition*=/Assert*=: the kind, a path (or, from COND_CAPABILITY on, a
+ * word), '!' negation, '|' trigger (at least one trigger condition must
+ * hold). */
 enum condition_kind {
     COND_PATH_EXISTS,
     COND_PATH_EXISTS_GLOB,
@@ -102,10 +111,16 @@ enum condition_kind {
     COND_DIRECTORY_NOT_EMPTY,
     COND_FILE_NOT_EMPTY,
     COND_FILE_IS_EXECUTABLE,
+    COND_PATH_IS_MOUNT_POINT,
+    COND_PATH_IS_READ_WRITE,
+    /* Not paths: the value is a word. */
+    COND_CAPABILITY,     /* in pxinit's capability bounding set */
+    COND_VIRTUALIZATION, /* a boolean, vm, container, private-users or a name */
+    COND_AC_POWER,       /* a boolean */
 };
 
 struct path_condition {
-    char *path;
+    char *path; /* or the word of a COND_CAPABILITY and later kind */
     bool negate;
     bool trigger;
     bool is_assert;
@@ -164,7 +179,14 @@ struct unit_exec {
     mode_t umask;                     /* default 0022 */
     int oom_score_adjust;
     int nice;
+    int cpu_sched_policy;   /* CPUSchedulingPolicy=: SCHED_OTHER... */
+    int cpu_sched_priority; /* CPUSchedulingPriority=, 0..99 */
+    int8_t ioprio_class;    /* IOSchedulingClass=: enum io_class, default best-effort */
+    int8_t ioprio_level;    /* IOSchedulingPriority=, 0..7, default 4 */
     bool working_directory_optional; /* written with a '-' prefix */
+    bool cpu_sched_set;              /* any CPUScheduling*= written */
+    bool cpu_sched_reset_on_fork;
+    bool ioprio_set;                 /* either IOScheduling*= written */
     bool oom_score_adjust_set;
     bool nice_set;
     bool no_new_privileges;

@@ -76,6 +76,19 @@ int value_parse_unit_list(struct unit_parse_ctx *ctx, const struct unit_key *k, 
 #define COND_ASSERT 0x100 /* in a key row's arg: Assert*= rather than Condition*= */
 int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                const char *value);
+/* ConditionCapability=, ConditionVirtualization=, ConditionACPower= (and
+ * Assert*): '|' and '!' as above, then a word. */
+int value_parse_condition_word(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                               const char *value);
+/* CPUScheduling*= and IOScheduling*= (unit_sched.c); the row's arg says which. */
+enum {
+    KEY_SCHED_POLICY,
+    KEY_SCHED_PRIORITY,
+    KEY_SCHED_RESET_ON_FORK,
+    KEY_IOPRIO_CLASS,
+    KEY_IOPRIO_LEVEL,
+};
+int value_parse_sched(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_exec(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k,

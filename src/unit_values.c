@@ -284,6 +284,47 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
     return 0;
 }
 
+/* The word after '|' and '!': a boolean for ConditionACPower=; letters,
+ * digits, '_' and '-' for the others (an unknown capability or
+ * virtualization name is not an error: it just does not hold, as in
+ * systemd). */
+int value_parse_condition_word(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                               const char *value)
+{
+    struct condition_list *l = AT(ctx, k, struct condition_list);
+    enum condition_kind kind = (enum condition_kind)(k->arg & ~COND_ASSERT);
+    struct path_condition *v;
+    const char *p = value;
+
+    if (!*value) {
+        condition_list_clear(l);
+        return 0;
+    }
+    bool trigger = *p == '|';
+    if (trigger)
+        p++;
+    bool negate = *p == '!';
+    if (negate)
+        p++;
+    if (kind == COND_AC_POWER && value_parse_bool(p) < 0)
+        return unit_key_invalid(ctx, "not a boolean");
+    if (!*p ||
+        strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(p))
+        return unit_key_invalid(ctx, "not a single word");
+    v = realloc(l->v, (l->n + 1) * sizeof(*v));
+    if (!v)
+        return -1;
+    l->v = v;
+    v[l->n].path = strdup(p);
+    if (!v[l->n].path)
+        return -1;
+    v[l->n].negate = negate;
+    v[l->n].trigger = trigger;
+    v[l->n].is_assert = (k->arg & COND_ASSERT) != 0;
+    v[l->n++].kind = kind;
+    return 0;
+}
+
 /* PIDFile=: as systemd, a relative path is relative to /run. */
 int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {

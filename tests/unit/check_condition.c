@@ -1,13 +1,17 @@
-/* check_condition.c - path conditions and asserts, with '!' and '|'. */
+/* check_condition.c - path conditions and asserts, with '!' and '|'; the
+ * capability, virtualization and AC power ones. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "condition.h"
 #include "unit.h"
+#include "unit_keys.h"
+#include "virt.h"
 
 #define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
 
@@ -76,6 +80,11 @@ static const struct {
     {COND_FILE_NOT_EMPTY, "sub", false, false},
     {COND_FILE_IS_EXECUTABLE, "exe", false, true},
     {COND_FILE_IS_EXECUTABLE, "full", false, false},
+    {COND_PATH_IS_MOUNT_POINT, "sub", false, false},
+    {COND_PATH_IS_MOUNT_POINT, "sub", true, true},
+    {COND_PATH_IS_MOUNT_POINT, "missing", false, false},
+    {COND_PATH_IS_READ_WRITE, "sub", false, true},
+    {COND_PATH_IS_READ_WRITE, "missing", false, false},
 };
 
 START_TEST(test_single)
@@ -125,6 +134,197 @@ START_TEST(test_asserts_win)
 }
 END_TEST
 
+/* A condition on a word (or an absolute path) as written. */
+static void add_word(struct unit *u, enum condition_kind kind, const char *word, bool negate,
+                     bool trigger)
+{
+    struct path_condition *v =
+        realloc(CMDS(u)->conditions.v, (CMDS(u)->conditions.n + 1) * sizeof(*v));
+    ck_assert_ptr_nonnull(v);
+    CMDS(u)->conditions.v = v;
+    v[CMDS(u)->conditions.n++] = (struct path_condition){
+        .path = strdup(word), .negate = negate, .trigger = trigger, .kind = kind};
+}
+
+static bool word_holds(enum condition_kind kind, const char *word, bool negate)
+{
+    const struct path_condition *c = NULL;
+    struct unit *u = unit_new("w.service");
+    add_word(u, kind, word, negate, false);
+    enum condition_result r = condition_check(u, &c);
+    unit_free(u);
+    return r == CONDITION_MET;
+}
+
+START_TEST(test_mount_point_absolute)
+{
+    ck_assert(word_holds(COND_PATH_IS_MOUNT_POINT, "/", false));
+    ck_assert(word_holds(COND_PATH_IS_MOUNT_POINT, "/proc", false));
+    ck_assert(!word_holds(COND_PATH_IS_MOUNT_POINT, "/proc/self", false));
+}
+END_TEST
+
+START_TEST(test_capability)
+{
+    ck_assert_int_eq(condition_capability_from_name("CAP_SYS_ADMIN"), 21);
+    ck_assert_int_eq(condition_capability_from_name("cap_chown"), 0);
+    ck_assert_int_eq(condition_capability_from_name("sys_nice"), 23);
+    ck_assert_int_eq(condition_capability_from_name("CAP_CHECKPOINT_RESTORE"), 40);
+    ck_assert_int_eq(condition_capability_from_name("7"), 7);
+    ck_assert_int_eq(condition_capability_from_name("CAP_NOPE"), -1);
+    /* The answer is the bounding set's, whatever this test runs with. */
+    bool bset = prctl(PR_CAPBSET_READ, 21UL, 0, 0, 0) == 1;
+    ck_assert(word_holds(COND_CAPABILITY, "CAP_SYS_ADMIN", false) == bset);
+    ck_assert(word_holds(COND_CAPABILITY, "CAP_SYS_ADMIN", true) == !bset);
+    ck_assert(!word_holds(COND_CAPABILITY, "CAP_NOPE", false));
+    ck_assert(word_holds(COND_CAPABILITY, "CAP_NOPE", true));
+}
+END_TEST
+
+/* A fake root for virt_detect: paths relative to dir. */
+static void touch_in(const char *rel, const char *content)
+{
+    char p[256], cmd[512];
+    snprintf(p, sizeof(p), "%s/root%s", dir, rel);
+    snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", p);
+    ck_assert_int_eq(system(cmd), 0);
+    FILE *f = fopen(p, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(content, f);
+    fclose(f);
+}
+
+static struct virt detect(const char *env, bool pid1)
+{
+    char root[128];
+    struct virt v;
+    snprintf(root, sizeof(root), "%s/root", dir);
+    virt_detect(&v, root, env, pid1);
+    return v;
+}
+
+START_TEST(test_virt_detect)
+{
+    struct virt v = detect(NULL, true);
+    ck_assert_int_eq(v.kind, VIRT_NONE);
+    ck_assert_str_eq(v.id, "none");
+
+    touch_in("/.dockerenv", "");
+    v = detect(NULL, true);
+    ck_assert_int_eq(v.kind, VIRT_CONTAINER);
+    ck_assert_str_eq(v.id, "docker");
+    /* $container wins over files an image may carry; empty means none. */
+    ck_assert_str_eq(detect("podman", true).id, "podman");
+    ck_assert_str_eq(detect("something-new", true).id, "container-other");
+    ck_assert_int_eq(detect("", true).kind, VIRT_NONE);
+    ck_assert_str_eq(detect("oci", true).id, "docker");
+
+    touch_in("/run/.containerenv", "");
+    ck_assert_str_eq(detect(NULL, true).id, "podman");
+    touch_in("/run/host/container-manager", "systemd-nspawn\n");
+    ck_assert_str_eq(detect("", true).id, "systemd-nspawn");
+}
+END_TEST
+
+START_TEST(test_virt_pid1_env)
+{
+    /* Not PID 1: PID 1's environment says it. */
+    static const char environ_data[] = "PATH=/bin\0container=lxc\0HOME=/";
+    char p[256];
+    snprintf(p, sizeof(p), "%s/root/proc/1", dir);
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "mkdir -p %s", p);
+    ck_assert_int_eq(system(cmd), 0);
+    strcat(p, "/environ");
+    FILE *f = fopen(p, "w");
+    fwrite(environ_data, 1, sizeof(environ_data), f);
+    fclose(f);
+    ck_assert_str_eq(detect(NULL, false).id, "lxc");
+    ck_assert_int_eq(detect(NULL, true).kind, VIRT_NONE);
+}
+END_TEST
+
+START_TEST(test_virt_vm)
+{
+    touch_in("/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n\n");
+    ck_assert_str_eq(detect(NULL, true).id, "vm-other");
+    touch_in("/sys/class/dmi/id/sys_vendor", "QEMU\n");
+    struct virt v = detect(NULL, true);
+    ck_assert_int_eq(v.kind, VIRT_VM);
+    ck_assert_str_eq(v.id, "qemu");
+    /* No hypervisor bit on x86: a vendor name alone is a real machine. */
+    touch_in("/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vme lahf_lm\n");
+    ck_assert_int_eq(detect(NULL, true).kind, VIRT_NONE);
+}
+END_TEST
+
+static const struct {
+    enum virt_kind kind;
+    const char *id;
+    const char *word;
+    bool matches;
+} virt_words[] = {
+    {VIRT_CONTAINER, "docker", "container", true}, {VIRT_CONTAINER, "docker", "vm", false},
+    {VIRT_CONTAINER, "docker", "docker", true},    {VIRT_CONTAINER, "docker", "podman", false},
+    {VIRT_VM, "kvm", "vm", true},                  {VIRT_VM, "kvm", "container", false},
+    {VIRT_VM, "kvm", "kvm", true},                 {VIRT_NONE, "none", "container", false},
+    {VIRT_NONE, "none", "none", false},            {VIRT_CONTAINER, "docker", "bogus", false},
+};
+
+START_TEST(test_virt_matches)
+{
+    struct virt v = {.kind = virt_words[_i].kind};
+    snprintf(v.id, sizeof(v.id), "%s", virt_words[_i].id);
+    ck_assert_msg(virt_matches(&v, virt_words[_i].word) == virt_words[_i].matches, "%s on %s",
+                  virt_words[_i].word, virt_words[_i].id);
+}
+END_TEST
+
+START_TEST(test_virtualization_condition)
+{
+    /* Booleans mean "any"; '!' negates; the real detection answers. */
+    bool any = virt_get()->kind != VIRT_NONE;
+    ck_assert(word_holds(COND_VIRTUALIZATION, "yes", false) == any);
+    ck_assert(word_holds(COND_VIRTUALIZATION, "no", false) == !any);
+    bool container = virt_get()->kind == VIRT_CONTAINER;
+    ck_assert(word_holds(COND_VIRTUALIZATION, "container", false) == container);
+    ck_assert(word_holds(COND_VIRTUALIZATION, "container", true) == !container);
+    /* '|': one of them is enough. */
+    const struct path_condition *c = NULL;
+    struct unit *u = unit_new("t.service");
+    add_word(u, COND_VIRTUALIZATION, "container", false, true);
+    add_word(u, COND_VIRTUALIZATION, "container", true, true);
+    ck_assert_int_eq(condition_check(u, &c), CONDITION_MET);
+    unit_free(u);
+}
+END_TEST
+
+static void supply(const char *name, const char *type, const char *online)
+{
+    char rel[128];
+    snprintf(rel, sizeof(rel), "/ps/%s/type", name);
+    touch_in(rel, type);
+    if (online) {
+        snprintf(rel, sizeof(rel), "/ps/%s/online", name);
+        touch_in(rel, online);
+    }
+}
+
+START_TEST(test_ac_power)
+{
+    char ps[128];
+    snprintf(ps, sizeof(ps), "%s/root/ps", dir);
+    /* Nothing known: on AC, as systemd assumes. */
+    ck_assert(condition_on_ac_power(ps));
+    supply("BAT0", "Battery\n", NULL);
+    ck_assert(condition_on_ac_power(ps));
+    supply("AC", "Mains\n", "0\n");
+    ck_assert(!condition_on_ac_power(ps));
+    supply("ADP1", "Mains\n", "1\n");
+    ck_assert(condition_on_ac_power(ps));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("condition");
@@ -133,6 +333,18 @@ int main(void)
     tcase_add_loop_test(tc, test_single, 0, (int)(sizeof(single) / sizeof(single[0])));
     tcase_add_test(tc, test_triggers);
     tcase_add_test(tc, test_asserts_win);
+    tcase_add_test(tc, test_mount_point_absolute);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("container");
+    tcase_add_checked_fixture(tc, fixture_up, fixture_down);
+    tcase_add_test(tc, test_capability);
+    tcase_add_test(tc, test_virt_detect);
+    tcase_add_test(tc, test_virt_pid1_env);
+    tcase_add_test(tc, test_virt_vm);
+    tcase_add_loop_test(tc, test_virt_matches, 0,
+                        (int)(sizeof(virt_words) / sizeof(virt_words[0])));
+    tcase_add_test(tc, test_virtualization_condition);
+    tcase_add_test(tc, test_ac_power);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

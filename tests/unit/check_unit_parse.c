@@ -4,6 +4,7 @@
  * values, unit_finalize(), unit_equal() and the unit name helpers. */
 #include <check.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -752,18 +753,61 @@ START_TEST(test_not_enforced_listed_once)
 }
 END_TEST
 
+START_TEST(test_sched_keys)
+{
+    struct parsed p;
+
+    parse_text(&p, "[Unit]\nConditionVirtualization=|!container\nConditionACPower=true\n"
+                   "ConditionCapability=CAP_SYS_ADMIN\nAssertPathIsMountPoint=/proc\n"
+                   "[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=fifo\n"
+                   "CPUSchedulingPriority=20\nCPUSchedulingResetOnFork=yes\n"
+                   "IOSchedulingClass=idle\nIOSchedulingPriority=6\n");
+    ck_assert_int_eq(p.ret, 0);
+    const struct unit_exec *x = unit_exec(p.u);
+    ck_assert(x->cpu_sched_set);
+    ck_assert_int_eq(x->cpu_sched_policy, SCHED_FIFO);
+    ck_assert_int_eq(x->cpu_sched_priority, 20);
+    ck_assert(x->cpu_sched_reset_on_fork);
+    ck_assert(x->ioprio_set);
+    ck_assert_int_eq(x->ioprio_class, IO_CLASS_IDLE);
+    ck_assert_int_eq(x->ioprio_level, 6);
+    const struct condition_list *l = &unit_cmds(p.u)->conditions;
+    ck_assert_int_eq(l->n, 4);
+    ck_assert_int_eq(l->v[0].kind, COND_VIRTUALIZATION);
+    ck_assert(l->v[0].trigger && l->v[0].negate);
+    ck_assert_str_eq(l->v[0].path, "container");
+    ck_assert_int_eq(l->v[1].kind, COND_AC_POWER);
+    ck_assert_int_eq(l->v[2].kind, COND_CAPABILITY);
+    ck_assert(l->v[3].is_assert);
+    ck_assert_int_eq(l->v[3].kind, COND_PATH_IS_MOUNT_POINT);
+    parsed_free(&p);
+
+    /* "none" is best-effort at level 4; a bad word is an error. */
+    parse_text(&p, "[Service]\nExecStart=/bin/true\nIOSchedulingPriority=1\n"
+                   "IOSchedulingClass=none\nCPUSchedulingPolicy=deadline\n"
+                   "CPUSchedulingPriority=100\n");
+    ck_assert_int_eq(unit_exec(p.u)->ioprio_class, IO_CLASS_BEST_EFFORT);
+    ck_assert_int_eq(unit_exec(p.u)->ioprio_level, 4);
+    assert_msg(&p, "E: " PATH ":5: invalid value for CPUSchedulingPolicy=: 'deadline' (want "
+                   "other, batch, idle, fifo or rr)");
+    assert_msg(&p, "E: " PATH ":6: invalid value for CPUSchedulingPriority=: '100' (not a "
+                   "priority from 0 to 99)");
+    parsed_free(&p);
+}
+END_TEST
+
 START_TEST(test_unsupported_values_warn)
 {
     struct parsed p;
 
     parse_text(&p,
                "[Unit]\nSuccessAction=reboot\nDocumentation=man:x(1)\n"
-               "ConditionVirtualization=container\n"
+               "ConditionKernelCommandLine=quiet\n"
                "[Service]\nType=notify-reload\nExecStart=/bin/true\n"
                "StandardOutput=tty\nStandardError=fd:foo\n");
     assert_msg(&p, "W: " PATH ":2: SuccessAction=reboot is not supported, treating it as exit");
     /* Documentation= is for humans: accepted without a word. */
-    assert_msg(&p, "W: " PATH ": accepted, not enforced: ConditionVirtualization= (line 4)");
+    assert_msg(&p, "W: " PATH ": accepted, not enforced: ConditionKernelCommandLine= (line 4)");
     assert_msg(&p, "W: " PATH ":6: Type=notify-reload is not supported, treating it as notify");
     assert_msg(&p, "W: " PATH ":8: StandardOutput=tty is not supported, using journal");
     assert_msg(&p, "W: " PATH ":9: StandardError=fd:foo is not supported, using journal");
@@ -1356,6 +1400,7 @@ static Suite *unit_parse_suite(void)
     tcase_add_test(values, test_scalars_and_resets);
     tcase_add_test(values, test_limits);
     tcase_add_test(values, test_unsupported_values_warn);
+    tcase_add_test(values, test_sched_keys);
     tcase_add_test(values, test_not_enforced_listed_once);
     tcase_add_test(values, test_drop_in_order);
     tcase_add_test(values, test_specifiers);
