@@ -20,7 +20,7 @@ done
 # The reader opens the fifo at once (so pxinit can start) but reads only
 # once told to.
 script reader.sh <<'EOF2'
-while [ ! -e "$T/go" ]; do sleep 0.05; done
+while [ ! -e "$T/go" ] && [ -d "$T" ]; do sleep 0.05; done
 exec cat
 EOF2
 mkfifo "$T/fifo"
