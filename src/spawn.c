@@ -559,14 +559,8 @@ static const struct vm_ctx *vm_ctx_get(void)
             vm.map = vm.stack[0] = vm.stack[1] = NULL;
         }
     }
-    if (!vm.stack[0]) {
-        for (int i = 0; i < 3; i++)
-            if (vm.slot[i] >= 0)
-                close(vm.slot[i]);
-        if (vm.null_fd >= 0)
-            close(vm.null_fd);
-        vm.null_fd = vm.slot[0] = vm.slot[1] = vm.slot[2] = -1;
-    }
+    if (!vm.stack[0])
+        vm_ctx_drop();
     return &vm;
 }
 

@@ -4,16 +4,6 @@
 # units change state, and goes on answering.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
-# status_is DIR UNIT RC [PATTERN]: `pxinit status UNIT` run in the
-# namespace exits RC and its line matches PATTERN.
-status_is() {
-    local out rc
-    out=$(in_ns "$PXINIT" -R "$1" status "$2" 2>&1)
-    rc=$?
-    [ "$rc" = "$3" ] || { echo "status $2: rc $rc, want $3: $out"; return 1; }
-    [ -z "${4:-}" ] || grep -qE -- "$4" <<<"$out" || { echo "status $2: '$out'"; return 1; }
-}
-
 unit web <<EOF
 [Service]
 ExecStart=/bin/sleep 1000

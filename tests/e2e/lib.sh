@@ -247,3 +247,13 @@ runner_expected() {
         echo "$1 run $n orphan"
     done
 }
+
+# status_is DIR UNIT RC [PATTERN]: `pxinit status UNIT` run in the
+# namespace exits RC and its line matches PATTERN.
+status_is() {
+    local out rc
+    out=$(in_ns "$PXINIT" -R "$1" status "$2" 2>&1)
+    rc=$?
+    [ "$rc" = "$3" ] || { echo "status $2: rc $rc, want $3: $out"; return 1; }
+    [ -z "${4:-}" ] || grep -qE -- "$4" <<<"$out" || { echo "status $2: '$out'"; return 1; }
+}
