@@ -45,15 +45,15 @@ static char *next_component(char **rest)
     return c;
 }
 
-/* mkdir -p rel under base, one component at a time through descriptors:
- * missing parents 0755 and root's, the innermost with mode and (when
- * chown_it) owner's. Mode and owner are set on the open directory, so
- * nothing swapped in meanwhile is changed instead. */
-static int make_dir(int base, const char *rel, mode_t mode, const struct exec_creds *owner,
-                    bool chown_it)
+/* Walks rel below base (copied into buf) to the directory that holds its
+ * last component, one component at a time through descriptors, never
+ * following a symlink; with make, missing parents are made 0755 and root's.
+ * Returns that directory's fd and sets *last (NULL when rel has no
+ * component: the fd is then base's copy), or -1 with errno (ENOTDIR or
+ * ELOOP: a symlink where a directory should be). */
+static int walk_to_parent(int base, const char *rel, char *buf, size_t size, bool make, char **last)
 {
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", rel) >= (int)sizeof(buf)) {
+    if (snprintf(buf, size, "%s", rel) >= (int)size) {
         errno = ENAMETOOLONG;
         return -1;
     }
@@ -61,8 +61,10 @@ static int make_dir(int base, const char *rel, mode_t mode, const struct exec_cr
     int fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
     while (fd >= 0 && c) {
         char *next = next_component(&rest);
+        if (!next)
+            break;
         int sub = -1;
-        if (mkdirat(fd, c, next ? 0755 : mode) == 0 || errno == EEXIST)
+        if (!make || mkdirat(fd, c, 0755) == 0 || errno == EEXIST)
             sub = open_below(fd, c);
         int saved = errno;
         close(fd);
@@ -70,15 +72,36 @@ static int make_dir(int base, const char *rel, mode_t mode, const struct exec_cr
         fd = sub;
         c = next;
     }
+    *last = c;
+    return fd;
+}
+
+/* mkdir -p rel under base: missing parents 0755 and root's, the innermost
+ * with mode and (when chown_it) owner's. Mode and owner are set on the open
+ * directory, so nothing swapped in meanwhile is changed instead. */
+static int make_dir(int base, const char *rel, mode_t mode, const struct exec_creds *owner,
+                    bool chown_it)
+{
+    char buf[4096], *last;
+    int parent = walk_to_parent(base, rel, buf, sizeof(buf), true, &last);
+    int fd = -1;
+    if (parent >= 0 && !last)
+        errno = EINVAL; /* never base itself */
+    else if (parent >= 0 && (mkdirat(parent, last, mode) == 0 || errno == EEXIST))
+        fd = open_below(parent, last);
+    int saved = errno;
+    if (parent >= 0)
+        close(parent);
+    errno = saved;
     if (fd < 0)
-        return -1; /* ENOTDIR (or ELOOP): a symlink where a directory should be */
+        return -1;
     int r = 0;
     if (chown_it && owner && owner->set && fchown(fd, owner->uid, owner->gid) < 0)
         r = -1;
     /* chmod after chown: chown may clear set-id bits. */
     if (r == 0 && fchmod(fd, mode) < 0)
         r = -1;
-    int saved = errno;
+    saved = errno;
     close(fd);
     errno = saved;
     return r;
@@ -209,29 +232,13 @@ static void remove_at(int dir, const char *name, unsigned depth, struct remove_w
 /* Removes base/rel, reached without following a symlink on the way. */
 static int remove_dir(int base, const char *rel, struct remove_walk *w)
 {
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", rel) >= (int)sizeof(buf)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    char *rest = buf, *c = next_component(&rest);
-    int fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
-    while (fd >= 0 && c) {
-        char *next = next_component(&rest);
-        if (!next) {
-            remove_at(fd, c, 0, w);
-            break;
-        }
-        int sub = open_below(fd, c);
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        fd = sub;
-        c = next;
-    }
-    if (fd < 0)
+    char buf[4096], *last;
+    int parent = walk_to_parent(base, rel, buf, sizeof(buf), false, &last);
+    if (parent < 0)
         return errno == ENOENT ? 0 : -1; /* ENOTDIR: swapped for a symlink, left alone */
-    close(fd);
+    if (last)
+        remove_at(parent, last, 0, w);
+    close(parent);
     return 0;
 }
 
