@@ -257,3 +257,21 @@ status_is() {
     [ "$rc" = "$3" ] || { echo "status $2: rc $rc, want $3: $out"; return 1; }
     [ -z "${4:-}" ] || grep -qE -- "$4" <<<"$out" || { echo "status $2: '$out'"; return 1; }
 }
+
+# victim_unit: a root unit "victim" whose daemon has a child in its group that
+# pxinit does not track: the target of a service that tries to make pxinit
+# signal what is not its own. The child's pid lands in $T/victim.child; a
+# SIGTERM to the daemon touches $T/victim.term, to the child
+# $T/victim.child.term.
+victim_unit() {
+    script victim.sh <<'EOF2'
+sh -c 'echo $$ > "$T/victim.child.tmp"; mv "$T/victim.child.tmp" "$T/victim.child"
+    trap "touch $T/victim.child.term; exit 0" TERM; while :; do sleep 0.1; done' &
+trap 'touch "$T/victim.term"; exit 0' TERM
+while :; do sleep 0.1; done
+EOF2
+    unit victim <<EOF2
+[Service]
+ExecStart=$T/victim.sh
+EOF2
+}

@@ -12,16 +12,7 @@ BAD=0
 soft_fail() { BAD=1; echo "FAIL: $*" >&2; }
 
 # A root daemon with an untracked child in its group.
-script victim.sh <<'EOF2'
-sh -c 'echo $$ > "$T/victim.child.tmp"; mv "$T/victim.child.tmp" "$T/victim.child"
-    trap "touch $T/victim.child.term; exit 0" TERM; while :; do sleep 0.1; done' &
-trap 'touch "$T/victim.term"; exit 0' TERM
-while :; do sleep 0.1; done
-EOF2
-unit victim <<EOF2
-[Service]
-ExecStart=$T/victim.sh
-EOF2
+victim_unit
 # A root unit whose main pid is tracked, restarted whenever it dies.
 script victim2.sh <<'EOF2'
 echo $$ > "$T/victim2.tmp"; mv "$T/victim2.tmp" "$T/victim2.pid"

@@ -12,16 +12,7 @@ chmod 600 "$T/secret"
 BAD=0
 soft_fail() { BAD=1; echo "FAIL: $*" >&2; }
 
-script victim.sh <<'EOF2'
-sh -c 'echo $$ > "$T/victim.child.tmp"; mv "$T/victim.child.tmp" "$T/victim.child"
-    trap "touch $T/victim.child.term; exit 0" TERM; while :; do sleep 0.1; done' &
-trap 'touch "$T/victim.term"; exit 0' TERM
-while :; do sleep 0.1; done
-EOF2
-unit victim <<EOF2
-[Service]
-ExecStart=$T/victim.sh
-EOF2
+victim_unit
 # A daemon in a session of its own, then the PID file as MODE says.
 script forker.sh <<'EOF2'
 setsid sh -c 'echo $$ > "$T/w/$0.tmp"; mv "$T/w/$0.tmp" "$T/w/$0.daemon"
