@@ -429,7 +429,8 @@ static long cpu_of(pid_t pid)
     buf[n] = '\0';
     char *rp = strrchr(buf, ')');
     unsigned long ut, st;
-    if (!rp || sscanf(rp + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+    if (!rp ||
+        sscanf(rp + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
         return 0;
     return (long)(ut + st);
 }

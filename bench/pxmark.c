@@ -26,10 +26,7 @@
 static long sys3(long n, long a, long b, long c)
 {
     long r;
-    __asm__ volatile("syscall"
-                     : "=a"(r)
-                     : "a"(n), "D"(a), "S"(b), "d"(c)
-                     : "rcx", "r11", "memory");
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
     return r;
 }
 
@@ -54,9 +51,10 @@ __attribute__((used, noreturn)) void pxmark_main(long *sp)
 
 /* The kernel starts us with argc at (%rsp); keep the stack 16-byte aligned
  * for the call. */
-__asm__(".globl _start\n"
-        "_start:\n"
-        "    mov %rsp, %rdi\n"
-        "    and $-16, %rsp\n"
-        "    call pxmark_main\n"
-        "    hlt\n");
+__asm__(
+    ".globl _start\n"
+    "_start:\n"
+    "    mov %rsp, %rdi\n"
+    "    and $-16, %rsp\n"
+    "    call pxmark_main\n"
+    "    hlt\n");

@@ -68,7 +68,10 @@ static void wait_loop(const sigset_t *waited)
     }
 }
 
-static void io_cb(struct ev_loop *loop, ev_io *w, int revents) { read_once(w->fd); }
+static void io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+    read_once(w->fd);
+}
 
 /* Runs on a signal frame wherever PID 1 sleeps: the forward, nothing else. */
 static void forward_handler(int sig)

@@ -7,20 +7,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "control.h"
-#include "log.h"
-#include "log_watch.h"
-#include "mainproc.h"
-#include "notify.h"
-#include "output.h"
-#include "phase.h"
-#include "pxinit.h"
-#include "reap.h"
-#include "runlock.h"
-#include "signals.h"
-#include "supervisor.h"
-#include "tty.h"
+#include "client/client.h"
+#include "control/control.h"
+#include "base/log.h"
+#include "base/log_watch.h"
+#include "run/mainproc.h"
+#include "run/notify.h"
+#include "output/output.h"
+#include "run/phase.h"
+#include "run/pxinit.h"
+#include "run/reap.h"
+#include "base/runlock.h"
+#include "run/signals.h"
+#include "run/supervisor.h"
+#include "base/tty.h"
 
 extern char **environ;
 
@@ -51,7 +51,9 @@ static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
  * it watches the clock with a timerfd, which it sets up for the first
  * periodic watcher. One started and stopped at once buys an idle loop that
  * sleeps until something happens: no wakeups at all (tini wakes every second). */
-static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents) {}
+static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+}
 
 static void loop_enable_timerfd(struct ev_loop *loop)
 {

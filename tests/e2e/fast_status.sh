@@ -1,5 +1,5 @@
 #!/bin/bash
-# The libc-free `pxinit status UNIT` (src/fastpath.c) against glibc's path:
+# The libc-free `pxinit status UNIT` (src/client/fastpath.c) against glibc's path:
 # same stdout, stderr and exit code for every unit state and every way of
 # naming the runtime directory; and everything it must not answer (other
 # options, unknown or long names, a terminal, stale, foreign, overflowed or

@@ -13,10 +13,10 @@
 
 #include <stdio.h>
 
-#include "protocol.h"
-#include "signame.h"
-#include "status_line.h"
-#include "unit.h"
+#include "wire/protocol.h"
+#include "base/signame.h"
+#include "wire/status_line.h"
+#include "unit/unit.h"
 
 static FILE *devnull;
 

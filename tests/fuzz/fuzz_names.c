@@ -13,9 +13,9 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "signame.h"
-#include "unit.h"
-#include "unit_parse.h"
+#include "base/signame.h"
+#include "unit/unit.h"
+#include "unit/unit_parse.h"
 
 static void ignore_diag(void *ctx, enum diag_level level, const char *message)
 {

@@ -9,7 +9,7 @@
  */
 #include "fuzz.h"
 
-#include "notify.h"
+#include "run/notify.h"
 
 #define NOTIFY_MAX 4096 /* notify.c's NOTIFY_BUFFER_MAX */
 

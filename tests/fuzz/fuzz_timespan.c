@@ -8,7 +8,7 @@
 
 #include <errno.h>
 
-#include "timespan.h"
+#include "base/timespan.h"
 
 static const uint64_t default_units[] = {1, USEC_PER_MSEC, USEC_PER_SEC, 60 * USEC_PER_SEC};
 

@@ -13,9 +13,9 @@
 
 #include <stdio.h>
 
-#include "status_line.h"
-#include "unit.h"
-#include "unit_parse.h"
+#include "wire/status_line.h"
+#include "unit/unit.h"
+#include "unit/unit_parse.h"
 
 #define PART_DELIM "\n--\n"
 #define MAX_PARTS 8

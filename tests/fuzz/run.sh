@@ -38,8 +38,8 @@ build() {
     local objs=() src obj
     # The library: every source but the entry points (main.c; fastpath.c
     # runs before libc and must stay free of sanitizers).
-    for src in "$srcdir"/src/*.c; do
-        case $(basename "$src") in main.c | fastpath.c) continue ;; esac
+    for src in "$srcdir"/src/*/*.c; do
+        case $(basename "$src") in fastpath.c) continue ;; esac
         obj=$out/obj/$(basename "$src" .c).o
         if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$0" -nt "$obj" ] ||
             [ "$builddir/config.h" -nt "$obj" ] ||
@@ -60,7 +60,7 @@ build() {
     # The unit reader's words: every key of the table (so keys added later
     # are in), its sections, and the specifiers.
     {
-        sed -n 's/^ *{[SUI], "\([A-Za-z0-9-]*\)".*/"\1="/p' "$srcdir/src/unit_keys.c" | sort -u
+        sed -n 's/^ *{[SUI], "\([A-Za-z0-9-]*\)".*/"\1="/p' "$srcdir/src/unit/unit_keys.c" | sort -u
         printf '"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include "unit/cmdline.h"
 
 #define MAXW 8
 

@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "condition.h"
-#include "unit.h"
-#include "unit_keys.h"
-#include "virt.h"
+#include "unit/condition.h"
+#include "unit/unit.h"
+#include "unit/unit_keys.h"
+#include "base/virt.h"
 
 #define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
 
@@ -48,14 +48,17 @@ static void fixture_down(void)
 static void add(struct unit *u, enum condition_kind kind, const char *rel, bool negate,
                 bool trigger, bool is_assert)
 {
-    struct path_condition *v = realloc(CMDS(u)->conditions.v, (CMDS(u)->conditions.n + 1) * sizeof(*v));
+    struct path_condition *v =
+        realloc(CMDS(u)->conditions.v, (CMDS(u)->conditions.n + 1) * sizeof(*v));
     ck_assert_ptr_nonnull(v);
     CMDS(u)->conditions.v = v;
     char path[160];
     snprintf(path, sizeof(path), "%s/%s", dir, rel);
-    v[CMDS(u)->conditions.n++] = (struct path_condition){
-        .path = strdup(path), .negate = negate, .trigger = trigger, .is_assert = is_assert,
-        .kind = kind};
+    v[CMDS(u)->conditions.n++] = (struct path_condition){.path = strdup(path),
+                                                         .negate = negate,
+                                                         .trigger = trigger,
+                                                         .is_assert = is_assert,
+                                                         .kind = kind};
 }
 
 static const struct {
@@ -264,11 +267,16 @@ static const struct {
     const char *word;
     bool matches;
 } virt_words[] = {
-    {VIRT_CONTAINER, "docker", "container", true}, {VIRT_CONTAINER, "docker", "vm", false},
-    {VIRT_CONTAINER, "docker", "docker", true},    {VIRT_CONTAINER, "docker", "podman", false},
-    {VIRT_VM, "kvm", "vm", true},                  {VIRT_VM, "kvm", "container", false},
-    {VIRT_VM, "kvm", "kvm", true},                 {VIRT_NONE, "none", "container", false},
-    {VIRT_NONE, "none", "none", false},            {VIRT_CONTAINER, "docker", "bogus", false},
+    {VIRT_CONTAINER, "docker", "container", true},
+    {VIRT_CONTAINER, "docker", "vm", false},
+    {VIRT_CONTAINER, "docker", "docker", true},
+    {VIRT_CONTAINER, "docker", "podman", false},
+    {VIRT_VM, "kvm", "vm", true},
+    {VIRT_VM, "kvm", "container", false},
+    {VIRT_VM, "kvm", "kvm", true},
+    {VIRT_NONE, "none", "container", false},
+    {VIRT_NONE, "none", "none", false},
+    {VIRT_CONTAINER, "docker", "bogus", false},
 };
 
 START_TEST(test_virt_matches)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
+#include "config/conf.h"
+#include "base/log.h"
 
 struct size_case {
     const char *in;
@@ -15,11 +15,20 @@ struct size_case {
 };
 
 static const struct size_case size_cases[] = {
-    {"0", 1, 0},          {"512", 1, 512},          {"4K", 1, 4096},
-    {"4KB", 1, 4096},     {"10M", 1, 10 << 20},     {"1G", 1, 1ULL << 30},
-    {"2T", 1, 2ULL << 40}, {"", 0, 0},              {"K", 0, 0},
-    {"-1", 0, 0},         {"10X", 0, 0},            {"10 M", 0, 0},
-    {"99999999999999999999", 0, 0}, {"20000000T", 0, 0},
+    {"0", 1, 0},
+    {"512", 1, 512},
+    {"4K", 1, 4096},
+    {"4KB", 1, 4096},
+    {"10M", 1, 10 << 20},
+    {"1G", 1, 1ULL << 30},
+    {"2T", 1, 2ULL << 40},
+    {"", 0, 0},
+    {"K", 0, 0},
+    {"-1", 0, 0},
+    {"10X", 0, 0},
+    {"10 M", 0, 0},
+    {"99999999999999999999", 0, 0},
+    {"20000000T", 0, 0},
 };
 
 START_TEST(test_size_table)
@@ -72,9 +81,10 @@ START_TEST(test_load_file)
 {
     struct manager_config c;
     conf_defaults(&c);
-    const char *path = write_conf("# comment\n[Manager]\nLogPrefix=none\nLogColor=no\n"
-                                  "LogMaxSize=10M\nLogMaxFiles=3\nLogMemoryLines=50\n"
-                                  "LogMemoryBytes=64K\nControlGroup=root\n");
+    const char *path = write_conf(
+        "# comment\n[Manager]\nLogPrefix=none\nLogColor=no\n"
+        "LogMaxSize=10M\nLogMaxFiles=3\nLogMemoryLines=50\n"
+        "LogMemoryBytes=64K\nControlGroup=root\n");
     ck_assert_int_eq(conf_load(path, true, &c), 0);
     unlink(path);
     ck_assert_int_eq(c.log_prefix, LOG_PREFIX_NONE);

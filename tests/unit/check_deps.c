@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deps.h"
-#include "strv.h"
+#include "unit/deps.h"
+#include "base/strv.h"
 
 #define DEPS(u) ((struct unit_deps *)unit_part((u), UNIT_PART_DEPS)) /* allocates it */
 
@@ -49,8 +49,8 @@ static void cycle_log_add(void *ctx, const char *const *names, size_t count)
     if (log->calls > 1)
         len += (size_t)snprintf(log->buf + len, sizeof(log->buf) - len, "; ");
     for (size_t i = 0; i < count && len < sizeof(log->buf); i++)
-        len += (size_t)snprintf(log->buf + len, sizeof(log->buf) - len, "%s%s",
-                                i ? " -> " : "", names[i]);
+        len += (size_t)snprintf(log->buf + len, sizeof(log->buf) - len, "%s%s", i ? " -> " : "",
+                                names[i]);
 }
 
 #define MAX_UNITS 8
@@ -65,37 +65,55 @@ struct deps_case {
 };
 
 static const struct deps_case deps_cases[] = {
-    {"no deps keeps input order", {{"c", NULL, NULL}, {"a", NULL, NULL}, {"b", NULL, NULL}},
-     "c a b", ""},
+    {"no deps keeps input order",
+     {{"c", NULL, NULL}, {"a", NULL, NULL}, {"b", NULL, NULL}},
+     "c a b",
+     ""},
     {"after chain", {{"a", "b", NULL}, {"b", "c", NULL}, {"c", NULL, NULL}}, "c b a", ""},
     {"before chain", {{"a", NULL, NULL}, {"b", NULL, "a"}, {"c", NULL, "b"}}, "c b a", ""},
     {"before keeps order when satisfied",
-     {{"a", NULL, "b c"}, {"b", NULL, "c"}, {"c", NULL, NULL}}, "a b c", ""},
+     {{"a", NULL, "b c"}, {"b", NULL, "c"}, {"c", NULL, NULL}},
+     "a b c",
+     ""},
     /* d < c < a, d < b < e < a; a After=e duplicates e Before=a. */
     {"mixed after and before",
      {{"a", "c e", NULL}, {"b", NULL, NULL}, {"c", "d", NULL}, {"d", NULL, "b"}, {"e", "b", "a"}},
-     "d b c e a", ""},
+     "d b c e a",
+     ""},
     {"missing names and self references ignored",
-     {{"a", "network.target b a", NULL}, {"b", "syslog.target", "b"}, {"c", NULL, "nothing.service"}},
-     "b a c", ""},
-    {"ready units run in input order", {{"x", "z", NULL}, {"y", NULL, NULL}, {"z", NULL, NULL}},
-     "y z x", ""},
+     {{"a", "network.target b a", NULL},
+      {"b", "syslog.target", "b"},
+      {"c", NULL, "nothing.service"}},
+     "b a c",
+     ""},
+    {"ready units run in input order",
+     {{"x", "z", NULL}, {"y", NULL, NULL}, {"z", NULL, NULL}},
+     "y z x",
+     ""},
     /* b is latest: its After=a goes, so b starts first. */
     {"2-cycle", {{"a", "b", NULL}, {"b", "a", NULL}}, "b a", "a -> b"},
-    {"3-cycle", {{"a", "b", NULL}, {"b", "c", NULL}, {"c", "a", NULL}, {"d", NULL, NULL},
-                 {"e", "a", NULL}},
-     "d c b a e", "a -> b -> c"},
+    {"3-cycle",
+     {{"a", "b", NULL}, {"b", "c", NULL}, {"c", "a", NULL}, {"d", NULL, NULL}, {"e", "a", NULL}},
+     "d c b a e",
+     "a -> b -> c"},
     /* p after r after q after p (q's via p Before=q); r is latest and loses
      * its After=q; the report is rotated so r comes last. */
     {"3-cycle through before, rotated",
-     {{"p", "r", "q"}, {"q", NULL, NULL}, {"r", "q", NULL}}, "r p q", "q -> p -> r"},
-    {"two cycles", {{"a", "b", NULL}, {"b", "a", NULL}, {"c", "d", NULL}, {"d", "c", NULL},
-                    {"e", NULL, NULL}},
-     "e b a d c", "a -> b; c -> d"},
-    {"cycle behind a tail", {{"x", "y", NULL}, {"y", "z", NULL}, {"z", "y", NULL}, {"w", NULL, NULL}},
-     "w z y x", "y -> z"},
+     {{"p", "r", "q"}, {"q", NULL, NULL}, {"r", "q", NULL}},
+     "r p q",
+     "q -> p -> r"},
+    {"two cycles",
+     {{"a", "b", NULL}, {"b", "a", NULL}, {"c", "d", NULL}, {"d", "c", NULL}, {"e", NULL, NULL}},
+     "e b a d c",
+     "a -> b; c -> d"},
+    {"cycle behind a tail",
+     {{"x", "y", NULL}, {"y", "z", NULL}, {"z", "y", NULL}, {"w", NULL, NULL}},
+     "w z y x",
+     "y -> z"},
     /* b sits in two cycles; after the first break it still waits for c. */
-    {"figure eight", {{"a", "b", NULL}, {"b", "a c", NULL}, {"c", "b", NULL}}, "c b a",
+    {"figure eight",
+     {{"a", "b", NULL}, {"b", "a c", NULL}, {"c", "b", NULL}},
+     "c b a",
      "a -> b; b -> c"},
     {"cycle via duplicated edge", {{"a", "b", "b"}, {"b", "a", "a"}}, "b a", "a -> b"},
 };

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec_env.h"
-#include "unit.h"
+#include "exec/exec_env.h"
+#include "unit/unit.h"
 
 #define EXEC(u) ((struct unit_exec *)unit_part((u), UNIT_PART_EXEC)) /* allocates it */
 

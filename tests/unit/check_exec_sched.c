@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec_sched.h"
-#include "unit.h"
+#include "exec/exec_sched.h"
+#include "unit/unit.h"
 
 START_TEST(test_of_clamps)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "linebuf.h"
+#include "base/linebuf.h"
 
 /* Feeds chunks, collects "line" for a complete line ("_" when empty),
  * "line+" for a split piece, "line~" for a flushed partial line, joined
@@ -114,9 +114,8 @@ static void check_long(size_t n, size_t step)
 }
 
 static const size_t long_cases[][2] = {
-    {LINEBUF_LINE_MAX - 1, 1000},     {LINEBUF_LINE_MAX, 1000},
-    {LINEBUF_LINE_MAX + 1, 1000},     {3 * LINEBUF_LINE_MAX, 4096},
-    {40000, 65536},                   {1000000, 65536},
+    {LINEBUF_LINE_MAX - 1, 1000},  {LINEBUF_LINE_MAX, 1000}, {LINEBUF_LINE_MAX + 1, 1000},
+    {3 * LINEBUF_LINE_MAX, 4096},  {40000, 65536},           {1000000, 65536},
     {2 * LINEBUF_LINE_MAX + 5, 7},
 };
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logbuf.h"
+#include "base/logbuf.h"
 
 struct tail {
     char text[8192];
@@ -27,8 +27,8 @@ static void tail_emit(void *ctx, const char *line, size_t len)
 struct ring_case {
     size_t lines, bytes;
     const char *in[8];
-    size_t n;          /* tail size asked for */
-    const char *want;  /* tail joined with '|' */
+    size_t n;         /* tail size asked for */
+    const char *want; /* tail joined with '|' */
 };
 
 static const struct ring_case ring_cases[] = {
@@ -36,11 +36,11 @@ static const struct ring_case ring_cases[] = {
     {3, 1024, {"a", "b", "c", "d"}, 10, "b|c|d"},
     {3, 1024, {"a", "b", "c", "d"}, 2, "c|d"},
     {3, 1024, {"a", "b", "c", "d"}, 0, ""},
-    {10, 8, {"aaaa", "bbbb", "cccc"}, 10, "bbbb|cccc"},      /* byte limit */
-    {10, 8, {"aaaaa", "bbbbb"}, 10, "bbbbb"},                /* wrap drops the tail */
-    {10, 8, {"aaaaaaaaaaaa"}, 10, "aaaaaaaa"},               /* cut to the byte limit */
-    {10, 8, {"aa", "", "", "bb", "cccccc"}, 10, "cccccc"},  /* wrap: bb overlapped */
-    {10, 8, {"aa", "", "", "bb"}, 10, "aa|||bb"},           /* empty lines count */
+    {10, 8, {"aaaa", "bbbb", "cccc"}, 10, "bbbb|cccc"},    /* byte limit */
+    {10, 8, {"aaaaa", "bbbbb"}, 10, "bbbbb"},              /* wrap drops the tail */
+    {10, 8, {"aaaaaaaaaaaa"}, 10, "aaaaaaaa"},             /* cut to the byte limit */
+    {10, 8, {"aa", "", "", "bb", "cccccc"}, 10, "cccccc"}, /* wrap: bb overlapped */
+    {10, 8, {"aa", "", "", "bb"}, 10, "aa|||bb"},          /* empty lines count */
     {1, 1024, {"a", "b", "c"}, 10, "c"},
     {10, 6, {"ab", "cd", "ef", "gh", "ij"}, 10, "ef|gh|ij"},
 };

@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mainproc.h"
-#include "proc.h"
-#include "pxinit.h"
+#include "run/mainproc.h"
+#include "base/proc.h"
+#include "run/pxinit.h"
 
 static struct pxinit px;
 static char *command[] = {"main", NULL};

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "notify.h"
+#include "run/notify.h"
 
 START_TEST(test_flags)
 {
@@ -22,9 +22,9 @@ END_TEST
 
 static const struct {
     const char *msg;
-    int mainpid;    /* 0: not set */
-    int err;        /* -1: not set */
-    long long ext;  /* -1: not set */
+    int mainpid;   /* 0: not set */
+    int err;       /* -1: not set */
+    long long ext; /* -1: not set */
     bool stopping, trigger, ready;
 } cases[] = {
     {"MAINPID=4711", 4711, -1, -1, false, false, false},

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "passwd.h"
+#include "base/passwd.h"
 
 #define PASSWD TEST_DATA_DIR "/passwd"
 #define GROUP TEST_DATA_DIR "/group"

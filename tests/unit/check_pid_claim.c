@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pid_claim.h"
-#include "pidfile.h"
-#include "proc.h"
+#include "run/pid_claim.h"
+#include "base/pidfile.h"
+#include "base/proc.h"
 
 START_TEST(test_judge)
 {

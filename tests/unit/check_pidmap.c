@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "pidmap.h"
+#include "base/pidmap.h"
 
 START_TEST(test_put_get_del)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "protocol.h"
+#include "wire/protocol.h"
 
 START_TEST(test_request_valid)
 {
@@ -128,10 +128,11 @@ START_TEST(test_table)
     proto_print_table(f, u, 2, 1000 + 2 * 3600 + 10 * 60 + 5, false);
     fclose(f);
     char w[2][7][32];
-    ck_assert_int_eq(sscanf(buf, "%31s %31s %31s %31s %31s %31s %31s\n%31s %31s %31s %31s %31s %31s %31s",
-                            w[0][0], w[0][1], w[0][2], w[0][3], w[0][4], w[0][5], w[0][6], w[1][0],
-                            w[1][1], w[1][2], w[1][3], w[1][4], w[1][5], w[1][6]),
-                     14);
+    ck_assert_int_eq(
+        sscanf(buf, "%31s %31s %31s %31s %31s %31s %31s\n%31s %31s %31s %31s %31s %31s %31s",
+               w[0][0], w[0][1], w[0][2], w[0][3], w[0][4], w[0][5], w[0][6], w[1][0], w[1][1],
+               w[1][2], w[1][3], w[1][4], w[1][5], w[1][6]),
+        14);
     const char *want[2][7] = {{"web", "active", "42", "2h10min", "3", "signal=TERM", "running"},
                               {"crashy", "failed", "-", "-", "0", "code=1", "failed"}};
     for (int i = 0; i < 2; i++)

@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "ratelimit.h"
+#include "base/ratelimit.h"
 
 /* Allowed warnings out of n from one sender at one time. */
 static unsigned allowed(struct ratelimit *rl, int64_t key, double now, unsigned n)

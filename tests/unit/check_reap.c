@@ -12,17 +12,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "proc.h"
-#include "pxinit.h"
-#include "reap.h"
+#include "base/proc.h"
+#include "run/pxinit.h"
+#include "run/reap.h"
 
 enum { MAXKIDS = 400 };
 
 static struct pxinit px;
 static pid_t kid[MAXKIDS];
-static int want[MAXKIDS];  /* expected wait status */
-static int seen[MAXKIDS];  /* times reported */
-static int got[MAXKIDS];   /* reported status */
+static int want[MAXKIDS]; /* expected wait status */
+static int seen[MAXKIDS]; /* times reported */
+static int got[MAXKIDS];  /* reported status */
 static int nkids, nseen, stray;
 
 static void reaped(struct pxinit *p, pid_t pid, int status)
@@ -41,7 +41,10 @@ static void reaped(struct pxinit *p, pid_t pid, int status)
     stray++;
 }
 
-static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents) { ev_break(loop, EVBREAK_ALL); }
+static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    ev_break(loop, EVBREAK_ALL);
+}
 
 static ev_io sigchld_io;
 

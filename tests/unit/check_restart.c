@@ -8,19 +8,28 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "restart.h"
-#include "timespan.h"
+#include "core/restart.h"
+#include "base/timespan.h"
 
 #define STATUS(u) ((struct unit_status *)unit_part((u), UNIT_PART_STATUS)) /* allocates it */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define SEC(x) ((uint64_t)(x) * USEC_PER_SEC)
-#define MSEC(x) ((uint64_t)(x) * USEC_PER_MSEC)
+#define SEC(x) ((uint64_t)(x)*USEC_PER_SEC)
+#define MSEC(x) ((uint64_t)(x)*USEC_PER_MSEC)
 
 /* Linux wait status encodings, built by hand so no process is needed. */
-static int ws_exit(int code) { return (code & 0xff) << 8; }
-static int ws_signal(int sig) { return sig & 0x7f; }
-static int ws_core(int sig) { return (sig & 0x7f) | 0x80; }
+static int ws_exit(int code)
+{
+    return (code & 0xff) << 8;
+}
+static int ws_signal(int sig)
+{
+    return sig & 0x7f;
+}
+static int ws_core(int sig)
+{
+    return (sig & 0x7f) | 0x80;
+}
 
 /* A unit with systemd's defaults, as the parser starts from. */
 static struct unit *tu_new(void)
@@ -150,20 +159,20 @@ static const struct {
      RESULT_SUCCESS},
     {"SuccessExitStatus=1 2, exit 3", UNIT_TYPE_SIMPLE, codes_1_2, 2, NULL, 0, 0, 3,
      RESULT_EXIT_CODE},
-    {"SuccessExitStatus=SIGKILL, SIGKILL", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 1,
-     SIGKILL, RESULT_SUCCESS},
-    {"SuccessExitStatus=SIGKILL, SIGUSR2", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 1,
-     SIGUSR2, RESULT_SIGNAL},
+    {"SuccessExitStatus=SIGKILL, SIGKILL", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 1, SIGKILL,
+     RESULT_SUCCESS},
+    {"SuccessExitStatus=SIGKILL, SIGUSR2", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 1, SIGUSR2,
+     RESULT_SIGNAL},
     /* Signal numbers are not exit codes: SuccessExitStatus=9 is exit 9. */
-    {"SuccessExitStatus=SIGKILL, exit 9", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 0,
-     SIGKILL, RESULT_EXIT_CODE},
+    {"SuccessExitStatus=SIGKILL, exit 9", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 0, SIGKILL,
+     RESULT_EXIT_CODE},
     {"SuccessExitStatus=1 2, SIGINT stays clean", UNIT_TYPE_SIMPLE, codes_1_2, 2, NULL, 0, 1,
      SIGINT, RESULT_SUCCESS},
     /* systemd never calls a core dump clean. */
     {"SuccessExitStatus=SIGABRT, SIGABRT core", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 2,
      SIGABRT, RESULT_CORE_DUMP},
-    {"SuccessExitStatus=SIGABRT, SIGABRT no core", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2,
-     1, SIGABRT, RESULT_SUCCESS},
+    {"SuccessExitStatus=SIGABRT, SIGABRT no core", UNIT_TYPE_SIMPLE, NULL, 0, sig_kill_abrt, 2, 1,
+     SIGABRT, RESULT_SUCCESS},
     /* Type=oneshot gets no clean signals, except those listed. */
     {"oneshot exit 0", UNIT_TYPE_ONESHOT, NULL, 0, NULL, 0, 0, 0, RESULT_SUCCESS},
     {"oneshot SIGTERM", UNIT_TYPE_ONESHOT, NULL, 0, NULL, 0, 1, SIGTERM, RESULT_SIGNAL},
@@ -234,10 +243,14 @@ static const struct {
     enum service_result r;
     const char *name;
 } result_names[] = {
-    {RESULT_SUCCESS, "success"},       {RESULT_EXIT_CODE, "exit-code"},
-    {RESULT_SIGNAL, "signal"},         {RESULT_CORE_DUMP, "core-dump"},
-    {RESULT_TIMEOUT, "timeout"},       {RESULT_WATCHDOG, "watchdog"},
-    {RESULT_START_LIMIT, "start-limit-hit"}, {RESULT_RESOURCES, "resources"},
+    {RESULT_SUCCESS, "success"},
+    {RESULT_EXIT_CODE, "exit-code"},
+    {RESULT_SIGNAL, "signal"},
+    {RESULT_CORE_DUMP, "core-dump"},
+    {RESULT_TIMEOUT, "timeout"},
+    {RESULT_WATCHDOG, "watchdog"},
+    {RESULT_START_LIMIT, "start-limit-hit"},
+    {RESULT_RESOURCES, "resources"},
 };
 
 START_TEST(test_restart_result_names)
@@ -249,7 +262,7 @@ END_TEST
 START_TEST(test_restart_result_name_unknown)
 {
     ck_assert_str_eq(service_result_name((enum service_result)99), "unknown");
-    ck_assert_str_eq(service_result_name((enum service_result)-1), "unknown");
+    ck_assert_str_eq(service_result_name((enum service_result) - 1), "unknown");
 }
 END_TEST
 
@@ -278,8 +291,8 @@ END_TEST
 /* The example of systemd.service(5): 10s, 20s, 40s, 80s, 160s, 160s, ... */
 START_TEST(test_restart_delay_documented_example)
 {
-    static const uint64_t want[] = {SEC(10), SEC(20), SEC(40), SEC(80), SEC(160), SEC(160),
-                                    SEC(160), SEC(160)};
+    static const uint64_t want[] = {SEC(10),  SEC(20),  SEC(40),  SEC(80),
+                                    SEC(160), SEC(160), SEC(160), SEC(160)};
     struct unit *u;
 
     u = tu_new();
@@ -315,8 +328,8 @@ START_TEST(test_restart_delay_steps)
     u->restart_steps = delay_rows[_i].steps;
     for (unsigned n = 1; n <= 8 && delay_rows[_i].want[n - 1]; n++) {
         uint64_t got = restart_delay_usec(u, n), want = delay_rows[_i].want[n - 1];
-        ck_assert_msg(got + 2 >= want && got <= want + 2, "row %d n=%u: got %llu want %llu", _i,
-                      n, (unsigned long long)got, (unsigned long long)want);
+        ck_assert_msg(got + 2 >= want && got <= want + 2, "row %d n=%u: got %llu want %llu", _i, n,
+                      (unsigned long long)got, (unsigned long long)want);
     }
     unit_free(u);
 }
@@ -330,9 +343,8 @@ START_TEST(test_restart_delay_shape)
         uint64_t base, max;
         unsigned steps;
     } shapes[] = {
-        {MSEC(100), SEC(10), 5},          {1, UINT64_C(1) << 62, 64},
-        {1, USEC_INFINITY - 1, 10},       {SEC(1), SEC(1) + 1, 7},
-        {MSEC(100), SEC(3600), 1000},     {SEC(5), SEC(300), 1},
+        {MSEC(100), SEC(10), 5}, {1, UINT64_C(1) << 62, 64},   {1, USEC_INFINITY - 1, 10},
+        {SEC(1), SEC(1) + 1, 7}, {MSEC(100), SEC(3600), 1000}, {SEC(5), SEC(300), 1},
     };
 
     for (size_t s = 0; s < ARRAY_SIZE(shapes); s++) {

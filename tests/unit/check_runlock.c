@@ -11,13 +11,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "options.h"
-#include "runlock.h"
+#include "client/client.h"
+#include "config/options.h"
+#include "base/runlock.h"
 
 static char dir[] = "/tmp/check_runlock.XXXXXX";
 
-static void setup(void) { ck_assert_ptr_nonnull(mkdtemp(dir)); }
+static void setup(void)
+{
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
 
 static void teardown(void)
 {

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "log.h"
-#include "service.h"
-#include "timespan.h"
+#include "unit/cmdline.h"
+#include "base/log.h"
+#include "core/service.h"
+#include "base/timespan.h"
 
 #define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
 

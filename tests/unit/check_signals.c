@@ -15,9 +15,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "notify.h"
-#include "pxinit.h"
-#include "signals.h"
+#include "run/notify.h"
+#include "run/pxinit.h"
+#include "run/signals.h"
 
 static struct pxinit px;
 static char dir[64];

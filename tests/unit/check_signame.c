@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "signame.h"
+#include "base/signame.h"
 
 struct from_case {
     const char *in;

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "service.h"
-#include "status_board.h"
+#include "core/service.h"
+#include "wire/status_board.h"
 
 static char dir[64];
 static char path[128];

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "protocol.h"
-#include "signame.h"
-#include "status_board.h"
-#include "status_line.h"
+#include "wire/protocol.h"
+#include "base/signame.h"
+#include "wire/status_board.h"
+#include "wire/status_line.h"
 
 #define NOW INT64_C(1700000000)
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strv.h"
+#include "base/strv.h"
 
 START_TEST(test_push_and_array)
 {

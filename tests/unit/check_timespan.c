@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timespan.h"
+#include "base/timespan.h"
 
 #define SEC USEC_PER_SEC
 #define MSEC USEC_PER_MSEC

@@ -13,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmdline.h"
-#include "timespan.h"
-#include "unit.h"
-#include "unit_load.h"
-#include "unit_parse.h"
+#include "unit/cmdline.h"
+#include "base/timespan.h"
+#include "unit/unit.h"
+#include "unit/unit_load.h"
+#include "unit/unit_parse.h"
 
 #ifndef TEST_DATA_DIR
 #define TEST_DATA_DIR "tests/unit/data"
@@ -743,9 +743,11 @@ START_TEST(test_not_enforced_listed_once)
 {
     struct parsed p;
 
-    parse_text(&p, "[Service]\nExecStart=/bin/true\nCapabilityBoundingSet=CAP_A\n"
-                   "CapabilityBoundingSet=CAP_B\nPrivateTmp=yes\nDocumentation=man:x(1)\n");
-    assert_msg(&p, "W: " PATH ": accepted, not enforced: CapabilityBoundingSet= (line 3), "
+    parse_text(&p,
+               "[Service]\nExecStart=/bin/true\nCapabilityBoundingSet=CAP_A\n"
+               "CapabilityBoundingSet=CAP_B\nPrivateTmp=yes\nDocumentation=man:x(1)\n");
+    assert_msg(&p, "W: " PATH
+                   ": accepted, not enforced: CapabilityBoundingSet= (line 3), "
                    "PrivateTmp= (line 5)");
     ck_assert_uint_eq(p.sink.warnings, 1);
     ck_assert_int_eq(p.ret, 0);
@@ -757,11 +759,12 @@ START_TEST(test_sched_keys)
 {
     struct parsed p;
 
-    parse_text(&p, "[Unit]\nConditionVirtualization=|!container\nConditionACPower=true\n"
-                   "ConditionCapability=CAP_SYS_ADMIN\nAssertPathIsMountPoint=/proc\n"
-                   "[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=fifo\n"
-                   "CPUSchedulingPriority=20\nCPUSchedulingResetOnFork=yes\n"
-                   "IOSchedulingClass=idle\nIOSchedulingPriority=6\n");
+    parse_text(&p,
+               "[Unit]\nConditionVirtualization=|!container\nConditionACPower=true\n"
+               "ConditionCapability=CAP_SYS_ADMIN\nAssertPathIsMountPoint=/proc\n"
+               "[Service]\nExecStart=/bin/true\nCPUSchedulingPolicy=fifo\n"
+               "CPUSchedulingPriority=20\nCPUSchedulingResetOnFork=yes\n"
+               "IOSchedulingClass=idle\nIOSchedulingPriority=6\n");
     ck_assert_int_eq(p.ret, 0);
     const struct unit_exec *x = unit_exec(p.u);
     ck_assert(x->cpu_sched_set);
@@ -783,14 +786,17 @@ START_TEST(test_sched_keys)
     parsed_free(&p);
 
     /* "none" is best-effort at level 4; a bad word is an error. */
-    parse_text(&p, "[Service]\nExecStart=/bin/true\nIOSchedulingPriority=1\n"
-                   "IOSchedulingClass=none\nCPUSchedulingPolicy=deadline\n"
-                   "CPUSchedulingPriority=100\n");
+    parse_text(&p,
+               "[Service]\nExecStart=/bin/true\nIOSchedulingPriority=1\n"
+               "IOSchedulingClass=none\nCPUSchedulingPolicy=deadline\n"
+               "CPUSchedulingPriority=100\n");
     ck_assert_int_eq(unit_exec(p.u)->ioprio_class, IO_CLASS_BEST_EFFORT);
     ck_assert_int_eq(unit_exec(p.u)->ioprio_level, 4);
-    assert_msg(&p, "E: " PATH ":5: invalid value for CPUSchedulingPolicy=: 'deadline' (want "
+    assert_msg(&p, "E: " PATH
+                   ":5: invalid value for CPUSchedulingPolicy=: 'deadline' (want "
                    "other, batch, idle, fifo or rr)");
-    assert_msg(&p, "E: " PATH ":6: invalid value for CPUSchedulingPriority=: '100' (not a "
+    assert_msg(&p, "E: " PATH
+                   ":6: invalid value for CPUSchedulingPriority=: '100' (not a "
                    "priority from 0 to 99)");
     parsed_free(&p);
 }
@@ -1120,11 +1126,12 @@ START_TEST(test_parts)
     ck_assert_int_eq(unit_finalize(a.u, &a.sink), 0);
 
     /* set, then reset: the part stays allocated but holds defaults */
-    parse_text(&b, "[Unit]\nAfter=x\nAfter=\n[Service]\nExecStart=/bin/a\nRestart=always\n"
-                   "StandardOutput=file:/o\nStandardOutput=null\nUser=u\nUser=\n"
-                   "LimitNOFILE=5\nLimitNOFILE=\nRuntimeDirectory=r\nRuntimeDirectory=\n"
-                   "ExecStop=/bin/s\nExecStop=\nSuccessExitStatus=3\nSuccessExitStatus=\n"
-                   "X-LogMaxSize=1M\nX-LogMaxSize=\n");
+    parse_text(&b,
+               "[Unit]\nAfter=x\nAfter=\n[Service]\nExecStart=/bin/a\nRestart=always\n"
+               "StandardOutput=file:/o\nStandardOutput=null\nUser=u\nUser=\n"
+               "LimitNOFILE=5\nLimitNOFILE=\nRuntimeDirectory=r\nRuntimeDirectory=\n"
+               "ExecStop=/bin/s\nExecStop=\nSuccessExitStatus=3\nSuccessExitStatus=\n"
+               "X-LogMaxSize=1M\nX-LogMaxSize=\n");
     assert_clean(&b);
     ck_assert_ptr_nonnull(b.u->deps);
     ck_assert_ptr_nonnull(b.u->exec);
@@ -1149,10 +1156,11 @@ START_TEST(test_parts)
     parsed_free(&b);
 
     /* the 8-bit enum and signal fields keep every value */
-    parse_text(&b, "[Service]\nExecStart=/bin/a\nKillSignal=SIGRTMAX\nFinalKillSignal=RTMIN+1\n"
-                   "RestartKillSignal=HUP\nKillMode=none\nRestart=on-watchdog\n"
-                   "NotifyAccess=all\nStandardError=truncate:/t\nFailureAction=exit\n"
-                   "RuntimeDirectoryPreserve=restart\nType=notify\n");
+    parse_text(&b,
+               "[Service]\nExecStart=/bin/a\nKillSignal=SIGRTMAX\nFinalKillSignal=RTMIN+1\n"
+               "RestartKillSignal=HUP\nKillMode=none\nRestart=on-watchdog\n"
+               "NotifyAccess=all\nStandardError=truncate:/t\nFailureAction=exit\n"
+               "RuntimeDirectoryPreserve=restart\nType=notify\n");
     assert_clean(&b);
     ck_assert_int_eq(b.u->kill_signal, SIGRTMAX);
     ck_assert_int_eq(b.u->final_kill_signal, SIGRTMIN + 1);
@@ -1322,7 +1330,8 @@ START_TEST(test_exec_lists_packed)
     static const char *const lines[] = {"/bin/a one", "-/bin/b two three", "/bin/c"};
     for (int i = 0; i < 3; i++) {
         pre->v = realloc(pre->v, (pre->n + 1) * sizeof(*pre->v));
-        pre->v[pre->n] = (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
+        pre->v[pre->n] =
+            (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
         pre->n++;
     }
     l->v = calloc(1, sizeof(*l->v));
@@ -1333,7 +1342,8 @@ START_TEST(test_exec_lists_packed)
     for (int i = 0; i < 3; i++) {
         struct exec_list *q = &same->cmds->exec_start_pre;
         q->v = realloc(q->v, (q->n + 1) * sizeof(*q->v));
-        q->v[q->n] = (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
+        q->v[q->n] =
+            (struct exec_command){.line = strdup(lines[i]), .flags = i, .lineno = 7u + (unsigned)i};
         q->n++;
     }
     same->exec_start.v = calloc(1, sizeof(*l->v));

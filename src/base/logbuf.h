@@ -1,0 +1,51 @@
+/* logbuf.h - the memory of a unit's recent output: the last lines, bounded
+ * both in count and in bytes, oldest dropped first. Pure (no fds, no loop);
+ * memory is allocated on the first line and grows with use up to the
+ * bounds, so a unit that wrote a few lines holds a few hundred bytes. */
+#ifndef PXINIT_LOGBUF_H
+#define PXINIT_LOGBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOGBUF_DEFAULT_LINES 1000
+#define LOGBUF_DEFAULT_BYTES (256 * 1024)
+
+/* Called once per line, oldest first. line is not NUL-terminated. */
+typedef void (*logbuf_emit_fn)(void *ctx, const char *line, size_t len);
+
+struct logbuf_entry {
+    uint32_t off, len;
+};
+
+struct logbuf {
+    size_t max_lines, max_bytes;
+    struct logbuf_entry *ent;    /* cap_lines slots, a ring */
+    char *bytes;                 /* cap_bytes, lines stored contiguously */
+    size_t cap_lines, cap_bytes; /* allocated so far: up to max_lines, max_bytes */
+    size_t first, count;         /* the oldest slot and how many are used */
+    size_t wpos;                 /* where the next line's bytes go */
+    uint64_t total;              /* lines ever appended (a follower's cursor) */
+};
+
+/* 0 for either limit means the default; max_lines 0 after that is impossible. */
+void logbuf_init(struct logbuf *lb, size_t max_lines, size_t max_bytes);
+void logbuf_free(struct logbuf *lb);
+
+/* Keeps a copy of line (cut to max_bytes), dropping the oldest lines as
+ * needed. Returns 0, or -1 with errno ENOMEM (the line is not kept). */
+int logbuf_append(struct logbuf *lb, const char *line, size_t len);
+/* The same for a line given in two parts (text and a marker); returns the
+ * stored copy (valid until the next append), or NULL with errno ENOMEM. */
+const char *logbuf_append_parts(struct logbuf *lb, const char *a, size_t alen, const char *b,
+                                size_t blen, size_t *stored_len);
+
+/* Emits the last n lines (all when n exceeds the count), oldest first.
+ * Returns how many were emitted. */
+size_t logbuf_tail(const struct logbuf *lb, size_t n, logbuf_emit_fn emit, void *ctx);
+
+size_t logbuf_count(const struct logbuf *lb);
+/* Bytes of line data held. */
+size_t logbuf_bytes(const struct logbuf *lb);
+
+#endif

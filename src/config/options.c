@@ -1,0 +1,225 @@
+/* options.c - argv of the daemon role. */
+#include "config/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "base/signame.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: pxinit [OPTIONS] [-- COMMAND [ARG...]]\n"
+            "       pxinit [-R DIR] VERB [ARGS]   (start stop restart reload kill status list\n"
+            "                                      logs daemon-reload shutdown check)\n"
+            "\n"
+            "The main command always follows '--'; any other first word must be a verb.\n"
+            "One daemon per runtime directory: a second one refuses to start.\n"
+            "\n"
+            "  -u, --units DIR         unit directory (repeatable; default %s)\n"
+            "  -c, --config FILE       main config (default %s, optional)\n"
+            "  -R, --runtime-dir DIR   runtime directory (default %s; env PXINIT_RUNTIME_DIR)\n"
+            "  -r, --rewrite SIG:SIG   rewrite a signal before forwarding it (repeatable;\n"
+            "                          SIG:0 drops it; env PXINIT_REWRITE=SIG:SIG,...)\n"
+            "      --single-child      forward signals to the main command only\n"
+            "                          (env PXINIT_SINGLE_CHILD=1)\n"
+            "  -e, --remap-exit CODE   treat the main command's exit code CODE as 0\n"
+            "      --grace SECONDS     time left processes get before SIGKILL (default 5)\n"
+            "      --no-units          load no unit files\n"
+            "      --systemd           also load units enabled for systemd\n"
+            "      --log-prefix FORMAT prefix of service output lines: name (default),\n"
+            "                          name+timestamp or none (pxinit.conf LogPrefix=)\n"
+            "  -v, --verbose           debug logging (env PXINIT_VERBOSE=1)\n"
+            "  -q, --quiet             only warnings and errors\n"
+            "  -h, --help              this text\n"
+            "  -V, --version           print the version\n",
+            PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR);
+}
+
+static int parse_rewrite(struct options *o, const char *arg)
+{
+    char buf[64];
+    const char *colon = strchr(arg, ':');
+    if (!colon || (size_t)(colon - arg) >= sizeof(buf))
+        return -1;
+    memcpy(buf, arg, (size_t)(colon - arg));
+    buf[colon - arg] = '\0';
+    int from = signal_from_string(buf);
+    /* To 0: not forwarded at all, as dumb-init -r SIG:0. */
+    int to = strcmp(colon + 1, "0") == 0 ? -1 : signal_from_string(colon + 1);
+    if (from <= 0 || to == 0 || to < -1)
+        return -1;
+    o->rewrite[from] = to;
+    return 0;
+}
+
+static void stray_word(const char *word)
+{
+    const char *near = client_closest_verb(word);
+    if (client_is_verb(word))
+        fprintf(stderr, "pxinit: '%s' is a control verb: only -R DIR may come before it\n", word);
+    else if (near)
+        fprintf(stderr, "pxinit: unknown command '%s'; did you mean '%s'?\n", word, near);
+    else
+        fprintf(stderr, "pxinit: unknown command '%s' (a main command follows '--')\n", word);
+    fprintf(stderr, "Try 'pxinit --help'.\n");
+}
+
+static bool env_true(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 &&
+           strcasecmp(v, "false") != 0;
+}
+
+enum options_result options_parse(struct options *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"units", required_argument, NULL, 'u'},
+        {"config", required_argument, NULL, 'c'},
+        {"runtime-dir", required_argument, NULL, 'R'},
+        {"rewrite", required_argument, NULL, 'r'},
+        {"single-child", no_argument, NULL, 's'},
+        {"remap-exit", required_argument, NULL, 'e'},
+        {"grace", required_argument, NULL, 'g'},
+        {"no-units", no_argument, NULL, 'n'},
+        {"systemd", no_argument, NULL, 'S'},
+        {"log-prefix", required_argument, NULL, 'P'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    o->config = PXINIT_DEFAULT_CONFIG;
+    o->runtime_dir = getenv("PXINIT_RUNTIME_DIR");
+    if (!o->runtime_dir || !*o->runtime_dir)
+        o->runtime_dir = PXINIT_DEFAULT_RUNTIME_DIR;
+    o->grace_sec = 5;
+    o->single_child = env_true("PXINIT_SINGLE_CHILD");
+    if (env_true("PXINIT_VERBOSE"))
+        o->verbosity = 1;
+    const char *rw = getenv("PXINIT_REWRITE");
+    if (rw && *rw) {
+        char *copy = strdup(rw), *save = NULL;
+        if (!copy)
+            return OPTIONS_USAGE_ERROR;
+        for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+            if (parse_rewrite(o, t) < 0) {
+                fprintf(stderr, "pxinit: invalid PXINIT_REWRITE entry '%s' (want SIG:SIG)\n", t);
+                free(copy);
+                return OPTIONS_USAGE_ERROR;
+            }
+        }
+        free(copy);
+    }
+
+    /* '+': stop at the first non-option, so COMMAND's own options stay its own. */
+    opterr = 0;
+    optind = 1;
+    int before = optind; /* where the last getopt_long() call started */
+    while ((before = optind, c = getopt_long(argc, argv, "+u:c:R:r:e:vqhV", longopts, NULL)) !=
+           -1) {
+        char *end;
+        switch (c) {
+        case 'u':
+            if (strv_push(&o->unit_dirs, optarg) < 0)
+                return OPTIONS_USAGE_ERROR;
+            break;
+        case 'c':
+            o->config = optarg;
+            o->config_given = true;
+            break;
+        case 'R':
+            o->runtime_dir = optarg;
+            break;
+        case 'r':
+            if (parse_rewrite(o, optarg) < 0) {
+                fprintf(stderr, "pxinit: invalid --rewrite '%s' (want SIG:SIG)\n", optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            break;
+        case 's':
+            o->single_child = true;
+            break;
+        case 'e': {
+            errno = 0;
+            long code = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || code < 0 || code > 255) {
+                fprintf(stderr, "pxinit: invalid --remap-exit '%s' (want 0..255)\n", optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            o->remap_exit[code] = true;
+            break;
+        }
+        case 'g':
+            errno = 0;
+            o->grace_sec = strtod(optarg, &end);
+            if (errno || *end || end == optarg || o->grace_sec < 0 || o->grace_sec > 1e6) {
+                fprintf(stderr, "pxinit: invalid --grace '%s' (want seconds)\n", optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            break;
+        case 'n':
+            o->no_units = true;
+            break;
+        case 'S':
+            o->systemd_units = true;
+            break;
+        case 'P':
+            if (conf_parse_prefix(optarg, &o->log_prefix_value) < 0) {
+                fprintf(stderr,
+                        "pxinit: invalid --log-prefix '%s' (want name, name+timestamp "
+                        "or none)\n",
+                        optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            o->log_prefix = optarg;
+            break;
+        case 'v':
+            o->verbosity = 1;
+            break;
+        case 'q':
+            o->verbosity = -1;
+            break;
+        case 'h':
+            usage(stdout);
+            return OPTIONS_EXIT_OK;
+        case 'V':
+            printf("pxinit %s\n", PACKAGE_VERSION);
+            return OPTIONS_EXIT_OK;
+        default:
+            if (optopt)
+                fprintf(stderr, "pxinit: invalid or incomplete option '-%c'\n", optopt);
+            else
+                fprintf(stderr, "pxinit: invalid option '%s'\n", argv[optind - 1]);
+            fprintf(stderr, "Try 'pxinit --help'.\n");
+            return OPTIONS_USAGE_ERROR;
+        }
+    }
+    /* The main command only after "--" (getopt_long() stepped over it in
+     * its last call): a bare word is a mistyped verb far more often than a
+     * command, and must not start a second daemon (SPEC). */
+    bool dashdash = optind == before + 1 && strcmp(argv[before], "--") == 0;
+    if (optind < argc && !dashdash) {
+        stray_word(argv[optind]);
+        return OPTIONS_USAGE_ERROR;
+    }
+    if (optind < argc)
+        o->command = &argv[optind];
+    if (o->unit_dirs.n == 0 && strv_push(&o->unit_dirs, PXINIT_DEFAULT_UNITS_DIR) < 0)
+        return OPTIONS_USAGE_ERROR;
+    return OPTIONS_OK;
+}
+
+void options_free(struct options *o)
+{
+    strv_clear(&o->unit_dirs);
+}

@@ -1,0 +1,125 @@
+/* control_int.h - what the control modules share: the server state
+ * (control.c), the verbs and waiting jobs (control_verbs.c), daemon-reload
+ * (control_reload.c). Not for use outside them. */
+#ifndef PXINIT_CONTROL_INT_H
+#define PXINIT_CONTROL_INT_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "output/output.h"
+#include "wire/protocol.h"
+#include "run/pxinit.h"
+#include "wire/status_board.h"
+
+#define CTL_MAX_CLIENTS 64
+#define CTL_IDLE_TIMEOUT 10.0     /* seconds a client may sit without progress */
+#define CTL_EVICT_IDLE 0.1        /* ... and, at the cap, before a new one may evict it */
+#define CTL_MAX_OUTPUT (8u << 20) /* bytes of reply kept for a slow reader */
+#define CTL_SOCKET_MODE 0666      /* SO_PEERCRED is the gate: see doc/protocol.md */
+#define CTL_BOARD_MODE 0644
+
+enum ctl_job_kind {
+    CTL_JOB_START,
+    CTL_JOB_STOP,
+    CTL_JOB_RESTART,
+    CTL_JOB_RELOAD,
+};
+
+/* A client waiting for a unit to reach a state. */
+struct ctl_job {
+    struct service *s;
+    enum ctl_job_kind kind;
+    bool done;
+};
+
+struct ctl;
+
+struct ctl_client {
+    struct ctl *ctl;
+    int fd;
+    ev_io io;
+    int io_events; /* what io is started for */
+    ev_timer idle;
+    uid_t uid;
+    pid_t pid;
+    bool allowed;
+    bool eof;     /* the peer shut down its side */
+    bool closing; /* close once the output is written */
+    bool busy;    /* a request is being handled or waits for jobs */
+    bool in_dispatch;
+    char in[PROTO_MAX_REQUEST];
+    size_t inlen;
+    char *out;
+    size_t outlen, outoff, outcap;
+    struct ctl_job *jobs;
+    size_t njobs;
+    int code;                      /* exit code of the request so far */
+    struct output_follower follow; /* logs -f */
+    bool following;
+    struct ctl_client *next, *prev;
+};
+
+/* A unit whose file changed: the new definition waits until the running
+ * instance has stopped. */
+struct ctl_swap {
+    struct service *s;
+    struct unit *u;
+    bool start; /* it was running: start it with the new definition */
+};
+
+struct ctl {
+    struct pxinit *px;
+    char *sock_path, *board_path;
+    int listen_fd;
+    ev_io listen_io;
+    bool listen_signalled; /* readiness raises a signal (signals_arm_fd) */
+    ev_timer accept_pause; /* accept stopped briefly after EMFILE/ENOMEM, or at the cap */
+    bool full_pause;       /* stopped at the cap: the next client_free() resumes it */
+    int reserve_fd;        /* given up to accept and drop a client on EMFILE */
+    struct status_board board;
+    struct ctl_client *clients;
+    unsigned nclients;
+    ev_idle settle;        /* after changes: jobs, retired units, swaps */
+    ev_timer settle_retry; /* a retired unit waits for spawns in flight */
+    struct service **retired;
+    size_t nretired;
+    struct ctl_swap *swaps;
+    size_t nswaps;
+    ev_tstamp deny_window; /* rate limit of permission-denied log lines */
+    unsigned deny_count;
+};
+
+/* control.c */
+void ctl_reply(struct ctl_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An error line; the request's exit code becomes code unless one is set. */
+void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Ends the current request: writes "end CODE", resumes reading. */
+/* Appends "line TEXT" (control characters shown as '?', UTF-8 kept) and
+ * sends it without waiting for the request to end (logs, logs -f). */
+void ctl_reply_line(struct ctl_client *c, const char *text, size_t len);
+void ctl_request_done(struct ctl_client *c);
+void ctl_publish(struct ctl *ctl, struct service *s);
+/* The record of s as the board and `unit` lines show it. */
+void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out);
+void ctl_settle_soon(struct ctl *ctl);
+
+/* control_verbs.c */
+void ctl_dispatch(struct ctl_client *c, int argc, char **argv);
+/* Re-evaluates the jobs of waiting clients. */
+void ctl_jobs_check(struct ctl *ctl);
+/* s is about to be freed: its jobs end with an error. */
+void ctl_jobs_forget(struct ctl *ctl, struct service *s);
+
+/* control_reload.c */
+/* Re-reads the unit files; c (may be NULL) gets the report. Returns the exit code. */
+/* Adds the instance u (made from its template) to the unit table. */
+struct service *ctl_instance_add(struct ctl *ctl, struct unit *u);
+int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c);
+/* Frees retired services that settled, swaps definitions of stopped units. */
+void ctl_reload_settle(struct ctl *ctl);
+void ctl_reload_free(struct ctl *ctl);
+
+#endif

@@ -1,0 +1,250 @@
+/* service.h - the runtime state of one unit and its state machine.
+ *
+ * Pure: every effect (spawning, signalling, arming the timer, reading the
+ * clock) goes through struct svc_ops, so unit tests drive the machine with
+ * synthetic events and never fork. supervisor.c supplies the real operations.
+ *
+ * States follow systemd: the sub-state (enum svc_sub) is what the machine
+ * switches on; the active state (inactive, activating, ...) is derived from it.
+ */
+#ifndef PXINIT_SERVICE_H
+#define PXINIT_SERVICE_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/restart.h"
+#include "unit/unit.h"
+
+enum svc_state {
+    SVC_INACTIVE,
+    SVC_ACTIVATING,
+    SVC_ACTIVE,
+    SVC_DEACTIVATING,
+    SVC_FAILED,
+};
+
+enum svc_sub {
+    SUB_DEAD,
+    SUB_START_PRE,
+    SUB_START,
+    SUB_START_POST,
+    SUB_RUNNING,
+    SUB_EXITED, /* oneshot with RemainAfterExit=yes */
+    SUB_STOP,   /* ExecStop= running */
+    SUB_STOP_SIGTERM,
+    SUB_STOP_SIGKILL,
+    SUB_STOP_POST,
+    SUB_FINAL_SIGTERM,
+    SUB_FINAL_SIGKILL,
+    SUB_FAILED,
+    SUB_AUTO_RESTART,
+    SUB_CONDITION, /* ExecCondition= running */
+    SUB_RELOAD,    /* ExecReload= running; the unit stays active */
+};
+
+/* Which list a control process runs from. */
+enum svc_control {
+    CONTROL_NONE,
+    CONTROL_CONDITION,
+    CONTROL_START_PRE,
+    CONTROL_START_POST,
+    CONTROL_STOP,
+    CONTROL_STOP_POST,
+    CONTROL_RELOAD,
+};
+
+/* A process of the unit: the main process or the current control process. */
+struct svc_proc {
+    pid_t pid;      /* 0 when none (or not known yet) */
+    int pidfd;      /* -1 when none: signals to pid go through it */
+    pid_t pgid;     /* its process group; kept after pid is reaped until empty */
+    pid_t pin;      /* an unreaped child in that group (supervisor.c): 0 with pgid */
+    uint16_t flags; /* the command's exec_flags (cmdline.h) */
+    bool pending;   /* spawned, pid not reported yet */
+    void *job;      /* the supervisor's spawn job while its pipe is open */
+};
+
+struct service;
+struct output_unit;
+
+/* Requirement dependencies, kept on both ends (supervisor-owned). */
+enum svc_dep_kind {
+    DEP_REQUIRES = 1 << 0,
+    DEP_REQUISITE = 1 << 1,
+    DEP_BINDS_TO = 1 << 2,
+    DEP_PART_OF = 1 << 3,
+    DEP_CONFLICTS = 1 << 4,
+};
+
+struct svc_dep {
+    struct service *s;
+    unsigned kinds;
+};
+
+/* A unit's ordering and requirement links to other units (supervisor-owned,
+ * built by unit_load.c). Most units have none: they share svc_links_none,
+ * so an unlinked unit pays a pointer, not 48 bytes. Read through s->links;
+ * change only through svc_links_edit(). */
+struct svc_links {
+    struct service **succ; /* units ordered after this one (cycles broken) */
+    struct service **pred; /* units this one is ordered after */
+    struct svc_dep *rdeps; /* units that Require=/BindsTo=/PartOf=/Conflicts= this one */
+    struct svc_dep *deps;  /* units this one Requires=/Requisite=/BindsTo=/Conflicts= */
+    unsigned nsucc, npred, nrdeps, ndeps;
+};
+extern const struct svc_links svc_links_none;
+
+/* For svc_ops.timer: as soon as possible (RestartSec=0), not "disarm". */
+#define SVC_TIMER_NOW 1
+
+struct svc_ops {
+    /* Starts cmd as the main (is_main) or the control process: fills the
+     * proc's pending flag; the pid arrives later through svc_proc_started().
+     * Returns 0, or -1 with errno when nothing could be started. */
+    int (*spawn)(struct service *s, const struct exec_command *cmd, bool is_main);
+    /* Sends sig to proc: the whole process group when group is true, else its
+     * pid only (through the pidfd). */
+    void (*kill)(struct service *s, struct svc_proc *p, int sig, bool group);
+    /* True while any process of proc's group is left. */
+    bool (*group_alive)(struct service *s, struct svc_proc *p);
+    /* Arms the service's one timer to fire after usec (USEC_INFINITY or 0:
+     * disarm; SVC_TIMER_NOW: in the next loop iteration, without sleeping). */
+    void (*timer)(struct service *s, uint64_t usec);
+    /* Called after every sub-state change. */
+    void (*changed)(struct service *s, enum svc_sub old);
+    /* Monotonic time in usec. */
+    uint64_t (*now)(struct service *s);
+    /* The machine stops tracking a live process (may be NULL): release the
+     * pidfd and index entry held for it. */
+    void (*forget)(struct service *s, struct svc_proc *p);
+    /* Re-arms the timer to usec from now when that is later than it would
+     * fire (EXTEND_TIMEOUT_USEC=); may be NULL. */
+    void (*timer_extend)(struct service *s, uint64_t usec);
+    /* Type=forking: finds the daemon the start process left (PIDFile=, or
+     * the one process it can be) and makes it s->main. 0 or -1; may be NULL. */
+    int (*find_main)(struct service *s);
+};
+
+/* Fields are grouped by size, largest first, so that the struct has no
+ * holes, and the small ones are bit-fields: there is one per unit, and
+ * malloc rounds it up to 16 bytes plus 8 (280 bytes make a 288-byte chunk).
+ * What only some units need hangs off pointers: the watchdog timer
+ * (allocated when first armed) and the links to other units. */
+struct service {
+    struct unit *unit;
+    const char *name; /* short name, for logs: "web" */
+    const struct svc_ops *ops;
+    void *ctx; /* the supervisor's */
+    struct svc_proc main, control;
+    char *status_text; /* the last STATUS= */
+    struct start_limit start_limit;
+    uint64_t since_usec; /* monotonic time of the last state change */
+
+    /* Owned by the supervisor. */
+    ev_timer timer;
+    ev_timer *watchdog;            /* WatchdogSec=: armed while running; NULL until first armed */
+    uint64_t watchdog_usec;        /* WatchdogSec=, or a WATCHDOG_USEC= override */
+    const struct svc_links *links; /* never NULL: &svc_links_none when it has none */
+    struct service *kill_next, *kill_prev; /* in the list of units being killed */
+    struct output_unit *output;            /* captured output and recent lines (output.c) */
+
+    unsigned control_idx; /* next command of the control list */
+    unsigned start_idx;   /* next ExecStart= (oneshot runs them in turn) */
+    int status_errno;     /* the last ERRNO= */
+    int last_status;      /* wait status of the last main process */
+    unsigned restarts;    /* automatic restarts since the last explicit start */
+
+    /* Owned by the supervisor. */
+    unsigned idx;        /* position in px->services */
+    unsigned wait_count; /* ordering dependencies not yet done */
+    int board_slot;      /* its status board record, -1 when none (control.c) */
+
+    /* $INVOCATION_ID of this run (launch.c), as 16 bytes; it is shown as 32
+     * hex digits (svc_invocation_id()). Valid when have_invocation_id. */
+    uint8_t invocation_id[16];
+
+    enum svc_sub sub : 8;
+    enum service_result result : 8;
+    enum svc_control control_kind : 8;
+    enum service_result reload_result : 8; /* of the last reload */
+    bool have_invocation_id : 1;
+    bool stop_wanted : 1;      /* last request was stop: no auto-restart */
+    bool start_after_stop : 1; /* a start (restart) arrived while stopping */
+    bool started_ok : 1;       /* reached running/exited: ExecStop= applies */
+    bool skip_run : 1;         /* ExecCondition= said skip: no restart */
+    bool reloading : 1;        /* RELOADING=1 seen, READY=1 not yet */
+    bool have_exit : 1;        /* last_status is valid */
+    bool mainpid_refused : 1;  /* a MAINPID= of this run was refused (logged once) */
+    bool no_process : 1;       /* inside svc_spawn_failed() */
+
+    /* Owned by the supervisor. */
+    bool queued : 1;           /* has a pending boot or shutdown job */
+    bool job_started : 1;      /* that job's start/stop was issued */
+    bool dep_failed : 1;       /* a required unit it is ordered after failed to start */
+    bool restart_visiting : 1; /* svc_restart() is propagating from here */
+    bool in_kill_list : 1;
+};
+
+/* s's links, made private to it first (allocated when it shared
+ * svc_links_none); NULL with errno ENOMEM. */
+struct svc_links *svc_links_edit(struct service *s);
+/* Frees the ordering links (succ, pred), the requirement links (rdeps,
+ * deps), or both; s shares svc_links_none again once it has none. */
+void svc_links_clear_order(struct service *s);
+void svc_links_clear_requirements(struct service *s);
+void svc_links_free(struct service *s);
+/* $INVOCATION_ID as 32 hex digits and a NUL; "" when the run has none. */
+void svc_invocation_id(const struct service *s, char out[33]);
+
+/* The active state systemd would show for a sub-state. */
+enum svc_state svc_state_of(enum svc_sub sub);
+const char *svc_state_name(enum svc_state state);
+const char *svc_sub_name(enum svc_sub sub);
+
+void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx);
+/* Gives s a new definition of its unit (daemon-reload; the same name). */
+void svc_set_unit(struct service *s, struct unit *u);
+/* Frees what svc_init() allocated; the caller stopped the watchers. */
+void svc_release(struct service *s);
+
+/* Requests. svc_start() also resets the restart counter when explicit. */
+void svc_start(struct service *s, bool explicit_request);
+void svc_stop(struct service *s);
+/* Stop, then start again when the stop is done (systemctl restart). */
+void svc_restart(struct service *s);
+
+enum svc_reload_result {
+    SVC_RELOAD_STARTED,     /* ExecReload= runs; the unit returns to running */
+    SVC_RELOAD_UNSUPPORTED, /* no ExecReload=: refused, never a signal instead */
+    SVC_RELOAD_NOT_ACTIVE,  /* only a running (or exited) unit can reload */
+    SVC_RELOAD_FAILED,      /* nothing could be spawned */
+};
+/* Runs ExecReload= as a control process (systemctl reload). */
+enum svc_reload_result svc_reload(struct service *s);
+
+/* Events from the supervisor. */
+void svc_proc_started(struct service *s, struct svc_proc *p);
+void svc_exec_done(struct service *s, struct svc_proc *p); /* exec succeeded */
+void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+/* p's process was never created (its fork failed after spawn returned): as
+ * when spawn fails, systemd's result "resources", and no exit status. */
+void svc_spawn_failed(struct service *s, struct svc_proc *p);
+void svc_timer_fired(struct service *s);
+/* Some process (perhaps an orphan of this unit) was reaped: re-check groups. */
+void svc_reaped_other(struct service *s);
+
+/* sd_notify(3) events, already checked against NotifyAccess=. */
+void svc_notify_ready(struct service *s);
+void svc_notify_stopping(struct service *s);
+void svc_notify_extend_timeout(struct service *s, uint64_t usec);
+/* WatchdogSec= passed without WATCHDOG=1 (or WATCHDOG=trigger). */
+void svc_watchdog_timeout(struct service *s);
+
+/* True when the service sits in a state that needs no more events. */
+bool svc_is_settled(const struct service *s);
+bool svc_is_busy_starting(const struct service *s);
+
+#endif

@@ -1,0 +1,42 @@
+/* notify.h - the sd_notify(3) protocol: $RUNTIME_DIR/notify, a datagram
+ * socket handed to services as NOTIFY_SOCKET, open for pxinit's whole life. */
+#ifndef PXINIT_NOTIFY_H
+#define PXINIT_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "run/pxinit.h"
+
+/* What one datagram says (sd_notify(3) assignments, one per line). */
+struct notify_msg {
+    bool ready, reloading, stopping;
+    bool watchdog_ping, watchdog_trigger;
+    bool has_mainpid, has_errno, has_extend, has_watchdog_usec;
+    pid_t mainpid;
+    int err;
+    uint64_t extend_usec;
+    uint64_t watchdog_usec;
+    const char *status; /* points into the buffer; NULL when absent */
+    size_t status_len;
+};
+
+/* Parses buf[0..len) (need not be NUL-terminated). Unknown assignments are
+ * ignored, malformed numbers drop just that assignment. Pure. */
+void notify_parse(const char *buf, size_t len, struct notify_msg *m);
+
+/* Creates the socket in the runtime directory and starts watching it.
+ * Returns 0, or -1 (logged): notify units then cannot become ready. */
+int notify_init(struct pxinit *px);
+void notify_close(struct pxinit *px);
+/* 1 while the socket is watched and raises a signal when a datagram comes
+ * (signals_sleep()), else 0. */
+int notify_signalled_watchers(struct pxinit *px);
+/* Reads every datagram waiting now. Called before a service's exit is
+ * handled: what it sent before exiting (MAINPID=, READY=1) comes first, as
+ * it did in time. */
+void notify_drain(struct pxinit *px);
+
+#endif

@@ -1,0 +1,103 @@
+/* pxinit.h - the daemon's one state object, hung on the loop with
+ * ev_set_userdata(); every callback finds everything from there. */
+#ifndef PXINIT_PXINIT_H
+#define PXINIT_PXINIT_H
+
+#include <ev.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/resource.h>
+
+#include "config/conf.h"
+#include "config/options.h"
+#include "base/pidmap.h"
+#include "base/ratelimit.h"
+#include "run/reap.h"
+#include "core/service.h"
+#include "base/strv.h"
+
+struct termed;
+
+struct spawn_job;
+struct ctl;
+struct output;
+
+/* The main command given after "--". */
+struct mainproc {
+    pid_t pid; /* 0 before start and after it was reaped */
+    int pidfd;
+    int report_fd; /* exec errors from the child; EOF = exec succeeded */
+    bool started;
+    bool exited;
+    int status;          /* wait status once exited */
+    int exit_code;       /* what pxinit exits with */
+    ev_timer kill_timer; /* SIGKILL after --grace once asked to stop */
+    int tty_mode;        /* enum tty_mode: how it got the terminal */
+    int *passed_fds;     /* the launcher's fds above 2, passed on to it */
+    size_t npassed_fds;
+};
+
+enum pxinit_phase {
+    PHASE_BOOT, /* starting units in order */
+    PHASE_RUNNING,
+    PHASE_STOPPING, /* stopping units in reverse order */
+    PHASE_KILLING,  /* signalling whatever is left */
+    PHASE_DONE,
+};
+
+struct pxinit {
+    struct ev_loop *loop;
+    struct options opts;
+    struct manager_config conf; /* pxinit.conf, then command-line overrides */
+    bool is_pid1;
+    enum pxinit_phase phase;
+    int exit_code;
+    bool shutdown_requested; /* asked to stop while the main command runs */
+    bool exit_code_fixed;    /* FailureAction=exit chose the exit code */
+
+    /* What pxinit was started with: the main command gets it back. */
+    sigset_t launch_mask;
+    struct sigaction launch_actions[NSIG];
+    struct strv base_env; /* services start from pxinit's environment */
+    char *launch_cwd;     /* pxinit itself moves to "/" */
+    mode_t launch_umask;
+    /* RLIMIT_NOFILE as launched; pxinit raised its own soft limit (a unit
+     * holds a descriptor) and children get this one back. NULL: unchanged. */
+    struct rlimit launch_nofile;
+    const struct rlimit *nofile_restore;
+
+    /* Units, sorted by name. */
+    struct unit **units;
+    size_t nunits;
+    struct service **services; /* nunits entries, parallel to units */
+    size_t *start_order;       /* indexes into units, in start order */
+    size_t boot_pending;       /* start jobs not finished yet */
+    size_t stop_pending;       /* units not settled during shutdown */
+    struct service **queue;    /* units whose start/stop can be issued now */
+    size_t qhead, qtail;
+    bool draining;
+    struct service *killing; /* units waiting for their processes to go */
+
+    struct pidmap pids;
+    struct spawn_job *jobs;  /* spawns whose report was not read yet */
+    size_t njobs, jobs_peak; /* how many, and the most since the last trim (launch.c) */
+
+    struct mainproc main;
+    struct output *output; /* captured service output (output.c) */
+
+    char *notify_path; /* $RUNTIME_DIR/notify, NULL when unavailable */
+    ev_io notify_watcher;
+    bool notify_signalled;            /* its readiness raises a signal (signals_arm_fd) */
+    struct ratelimit notify_warnings; /* about bad datagrams, per sender pid */
+    struct ctl *ctl;                  /* control socket, status board (control.c); NULL without */
+
+    struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
+    ev_io signal_watcher; /* the signalfd of every signal pxinit takes (signals.c) */
+    ev_timer kill_timer;  /* the grace period of the final kill */
+    bool kill_sent_sigkill;
+    struct termed *termed; /* as a subreaper: the children SIGTERM reached (phase.c) */
+    size_t ntermed;
+    ev_idle exit_idle; /* leaves the loop once all is done */
+};
+
+#endif

@@ -1,0 +1,673 @@
+/* unit_load.c - reads the unit directories into px->units and px->services,
+ * sorted by name, and builds the ordering edges between them. */
+#include "unit/unit_load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit/deps.h"
+#include "base/log.h"
+#include "unit/unit_parse.h"
+
+/* --- loading ------------------------------------------------------------------ */
+
+static void diag_to_log(void *ctx, enum diag_level level, const char *message)
+{
+    const struct unit_load_report *rep = ctx;
+    log_msg(level == DIAG_ERROR ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, NULL, "%s", message);
+    if (rep && rep->diag)
+        rep->diag(rep->ctx, level, message);
+}
+
+struct unit_vec {
+    struct unit **v;
+    size_t n, cap;
+};
+
+static int unit_vec_push(struct unit_vec *uv, struct unit *u)
+{
+    if (uv->n == uv->cap) {
+        size_t cap = uv->cap ? uv->cap * 2 : 16;
+        struct unit **v = realloc(uv->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        uv->v = v;
+        uv->cap = cap;
+    }
+    uv->v[uv->n++] = u;
+    return 0;
+}
+
+/* A unit file found in a directory: name, and the directory's rank. */
+struct found {
+    char *name;
+    size_t rank;
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+    const struct found *fa = a, *fb = b;
+    int c = strcmp(fa->name, fb->name);
+    if (c)
+        return c;
+    return fa->rank < fb->rank ? -1 : fa->rank > fb->rank;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* systemd's masking: a unit file (or drop-in) that is empty or leads to a
+ * character device (a link to /dev/null) stands for "no such unit, and do
+ * not start it". lstat first: a dangling link is not a mask. */
+static bool file_masked(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return false;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) < 0)
+        return false;
+    return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
+}
+
+/* Lists the entries of dir that end in suffix into out (with rank). */
+static void list_dir(const char *dir, const char *suffix, size_t rank, struct found **out,
+                     size_t *n, size_t *cap)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno != ENOENT && errno != ENOTDIR)
+            log_warn("cannot read %s", dir);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
+            continue;
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 64;
+            struct found *v = realloc(*out, c * sizeof(*v));
+            if (!v)
+                break;
+            *out = v;
+            *cap = c;
+        }
+        char *name = strdup(de->d_name);
+        if (!name)
+            break;
+        (*out)[(*n)++] = (struct found){name, rank};
+    }
+    closedir(d);
+}
+
+/* The template of an instance name: "getty@tty1.service" -> "getty@.service". */
+static bool template_of(const char *name, char *buf, size_t size)
+{
+    const char *at = strchr(name, '@');
+    const char *dot = strrchr(name, '.');
+    if (!at || !dot || dot < at || dot == at + 1)
+        return false;
+    return snprintf(buf, size, "%.*s%s", (int)(at - name + 1), name, dot) < (int)size;
+}
+
+/* Applies NAME.d/\*.conf drop-ins from every directory (for an instance,
+ * its template's first), in lexical order of file name; for one file name
+ * the first directory wins, as in systemd. */
+static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_sink *sink)
+{
+    char tmpl[512];
+    const char *names[2] = {NULL, u->name};
+    if (template_of(u->name, tmpl, sizeof(tmpl)))
+        names[0] = tmpl;
+    for (int k = 0; k < 2; k++) {
+        if (!names[k])
+            continue;
+        struct found *f = NULL;
+        size_t n = 0, cap = 0;
+        for (size_t i = 0; i < dirs->n; i++) {
+            char d[4096];
+            snprintf(d, sizeof(d), "%s/%s.d", dirs->v[i], names[k]);
+            list_dir(d, ".conf", i, &f, &n, &cap);
+        }
+        if (n)
+            qsort(f, n, sizeof(*f), found_cmp);
+        for (size_t j = 0; j < n; j++) {
+            if (j == 0 || strcmp(f[j].name, f[j - 1].name) != 0) {
+                char path[4096];
+                snprintf(path, sizeof(path), "%s/%s.d/%s", dirs->v[f[j].rank], names[k], f[j].name);
+                if (file_masked(path)) {
+                    /* It hides a drop-in of the same name further down. */
+                    log_debug("%s: drop-in %s is masked", u->name, path);
+                    continue;
+                }
+                log_debug("%s: applying drop-in %s", u->name, path);
+                unit_parse_file(u, path, sink);
+            }
+        }
+        for (size_t j = 0; j < n; j++)
+            free(f[j].name);
+        free(f);
+    }
+}
+
+/* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
+ * The caller has made sure path is not masked.
+ * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
+ * shares it instead of a copy of path. */
+static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
+                             const struct strv *dirs, const struct unit_load_report *rep)
+{
+    struct unit *u = unit_new(name);
+    if (!u) {
+        log_warn("%s", path);
+        return NULL;
+    }
+    if (dir)
+        unit_set_dir(u, dir);
+    struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
+    int r = unit_parse_file(u, path, &sink);
+    apply_dropins(u, dirs, &sink);
+    if (r == 0 && u->loaded)
+        r = unit_finalize(u, &sink);
+    if (r < 0 || !u->loaded) {
+        size_t len;
+        const char *shortname = unit_short_name(name, &len);
+        log_msg(LOG_LEVEL_ERROR, NULL, "%.*s: %s: unit failed to load, not starting it", (int)len,
+                shortname, path);
+        if (rep && rep->failed)
+            rep->failed(rep->ctx, name, path);
+        unit_free(u);
+        return NULL;
+    }
+    return u;
+}
+
+/* A symlink NAME -> .../OTHER.service is systemd's alias: OTHER is loaded,
+ * NAME only names it. A link to /dev/null masks the unit (file_masked()).
+ * Returns the target's name (static buffer) for an alias, "" for a mask,
+ * NULL otherwise. */
+static const char *link_kind(const char *path, const char *name)
+{
+    static char target[512];
+    char buf[4096];
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return NULL;
+    ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    if (strcmp(buf, "/dev/null") == 0 || file_masked(path))
+        return "";
+    const char *base = strrchr(buf, '/');
+    base = base ? base + 1 : buf;
+    char tmpl[512];
+    if (strcmp(base, name) == 0 || !has_suffix(base, ".service"))
+        return NULL;
+    /* name@inst.service -> name@.service is an instance, not an alias. */
+    if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
+        return NULL;
+    snprintf(target, sizeof(target), "%.*s", (int)sizeof(target) - 1, base);
+    return target;
+}
+
+/* Loads the named units (or, with names NULL, every unit of dirs): the first
+ * directory that has a name wins. Aliases found on the way go to aliases as
+ * "alias=target". */
+static void load_units(const struct strv *dirs, const struct strv *names, struct unit_vec *uv,
+                       struct strv *aliases, const struct unit_vec *already,
+                       const struct unit_load_report *rep)
+{
+    struct found *f = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < dirs->n; i++)
+        list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
+    if (n)
+        qsort(f, n, sizeof(*f), found_cmp);
+    /* One shared name per directory (NULL entries: each unit copies its path). */
+    struct unit_dir **shared = dirs->n ? calloc(dirs->n, sizeof(*shared)) : NULL;
+    for (size_t j = 0; j < n; j++) {
+        const char *name = f[j].name;
+        if (j > 0 && strcmp(name, f[j - 1].name) == 0)
+            continue; /* an earlier directory has it: that one wins */
+        if (names && !strv_contains(names, name))
+            continue;
+        bool dup = false;
+        for (size_t k = 0; already && k < already->n && !dup; k++)
+            dup = strcmp(already->v[k]->name, name) == 0;
+        if (dup)
+            continue;
+        if (has_suffix(name, "@.service")) {
+            log_debug("%s: a template is started through its instances", name);
+            continue;
+        }
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dirs->v[f[j].rank], name);
+        const char *target = link_kind(path, name);
+        if (target && !*target) {
+            log_info("%s is masked, not loading it", name);
+            continue;
+        }
+        if (target) {
+            char kv[1024];
+            snprintf(kv, sizeof(kv), "%.255s=%s", name, target);
+            strv_push(aliases, kv);
+            continue;
+        }
+        struct stat st;
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+            if (file_masked(path))
+                log_info("%s is masked, not loading it", name);
+            else
+                log_debug("%s: not a regular file, skipped", path);
+            continue;
+        }
+        size_t rank = f[j].rank;
+        if (shared && !shared[rank])
+            shared[rank] = unit_dir_new(dirs->v[rank]); /* NULL: a path per unit */
+        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, rep);
+        if (u && unit_vec_push(uv, u) < 0) {
+            log_warn("%s", path);
+            unit_free(u);
+        }
+    }
+    for (size_t j = 0; j < n; j++)
+        free(f[j].name);
+    free(f);
+    for (size_t i = 0; shared && i < dirs->n; i++)
+        unit_dir_unref(shared[i]); /* the units hold their own references */
+    free(shared);
+}
+
+/* Gives each unit the aliases that point at it. */
+static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
+{
+    for (size_t i = 0; i < aliases->n; i++) {
+        char *eq = strchr(aliases->v[i], '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        bool found = false;
+        for (size_t k = 0; k < uv->n && !found; k++) {
+            if (strcmp(uv->v[k]->name, eq + 1) == 0) {
+                found = true;
+                struct unit_deps *d = unit_part(uv->v[k], UNIT_PART_DEPS);
+                if (d && !strv_contains(&d->aliases, aliases->v[i]))
+                    strv_push(&d->aliases, aliases->v[i]);
+            }
+        }
+        if (!found)
+            log_debug("alias %s points at %s, which is not loaded", aliases->v[i], eq + 1);
+        *eq = '=';
+    }
+}
+
+/* --systemd: the units an image enabled for systemd's targets. */
+static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
+                                 const struct unit_load_report *rep)
+{
+    static const char *const search[] = {"/etc/systemd/system", "/run/systemd/system",
+                                         "/lib/systemd/system", "/usr/lib/systemd/system"};
+    struct strv dirs = {0}, enabled = {0};
+    for (size_t i = 0; i < sizeof(search) / sizeof(search[0]); i++)
+        strv_push(&dirs, search[i]);
+
+    DIR *d = opendir("/etc/systemd/system");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".target.wants"))
+            continue;
+        struct found *f = NULL;
+        size_t n = 0, cap = 0;
+        char wants[4096];
+        snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
+        list_dir(wants, ".service", 0, &f, &n, &cap);
+        for (size_t j = 0; j < n; j++) {
+            if (!strv_contains(&enabled, f[j].name))
+                strv_push(&enabled, f[j].name);
+            free(f[j].name);
+        }
+        free(f);
+    }
+    if (d)
+        closedir(d);
+    log_debug("--systemd: %zu enabled units", enabled.n);
+    /* Instances enabled through a template: name@inst.service files exist
+     * only as the links in the .wants directory. */
+    for (size_t i = 0; i < enabled.n; i++) {
+        char tmpl[512];
+        if (!template_of(enabled.v[i], tmpl, sizeof(tmpl)))
+            continue;
+        for (size_t k = 0; k < dirs.n; k++) {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
+            if (access(path, R_OK) == 0) {
+                if (file_masked(path)) {
+                    log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
+                    break;
+                }
+                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
+                if (u && unit_vec_push(uv, u) < 0)
+                    unit_free(u);
+                break;
+            }
+        }
+    }
+    load_units(&dirs, &enabled, uv, aliases, uv, rep);
+    strv_clear(&dirs);
+    strv_clear(&enabled);
+}
+
+static int unit_ptr_cmp(const void *a, const void *b)
+{
+    const struct unit *ua = *(const struct unit *const *)a;
+    const struct unit *ub = *(const struct unit *const *)b;
+    return strcmp(ua->name, ub->name);
+}
+
+struct service *services_find(struct pxinit *px, const char *name)
+{
+    size_t lo = 0, hi = px->nunits;
+    char *norm = NULL;
+    if (!strchr(name, '.'))
+        name = norm = unit_name_normalize(name);
+    if (!name)
+        return NULL;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(px->units[mid]->name, name);
+        if (c == 0) {
+            free(norm);
+            return px->services[mid];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* Aliases (symlinks, [Install] Alias=) are few: a scan will do. */
+    struct service *found = NULL;
+    for (size_t i = 0; i < px->nunits && !found; i++)
+        if (strv_contains(&unit_deps(px->units[i])->aliases, name))
+            found = px->services[i];
+    free(norm);
+    return found;
+}
+
+static void on_cycle(void *ctx, const char *const *names, size_t count)
+{
+    char buf[1024];
+    size_t len = 0;
+    for (size_t i = 0; i < count && len < sizeof(buf); i++) {
+        int n = snprintf(buf + len, sizeof(buf) - len, "%s -> ", names[i]);
+        if (n > 0)
+            len += (size_t)n;
+    }
+    if (count && len < sizeof(buf))
+        snprintf(buf + len, sizeof(buf) - len, "%s", names[0]);
+    log_msg(LOG_LEVEL_WARNING, NULL, "ordering cycle: %s; breaking it at %s", buf,
+            names[count - 1]);
+}
+
+/* Builds succ/pred from After=/Before=, keeping only edges that agree with
+ * the computed order (so a broken cycle stays broken). */
+static int build_edges(struct pxinit *px, const size_t *order)
+{
+    size_t n = px->nunits;
+    size_t *pos = calloc(n ? n : 1, sizeof(*pos));
+    if (!pos)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        pos[order[i]] = i;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const struct unit_deps *u = unit_deps(px->units[i]);
+            for (int dir = 0; dir < 2; dir++) {
+                const struct strv *l = dir == 0 ? &u->after : &u->before;
+                for (size_t k = 0; k < l->n; k++) {
+                    struct service *o = services_find(px, l->v[k]);
+                    if (!o || o == px->services[i])
+                        continue;
+                    struct service *first = dir == 0 ? o : px->services[i];
+                    struct service *then = dir == 0 ? px->services[i] : o;
+                    size_t fi = first->idx, ti = then->idx;
+                    if (pos[fi] > pos[ti])
+                        continue; /* the edge a cycle was broken at */
+                    struct svc_links *fl = svc_links_edit(first);
+                    struct svc_links *tl = svc_links_edit(then);
+                    if (!fl || !tl) {
+                        free(pos);
+                        return -1;
+                    }
+                    if (pass == 0) {
+                        fl->nsucc++;
+                        tl->npred++;
+                    } else {
+                        fl->succ[fl->nsucc++] = then;
+                        tl->pred[tl->npred++] = first;
+                    }
+                }
+            }
+        }
+        if (pass == 0) {
+            for (size_t i = 0; i < n; i++) {
+                struct service *s = px->services[i];
+                if (s->links == &svc_links_none)
+                    continue; /* no edges */
+                struct svc_links *l = svc_links_edit(s);
+                l->succ = l->nsucc ? calloc(l->nsucc, sizeof(*l->succ)) : NULL;
+                l->pred = l->npred ? calloc(l->npred, sizeof(*l->pred)) : NULL;
+                if ((l->nsucc && !l->succ) || (l->npred && !l->pred)) {
+                    free(pos);
+                    return -1;
+                }
+                l->nsucc = l->npred = 0;
+            }
+        }
+    }
+    free(pos);
+    return 0;
+}
+
+/* dirs and, with systemd, systemd's unit directories after them. */
+static void search_dirs(const struct strv *dirs, bool systemd, struct strv *search)
+{
+    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
+                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
+    strv_extend(search, dirs);
+    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
+        strv_push(search, sysd[i]);
+}
+
+/* Whether the first file named name in search is masked; false when none. */
+static bool first_masked(const struct strv *search, const char *name)
+{
+    for (size_t i = 0; i < search->n; i++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", search->v[i], name);
+        if (lstat(path, &st) == 0)
+            return file_masked(path);
+    }
+    return false;
+}
+
+bool unit_masked(const struct strv *dirs, bool systemd, const char *name)
+{
+    struct strv search = {0};
+    char tmpl[512];
+    search_dirs(dirs, systemd, &search);
+    bool masked = first_masked(&search, name) ||
+                  (template_of(name, tmpl, sizeof(tmpl)) && first_masked(&search, tmpl));
+    strv_clear(&search);
+    return masked;
+}
+
+struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name)
+{
+    return unit_load_instance_report(dirs, systemd, name, NULL);
+}
+
+struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, const char *name,
+                                       const struct unit_load_report *rep)
+{
+    char tmpl[512];
+    if (!template_of(name, tmpl, sizeof(tmpl)) || has_suffix(name, "@.service"))
+        return NULL;
+    struct strv search = {0};
+    search_dirs(dirs, systemd, &search);
+    struct unit *u = NULL;
+    for (size_t i = 0; i < search.n && !u; i++) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
+        if (access(path, R_OK) == 0) {
+            if (file_masked(path)) {
+                log_info("%s is masked, not loading %s", tmpl, name);
+                break;
+            }
+            u = load_one(name, path, NULL, &search, rep);
+            if (u)
+                u->instantiated = true;
+            break;
+        }
+    }
+    strv_clear(&search);
+    return u;
+}
+
+struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *masked)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    *masked = file_masked(path);
+    if (*masked)
+        return NULL;
+    struct unit *u = unit_new(name);
+    if (!u)
+        return NULL;
+    struct strv dirs = {0};
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
+             slash ? path : ".");
+    int r = unit_parse_file(u, path, sink);
+    if (strv_push(&dirs, dir) == 0)
+        apply_dropins(u, &dirs, sink);
+    strv_clear(&dirs);
+    if (r == 0 && u->loaded)
+        unit_finalize(u, sink);
+    return u;
+}
+
+int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n)
+{
+    return unit_load_dirs_report(dirs, systemd, units, n, NULL);
+}
+
+int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep)
+{
+    struct unit_vec uv = {0};
+    struct strv aliases = {0};
+    load_units(dirs, NULL, &uv, &aliases, NULL, rep);
+    if (systemd)
+        load_systemd_enabled(&uv, &aliases, rep);
+    /* [Install] Alias= of the loaded units. */
+    for (size_t i = 0; i < uv.n; i++)
+        for (size_t k = 0; k < unit_deps(uv.v[i])->install_alias.n; k++) {
+            char kv[1024];
+            snprintf(kv, sizeof(kv), "%s=%s", unit_deps(uv.v[i])->install_alias.v[k],
+                     uv.v[i]->name);
+            strv_push(&aliases, kv);
+        }
+    attach_aliases(&uv, &aliases);
+    strv_clear(&aliases);
+    if (uv.n)
+        qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
+    *units = uv.v;
+    *n = uv.n;
+    return 0;
+}
+
+static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned kind)
+{
+    for (unsigned i = 0; i < *n; i++) {
+        if ((*v)[i].s == s) {
+            (*v)[i].kinds |= kind;
+            return 0;
+        }
+    }
+    struct svc_dep *nv = realloc(*v, (*n + 1) * sizeof(**v));
+    if (!nv)
+        return -1;
+    *v = nv;
+    nv[(*n)++] = (struct svc_dep){s, kind};
+    return 0;
+}
+
+/* Requires=, Requisite=, BindsTo=, PartOf=, Conflicts= between loaded units,
+ * recorded on both ends; names not loaded here are ignored, as for ordering. */
+static int build_requirements(struct pxinit *px)
+{
+    /* From scratch: a daemon-reload may have removed units. */
+    for (size_t i = 0; i < px->nunits; i++)
+        svc_links_clear_requirements(px->services[i]);
+    static const struct {
+        size_t offset;
+        unsigned kind;
+    } lists[] = {
+        {offsetof(struct unit_deps, requires), DEP_REQUIRES},
+        {offsetof(struct unit_deps, requisite), DEP_REQUISITE},
+        {offsetof(struct unit_deps, binds_to), DEP_BINDS_TO},
+        {offsetof(struct unit_deps, part_of), DEP_PART_OF},
+        {offsetof(struct unit_deps, conflicts), DEP_CONFLICTS},
+    };
+    for (size_t i = 0; i < px->nunits; i++) {
+        struct service *a = px->services[i];
+        for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+            const struct strv *names =
+                (const struct strv *)(const void *)((const char *)unit_deps(a->unit) +
+                                                    lists[l].offset);
+            for (size_t k = 0; k < names->n; k++) {
+                struct service *b = services_find(px, names->v[k]);
+                if (!b || b == a) {
+                    log_debug("%s: %s is not loaded here, ignoring the dependency", a->name,
+                              names->v[k]);
+                    continue;
+                }
+                struct svc_links *al = svc_links_edit(a), *bl = svc_links_edit(b);
+                if (!al || !bl || dep_add(&al->deps, &al->ndeps, b, lists[l].kind) < 0 ||
+                    dep_add(&bl->rdeps, &bl->nrdeps, a, lists[l].kind) < 0)
+                    return -1;
+                /* Conflicts= works both ways. */
+                if (lists[l].kind == DEP_CONFLICTS &&
+                    (dep_add(&bl->deps, &bl->ndeps, a, DEP_CONFLICTS) < 0 ||
+                     dep_add(&al->rdeps, &al->nrdeps, b, DEP_CONFLICTS) < 0))
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int unit_load_order(struct pxinit *px)
+{
+    for (size_t i = 0; i < px->nunits; i++)
+        px->services[i]->idx = (unsigned)i;
+    px->start_order = calloc(px->nunits ? px->nunits : 1, sizeof(*px->start_order));
+    if (!px->start_order ||
+        deps_start_order(px->units, px->nunits, px->start_order, on_cycle, NULL) < 0 ||
+        build_edges(px, px->start_order) < 0 || build_requirements(px) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}

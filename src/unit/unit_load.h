@@ -1,0 +1,59 @@
+/* unit_load.h - reading unit directories and ordering the units. */
+#ifndef PXINIT_UNIT_LOAD_H
+#define PXINIT_UNIT_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run/pxinit.h"
+#include "base/strv.h"
+#include "unit/unit.h"
+#include "unit/unit_parse.h"
+
+/* Reads every *.service of dirs (the first directory wins for a name) with
+ * its drop-ins (NAME.service.d/\*.conf, a template's first), and with
+ * systemd also the units enabled in /etc/systemd/system/\*.target.wants/;
+ * reports problems through the log, and returns the units that loaded,
+ * sorted by name. Units that fail to load are reported and left out; links
+ * to other units become aliases, links to /dev/null mask. */
+int unit_load_dirs(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n);
+
+/* The same, also telling rep (daemon-reload) every diagnostic and every unit
+ * whose file failed to load. */
+struct unit_load_report {
+    void (*diag)(void *ctx, enum diag_level level, const char *message);
+    void (*failed)(void *ctx, const char *name, const char *path);
+    void *ctx;
+};
+int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***units, size_t *n,
+                          const struct unit_load_report *rep);
+
+/* An instance "name@inst.service" made from its template "name@.service"
+ * found in dirs (and systemd's directories with systemd); NULL when there
+ * is no template or it failed to load (reported). */
+struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name);
+/* The same, telling rep (may be NULL) every diagnostic: a client that
+ * started the instance hears why it did not load. */
+struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, const char *name,
+                                       const struct unit_load_report *rep);
+
+/* True when the unit named name ("web.service", "getty@tty1.service") is
+ * masked in dirs (and systemd's directories with systemd): its first file,
+ * or its template's, is empty or a link to /dev/null. */
+bool unit_masked(const struct strv *dirs, bool systemd, const char *name);
+
+/* `pxinit check FILE`: FILE as the daemon would load it, with the drop-ins
+ * beside it (FILE.d/\*.conf, an instance's template's first) and
+ * unit_finalize(); problems go to sink. NULL when FILE is masked (*masked
+ * set) or out of memory; otherwise a unit to free, u->loaded false when it
+ * would fail to load. */
+struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *masked);
+
+/* Computes px->start_order and every service's succ/pred edges from
+ * After=/Before= (cycles reported and broken). px->services must be set up. */
+int unit_load_order(struct pxinit *px);
+
+/* The service named name ("web" or "web.service"), or NULL. */
+struct service *services_find(struct pxinit *px, const char *name);
+
+#endif

@@ -1,0 +1,187 @@
+/* status_board.h - the shared-memory status board ($RUNTIME_DIR/status).
+ *
+ * The daemon (the only writer) publishes every unit's state in a file it
+ * writes with pwrite(); `pxinit status` and `list` map it read-only and need
+ * no round trip through the control socket. Layout (doc/status-board.md), all integers
+ * native-endian, the file is only meant for the machine that wrote it:
+ *
+ *   header  (SB_HEADER_SIZE bytes)  magic, version, sizes, capacity, used,
+ *                                   daemon pid, generation, flags
+ *   records (capacity x SB_RECORD_SIZE bytes)
+ *   long names (capacity x SB_NAME_MAX bytes, at names_offset): the name of
+ *           the unit in slot i when it does not fit the record's own field
+ *
+ * Records are small (64 bytes) because the board's pages count in memory
+ * (a tmpfs /run): state and sub-state are codes (the reader is pxinit's own
+ * client), and a name gets 32 bytes in the record. Longer names go to the
+ * long-name area, whose pages, like the records', use memory only once
+ * written: a board of short names never touches it.
+ *
+ * Each record carries a sequence counter used as a seqlock: the writer makes
+ * it odd, writes the fields, makes it even again (release ordering); a reader
+ * copies the record and accepts the copy only when the counter was even and
+ * unchanged around it (acquire ordering), so it never sees a torn record.
+ *
+ * Whether the daemon is alive is not read from the file (a pid means nothing
+ * across PID namespaces, and may be reused): the daemon holds an flock() on
+ * the board for its whole life; a reader whose non-blocking shared lock
+ * succeeds knows the data is stale.
+ */
+#ifndef PXINIT_STATUS_BOARD_H
+#define PXINIT_STATUS_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define SB_MAGIC "PXSTATUS"
+#define SB_VERSION 2u
+#define SB_HEADER_SIZE 4096u
+#define SB_RECORD_SIZE 64u
+#define SB_CAPACITY 16384u
+#define SB_NAME_MAX 256u   /* bytes of a name, NUL included (a long-name entry) */
+#define SB_INLINE_NAME 32u /* bytes of the record's own name field, NUL included */
+#define SB_NAMES_OFFSET (SB_HEADER_SIZE + SB_CAPACITY * SB_RECORD_SIZE)
+
+/* Header flags. */
+#define SB_FLAG_OVERFLOW 1u /* some units did not fit: ask the socket */
+#define SB_FLAG_CLOSED 2u   /* the daemon exited cleanly */
+
+/* Record flags. */
+#define SB_REC_USED 1u
+#define SB_REC_LONG_NAME 2u /* the name is in the long-name area, not the record */
+
+/* State and sub-state codes in a record: indexes into these names (the same
+ * words as systemd's). SB_CODE_NONE reads as "unknown". The tables are in
+ * status_line.c, which needs no C library (the libc-free status path reads
+ * them too). */
+#define SB_CODE_NONE 255u
+#define SB_WORD_MAX 16u /* bytes of a state or sub-state name, NUL included */
+extern const char sb_state_names[][SB_WORD_MAX];
+extern const unsigned sb_nstates;
+extern const char sb_sub_names[][SB_WORD_MAX];
+extern const unsigned sb_nsubs;
+/* The code of a state (or sub-state) name, SB_CODE_NONE when unknown. */
+uint8_t sb_state_code(const char *name);
+uint8_t sb_sub_code(const char *name);
+/* The name of a code, "unknown" when it has none. */
+const char *sb_state_name(unsigned code);
+const char *sb_sub_name(unsigned code);
+
+/* The values a record holds, as copied out by a reader. -1 means "none" for
+ * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
+struct sb_unit {
+    char name[SB_NAME_MAX];  /* short name: "web", not "web.service" */
+    char state[SB_WORD_MAX]; /* "active", ... */
+    char sub[SB_WORD_MAX];   /* "running", ... */
+    int32_t pid, pgid;
+    uint32_t restarts;
+    int32_t exit_code, exit_signal;
+    int64_t since; /* Unix time, seconds */
+};
+
+struct sb_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t header_size;
+    uint32_t record_size;
+    uint32_t capacity;
+    uint32_t used;      /* records [0, used) may be in use */
+    uint32_t flags;     /* SB_FLAG_* */
+    int32_t daemon_pid; /* as the daemon sees itself (informational) */
+    uint32_t reserved0;
+    uint64_t generation;   /* bumped after every record update */
+    int64_t started;       /* Unix time the daemon created the board */
+    uint32_t names_offset; /* where the long-name area starts (page aligned) */
+    uint32_t name_size;    /* bytes per slot in it (SB_NAME_MAX) */
+};
+
+/* 64 bytes; the fields of struct sb_unit, packed. */
+struct sb_record {
+    uint32_t seq;  /* seqlock: odd while being written */
+    uint8_t flags; /* SB_REC_* */
+    uint8_t state; /* index into sb_state_names, or SB_CODE_NONE */
+    uint8_t sub;   /* index into sb_sub_names, or SB_CODE_NONE */
+    uint8_t reserved;
+    int32_t pid, pgid;
+    uint32_t restarts;
+    int16_t exit_code, exit_signal;
+    int64_t since;
+    char name[SB_INLINE_NAME]; /* NUL-terminated; empty with SB_REC_LONG_NAME */
+};
+
+/* The writer's (daemon's) view. The daemon writes the file with pwrite()
+ * and never maps it (status_board.c says why); it keeps each record's
+ * sequence counter itself. */
+struct status_board {
+    int fd; /* -1 when there is no board */
+    char *path;
+    bool broken; /* a write failed: the board was taken away, nothing more is written */
+    uint32_t used;
+    uint32_t flags; /* the header's, as written */
+    uint64_t generation;
+    uint32_t nfree; /* freed slots below used */
+    uint32_t *free_slots;
+    uint32_t *seqs; /* each slot's counter */
+    /* The long-name area's pages reserved so far, a bit each. */
+    uint8_t names_reserved[SB_CAPACITY * SB_NAME_MAX / 4096 / 8];
+};
+
+/* Creates (replacing) path, sized for SB_CAPACITY records, takes the lock.
+ * mode is the file's permission bits. 0, or -1 with errno (b stays empty). */
+int sb_create(struct status_board *b, const char *path, mode_t mode);
+/* Marks the board closed, releases the lock. */
+void sb_close(struct status_board *b);
+/* A free slot for a new unit, or -1 when the board is full or out of space
+ * (then the header says so and readers fall back to the socket). */
+int sb_slot_alloc(struct status_board *b);
+/* Writes the record at slot under the seqlock (u NULL: frees it) and bumps
+ * the generation. 0, or -1 with errno the first time a write fails: the
+ * board is then taken away (unlinked) and readers ask the socket. */
+int sb_slot_free(struct status_board *b, int slot);
+int sb_publish(struct status_board *b, int slot, const struct sb_unit *u);
+
+/* The reader's view: a read-only mapping of someone else's board. */
+struct sb_reader {
+    int fd;
+    const void *map;
+    size_t size;
+    const struct sb_header *hdr;
+    const void *names; /* the long-name entries of the records mapped, once needed */
+    size_t names_size;
+    uint32_t nrec;         /* records mapped */
+    bool stale;            /* no daemon holds the board's lock */
+    int faults;            /* the guard's count when opened */
+    struct timespec ctime; /* the file's status change time when opened */
+};
+
+enum sb_open_result {
+    SB_OPEN_OK,
+    SB_OPEN_MISSING, /* no board (no runtime dir, or the daemon has none) */
+    SB_OPEN_INVALID, /* unknown magic, version or sizes */
+};
+
+enum sb_open_result sb_reader_open(struct sb_reader *r, const char *path);
+void sb_reader_close(struct sb_reader *r);
+/* Copies the record at slot into *out. Returns 1 when it holds a unit, 0 when
+ * the slot is free, -1 when the writer kept it busy too long. */
+int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out);
+/* Finds the unit with short name name. 1 found, 0 not found, -1 busy. */
+int sb_reader_find(struct sb_reader *r, const char *name, struct sb_unit *out);
+/* Number of slots a reader should scan. */
+uint32_t sb_reader_used(const struct sb_reader *r);
+/* Whether what was read since sb_reader_open() can be trusted: the file is
+ * whole (not cut short, header intact), no access faulted, and nothing
+ * changed the file since (its ctime: a truncation and a restore between
+ * open and now would not show otherwise; a daemon's write changes it too,
+ * which only costs a trip to the socket). A
+ * reader checks it before saying a unit does not exist, or before showing a
+ * list, and asks the socket when it is false.
+ *
+ * While a reader is open, SIGBUS from its mappings (a board truncated under
+ * it) is caught: the page reads as zeros and this turns false. */
+bool sb_reader_intact(const struct sb_reader *r);
+
+#endif
