@@ -2,9 +2,10 @@
 # Installs what building and testing pxinit needs, from Debian's packages.
 set -e
 # clang and libclang-rt-14-dev (libFuzzer's runtime, only recommended by
-# clang) build the fuzz harnesses: make fuzz, make fuzz-smoke.
+# clang) build the fuzz harnesses: make fuzz, make fuzz-smoke. clang-format
+# checks the formatting (tests/format.sh).
 pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3
-      clang libclang-rt-14-dev"
+      clang libclang-rt-14-dev clang-format"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
