@@ -139,6 +139,7 @@ static uint64_t fake_now(struct service *s)
 }
 
 static const struct svc_ops fake_ops = {
+    .check_conditions = condition_check,
     .spawn = fake_spawn,
     .kill = fake_kill,
     .group_alive = fake_group_alive,
