@@ -6,19 +6,14 @@
  * A main process that exits on its own, a failed command or a timeout enters
  * the same stop path, so whatever is left of the unit is always cleaned up
  * before it is declared dead or restarted. Effects go through s->ops.
+ * doc/DESIGN.md has every transition on one page (a states x events table
+ * that check_service_table keeps in step with this file); what is not the
+ * machine sits beside it: svc_proc.c, svc_cmds.c, service_record.c.
  */
 #include "core/service.h"
 
-#include <errno.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "unit/cmdline.h"
-#include "unit/condition.h"
 #include "base/log.h"
 #include "base/timespan.h"
 
@@ -99,6 +94,14 @@ static bool control_begin(struct service *s, enum svc_control kind, enum svc_sub
     return true;
 }
 
+/* ExecStop=, then the kill phases (straight to them without ExecStop=). */
+static void enter_stop(struct service *s)
+{
+    bool failed;
+    if (!control_begin(s, CONTROL_STOP, SUB_STOP, s->unit->timeout_stop_usec, &failed))
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+}
+
 static void enter_running(struct service *s)
 {
     s->ops->timer(s, 0);
@@ -113,10 +116,7 @@ static void enter_running(struct service *s)
         s->started_ok = false;
         enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
     } else {
-        /* The main process is gone already: stop what is left. */
-        bool failed;
-        if (!control_begin(s, CONTROL_STOP, SUB_STOP, s->unit->timeout_stop_usec, &failed))
-            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        enter_stop(s); /* the main process is gone already: stop what is left */
     }
 }
 
@@ -145,18 +145,16 @@ static void enter_start_post(struct service *s)
 static void enter_start(struct service *s)
 {
     const struct unit *u = s->unit;
-    switch (svc_main_next(s)) {
-    case SVC_NEXT_NONE: /* oneshot with no (more) ExecStart= */
+    enum svc_next next = svc_main_next(s);
+    if (next == SVC_NEXT_NONE) { /* oneshot with no (more) ExecStart= */
         enter_start_post(s);
         return;
-    case SVC_NEXT_FAILED:
-        set_sub(s, SUB_START);
-        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
-        return;
-    case SVC_NEXT_SPAWNED:
-        break;
     }
     set_sub(s, SUB_START);
+    if (next == SVC_NEXT_FAILED) {
+        enter_signal(s, SUB_STOP_SIGTERM, RESULT_RESOURCES);
+        return;
+    }
     switch (u->type) {
     case UNIT_TYPE_SIMPLE:
         enter_start_post(s);
@@ -191,18 +189,10 @@ static bool conditions_met(struct service *s)
 static void begin_run(struct service *s)
 {
     s->ops->timer(s, 0);
-    if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
-        log_unit_error(s->name, "start request repeated too quickly, refusing to start");
+    if (!svc_run_reset(s)) {
         s->result = RESULT_START_LIMIT;
         set_sub(s, SUB_FAILED);
-        return;
-    }
-    s->result = RESULT_SUCCESS;
-    s->started_ok = false;
-    s->start_idx = 0;
-    s->have_invocation_id = false; /* a new run, a new $INVOCATION_ID (launch.c) */
-    s->mainpid_refused = false;
-    if (conditions_met(s))
+    } else if (conditions_met(s))
         enter_start_phase(s, CONTROL_CONDITION, SUB_CONDITION, enter_start_pre);
 }
 
@@ -241,9 +231,6 @@ void svc_stop(struct service *s)
     s->stop_wanted = true;
     s->start_after_stop = false;
     switch (s->sub) {
-    case SUB_DEAD:
-    case SUB_FAILED:
-        break;
     case SUB_AUTO_RESTART:
         s->ops->timer(s, 0);
         set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
@@ -262,13 +249,10 @@ void svc_stop(struct service *s)
         enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
         break;
     case SUB_RUNNING:
-    case SUB_EXITED: {
-        bool failed;
-        if (!control_begin(s, CONTROL_STOP, SUB_STOP, s->unit->timeout_stop_usec, &failed))
-            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+    case SUB_EXITED:
+        enter_stop(s);
         break;
-    }
-    default: /* already stopping */
+    default: /* dead, failed, or already stopping */
         break;
     }
 }
@@ -281,34 +265,13 @@ enum svc_reload_result svc_reload(struct service *s)
         return SVC_RELOAD_NOT_ACTIVE;
     s->reload_result = RESULT_SUCCESS;
     bool failed;
-    if (!control_begin(s, CONTROL_RELOAD, SUB_RELOAD, s->unit->timeout_start_usec, &failed)) {
-        /* Only '-' commands, none of which could be spawned, or a failure. */
-        if (failed) {
-            s->reload_result = RESULT_RESOURCES;
-            return SVC_RELOAD_FAILED;
-        }
-        return SVC_RELOAD_STARTED; /* nothing ran: reloaded, trivially */
+    if (!control_begin(s, CONTROL_RELOAD, SUB_RELOAD, s->unit->timeout_start_usec, &failed) &&
+        failed) {
+        s->reload_result = RESULT_RESOURCES;
+        return SVC_RELOAD_FAILED;
     }
+    /* Only '-' commands, none of which could be spawned: reloaded, trivially. */
     return SVC_RELOAD_STARTED;
-}
-
-void svc_restart_one(struct service *s)
-{
-    if (svc_state_of(s->sub) == SVC_INACTIVE || s->sub == SUB_FAILED ||
-        s->sub == SUB_AUTO_RESTART) {
-        svc_start(s, true);
-        return;
-    }
-    svc_stop(s);
-    s->restarts = 0;
-    if (svc_is_settled(s)) {
-        /* Nothing was left to stop (a oneshot in exited): start right away,
-         * or it would stay dead with start_after_stop pending. */
-        s->stop_wanted = false;
-        begin_run(s);
-        return;
-    }
-    s->start_after_stop = true;
 }
 
 static void enter_signal(struct service *s, enum svc_sub sub, enum service_result r)
@@ -400,21 +363,18 @@ static void control_exited(struct service *s, int status)
 {
     bool ok = svc_command_ok(s, &s->control, status);
     enum service_result r = restart_classify(s->unit, status);
-    s->control.pid = 0;
-    s->control.pidfd = -1;
     bool failed = false;
 
     switch (s->sub) {
     case SUB_CONDITION:
-        /* ExecCondition=: 1-254 skips the unit, 255 or a signal fails it. */
-        if (svc_condition_skips(status)) {
-            log_unit_info(s->name, "ExecCondition= exited %d, skipping the unit",
-                          WEXITSTATUS(status));
+        /* ExecCondition=: 1-254 skips the unit, 255 or a signal fails it;
+         * '-' does not make a failure success here. */
+        if (svc_condition_skips(s, status)) {
             s->skip_run = true;
             enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
         } else {
-            bool zero = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-            start_step_done(s, zero, r == RESULT_SUCCESS ? RESULT_EXIT_CODE : r, enter_start_pre);
+            start_step_done(s, status == 0, r == RESULT_SUCCESS ? RESULT_EXIT_CODE : r,
+                            enter_start_pre);
         }
         break;
     case SUB_START_PRE:
@@ -434,14 +394,12 @@ static void control_exited(struct service *s, int status)
         break;
     case SUB_RELOAD:
         /* A failed reload fails the reload job, not the unit (systemd). */
-        if (!ok) {
-            if (s->reload_result == RESULT_SUCCESS)
-                s->reload_result = r;
-        } else if (svc_control_next(s, &failed)) {
-            break;
-        } else if (failed) {
+        if (ok && svc_control_next(s, &failed))
+            break; /* the next ExecReload= runs */
+        if (!ok && s->reload_result == RESULT_SUCCESS)
+            s->reload_result = r;
+        else if (failed)
             s->reload_result = RESULT_RESOURCES;
-        }
         s->control_kind = CONTROL_NONE;
         enter_running(s);
         break;
@@ -451,62 +409,51 @@ static void control_exited(struct service *s, int status)
     }
 }
 
+/* The main process exited in start: the end of a oneshot's or the forking
+ * start process's run, else a start that failed. */
+static void start_exited(struct service *s, bool ok, enum service_result r)
+{
+    const struct unit *u = s->unit;
+    bool waits = u->type == UNIT_TYPE_ONESHOT || u->type == UNIT_TYPE_FORKING;
+    if (u->type == UNIT_TYPE_NOTIFY) /* exited before READY=1: it never became ready */
+        log_unit_warn(s->name, "main process exited before sending READY=1");
+    if (!ok || !waits) { /* Type=exec (or simple) died before or right after exec */
+        if (ok)
+            r = u->type == UNIT_TYPE_NOTIFY ? RESULT_PROTOCOL : RESULT_SUCCESS;
+        enter_signal(s, SUB_STOP_SIGTERM, r);
+        return;
+    }
+    s->ops->timer(s, 0);
+    if (u->type == UNIT_TYPE_ONESHOT && s->start_idx < u->exec_start.n) {
+        enter_start(s);
+        return;
+    }
+    if (u->type == UNIT_TYPE_FORKING)
+        svc_main_find(s);
+    enter_start_post(s);
+}
+
 static void main_exited(struct service *s, int status)
 {
     const struct unit *u = s->unit;
     enum service_result r = restart_classify(u, status);
     bool ok = svc_command_ok(s, &s->main, status);
-    s->main.pid = 0;
-    s->main.pidfd = -1;
     svc_main_exit_note(s, status);
 
     switch (s->sub) {
     case SUB_START:
-        if (u->type == UNIT_TYPE_ONESHOT || u->type == UNIT_TYPE_FORKING) {
-            if (!ok) {
-                enter_signal(s, SUB_STOP_SIGTERM, r);
-                break;
-            }
-            if (u->type == UNIT_TYPE_ONESHOT && s->start_idx < u->exec_start.n) {
-                s->ops->timer(s, 0);
-                enter_start(s);
-            } else {
-                s->ops->timer(s, 0);
-                /* The daemon the start process left behind is the main
-                 * process now: from PIDFile=, or guessed. */
-                if (u->type == UNIT_TYPE_FORKING &&
-                    (!s->ops->find_main || s->ops->find_main(s) < 0))
-                    log_unit_warn(s->name,
-                                  "cannot determine the main process; "
-                                  "the unit stays active without one");
-                enter_start_post(s);
-            }
-        } else if (u->type == UNIT_TYPE_NOTIFY) {
-            /* Exited before READY=1: it never became ready. */
-            log_unit_warn(s->name, "main process exited before sending READY=1");
-            enter_signal(s, SUB_STOP_SIGTERM, ok ? RESULT_PROTOCOL : r);
-        } else {
-            /* Type=exec died before or right after exec. */
-            enter_signal(s, SUB_STOP_SIGTERM, ok ? RESULT_SUCCESS : r);
-        }
+        start_exited(s, ok, r);
         break;
-    case SUB_START_POST:
-        /* enter_running() sees it gone when ExecStartPost= is done. */
-        if (!ok)
-            record_result(s, r);
-        break;
-    case SUB_RUNNING: {
+    case SUB_RUNNING:
         if (!ok)
             record_result(s, r);
         else if (u->remain_after_exit) {
             set_sub(s, SUB_EXITED);
             break;
         }
-        bool failed;
-        if (!control_begin(s, CONTROL_STOP, SUB_STOP, u->timeout_stop_usec, &failed))
-            enter_signal(s, SUB_STOP_SIGTERM, RESULT_SUCCESS);
+        enter_stop(s);
         break;
-    }
+    case SUB_START_POST: /* enter_running() sees it gone when ExecStartPost= is done */
     case SUB_STOP:
     case SUB_RELOAD: /* enter_running() sees it gone once the reload is done */
         if (!ok)
@@ -521,22 +468,12 @@ static void main_exited(struct service *s, int status)
 
 void svc_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
 {
+    p->pid = 0;
+    p->pidfd = -1;
     if (p == &s->main)
         main_exited(s, wait_status);
     else
         control_exited(s, wait_status);
-}
-
-void svc_spawn_failed(struct service *s, struct svc_proc *p)
-{
-    /* Through the exit paths, as a failure recorded as "resources" first;
-     * a command whose failure is ignored ('-') goes on as after exit 0. */
-    bool ignored = p->flags & EXEC_FLAG_IGNORE_FAILURE;
-    if (!ignored)
-        record_result(s, RESULT_RESOURCES);
-    s->no_process = true;
-    svc_proc_exited(s, p, ignored ? 0 : W_EXITCODE(1, 0));
-    s->no_process = false;
 }
 
 void svc_reaped_other(struct service *s)
@@ -643,19 +580,12 @@ void svc_notify_stopping(struct service *s)
 
 void svc_notify_extend_timeout(struct service *s, uint64_t usec)
 {
-    switch (s->sub) {
-    case SUB_START_PRE:
-    case SUB_START:
-    case SUB_START_POST:
-    case SUB_STOP:
-    case SUB_STOP_SIGTERM:
-    case SUB_STOP_POST:
-        if (s->ops->timer_extend)
-            s->ops->timer_extend(s, usec);
-        break;
-    default:
-        break;
-    }
+    /* Where a start or stop timeout runs; not ExecCondition= or the final
+     * phases, as systemd. */
+    bool timed = (svc_is_busy_starting(s) && s->sub != SUB_CONDITION) || s->sub == SUB_STOP ||
+                 s->sub == SUB_STOP_SIGTERM || s->sub == SUB_STOP_POST;
+    if (timed && s->ops->timer_extend)
+        s->ops->timer_extend(s, usec);
 }
 
 void svc_watchdog_timeout(struct service *s)

@@ -282,17 +282,22 @@ enum svc_next {
     SVC_NEXT_FAILED,  /* it could not be spawned (logged) */
 };
 enum svc_next svc_main_next(struct service *s);
+/* Type=forking: the daemon the start process left behind is the main
+ * process now (from PIDFile=, or guessed); a warning when none is found. */
+void svc_main_find(struct service *s);
 /* Whether a command's exit counts as success ('-' makes any exit one). */
 bool svc_command_ok(const struct service *s, const struct svc_proc *p, int status);
-/* ExecCondition= exited 1-254: skip the unit (255 or a signal fails it). */
-bool svc_condition_skips(int status);
+/* ExecCondition= exited 1-254: skip the unit (logged); 255 or a signal
+ * fails it. */
+bool svc_condition_skips(const struct service *s, int status);
 /* Logs a main exit and keeps its status for `status` and Restart=. */
 void svc_main_exit_note(struct service *s, int status);
 /* Logs why a run is skipped (a condition) or failed (an assertion). */
 void svc_condition_log(const struct service *s, const struct path_condition *c,
                        enum condition_result r);
 
-/* service_record.c: svc_restart() restarts s, then the units that need it. */
-void svc_restart_one(struct service *s);
+/* service_record.c: a new run's record (start limit, result, invocation
+ * id); false when the start limit refuses it (logged). */
+bool svc_run_reset(struct service *s);
 
 #endif

@@ -23,6 +23,40 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
     svc_proc_reset(&s->control);
 }
 
+bool svc_run_reset(struct service *s)
+{
+    if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
+        log_unit_error(s->name, "start request repeated too quickly, refusing to start");
+        return false;
+    }
+    s->result = RESULT_SUCCESS;
+    s->started_ok = false;
+    s->start_idx = 0;
+    s->have_invocation_id = false; /* a new run, a new $INVOCATION_ID (launch.c) */
+    s->mainpid_refused = false;
+    return true;
+}
+
+/* A restart is a stop, then a start once the stop is done (the machine's
+ * start_after_stop); a unit that is not running just starts. */
+static void restart_one(struct service *s)
+{
+    if (svc_state_of(s->sub) == SVC_INACTIVE || s->sub == SUB_FAILED ||
+        s->sub == SUB_AUTO_RESTART) {
+        svc_start(s, true);
+        return;
+    }
+    svc_stop(s);
+    s->restarts = 0;
+    if (svc_is_settled(s)) {
+        /* Nothing was left to stop (a oneshot in exited): start right away,
+         * or it would stay dead with start_after_stop pending. */
+        svc_start(s, false);
+        return;
+    }
+    s->start_after_stop = true;
+}
+
 /* Requires=/PartOf= this unit: an explicit restart reaches them too
  * (systemd.unit(5)); active ones only, each once however the graph loops. */
 void svc_restart(struct service *s)
@@ -30,7 +64,7 @@ void svc_restart(struct service *s)
     if (s->restart_visiting)
         return;
     s->restart_visiting = true;
-    svc_restart_one(s);
+    restart_one(s);
     for (unsigned i = 0; i < s->links->nrdeps; i++) {
         struct service *a = s->links->rdeps[i].s;
         if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&

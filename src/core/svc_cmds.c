@@ -68,6 +68,14 @@ enum svc_next svc_main_next(struct service *s)
     return SVC_NEXT_FAILED;
 }
 
+void svc_main_find(struct service *s)
+{
+    if (!s->ops->find_main || s->ops->find_main(s) < 0)
+        log_unit_warn(s->name,
+                      "cannot determine the main process; "
+                      "the unit stays active without one");
+}
+
 bool svc_command_ok(const struct service *s, const struct svc_proc *p, int status)
 {
     if (p->flags & EXEC_FLAG_IGNORE_FAILURE)
@@ -75,9 +83,12 @@ bool svc_command_ok(const struct service *s, const struct svc_proc *p, int statu
     return restart_classify(s->unit, status) == RESULT_SUCCESS;
 }
 
-bool svc_condition_skips(int status)
+bool svc_condition_skips(const struct service *s, int status)
 {
-    return WIFEXITED(status) && WEXITSTATUS(status) > 0 && WEXITSTATUS(status) < 255;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 255)
+        return false;
+    log_unit_info(s->name, "ExecCondition= exited %d, skipping the unit", WEXITSTATUS(status));
+    return true;
 }
 
 void svc_main_exit_note(struct service *s, int status)
