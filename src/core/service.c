@@ -1,6 +1,7 @@
 /* service.c - the service state machine (systemd's service states).
  *
- * Start:  start-pre -> start -> start-post -> running (or exited)
+ * Start:  condition (ExecCondition=) -> start-pre -> start -> start-post
+ *         -> running (or exited)
  * Stop:   stop (ExecStop=) -> stop-sigterm -> stop-sigkill -> stop-post
  *         -> final-sigterm -> final-sigkill -> dead | failed | auto-restart
  * A main process that exits on its own, a failed command or a timeout enters
@@ -576,16 +577,6 @@ void svc_notify_stopping(struct service *s)
         set_sub(s, SUB_STOP_SIGTERM);
         s->ops->timer(s, s->unit->timeout_stop_usec);
     }
-}
-
-void svc_notify_extend_timeout(struct service *s, uint64_t usec)
-{
-    /* Where a start or stop timeout runs; not ExecCondition= or the final
-     * phases, as systemd. */
-    bool timed = (svc_is_busy_starting(s) && s->sub != SUB_CONDITION) || s->sub == SUB_STOP ||
-                 s->sub == SUB_STOP_SIGTERM || s->sub == SUB_STOP_POST;
-    if (timed && s->ops->timer_extend)
-        s->ops->timer_extend(s, usec);
 }
 
 void svc_watchdog_timeout(struct service *s)

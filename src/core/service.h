@@ -257,6 +257,11 @@ bool svc_is_busy_starting(const struct service *s);
  * declared here, not in headers of their own, because they need struct
  * service and service.c needs them: two headers would import each other.
  *
+ * Of the public functions above, service_record.c has the record's (init,
+ * set_unit, release, links, invocation id, restart, is_settled,
+ * is_busy_starting, notify_extend_timeout) and svc_proc.c proc_started and
+ * spawn_failed; service.c has every one that changes the sub-state.
+ *
  * svc_proc.c: the unit's processes and KillMode=. */
 void svc_proc_reset(struct svc_proc *p);
 bool svc_proc_running(const struct svc_proc *p);

@@ -1,7 +1,11 @@
-/* service_record.c - what a service holds beside its state: its links to
- * other units (ordering and requirements, shared empty by default), the
- * $INVOCATION_ID of its run, and its unit definition. None of it decides a
- * transition; service.c is the machine.
+/* service_record.c - a service beside its state machine: the record's life
+ * (init, a new unit definition, release), its links to other units (shared
+ * empty by default), the $INVOCATION_ID of its run, and what the rest of
+ * pxinit asks of its state (settled? starting?). Requests that are
+ * compositions of the machine's own are here too: a restart is a stop and
+ * then a start, carried to the units that need this one; a new run's
+ * bookkeeping (start limit, result). None of it decides a transition;
+ * service.c is the machine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,4 +170,15 @@ bool svc_is_busy_starting(const struct service *s)
 {
     return s->sub == SUB_CONDITION || s->sub == SUB_START_PRE || s->sub == SUB_START ||
            s->sub == SUB_START_POST;
+}
+
+/* EXTEND_TIMEOUT_USEC= changes no state: it moves the timer of a timed phase. */
+void svc_notify_extend_timeout(struct service *s, uint64_t usec)
+{
+    /* Where a start or stop timeout runs; not ExecCondition= or the final
+     * phases, as systemd. */
+    bool timed = (svc_is_busy_starting(s) && s->sub != SUB_CONDITION) || s->sub == SUB_STOP ||
+                 s->sub == SUB_STOP_SIGTERM || s->sub == SUB_STOP_POST;
+    if (timed && s->ops->timer_extend)
+        s->ops->timer_extend(s, usec);
 }
