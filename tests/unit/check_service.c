@@ -7,7 +7,10 @@
  * prefix), how a main exit is judged and restarted (Restart=, RestartSec=),
  * the stop path (ExecStop=, KillSignal=, KillMode=, TimeoutStopSec=,
  * SendSIGKILL=, ExecStopPost=), start timeouts, the start rate limit,
- * restart requests, spawn failures and pids that arrive after a stop began.
+ * restart requests, spawn failures, pids that arrive after a stop began,
+ * Condition*=/Assert*= (answered by the fake ops), and ExecReload=. The fake
+ * ops are in svc_fake.c; the states x events table of doc/DESIGN.md is
+ * checked by check_service_table.c.
  */
 #include <check.h>
 #include <errno.h>

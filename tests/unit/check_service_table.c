@@ -21,9 +21,6 @@
 #include "base/log.h"
 #include "svc_fake.h"
 
-#define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
-#define WS_EXIT(code) (((code)&0xff) << 8)
-
 /* The sub-states: SUB_RELOAD is the last of enum svc_sub. */
 #define N_SUBS (SUB_RELOAD + 1)
 
