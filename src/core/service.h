@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "core/restart.h"
+#include "unit/condition.h"
 #include "unit/unit.h"
 
 enum svc_state {
@@ -126,6 +127,11 @@ struct svc_ops {
     /* Type=forking: finds the daemon the start process left (PIDFile=, or
      * the one process it can be) and makes it s->main. 0 or -1; may be NULL. */
     int (*find_main)(struct service *s);
+    /* Evaluates the unit's Condition*= and Assert*= now (they read the
+     * file system, so not in the machine); on failure *what is the first
+     * that did not hold. The real one is condition_check(). */
+    enum condition_result (*check_conditions)(const struct unit *u,
+                                              const struct path_condition **what);
 };
 
 /* Fields are grouped by size, largest first, so that the struct has no
@@ -246,5 +252,57 @@ void svc_watchdog_timeout(struct service *s);
 /* True when the service sits in a state that needs no more events. */
 bool svc_is_settled(const struct service *s);
 bool svc_is_busy_starting(const struct service *s);
+
+/* Inside core/ only: the machine's helpers, one file per seam. They are
+ * declared here, not in headers of their own, because they need struct
+ * service and service.c needs them: two headers would import each other.
+ *
+ * Of the public functions above, service_record.c has the record's (init,
+ * set_unit, release, links, invocation id, restart, is_settled,
+ * is_busy_starting, notify_extend_timeout) and svc_proc.c proc_started and
+ * spawn_failed; service.c has every one that changes the sub-state.
+ *
+ * svc_proc.c: the unit's processes and KillMode=. */
+void svc_proc_reset(struct svc_proc *p);
+bool svc_proc_running(const struct svc_proc *p);
+void svc_proc_forget(struct service *s, struct svc_proc *p);
+/* Anything of the unit left: its processes or, unless KillMode=process or
+ * none, their groups (an empty group is forgotten). */
+bool svc_unit_alive(struct service *s);
+/* The signal a kill phase sub sends by default. */
+int svc_phase_signal(const struct service *s, enum svc_sub sub);
+/* Sends a kill phase's sig to what is left of the unit, with SIGCONT (and
+ * SIGHUP under SendSIGHUP=) after a SIGTERM phase's signal. */
+void svc_kill_phase(struct service *s, int sig, bool sigterm_phase);
+/* Sends sig to one proc as a kill phase would under KillMode=. */
+void svc_kill_proc(struct service *s, struct svc_proc *p, int sig);
+
+/* svc_cmds.c: the commands, in turn. */
+/* Runs the next command of s->control_kind's list. False when the list is
+ * done, or nothing could be spawned: then *failed is set. */
+bool svc_control_next(struct service *s, bool *failed);
+enum svc_next {
+    SVC_NEXT_SPAWNED, /* the next ExecStart= runs as the main process */
+    SVC_NEXT_NONE,    /* no ExecStart= is left (a oneshot may have none) */
+    SVC_NEXT_FAILED,  /* it could not be spawned (logged) */
+};
+enum svc_next svc_main_next(struct service *s);
+/* Type=forking: the daemon the start process left behind is the main
+ * process now (from PIDFile=, or guessed); a warning when none is found. */
+void svc_main_find(struct service *s);
+/* Whether a command's exit counts as success ('-' makes any exit one). */
+bool svc_command_ok(const struct service *s, const struct svc_proc *p, int status);
+/* ExecCondition= exited 1-254: skip the unit (logged); 255 or a signal
+ * fails it. */
+bool svc_condition_skips(const struct service *s, int status);
+/* Logs a main exit and keeps its status for `status` and Restart=. */
+void svc_main_exit_note(struct service *s, int status);
+/* Logs why a run is skipped (a condition) or failed (an assertion). */
+void svc_condition_log(const struct service *s, const struct path_condition *c,
+                       enum condition_result r);
+
+/* service_record.c: a new run's record (start limit, result, invocation
+ * id); false when the start limit refuses it (logged). */
+bool svc_run_reset(struct service *s);
 
 #endif

@@ -592,6 +592,7 @@ static const struct svc_ops real_ops = {
     .forget = op_forget,
     .timer_extend = op_timer_extend,
     .find_main = op_find_main,
+    .check_conditions = condition_check,
     .spawn = launch_command,
     .kill = op_kill,
     .group_alive = op_group_alive,

@@ -7,7 +7,10 @@
  * prefix), how a main exit is judged and restarted (Restart=, RestartSec=),
  * the stop path (ExecStop=, KillSignal=, KillMode=, TimeoutStopSec=,
  * SendSIGKILL=, ExecStopPost=), start timeouts, the start rate limit,
- * restart requests, spawn failures and pids that arrive after a stop began.
+ * restart requests, spawn failures, pids that arrive after a stop began,
+ * Condition*=/Assert*= (answered by the fake ops), and ExecReload=. The fake
+ * ops are in svc_fake.c; the states x events table of doc/DESIGN.md is
+ * checked by check_service_table.c.
  */
 #include <check.h>
 #include <errno.h>
@@ -16,273 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit/cmdline.h"
 #include "base/log.h"
-#include "core/service.h"
-#include "base/timespan.h"
-
-#define CMDS(u) ((struct unit_cmds *)unit_part((u), UNIT_PART_CMDS)) /* allocates it */
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define SEC(x) ((uint64_t)(x)*USEC_PER_SEC)
-#define MSEC(x) ((uint64_t)(x)*USEC_PER_MSEC)
-
-/* Linux wait status encodings, built by hand so no process is needed. */
-#define WS_EXIT(code) (((code)&0xff) << 8)
-#define WS_SIGNAL(sig) ((sig)&0x7f)
-#define WS_CORE(sig) (((sig)&0x7f) | 0x80)
-
-/* ---- the fake ops ---------------------------------------------------------- */
-
-enum act_kind {
-    ACT_SPAWN,
-    ACT_KILL,
-    ACT_TIMER,
-    ACT_STATE,
-};
-
-/* One recorded call of an op. */
-struct act {
-    enum act_kind kind;
-    bool is_main;          /* spawn: as the main; kill: aimed at s->main */
-    char line[64];         /* spawn: the command line */
-    int sig;               /* kill */
-    bool group;            /* kill: the whole process group */
-    pid_t pid, pgid;       /* kill: what the proc held then */
-    uint64_t usec;         /* timer */
-    enum svc_sub old, sub; /* state change */
-};
-
-#define MAX_ACTS 512
-
-struct harness {
-    struct unit *u;
-    struct service s;
-    struct act acts[MAX_ACTS];
-    size_t nacts;
-
-    /* What the test controls. */
-    uint64_t now;
-    bool spawn_fails; /* every spawn returns -1 with EAGAIN */
-    bool group_alive; /* answer of group_alive for any group */
-
-    /* What the fake keeps. */
-    bool timer_armed;
-    uint64_t timer_usec;
-    pid_t next_pid;
-};
-
-static struct harness *h_of(struct service *s)
-{
-    return s->ctx;
-}
-
-static struct act *h_push(struct harness *h, enum act_kind kind)
-{
-    ck_assert_uint_lt(h->nacts, MAX_ACTS);
-    struct act *a = &h->acts[h->nacts++];
-    memset(a, 0, sizeof(*a));
-    a->kind = kind;
-    return a;
-}
-
-static int fake_spawn(struct service *s, const struct exec_command *cmd, bool is_main)
-{
-    struct harness *h = h_of(s);
-    struct act *a = h_push(h, ACT_SPAWN);
-    a->is_main = is_main;
-    snprintf(a->line, sizeof(a->line), "%s", cmd->line);
-    if (h->spawn_fails) {
-        errno = EAGAIN;
-        return -1;
-    }
-    /* As the supervisor does: the pid comes later, through h_started(). */
-    (is_main ? &s->main : &s->control)->pending = true;
-    return 0;
-}
-
-static void fake_kill(struct service *s, struct svc_proc *p, int sig, bool group)
-{
-    struct act *a = h_push(h_of(s), ACT_KILL);
-    a->is_main = p == &s->main;
-    a->sig = sig;
-    a->group = group;
-    a->pid = p->pid;
-    a->pgid = p->pgid;
-}
-
-static bool fake_group_alive(struct service *s, struct svc_proc *p)
-{
-    ck_assert_int_gt(p->pgid, 0);
-    return h_of(s)->group_alive;
-}
-
-static void fake_timer(struct service *s, uint64_t usec)
-{
-    struct harness *h = h_of(s);
-    h_push(h, ACT_TIMER)->usec = usec;
-    h->timer_armed = usec != 0 && usec != USEC_INFINITY;
-    h->timer_usec = h->timer_armed ? usec : 0;
-}
-
-static void fake_changed(struct service *s, enum svc_sub old)
-{
-    struct act *a = h_push(h_of(s), ACT_STATE);
-    a->old = old;
-    a->sub = s->sub;
-    ck_assert_int_ne(old, s->sub);
-}
-
-static uint64_t fake_now(struct service *s)
-{
-    return h_of(s)->now;
-}
-
-static const struct svc_ops fake_ops = {
-    .spawn = fake_spawn,
-    .kill = fake_kill,
-    .group_alive = fake_group_alive,
-    .timer = fake_timer,
-    .changed = fake_changed,
-    .now = fake_now,
-};
-
-/* ---- building units -------------------------------------------------------- */
-
-/* Appends line to l as the parser would store it: a leading '-' becomes the
- * flag; the copies are malloc'ed so unit_free() frees them. */
-static void exec_add(struct exec_list *l, const char *line)
-{
-    struct exec_command *v = realloc(l->v, (l->n + 1) * sizeof(*v));
-    ck_assert_ptr_nonnull(v);
-    l->v = v;
-    v[l->n].flags = 0;
-    if (line[0] == '-') {
-        v[l->n].flags = EXEC_FLAG_IGNORE_FAILURE;
-        line++;
-    }
-    v[l->n].line = strdup(line);
-    ck_assert_ptr_nonnull(v[l->n].line);
-    v[l->n].lineno = (unsigned)l->n + 1;
-    l->n++;
-}
-
-/* A unit x.service of type with ExecStart=start (none when NULL), systemd's
- * defaults otherwise, and a service on the fake ops. */
-static struct harness *h_new(enum unit_type type, const char *start)
-{
-    struct harness *h = calloc(1, sizeof(*h));
-    ck_assert_ptr_nonnull(h);
-    h->u = unit_new("x.service");
-    ck_assert_ptr_nonnull(h->u);
-    h->u->type = type;
-    h->u->type_set = true;
-    if (type == UNIT_TYPE_ONESHOT)
-        h->u->timeout_start_usec = USEC_INFINITY; /* as the parser defaults it */
-    if (start)
-        exec_add(&h->u->exec_start, start);
-    h->now = SEC(1000);
-    h->next_pid = 100;
-    svc_init(&h->s, h->u, &fake_ops, h);
-    ck_assert_str_eq(h->s.name, "x");
-    return h;
-}
-
-static void h_free(struct harness *h)
-{
-    svc_release(&h->s);
-    unit_free(h->u);
-    free(h);
-}
-
-/* ---- events ---------------------------------------------------------------- */
-
-/* The supervisor learnt the pid of a spawned proc (its own group leader). */
-static pid_t h_started(struct harness *h, struct svc_proc *p)
-{
-    ck_assert_msg(p->pending, "no spawn is waiting for its pid");
-    p->pid = h->next_pid++;
-    p->pgid = p->pid;
-    p->pending = false;
-    svc_proc_started(&h->s, p);
-    return p->pid;
-}
-
-static void h_exit(struct harness *h, struct svc_proc *p, int status)
-{
-    ck_assert_msg(p->pid > 0, "exit of a proc that has no pid");
-    p->pidfd = -1;
-    svc_proc_exited(&h->s, p, status);
-}
-
-static void h_fire(struct harness *h)
-{
-    ck_assert_msg(h->timer_armed, "timer fired while disarmed");
-    h->timer_armed = false;
-    svc_timer_fired(&h->s);
-}
-
-/* Starts a Type=simple (or notify) unit and reports its main pid. */
-static void h_run(struct harness *h)
-{
-    svc_start(&h->s, true);
-    h_started(h, &h->s.main);
-}
-
-/* ---- looking at what happened ------------------------------------------- */
-
-static size_t h_count(const struct harness *h, enum act_kind kind, size_t from)
-{
-    size_t n = 0;
-    for (size_t i = from; i < h->nacts; i++)
-        n += h->acts[i].kind == kind;
-    return n;
-}
-
-/* The n-th (0-based) action of kind at or after index from, or NULL. */
-static const struct act *h_nth(const struct harness *h, enum act_kind kind, size_t from, size_t n)
-{
-    for (size_t i = from; i < h->nacts; i++)
-        if (h->acts[i].kind == kind && n-- == 0)
-            return &h->acts[i];
-    return NULL;
-}
-
-static const struct act *h_spawn(const struct harness *h, size_t n)
-{
-    const struct act *a = h_nth(h, ACT_SPAWN, 0, n);
-    ck_assert_msg(a != NULL, "no spawn #%zu (%zu spawns)", n, h_count(h, ACT_SPAWN, 0));
-    return a;
-}
-
-/* The first kill with sig at or after from, or NULL. */
-static const struct act *h_kill_of(const struct harness *h, int sig, size_t from)
-{
-    for (size_t i = from; i < h->nacts; i++)
-        if (h->acts[i].kind == ACT_KILL && h->acts[i].sig == sig)
-            return &h->acts[i];
-    return NULL;
-}
-
-static size_t h_kills_of(const struct harness *h, int sig, size_t from)
-{
-    size_t n = 0;
-    for (size_t i = from; i < h->nacts; i++)
-        n += h->acts[i].kind == ACT_KILL && h->acts[i].sig == sig;
-    return n;
-}
-
-#define assert_sub(h, name) ck_assert_str_eq(svc_sub_name((h)->s.sub), (name))
-#define assert_state(h, name) ck_assert_str_eq(svc_state_name(svc_state_of((h)->s.sub)), (name))
-#define assert_result(h, name) ck_assert_str_eq(service_result_name((h)->s.result), (name))
-#define assert_spawns(h, n) ck_assert_uint_eq(h_count((h), ACT_SPAWN, 0), (n))
-#define assert_timer(h, usec)                               \
-    do {                                                    \
-        ck_assert_msg((h)->timer_armed, "timer not armed"); \
-        ck_assert_uint_eq((h)->timer_usec, (usec));         \
-    } while (0)
-#define assert_no_timer(h) \
-    ck_assert_msg(!(h)->timer_armed, "timer armed (%llu us)", (unsigned long long)(h)->timer_usec)
+#include "svc_fake.h"
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -1498,22 +1236,59 @@ START_TEST(test_spawn_fails_exec_stop)
 }
 END_TEST
 
-/* ---- ConditionPathExists= ---------------------------------------------------------- */
+/* ---- Condition*= and Assert*= (through svc_ops.check_conditions) ----------------- */
 
+/* A condition that does not hold skips the unit as systemd does: it stays
+ * dead with result success, nothing runs, Restart= does not apply, and the
+ * next start asks again. A failed assertion fails the start ("assert"). */
 START_TEST(test_condition_not_met)
 {
+    bool is_assert = _i == 1;
     struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
-    struct condition_list *c = &CMDS(h->u)->conditions;
-    c->v = calloc(1, sizeof(*c->v));
-    ck_assert_ptr_nonnull(c->v);
-    c->v[0].path = strdup(_i == 0 ? "/nonexistent/pxinit-test" : "/");
-    ck_assert_ptr_nonnull(c->v[0].path);
-    c->v[0].negate = _i == 1;
-    c->n = 1;
+    h->u->restart = RESTART_ALWAYS;
+    h->conditions = is_assert ? CONDITION_ASSERT_FAILED : CONDITION_FAILED;
     svc_start(&h->s, true);
-    assert_sub(h, "dead");
-    assert_result(h, "success");
+    ck_assert_uint_eq(h->condition_checks, 1);
+    assert_sub(h, is_assert ? "failed" : "dead");
+    assert_result(h, is_assert ? "assert" : "success");
     assert_spawns(h, 0);
+    assert_no_timer(h); /* no restart is scheduled */
+    ck_assert_uint_eq(h_count(h, ACT_STATE, 0), is_assert ? 1 : 0);
+
+    h->conditions = CONDITION_MET;
+    svc_start(&h->s, true);
+    ck_assert_uint_eq(h->condition_checks, 2);
+    assert_sub(h, "running");
+    assert_result(h, "success");
+    assert_spawns(h, 1);
+    h_free(h);
+}
+END_TEST
+
+/* Conditions are asked once per run, before ExecCondition= and anything
+ * else: not on a stop, and again for an automatic restart. */
+START_TEST(test_condition_asked_per_run)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    h->u->restart = RESTART_ALWAYS;
+    exec_add(&CMDS(h->u)->exec_condition, "/bin/cond");
+    svc_start(&h->s, true);
+    ck_assert_uint_eq(h->condition_checks, 1);
+    assert_sub(h, "condition");
+    h_started(h, &h->s.control);
+    h_exit(h, &h->s.control, WS_EXIT(0));
+    h_started(h, &h->s.main);
+    assert_sub(h, "running");
+    ck_assert_uint_eq(h->condition_checks, 1);
+
+    h->conditions = CONDITION_FAILED; /* the world changed before the restart */
+    h_exit(h, &h->s.main, WS_EXIT(1));
+    assert_sub(h, "auto-restart");
+    h_fire(h);
+    ck_assert_uint_eq(h->condition_checks, 2);
+    assert_sub(h, "dead");
+    assert_spawns(h, 2); /* ExecCondition= and ExecStart= of the first run only */
+    assert_no_timer(h);
     h_free(h);
 }
 END_TEST
@@ -1674,6 +1449,7 @@ static Suite *service_suite(void)
     tcase_add_test(tc, test_start_post);
     tcase_add_test(tc, test_start_post_fails);
     tcase_add_loop_test(tc, test_condition_not_met, 0, 2);
+    tcase_add_test(tc, test_condition_asked_per_run);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("stop");

@@ -1,0 +1,184 @@
+/* service_record.c - a service beside its state machine: the record's life
+ * (init, a new unit definition, release), its links to other units (shared
+ * empty by default), the $INVOCATION_ID of its run, and what the rest of
+ * pxinit asks of its state (settled? starting?). Requests that are
+ * compositions of the machine's own are here too: a restart is a stop and
+ * then a start, carried to the units that need this one; a new run's
+ * bookkeeping (start limit, result). None of it decides a transition;
+ * service.c is the machine.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "core/service.h"
+
+void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void *ctx)
+{
+    memset(s, 0, sizeof(*s));
+    svc_set_unit(s, u);
+    s->ops = ops;
+    s->ctx = ctx;
+    s->sub = SUB_DEAD;
+    s->stop_wanted = true;
+    s->board_slot = -1;
+    s->links = &svc_links_none;
+    svc_proc_reset(&s->main);
+    svc_proc_reset(&s->control);
+}
+
+bool svc_run_reset(struct service *s)
+{
+    if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
+        log_unit_error(s->name, "start request repeated too quickly, refusing to start");
+        return false;
+    }
+    s->result = RESULT_SUCCESS;
+    s->started_ok = false;
+    s->start_idx = 0;
+    s->have_invocation_id = false; /* a new run, a new $INVOCATION_ID (launch.c) */
+    s->mainpid_refused = false;
+    return true;
+}
+
+/* A restart is a stop, then a start once the stop is done (the machine's
+ * start_after_stop); a unit that is not running just starts. */
+static void restart_one(struct service *s)
+{
+    if (svc_state_of(s->sub) == SVC_INACTIVE || s->sub == SUB_FAILED ||
+        s->sub == SUB_AUTO_RESTART) {
+        svc_start(s, true);
+        return;
+    }
+    svc_stop(s);
+    s->restarts = 0;
+    if (svc_is_settled(s)) {
+        /* Nothing was left to stop (a oneshot in exited): start right away,
+         * or it would stay dead with start_after_stop pending. */
+        svc_start(s, false);
+        return;
+    }
+    s->start_after_stop = true;
+}
+
+/* Requires=/PartOf= this unit: an explicit restart reaches them too
+ * (systemd.unit(5)); active ones only, each once however the graph loops. */
+void svc_restart(struct service *s)
+{
+    if (s->restart_visiting)
+        return;
+    s->restart_visiting = true;
+    restart_one(s);
+    for (unsigned i = 0; i < s->links->nrdeps; i++) {
+        struct service *a = s->links->rdeps[i].s;
+        if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
+            a->sub != SUB_AUTO_RESTART) {
+            log_unit_info(a->name, "restarting with %s", s->name);
+            svc_restart(a);
+        }
+    }
+    s->restart_visiting = false;
+}
+
+const struct svc_links svc_links_none;
+
+struct svc_links *svc_links_edit(struct service *s)
+{
+    if (s->links != &svc_links_none)
+        return (struct svc_links *)s->links; /* its own, allocated below */
+    struct svc_links *l = calloc(1, sizeof(*l));
+    if (!l)
+        return NULL;
+    s->links = l;
+    return l;
+}
+
+/* Back to the shared empty set once nothing is left. */
+static void links_drop_if_empty(struct service *s)
+{
+    const struct svc_links *l = s->links;
+    if (l != &svc_links_none && !l->succ && !l->pred && !l->rdeps && !l->deps) {
+        free((void *)l);
+        s->links = &svc_links_none;
+    }
+}
+
+void svc_links_clear_order(struct service *s)
+{
+    if (s->links == &svc_links_none)
+        return;
+    struct svc_links *l = (struct svc_links *)s->links;
+    free(l->succ);
+    free(l->pred);
+    l->succ = l->pred = NULL;
+    l->nsucc = l->npred = 0;
+    links_drop_if_empty(s);
+}
+
+void svc_links_clear_requirements(struct service *s)
+{
+    if (s->links == &svc_links_none)
+        return;
+    struct svc_links *l = (struct svc_links *)s->links;
+    free(l->rdeps);
+    free(l->deps);
+    l->rdeps = l->deps = NULL;
+    l->nrdeps = l->ndeps = 0;
+    links_drop_if_empty(s);
+}
+
+void svc_links_free(struct service *s)
+{
+    svc_links_clear_order(s);
+    svc_links_clear_requirements(s);
+    if (s->links != &svc_links_none) { /* counted, never filled (out of memory) */
+        free((void *)s->links);
+        s->links = &svc_links_none;
+    }
+}
+
+void svc_invocation_id(const struct service *s, char out[33])
+{
+    out[0] = '\0';
+    if (!s->have_invocation_id)
+        return;
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", s->invocation_id[i]);
+}
+
+void svc_set_unit(struct service *s, struct unit *u)
+{
+    s->unit = u;
+    s->name = unit_name_short(u); /* lives in u: it must follow u */
+}
+
+void svc_release(struct service *s)
+{
+    free(s->status_text);
+    s->status_text = NULL;
+    s->name = NULL;
+    svc_links_free(s);
+}
+
+bool svc_is_settled(const struct service *s)
+{
+    enum svc_state st = svc_state_of(s->sub);
+    return st == SVC_INACTIVE || st == SVC_FAILED;
+}
+
+bool svc_is_busy_starting(const struct service *s)
+{
+    return s->sub == SUB_CONDITION || s->sub == SUB_START_PRE || s->sub == SUB_START ||
+           s->sub == SUB_START_POST;
+}
+
+/* EXTEND_TIMEOUT_USEC= changes no state: it moves the timer of a timed phase. */
+void svc_notify_extend_timeout(struct service *s, uint64_t usec)
+{
+    /* Where a start or stop timeout runs; not ExecCondition= or the final
+     * phases, as systemd. */
+    bool timed = (svc_is_busy_starting(s) && s->sub != SUB_CONDITION) || s->sub == SUB_STOP ||
+                 s->sub == SUB_STOP_SIGTERM || s->sub == SUB_STOP_POST;
+    if (timed && s->ops->timer_extend)
+        s->ops->timer_extend(s, usec);
+}
