@@ -322,7 +322,7 @@ static int board_status(const char *path, const char *name, bool quiet)
         long now = sys3(__NR_time, 0, 0, 0);
         size_t len = sl_format_record(line, sizeof(line), &rec.r, rec.r.name, now);
         if (len < sizeof(line)) {
-            code = str_eq(sb_state_name(rec.r.state), "active") ? 0 : 3;
+            code = rec.r.state == UNIT_STATE_ACTIVE ? 0 : 3;
             if (!quiet)
                 write_out(1, line, len);
         }

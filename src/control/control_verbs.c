@@ -291,8 +291,8 @@ static bool reply_masked(struct ctl_client *c, const char *name)
         return false;
     struct sb_unit u = {.pid = -1, .pgid = -1, .exit_code = -1, .exit_signal = -1};
     proto_short_name(full, u.name, sizeof(u.name));
-    snprintf(u.state, sizeof(u.state), "inactive");
-    snprintf(u.sub, sizeof(u.sub), "masked");
+    u.state = UNIT_STATE_INACTIVE;
+    u.sub = UNIT_SUB_MASKED;
     proto_format_unit(line, sizeof(line), &u);
     ctl_reply(c, "%s", line);
     if (!c->code)
