@@ -40,6 +40,7 @@
 #include "config/options.h"
 #include "wire/status_board.h"
 #include "wire/status_line.h"
+#include "wire/verbs.h"
 
 /* The kernel enters with %rsp 16-byte aligned, pointing at argc, and %rdx 0
  * (glibc's _start registers %rdx with atexit when it is not). The stub hands
@@ -350,7 +351,7 @@ __attribute__((used)) void fastpath_status(long *sp)
     for (long i = 1; i < argc && shape; i++) {
         const char *a = argv[i], *v;
         if (!verb && a[0] != '-') {
-            if (!str_eq(a, "status"))
+            if (!str_eq(a, verb_name(VERB_STATUS)))
                 return;
             verb = true;
         } else if (str_eq(a, "-R") || str_eq(a, "--runtime-dir")) {
