@@ -190,9 +190,9 @@ pass "everything else goes on to glibc's path: unknown, long or invalid names, o
 
 # Not for a terminal (it gets a legend), nor without a stdout.
 if [ "$FAST" = yes ]; then
-    PXINIT_FAST_STATUS=only command script -qec "$HOOKS -R $RUN status web" /dev/null >"$T/o" 2>&1
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only script -qec "$HOOKS -R $RUN status web" /dev/null >"$T/o" 2>&1
     [ $? = 99 ] || fail "answered for a terminal: $(cat "$T/o")"
-    PXINIT_FAST_STATUS=only "$HOOKS" -R "$RUN" status web >&- 2>"$T/e"
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only "$HOOKS" -R "$RUN" status web >&- 2>"$T/e"
     [ $? = 99 ] || fail "answered without a stdout"
 fi
 command script -qec "$PXINIT -R $RUN status web" /dev/null >"$T/o" 2>&1 || fail "status at a terminal: $(cat "$T/o")"
@@ -201,7 +201,7 @@ pass "a terminal or a closed stdout goes on to glibc's path"
 
 # -q prints nothing, terminal or not: answered there too, with the code.
 if [ "$FAST" = yes ]; then
-    PXINIT_FAST_STATUS=only command script -qec "$HOOKS -R $RUN status -q web" /dev/null >"$T/o" 2>&1
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only script -qec "$HOOKS -R $RUN status -q web" /dev/null >"$T/o" 2>&1
     [ $? = 0 ] && [ ! -s "$T/o" ] || fail "status -q at a terminal: $(cat "$T/o")"
     pass "status -q at a terminal is answered by the fast path"
 fi
