@@ -35,6 +35,18 @@ int proc_signal(int pidfd, pid_t pid, int sig)
     return kill(pid, sig);
 }
 
+int proc_signal_group(pid_t pgid, pid_t pid, int pidfd, int sig)
+{
+    /* 0 and 1 are no groups: kill(0) is our own group, kill(-1) everyone. */
+    if (pgid > 1 && kill(-pgid, sig) == 0)
+        return 0;
+    if (pid > 0)
+        return proc_signal(pidfd, pid, sig);
+    if (pgid <= 1)
+        errno = ESRCH;
+    return -1;
+}
+
 /* Entries are NUL-separated and read in chunks: an entry is compared by its
  * first bytes only, so a huge environment costs reads, not memory. */
 bool proc_env_value(pid_t pid, const char *key, char *out, size_t outsz)

@@ -10,6 +10,12 @@
 int proc_pidfd_open(pid_t pid);
 /* Signals through pidfd when >= 0, else by pid. Returns 0 or -1 with errno. */
 int proc_signal(int pidfd, pid_t pid, int sig);
+/* "The group, else the process": signals process group pgid when pgid > 1
+ * (kill(-pgid)); when there is none, or that fails, the process pid (through
+ * pidfd when >= 0) when pid > 0. Pass 0 for what must not be signalled.
+ * 0, or -1 with errno (the group's when there was no pid to fall back on;
+ * ESRCH when there was nothing to signal). */
+int proc_signal_group(pid_t pgid, pid_t pid, int pidfd, int sig);
 /* How much of /proc/PID/environ is read at most. */
 #define PROC_ENV_MAX_BYTES (64 * 1024)
 /* The value of the first KEY= in /proc/PID/environ, NUL-terminated in out

@@ -1,13 +1,10 @@
-/* client.h - the control verbs (pxinit start|stop|status|...). */
+/* client.h - the client role: pxinit start|stop|status|... (wire/verbs.h
+ * lists the verbs). */
 #ifndef PXINIT_CLIENT_H
 #define PXINIT_CLIENT_H
 
 #include <stdbool.h>
 
-/* True when word is a control verb, so argv[1] selects the client role. */
-bool client_is_verb(const char *word);
-/* The verb a mistyped word most likely meant, or NULL when none is close. */
-const char *client_closest_verb(const char *word);
 /* True when argv selects the client role: a verb, perhaps after -R DIR. */
 bool client_role(int argc, char **argv);
 /* Runs the verb; returns the process exit code (SPEC: 0..5). */

@@ -25,9 +25,13 @@
  * refuses an object that calls anything outside itself but _start
  * (Makefile.am), so a memcpy the compiler slips in cannot link.
  *
- * PXINIT_FAST_STATUS=0 in the environment sends status queries to glibc's
- * path; PXINIT_FAST_STATUS=only makes a status query this path cannot answer
- * exit 99 instead of going on (tests/e2e/fast_status.sh uses both).
+ * PXINIT_FAST_STATUS=0 in the environment, or PXINIT_PLAIN=all (or a list
+ * naming fast-status: base/tricks.h, read here since getenv() cannot run
+ * yet), sends status queries to glibc's path. In the test build only
+ * (-DPXINIT_TEST_HOOKS: tests/e2e/helpers/pxinit-hooks, never the installed
+ * binary), PXINIT_FAST_STATUS=only makes a status query this path does not
+ * answer exit 99 instead of going on, so tests/e2e/fast_status.sh knows
+ * which path answered.
  */
 #include <asm/errno.h>
 #include <asm/ioctls.h>
@@ -40,6 +44,7 @@
 #include "config/options.h"
 #include "wire/status_board.h"
 #include "wire/status_line.h"
+#include "wire/verbs.h"
 
 /* The kernel enters with %rsp 16-byte aligned, pointing at argc, and %rdx 0
  * (glibc's _start registers %rdx with atexit when it is not). The stub hands
@@ -72,8 +77,10 @@ __asm__(
     ".size fastpath_restorer, .-fastpath_restorer\n");
 __attribute__((visibility("hidden"))) void fastpath_restorer(void);
 
+#ifdef PXINIT_TEST_HOOKS
 /* What PXINIT_FAST_STATUS=only exits with when this path cannot answer. */
 #define FASTPATH_DECLINED 99
+#endif
 
 /* --- system calls: x86_64, results are -errno on failure ------------------- */
 
@@ -322,7 +329,7 @@ static int board_status(const char *path, const char *name, bool quiet)
         long now = sys3(__NR_time, 0, 0, 0);
         size_t len = sl_format_record(line, sizeof(line), &rec.r, rec.r.name, now);
         if (len < sizeof(line)) {
-            code = str_eq(sb_state_name(rec.r.state), "active") ? 0 : 3;
+            code = rec.r.state == UNIT_STATE_ACTIVE ? 0 : 3;
             if (!quiet)
                 write_out(1, line, len);
         }
@@ -336,86 +343,146 @@ out:
 
 /* --- argv and the environment --------------------------------------------------- */
 
+/* What argv asks for, when it is `pxinit status ...`. */
+struct fp_args {
+    const char *dir, *unit;
+    bool shape; /* the one shape this path answers */
+    bool quiet;
+};
+
+/* client.c's parse_args() for the one shape this path answers. False when a
+ * word it does not expect before the verb means the daemon role or another
+ * verb: on to _start at once. */
+static bool args_read(long argc, char **argv, struct fp_args *a)
+{
+    bool verb = false;
+    a->dir = a->unit = 0;
+    a->shape = true;
+    a->quiet = false;
+    for (long i = 1; i < argc && a->shape; i++) {
+        const char *w = argv[i], *v;
+        if (!verb && w[0] != '-') {
+            if (!str_eq(w, verb_name(VERB_STATUS)))
+                return false;
+            verb = true;
+        } else if (str_eq(w, "-R") || str_eq(w, "--runtime-dir")) {
+            if (i + 1 >= argc)
+                a->shape = false; /* no DIR: a usage error */
+            else
+                a->dir = argv[++i];
+        } else if ((v = after(w, "--runtime-dir="))) {
+            a->dir = v;
+        } else if (w[0] == '-' && w[1] == 'R' && w[2]) {
+            a->dir = w + 2;
+        } else if (!verb) {
+            return false;
+        } else if (str_eq(w, "-q") || str_eq(w, "--quiet")) {
+            a->quiet = true; /* a health check's form: the exit code alone */
+        } else if (w[0] == '-' || a->unit) {
+            a->shape = false; /* an option, or a second unit */
+        } else {
+            a->unit = w;
+        }
+    }
+    return verb;
+}
+
+/* The knobs this path reads: the first of each, as getenv() finds it. */
+struct fp_env {
+    const char *dir, *no_board, *mode, *plain;
+};
+
+static void env_read(char **envp, struct fp_env *env)
+{
+    env->dir = env->no_board = env->mode = env->plain = 0;
+    for (char **e = envp; *e; e++) {
+        const char *v;
+        if (!env->dir && (v = after(*e, "PXINIT_RUNTIME_DIR=")))
+            env->dir = v;
+        else if (!env->no_board && (v = after(*e, "PXINIT_NO_BOARD=")))
+            env->no_board = v;
+        else if (!env->mode && (v = after(*e, "PXINIT_FAST_STATUS=")))
+            env->mode = v;
+        else if (!env->plain && (v = after(*e, "PXINIT_PLAIN=")))
+            env->plain = v;
+    }
+}
+
+/* Whether PXINIT_PLAIN turns this trick off, read as trick_configure()
+ * (base/tricks.c) reads it, which cannot run this early: "all" or "1", or
+ * a comma-separated list naming "fast-status". */
+static bool plain_says_off(const char *spec)
+{
+    static const char name[] = "fast-status";
+    if (!spec)
+        return false;
+    if (str_eq(spec, "all") || str_eq(spec, "1"))
+        return true;
+    for (const char *p = spec; *p;) {
+        size_t i = 0;
+        while (p[i] && p[i] != ',' && name[i] && p[i] == name[i])
+            i++;
+        if (!name[i] && (p[i] == ',' || !p[i]))
+            return true;
+        while (*p && *p != ',')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
+/* The answer to `pxinit status [-q] UNIT` from the board, printed: the exit
+ * code, or -1 when glibc's path must answer. */
+static int answer(const struct fp_args *a, const struct fp_env *env)
+{
+    char name[SB_NAME_MAX], path[4096];
+    char termios[64];
+    const char *dir = a->dir                  ? a->dir
+                      : env->dir && *env->dir ? env->dir
+                                              : PXINIT_DEFAULT_RUNTIME_DIR;
+    size_t dlen = str_len(dir);
+    /* A terminal gets a legend (and EBADF, no stdout, is left to glibc). */
+    long tty = sys3(__NR_ioctl, 1, TCGETS, (long)termios);
+    /* PXINIT_NO_BOARD as client.c reads it. */
+    bool board = !env->no_board || !*env->no_board || str_eq(env->no_board, "0");
+    if (!a->shape || !a->unit || !board || !proto_unit_name_ok(a->unit) ||
+        !(a->quiet || (tty < 0 && tty != -EBADF)) || dlen + sizeof("/status") > sizeof(path))
+        return -1;
+    proto_short_name(a->unit, name, sizeof(name));
+    for (size_t i = 0; i < dlen; i++)
+        path[i] = dir[i];
+    const char *s = "/status";
+    for (size_t i = 0; i < sizeof("/status"); i++)
+        path[dlen + i] = s[i];
+    if (str_len(name) >= SB_INLINE_NAME)
+        return -1;
+    return board_status(path, name, a->quiet);
+}
+
 __attribute__((used)) void fastpath_status(long *sp)
 {
     long argc = sp[0];
     char **argv = (char **)(sp + 1);
     char **envp = argv + argc + 1;
-    const char *dir = 0, *unit = 0;
-    bool verb = false, shape = true, quiet = false;
-
-    /* client.c's parse_args() for the one shape this path answers. A word
-     * it does not expect before the verb means the daemon role or another
-     * verb: on to _start at once. */
-    for (long i = 1; i < argc && shape; i++) {
-        const char *a = argv[i], *v;
-        if (!verb && a[0] != '-') {
-            if (!str_eq(a, "status"))
-                return;
-            verb = true;
-        } else if (str_eq(a, "-R") || str_eq(a, "--runtime-dir")) {
-            if (i + 1 >= argc)
-                shape = false; /* no DIR: a usage error */
-            else
-                dir = argv[++i];
-        } else if ((v = after(a, "--runtime-dir="))) {
-            dir = v;
-        } else if (a[0] == '-' && a[1] == 'R' && a[2]) {
-            dir = a + 2;
-        } else if (!verb) {
-            return;
-        } else if (str_eq(a, "-q") || str_eq(a, "--quiet")) {
-            quiet = true; /* a health check's form: the exit code alone */
-        } else if (a[0] == '-' || unit) {
-            shape = false; /* an option, or a second unit */
-        } else {
-            unit = a;
-        }
-    }
-    if (!verb)
+    struct fp_args a;
+    struct fp_env env;
+    if (!args_read(argc, argv, &a))
         return;
-
-    /* The first of each, as getenv() finds it. */
-    const char *env_dir = 0, *no_board = 0, *mode = 0;
-    for (char **e = envp; *e; e++) {
-        const char *v;
-        if (!env_dir && (v = after(*e, "PXINIT_RUNTIME_DIR=")))
-            env_dir = v;
-        else if (!no_board && (v = after(*e, "PXINIT_NO_BOARD=")))
-            no_board = v;
-        else if (!mode && (v = after(*e, "PXINIT_FAST_STATUS=")))
-            mode = v;
-    }
-    if (mode && str_eq(mode, "0"))
+    env_read(envp, &env);
+    /* The user's switches: the plain way, glibc's path, answers. */
+    if (env.mode && str_eq(env.mode, "0"))
         return;
-    bool only = mode && str_eq(mode, "only");
-
-    int code = -1;
-    char name[SB_NAME_MAX], path[4096];
-    char termios[64];
-    if (!dir)
-        dir = env_dir && *env_dir ? env_dir : PXINIT_DEFAULT_RUNTIME_DIR;
-    size_t dlen = str_len(dir);
-    /* A terminal gets a legend (and EBADF, no stdout, is left to glibc). */
-    long tty = sys3(__NR_ioctl, 1, TCGETS, (long)termios);
-    /* PXINIT_NO_BOARD as client.c reads it. */
-    bool board = !no_board || !*no_board || str_eq(no_board, "0");
-    if (shape && unit && board && proto_unit_name_ok(unit) &&
-        (quiet || (tty < 0 && tty != -EBADF)) && dlen + sizeof("/status") <= sizeof(path)) {
-        proto_short_name(unit, name, sizeof(name));
-        for (size_t i = 0; i < dlen; i++)
-            path[i] = dir[i];
-        const char *s = "/status";
-        for (size_t i = 0; i < sizeof("/status"); i++)
-            path[dlen + i] = s[i];
-        if (str_len(name) < SB_INLINE_NAME)
-            code = board_status(path, name, quiet);
-    }
+    int code = plain_says_off(env.plain) ? -1 : answer(&a, &env);
     if (code >= 0)
         sys_exit(code);
-    if (only) {
+#ifdef PXINIT_TEST_HOOKS
+    /* Only in the test build (tests/e2e/helpers/pxinit-hooks, Makefile.am):
+     * PXINIT_FAST_STATUS=only tells a test which path answered. */
+    if (env.mode && str_eq(env.mode, "only")) {
         static const char msg[] = "pxinit status: PXINIT_FAST_STATUS=only: not answered\n";
         write_out(2, msg, sizeof(msg) - 1);
         sys_exit(FASTPATH_DECLINED);
     }
+#endif
 }

@@ -7,15 +7,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/client.h"
 #include "base/signame.h"
+#include "wire/verbs.h"
+
+/* The verbs of the command line, from the table, wrapped at 80 columns under
+ * the first. */
+static void usage_verbs(FILE *f)
+{
+    static const char lead[] = "       pxinit [-R DIR] VERB [ARGS]   (";
+    int col = fprintf(f, "%s", lead);
+    bool first = true;
+    for (int v = 0; v < VERB__COUNT; v++) {
+        const char *name = verb_name((enum verb_id)v);
+        if (!verb_is_command(name))
+            continue;
+        int len = (int)strlen(name);
+        if (!first && col + 1 + len > 80)
+            col = fprintf(f, "\n%*s", (int)sizeof(lead) - 1, "") - 1;
+        else if (!first)
+            col += fprintf(f, " ");
+        col += fprintf(f, "%s", name);
+        first = false;
+    }
+    fprintf(f, ")\n");
+}
 
 static void usage(FILE *f)
 {
+    fprintf(f, "Usage: pxinit [OPTIONS] [-- COMMAND [ARG...]]\n");
+    usage_verbs(f);
     fprintf(f,
-            "Usage: pxinit [OPTIONS] [-- COMMAND [ARG...]]\n"
-            "       pxinit [-R DIR] VERB [ARGS]   (start stop restart reload kill status list\n"
-            "                                      logs daemon-reload shutdown check)\n"
             "\n"
             "The main command always follows '--'; any other first word must be a verb.\n"
             "One daemon per runtime directory: a second one refuses to start.\n"
@@ -59,8 +80,8 @@ static int parse_rewrite(struct options *o, const char *arg)
 
 static void stray_word(const char *word)
 {
-    const char *near = client_closest_verb(word);
-    if (client_is_verb(word))
+    const char *near = verb_closest(word);
+    if (verb_is_command(word))
         fprintf(stderr, "pxinit: '%s' is a control verb: only -R DIR may come before it\n", word);
     else if (near)
         fprintf(stderr, "pxinit: unknown command '%s'; did you mean '%s'?\n", word, near);

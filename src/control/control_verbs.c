@@ -19,11 +19,7 @@
 #include "base/signame.h"
 #include "run/supervisor.h"
 #include "unit/unit_load.h"
-
-struct verb {
-    const char *name;
-    void (*fn)(struct ctl_client *c, int argc, char **argv);
-};
+#include "wire/verbs.h"
 
 /* The first error met while an instance loaded, for the client that asked. */
 struct instance_diag {
@@ -291,8 +287,8 @@ static bool reply_masked(struct ctl_client *c, const char *name)
         return false;
     struct sb_unit u = {.pid = -1, .pgid = -1, .exit_code = -1, .exit_signal = -1};
     proto_short_name(full, u.name, sizeof(u.name));
-    snprintf(u.state, sizeof(u.state), "inactive");
-    snprintf(u.sub, sizeof(u.sub), "masked");
+    u.state = UNIT_STATE_INACTIVE;
+    u.sub = UNIT_SUB_MASKED;
     proto_format_unit(line, sizeof(line), &u);
     ctl_reply(c, "%s", line);
     if (!c->code)
@@ -536,20 +532,28 @@ static void verb_logs(struct ctl_client *c, int argc, char **argv)
     output_follow(s, &c->follow, logs_line, c);
 }
 
-static const struct verb verbs[] = {
-    {"ping", verb_ping},         {"status", verb_status}, {"list", verb_list},
-    {"start", verb_start},       {"stop", verb_stop},     {"restart", verb_restart},
-    {"reload", verb_reload},     {"kill", verb_kill},     {"daemon-reload", verb_daemon_reload},
-    {"shutdown", verb_shutdown}, {"logs", verb_logs},
+/* The handler of each verb the daemon answers, by the shared table's ids
+ * (wire/verbs.h names them); none for the client's offline verbs. */
+static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **argv) = {
+    [VERB_PING] = verb_ping,
+    [VERB_STATUS] = verb_status,
+    [VERB_LIST] = verb_list,
+    [VERB_START] = verb_start,
+    [VERB_STOP] = verb_stop,
+    [VERB_RESTART] = verb_restart,
+    [VERB_RELOAD] = verb_reload,
+    [VERB_KILL] = verb_kill,
+    [VERB_DAEMON_RELOAD] = verb_daemon_reload,
+    [VERB_SHUTDOWN] = verb_shutdown,
+    [VERB_LOGS] = verb_logs,
 };
 
 void ctl_dispatch(struct ctl_client *c, int argc, char **argv)
 {
-    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-        if (strcmp(argv[0], verbs[i].name) == 0) {
-            verbs[i].fn(c, argc, argv);
-            return;
-        }
+    int v = verb_find(argv[0]);
+    if (v >= 0 && verbs[v]) {
+        verbs[v](c, argc, argv);
+        return;
     }
     ctl_error(c, PROTO_EXIT_USAGE, "%.64s: unknown request", argv[0]);
     ctl_request_done(c);

@@ -17,45 +17,63 @@
 
 #include "base/log.h"
 #include "base/timespan.h"
+#include "wire/unit_state.h"
 
-static const char *const state_names[] = {
-    [SVC_INACTIVE] = "inactive",         [SVC_ACTIVATING] = "activating", [SVC_ACTIVE] = "active",
-    [SVC_DEACTIVATING] = "deactivating", [SVC_FAILED] = "failed",
-};
+/* The words are wire/unit_state.c's, whose codes are these enums' values:
+ * the board stores s->sub as it is, and every printed state is named there. */
+#define SAME_CODE(mine, wire) _Static_assert((int)(mine) == (int)(wire), #mine " is " #wire)
+SAME_CODE(SVC_INACTIVE, UNIT_STATE_INACTIVE);
+SAME_CODE(SVC_ACTIVATING, UNIT_STATE_ACTIVATING);
+SAME_CODE(SVC_ACTIVE, UNIT_STATE_ACTIVE);
+SAME_CODE(SVC_DEACTIVATING, UNIT_STATE_DEACTIVATING);
+SAME_CODE(SVC_FAILED, UNIT_STATE_FAILED);
+SAME_CODE(SUB_DEAD, UNIT_SUB_DEAD);
+SAME_CODE(SUB_START_PRE, UNIT_SUB_START_PRE);
+SAME_CODE(SUB_START, UNIT_SUB_START);
+SAME_CODE(SUB_START_POST, UNIT_SUB_START_POST);
+SAME_CODE(SUB_RUNNING, UNIT_SUB_RUNNING);
+SAME_CODE(SUB_EXITED, UNIT_SUB_EXITED);
+SAME_CODE(SUB_STOP, UNIT_SUB_STOP);
+SAME_CODE(SUB_STOP_SIGTERM, UNIT_SUB_STOP_SIGTERM);
+SAME_CODE(SUB_STOP_SIGKILL, UNIT_SUB_STOP_SIGKILL);
+SAME_CODE(SUB_STOP_POST, UNIT_SUB_STOP_POST);
+SAME_CODE(SUB_FINAL_SIGTERM, UNIT_SUB_FINAL_SIGTERM);
+SAME_CODE(SUB_FINAL_SIGKILL, UNIT_SUB_FINAL_SIGKILL);
+SAME_CODE(SUB_FAILED, UNIT_SUB_FAILED);
+SAME_CODE(SUB_AUTO_RESTART, UNIT_SUB_AUTO_RESTART);
+SAME_CODE(SUB_CONDITION, UNIT_SUB_CONDITION);
+SAME_CODE(SUB_RELOAD, UNIT_SUB_RELOAD);
 
-static const struct {
-    const char *name;
-    enum svc_state state;
-} sub_table[] = {
-    [SUB_DEAD] = {"dead", SVC_INACTIVE},
-    [SUB_START_PRE] = {"start-pre", SVC_ACTIVATING},
-    [SUB_START] = {"start", SVC_ACTIVATING},
-    [SUB_START_POST] = {"start-post", SVC_ACTIVATING},
-    [SUB_RUNNING] = {"running", SVC_ACTIVE},
-    [SUB_EXITED] = {"exited", SVC_ACTIVE},
-    [SUB_STOP] = {"stop", SVC_DEACTIVATING},
-    [SUB_STOP_SIGTERM] = {"stop-sigterm", SVC_DEACTIVATING},
-    [SUB_STOP_SIGKILL] = {"stop-sigkill", SVC_DEACTIVATING},
-    [SUB_STOP_POST] = {"stop-post", SVC_DEACTIVATING},
-    [SUB_FINAL_SIGTERM] = {"final-sigterm", SVC_DEACTIVATING},
-    [SUB_FINAL_SIGKILL] = {"final-sigkill", SVC_DEACTIVATING},
-    [SUB_FAILED] = {"failed", SVC_FAILED},
-    [SUB_AUTO_RESTART] = {"auto-restart", SVC_ACTIVATING},
-    [SUB_CONDITION] = {"condition", SVC_ACTIVATING},
-    [SUB_RELOAD] = {"reload", SVC_ACTIVE},
+static const enum svc_state sub_state[] = {
+    [SUB_DEAD] = SVC_INACTIVE,
+    [SUB_START_PRE] = SVC_ACTIVATING,
+    [SUB_START] = SVC_ACTIVATING,
+    [SUB_START_POST] = SVC_ACTIVATING,
+    [SUB_RUNNING] = SVC_ACTIVE,
+    [SUB_EXITED] = SVC_ACTIVE,
+    [SUB_STOP] = SVC_DEACTIVATING,
+    [SUB_STOP_SIGTERM] = SVC_DEACTIVATING,
+    [SUB_STOP_SIGKILL] = SVC_DEACTIVATING,
+    [SUB_STOP_POST] = SVC_DEACTIVATING,
+    [SUB_FINAL_SIGTERM] = SVC_DEACTIVATING,
+    [SUB_FINAL_SIGKILL] = SVC_DEACTIVATING,
+    [SUB_FAILED] = SVC_FAILED,
+    [SUB_AUTO_RESTART] = SVC_ACTIVATING,
+    [SUB_CONDITION] = SVC_ACTIVATING,
+    [SUB_RELOAD] = SVC_ACTIVE,
 };
 
 enum svc_state svc_state_of(enum svc_sub sub)
 {
-    return sub_table[sub].state;
+    return sub_state[sub];
 }
 const char *svc_state_name(enum svc_state state)
 {
-    return state_names[state];
+    return unit_state_name(state);
 }
 const char *svc_sub_name(enum svc_sub sub)
 {
-    return sub_table[sub].name;
+    return unit_sub_name(sub);
 }
 
 static void set_sub(struct service *s, enum svc_sub sub)

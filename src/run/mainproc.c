@@ -138,8 +138,7 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
     if (!mainproc_alive(px))
         return;
     log_warnx("main command did not exit within %gs, sending SIGKILL", px->opts.grace_sec);
-    if (kill(-px->main.pid, SIGKILL) < 0)
-        proc_signal(px->main.pidfd, px->main.pid, SIGKILL);
+    (void)proc_signal_group(px->main.pid, px->main.pid, px->main.pidfd, SIGKILL);
 }
 
 void mainproc_start(struct pxinit *px)
@@ -246,7 +245,7 @@ void mainproc_exited(struct pxinit *px, int status)
  * 7 µs round trip (bench/README.md). Callers check mainproc_alive() first. */
 static int signal_group(const struct mainproc *m, int sig)
 {
-    return kill(-m->pid, sig);
+    return proc_signal_group(m->pid, 0, -1, sig);
 }
 
 int mainproc_signal(struct pxinit *px, int sig)
@@ -268,7 +267,7 @@ int mainproc_signal(struct pxinit *px, int sig)
     }
     if (!px->opts.single_child)
         return signal_group(m, sig);
-    return proc_signal(m->pidfd, m->pid, sig);
+    return proc_signal_group(0, m->pid, m->pidfd, sig);
 }
 
 void mainproc_forward(struct pxinit *px, int sig)

@@ -77,9 +77,8 @@ static void signal_child(pid_t pid, void *ctx)
 {
     int sig = *(int *)ctx;
     pid_t pgid = getpgid(pid);
-    if (pgid > 1 && pgid != getpgrp())
-        kill(-pgid, sig);
-    kill(pid, sig);
+    /* pxinit's own group is never signalled as a whole. */
+    (void)proc_signal_group(pgid != getpgrp() ? pgid : 0, pid, -1, sig);
 }
 
 /* Sends sig to everything left; returns true when something was there. */

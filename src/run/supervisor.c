@@ -257,12 +257,11 @@ static bool group_pinned(struct pxinit *px, struct service *s, struct svc_proc *
 
 int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig, bool group)
 {
-    if (group && group_pinned(px, s, p))
-        return kill(-p->pgid, sig);
-    if (!group && p->pid > 0)
-        return proc_signal(p->pidfd, p->pid, sig); /* by pid without a pidfd: reap.h */
-    errno = ESRCH;
-    return -1;
+    /* The group only while pinned (its id is still the unit's); the pid by
+     * number without a pidfd: reap.h says why that is safe. */
+    if (group)
+        return proc_signal_group(group_pinned(px, s, p) ? p->pgid : 0, 0, -1, sig);
+    return proc_signal_group(0, p->pid, p->pidfd, sig);
 }
 
 static void op_kill(struct service *s, struct svc_proc *p, int sig, bool group)

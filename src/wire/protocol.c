@@ -54,8 +54,9 @@ static const char *num_or_dash(char *buf, size_t size, int64_t v, bool none)
 int proto_format_unit(char *buf, size_t size, const struct sb_unit *u)
 {
     char a[24], b[24], c[24], d[24], e[24];
-    return snprintf(buf, size, "unit %s %s %s %s %s %" PRIu32 " %s %s %s", u->name, u->state,
-                    u->sub, num_or_dash(a, sizeof(a), u->pid, u->pid <= 0),
+    return snprintf(buf, size, "unit %s %s %s %s %s %" PRIu32 " %s %s %s", u->name,
+                    unit_state_name(u->state), unit_sub_name(u->sub),
+                    num_or_dash(a, sizeof(a), u->pid, u->pid <= 0),
                     num_or_dash(b, sizeof(b), u->pgid, u->pgid <= 0), u->restarts,
                     num_or_dash(c, sizeof(c), u->exit_code, u->exit_code < 0),
                     num_or_dash(d, sizeof(d), u->exit_signal, u->exit_signal < 0),
@@ -95,10 +96,11 @@ int proto_parse_unit(const char *rest, struct sb_unit *u)
     if (copy_word(line, sizeof(line), rest) < 0 || proto_split(line, w, 12) != 9)
         return -1;
     memset(u, 0, sizeof(*u));
-    if (copy_word(u->name, sizeof(u->name), w[0]) < 0 ||
-        copy_word(u->state, sizeof(u->state), w[1]) < 0 ||
-        copy_word(u->sub, sizeof(u->sub), w[2]) < 0)
+    if (copy_word(u->name, sizeof(u->name), w[0]) < 0)
         return -1;
+    /* A word this client does not know (a newer daemon's) reads "unknown". */
+    u->state = unit_state_code(w[1]);
+    u->sub = unit_sub_code(w[2]);
     for (int i = 0; i < 6; i++)
         if (parse_field(w[3 + i], &v[i]) < 0)
             return -1;
@@ -120,7 +122,7 @@ void proto_sanitize(char *s)
 
 bool proto_unit_active(const struct sb_unit *u)
 {
-    return strcmp(u->state, "active") == 0;
+    return u->state == UNIT_STATE_ACTIVE;
 }
 
 /* --- JSON -------------------------------------------------------------------- */
@@ -174,9 +176,9 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
         fputs(i ? ",{\"name\":" : "{\"name\":", f);
         json_string(f, u->name);
         fputs(",\"state\":", f);
-        json_string(f, u->state);
+        json_string(f, unit_state_name(u->state));
         fputs(",\"sub\":", f);
-        json_string(f, u->sub);
+        json_string(f, unit_sub_name(u->sub));
         fputs(",\"pid\":", f);
         json_int_or_null(f, u->pid, u->pid <= 0);
         fputs(",\"pgid\":", f);
@@ -200,7 +202,7 @@ void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t n
     for (size_t i = 0; i < n; i++) {
         int l = (int)strlen(units[i].name);
         wname = l > wname ? l : wname;
-        l = (int)strlen(units[i].state);
+        l = (int)strlen(unit_state_name(units[i].state));
         wstate = l > wstate ? l : wstate;
     }
     if (header)

@@ -36,6 +36,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "wire/unit_state.h"
+
 #define SB_MAGIC "PXSTATUS"
 #define SB_VERSION 2u
 #define SB_HEADER_SIZE 4096u
@@ -44,6 +46,8 @@
 #define SB_NAME_MAX 256u   /* bytes of a name, NUL included (a long-name entry) */
 #define SB_INLINE_NAME 32u /* bytes of the record's own name field, NUL included */
 #define SB_NAMES_OFFSET (SB_HEADER_SIZE + SB_CAPACITY * SB_RECORD_SIZE)
+/* The whole (sparse) file: a reader finding it shorter knows it was cut. */
+#define SB_FILE_SIZE ((size_t)SB_NAMES_OFFSET + (size_t)SB_CAPACITY * SB_NAME_MAX)
 
 /* Header flags. */
 #define SB_FLAG_OVERFLOW 1u /* some units did not fit: ask the socket */
@@ -53,29 +57,12 @@
 #define SB_REC_USED 1u
 #define SB_REC_LONG_NAME 2u /* the name is in the long-name area, not the record */
 
-/* State and sub-state codes in a record: indexes into these names (the same
- * words as systemd's). SB_CODE_NONE reads as "unknown". The tables are in
- * status_line.c, which needs no C library (the libc-free status path reads
- * them too). */
-#define SB_CODE_NONE 255u
-#define SB_WORD_MAX 16u /* bytes of a state or sub-state name, NUL included */
-extern const char sb_state_names[][SB_WORD_MAX];
-extern const unsigned sb_nstates;
-extern const char sb_sub_names[][SB_WORD_MAX];
-extern const unsigned sb_nsubs;
-/* The code of a state (or sub-state) name, SB_CODE_NONE when unknown. */
-uint8_t sb_state_code(const char *name);
-uint8_t sb_sub_code(const char *name);
-/* The name of a code, "unknown" when it has none. */
-const char *sb_state_name(unsigned code);
-const char *sb_sub_name(unsigned code);
-
 /* The values a record holds, as copied out by a reader. -1 means "none" for
  * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
 struct sb_unit {
-    char name[SB_NAME_MAX];  /* short name: "web", not "web.service" */
-    char state[SB_WORD_MAX]; /* "active", ... */
-    char sub[SB_WORD_MAX];   /* "running", ... */
+    char name[SB_NAME_MAX]; /* short name: "web", not "web.service" */
+    uint8_t state;          /* enum unit_state_code (unit_state.h): UNIT_STATE_ACTIVE, ... */
+    uint8_t sub;            /* enum unit_sub_code: UNIT_SUB_RUNNING, ... */
     int32_t pid, pgid;
     uint32_t restarts;
     int32_t exit_code, exit_signal;
@@ -102,8 +89,8 @@ struct sb_header {
 struct sb_record {
     uint32_t seq;  /* seqlock: odd while being written */
     uint8_t flags; /* SB_REC_* */
-    uint8_t state; /* index into sb_state_names, or SB_CODE_NONE */
-    uint8_t sub;   /* index into sb_sub_names, or SB_CODE_NONE */
+    uint8_t state; /* enum unit_state_code, or UNIT_CODE_NONE */
+    uint8_t sub;   /* enum unit_sub_code, or UNIT_CODE_NONE */
     uint8_t reserved;
     int32_t pid, pgid;
     uint32_t restarts;

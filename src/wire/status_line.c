@@ -1,34 +1,11 @@
 /* status_line.c - one unit's status line and its words, without the C
- * library (status_line.h says why). Also the state and sub-state names the
- * board's codes stand for, and the unit name checks, which the libc-free
- * path needs as much as the client does.
+ * library (status_line.h says why). Also the unit name checks, which the
+ * libc-free path needs as much as the client does. The state words are
+ * unit_state.c's.
  */
 #include "wire/status_line.h"
 
 #include "base/signame.h"
-
-/* The codes are the positions in these tables (doc/status-board.md): append
- * only, or bump SB_VERSION. */
-const char sb_state_names[][SB_WORD_MAX] = {
-    "inactive", "activating", "active", "deactivating", "failed",
-};
-const unsigned sb_nstates = sizeof(sb_state_names) / sizeof(sb_state_names[0]);
-const char sb_sub_names[][SB_WORD_MAX] = {
-    "dead",   "start-pre",    "start",        "start-post", "running",       "exited",
-    "stop",   "stop-sigterm", "stop-sigkill", "stop-post",  "final-sigterm", "final-sigkill",
-    "failed", "auto-restart", "condition",    "reload",
-};
-const unsigned sb_nsubs = sizeof(sb_sub_names) / sizeof(sb_sub_names[0]);
-
-const char *sb_state_name(unsigned code)
-{
-    return code < sb_nstates ? sb_state_names[code] : "unknown";
-}
-
-const char *sb_sub_name(unsigned code)
-{
-    return code < sb_nsubs ? sb_sub_names[code] : "unknown";
-}
 
 static size_t str_len(const char *s)
 {
@@ -164,7 +141,7 @@ size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, i
         dec(pid, u->pid);
     else
         put_none(pid);
-    if (str_eq(u->state, "active") && u->since > 0)
+    if (u->state == UNIT_STATE_ACTIVE && u->since > 0)
         sl_span(up, sizeof(up), now - u->since);
     else
         put_none(up);
@@ -180,7 +157,7 @@ size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, i
     out_end(&e);
     put_left(&o, u->name, wname);
     put_str(&o, "  ");
-    put_left(&o, u->state, wstate);
+    put_left(&o, unit_state_name(u->state), wstate);
     put_str(&o, "  ");
     put_right(&o, pid, 7);
     put_str(&o, "  ");
@@ -191,7 +168,7 @@ size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, i
     put_str(&o, "  ");
     put_left(&o, ex, 11);
     put_str(&o, "  ");
-    put_str(&o, u->sub);
+    put_str(&o, unit_sub_name(u->sub));
     put_char(&o, '\n');
     return out_end(&o);
 }
@@ -201,8 +178,8 @@ size_t sl_format_record(char *buf, size_t size, const struct sb_record *rec, con
 {
     struct sl_unit u = {
         .name = name,
-        .state = sb_state_name(rec->state),
-        .sub = sb_sub_name(rec->sub),
+        .state = rec->state,
+        .sub = rec->sub,
         .pid = rec->pid,
         .restarts = rec->restarts,
         .exit_code = rec->exit_code,
@@ -211,7 +188,7 @@ size_t sl_format_record(char *buf, size_t size, const struct sb_record *rec, con
         .since = rec->since,
     };
     /* proto_print_table's widths for a table of one unit. */
-    int wname = (int)str_len(u.name), wstate = (int)str_len(u.state);
+    int wname = (int)str_len(u.name), wstate = (int)str_len(unit_state_name(u.state));
     return sl_format(buf, size, &u, now, wname > 4 ? wname : 4, wstate > 5 ? wstate : 5);
 }
 

@@ -16,11 +16,14 @@
 #include <stdint.h>
 
 #include "wire/status_board.h"
+#include "wire/unit_state.h"
 
-/* What one line shows; the strings are NUL-terminated, signal is the name of
- * exit_signal (looked at only when exit_signal > 0). */
+/* What one line shows; the strings are NUL-terminated, state and sub are
+ * codes (unit_state.h), signal is the name of exit_signal (looked at only
+ * when exit_signal > 0). */
 struct sl_unit {
-    const char *name, *state, *sub;
+    const char *name;
+    uint8_t state, sub;
     int32_t pid;
     uint32_t restarts;
     int32_t exit_code, exit_signal;

@@ -5,20 +5,29 @@
 # options, unknown or long names, a terminal, stale, foreign, overflowed or
 # busy boards) goes on to glibc's path unchanged.
 #
-# PXINIT_FAST_STATUS=0 forces glibc's path; =only makes the fast path exit 99
-# when it does not answer, so in the build that has it (FAST_STATUS_BUILT=yes,
-# set by make check) a test knows which path answered. In the other builds
-# both runs take glibc's path and only the equality is checked.
+# PXINIT_FAST_STATUS=0 forces glibc's path. PXINIT_FAST_STATUS=only makes the
+# fast path exit 99 when it does not answer, so a test knows which path
+# answered; that hook is compiled into the test build's copy of the binary
+# only ($PXINIT_HOOKS, tests/e2e/helpers/pxinit-hooks), never into $PXINIT.
+# In the builds without a fast path (FAST_STATUS_BUILT=no) both runs take
+# glibc's path and only the equality is checked.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 FAST=${FAST_STATUS_BUILT:-no}
+HOOKS=${PXINIT_HOOKS:-$PXINIT}
+[ "$FAST" != yes ] || [ "$HOOKS" != "$PXINIT" ] ||
+    fail "PXINIT_HOOKS must name the test build's binary (make check sets it)"
 
 # run NAME MODE ARGS...: pxinit ARGS with PXINIT_FAST_STATUS=MODE (empty:
-# unset); stdout, stderr and the exit code into $T/NAME.{o,e,rc}.
+# unset); stdout, stderr and the exit code into $T/NAME.{o,e,rc}. MODE only
+# runs the test build's copy, the trick on (whatever PXINIT_PLAIN the suite
+# runs with: this test compares the two paths); the others the binary itself.
 run() {
     local name=$1 mode=$2
     shift 2
-    if [ -n "$mode" ]; then
+    if [ "$mode" = only ]; then
+        env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only "$HOOKS" "$@" >"$T/$name.o" 2>"$T/$name.e"
+    elif [ -n "$mode" ]; then
         PXINIT_FAST_STATUS=$mode "$PXINIT" "$@" >"$T/$name.o" 2>"$T/$name.e"
     else
         env -u PXINIT_FAST_STATUS "$PXINIT" "$@" >"$T/$name.o" 2>"$T/$name.e"
@@ -149,11 +158,12 @@ pass "status UNIT: the same answer from both paths for active, failed, killed, i
 # The default runtime directory: $RUN bound on /run/pxinit in a mount
 # namespace of the test's own (a tmpfs on /run first: the host's is untouched).
 at_default() {
-    local mode=$1
+    local mode=$1 bin=$PXINIT
     shift
+    [ "$mode" != only ] || bin=$HOOKS
     unshare --mount sh -c 'mount -t tmpfs pxinit-test /run && mkdir /run/pxinit &&
         mount --bind "$0" /run/pxinit && exec "$@"' "$RUN" \
-        env -u PXINIT_RUNTIME_DIR PXINIT_FAST_STATUS="$mode" "$PXINIT" "$@"
+        env -u PXINIT_RUNTIME_DIR -u PXINIT_PLAIN PXINIT_FAST_STATUS="$mode" "$bin" "$@"
 }
 at_default 0 status web >"$T/g1.o" 2>"$T/g1.e"; echo $? >"$T/g1.rc"
 at_default only status web >"$T/f.o" 2>"$T/f.e"; echo $? >"$T/f.rc"
@@ -180,9 +190,9 @@ pass "everything else goes on to glibc's path: unknown, long or invalid names, o
 
 # Not for a terminal (it gets a legend), nor without a stdout.
 if [ "$FAST" = yes ]; then
-    PXINIT_FAST_STATUS=only command script -qec "$PXINIT -R $RUN status web" /dev/null >"$T/o" 2>&1
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only script -qec "$HOOKS -R $RUN status web" /dev/null >"$T/o" 2>&1
     [ $? = 99 ] || fail "answered for a terminal: $(cat "$T/o")"
-    PXINIT_FAST_STATUS=only "$PXINIT" -R "$RUN" status web >&- 2>"$T/e"
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only "$HOOKS" -R "$RUN" status web >&- 2>"$T/e"
     [ $? = 99 ] || fail "answered without a stdout"
 fi
 command script -qec "$PXINIT -R $RUN status web" /dev/null >"$T/o" 2>&1 || fail "status at a terminal: $(cat "$T/o")"
@@ -191,10 +201,51 @@ pass "a terminal or a closed stdout goes on to glibc's path"
 
 # -q prints nothing, terminal or not: answered there too, with the code.
 if [ "$FAST" = yes ]; then
-    PXINIT_FAST_STATUS=only command script -qec "$PXINIT -R $RUN status -q web" /dev/null >"$T/o" 2>&1
+    env -u PXINIT_PLAIN PXINIT_FAST_STATUS=only script -qec "$HOOKS -R $RUN status -q web" /dev/null >"$T/o" 2>&1
     [ $? = 0 ] && [ ! -s "$T/o" ] || fail "status -q at a terminal: $(cat "$T/o")"
     pass "status -q at a terminal is answered by the fast path"
 fi
+
+# PXINIT_PLAIN (base/tricks.h), read by the fast path itself: "all", "1" or a
+# list naming fast-status send the query to glibc's path; other names do not.
+# hooked PLAIN ARGS...: the test build's copy with PXINIT_FAST_STATUS=only
+# and PXINIT_PLAIN=PLAIN, into $T/f.*; the installed binary with PLAIN alone
+# into $T/d.*, glibc's path around them into $T/g1.* and $T/g2.*.
+hooked() {
+    local plain=$1
+    shift
+    run g1 0 "$@"
+    PXINIT_PLAIN=$plain PXINIT_FAST_STATUS=only "$HOOKS" "$@" >"$T/f.o" 2>"$T/f.e"
+    echo $? >"$T/f.rc"
+    PXINIT_PLAIN=$plain "$PXINIT" "$@" >"$T/d.o" 2>"$T/d.e"
+    echo $? >"$T/d.rc"
+    run g2 0 "$@"
+    same d "PXINIT_PLAIN=$plain $*"
+}
+for plain in all 1 fast-status clone-vm,fast-status sigwait,fast-status,timerfd; do
+    hooked "$plain" -R "$RUN" status web
+    [ "$(cat "$T/d.rc")" = 0 ] || fail "PXINIT_PLAIN=$plain: $(cat "$T/d.rc") $(cat "$T/d.e")"
+    if [ "$FAST" = yes ]; then
+        [ "$(cat "$T/f.rc")" = 99 ] || fail "PXINIT_PLAIN=$plain: answered by the fast path"
+    fi
+done
+for plain in 0 "" clone-vm fast-statusx fast clone-vm,sigwait; do
+    hooked "$plain" -R "$RUN" status web
+    [ "$(cat "$T/f.rc")" != 99 ] || fail "PXINIT_PLAIN=$plain: not answered by the fast path"
+    same f "PXINIT_PLAIN=$plain (fast path)"
+done
+pass "PXINIT_PLAIN=all (or naming fast-status) sends status to glibc's path"
+
+# The hook is not in the binary itself: there a query the fast path does not
+# answer goes on to glibc's path whatever PXINIT_FAST_STATUS says.
+PXINIT_FAST_STATUS=only "$PXINIT" -R "$RUN" status nosuch >"$T/o" 2>"$T/e"
+rc=$?
+[ "$rc" = 4 ] && grep -q "nosuch: no such unit" "$T/e" ||
+    fail "PXINIT_FAST_STATUS=only in the installed binary: rc $rc: $(cat "$T/o" "$T/e")"
+if [ "$FAST" = yes ] && grep -q "PXINIT_FAST_STATUS=only" "$PXINIT"; then
+    fail "the test hook's message is in $PXINIT"
+fi
+pass "the test hook is only in the test build's copy"
 
 # Copies of the board: with nobody holding its lock (stale), and held by a
 # stand-in daemon (flock) with one field changed.

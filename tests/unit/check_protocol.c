@@ -58,8 +58,8 @@ START_TEST(test_unit_roundtrip)
                         .exit_signal = 9,
                         .since = 1700000000};
     strcpy(u.name, "web");
-    strcpy(u.state, "active");
-    strcpy(u.sub, "running");
+    u.state = unit_state_code("active");
+    u.sub = unit_sub_code("running");
     char line[512];
     proto_format_unit(line, sizeof(line), &u);
     ck_assert_str_eq(line, "unit web active running 42 42 3 - 9 1700000000");
@@ -69,13 +69,23 @@ START_TEST(test_unit_roundtrip)
 
     struct sb_unit none = {.pid = -1, .pgid = -1, .exit_code = -1, .exit_signal = -1};
     strcpy(none.name, "x");
-    strcpy(none.state, "inactive");
-    strcpy(none.sub, "dead");
+    none.state = unit_state_code("inactive");
+    none.sub = unit_sub_code("dead");
     proto_format_unit(line, sizeof(line), &none);
     ck_assert_str_eq(line, "unit x inactive dead - - 0 - - -");
     ck_assert_int_eq(proto_parse_unit(line + 5, &back), 0);
     ck_assert_int_eq(back.pid, -1);
     ck_assert_int_eq(back.since, 0);
+
+    /* A word of a newer daemon's reads "unknown", and is never active. */
+    ck_assert_int_eq(proto_parse_unit("web rebooting warp - - 0 - - -", &back), 0);
+    ck_assert_uint_eq(back.state, UNIT_CODE_NONE);
+    ck_assert_uint_eq(back.sub, UNIT_CODE_NONE);
+    ck_assert(!proto_unit_active(&back));
+    proto_format_unit(line, sizeof(line), &back);
+    ck_assert_str_eq(line, "unit web unknown unknown - - 0 - - -");
+    ck_assert_int_eq(proto_parse_unit("x inactive masked - - 0 - - -", &back), 0);
+    ck_assert_uint_eq(back.sub, UNIT_SUB_MASKED);
 
     ck_assert_int_eq(proto_parse_unit("web active", &back), -1);
     ck_assert_int_eq(proto_parse_unit("web active running x 1 1 - - -", &back), -1);
@@ -86,8 +96,8 @@ START_TEST(test_json)
 {
     struct sb_unit u = {.pid = -1, .pgid = -1, .exit_code = 1, .exit_signal = -1};
     strcpy(u.name, "we\"b\\\x01");
-    strcpy(u.state, "failed");
-    strcpy(u.sub, "failed");
+    u.state = unit_state_code("failed");
+    u.sub = unit_sub_code("failed");
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -116,11 +126,11 @@ START_TEST(test_table)
         {.pid = -1, .pgid = -1, .exit_code = 1, .exit_signal = -1, .since = 1000},
     };
     strcpy(u[0].name, "web");
-    strcpy(u[0].state, "active");
-    strcpy(u[0].sub, "running");
+    u[0].state = unit_state_code("active");
+    u[0].sub = unit_sub_code("running");
     strcpy(u[1].name, "crashy");
-    strcpy(u[1].state, "failed");
-    strcpy(u[1].sub, "failed");
+    u[1].state = unit_state_code("failed");
+    u[1].sub = unit_sub_code("failed");
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "client/client.h"
+#include "wire/verbs.h"
 #include "config/options.h"
 #include "base/runlock.h"
 
@@ -143,16 +143,16 @@ END_TEST
 
 START_TEST(test_closest_verb)
 {
-    ck_assert_str_eq(client_closest_verb("stauts"), "status");
-    ck_assert_str_eq(client_closest_verb("statsu"), "status");
-    ck_assert_str_eq(client_closest_verb("restrat"), "restart");
-    ck_assert_str_eq(client_closest_verb("daemon-relaod"), "daemon-reload");
-    ck_assert_str_eq(client_closest_verb("lsit"), "list");
-    ck_assert_str_eq(client_closest_verb("stpo"), "stop");
-    ck_assert_ptr_null(client_closest_verb("frobnicate"));
-    ck_assert_ptr_null(client_closest_verb("sleep"));
-    ck_assert_ptr_null(client_closest_verb("nginx"));
-    ck_assert_ptr_null(client_closest_verb(""));
+    ck_assert_str_eq(verb_closest("stauts"), "status");
+    ck_assert_str_eq(verb_closest("statsu"), "status");
+    ck_assert_str_eq(verb_closest("restrat"), "restart");
+    ck_assert_str_eq(verb_closest("daemon-relaod"), "daemon-reload");
+    ck_assert_str_eq(verb_closest("lsit"), "list");
+    ck_assert_str_eq(verb_closest("stpo"), "stop");
+    ck_assert_ptr_null(verb_closest("frobnicate"));
+    ck_assert_ptr_null(verb_closest("sleep"));
+    ck_assert_ptr_null(verb_closest("nginx"));
+    ck_assert_ptr_null(verb_closest(""));
 }
 END_TEST
 

@@ -42,8 +42,8 @@ static void make_unit(struct sb_unit *u, uint32_t k)
     memset(u->name, 'a' + (int)(k % 26), len);
     u->name[len] = '\0';
     /* Names of 8 to 207 bytes: in the record and in the long-name area. */
-    snprintf(u->state, sizeof(u->state), "%s", sb_state_names[k % sb_nstates]);
-    snprintf(u->sub, sizeof(u->sub), "%s", sb_sub_names[k % sb_nsubs]);
+    u->state = (uint8_t)(k % UNIT_STATE__COUNT);
+    u->sub = (uint8_t)(k % UNIT_SUB__COUNT);
     u->pid = (int32_t)k;
     u->pgid = (int32_t)k;
     u->restarts = k;
@@ -84,21 +84,36 @@ START_TEST(test_layout)
 }
 END_TEST
 
-/* Every state and sub-state the daemon can show has a code, and the codes
- * are the documented ones (doc/status-board.md). */
+/* Every state and sub-state the daemon can show has its word, and the codes
+ * are the documented ones (doc/status-board.md): the board stores the state
+ * machine's values as they are. */
 START_TEST(test_codes)
 {
-    for (int st = SVC_INACTIVE; st <= SVC_FAILED; st++)
-        ck_assert_uint_ne(sb_state_code(svc_state_name((enum svc_state)st)), SB_CODE_NONE);
-    for (int sub = SUB_DEAD; sub <= SUB_RELOAD; sub++)
-        ck_assert_uint_ne(sb_sub_code(svc_sub_name((enum svc_sub)sub)), SB_CODE_NONE);
-    ck_assert_uint_eq(sb_state_code("inactive"), 0);
-    ck_assert_uint_eq(sb_state_code("failed"), 4);
-    ck_assert_uint_eq(sb_sub_code("dead"), 0);
-    ck_assert_uint_eq(sb_sub_code("running"), 4);
-    ck_assert_uint_eq(sb_sub_code("auto-restart"), 13);
-    ck_assert_uint_eq(sb_sub_code("reload"), 15);
-    ck_assert_uint_eq(sb_sub_code("no-such-state"), SB_CODE_NONE);
+    static const char *const states[] = {"inactive", "activating", "active", "deactivating",
+                                         "failed"};
+    static const char *const subs[] = {
+        "dead",   "start-pre",    "start",        "start-post", "running",       "exited",
+        "stop",   "stop-sigterm", "stop-sigkill", "stop-post",  "final-sigterm", "final-sigkill",
+        "failed", "auto-restart", "condition",    "reload"};
+    for (int st = SVC_INACTIVE; st <= SVC_FAILED; st++) {
+        ck_assert_str_eq(svc_state_name((enum svc_state)st), states[st]);
+        ck_assert_str_eq(unit_state_name((unsigned)st), states[st]);
+        ck_assert_uint_eq(unit_state_code(states[st]), st);
+    }
+    for (int sub = SUB_DEAD; sub <= SUB_RELOAD; sub++) {
+        ck_assert_str_eq(svc_sub_name((enum svc_sub)sub), subs[sub]);
+        ck_assert_uint_eq(unit_sub_code(subs[sub]), sub);
+    }
+    ck_assert_uint_eq(unit_state_code("inactive"), 0);
+    ck_assert_uint_eq(unit_state_code("failed"), 4);
+    ck_assert_uint_eq(unit_sub_code("dead"), 0);
+    ck_assert_uint_eq(unit_sub_code("running"), 4);
+    ck_assert_uint_eq(unit_sub_code("auto-restart"), 13);
+    ck_assert_uint_eq(unit_sub_code("reload"), 15);
+    ck_assert_uint_eq(unit_sub_code("masked"), 16);
+    ck_assert_uint_eq(unit_sub_code("no-such-state"), UNIT_CODE_NONE);
+    ck_assert_str_eq(unit_state_name(UNIT_CODE_NONE), "unknown");
+    ck_assert_str_eq(unit_sub_name(UNIT_SUB__COUNT), "unknown");
 }
 END_TEST
 
@@ -116,8 +131,8 @@ START_TEST(test_long_names)
         slots[i] = sb_slot_alloc(&b);
         memset(&u, 0, sizeof(u));
         memset(u.name, 'a' + i, lens[i]);
-        snprintf(u.state, sizeof(u.state), "active");
-        snprintf(u.sub, sizeof(u.sub), "running");
+        u.state = unit_state_code("active");
+        u.sub = unit_sub_code("running");
         u.pid = 100 + i;
         u.exit_code = -1;
         u.exit_signal = 9;
@@ -130,8 +145,8 @@ START_TEST(test_long_names)
         ck_assert_int_eq(sb_reader_get(&r, (uint32_t)slots[i], &got), 1);
         ck_assert_uint_eq(strlen(got.name), lens[i]);
         ck_assert_int_eq(got.name[0], 'a' + i);
-        ck_assert_str_eq(got.state, "active");
-        ck_assert_str_eq(got.sub, "running");
+        ck_assert_str_eq(unit_state_name(got.state), "active");
+        ck_assert_str_eq(unit_sub_name(got.sub), "running");
         ck_assert_int_eq(got.pid, 100 + i);
         ck_assert_int_eq(got.exit_code, -1);
         ck_assert_int_eq(got.exit_signal, 9);
@@ -147,12 +162,12 @@ START_TEST(test_long_names)
     /* The 255-byte slot now holds a short name. */
     memset(&u, 0, sizeof(u));
     snprintf(u.name, sizeof(u.name), "short");
-    snprintf(u.state, sizeof(u.state), "inactive");
-    snprintf(u.sub, sizeof(u.sub), "dead");
+    u.state = unit_state_code("inactive");
+    u.sub = unit_sub_code("dead");
     sb_publish(&b, slots[5], &u);
     ck_assert_int_eq(sb_reader_get(&r, (uint32_t)slots[5], &got), 1);
     ck_assert_str_eq(got.name, "short");
-    ck_assert_str_eq(got.state, "inactive");
+    ck_assert_str_eq(unit_state_name(got.state), "inactive");
     ck_assert_int_eq(sb_reader_find(&r, "short", &got), 1);
     sb_reader_close(&r);
     sb_close(&b);
@@ -190,7 +205,7 @@ START_TEST(test_slots_and_find)
         ck_assert_int_eq(slot, (int)i);
         memset(&u, 0, sizeof(u));
         snprintf(u.name, sizeof(u.name), "unit%u", i);
-        snprintf(u.state, sizeof(u.state), "active");
+        u.state = unit_state_code("active");
         u.pid = (int32_t)i + 1;
         sb_publish(&b, slot, &u);
     }

@@ -47,7 +47,7 @@ static void printf_row(char *buf, size_t size, const struct sb_unit *u, int64_t 
     char pid[16] = "-", up[32] = "-", ex[32];
     if (u->pid > 0)
         snprintf(pid, sizeof(pid), "%d", (int)u->pid);
-    if (strcmp(u->state, "active") == 0 && u->since > 0) {
+    if (strcmp(unit_state_name(u->state), "active") == 0 && u->since > 0) {
         int64_t sec = now - u->since < 0 ? 0 : now - u->since;
         if (sec < 60)
             snprintf(up, sizeof(up), "%" PRId64 "s", sec);
@@ -65,7 +65,7 @@ static void printf_row(char *buf, size_t size, const struct sb_unit *u, int64_t 
     else
         snprintf(ex, sizeof(ex), "-");
     snprintf(buf, size, "%-*s  %-*s  %7s  %-8s  %8" PRIu32 "  %-11s  %s\n", wname, u->name, wstate,
-             u->state, pid, up, u->restarts, ex, u->sub);
+             unit_state_name(u->state), pid, up, u->restarts, ex, unit_sub_name(u->sub));
 }
 
 /* What the client prints for u alone, into a pipe. */
@@ -96,9 +96,9 @@ static void make_unit(struct sb_unit *u, unsigned k)
     size_t len = 1 + k % 31; /* 1..31: the record's own name field */
     for (size_t i = 0; i < len; i++)
         u->name[i] = "abcxyz-_.@:09\\"[(k + i) % 14];
-    unsigned st = k % (sb_nstates + 1), sub = k / 7 % (sb_nsubs + 1);
-    snprintf(u->state, sizeof(u->state), "%s", st < sb_nstates ? sb_state_names[st] : "bogus");
-    snprintf(u->sub, sizeof(u->sub), "%s", sub < sb_nsubs ? sb_sub_names[sub] : "bogus");
+    unsigned st = k % (UNIT_STATE__COUNT + 1), sub = k / 7 % (UNIT_SUB__COUNT + 1);
+    u->state = (uint8_t)(st < UNIT_STATE__COUNT ? st : UNIT_CODE_NONE);
+    u->sub = (uint8_t)(sub < UNIT_SUB__COUNT ? sub : UNIT_CODE_NONE);
     u->pid = pids[k % (sizeof(pids) / sizeof(pids[0]))];
     u->pgid = u->pid;
     u->restarts = restarts[k / 3 % (sizeof(restarts) / sizeof(restarts[0]))];
@@ -246,8 +246,8 @@ END_TEST
 START_TEST(test_truncation)
 {
     struct sl_unit row = {.name = "web",
-                          .state = "active",
-                          .sub = "running",
+                          .state = UNIT_STATE_ACTIVE,
+                          .sub = UNIT_SUB_RUNNING,
                           .pid = 42,
                           .exit_code = -1,
                           .exit_signal = -1,
