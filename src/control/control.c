@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "control/control_int.h"
+#include "core/unit_type.h"
 #include "base/log.h"
 #include "run/signals.h"
 
@@ -46,8 +47,8 @@ void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out)
     struct sb_unit u;
     memset(&u, 0, sizeof(u));
     snprintf(u.name, sizeof(u.name), "%s", s->name);
-    snprintf(u.state, sizeof(u.state), "%s", svc_state_name(svc_state_of(s->sub)));
-    snprintf(u.sub, sizeof(u.sub), "%s", svc_sub_name(s->sub));
+    snprintf(u.state, sizeof(u.state), "%s", unit_state_name(s));
+    snprintf(u.sub, sizeof(u.sub), "%s", unit_sub_name(s));
     u.pid = s->main.pid > 0 ? s->main.pid : -1;
     u.pgid = s->main.pgid > 0 ? s->main.pgid : s->control.pgid > 0 ? s->control.pgid : -1;
     u.restarts = s->restarts;

@@ -77,6 +77,7 @@ enum svc_dep_kind {
     DEP_BINDS_TO = 1 << 2,
     DEP_PART_OF = 1 << 3,
     DEP_CONFLICTS = 1 << 4,
+    DEP_WANTS = 1 << 5, /* only pulls in: a target's start starts it (run/pull.c) */
 };
 
 struct svc_dep {

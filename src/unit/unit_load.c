@@ -14,6 +14,7 @@
 #include "unit/deps.h"
 #include "base/log.h"
 #include "unit/unit_parse.h"
+#include "unit/unit_wants.h"
 
 /* --- loading ------------------------------------------------------------------ */
 
@@ -175,6 +176,8 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
     struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
+    if (r == 0 && unit_wants_apply(u, dirs) < 0)
+        r = -1;
     if (r == 0 && u->loaded)
         r = unit_finalize(u, &sink);
     if (r < 0 || !u->loaded) {
@@ -210,7 +213,8 @@ static const char *link_kind(const char *path, const char *name)
     const char *base = strrchr(buf, '/');
     base = base ? base + 1 : buf;
     char tmpl[512];
-    if (strcmp(base, name) == 0 || !has_suffix(base, ".service"))
+    if (strcmp(base, name) == 0 || unit_kind_of_name(base) < 0 ||
+        unit_kind_of_name(base) != unit_kind_of_name(name))
         return NULL;
     /* name@inst.service -> name@.service is an instance, not an alias. */
     if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
@@ -228,8 +232,12 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
 {
     struct found *f = NULL;
     size_t n = 0, cap = 0;
-    for (size_t i = 0; i < dirs->n; i++)
+    for (size_t i = 0; i < dirs->n; i++) {
         list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
+        list_dir(dirs->v[i], ".target", i, &f, &n, &cap);
+        if (!names)
+            unit_wants_log_skipped(dirs->v[i]);
+    }
     if (n)
         qsort(f, n, sizeof(*f), found_cmp);
     /* One shared name per directory (NULL entries: each unit copies its path). */
@@ -310,6 +318,21 @@ static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
     }
 }
 
+/* --systemd: a target that .wants/ links name but no file defines is an
+ * empty one (its Wants= come from those links). */
+static void unit_load_empty_targets(const struct strv *dirs, const struct strv *names,
+                                    struct unit_vec *uv)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        bool have = unit_kind_of_name(names->v[i]) != UNIT_KIND_TARGET;
+        for (size_t k = 0; k < uv->n && !have; k++)
+            have = strcmp(uv->v[k]->name, names->v[i]) == 0;
+        struct unit *u = have ? NULL : unit_wants_empty_target(names->v[i], dirs);
+        if (u && unit_vec_push(uv, u) < 0)
+            unit_free(u);
+    }
+}
+
 /* --systemd: the units an image enabled for systemd's targets. */
 static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
                                  const struct unit_load_report *rep)
@@ -330,6 +353,11 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         char wants[4096];
         snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
         list_dir(wants, ".service", 0, &f, &n, &cap);
+        /* The target itself is a unit too (its file, or an empty one). */
+        char *target = strndup(de->d_name, strlen(de->d_name) - strlen(".wants"));
+        if (target && !strv_contains(&enabled, target))
+            strv_push(&enabled, target);
+        free(target);
         for (size_t j = 0; j < n; j++) {
             if (!strv_contains(&enabled, f[j].name))
                 strv_push(&enabled, f[j].name);
@@ -362,6 +390,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         }
     }
     load_units(&dirs, &enabled, uv, aliases, uv, rep);
+    unit_load_empty_targets(&dirs, &enabled, uv);
     strv_clear(&dirs);
     strv_clear(&enabled);
 }
@@ -559,8 +588,11 @@ struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *mask
     snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
              slash ? path : ".");
     int r = unit_parse_file(u, path, sink);
-    if (strv_push(&dirs, dir) == 0)
+    if (strv_push(&dirs, dir) == 0) {
         apply_dropins(u, &dirs, sink);
+        if (unit_wants_apply(u, &dirs) < 0)
+            r = -1;
+    }
     strv_clear(&dirs);
     if (r == 0 && u->loaded)
         unit_finalize(u, sink);
@@ -629,6 +661,7 @@ static int build_requirements(struct pxinit *px)
         {offsetof(struct unit_deps, binds_to), DEP_BINDS_TO},
         {offsetof(struct unit_deps, part_of), DEP_PART_OF},
         {offsetof(struct unit_deps, conflicts), DEP_CONFLICTS},
+        {offsetof(struct unit_deps, wants), DEP_WANTS},
     };
     for (size_t i = 0; i < px->nunits; i++) {
         struct service *a = px->services[i];

@@ -16,7 +16,7 @@ const unsigned sb_nstates = sizeof(sb_state_names) / sizeof(sb_state_names[0]);
 const char sb_sub_names[][SB_WORD_MAX] = {
     "dead",   "start-pre",    "start",        "start-post", "running",       "exited",
     "stop",   "stop-sigterm", "stop-sigkill", "stop-post",  "final-sigterm", "final-sigkill",
-    "failed", "auto-restart", "condition",    "reload",
+    "failed", "auto-restart", "condition",    "reload",     "active", /* a target's */
 };
 const unsigned sb_nsubs = sizeof(sb_sub_names) / sizeof(sb_sub_names[0]);
 

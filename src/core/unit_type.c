@@ -1,0 +1,81 @@
+/* unit_type.c - the table of unit types and the wrappers the generic code
+ * calls (unit_type.h). The service type wraps service.c as it is. */
+#include "core/unit_type.h"
+
+#include "base/log.h"
+
+static const char *service_sub_name(const struct service *s)
+{
+    return svc_sub_name(s->sub);
+}
+
+static const struct unit_type_ops service_type = {
+    .suffix = ".service",
+    .start = svc_start,
+    .stop = svc_stop,
+    .restart = svc_restart,
+    .restart_propagates = true,
+    .reload = svc_reload,
+    .sub_name = service_sub_name,
+};
+
+static const struct unit_type_ops *const unit_types[UNIT_KIND_MAX] = {
+    [UNIT_KIND_SERVICE] = &service_type,
+    [UNIT_KIND_TARGET] = &target_type_ops,
+};
+
+const struct unit_type_ops *unit_type_of(const struct service *s)
+{
+    unsigned kind = s->unit->kind;
+    return kind < UNIT_KIND_MAX && unit_types[kind] ? unit_types[kind] : &service_type;
+}
+
+void unit_start(struct service *s, bool explicit_request)
+{
+    unit_type_of(s)->start(s, explicit_request);
+}
+
+void unit_stop(struct service *s)
+{
+    unit_type_of(s)->stop(s);
+}
+
+/* A type without a restart of its own gets systemd's propagation here: the
+ * active units that Requires=/PartOf= it restart with it, each once. */
+void unit_restart(struct service *s)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->restart_propagates) {
+        t->restart(s);
+        return;
+    }
+    if (s->restart_visiting)
+        return;
+    s->restart_visiting = true;
+    t->restart(s);
+    for (unsigned i = 0; i < s->links->nrdeps; i++) {
+        struct service *a = s->links->rdeps[i].s;
+        if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
+            a->sub != SUB_AUTO_RESTART) {
+            log_unit_info(a->name, "restarting with %s", s->name);
+            unit_restart(a);
+        }
+    }
+    s->restart_visiting = false;
+}
+
+enum svc_reload_result unit_reload(struct service *s)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    return t->reload ? t->reload(s) : SVC_RELOAD_UNSUPPORTED;
+}
+
+const char *unit_state_name(const struct service *s)
+{
+    return svc_state_name(svc_state_of(s->sub));
+}
+
+const char *unit_sub_name(const struct service *s)
+{
+    return unit_type_of(s)->sub_name(s);
+}
