@@ -5,9 +5,9 @@
  * waiting itself; and targets in "start" until what they pulled in is up.
  * Both are looked at after every state change, through a loop (never by
  * recursion: a start changes states, which calls back here and returns at
- * once while the loop runs). A boot needs none of it: its queue starts
- * every unit in order (supervisor.c), so units with a boot job pending are
- * left to it.
+ * once while the loop runs). A boot pulls nothing: its queue starts every
+ * unit once, in order (supervisor.c), and a target started there only
+ * waits for its predecessors.
  */
 #include "run/pull.h"
 
@@ -106,7 +106,9 @@ static void pull_deps_of(struct pxinit *px, struct pull *p, struct service *t)
         target_deps_done(t, false);
         return;
     }
-    for (unsigned i = 0; i < t->links->ndeps; i++) {
+    /* At boot the queue starts every unit once, the target after what it
+     * wants: a oneshot that ran and exited must not run again for it. */
+    for (unsigned i = 0; px->phase == PHASE_RUNNING && i < t->links->ndeps; i++) {
         struct service *d = t->links->deps[i].s;
         if (!(t->links->deps[i].kinds & PULL_KINDS) || d->queued)
             continue; /* not pulled, or a boot job starts it */
