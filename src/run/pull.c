@@ -120,16 +120,24 @@ static void pull_deps_of(struct pxinit *px, struct pull *p, struct service *t)
     }
 }
 
+/* Still in the unit table: a daemon-reload retires removed units at once
+ * and frees them later (pull_forget()). */
+static bool in_table(const struct pxinit *px, const struct service *s)
+{
+    return s->idx < px->nunits && px->services[s->idx] == s;
+}
+
 /* One pass: starts a waiting unit or settles a target; false when there
  * was nothing to do. */
-static bool pull_step(struct pull *p)
+static bool pull_step(struct pxinit *px, struct pull *p)
 {
     for (size_t i = 0; i < p->waiting.n; i++) {
         struct service *d = p->waiting.v[i];
-        if (!order_allows(p, d))
+        if (in_table(px, d) && !order_allows(p, d))
             continue;
         vec_del(&p->waiting, i);
-        unit_start(d, true);
+        if (in_table(px, d))
+            unit_start(d, true);
         return true;
     }
     for (size_t i = 0; i < p->targets.n; i++) {
@@ -165,7 +173,7 @@ void pull_unit_changed(struct pxinit *px, struct service *s, enum svc_sub old)
     if (p->running)
         return; /* the loop below is on it */
     p->running = true;
-    while (pull_step(p))
+    while (pull_step(px, p))
         ;
     p->running = false;
 }

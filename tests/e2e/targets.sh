@@ -121,6 +121,18 @@ is_state app.target active || fail "app.target after restart: $(state_of app.tar
 is_state b active || fail "b after restart: $(state_of b)"
 pass "restart of a target"
 
+# daemon-reload: a new target starts (and what it wants), a removed one goes.
+ctl stop d || fail "stop d"
+printf '[Unit]\nWants=d.service\n' > "$UNITS/late.target"
+ctl daemon-reload >/dev/null || fail "daemon-reload exited $?"
+poll 5 is_state late.target active || fail "late.target after daemon-reload: $(state_of late.target)"
+poll 5 is_state d active || fail "late.target did not start d: $(state_of d)"
+rm "$UNITS/late.target"
+ctl daemon-reload >/dev/null || fail "daemon-reload exited $?"
+ctl status late.target >/dev/null 2>&1
+[ $? = 4 ] || fail "a removed target is still known"
+pass "daemon-reload adds and removes targets"
+
 # check: a target validates, [Service] in it is an unknown section.
 "$PXINIT" check "$UNITS/app.target" >"$T/chk" 2>&1 || fail "check app.target: $(cat "$T/chk")"
 grep -q 'app.target: ok$' "$T/chk" || fail "check output: $(cat "$T/chk")"
