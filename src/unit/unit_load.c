@@ -253,7 +253,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             dup = strcmp(already->v[k]->name, name) == 0;
         if (dup)
             continue;
-        if (has_suffix(name, "@.service")) {
+        if (has_suffix(name, "@.service") || has_suffix(name, "@.target")) {
             log_debug("%s: a template is started through its instances", name);
             continue;
         }
