@@ -159,12 +159,14 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
     }
 }
 
-/* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
- * The caller has made sure path is not masked.
+/* Loads name from path (+ drop-ins, + NAME.wants/ and NAME.requires/ of
+ * dirs: only those listed in links, unless links is NULL); NULL when it
+ * failed to load (reported). The caller has made sure path is not masked.
  * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
  * shares it instead of a copy of path. */
 static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
-                             const struct strv *dirs, const struct unit_load_report *rep)
+                             const struct strv *dirs, const struct strv *links,
+                             const struct unit_load_report *rep)
 {
     struct unit *u = unit_new(name);
     if (!u) {
@@ -176,7 +178,7 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
     struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
-    if (r == 0 && unit_wants_apply(u, dirs) < 0)
+    if (r == 0 && unit_wants_apply(u, dirs, links) < 0)
         r = -1;
     if (r == 0 && u->loaded)
         r = unit_finalize(u, &sink);
@@ -232,20 +234,21 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
 {
     struct found *f = NULL;
     size_t n = 0, cap = 0;
-    for (size_t i = 0; i < dirs->n; i++) {
-        list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
-        list_dir(dirs->v[i], ".target", i, &f, &n, &cap);
-        if (!names)
-            unit_wants_log_skipped(dirs->v[i]);
-    }
+    for (size_t i = 0; i < dirs->n; i++)
+        list_dir(dirs->v[i], "", i, &f, &n, &cap); /* one pass: units and .wants/ */
     if (n)
         qsort(f, n, sizeof(*f), found_cmp);
+    struct strv links = {0}; /* NAME.wants, NAME.requires: few, looked up per unit */
+    for (size_t j = 0; j < n; j++)
+        unit_wants_note(f[j].name, &links, !names);
     /* One shared name per directory (NULL entries: each unit copies its path). */
     struct unit_dir **shared = dirs->n ? calloc(dirs->n, sizeof(*shared)) : NULL;
     for (size_t j = 0; j < n; j++) {
         const char *name = f[j].name;
         if (j > 0 && strcmp(name, f[j - 1].name) == 0)
             continue; /* an earlier directory has it: that one wins */
+        if (unit_kind_of_name(name) < 0)
+            continue;
         if (names && !strv_contains(names, name))
             continue;
         bool dup = false;
@@ -281,7 +284,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         size_t rank = f[j].rank;
         if (shared && !shared[rank])
             shared[rank] = unit_dir_new(dirs->v[rank]); /* NULL: a path per unit */
-        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, rep);
+        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, &links, rep);
         if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
             unit_free(u);
@@ -290,6 +293,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
     for (size_t j = 0; j < n; j++)
         free(f[j].name);
     free(f);
+    strv_clear(&links);
     for (size_t i = 0; shared && i < dirs->n; i++)
         unit_dir_unref(shared[i]); /* the units hold their own references */
     free(shared);
@@ -382,7 +386,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
                     log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
                     break;
                 }
-                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
+                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, NULL, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
                 break;
@@ -563,7 +567,7 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
                 log_info("%s is masked, not loading %s", tmpl, name);
                 break;
             }
-            u = load_one(name, path, NULL, &search, rep);
+            u = load_one(name, path, NULL, &search, NULL, rep);
             if (u)
                 u->instantiated = true;
             break;
@@ -590,7 +594,7 @@ struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *mask
     int r = unit_parse_file(u, path, sink);
     if (strv_push(&dirs, dir) == 0) {
         apply_dropins(u, &dirs, sink);
-        if (unit_wants_apply(u, &dirs) < 0)
+        if (unit_wants_apply(u, &dirs, NULL) < 0)
             r = -1;
     }
     strv_clear(&dirs);

@@ -31,7 +31,7 @@ static int wants_read_dir(const char *dir, struct strv *list)
     return r;
 }
 
-int unit_wants_apply(struct unit *u, const struct strv *dirs)
+int unit_wants_apply(struct unit *u, const struct strv *dirs, const struct strv *links)
 {
     static const char *const ext[2] = {"wants", "requires"};
     for (size_t i = 0; dirs && i < dirs->n; i++) {
@@ -39,6 +39,8 @@ int unit_wants_apply(struct unit *u, const struct strv *dirs)
             char path[4096];
             if (snprintf(path, sizeof(path), "%s/%s.%s", dirs->v[i], u->name, ext[k]) >=
                 (int)sizeof(path))
+                continue;
+            if (links && !strv_contains(links, path + strlen(dirs->v[i]) + 1))
                 continue;
             struct strv found = {0};
             int r = wants_read_dir(path, &found);
@@ -86,7 +88,7 @@ struct unit *unit_wants_empty_target(const char *name, const struct strv *dirs)
     struct unit *u = unit_new(name);
     if (!u)
         return NULL;
-    if (unit_wants_apply(u, dirs) < 0 || unit_target_finalize(u) < 0) {
+    if (unit_wants_apply(u, dirs, NULL) < 0 || unit_target_finalize(u) < 0) {
         unit_free(u);
         errno = ENOMEM;
         return NULL;
@@ -95,21 +97,20 @@ struct unit *unit_wants_empty_target(const char *name, const struct strv *dirs)
     return u;
 }
 
-void unit_wants_log_skipped(const char *dir)
+void unit_wants_note(const char *entry, struct strv *links, bool log_skipped)
 {
     static const char *const skipped[] = {".socket", ".timer", ".device", ".mount", ".automount",
                                           ".swap",   ".path",  ".slice",  ".scope"};
-    DIR *d = opendir(dir);
-    if (!d)
-        return; /* the caller's listing reports it */
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t n = strlen(de->d_name);
-        for (size_t i = 0; de->d_name[0] != '.' && i < sizeof(skipped) / sizeof(skipped[0]); i++) {
-            size_t k = strlen(skipped[i]);
-            if (n > k && strcmp(de->d_name + n - k, skipped[i]) == 0)
-                log_info("%s: %s units are not supported, skipped", de->d_name, skipped[i]);
-        }
+    size_t n = strlen(entry);
+    if ((n > 6 && strcmp(entry + n - 6, ".wants") == 0) ||
+        (n > 9 && strcmp(entry + n - 9, ".requires") == 0)) {
+        if (!strv_contains(links, entry) && strv_push(links, entry) < 0)
+            log_warn("%s", entry);
+        return;
     }
-    closedir(d);
+    for (size_t i = 0; log_skipped && i < sizeof(skipped) / sizeof(skipped[0]); i++) {
+        size_t k = strlen(skipped[i]);
+        if (n > k && strcmp(entry + n - k, skipped[i]) == 0)
+            log_info("%s: %s units are not supported, skipped", entry, skipped[i]);
+    }
 }
