@@ -322,15 +322,22 @@ static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
     }
 }
 
-/* --systemd: a target that .wants/ links name but no file defines is an
- * empty one (its Wants= come from those links). */
+/* --systemd: a target that .wants/ links name but no directory has a file
+ * of is an empty one (its Wants= come from those links). One with a file
+ * that is masked or failed to load is not made up. */
 static void unit_load_empty_targets(const struct strv *dirs, const struct strv *names,
                                     struct unit_vec *uv)
 {
     for (size_t i = 0; i < names->n; i++) {
         bool have = unit_kind_of_name(names->v[i]) != UNIT_KIND_TARGET;
+        for (size_t k = 0; k < dirs->n && !have; k++) {
+            char path[4096];
+            struct stat st;
+            snprintf(path, sizeof(path), "%s/%s", dirs->v[k], names->v[i]);
+            have = lstat(path, &st) == 0;
+        }
         for (size_t k = 0; k < uv->n && !have; k++)
-            have = strcmp(uv->v[k]->name, names->v[i]) == 0;
+            have = strcmp(uv->v[k]->name, names->v[i]) == 0; /* from --units */
         struct unit *u = have ? NULL : unit_wants_empty_target(names->v[i], dirs);
         if (u && unit_vec_push(uv, u) < 0)
             unit_free(u);

@@ -156,12 +156,17 @@ printf '[Service]\nExecStart=/bin/sleep 1000\n' > /usr/lib/systemd/system/sock.s
 printf '[Unit]\nDescription=Multi-User System\n' > /usr/lib/systemd/system/multi-user.target
 ln -s /usr/lib/systemd/system/web.service /etc/systemd/system/multi-user.target.wants/web.service
 ln -s /usr/lib/systemd/system/sock.service /etc/systemd/system/sockets.target.wants/sock.service
+mkdir -p /etc/systemd/system/timers.target.wants
+ln -s /usr/lib/systemd/system/web.service /etc/systemd/system/timers.target.wants/web.service
+ln -s /dev/null /etc/systemd/system/timers.target
 EOF2
 PX_TMPFS="/etc/systemd/system /usr/lib/systemd/system /usr/lib/tmpfiles.d /etc/tmpfiles.d /run" \
     PX_SETUP="$T/setup.sh" px_start --systemd
 poll 5 is_state multi-user.target active || fail "multi-user.target: $(ctl status multi-user.target 2>&1)"
 poll 5 is_state sockets.target active || fail "sockets.target: $(ctl status sockets.target 2>&1)"
 is_state web active || fail "web not started"
+ctl status timers.target >"$T/st" 2>&1
+[ $? = 3 ] && grep -q masked "$T/st" || fail "a masked target was made up: $(cat "$T/st")"
 ctl stop web sock || fail "stop web sock"
 ctl start multi-user.target || fail "start multi-user.target"
 is_state web active || fail "multi-user.target did not start what its .wants/ links name"
