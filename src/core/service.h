@@ -185,7 +185,7 @@ struct service {
     bool queued : 1;           /* has a pending boot or shutdown job */
     bool job_started : 1;      /* that job's start/stop was issued */
     bool dep_failed : 1;       /* a required unit it is ordered after failed to start */
-    bool restart_visiting : 1; /* svc_restart() is propagating from here */
+    bool restart_visiting : 1; /* unit_restart() is propagating from here */
     bool in_kill_list : 1;
 };
 
@@ -214,7 +214,8 @@ void svc_release(struct service *s);
 /* Requests. svc_start() also resets the restart counter when explicit. */
 void svc_start(struct service *s, bool explicit_request);
 void svc_stop(struct service *s);
-/* Stop, then start again when the stop is done (systemctl restart). */
+/* Stop, then start again when the stop is done (systemctl restart). The
+ * units that Requires=/PartOf= it follow through unit_restart(). */
 void svc_restart(struct service *s);
 
 enum svc_reload_result {

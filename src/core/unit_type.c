@@ -14,7 +14,6 @@ static const struct unit_type_ops service_type = {
     .start = svc_start,
     .stop = svc_stop,
     .restart = svc_restart,
-    .restart_propagates = true,
     .reload = svc_reload,
     .sub_name = service_sub_name,
 };
@@ -40,19 +39,15 @@ void unit_stop(struct service *s)
     unit_type_of(s)->stop(s);
 }
 
-/* A type without a restart of its own gets systemd's propagation here: the
- * active units that Requires=/PartOf= it restart with it, each once. */
+/* An explicit restart reaches the active units that Requires=/PartOf= it
+ * too (systemd.unit(5)), whatever their type, each once however the graph
+ * loops. */
 void unit_restart(struct service *s)
 {
-    const struct unit_type_ops *t = unit_type_of(s);
-    if (t->restart_propagates) {
-        t->restart(s);
-        return;
-    }
     if (s->restart_visiting)
         return;
     s->restart_visiting = true;
-    t->restart(s);
+    unit_type_of(s)->restart(s);
     for (unsigned i = 0; i < s->links->nrdeps; i++) {
         struct service *a = s->links->rdeps[i].s;
         if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&

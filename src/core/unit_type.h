@@ -26,11 +26,8 @@ struct unit_type_ops {
     const char *suffix; /* ".service" */
     void (*start)(struct service *s, bool explicit_request);
     void (*stop)(struct service *s);
-    /* Stop, then start again. */
+    /* Stop, then start again: this unit alone (unit_restart() propagates). */
     void (*restart)(struct service *s);
-    /* restart also restarts the units that Requires=/PartOf= it (else
-     * unit_restart() does). */
-    bool restart_propagates;
     /* ExecReload= or the type's idea of it (may be NULL: unsupported). */
     enum svc_reload_result (*reload)(struct service *s);
     /* The sub-state's name as systemd shows it for this type. */

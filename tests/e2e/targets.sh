@@ -116,6 +116,13 @@ ctl stop d || fail "stop d"
 poll 5 is_state more.target inactive || fail "more.target still $(state_of more.target)"
 pass "stopping a required unit stops the target"
 
+# A restart of a unit reaches the target that Requires= it (as a target).
+ctl start more.target || fail "start more.target exited $?"
+ctl restart d || fail "restart d exited $?"
+poll 5 is_state more.target active || fail "more.target after restart of d: $(state_of more.target)"
+log_has 'more.target: restarting with d' || fail "more.target not restarted with d"
+pass "restarting a required unit restarts the target"
+
 ctl restart app.target || fail "restart app.target exited $?"
 is_state app.target active || fail "app.target after restart: $(state_of app.target)"
 is_state b active || fail "b after restart: $(state_of b)"
