@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "control/control_int.h"
+#include "core/unit_type.h"
 #include "base/log.h"
 #include "run/signals.h"
 
@@ -46,8 +47,8 @@ void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out)
     struct sb_unit u;
     memset(&u, 0, sizeof(u));
     snprintf(u.name, sizeof(u.name), "%s", s->name);
-    u.state = (uint8_t)svc_state_of(s->sub); /* the codes are unit_state.h's */
-    u.sub = (uint8_t)s->sub;
+    u.state = unit_state_of(s); /* the codes are wire/unit_state.h's */
+    u.sub = unit_sub_of(s);
     u.pid = s->main.pid > 0 ? s->main.pid : -1;
     u.pgid = s->main.pgid > 0 ? s->main.pgid : s->control.pgid > 0 ? s->control.pgid : -1;
     u.restarts = s->restarts;

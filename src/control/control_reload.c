@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/unit_type.h"
 #include "control/control_int.h"
 #include "base/log.h"
 #include "run/supervisor.h"
@@ -106,7 +107,7 @@ static int retire(struct ctl *ctl, struct service *s)
     sb_slot_free(&ctl->board, s->board_slot);
     s->board_slot = -1;
     svc_links_clear_order(s);
-    svc_stop(s);
+    unit_stop(s);
     return 0;
 }
 
@@ -291,10 +292,10 @@ int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c)
     for (size_t i = 0; i < nadded; i++) {
         added[i]->board_slot = sb_slot_alloc(&ctl->board);
         ctl_publish(ctl, added[i]);
-        svc_start(added[i], true);
+        unit_start(added[i], true);
     }
     for (size_t i = 0; i < nrestart; i++)
-        svc_stop(restart[i]);
+        unit_stop(restart[i]);
     for (size_t j = 0; j < nn; j++)
         if (drop[j])
             unit_free(nu[j]);
@@ -349,7 +350,7 @@ void ctl_reload_settle(struct ctl *ctl)
         w->u = old; /* swap_drop() frees what it holds: the old definition */
         swap_drop(ctl, w);
         if (start)
-            svc_start(s, true);
+            unit_start(s, true);
     }
     if (waiting && !ev_is_active(&ctl->settle_retry)) {
         ev_timer_init(&ctl->settle_retry, retry_cb, 0.05, 0.);

@@ -18,6 +18,7 @@
 #include "run/phase.h"
 #include "base/signame.h"
 #include "run/supervisor.h"
+#include "core/unit_type.h"
 #include "unit/unit_load.h"
 #include "wire/verbs.h"
 
@@ -353,19 +354,19 @@ static void verb_jobs(struct ctl_client *c, int argc, char **argv, enum ctl_job_
         struct service *s = v[i];
         switch (kind) {
         case CTL_JOB_START:
-            svc_start(s, true);
+            unit_start(s, true);
             break;
         case CTL_JOB_STOP:
-            svc_stop(s);
+            unit_stop(s);
             break;
         case CTL_JOB_RESTART:
-            svc_restart(s);
+            unit_restart(s);
             break;
         case CTL_JOB_RELOAD:
             if (s->sub == SUB_RELOAD) {
                 break; /* wait for the reload under way */
             }
-            switch (svc_reload(s)) {
+            switch (unit_reload(s)) {
             case SVC_RELOAD_STARTED:
                 break;
             case SVC_RELOAD_UNSUPPORTED:
@@ -376,7 +377,7 @@ static void verb_jobs(struct ctl_client *c, int argc, char **argv, enum ctl_job_
                 continue;
             case SVC_RELOAD_NOT_ACTIVE:
                 ctl_error(c, PROTO_EXIT_FAILED, "%s: not active (%s), cannot reload", s->name,
-                          svc_sub_name(s->sub));
+                          unit_sub_name(unit_sub_of(s)));
                 continue;
             case SVC_RELOAD_FAILED:
                 ctl_error(c, PROTO_EXIT_FAILED,
@@ -450,7 +451,7 @@ static void verb_kill(struct ctl_client *c, int argc, char **argv)
                           signal_to_name(sig), (unsigned)c->uid);
         else
             ctl_error(c, PROTO_EXIT_FAILED, "%s: no process to signal (%s)", s->name,
-                      svc_sub_name(s->sub));
+                      unit_sub_name(unit_sub_of(s)));
     }
     free(v);
     ctl_request_done(c);

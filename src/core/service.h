@@ -78,6 +78,7 @@ enum svc_dep_kind {
     DEP_BINDS_TO = 1 << 2,
     DEP_PART_OF = 1 << 3,
     DEP_CONFLICTS = 1 << 4,
+    DEP_WANTS = 1 << 5, /* only pulls in: a target's start starts it (run/pull.c) */
 };
 
 struct svc_dep {
@@ -190,7 +191,7 @@ struct service {
     bool queued : 1;           /* has a pending boot or shutdown job */
     bool job_started : 1;      /* that job's start/stop was issued */
     bool dep_failed : 1;       /* a required unit it is ordered after failed to start */
-    bool restart_visiting : 1; /* svc_restart() is propagating from here */
+    bool restart_visiting : 1; /* unit_restart() is propagating from here */
     bool in_kill_list : 1;
 };
 
@@ -219,7 +220,8 @@ void svc_release(struct service *s);
 /* Requests. svc_start() also resets the restart counter when explicit. */
 void svc_start(struct service *s, bool explicit_request);
 void svc_stop(struct service *s);
-/* Stop, then start again when the stop is done (systemctl restart). */
+/* Stop, then start again when the stop is done (systemctl restart). The
+ * units that Requires=/PartOf= it follow through unit_restart(). */
 void svc_restart(struct service *s);
 
 enum svc_reload_result {

@@ -63,21 +63,11 @@ static void restart_one(struct service *s)
 
 /* Requires=/PartOf= this unit: an explicit restart reaches them too
  * (systemd.unit(5)); active ones only, each once however the graph loops. */
+/* This unit alone: the units that Requires=/PartOf= it, of any type, are
+ * restarted with it by unit_restart() (unit_type.c). */
 void svc_restart(struct service *s)
 {
-    if (s->restart_visiting)
-        return;
-    s->restart_visiting = true;
     restart_one(s);
-    for (unsigned i = 0; i < s->links->nrdeps; i++) {
-        struct service *a = s->links->rdeps[i].s;
-        if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
-            a->sub != SUB_AUTO_RESTART) {
-            log_unit_info(a->name, "restarting with %s", s->name);
-            svc_restart(a);
-        }
-    }
-    s->restart_visiting = false;
 }
 
 const struct svc_links svc_links_none;

@@ -19,6 +19,7 @@
 struct termed;
 
 struct spawn_job;
+struct pull;
 struct ctl;
 struct output;
 
@@ -77,6 +78,7 @@ struct pxinit {
     size_t qhead, qtail;
     bool draining;
     struct service *killing; /* units waiting for their processes to go */
+    struct pull *pull;       /* what started targets pull in (pull.c); NULL until then */
 
     struct pidmap pids;
     struct spawn_job *jobs;  /* spawns whose report was not read yet */

@@ -27,6 +27,8 @@
 #include "exec/spawn.h"
 #include "run/phase.h"
 #include "run/pid_claim.h"
+#include "run/pull.h"
+#include "core/unit_type.h"
 #include "base/pidfile.h"
 #include "base/timespan.h"
 #include "exec/tmpfiles.h"
@@ -112,11 +114,11 @@ static void queue_drain(struct pxinit *px)
         if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !start_allowed(s)) {
             boot_job_done(px, s);
         } else if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
-            svc_start(s, false);
+            unit_start(s, false);
             if (s->queued && !svc_is_busy_starting(s))
                 boot_job_done(px, s);
         } else if (px->phase == PHASE_STOPPING) {
-            svc_stop(s);
+            unit_stop(s);
             if (s->queued && svc_is_settled(s))
                 stop_job_done(px, s);
         }
@@ -512,7 +514,7 @@ static void propagate_dependencies(struct pxinit *px, struct service *s, enum sv
             struct service *d = s->links->deps[i].s;
             if ((s->links->deps[i].kinds & DEP_CONFLICTS) && !svc_is_settled(d)) {
                 log_unit_info(d->name, "stopping: %s conflicts with it", s->name);
-                svc_stop(d);
+                unit_stop(d);
             }
         }
     }
@@ -525,11 +527,11 @@ static void propagate_dependencies(struct pxinit *px, struct service *s, enum sv
             continue;
         if (k & DEP_BINDS_TO) {
             log_unit_info(a->name, "stopping: it is bound to %s, which stopped", s->name);
-            svc_stop(a);
+            unit_stop(a);
         } else if ((k & (DEP_REQUIRES | DEP_PART_OF)) && s->stop_wanted) {
             log_unit_info(a->name, "stopping: it %s %s, which was stopped",
                           k & DEP_PART_OF ? "is part of" : "requires", s->name);
-            svc_stop(a);
+            unit_stop(a);
         }
     }
 }
@@ -551,9 +553,9 @@ static void op_changed(struct service *s, enum svc_sub old)
     else if (s->sub == SUB_AUTO_RESTART)
         log_unit_info(s->name, "state auto-restart (result: %s)", service_result_name(s->result));
     else if (st != svc_state_of(old) || s->sub == SUB_RUNNING || s->sub == SUB_EXITED)
-        log_unit_info(s->name, "state %s (%s)", svc_state_name(st), svc_sub_name(s->sub));
+        log_unit_info(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
     else
-        log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), svc_sub_name(s->sub));
+        log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
 
     if (s->queued && s->job_started) {
         if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !svc_is_busy_starting(s))
@@ -564,6 +566,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     }
 
     propagate_dependencies(px, s, old);
+    pull_unit_changed(px, s, old);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -644,6 +647,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
 
 void supervisor_service_free(struct pxinit *px, struct service *s)
 {
+    pull_forget(px, s);
     ev_timer_stop(px->loop, &s->timer);
     output_unit_free(s);
     if (s->watchdog) {
@@ -773,5 +777,6 @@ void supervisor_free(struct pxinit *px)
     free(px->units);
     free(px->start_order);
     free(px->queue);
+    pull_free(px);
     pidmap_free(&px->pids);
 }

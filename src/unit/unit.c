@@ -78,6 +78,8 @@ struct unit *unit_new(const char *name)
         memcpy(u->name, name, n + 1);
         memcpy(u->name + n + 1, shortname, k);
         u->name[n + 1 + k] = '\0';
+        if (unit_kind_of_name(name) == UNIT_KIND_TARGET)
+            u->kind = UNIT_KIND_TARGET;
     }
     u->loaded = true;
     u->start_limit_interval_usec = 10 * USEC_PER_SEC;
@@ -524,6 +526,16 @@ char *unit_name_normalize(const char *name)
     memcpy(s, name, n);
     memcpy(s + n, ".service", sizeof(".service"));
     return s;
+}
+
+int unit_kind_of_name(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (has_suffix(name, n, ".service") && n > strlen(".service"))
+        return UNIT_KIND_SERVICE;
+    if (has_suffix(name, n, ".target") && n > strlen(".target"))
+        return UNIT_KIND_TARGET;
+    return -1;
 }
 
 bool unit_name_valid(const char *name)

@@ -14,6 +14,14 @@
 
 #include "base/strv.h"
 
+/* What kind of unit a file is, by its suffix: each kind has its runtime
+ * operations in core/unit_type.h (a service's machine, a target's). */
+enum unit_kind {
+    UNIT_KIND_SERVICE, /* .service */
+    UNIT_KIND_TARGET,  /* .target */
+    UNIT_KIND_MAX,
+};
+
 enum unit_type {
     UNIT_TYPE_SIMPLE,
     UNIT_TYPE_EXEC,
@@ -282,6 +290,7 @@ struct unit {
     uint8_t kill_signal;         /* default SIGTERM */
     uint8_t restart_kill_signal; /* 0: KillSignal= */
     uint8_t final_kill_signal;   /* default SIGKILL */
+    enum unit_kind kind : 8;     /* from the name's suffix (unit_new()) */
 
     bool loaded;       /* false when a malformed value made it fail to load */
     bool instantiated; /* made from its template on request (pxinit start name@inst) */
@@ -358,6 +367,9 @@ bool unit_equal(const struct unit *a, const struct unit *b);
 const char *unit_short_name(const char *name, size_t *len);
 /* Appends ".service" when name has no suffix; returns a new string or NULL. */
 char *unit_name_normalize(const char *name);
+/* The kind a name's suffix says; -1 for other types (.timer, .mount, ...)
+ * and for names without a known suffix. */
+int unit_kind_of_name(const char *name);
 /* True for names systemd accepts for a service: [A-Za-z0-9:_.@\-]+ ending in .service. */
 bool unit_name_valid(const char *name);
 

@@ -14,6 +14,7 @@
 #include "unit/deps.h"
 #include "base/log.h"
 #include "unit/unit_parse.h"
+#include "unit/unit_wants.h"
 
 /* --- loading ------------------------------------------------------------------ */
 
@@ -158,12 +159,14 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
     }
 }
 
-/* Loads name from path (+ drop-ins); NULL when it failed to load (reported).
- * The caller has made sure path is not masked.
+/* Loads name from path (+ drop-ins, + NAME.wants/ and NAME.requires/ of
+ * dirs: only those listed in links, unless links is NULL); NULL when it
+ * failed to load (reported). The caller has made sure path is not masked.
  * dir, when not NULL, is path's directory (path is DIR/NAME): the unit
  * shares it instead of a copy of path. */
 static struct unit *load_one(const char *name, const char *path, struct unit_dir *dir,
-                             const struct strv *dirs, const struct unit_load_report *rep)
+                             const struct strv *dirs, const struct strv *links,
+                             const struct unit_load_report *rep)
 {
     struct unit *u = unit_new(name);
     if (!u) {
@@ -175,6 +178,8 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
     struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
+    if (r == 0 && unit_wants_apply(u, dirs, links) < 0)
+        r = -1;
     if (r == 0 && u->loaded)
         r = unit_finalize(u, &sink);
     if (r < 0 || !u->loaded) {
@@ -210,7 +215,8 @@ static const char *link_kind(const char *path, const char *name)
     const char *base = strrchr(buf, '/');
     base = base ? base + 1 : buf;
     char tmpl[512];
-    if (strcmp(base, name) == 0 || !has_suffix(base, ".service"))
+    if (strcmp(base, name) == 0 || unit_kind_of_name(base) < 0 ||
+        unit_kind_of_name(base) != unit_kind_of_name(name))
         return NULL;
     /* name@inst.service -> name@.service is an instance, not an alias. */
     if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
@@ -229,15 +235,20 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
     struct found *f = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < dirs->n; i++)
-        list_dir(dirs->v[i], ".service", i, &f, &n, &cap);
+        list_dir(dirs->v[i], "", i, &f, &n, &cap); /* one pass: units and .wants/ */
     if (n)
         qsort(f, n, sizeof(*f), found_cmp);
+    struct strv links = {0}; /* NAME.wants, NAME.requires: few, looked up per unit */
+    for (size_t j = 0; j < n; j++)
+        unit_wants_note(f[j].name, &links, !names);
     /* One shared name per directory (NULL entries: each unit copies its path). */
     struct unit_dir **shared = dirs->n ? calloc(dirs->n, sizeof(*shared)) : NULL;
     for (size_t j = 0; j < n; j++) {
         const char *name = f[j].name;
         if (j > 0 && strcmp(name, f[j - 1].name) == 0)
             continue; /* an earlier directory has it: that one wins */
+        if (unit_kind_of_name(name) < 0)
+            continue;
         if (names && !strv_contains(names, name))
             continue;
         bool dup = false;
@@ -245,7 +256,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             dup = strcmp(already->v[k]->name, name) == 0;
         if (dup)
             continue;
-        if (has_suffix(name, "@.service")) {
+        if (has_suffix(name, "@.service") || has_suffix(name, "@.target")) {
             log_debug("%s: a template is started through its instances", name);
             continue;
         }
@@ -273,7 +284,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         size_t rank = f[j].rank;
         if (shared && !shared[rank])
             shared[rank] = unit_dir_new(dirs->v[rank]); /* NULL: a path per unit */
-        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, rep);
+        struct unit *u = load_one(name, path, shared ? shared[rank] : NULL, dirs, &links, rep);
         if (u && unit_vec_push(uv, u) < 0) {
             log_warn("%s", path);
             unit_free(u);
@@ -282,6 +293,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
     for (size_t j = 0; j < n; j++)
         free(f[j].name);
     free(f);
+    strv_clear(&links);
     for (size_t i = 0; shared && i < dirs->n; i++)
         unit_dir_unref(shared[i]); /* the units hold their own references */
     free(shared);
@@ -310,6 +322,28 @@ static void attach_aliases(struct unit_vec *uv, const struct strv *aliases)
     }
 }
 
+/* --systemd: a target that .wants/ links name but no directory has a file
+ * of is an empty one (its Wants= come from those links). One with a file
+ * that is masked or failed to load is not made up. */
+static void unit_load_empty_targets(const struct strv *dirs, const struct strv *names,
+                                    struct unit_vec *uv)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        bool have = unit_kind_of_name(names->v[i]) != UNIT_KIND_TARGET;
+        for (size_t k = 0; k < dirs->n && !have; k++) {
+            char path[4096];
+            struct stat st;
+            snprintf(path, sizeof(path), "%s/%s", dirs->v[k], names->v[i]);
+            have = lstat(path, &st) == 0;
+        }
+        for (size_t k = 0; k < uv->n && !have; k++)
+            have = strcmp(uv->v[k]->name, names->v[i]) == 0; /* from --units */
+        struct unit *u = have ? NULL : unit_wants_empty_target(names->v[i], dirs);
+        if (u && unit_vec_push(uv, u) < 0)
+            unit_free(u);
+    }
+}
+
 /* --systemd: the units an image enabled for systemd's targets. */
 static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
                                  const struct unit_load_report *rep)
@@ -330,6 +364,11 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         char wants[4096];
         snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
         list_dir(wants, ".service", 0, &f, &n, &cap);
+        /* The target itself is a unit too (its file, or an empty one). */
+        char *target = strndup(de->d_name, strlen(de->d_name) - strlen(".wants"));
+        if (target && !strv_contains(&enabled, target))
+            strv_push(&enabled, target);
+        free(target);
         for (size_t j = 0; j < n; j++) {
             if (!strv_contains(&enabled, f[j].name))
                 strv_push(&enabled, f[j].name);
@@ -354,7 +393,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
                     log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
                     break;
                 }
-                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, rep);
+                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, NULL, rep);
                 if (u && unit_vec_push(uv, u) < 0)
                     unit_free(u);
                 break;
@@ -362,6 +401,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         }
     }
     load_units(&dirs, &enabled, uv, aliases, uv, rep);
+    unit_load_empty_targets(&dirs, &enabled, uv);
     strv_clear(&dirs);
     strv_clear(&enabled);
 }
@@ -534,7 +574,7 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
                 log_info("%s is masked, not loading %s", tmpl, name);
                 break;
             }
-            u = load_one(name, path, NULL, &search, rep);
+            u = load_one(name, path, NULL, &search, NULL, rep);
             if (u)
                 u->instantiated = true;
             break;
@@ -559,8 +599,11 @@ struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *mask
     snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash == path ? 1 : slash - path) : 1,
              slash ? path : ".");
     int r = unit_parse_file(u, path, sink);
-    if (strv_push(&dirs, dir) == 0)
+    if (strv_push(&dirs, dir) == 0) {
         apply_dropins(u, &dirs, sink);
+        if (unit_wants_apply(u, &dirs, NULL) < 0)
+            r = -1;
+    }
     strv_clear(&dirs);
     if (r == 0 && u->loaded)
         unit_finalize(u, sink);
@@ -629,6 +672,7 @@ static int build_requirements(struct pxinit *px)
         {offsetof(struct unit_deps, binds_to), DEP_BINDS_TO},
         {offsetof(struct unit_deps, part_of), DEP_PART_OF},
         {offsetof(struct unit_deps, conflicts), DEP_CONFLICTS},
+        {offsetof(struct unit_deps, wants), DEP_WANTS},
     };
     for (size_t i = 0; i < px->nunits; i++) {
         struct service *a = px->services[i];

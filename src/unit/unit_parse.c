@@ -26,6 +26,7 @@
 #include "base/log.h"
 #include "base/timespan.h"
 #include "unit/unit_keys.h"
+#include "unit/unit_wants.h"
 
 #define LINE_MAX_BYTES (1024 * 1024) /* systemd's limit for a (joined) line */
 #define SECTION_NAME_MAX 48          /* inih keeps 49 characters; never let it cut */
@@ -239,7 +240,7 @@ static const char *reader_section(struct unit_reader *r, char *line, unsigned li
         return NULL;
     }
     line[n - 1] = '\0';
-    if (unit_section_known(line + 1)) {
+    if (unit_section_known(line + 1) && unit_section_fits(r->ctx->u, line + 1)) {
         r->section = SECTION_KNOWN;
         line[n - 1] = ']';
         return line;
@@ -427,6 +428,11 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
 
     if (!ctx.path)
         ctx.path = "-";
+    if (u->kind == UNIT_KIND_TARGET) {
+        if (unit_target_finalize(u) < 0)
+            unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
+        return u->loaded ? 0 : -1;
+    }
     if (!u->type_set)
         u->type = u->exec_start.n ? UNIT_TYPE_SIMPLE : UNIT_TYPE_ONESHOT;
 

@@ -44,6 +44,7 @@ enum unit_sub_code {
     UNIT_SUB_CONDITION,
     UNIT_SUB_RELOAD,
     UNIT_SUB_MASKED, /* only in the socket's reply for a masked unit, never on the board */
+    UNIT_SUB_ACTIVE, /* a target's "running" */
     UNIT_SUB__COUNT,
 };
 
