@@ -6,7 +6,7 @@
  * that unit files mean what they mean there. Values are those of a system
  * manager (pxinit is one): %t is /run, %S /var/lib, %u the user pxinit runs as.
  */
-#include "unit/unit_keys.h"
+#include "unit/unit_specifier.h"
 
 #include <errno.h>
 #include <stdio.h>
