@@ -20,6 +20,7 @@
 #include "unit/unit_load.h"
 #include "unit/unit_parse.h"
 #include "unit/unit_key_table.h"
+#include "unit/unit_specifier.h"
 #include "base/file_read.h"
 
 #ifndef TEST_DATA_DIR
@@ -993,6 +994,54 @@ START_TEST(test_not_regular_files)
 }
 END_TEST
 
+/* Each specifier alone, for an instance whose name needs unescaping. */
+static const struct {
+    const char *value, *want; /* want NULL: refused, with *bad set to bad */
+    char bad;
+} specifier_cases[] = {
+    {"%n", "pre-fix@in\\x2dst.service", 0},
+    {"%N", "pre-fix@in\\x2dst", 0},
+    {"%p", "pre-fix", 0},
+    {"%P", "pre/fix", 0},
+    {"%i", "in\\x2dst", 0},
+    {"%I", "in-st", 0},
+    {"%j", "fix", 0},
+    {"%J", "fix", 0},
+    {"%f", "/in-st", 0},
+    {"%t", "/run", 0},
+    {"%S", "/var/lib", 0},
+    {"%C", "/var/cache", 0},
+    {"%L", "/var/log", 0},
+    {"%E", "/etc", 0},
+    {"%T", "/tmp", 0},
+    {"%V", "/var/tmp", 0},
+    {"%D", "/usr/share", 0},
+    {"a%%b", "a%b", 0},
+    {"%Z", NULL, 'Z'},
+    {"x%", NULL, '\0'},
+};
+
+START_TEST(test_specifier_table)
+{
+    struct unit *u = unit_new("pre-fix@in\\x2dst.service");
+    char bad = 1;
+    char *got;
+
+    ck_assert_ptr_nonnull(u);
+    got = unit_specifier_expand(u, specifier_cases[_i].value, &bad);
+    if (specifier_cases[_i].want) {
+        ck_assert_ptr_nonnull(got);
+        ck_assert_str_eq(got, specifier_cases[_i].want);
+    } else {
+        ck_assert_ptr_null(got);
+        ck_assert_int_eq(errno, EINVAL);
+        ck_assert_int_eq(bad, specifier_cases[_i].bad);
+    }
+    free(got);
+    unit_free(u);
+}
+END_TEST
+
 START_TEST(test_specifiers)
 {
     struct unit *u = unit_new("my-web@blue\\x2dsky.service");
@@ -1490,6 +1539,8 @@ static Suite *unit_parse_suite(void)
     tcase_add_test(values, test_not_enforced_listed_once);
     tcase_add_test(values, test_drop_in_order);
     tcase_add_test(values, test_specifiers);
+    tcase_add_loop_test(values, test_specifier_table, 0,
+                        sizeof(specifier_cases) / sizeof(specifier_cases[0]));
     tcase_add_test(values, test_specifier_traversal);
     tcase_add_test(values, test_exit_status_names_and_sigpipe);
     tcase_add_test(values, test_not_regular_files);
