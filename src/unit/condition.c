@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,7 +17,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "unit/unit_keys.h"
+#include "unit/unit_values.h"
 #include "base/virt.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT

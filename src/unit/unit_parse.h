@@ -1,31 +1,17 @@
-/* unit_parse.h - reading .service files into struct unit.
+/* unit_parse.h - reading unit files into struct unit.
  *
- * inih (Debian's libinih, built with its defaults) provides the structure:
- * sections and dispatch. A systemd-aware line reader sits in front of it via
- * ini_parse_stream(): it joins backslash continuations, keeps line numbers, and
- * hands values inih would mangle (longer than 200 bytes, containing " ;",
- * indented continuation lines) through a side channel.
+ * pxinit's own reader of systemd's syntax (unit_reader.c) finds the sections
+ * and assignments; the key table (unit_keys.c) gives each its meaning.
+ * Diagnostics name file:line (unit_diag.h).
  */
 #ifndef PXINIT_UNIT_PARSE_H
 #define PXINIT_UNIT_PARSE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "unit/unit.h"
-
-enum diag_level {
-    DIAG_WARNING, /* unknown key or section, ignored setting: the unit still loads */
-    DIAG_ERROR,   /* malformed value: the unit fails to load */
-};
-
-/* Where diagnostics go. Each message is complete: "PATH:LINE: text" (or
- * "PATH: text" when no line applies). */
-struct diag_sink {
-    void (*emit)(void *ctx, enum diag_level level, const char *message);
-    void *ctx;
-    unsigned warnings;
-    unsigned errors;
-};
+#include "unit/unit_diag.h"
 
 /* Parses the file at path into u, on top of what u already holds (so drop-ins
  * can be applied in turn). Systemd's rules: a repeated list key appends, an
@@ -35,8 +21,13 @@ struct diag_sink {
  * then false) or could not be read. */
 int unit_parse_file(struct unit *u, const char *path, struct diag_sink *sink);
 
-/* The same for an already open stream; path is only used in messages. */
+/* The same for an already open stream (read whole, at most as much as a
+ * file); path is only used in messages. */
 int unit_parse_stream(struct unit *u, FILE *f, const char *path, struct diag_sink *sink);
+
+/* The same for text in memory (len bytes, which may hold NULs). */
+int unit_parse_text(struct unit *u, const char *text, size_t len, const char *path,
+                    struct diag_sink *sink);
 
 /* After all files: fills in defaults that depend on other keys (Type=oneshot
  * when there is no ExecStart=, StandardError= following StandardOutput=) and

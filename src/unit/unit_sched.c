@@ -1,9 +1,11 @@
-/* unit_sched.c - the parsers of CPUSchedulingPolicy=, CPUSchedulingPriority=,
- * CPUSchedulingResetOnFork=, IOSchedulingClass= and IOSchedulingPriority=
- * (systemd.exec(5)); exec_sched.c applies them. An empty value restores the
- * key's default; a unit with none of them leaves the scheduling it inherits.
+/* unit_sched.c - the parsers of how a service's processes are scheduled
+ * (systemd.exec(5)): CPUSchedulingPolicy=, CPUSchedulingPriority=,
+ * CPUSchedulingResetOnFork=, IOSchedulingClass=, IOSchedulingPriority=,
+ * Nice= and OOMScoreAdjust=; exec_sched.c applies them. An empty
+ * value restores the key's default; a unit with none of them leaves the
+ * scheduling it inherits.
  */
-#include "unit/unit_keys.h"
+#include "unit/unit_values.h"
 
 #include <sched.h>
 
@@ -75,4 +77,35 @@ int value_parse_sched(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
         return 0;
     }
     return unit_key_invalid(ctx, "unknown scheduling key");
+}
+
+int value_parse_oom_score_adjust(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                                 const char *value)
+{
+    long long v;
+    if (!*value) {
+        ctx->u->exec->oom_score_adjust_set = false;
+        return 0;
+    }
+    if (value_parse_ll(value, -1000, 1000, &v) < 0)
+        return unit_key_invalid(ctx, "not a number from -1000 to 1000");
+    ctx->u->exec->oom_score_adjust = (int)v;
+    ctx->u->exec->oom_score_adjust_set = true;
+    return 0;
+}
+
+int value_parse_nice(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
+{
+    long long v;
+
+    if (!*value) {
+        ctx->u->exec->nice_set = false;
+        ctx->u->exec->nice = 0;
+        return 0;
+    }
+    if (value_parse_ll(value, -20, 19, &v) < 0)
+        return unit_key_invalid(ctx, "not a nice level between -20 and 19");
+    ctx->u->exec->nice = (int)v;
+    ctx->u->exec->nice_set = true;
+    return 0;
 }

@@ -6,7 +6,7 @@
  * that unit files mean what they mean there. Values are those of a system
  * manager (pxinit is one): %t is /run, %S /var/lib, %u the user pxinit runs as.
  */
-#include "unit/unit_keys.h"
+#include "unit/unit_specifier.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -105,41 +105,42 @@ static void sbuf_put_file(struct sbuf *b, const char *path)
     free(buf);
 }
 
-/* Appends what specifier c stands for; false when we do not know c. */
-static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
+/* Fixed paths: those of a system manager, which pxinit is. */
+static const struct {
+    char c;
+    const char *text;
+} specifier_fixed[] = {
+    {'%', "%"},    {'t', "/run"}, {'S', "/var/lib"}, {'C', "/var/cache"}, {'L', "/var/log"},
+    {'E', "/etc"}, {'T', "/tmp"}, {'V', "/var/tmp"}, {'D', "/usr/share"},
+};
+
+/* The specifiers made of the unit's name and path: n N p P i I j J f y Y. */
+static void specifier_put_name(struct sbuf *b, char c, const struct unit *u)
 {
     char pb[4096];
     struct unit_name_parts n;
-    struct passwd_entry pw;
-    bool pw_found;
-    char grname[64];
-    struct utsname uts;
-    char host[256], num[32];
     const char *j;
 
     unit_name_split(u->name ? u->name : "", &n);
     switch (c) {
-    case '%':
-        sbuf_puts(b, "%");
-        return true;
     case 'n':
         sbuf_puts(b, n.name);
-        return true;
+        break;
     case 'N':
         sbuf_putn(b, n.name, n.stem_len);
-        return true;
+        break;
     case 'p':
         sbuf_putn(b, n.name, n.prefix_len);
-        return true;
+        break;
     case 'P':
         sbuf_put_unescaped(b, n.name, n.prefix_len);
-        return true;
+        break;
     case 'i':
         sbuf_putn(b, n.instance, n.instance_len);
-        return true;
+        break;
     case 'I':
         sbuf_put_unescaped(b, n.instance, n.instance_len);
-        return true;
+        break;
     case 'j':
     case 'J':
         /* the last "-"-separated component of the prefix */
@@ -149,45 +150,35 @@ static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
             sbuf_putn(b, j, (size_t)(n.name + n.prefix_len - j));
         else
             sbuf_put_unescaped(b, j, (size_t)(n.name + n.prefix_len - j));
-        return true;
+        break;
     case 'f':
         sbuf_puts(b, "/");
         if (n.instance_len)
             sbuf_put_unescaped(b, n.instance, n.instance_len);
         else
             sbuf_put_unescaped(b, n.name, n.prefix_len);
-        return true;
+        break;
     case 'y':
     case 'Y':
         j = unit_path(u, pb, sizeof(pb));
         if (!j)
             j = "";
         sbuf_putn(b, j, c == 'y' || !strrchr(j, '/') ? strlen(j) : (size_t)(strrchr(j, '/') - j));
-        return true;
-    case 't':
-        sbuf_puts(b, "/run");
-        return true;
-    case 'S':
-        sbuf_puts(b, "/var/lib");
-        return true;
-    case 'C':
-        sbuf_puts(b, "/var/cache");
-        return true;
-    case 'L':
-        sbuf_puts(b, "/var/log");
-        return true;
-    case 'E':
-        sbuf_puts(b, "/etc");
-        return true;
-    case 'T':
-        sbuf_puts(b, "/tmp");
-        return true;
-    case 'V':
-        sbuf_puts(b, "/var/tmp");
-        return true;
-    case 'D':
-        sbuf_puts(b, "/usr/share");
-        return true;
+        break;
+    }
+}
+
+/* The specifiers the system answers: U G u h s g H l v m b; false for
+ * none of them. */
+static bool specifier_put_system(struct sbuf *b, char c)
+{
+    struct passwd_entry pw;
+    bool pw_found;
+    char grname[64];
+    struct utsname uts;
+    char host[256], num[32];
+
+    switch (c) {
     case 'U':
     case 'G':
         snprintf(num, sizeof(num), "%u", c == 'U' ? (unsigned)geteuid() : (unsigned)getegid());
@@ -231,6 +222,23 @@ static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
     default:
         return false;
     }
+}
+
+/* Appends what specifier c stands for; false when we do not know c ('\0'
+ * for a '%' at the end). */
+static bool specifier_put(struct sbuf *b, char c, const struct unit *u)
+{
+    for (size_t i = 0; i < sizeof(specifier_fixed) / sizeof(specifier_fixed[0]); i++) {
+        if (specifier_fixed[i].c == c) {
+            sbuf_puts(b, specifier_fixed[i].text);
+            return true;
+        }
+    }
+    if (c && strchr("nNpPiIjJfyY", c)) {
+        specifier_put_name(b, c, u);
+        return true;
+    }
+    return specifier_put_system(b, c);
 }
 
 char *unit_specifier_expand(const struct unit *u, const char *value, char *bad)

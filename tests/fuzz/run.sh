@@ -60,7 +60,8 @@ build() {
     # The unit reader's words: every key of the table (so keys added later
     # are in), its sections, and the specifiers.
     {
-        sed -n 's/^ *{[SUI], "\([A-Za-z0-9-]*\)".*/"\1="/p' "$srcdir/src/unit/unit_keys.c" | sort -u
+        grep -o '{[A-Z], "[A-Za-z0-9-]*"' "$srcdir/src/unit/unit_key_table.c" |
+            sed 's/.*"\(.*\)"/"\1="/' | sort -u
         printf '"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"

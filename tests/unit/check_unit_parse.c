@@ -1,7 +1,8 @@
-/* check_unit_parse.c - .service files through the line reader, inih and the
- * key table: what inih alone would mangle (long values, " ;", indented and
- * continued lines), diagnostics with the right file:line, every key's
- * values, unit_finalize(), unit_equal() and the unit name helpers. */
+/* check_unit_parse.c - .service files through the syntax reader and the key
+ * table: what inih would have mangled (long values, " ;", indented and
+ * continued lines), diagnostics with the right file:line, the key table,
+ * every key's values, unit_finalize(), unit_equal() and the unit name
+ * helpers. The reader's own edge cases are in check_unit_reader.c. */
 #include <check.h>
 #include <errno.h>
 #include <sched.h>
@@ -18,6 +19,9 @@
 #include "unit/unit.h"
 #include "unit/unit_load.h"
 #include "unit/unit_parse.h"
+#include "unit/unit_key_table.h"
+#include "unit/unit_specifier.h"
+#include "base/file_read.h"
 
 #ifndef TEST_DATA_DIR
 #define TEST_DATA_DIR "tests/unit/data"
@@ -95,7 +99,7 @@ static void assert_clean(const struct parsed *p)
     ck_assert(p->u->loaded);
 }
 
-/* ---- what inih alone would get wrong ------------------------------------ */
+/* ---- what inih would have got wrong -------------------------------------- */
 
 START_TEST(test_long_value)
 {
@@ -326,15 +330,54 @@ START_TEST(test_long_section_name)
     struct parsed p;
     char text[256], name[70], msg[256];
 
+    /* inih cut names at 49 characters; systemd takes any length: a long
+     * unknown section is named whole and what it holds is ignored. */
     memset(name, 'S', sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';
-    snprintf(text, sizeof(text), "[Service]\nExecStart=/bin/true\n[%s]\nRestart=always\n", name);
+    snprintf(text, sizeof(text),
+             "[Service]\nExecStart=/bin/true\n[%s]\nRestart=always\n[X-%s]\nA=1\n", name, name);
     parse_text(&p, text);
-    snprintf(msg, sizeof(msg), "E: " PATH ":3: section name too long: '%.48s...'", name);
+    snprintf(msg, sizeof(msg), "W: " PATH ":3: unknown section [%s], ignoring", name);
     assert_msg(&p, msg);
+    ck_assert_uint_eq(p.cap.msgs.n, 1);
     ck_assert_int_eq(p.u->restart, RESTART_NO);
-    ck_assert_int_eq(p.ret, -1);
+    ck_assert_int_eq(p.ret, 0);
     parsed_free(&p);
+}
+END_TEST
+
+START_TEST(test_stream_size_cap)
+{
+    size_t n = FILE_READ_UNIT_MAX + 1;
+    char *text = malloc(n);
+    struct parsed p;
+
+    /* A stream is read whole, and no more of it than of a file. */
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = i % 64 == 63 ? '\n' : '#'; /* comment lines */
+    memcpy(text, "[Service]\nExecStart=/bin/true\n", 31);
+    parse_text(&p, "");
+    FILE *f = fmemopen(text, n, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(unit_parse_stream(p.u, f, PATH, &p.sink), -1);
+    fclose(f);
+    assert_msg(&p, "E: " PATH ": read error: larger than 4096 KiB");
+    ck_assert(!p.u->loaded);
+    ck_assert_uint_eq(p.u->exec_start.n, 0);
+    parsed_free(&p);
+
+    /* At the cap it is read, and the last line counts. */
+    memcpy(text + n - 1 - 26, "\n[Service]\nKillMode=mixed\n", 26);
+    parse_text(&p, "");
+    f = fmemopen(text, n - 1, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(unit_parse_stream(p.u, f, PATH, &p.sink), 0);
+    fclose(f);
+    ck_assert_uint_eq(p.u->exec_start.n, 1);
+    ck_assert_int_eq(p.u->kill_mode, KILL_MODE_MIXED);
+    parsed_free(&p);
+    free(text);
 }
 END_TEST
 
@@ -593,6 +636,38 @@ static const struct value_case value_cases[] = {
     {"Description=anything at all ; really", true},
 };
 /* clang-format on */
+
+/* The key table: one row per key, in the array of its own section, found by
+ * that section's name, and every row reachable through a unit file. */
+START_TEST(test_key_table)
+{
+    const struct unit_section *sec;
+    size_t nsections = 0;
+
+    for (size_t i = 0; (sec = unit_section_at(i)); i++, nsections++) {
+        ck_assert_ptr_eq(unit_section_find(sec->name), sec);
+        ck_assert_ptr_nonnull(sec->unsupported);
+        ck_assert_ptr_nonnull(sec->unsupported_prefixes);
+        ck_assert_uint_gt(sec->nkeys, 0);
+        for (size_t k = 0; k < sec->nkeys; k++) {
+            const struct unit_key *row = &sec->keys[k];
+            ck_assert_str_eq(row->section, sec->name);
+            for (size_t j = k + 1; j < sec->nkeys; j++)
+                ck_assert_msg(strcmp(row->name, sec->keys[j].name) != 0, "[%s] %s= twice",
+                              sec->name, row->name);
+            for (const char *const *n = sec->unsupported; *n; n++)
+                ck_assert_msg(strcmp(row->name, *n) != 0, "[%s] %s= also unsupported", sec->name,
+                              row->name);
+        }
+    }
+    ck_assert_uint_ge(nsections, 3);
+    ck_assert_ptr_nonnull(unit_section_find("Unit"));
+    ck_assert_ptr_nonnull(unit_section_find("Service"));
+    ck_assert_ptr_nonnull(unit_section_find("Install"));
+    ck_assert_ptr_null(unit_section_find("Timer"));
+    ck_assert_ptr_null(unit_section_find("unit"));
+}
+END_TEST
 
 START_TEST(test_value_table)
 {
@@ -916,6 +991,54 @@ START_TEST(test_not_regular_files)
     }
     unlink(fifo);
     rmdir(dir);
+}
+END_TEST
+
+/* Each specifier alone, for an instance whose name needs unescaping. */
+static const struct {
+    const char *value, *want; /* want NULL: refused, with *bad set to bad */
+    char bad;
+} specifier_cases[] = {
+    {"%n", "pre-fix@in\\x2dst.service", 0},
+    {"%N", "pre-fix@in\\x2dst", 0},
+    {"%p", "pre-fix", 0},
+    {"%P", "pre/fix", 0},
+    {"%i", "in\\x2dst", 0},
+    {"%I", "in-st", 0},
+    {"%j", "fix", 0},
+    {"%J", "fix", 0},
+    {"%f", "/in-st", 0},
+    {"%t", "/run", 0},
+    {"%S", "/var/lib", 0},
+    {"%C", "/var/cache", 0},
+    {"%L", "/var/log", 0},
+    {"%E", "/etc", 0},
+    {"%T", "/tmp", 0},
+    {"%V", "/var/tmp", 0},
+    {"%D", "/usr/share", 0},
+    {"a%%b", "a%b", 0},
+    {"%Z", NULL, 'Z'},
+    {"x%", NULL, '\0'},
+};
+
+START_TEST(test_specifier_table)
+{
+    struct unit *u = unit_new("pre-fix@in\\x2dst.service");
+    char bad = 1;
+    char *got;
+
+    ck_assert_ptr_nonnull(u);
+    got = unit_specifier_expand(u, specifier_cases[_i].value, &bad);
+    if (specifier_cases[_i].want) {
+        ck_assert_ptr_nonnull(got);
+        ck_assert_str_eq(got, specifier_cases[_i].want);
+    } else {
+        ck_assert_ptr_null(got);
+        ck_assert_int_eq(errno, EINVAL);
+        ck_assert_int_eq(bad, specifier_cases[_i].bad);
+    }
+    free(got);
+    unit_free(u);
 }
 END_TEST
 
@@ -1397,12 +1520,14 @@ static Suite *unit_parse_suite(void)
     tcase_add_test(diag, test_unknown_key_and_section);
     tcase_add_test(diag, test_malformed_lines);
     tcase_add_test(diag, test_long_section_name);
+    tcase_add_test(diag, test_stream_size_cap);
     tcase_add_test(diag, test_all_errors_reported);
     tcase_add_test(diag, test_missing_file);
     tcase_add_test(diag, test_null_sink);
     suite_add_tcase(s, diag);
 
     tcase_add_test(values, test_defaults);
+    tcase_add_test(values, test_key_table);
     tcase_add_test(values, test_fixture_full);
     tcase_add_loop_test(values, test_value_table, 0, sizeof(value_cases) / sizeof(value_cases[0]));
     tcase_add_test(values, test_list_append_and_reset);
@@ -1414,6 +1539,8 @@ static Suite *unit_parse_suite(void)
     tcase_add_test(values, test_not_enforced_listed_once);
     tcase_add_test(values, test_drop_in_order);
     tcase_add_test(values, test_specifiers);
+    tcase_add_loop_test(values, test_specifier_table, 0,
+                        sizeof(specifier_cases) / sizeof(specifier_cases[0]));
     tcase_add_test(values, test_specifier_traversal);
     tcase_add_test(values, test_exit_status_names_and_sigpipe);
     tcase_add_test(values, test_not_regular_files);
