@@ -2,8 +2,9 @@
  * instance on its own loop whose console is a pipe the test reads, a unit
  * whose "process" is the test writing into the write end output_spawn_fds()
  * gave. Lines come out prefixed, the ring keeps them (output_tail), a
- * follower gets new ones, and a console that takes nothing stops the
- * reading of the unit's pipe (the writer gets EAGAIN) without a line lost.
+ * follower gets new ones, a console that takes nothing stops the reading
+ * of the unit's pipe (the writer gets EAGAIN) without a line lost, and a
+ * rotated file gets whole lines.
  * Every test runs twice: with the pipe-reopen trick and the plain way. */
 #include <check.h>
 #include <errno.h>
@@ -294,6 +295,71 @@ START_TEST(test_slow_console_pauses_reading)
 }
 END_TEST
 
+/* --- rotated files ---------------------------------------------------------- */
+
+static char file_path[64];
+static bool file_rotated(void)
+{
+    char p1[80];
+    snprintf(p1, sizeof(p1), "%s.1", file_path);
+    return access(p1, F_OK) == 0;
+}
+
+static size_t file_read(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    ssize_t n = read(fd, buf, size - 1);
+    ck_assert_int_ge(n, 0);
+    buf[n] = 0;
+    close(fd);
+    return (size_t)n;
+}
+
+/* stdout to a rotated file (no prefix, whole lines), stderr to the console:
+ * two streams, two pipes. */
+START_TEST(test_file_target_rotates)
+{
+    setup_way(_i);
+    char dir[] = "/tmp/check_output.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(file_path, sizeof(file_path), "%s/out.log", dir);
+    struct output_spec fs = {
+        .name = "job",
+        .out = {.target = OUTPUT_TARGET_FILE, .path = file_path, .max_size = 40, .max_files = 2},
+        .err = {.target = OUTPUT_TARGET_CONSOLE},
+    };
+    struct output_unit *ju = output_unit_new(out, &fs);
+    ck_assert_ptr_nonnull(ju);
+    int fo, fe;
+    ck_assert_int_eq(output_spawn_fds(ju, &fs, &fo, &fe), 0);
+    ck_assert_int_ge(fo, 0);
+    ck_assert_int_ge(fe, 0);
+    ck_assert_int_ne(fo, fe);
+    ck_assert_int_eq(write(fo, "first line 0123456789\n", 22), 22);
+    ck_assert_int_eq(write(fo, "second line 0123456789\n", 23), 23);
+    ck_assert_int_eq(write(fe, "oops\n", 5), 5);
+    output_spawn_done(ju);
+
+    want = "job: oops\n";
+    ck_assert(run_until(seen_want, true));
+    ck_assert(run_until(file_rotated, false));
+    char buf[256], p1[80];
+    snprintf(p1, sizeof(p1), "%s.1", file_path);
+    file_read(p1, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "first line 0123456789\n");
+    file_read(file_path, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "second line 0123456789\n");
+    ck_assert_ptr_null(strstr(seen, "line")); /* stdout went to the file only */
+
+    output_unit_free(ju);
+    unlink(p1);
+    unlink(file_path);
+    rmdir(dir);
+    teardown();
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
     Suite *s = suite_create("output");
@@ -303,6 +369,7 @@ static Suite *output_suite(void)
     tcase_add_loop_test(tc, test_lines_prefixed_and_kept, 0, 2);
     tcase_add_loop_test(tc, test_follower_gets_new_lines, 0, 2);
     tcase_add_loop_test(tc, test_slow_console_pauses_reading, 0, 2);
+    tcase_add_loop_test(tc, test_file_target_rotates, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
