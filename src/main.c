@@ -219,7 +219,16 @@ int main(int argc, char **argv)
         fatal("setting up reaping");
     if (signals_start(&px) < 0)
         fatal("setting up signals");
-    if (output_init(&px) < 0)
+    struct output_config oc = {
+        .console_fd = STDOUT_FILENO,
+        .prefix = px.conf.log_prefix,
+        .color = px.conf.log_color,
+        .ring_lines = px.conf.log_lines,
+        .ring_bytes = px.conf.log_bytes,
+        .grace_sec = px.opts.grace_sec,
+        .fd_shared = &px.reaper.npidfds, /* units' pipes and pidfds share one budget */
+    };
+    if (!(px.output = output_new(px.loop, &oc)))
         fatal("setting up service output");
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
@@ -244,12 +253,13 @@ int main(int argc, char **argv)
     }
     log_batch(false);
 
-    output_finish(&px); /* what the pipes still hold; bounded by --grace */
+    output_finish(px.output); /* what the pipes still hold; bounded by --grace */
     int code = px.exit_code;
     supervisor_free(&px);
     notify_close(&px);
     control_stop(&px);
-    output_free(&px);
+    output_free(px.output);
+    px.output = NULL;
     reap_stop(&px);
     signals_stop(&px);
     strv_clear(&px.base_env);

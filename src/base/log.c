@@ -11,7 +11,7 @@
  *
  * From log_nonblocking() on (the daemon's loop), stderr never blocks PID 1,
  * whatever it is (a paused terminal, a pipe nobody reads, a log driver that
- * stalls): stderr is written as the console is (output_sink.c) - a pipe or
+ * stalls): stderr is written as the console is (output/sink.c) - a pipe or
  * terminal through a file description of pxinit's own opened O_NONBLOCK, a
  * socket with MSG_DONTWAIT, a file with plain writes - and what it does not
  * take waits in a bounded queue (LOG_QUEUE_MAX). Lines that find the queue

@@ -522,7 +522,7 @@ static void verb_logs(struct ctl_client *c, int argc, char **argv)
         ctl_request_done(c);
         return;
     }
-    output_tail(s, n, logs_line, c);
+    output_tail(s->output, n, logs_line, c);
     if (!follow) {
         ctl_request_done(c);
         return;
@@ -530,7 +530,7 @@ static void verb_logs(struct ctl_client *c, int argc, char **argv)
     /* No loop iteration between tail and follow: no line lost or doubled. */
     c->busy = true;
     c->following = true;
-    output_follow(s, &c->follow, logs_line, c);
+    output_follow(s->output, &c->follow, logs_line, c);
 }
 
 /* The handler of each verb the daemon answers, by the shared table's ids

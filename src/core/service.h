@@ -156,7 +156,7 @@ struct service {
     uint64_t watchdog_usec;        /* WatchdogSec=, or a WATCHDOG_USEC= override */
     const struct svc_links *links; /* never NULL: &svc_links_none when it has none */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
-    struct output_unit *output;            /* captured output and recent lines (output.c) */
+    struct output_unit *output;            /* captured output and recent lines (output/) */
 
     unsigned control_idx; /* next command of the control list */
     unsigned start_idx;   /* next ExecStart= (oneshot runs them in turn) */

@@ -24,6 +24,7 @@
 #include "base/file_read.h"
 #include "base/log.h"
 #include "output/output.h"
+#include "output/spec.h"
 #include "base/proc.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
@@ -175,7 +176,7 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
         flags |= O_TRUNC;
         break;
     default:
-        /* inherit (journal is captured by output.c) */
+        /* inherit (journal is captured by output/) */
         return SPAWN_FD_INHERIT;
     }
     (void)u;
@@ -329,9 +330,11 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     char pathbuf[4096];
     const char *path = spawn_resolve_path(exe, strv_array(&env), pathbuf, sizeof(pathbuf));
 
-    /* Captured streams get output.c's pipes (borrowed, not closed here). */
+    /* Captured streams get output's pipes (borrowed, not closed here). */
     int cap_out, cap_err;
-    if (output_spawn_fds(s, &cap_out, &cap_err) < 0) {
+    struct output_spec os;
+    output_spec_of_unit(&os, u, &px->conf);
+    if (output_spawn_fds(s->output, &os, &cap_out, &cap_err) < 0) {
         saved = errno;
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
         goto out;
@@ -434,7 +437,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     rc = 0;
 out:
     if (captured)
-        output_spawn_done(s); /* the child has its copies, if there is a child */
+        output_spawn_done(s->output); /* the child has its copies, if there is a child */
     if (fd_out >= 0)
         close(fd_out);
     if (fd_err >= 0)

@@ -85,7 +85,7 @@ struct pxinit {
     size_t njobs, jobs_peak; /* how many, and the most since the last trim (launch.c) */
 
     struct mainproc main;
-    struct output *output; /* captured service output (output.c) */
+    struct output *output; /* captured service output (output/) */
 
     char *notify_path; /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;

@@ -232,7 +232,7 @@ int reap_pidfd_open(struct pxinit *px, pid_t pid, bool own_child)
      * before letting it go as an orphan), so a signal by pid never reaches a
      * reaped pid. Without the pidfd, only a merged SIGCHLD waits for the
      * sweep (at most REAP_SWEEP_GAP_MAX). */
-    if (own_child && r->npidfds + output_fd_count(px) >= r->fd_room)
+    if (own_child && r->npidfds + output_fd_count(px->output) >= r->fd_room)
         return -1;
     int fd = proc_pidfd_open(pid);
     if (fd < 0)

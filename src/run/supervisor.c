@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "run/notify.h"
 #include "output/output.h"
+#include "output/spec.h"
 #include "base/proc.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
@@ -641,7 +642,14 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     svc_init(s, u, &real_ops, px);
     ev_init(&s->timer, timer_cb);
     s->watchdog_usec = u->watchdog_usec;
-    (void)output_unit_prepare(s); /* now rather than amid the boot's spawns (output.h) */
+    /* Now rather than amid the boot's spawns (output.h). */
+    struct output_spec os;
+    output_spec_of_unit(&os, u, &px->conf);
+    s->output = output_unit_new(px->output, &os);
+    if (!s->output && px->output) {
+        free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -649,7 +657,8 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
 {
     pull_forget(px, s);
     ev_timer_stop(px->loop, &s->timer);
-    output_unit_free(s);
+    output_unit_free(s->output);
+    s->output = NULL;
     if (s->watchdog) {
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
@@ -684,7 +693,7 @@ void supervisor_boot(struct pxinit *px)
 void supervisor_stop_all(struct pxinit *px)
 {
     px->phase = PHASE_STOPPING;
-    output_stopping(px);
+    output_stopping(px->output);
     px->stop_pending = px->nunits;
     px->qhead = px->qtail = 0;
     for (size_t i = 0; i < px->nunits; i++) {
@@ -749,7 +758,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
         log_unit_error(s->name, "failed to %s for %s: %s", spawn_stage_name(fail_stage), what,
                        strerror(fail_err));
     reap_pidfd_close(px, &p->pidfd);
-    output_proc_exited(s); /* its last partial line, once the pipe is read */
+    output_proc_exited(s->output); /* its last partial line, once the pipe is read */
     svc_proc_exited(s, p, status);
     return true;
 }

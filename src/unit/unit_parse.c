@@ -41,7 +41,7 @@ int unit_parse_text(struct unit *u, const char *text, size_t len, const char *pa
             /* X- sections are systemd's convention for extensions: silent. */
             section = unit_section_find(item.section);
             if (section && !unit_section_fits(u, item.section))
-                section = NULL; /* [Service] in a target: an unknown section */
+                section = NULL; /* [Service] in a target is unknown there */
             if (!section && strncmp(item.section, "X-", 2) != 0)
                 unit_diag(&ctx, DIAG_WARNING, item.lineno, "unknown section [%s], ignoring",
                           item.section);

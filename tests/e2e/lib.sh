@@ -194,6 +194,15 @@ need_hard_nofile() {
     [ "$(ulimit -Hn)" -ge "$1" ] || { echo "hard limit $(ulimit -Hn): too low for this test"; exit 77; }
 }
 
+# trick_off NAME: true when PXINIT_PLAIN (exported to pxinit) turns the speed
+# trick NAME off (src/base/tricks.h), for the checks only the trick makes true.
+trick_off() {
+    case ",${PXINIT_PLAIN:-}," in
+    *,all,* | *,1,* | *,"$1",*) return 0 ;;
+    esac
+    return 1
+}
+
 # runner_units N: units r1..rN running $T/runner.sh, restarted on failure
 # 50 ms later, with no start limit (so every run of runner_script happens).
 runner_units() {

@@ -1,4 +1,4 @@
-/* output_sink.c - the two sinks of captured output.
+/* sink.c - the two sinks of captured output (sink.h).
  *
  * The console is pxinit's stdout, shared by every unit. Its file description
  * may also be the main command's and inherit-services' stdout, so pxinit must
@@ -17,9 +17,12 @@
  * written before the next one's turn, so lines never interleave, and a
  * chatty unit gets one turn per round like the others.
  *
+ * When a stream's whole queue is written, the console gives it back through
+ * its taken callback, so that the stream reads its pipe again.
+ *
  * Rotated files: pxinit writes them itself and rotates only between lines.
  */
-#include "output/output_sink.h"
+#include "output/sink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -70,166 +74,242 @@ void outq_trim(struct outq *q)
 
 static void console_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 
-int console_open(struct output *o)
+static void console_retry_cb(struct ev_loop *loop, ev_timer *w, int revents);
+static void console_stall_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+void console_open(struct console *c, struct ev_loop *loop, int fd, enum log_color color,
+                  console_taken_fn taken, void *ctx)
 {
     struct stat st;
-    o->fd = STDOUT_FILENO;
-    o->own_fd = false;
-    o->mode = CONSOLE_DIRECT;
-    if (fstat(STDOUT_FILENO, &st) < 0)
-        return 0; /* main() made sure fd 1 exists; write errors are handled */
-    bool tty = isatty(STDOUT_FILENO);
-    if (S_ISSOCK(st.st_mode)) {
-        o->mode = CONSOLE_SOCKET;
-    } else if (S_ISFIFO(st.st_mode) || tty) {
-        int fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        if (fd >= 0) {
-            o->fd = fd;
-            o->own_fd = true;
-            o->mode = CONSOLE_PRIVATE;
+    memset(c, 0, sizeof(*c));
+    c->loop = loop;
+    c->taken = taken;
+    c->ctx = ctx;
+    c->qtail = &c->qhead;
+    c->fd = fd;
+    c->mode = CONSOLE_DIRECT;
+    ev_timer_init(&c->retry, console_retry_cb, 1., 0.);
+    ev_timer_init(&c->stall, console_stall_cb, 1., 1.);
+    bool tty = isatty(fd);
+    const char *nc = getenv("NO_COLOR");
+    c->color = color == LOG_COLOR_ALWAYS || (color == LOG_COLOR_AUTO && tty && !(nc && *nc));
+    /* main() made sure fd 1 exists; write errors are handled */
+    if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        c->mode = CONSOLE_SOCKET;
+    } else if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || tty)) {
+        char path[40];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        int own = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (own >= 0) {
+            c->fd = own;
+            c->own_fd = true;
+            c->mode = CONSOLE_PRIVATE;
         } else {
             log_debug("cannot reopen stdout (%s): writing PIPE_BUF bytes per readiness",
                       strerror(errno));
-            o->mode = CONSOLE_PIPEBUF;
+            c->mode = CONSOLE_PIPEBUF;
         }
     }
     log_debug("service output to stdout: %s",
-              o->mode == CONSOLE_DIRECT    ? "plain writes"
-              : o->mode == CONSOLE_PRIVATE ? "own non-blocking file description"
-              : o->mode == CONSOLE_SOCKET  ? "non-blocking send"
+              c->mode == CONSOLE_DIRECT    ? "plain writes"
+              : c->mode == CONSOLE_PRIVATE ? "own non-blocking file description"
+              : c->mode == CONSOLE_SOCKET  ? "non-blocking send"
                                            : "PIPE_BUF per readiness");
-    ev_io_init(&o->wio, console_write_cb, o->fd, EV_WRITE);
-    return 0;
+    ev_io_init(&c->wio, console_write_cb, c->fd, EV_WRITE);
 }
 
-void console_close(struct output *o)
+void console_close(struct console *c)
 {
-    ev_io_stop(o->px->loop, &o->wio);
-    if (o->own_fd)
-        close(o->fd);
-    o->own_fd = false;
+    ev_io_stop(c->loop, &c->wio);
+    ev_timer_stop(c->loop, &c->retry);
+    ev_timer_stop(c->loop, &c->stall);
+    if (c->own_fd)
+        close(c->fd);
+    c->own_fd = false;
 }
 
-static ssize_t console_write(struct output *o, const char *p, size_t n)
+static ssize_t console_write(struct console *c, const char *p, size_t n)
 {
     ssize_t r;
     do {
-        switch (o->mode) {
+        switch (c->mode) {
         case CONSOLE_SOCKET:
-            r = send(o->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+            r = send(c->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
             if (r < 0 && errno == ENOTSOCK) {
-                o->mode = CONSOLE_DIRECT;
+                c->mode = CONSOLE_DIRECT;
                 continue;
             }
             break;
         case CONSOLE_PIPEBUF:
-            r = write(o->fd, p, n < PIPE_BUF ? n : PIPE_BUF);
+            r = write(c->fd, p, n < PIPE_BUF ? n : PIPE_BUF);
             break;
         default:
-            r = write(o->fd, p, n);
+            r = write(c->fd, p, n);
             break;
         }
     } while (r < 0 && errno == EINTR);
     return r;
 }
 
-static void console_dequeue_head(struct output *o)
+static void console_dequeue_head(struct console *c)
 {
-    struct output_stream *st = o->qhead;
-    o->qhead = st->qnext;
-    if (!o->qhead)
-        o->qtail = &o->qhead;
-    st->qnext = NULL;
-    st->queued = false;
+    struct outq *q = c->qhead;
+    c->qhead = q->qnext;
+    if (!c->qhead)
+        c->qtail = &c->qhead;
+    q->qnext = NULL;
+    q->queued = false;
 }
 
 /* Writes queued streams until the sink would block. In PIPEBUF mode a write
  * is only safe right after a readiness report: one per call then. */
-static void console_flush(struct output *o, bool ready)
+static void console_flush(struct console *c, bool ready)
 {
-    if (o->flushing)
+    if (c->flushing)
         return;
-    o->flushing = true;
-    bool may_write = o->mode != CONSOLE_PIPEBUF || ready;
-    while (o->qhead) {
-        struct output_stream *st = o->qhead;
-        struct outq *q = &st->q;
-        while (!o->broken && outq_pending(q) > 0) {
+    c->flushing = true;
+    bool may_write = c->mode != CONSOLE_PIPEBUF || ready;
+    while (c->qhead) {
+        struct outq *q = c->qhead;
+        while (!c->broken && outq_pending(q) > 0) {
             if (!may_write) {
-                ev_io_start(o->px->loop, &o->wio);
+                ev_io_start(c->loop, &c->wio);
                 goto out;
             }
-            ssize_t r = console_write(o, q->buf + q->off, outq_pending(q));
+            ssize_t r = console_write(c, q->buf + q->off, outq_pending(q));
             if (r < 0 && errno == EAGAIN) {
-                ev_io_start(o->px->loop, &o->wio);
+                ev_io_start(c->loop, &c->wio);
                 goto out;
             }
             if (r < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG || errno == ENOMEM ||
                           errno == ENOBUFS)) {
                 /* Maybe later: keep the bytes, the service waits meanwhile. */
                 log_warn("writing service output to stdout; retrying in 1s");
-                ev_timer_start(o->px->loop, &o->retry);
+                ev_timer_start(c->loop, &c->retry);
                 goto out;
             }
             if (r < 0) {
                 log_warn("writing service output to stdout; discarding it from now on");
-                o->broken = true;
+                c->broken = true;
                 break;
             }
             q->off += (size_t)r;
-            o->written += (size_t)r;
-            if (o->mode == CONSOLE_PIPEBUF)
+            c->written += (size_t)r;
+            if (c->mode == CONSOLE_PIPEBUF)
                 may_write = false;
         }
-        if (o->broken)
-            o->discarded += outq_pending(q);
+        if (c->broken)
+            c->discarded += outq_pending(q);
         q->off = q->len = 0;
-        console_dequeue_head(o);
-        output_stream_resume(st);
+        console_dequeue_head(c);
+        c->taken(c->ctx, q);
     }
-    ev_io_stop(o->px->loop, &o->wio);
+    ev_io_stop(c->loop, &c->wio);
 out:
-    o->flushing = false;
+    c->flushing = false;
 }
 
 static void console_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct output *o = (struct output *)((char *)w - offsetof(struct output, wio));
+    struct console *c = (struct console *)((char *)w - offsetof(struct console, wio));
     ev_io_stop(loop, w);
-    console_flush(o, true);
+    console_flush(c, true);
 }
 
-void console_retry(struct output *o)
+static void console_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-    console_flush(o, false);
+    struct console *c = (struct console *)((char *)w - offsetof(struct console, retry));
+    console_flush(c, false);
 }
 
-void console_enqueue(struct output *o, struct output_stream *st)
+void console_enqueue(struct console *c, struct outq *q)
 {
-    if (!st->queued) {
-        st->queued = true;
-        st->qnext = NULL;
-        *o->qtail = st;
-        o->qtail = &st->qnext;
+    if (!q->queued) {
+        q->queued = true;
+        q->qnext = NULL;
+        *c->qtail = q;
+        c->qtail = &q->qnext;
     }
-    if (!ev_is_active(&o->wio) && !ev_is_active(&o->retry))
-        console_flush(o, false);
+    if (!ev_is_active(&c->wio) && !ev_is_active(&c->retry))
+        console_flush(c, false);
 }
 
-void console_forget(struct output *o, struct output_stream *st)
+void console_forget(struct console *c, struct outq *q)
 {
-    if (!st->queued)
+    if (!q->queued)
         return;
-    for (struct output_stream **pp = &o->qhead; *pp; pp = &(*pp)->qnext) {
-        if (*pp != st)
+    for (struct outq **pp = &c->qhead; *pp; pp = &(*pp)->qnext) {
+        if (*pp != q)
             continue;
-        *pp = st->qnext;
-        if (o->qtail == &st->qnext)
-            o->qtail = pp;
+        *pp = q->qnext;
+        if (c->qtail == &q->qnext)
+            c->qtail = pp;
         break;
     }
-    st->queued = false;
-    st->qnext = NULL;
+    q->queued = false;
+    q->qnext = NULL;
+}
+
+/* While shutting down, a stdout that takes nothing for a grace period is
+ * taken as blocked for good: services are waiting to write their last words
+ * and exit, so from then on console output is discarded (and counted). */
+static void console_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    struct console *c = (struct console *)((char *)w - offsetof(struct console, stall));
+    if (c->qhead && c->written == c->written_at_check && !c->broken) {
+        log_warnx(
+            "stdout took no service output for %gs while shutting down: discarding "
+            "service output from now on",
+            w->repeat);
+        c->broken = true;
+        ev_io_stop(loop, &c->wio);
+        ev_timer_stop(loop, &c->retry);
+        console_flush(c, false);
+    }
+    c->written_at_check = c->written;
+}
+
+void console_stopping(struct console *c, double grace)
+{
+    if (ev_is_active(&c->stall))
+        return;
+    c->written_at_check = c->written;
+    ev_timer_set(&c->stall, grace, grace);
+    ev_timer_start(c->loop, &c->stall);
+}
+
+/* --- what the console puts before a line ------------------------------------ */
+
+size_t console_prefix(const struct console *c, const char *ident, char *buf, size_t size)
+{
+    int n = (int)strnlen(ident, CONSOLE_IDENT_MAX);
+    int len;
+    if (c->color) {
+        /* A colour per identifier, the same on every run. */
+        unsigned h = 5381;
+        for (int i = 0; i < n; i++)
+            h = h * 33 + (unsigned char)ident[i];
+        len = snprintf(buf, size, "\033[%dm%.*s:\033[0m ", 31 + (int)(h % 6), n, ident);
+    } else {
+        len = snprintf(buf, size, "%.*s: ", n, ident);
+    }
+    return len > 0 && (size_t)len < size ? (size_t)len : 0;
+}
+
+/* The loop's clock is wall time in libev. */
+size_t console_timestamp(struct console *c, char *buf, size_t size)
+{
+    ev_tstamp now = ev_now(c->loop);
+    time_t sec = (time_t)now;
+    if (sec != c->ts_sec || c->ts_len == 0) {
+        struct tm tm;
+        gmtime_r(&sec, &tm);
+        c->ts_len = strftime(c->ts, sizeof(c->ts), "%Y-%m-%dT%H:%M:%S", &tm);
+        c->ts_sec = sec;
+    }
+    int ms = (int)((now - (ev_tstamp)sec) * 1000);
+    int n = snprintf(buf, size, "%.*s.%03dZ ", (int)c->ts_len, c->ts, ms < 0 ? 0 : ms % 1000);
+    return n > 0 ? (size_t)n : 0;
 }
 
 /* --- rotated files ---------------------------------------------------------- */
