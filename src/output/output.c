@@ -226,8 +226,8 @@ static bool output_idle(struct output *o, size_t *pending)
     bool idle = true;
     if (pending)
         *pending = 0;
-    for (size_t i = 0; px->services && i < px->nunits; i++) {
-        struct output_unit *ou = px->services[i]->output;
+    for (size_t i = 0; i < px->table.n; i++) {
+        struct output_unit *ou = px->table.svc[i]->output;
         for (struct output_stream *st = ou ? stream_first(ou) : NULL; st;
              st = stream_next(ou, st)) {
             if (stream_idle(st))
@@ -779,8 +779,8 @@ static void file_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct output *o = (struct output *)((char *)w - offsetof(struct output, file_retry));
     struct pxinit *px = o->px;
-    for (size_t i = 0; px->services && i < px->nunits; i++) {
-        struct output_unit *ou = px->services[i]->output;
+    for (size_t i = 0; i < px->table.n; i++) {
+        struct output_unit *ou = px->table.svc[i]->output;
         for (struct output_stream *st = ou ? stream_first(ou) : NULL, *next; st; st = next) {
             next = stream_next(ou, st);
             if (!st->file || outq_pending(&st->q) == 0)
@@ -895,8 +895,8 @@ void output_finish(struct pxinit *px)
     if (!o)
         return;
     o->closing = true;
-    for (size_t i = 0; px->services && i < px->nunits; i++) {
-        struct output_unit *ou = px->services[i]->output;
+    for (size_t i = 0; i < px->table.n; i++) {
+        struct output_unit *ou = px->table.svc[i]->output;
         for (struct output_stream *st = ou ? stream_first(ou) : NULL; st;
              st = stream_next(ou, st)) {
             st->flush_partial = true;
