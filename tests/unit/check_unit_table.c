@@ -401,6 +401,13 @@ struct snapshot {
     struct unit_swap swaps[16];
 };
 
+/* memcpy that a NULL source of zero bytes is fine for. */
+static void copy(void *dst, const void *src, size_t len)
+{
+    if (len)
+        memcpy(dst, src, len);
+}
+
 static void snap(const struct unit_table *t, struct snapshot *s)
 {
     memset(s, 0, sizeof(*s));
@@ -408,7 +415,7 @@ static void snap(const struct unit_table *t, struct snapshot *s)
     s->n = t->n;
     s->nretired = t->nretired;
     s->nswaps = t->nswaps;
-    memcpy(s->swaps, t->swaps, t->nswaps * sizeof(*t->swaps));
+    copy(s->swaps, t->swaps, t->nswaps * sizeof(*t->swaps));
     for (size_t i = 0; i < t->n; i++) {
         const struct service *v = t->svc[i];
         const struct svc_links *l = v->links;
@@ -418,10 +425,10 @@ static void snap(const struct unit_table *t, struct snapshot *s)
         s->order[i] = t->order[i];
         s->links[i] = l;
         s->copy[i] = *l;
-        memcpy(s->succ[i], l->succ, l->nsucc * sizeof(*l->succ));
-        memcpy(s->pred[i], l->pred, l->npred * sizeof(*l->pred));
-        memcpy(s->deps[i], l->deps, l->ndeps * sizeof(*l->deps));
-        memcpy(s->rdeps[i], l->rdeps, l->nrdeps * sizeof(*l->rdeps));
+        copy(s->succ[i], l->succ, l->nsucc * sizeof(*l->succ));
+        copy(s->pred[i], l->pred, l->npred * sizeof(*l->pred));
+        copy(s->deps[i], l->deps, l->ndeps * sizeof(*l->deps));
+        copy(s->rdeps[i], l->rdeps, l->nrdeps * sizeof(*l->rdeps));
     }
 }
 
