@@ -12,13 +12,7 @@
 struct pxinit;
 struct service;
 
-struct job_queue {
-    struct service **v; /* cap slots: each unit is queued at most once per phase */
-    size_t cap, head, tail;
-    bool draining;
-    size_t boot_pending; /* start jobs not finished yet */
-    size_t stop_pending; /* units not settled during shutdown */
-};
+struct job_queue; /* px->jobq: its state is in pxinit.h */
 
 /* Room for n units (before the unit table grows to n). 0, or -1 (ENOMEM). */
 int job_queue_reserve(struct job_queue *q, size_t n);

@@ -15,7 +15,6 @@
 #include "run/reap.h"
 #include "core/service.h"
 #include "base/strv.h"
-#include "run/job_queue.h"
 #include "run/propagate.h"
 #include "run/unit_table.h"
 
@@ -46,6 +45,15 @@ enum pxinit_phase {
     PHASE_STOPPING, /* stopping units in reverse order */
     PHASE_KILLING,  /* signalling whatever is left */
     PHASE_DONE,
+};
+
+/* The boot and shutdown jobs (job_queue.c). */
+struct job_queue {
+    struct service **v; /* cap slots: each unit is queued at most once per phase */
+    size_t cap, head, tail;
+    bool draining;
+    size_t boot_pending; /* start jobs not finished yet */
+    size_t stop_pending; /* units not settled during shutdown */
 };
 
 struct pxinit {
