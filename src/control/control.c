@@ -622,7 +622,6 @@ static void settle_cb(struct ev_loop *loop, ev_idle *w, int revents)
 {
     struct ctl *ctl = (struct ctl *)((char *)w - offsetof(struct ctl, settle));
     ev_idle_stop(loop, w);
-    ctl_reload_settle(ctl);
     ctl_jobs_check(ctl);
 }
 
@@ -647,6 +646,8 @@ void control_start(struct pxinit *px)
     ev_timer_init(&ctl->accept_pause, accept_pause_cb, 0.1, 0.);
     ev_idle_init(&ctl->settle, settle_cb);
     px->ctl = ctl;
+    px->table.watch = &ctl_table_watch;
+    px->table.watch_ctx = ctl;
 
     const char *dir = px->opts.runtime_dir;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
@@ -673,9 +674,9 @@ void control_start(struct pxinit *px)
         log_warn("cannot create the status board %s; status goes through the socket",
                  ctl->board_path);
     } else {
-        for (size_t i = 0; i < px->nunits; i++) {
-            px->services[i]->board_slot = sb_slot_alloc(&ctl->board);
-            ctl_publish(ctl, px->services[i]);
+        for (size_t i = 0; i < px->table.n; i++) {
+            px->table.svc[i]->board_slot = sb_slot_alloc(&ctl->board);
+            ctl_publish(ctl, px->table.svc[i]);
         }
     }
 }
@@ -686,7 +687,7 @@ void control_unit_changed(struct pxinit *px, struct service *s)
     if (!ctl)
         return;
     ctl_publish(ctl, s);
-    if (ctl->clients || ctl->nretired || ctl->nswaps)
+    if (ctl->clients)
         ctl_settle_soon(ctl);
 }
 
@@ -720,7 +721,7 @@ void control_stop(struct pxinit *px)
     if (ctl->reserve_fd >= 0)
         close(ctl->reserve_fd);
     sb_close(&ctl->board);
-    ctl_reload_free(ctl);
+    px->table.watch = NULL;
     free(ctl->sock_path);
     free(ctl->board_path);
     free(ctl);

@@ -11,6 +11,7 @@
 #include "output/output.h"
 #include "wire/protocol.h"
 #include "run/pxinit.h"
+#include "run/unit_table.h"
 #include "wire/status_board.h"
 
 #define CTL_MAX_CLIENTS 64
@@ -61,14 +62,6 @@ struct ctl_client {
     struct ctl_client *next, *prev;
 };
 
-/* A unit whose file changed: the new definition waits until the running
- * instance has stopped. */
-struct ctl_swap {
-    struct service *s;
-    struct unit *u;
-    bool start; /* it was running: start it with the new definition */
-};
-
 struct ctl {
     struct pxinit *px;
     char *sock_path, *board_path;
@@ -81,12 +74,7 @@ struct ctl {
     struct status_board board;
     struct ctl_client *clients;
     unsigned nclients;
-    ev_idle settle;        /* after changes: jobs, retired units, swaps */
-    ev_timer settle_retry; /* a retired unit waits for spawns in flight */
-    struct service **retired;
-    size_t nretired;
-    struct ctl_swap *swaps;
-    size_t nswaps;
+    ev_idle settle;        /* after changes: waiting jobs */
     ev_tstamp deny_window; /* rate limit of permission-denied log lines */
     unsigned deny_count;
 };
@@ -114,12 +102,12 @@ void ctl_jobs_check(struct ctl *ctl);
 void ctl_jobs_forget(struct ctl *ctl, struct service *s);
 
 /* control_reload.c */
-/* Re-reads the unit files; c (may be NULL) gets the report. Returns the exit code. */
-/* Adds the instance u (made from its template) to the unit table. */
+/* Adds the instance u (made from its template) to the unit table; NULL
+ * without memory (u is freed then). */
 struct service *ctl_instance_add(struct ctl *ctl, struct unit *u);
+/* Re-reads the unit files; c (may be NULL) gets the report. Returns the exit code. */
 int ctl_daemon_reload(struct ctl *ctl, struct ctl_client *c);
-/* Frees retired services that settled, swaps definitions of stopped units. */
-void ctl_reload_settle(struct ctl *ctl);
-void ctl_reload_free(struct ctl *ctl);
+/* What the control plane does when the unit table changes (ctx: the ctl). */
+extern const struct unit_table_watch ctl_table_watch;
 
 #endif

@@ -69,7 +69,7 @@ static struct service *unit_arg(struct ctl_client *c, const char *name)
     /* With its suffix: "app@..-x" has dots but none of a unit type. */
     const char *full = proto_unit_name_ok(name) ? full_name(name, buf, sizeof(buf)) : NULL;
     if (full)
-        s = services_find(px, full);
+        s = unit_table_find(&px->table, full);
     if (!s && full && refuse_masked(c, full))
         return NULL;
     if (!s && full && strchr(full, '@') && px->phase == PHASE_RUNNING && !px->opts.no_units) {
@@ -308,7 +308,7 @@ static void verb_status(struct ctl_client *c, int argc, char **argv)
         char buf[PROTO_MAX_REQUEST];
         const char *full =
             proto_unit_name_ok(argv[i]) ? full_name(argv[i], buf, sizeof(buf)) : NULL;
-        struct service *s = full ? services_find(px, full) : NULL;
+        struct service *s = full ? unit_table_find(&px->table, full) : NULL;
         if (!s && full && reply_masked(c, full))
             continue;
         if (!s)
@@ -320,16 +320,16 @@ static void verb_status(struct ctl_client *c, int argc, char **argv)
             c->code = PROTO_EXIT_NOT_ACTIVE;
     }
     if (!any)
-        for (size_t i = 0; i < px->nunits; i++)
-            reply_unit(c, px->services[i]);
+        for (size_t i = 0; i < px->table.n; i++)
+            reply_unit(c, px->table.svc[i]);
     ctl_request_done(c);
 }
 
 static void verb_list(struct ctl_client *c, int argc, char **argv)
 {
     struct pxinit *px = c->ctl->px;
-    for (size_t i = 0; i < px->nunits; i++)
-        reply_unit(c, px->services[i]);
+    for (size_t i = 0; i < px->table.n; i++)
+        reply_unit(c, px->table.svc[i]);
     ctl_request_done(c);
 }
 

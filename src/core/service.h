@@ -165,7 +165,7 @@ struct service {
     unsigned restarts;    /* automatic restarts since the last explicit start */
 
     /* Owned by the supervisor. */
-    unsigned idx;        /* position in px->services */
+    unsigned idx;        /* position in the unit table (run/unit_table.h) */
     unsigned wait_count; /* ordering dependencies not yet done */
     int board_slot;      /* its status board record, -1 when none (control.c) */
 

@@ -138,8 +138,8 @@ struct service *pid_claim_owner(struct pxinit *px, pid_t pid)
     uint8_t id[16];
     if (s || !invocation_id_of(pid, id))
         return s;
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *t = px->services[i];
+    for (size_t i = 0; i < px->table.n; i++) {
+        struct service *t = px->table.svc[i];
         if (t && t->have_invocation_id && memcmp(id, t->invocation_id, sizeof(id)) == 0)
             return t;
     }

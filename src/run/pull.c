@@ -124,7 +124,7 @@ static void pull_deps_of(struct pxinit *px, struct pull *p, struct service *t)
  * and frees them later (pull_forget()). */
 static bool in_table(const struct pxinit *px, const struct service *s)
 {
-    return s->idx < px->nunits && px->services[s->idx] == s;
+    return s->idx < px->table.n && px->table.svc[s->idx] == s;
 }
 
 /* One pass: starts a waiting unit or settles a target; false when there

@@ -15,6 +15,8 @@
 #include "run/reap.h"
 #include "core/service.h"
 #include "base/strv.h"
+#include "run/propagate.h"
+#include "run/unit_table.h"
 
 struct termed;
 
@@ -46,6 +48,15 @@ enum pxinit_phase {
     PHASE_DONE,
 };
 
+/* The boot and shutdown jobs (job_queue.c). */
+struct job_queue {
+    struct service **v; /* cap slots: each unit is queued at most once per phase */
+    size_t cap, head, tail;
+    bool draining;
+    size_t boot_pending; /* start jobs not finished yet */
+    size_t stop_pending; /* units not settled during shutdown */
+};
+
 struct pxinit {
     struct ev_loop *loop;
     struct options opts;
@@ -67,18 +78,15 @@ struct pxinit {
     struct rlimit launch_nofile;
     const struct rlimit *nofile_restore;
 
-    /* Units, sorted by name. */
-    struct unit **units;
-    size_t nunits;
-    struct service **services; /* nunits entries, parallel to units */
-    size_t *start_order;       /* indexes into units, in start order */
-    size_t boot_pending;       /* start jobs not finished yet */
-    size_t stop_pending;       /* units not settled during shutdown */
-    struct service **queue;    /* units whose start/stop can be issued now */
-    size_t qhead, qtail;
-    bool draining;
-    struct service *killing; /* units waiting for their processes to go */
-    struct pull *pull;       /* what started targets pull in (pull.c); NULL until then */
+    /* The units: one table, sorted by name, each service with its unit and
+     * the start order (unit_table.h); only its API changes it. */
+    struct unit_table table;
+    ev_idle reload_settle;            /* what a daemon-reload left waiting (reload.c) */
+    ev_timer reload_retry;            /* ... when it waits for no state change */
+    struct job_queue jobq;            /* boot and shutdown jobs (job_queue.c) */
+    struct propagate_queue propagate; /* Requires=, BindsTo=, ... (propagate.c) */
+    struct service *killing;          /* units waiting for their processes to go */
+    struct pull *pull;                /* what started targets pull in (pull.c); NULL until then */
 
     struct pidmap pids;
     struct spawn_job *jobs;  /* spawns whose report was not read yet */

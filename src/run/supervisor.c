@@ -1,10 +1,11 @@
-/* supervisor.c - loads units and runs them: the real svc_ops (spawn, kill,
- * timers), spawn jobs whose report pipes are read from the loop, routing of
- * reaped pids to services, and the boot and shutdown queues.
+/* supervisor.c - runs the units: the real svc_ops (spawn, kill, timers,
+ * the watchdog, state changes), the main pid a unit names or leaves
+ * (PIDFile=, MAINPID=, a guess), and routing of reaped pids to services.
  *
- * Spawning is in launch.c, reading unit files in unit_load.c.
- * Dependencies propagate through a queue, never by recursion: starting one
- * unit may finish its start job at once and make the next one ready.
+ * Around it: the unit table (unit_table.c) and daemon-reload (reload.c),
+ * spawning (launch.c), process-group pins and supervisor_signal()
+ * (group_pin.c), the boot and shutdown jobs (job_queue.c), requirement
+ * dependencies (propagate.c); reading unit files is unit_load.c's.
  */
 #include "run/supervisor.h"
 
@@ -33,9 +34,13 @@
 #include "base/pidfile.h"
 #include "base/timespan.h"
 #include "exec/tmpfiles.h"
+#include "run/group_pin.h"
+#include "run/job_queue.h"
+#include "run/propagate.h"
+#include "run/reload.h"
+#include "run/unit_table.h"
 #include "unit/unit_load.h"
 
-/* A spawn whose report pipe is still open. */
 static struct pxinit *px_of(struct service *s)
 {
     return s->ctx;
@@ -72,201 +77,6 @@ static void kill_list_update(struct pxinit *px, struct service *s)
     s->in_kill_list = want;
 }
 
-/* --- the job queue: units ready to start (boot) or to stop (shutdown) ----- */
-
-static void queue_push(struct pxinit *px, struct service *s)
-{
-    /* Each unit is queued at most once per phase, so nunits slots suffice. */
-    if (px->qtail < px->nunits)
-        px->queue[px->qtail++] = s;
-}
-
-static void boot_job_done(struct pxinit *px, struct service *s);
-static void stop_job_done(struct pxinit *px, struct service *s);
-
-/* Requires=/BindsTo= after a failed unit, or Requisite= on one not up:
- * the start is refused (the unit stays inactive, as systemd's job fails
- * with "dependency"). */
-static bool start_allowed(struct service *s)
-{
-    if (s->dep_failed) {
-        s->dep_failed = false;
-        log_unit_error(s->name, "dependency failed, not starting");
-        return false;
-    }
-    for (unsigned i = 0; i < s->links->ndeps; i++) {
-        struct service *d = s->links->deps[i].s;
-        if ((s->links->deps[i].kinds & DEP_REQUISITE) && svc_is_settled(d)) {
-            log_unit_error(s->name, "Requisite=%s is not active, not starting", d->unit->name);
-            return false;
-        }
-    }
-    return true;
-}
-
-static void queue_drain(struct pxinit *px)
-{
-    if (px->draining)
-        return;
-    px->draining = true;
-    while (px->qhead < px->qtail) {
-        struct service *s = px->queue[px->qhead++];
-        s->job_started = true;
-        if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !start_allowed(s)) {
-            boot_job_done(px, s);
-        } else if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
-            unit_start(s, false);
-            if (s->queued && !svc_is_busy_starting(s))
-                boot_job_done(px, s);
-        } else if (px->phase == PHASE_STOPPING) {
-            unit_stop(s);
-            if (s->queued && svc_is_settled(s))
-                stop_job_done(px, s);
-        }
-    }
-    px->qhead = px->qtail = 0;
-    px->draining = false;
-    if (px->phase == PHASE_BOOT && px->boot_pending == 0)
-        phase_boot_done(px);
-    else if (px->phase == PHASE_STOPPING && px->stop_pending == 0)
-        phase_units_stopped(px);
-}
-
-static void boot_job_done(struct pxinit *px, struct service *s)
-{
-    s->queued = false;
-    s->job_started = false;
-    px->boot_pending--;
-    /* A failed start fails the units that require it and wait for it. */
-    if (s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) {
-        for (unsigned i = 0; i < s->links->nrdeps; i++) {
-            if (!(s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_REQUISITE | DEP_BINDS_TO)))
-                continue;
-            for (unsigned k = 0; k < s->links->nsucc; k++)
-                if (s->links->succ[k] == s->links->rdeps[i].s)
-                    s->links->rdeps[i].s->dep_failed = true;
-        }
-    }
-    for (unsigned i = 0; i < s->links->nsucc; i++) {
-        struct service *n = s->links->succ[i];
-        if (--n->wait_count == 0 && n->queued)
-            queue_push(px, n);
-    }
-}
-
-static void stop_job_done(struct pxinit *px, struct service *s)
-{
-    s->queued = false;
-    s->job_started = false;
-    px->stop_pending--;
-    for (unsigned i = 0; i < s->links->npred; i++) {
-        struct service *p = s->links->pred[i];
-        if (--p->wait_count == 0 && p->queued)
-            queue_push(px, p);
-    }
-}
-
-/* --- process groups: signalled only while their id is pinned ---------------
- *
- * A group id names the unit's group only while no other group can get it:
- * while pxinit holds an unreaped child in that group or in the session of
- * that id (doc/DESIGN.md, "Signals never reach a reused id"). p->pin is that
- * child: first the process itself, then, once it is reaped, another child
- * found in the group; when there is none the group is forgotten. A pin other
- * than a unit's main or control process is indexed as PID_ROLE_GROUP_PIN, so
- * that its reaping finds the group. */
-
-/* Releases p's pin (its index entry, unless the other proc shares it). */
-static void pin_drop(struct pxinit *px, struct service *s, struct svc_proc *p)
-{
-    pid_t pin = p->pin;
-    p->pin = 0;
-    struct svc_proc *other = p == &s->main ? &s->control : &s->main;
-    if (pin <= 0 || pin == p->pid || other->pin == pin)
-        return;
-    struct pid_entry *e = pidmap_get(&px->pids, pin);
-    if (e && e->role == PID_ROLE_GROUP_PIN && e->owner == s)
-        pidmap_del(&px->pids, pin);
-}
-
-struct pin_search {
-    struct pxinit *px;
-    struct service *s;
-};
-
-/* An orphan, or a process of s: a process another unit tracks would not
- * tell s when it is reaped (and it is cheap to rule out before its stat). */
-static bool pin_candidate(pid_t pid, void *ctx)
-{
-    struct pin_search *ps = ctx;
-    struct pid_entry *e = pidmap_get(&ps->px->pids, pid);
-    return !e || e->owner == ps->s;
-}
-
-/* Pins p's group by another child of pxinit in it (not gone), or forgets it. */
-static void group_repin(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t gone)
-{
-    pin_drop(px, s, p);
-    struct pin_search ps = {px, s};
-    pid_t pin = proc_find_member(p->pgid, gone, pin_candidate, &ps);
-    if (pin > 0 &&
-        (pidmap_get(&px->pids, pin) || pidmap_put(&px->pids, pin, PID_ROLE_GROUP_PIN, s) == 0)) {
-        p->pin = pin;
-        return;
-    }
-    log_unit_debug(s->name, "process group %d: no process of it left to pin it", (int)p->pgid);
-    p->pgid = 0;
-}
-
-/* pid, p's pin, was reaped: a group that is empty now is forgotten at once,
- * before its id can be reused; one with members left gets a new pin. */
-static void group_pin_reaped(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t pid)
-{
-    if (p->pin != pid || p->pgid <= 1)
-        return;
-    if (pid == p->pid)
-        p->pin = 0; /* pinned by its own index entry, deleted by the caller */
-    if (kill(-p->pgid, 0) < 0 && errno == ESRCH) {
-        pin_drop(px, s, p);
-        p->pgid = 0;
-        return;
-    }
-    group_repin(px, s, p, pid);
-}
-
-/* p's group takes pgid, pinned by pin (a child of pxinit; 0: find one). */
-static void group_adopt(struct pxinit *px, struct service *s, struct svc_proc *p, pid_t pgid,
-                        pid_t pin)
-{
-    pin_drop(px, s, p);
-    p->pgid = pgid;
-    p->pin = pin;
-    if (pin <= 0)
-        group_repin(px, s, p, 0);
-}
-
-/* True while p's group id is pinned and so still names the unit's group.
- * The process whose pid the id is pins it while unreaped; any other pin only
- * while it is still in the group or its session (it may have left). */
-static bool group_pinned(struct pxinit *px, struct service *s, struct svc_proc *p)
-{
-    if (p->pgid <= 1)
-        return false;
-    if (p->pin > 0 && (p->pin == p->pgid || proc_in_group(p->pin, p->pgid)))
-        return true;
-    group_repin(px, s, p, 0);
-    return p->pgid > 1;
-}
-
-int supervisor_signal(struct pxinit *px, struct service *s, struct svc_proc *p, int sig, bool group)
-{
-    /* The group only while pinned (its id is still the unit's); the pid by
-     * number without a pidfd: reap.h says why that is safe. */
-    if (group)
-        return proc_signal_group(group_pinned(px, s, p) ? p->pgid : 0, 0, -1, sig);
-    return proc_signal_group(0, p->pid, p->pidfd, sig);
-}
-
 static void op_kill(struct service *s, struct svc_proc *p, int sig, bool group)
 {
     if (supervisor_signal(px_of(s), s, p, sig, group) < 0 && errno != ESRCH)
@@ -275,7 +85,7 @@ static void op_kill(struct service *s, struct svc_proc *p, int sig, bool group)
 
 static bool op_group_alive(struct service *s, struct svc_proc *p)
 {
-    return group_pinned(px_of(s), s, p);
+    return group_pin_held(px_of(s), s, p);
 }
 
 static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -409,7 +219,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
                       strerror(errno));
     pid_t pgid = getpgid(pid);
     if (pgid > 1 && pgid != getpgrp())
-        group_adopt(px, s, &s->main, pgid, own ? pid : 0);
+        group_pin_adopt(px, s, &s->main, pgid, own ? pid : 0);
     if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
         log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
     log_unit_info(s->name, "main pid is now %d", (int)pid);
@@ -500,43 +310,6 @@ static int exit_code_of(const struct service *s)
     return 1;
 }
 
-/* Conflicts=: starting one stops the other. BindsTo=: a unit stops when the
- * one it is bound to stops for any reason. Requires=/PartOf=: it stops when
- * that one is stopped on request. (The chains are short: systemd's units
- * nest a few levels at most.) */
-static void propagate_dependencies(struct pxinit *px, struct service *s, enum svc_sub old)
-{
-    enum svc_state was = svc_state_of(old), now = svc_state_of(s->sub);
-    bool was_settled = was == SVC_INACTIVE || was == SVC_FAILED;
-    bool settled = now == SVC_INACTIVE || now == SVC_FAILED;
-
-    if (was_settled && now == SVC_ACTIVATING) {
-        for (unsigned i = 0; i < s->links->ndeps; i++) {
-            struct service *d = s->links->deps[i].s;
-            if ((s->links->deps[i].kinds & DEP_CONFLICTS) && !svc_is_settled(d)) {
-                log_unit_info(d->name, "stopping: %s conflicts with it", s->name);
-                unit_stop(d);
-            }
-        }
-    }
-    if (!settled || was_settled || px->phase >= PHASE_STOPPING)
-        return;
-    for (unsigned i = 0; i < s->links->nrdeps; i++) {
-        struct service *a = s->links->rdeps[i].s;
-        unsigned k = s->links->rdeps[i].kinds;
-        if (svc_is_settled(a) || a->stop_wanted)
-            continue;
-        if (k & DEP_BINDS_TO) {
-            log_unit_info(a->name, "stopping: it is bound to %s, which stopped", s->name);
-            unit_stop(a);
-        } else if ((k & (DEP_REQUIRES | DEP_PART_OF)) && s->stop_wanted) {
-            log_unit_info(a->name, "stopping: it %s %s, which was stopped",
-                          k & DEP_PART_OF ? "is part of" : "requires", s->name);
-            unit_stop(a);
-        }
-    }
-}
-
 static void op_changed(struct service *s, enum svc_sub old)
 {
     struct pxinit *px = px_of(s);
@@ -558,15 +331,9 @@ static void op_changed(struct service *s, enum svc_sub old)
     else
         log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
 
-    if (s->queued && s->job_started) {
-        if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !svc_is_busy_starting(s))
-            boot_job_done(px, s);
-        else if (px->phase == PHASE_STOPPING && svc_is_settled(s))
-            stop_job_done(px, s);
-        queue_drain(px);
-    }
-
-    propagate_dependencies(px, s, old);
+    job_queue_changed(px, s);
+    propagate_changed(&px->propagate, s, old);
+    reload_unit_changed(px, s);
     pull_unit_changed(px, s, old);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
@@ -585,7 +352,7 @@ static void op_changed(struct service *s, enum svc_sub old)
 static void op_forget(struct service *s, struct svc_proc *p)
 {
     struct pxinit *px = px_of(s);
-    pin_drop(px, s, p);
+    group_pin_drop(px, s, p);
     reap_pidfd_close(px, &p->pidfd);
     if (p->pid > 0)
         pidmap_del(&px->pids, p->pid); /* it is an orphan from now on */
@@ -604,33 +371,48 @@ static const struct svc_ops real_ops = {
     .now = op_now,
 };
 
+static struct service *table_service_new(void *ctx, struct unit *u)
+{
+    return supervisor_service_new(ctx, u);
+}
+
+static void table_service_free(void *ctx, struct service *s)
+{
+    supervisor_service_free(ctx, s);
+}
+
+static int table_reserve(void *ctx, size_t n)
+{
+    struct pxinit *px = ctx;
+    return job_queue_reserve(&px->jobq, n);
+}
+
+static const struct unit_table_ops table_ops = {
+    .service_new = table_service_new,
+    .service_free = table_service_free,
+    .reserve = table_reserve,
+};
+
 int supervisor_load(struct pxinit *px)
 {
+    unit_table_init(&px->table, &table_ops, px);
+    reload_init(px);
     /* An image set up for systemd expects systemd-tmpfiles' directories. */
     if (px->opts.systemd_units)
         tmpfiles_apply();
-    if (unit_load_dirs(&px->opts.unit_dirs, px->opts.systemd_units, &px->units, &px->nunits) < 0)
+    struct unit **units;
+    size_t n;
+    if (unit_load_dirs(&px->opts.unit_dirs, px->opts.systemd_units, &units, &n) < 0)
         return -1;
-    size_t n = px->nunits ? px->nunits : 1;
-    px->services = calloc(n, sizeof(*px->services));
-    px->queue = calloc(n, sizeof(*px->queue));
-    if (!px->services || !px->queue) {
+    if (unit_table_load(&px->table, units, n) < 0) {
+        for (size_t i = 0; i < n; i++)
+            unit_free(units[i]);
+        free(units);
         errno = ENOMEM;
         return -1;
     }
-    /* One allocation per service: it embeds live watchers, so it must never
-     * move when the table grows or shrinks (daemon-reload). */
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = supervisor_service_new(px, px->units[i]);
-        if (!s) {
-            errno = ENOMEM;
-            return -1;
-        }
-        px->services[i] = s;
-    }
-    if (unit_load_order(px) < 0)
-        return -1;
-    log_debug("loaded %zu units", px->nunits);
+    free(units);
+    log_debug("loaded %zu units", n);
     return 0;
 }
 
@@ -665,50 +447,23 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     }
     reap_pidfd_close(px, &s->main.pidfd);
     reap_pidfd_close(px, &s->control.pidfd);
-    pin_drop(px, s, &s->main);
-    pin_drop(px, s, &s->control);
+    group_pin_drop(px, s, &s->main);
+    group_pin_drop(px, s, &s->control);
     svc_release(s); /* and its links */
     free(s);
 }
 
 void supervisor_boot(struct pxinit *px)
 {
-    px->boot_pending = px->nunits;
-    px->qhead = px->qtail = 0;
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = px->services[i];
-        s->wait_count = s->links->npred;
-        s->queued = true;
-        s->job_started = false;
-    }
-    /* In start order, so independent units start in a deterministic order. */
-    for (size_t k = 0; k < px->nunits; k++) {
-        struct service *s = px->services[px->start_order[k]];
-        if (s->wait_count == 0)
-            queue_push(px, s);
-    }
-    queue_drain(px);
+    job_queue_boot(px);
 }
 
 void supervisor_stop_all(struct pxinit *px)
 {
     px->phase = PHASE_STOPPING;
+    px->propagate.stopping = true; /* units stop in order from now on */
     output_stopping(px->output);
-    px->stop_pending = px->nunits;
-    px->qhead = px->qtail = 0;
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *s = px->services[i];
-        s->wait_count = s->links->nsucc;
-        s->queued = true;
-        s->job_started = false;
-    }
-    /* In reverse start order. */
-    for (size_t k = px->nunits; k-- > 0;) {
-        struct service *s = px->services[px->start_order[k]];
-        if (s->wait_count == 0)
-            queue_push(px, s);
-    }
-    queue_drain(px);
+    job_queue_stop_all(px);
 }
 
 /* --- reaping ------------------------------------------------------------------ */
@@ -777,15 +532,10 @@ void supervisor_free(struct pxinit *px)
 {
     while (px->jobs)
         launch_job_free(px, px->jobs);
-    for (size_t i = 0; px->services && i < px->nunits; i++) {
-        if (px->services[i])
-            supervisor_service_free(px, px->services[i]);
-        unit_free(px->units[i]);
-    }
-    free(px->services);
-    free(px->units);
-    free(px->start_order);
-    free(px->queue);
+    reload_stop(px);
+    unit_table_free(&px->table);
+    job_queue_free(&px->jobq);
+    propagate_free(&px->propagate);
     pull_free(px);
     pidmap_free(&px->pids);
 }

@@ -17,8 +17,8 @@ int supervisor_load(struct pxinit *px);
 /* Starts every loaded unit, in parallel where After=/Before= allow. */
 void supervisor_boot(struct pxinit *px);
 
-/* Stops every unit in reverse order; px->stop_pending reaches 0 when done and
- * phase_units_stopped() is called. */
+/* Stops every unit in reverse order; px->jobq.stop_pending reaches 0 when
+ * done and phase_units_stopped() is called. */
 void supervisor_stop_all(struct pxinit *px);
 
 /* A child was reaped (reap.c). Returns true when the
@@ -41,7 +41,7 @@ struct ucred;
  * attributed to s (NotifyAccess= checked). */
 void supervisor_notify(struct pxinit *px, struct service *s, const struct ucred *sender,
                        const struct notify_msg *m);
-/* One service for u (daemon-reload adds units): allocated on its own, never
+/* One service for u (the unit table's ops): allocated on its own, never
  * moved. NULL without memory. */
 struct service *supervisor_service_new(struct pxinit *px, struct unit *u);
 /* Frees a settled service (not its unit); its watchers are stopped here. */

@@ -1,5 +1,5 @@
-/* unit_load.c - reads the unit directories into px->units and px->services,
- * sorted by name, and builds the ordering edges between them. */
+/* unit_load.c - reads the unit directories into a set of units sorted by
+ * name (what the running daemon does with them is run/unit_table.c's). */
 #include "unit/unit_load.h"
 
 #include <dirent.h>
@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "unit/deps.h"
 #include "base/log.h"
 #include "unit/unit_parse.h"
 #include "unit/unit_wants.h"
@@ -413,112 +412,6 @@ static int unit_ptr_cmp(const void *a, const void *b)
     return strcmp(ua->name, ub->name);
 }
 
-struct service *services_find(struct pxinit *px, const char *name)
-{
-    size_t lo = 0, hi = px->nunits;
-    char *norm = NULL;
-    if (!strchr(name, '.'))
-        name = norm = unit_name_normalize(name);
-    if (!name)
-        return NULL;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(px->units[mid]->name, name);
-        if (c == 0) {
-            free(norm);
-            return px->services[mid];
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    /* Aliases (symlinks, [Install] Alias=) are few: a scan will do. */
-    struct service *found = NULL;
-    for (size_t i = 0; i < px->nunits && !found; i++)
-        if (strv_contains(&unit_deps(px->units[i])->aliases, name))
-            found = px->services[i];
-    free(norm);
-    return found;
-}
-
-static void on_cycle(void *ctx, const char *const *names, size_t count)
-{
-    char buf[1024];
-    size_t len = 0;
-    for (size_t i = 0; i < count && len < sizeof(buf); i++) {
-        int n = snprintf(buf + len, sizeof(buf) - len, "%s -> ", names[i]);
-        if (n > 0)
-            len += (size_t)n;
-    }
-    if (count && len < sizeof(buf))
-        snprintf(buf + len, sizeof(buf) - len, "%s", names[0]);
-    log_msg(LOG_LEVEL_WARNING, NULL, "ordering cycle: %s; breaking it at %s", buf,
-            names[count - 1]);
-}
-
-/* Builds succ/pred from After=/Before=, keeping only edges that agree with
- * the computed order (so a broken cycle stays broken). */
-static int build_edges(struct pxinit *px, const size_t *order)
-{
-    size_t n = px->nunits;
-    size_t *pos = calloc(n ? n : 1, sizeof(*pos));
-    if (!pos)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        pos[order[i]] = i;
-
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < n; i++) {
-            const struct unit_deps *u = unit_deps(px->units[i]);
-            for (int dir = 0; dir < 2; dir++) {
-                const struct strv *l = dir == 0 ? &u->after : &u->before;
-                for (size_t k = 0; k < l->n; k++) {
-                    struct service *o = services_find(px, l->v[k]);
-                    if (!o || o == px->services[i])
-                        continue;
-                    struct service *first = dir == 0 ? o : px->services[i];
-                    struct service *then = dir == 0 ? px->services[i] : o;
-                    size_t fi = first->idx, ti = then->idx;
-                    if (pos[fi] > pos[ti])
-                        continue; /* the edge a cycle was broken at */
-                    struct svc_links *fl = svc_links_edit(first);
-                    struct svc_links *tl = svc_links_edit(then);
-                    if (!fl || !tl) {
-                        free(pos);
-                        return -1;
-                    }
-                    if (pass == 0) {
-                        fl->nsucc++;
-                        tl->npred++;
-                    } else {
-                        fl->succ[fl->nsucc++] = then;
-                        tl->pred[tl->npred++] = first;
-                    }
-                }
-            }
-        }
-        if (pass == 0) {
-            for (size_t i = 0; i < n; i++) {
-                struct service *s = px->services[i];
-                if (s->links == &svc_links_none)
-                    continue; /* no edges */
-                struct svc_links *l = svc_links_edit(s);
-                l->succ = l->nsucc ? calloc(l->nsucc, sizeof(*l->succ)) : NULL;
-                l->pred = l->npred ? calloc(l->npred, sizeof(*l->pred)) : NULL;
-                if ((l->nsucc && !l->succ) || (l->npred && !l->pred)) {
-                    free(pos);
-                    return -1;
-                }
-                l->nsucc = l->npred = 0;
-            }
-        }
-    }
-    free(pos);
-    return 0;
-}
-
-/* dirs and, with systemd, systemd's unit directories after them. */
 static void search_dirs(const struct strv *dirs, bool systemd, struct strv *search)
 {
     static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
@@ -637,81 +530,5 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
         qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
     *units = uv.v;
     *n = uv.n;
-    return 0;
-}
-
-static int dep_add(struct svc_dep **v, unsigned *n, struct service *s, unsigned kind)
-{
-    for (unsigned i = 0; i < *n; i++) {
-        if ((*v)[i].s == s) {
-            (*v)[i].kinds |= kind;
-            return 0;
-        }
-    }
-    struct svc_dep *nv = realloc(*v, (*n + 1) * sizeof(**v));
-    if (!nv)
-        return -1;
-    *v = nv;
-    nv[(*n)++] = (struct svc_dep){s, kind};
-    return 0;
-}
-
-/* Requires=, Requisite=, BindsTo=, PartOf=, Conflicts= between loaded units,
- * recorded on both ends; names not loaded here are ignored, as for ordering. */
-static int build_requirements(struct pxinit *px)
-{
-    /* From scratch: a daemon-reload may have removed units. */
-    for (size_t i = 0; i < px->nunits; i++)
-        svc_links_clear_requirements(px->services[i]);
-    static const struct {
-        size_t offset;
-        unsigned kind;
-    } lists[] = {
-        {offsetof(struct unit_deps, requires), DEP_REQUIRES},
-        {offsetof(struct unit_deps, requisite), DEP_REQUISITE},
-        {offsetof(struct unit_deps, binds_to), DEP_BINDS_TO},
-        {offsetof(struct unit_deps, part_of), DEP_PART_OF},
-        {offsetof(struct unit_deps, conflicts), DEP_CONFLICTS},
-        {offsetof(struct unit_deps, wants), DEP_WANTS},
-    };
-    for (size_t i = 0; i < px->nunits; i++) {
-        struct service *a = px->services[i];
-        for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
-            const struct strv *names =
-                (const struct strv *)(const void *)((const char *)unit_deps(a->unit) +
-                                                    lists[l].offset);
-            for (size_t k = 0; k < names->n; k++) {
-                struct service *b = services_find(px, names->v[k]);
-                if (!b || b == a) {
-                    log_debug("%s: %s is not loaded here, ignoring the dependency", a->name,
-                              names->v[k]);
-                    continue;
-                }
-                struct svc_links *al = svc_links_edit(a), *bl = svc_links_edit(b);
-                if (!al || !bl || dep_add(&al->deps, &al->ndeps, b, lists[l].kind) < 0 ||
-                    dep_add(&bl->rdeps, &bl->nrdeps, a, lists[l].kind) < 0)
-                    return -1;
-                /* Conflicts= works both ways. */
-                if (lists[l].kind == DEP_CONFLICTS &&
-                    (dep_add(&bl->deps, &bl->ndeps, a, DEP_CONFLICTS) < 0 ||
-                     dep_add(&al->rdeps, &al->nrdeps, b, DEP_CONFLICTS) < 0))
-                    return -1;
-            }
-        }
-    }
-    return 0;
-}
-
-int unit_load_order(struct pxinit *px)
-{
-    for (size_t i = 0; i < px->nunits; i++)
-        px->services[i]->idx = (unsigned)i;
-    px->start_order = calloc(px->nunits ? px->nunits : 1, sizeof(*px->start_order));
-    if (!px->start_order ||
-        deps_start_order(px->units, px->nunits, px->start_order, on_cycle, NULL) < 0 ||
-        build_edges(px, px->start_order) < 0 || build_requirements(px) < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
     return 0;
 }

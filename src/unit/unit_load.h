@@ -1,11 +1,11 @@
-/* unit_load.h - reading unit directories and ordering the units. */
+/* unit_load.h - reading unit directories: the loader returns a loaded set
+ * of units; installing it in the daemon (services, order) is run/'s. */
 #ifndef PXINIT_UNIT_LOAD_H
 #define PXINIT_UNIT_LOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "run/pxinit.h"
 #include "base/strv.h"
 #include "unit/unit.h"
 #include "unit/unit_parse.h"
@@ -48,12 +48,5 @@ bool unit_masked(const struct strv *dirs, bool systemd, const char *name);
  * set) or out of memory; otherwise a unit to free, u->loaded false when it
  * would fail to load. */
 struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *masked);
-
-/* Computes px->start_order and every service's succ/pred edges from
- * After=/Before= (cycles reported and broken). px->services must be set up. */
-int unit_load_order(struct pxinit *px);
-
-/* The service named name ("web" or "web.service"), or NULL. */
-struct service *services_find(struct pxinit *px, const char *name);
 
 #endif
