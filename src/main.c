@@ -9,8 +9,11 @@
 
 #include "client/client.h"
 #include "control/control.h"
+#include "control/control_verbs.h"
 #include "base/log.h"
 #include "base/log_watch.h"
+#include "run/launch.h"
+#include "run/loop_clock.h"
 #include "run/mainproc.h"
 #include "run/notify.h"
 #include "output/output.h"
@@ -47,22 +50,6 @@ static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
     }
 }
 
-/* Without a timer libev still wakes every 60 s to notice clock jumps, unless
- * it watches the clock with a timerfd, which it sets up for the first
- * periodic watcher. One started and stopped at once buys an idle loop that
- * sleeps until something happens: no wakeups at all (tini wakes every second). */
-static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents)
-{
-}
-
-static void loop_enable_timerfd(struct ev_loop *loop)
-{
-    ev_periodic p;
-    ev_periodic_init(&p, loop_periodic_cb, 0., 0., 0);
-    ev_periodic_start(loop, &p);
-    ev_periodic_stop(loop, &p);
-}
-
 /* Services and the main command expect 0, 1 and 2 to exist. */
 static void ensure_std_fds(void)
 {
@@ -92,6 +79,25 @@ static void child_reaped(struct pxinit *px, pid_t pid, int status)
     supervisor_reaped_any(px);
     phase_reaped(px);
 }
+
+/* Every signal pxinit takes (signals.c): SIGCHLD names a child for the
+ * reaper; the rest mean what phase.c says. */
+static bool signal_taken(void *ctx, int sig, pid_t pid, int code)
+{
+    struct pxinit *px = ctx;
+    if (sig == SIGCHLD) {
+        reap_sigchld(px, pid, code);
+        return false;
+    }
+    return phase_signal(px, sig);
+}
+
+/* sd_notify datagrams go to the supervisor; a sender not known yet may sit
+ * in a spawn report. */
+static const struct notify_ops notify_to_supervisor = {
+    .deliver = supervisor_notify,
+    .catch_up = launch_drain_all,
+};
 
 /* Each running unit holds a descriptor (its output pipe's read end; more
  * with a pidfd or a rotated file): a soft limit of 1024 would stop pxinit at
@@ -158,7 +164,7 @@ int main(int argc, char **argv)
      * child of it between fork and exec (the flag is inherited until exec),
      * nor read its memory through /proc, whatever the ids it runs with. */
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    signals_save_launch(&px);
+    mainproc_save_launch(&px);
     switch (options_parse(&px.opts, argc, argv)) {
     case OPTIONS_OK:
         break;
@@ -211,36 +217,44 @@ int main(int argc, char **argv)
     if (!px.loop)
         fatalx("cannot initialise the event loop");
     ev_set_userdata(px.loop, &px);
-    loop_enable_timerfd(px.loop);
+    loop_clock_enable(px.loop);
 
     /* Every pid (services, intermediates, the main command, orphans) is
      * reaped through it, children that died before included. */
     if (reap_start(&px, child_reaped) < 0)
         fatal("setting up reaping");
-    if (signals_start(&px) < 0)
+    sigset_t ignored;
+    phase_signals_ignored(&px, &ignored);
+    if (signals_start(&px.signals, px.loop, &ignored, signal_taken, &px) < 0)
         fatal("setting up signals");
     if (output_init(&px) < 0)
         fatal("setting up service output");
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
-    control_start(&px); /* runtime dir, control socket, status board */
-    notify_init(&px);   /* the sd_notify socket, in the same directory */
+    control_start(&px, &ctl_verbs);          /* runtime dir, control socket, status board */
+    notify_init(&px, &notify_to_supervisor); /* the sd_notify socket, in the same directory */
     px.phase = PHASE_BOOT;
     /* Log lines wait no longer than the loop's iteration, and never block. */
     struct log_watch log_watch;
     log_watch_start(px.loop, &log_watch);
     log_batch(true);
     supervisor_boot(&px);
+    phase_step(&px); /* no units: the main command starts now */
 
-    /* One libev iteration at a time: between two, when only signals can
-     * come, pxinit waits for them in sigwaitinfo instead (signals.c). The
-     * loop ends at PHASE_DONE, which also breaks it (phase.c). */
+    /* One libev iteration at a time: after each, phase_step() looks at what
+     * it changed and moves the daemon's life on (phase.c); between two, when
+     * only signals can come, pxinit waits for them in sigwaitinfo instead
+     * (signals.c). The pidfd set counts as signalled while it holds only the
+     * main's pidfd, whose exit brings a SIGCHLD too (reap.c). The loop ends
+     * at PHASE_DONE, which also breaks it. */
     int flags = EVRUN_NOWAIT;
     while (px.phase != PHASE_DONE) {
         int active = ev_run(px.loop, flags);
-        if (px.phase != PHASE_DONE)
-            flags = signals_sleep(&px, active);
+        if (phase_step(&px))
+            flags = EVRUN_NOWAIT; /* watchers changed since ev_run counted them */
+        else if (px.phase != PHASE_DONE)
+            flags = signals_sleep(&px.signals, active - reap_signalled_watchers(&px));
     }
     log_batch(false);
 
@@ -251,7 +265,7 @@ int main(int argc, char **argv)
     control_stop(&px);
     output_free(&px);
     reap_stop(&px);
-    signals_stop(&px);
+    signals_stop(&px.signals);
     strv_clear(&px.base_env);
     free(px.launch_cwd);
     options_free(&px.opts);

@@ -12,7 +12,9 @@
 #include "config/options.h"
 #include "base/pidmap.h"
 #include "base/ratelimit.h"
+#include "run/hooks.h"
 #include "run/reap.h"
+#include "run/signals.h"
 #include "core/service.h"
 #include "base/strv.h"
 
@@ -21,6 +23,7 @@ struct termed;
 struct spawn_job;
 struct ctl;
 struct output;
+struct notify_ops;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -53,7 +56,9 @@ struct pxinit {
     enum pxinit_phase phase;
     int exit_code;
     bool shutdown_requested; /* asked to stop while the main command runs */
-    bool exit_code_fixed;    /* FailureAction=exit chose the exit code */
+    /* SuccessAction=/FailureAction=exit chose the exit code and asked pxinit
+     * to stop (supervisor.c records it, phase_step() acts on it). */
+    bool exit_code_fixed;
 
     /* What pxinit was started with: the main command gets it back. */
     sigset_t launch_mask;
@@ -87,13 +92,14 @@ struct pxinit {
 
     char *notify_path; /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
-    bool notify_signalled;            /* its readiness raises a signal (signals_arm_fd) */
-    struct ratelimit notify_warnings; /* about bad datagrams, per sender pid */
-    struct ctl *ctl;                  /* control socket, status board (control.c); NULL without */
+    const struct notify_ops *notify_ops; /* where datagrams go (notify_init) */
+    struct ratelimit notify_warnings;    /* about bad datagrams, per sender pid */
+    struct ctl *ctl;        /* control socket, status board (control.c); NULL without */
+    struct run_hooks hooks; /* filled in by the control plane (hooks.h) */
 
-    struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
-    ev_io signal_watcher; /* the signalfd of every signal pxinit takes (signals.c) */
-    ev_timer kill_timer;  /* the grace period of the final kill */
+    struct reaper reaper;   /* SIGCHLD, pidfds, sweeps (reap.c) */
+    struct signals signals; /* the signalfd of every signal pxinit takes (signals.c) */
+    ev_timer kill_timer;    /* the grace period of the final kill */
     bool kill_sent_sigkill;
     struct termed *termed; /* as a subreaper: the children SIGTERM reached (phase.c) */
     size_t ntermed;

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "exec/exec_dirs.h"
-#include "control/control.h"
 #include "run/launch.h"
 #include "base/log.h"
 #include "run/notify.h"
@@ -25,7 +24,6 @@
 #include "base/proc.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
-#include "run/phase.h"
 #include "run/pid_claim.h"
 #include "base/pidfile.h"
 #include "base/timespan.h"
@@ -123,10 +121,7 @@ static void queue_drain(struct pxinit *px)
     }
     px->qhead = px->qtail = 0;
     px->draining = false;
-    if (px->phase == PHASE_BOOT && px->boot_pending == 0)
-        phase_boot_done(px);
-    else if (px->phase == PHASE_STOPPING && px->stop_pending == 0)
-        phase_units_stopped(px);
+    /* boot_pending or stop_pending at 0 ends a phase: phase_step() looks. */
 }
 
 static void boot_job_done(struct pxinit *px, struct service *s)
@@ -411,7 +406,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
         log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
     log_unit_info(s->name, "main pid is now %d", (int)pid);
-    control_unit_changed(px, s); /* the board shows the main pid */
+    run_hooks_unit_changed(&px->hooks, s); /* the board shows the main pid */
 }
 
 /* MAINPID= from a process of the unit (NotifyAccess= said so): taken for a
@@ -535,6 +530,16 @@ static void propagate_dependencies(struct pxinit *px, struct service *s, enum sv
     }
 }
 
+/* Recorded for phase_step(), which shuts down. The first request wins, and
+ * none once the main command has exited: its status is the exit code then. */
+static void exit_request(struct pxinit *px, int code)
+{
+    if (px->exit_code_fixed || px->main.exited)
+        return;
+    px->exit_code = code;
+    px->exit_code_fixed = true;
+}
+
 static void op_changed(struct service *s, enum svc_sub old)
 {
     struct pxinit *px = px_of(s);
@@ -546,7 +551,7 @@ static void op_changed(struct service *s, enum svc_sub old)
         s->unit->runtime_dir_preserve != DIR_PRESERVE_YES &&
         !(s->sub == SUB_AUTO_RESTART && s->unit->runtime_dir_preserve == DIR_PRESERVE_RESTART))
         exec_dirs_remove_runtime(s->unit, s->name);
-    control_unit_changed(px, s);
+    run_hooks_unit_changed(&px->hooks, s);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
@@ -570,11 +575,11 @@ static void op_changed(struct service *s, enum svc_sub old)
     if (px->phase < PHASE_STOPPING) {
         if (s->sub == SUB_FAILED && s->unit->failure_action == UNIT_ACTION_EXIT) {
             log_unit_info(s->name, "FailureAction=exit: shutting down");
-            phase_exit_with(px, exit_code_of(s) ? exit_code_of(s) : 1);
+            exit_request(px, exit_code_of(s) ? exit_code_of(s) : 1);
         } else if (s->sub == SUB_DEAD && old != SUB_DEAD && s->result == RESULT_SUCCESS &&
                    s->unit->success_action == UNIT_ACTION_EXIT) {
             log_unit_info(s->name, "SuccessAction=exit: shutting down");
-            phase_exit_with(px, exit_code_of(s));
+            exit_request(px, exit_code_of(s));
         }
     }
 }

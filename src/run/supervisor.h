@@ -17,8 +17,8 @@ int supervisor_load(struct pxinit *px);
 /* Starts every loaded unit, in parallel where After=/Before= allow. */
 void supervisor_boot(struct pxinit *px);
 
-/* Stops every unit in reverse order; px->stop_pending reaches 0 when done and
- * phase_units_stopped() is called. */
+/* Stops every unit in reverse order; px->stop_pending reaches 0 when done
+ * (phase_step() looks). */
 void supervisor_stop_all(struct pxinit *px);
 
 /* A child was reaped (reap.c). Returns true when the
