@@ -153,6 +153,114 @@ static int runtime_dir_lock(const char *dir)
     return -1;
 }
 
+/* pxinit itself: levels, limits, subreaper, cwd, umask, the launcher's fds,
+ * the runtime directory's lock, the terminal, the environment for services.
+ * Returns the lock's fd (or -1), held until exit. */
+static int daemon_prepare(struct pxinit *px)
+{
+    log_set_level(px->opts.verbosity > 0   ? LOG_LEVEL_DEBUG
+                  : px->opts.verbosity < 0 ? LOG_LEVEL_WARNING
+                                           : LOG_LEVEL_INFO);
+    ensure_std_fds();
+    conf_defaults(&px->conf);
+    conf_load(px->opts.config, px->opts.config_given,
+              &px->conf); /* errors reported; defaults stay */
+    if (px->opts.log_prefix)
+        px->conf.log_prefix = px->opts.log_prefix_value;
+
+    raise_nofile(px);
+    px->is_pid1 = getpid() == 1;
+    if (!px->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");
+
+    /* Don't pin the launch directory's mount; the main command keeps it. */
+    px->launch_cwd = getcwd(NULL, 0);
+    /* What pxinit makes for others - the runtime directory with the notify
+     * socket, parents of RuntimeDirectory=a/b, tmpfiles.d directories, the
+     * status board - gets systemd's modes whatever umask it was launched
+     * with: under 077 a User= service could not reach $RUN/notify. Units set
+     * their UMask= (default 0022); the main command gets the launch umask. */
+    px->launch_umask = umask(022);
+    if (chdir("/") < 0)
+        log_warn("chdir /");
+    /* The launcher's fds go to the main command, not to pxinit or units. */
+    mainproc_adopt_fds(px, px->opts.command != NULL);
+    /* After the adoption above, which would close it. */
+    int runlock_fd = runtime_dir_lock(px->opts.runtime_dir);
+    if (px->opts.command)
+        px->main.tty_mode = tty_prepare();
+    log_nonblocking(); /* a stalled stderr must not hang PID 1, even at boot */
+    for (char **e = environ; *e; e++)
+        if (strv_push(&px->base_env, *e) < 0)
+            fatal("environment");
+    return runlock_fd;
+}
+
+/* The loop and the watchers every daemon has: reaping, signals, output. */
+static void loop_start(struct pxinit *px)
+{
+    ev_set_allocator(loop_realloc);
+    ev_set_syserr_cb(loop_syserr);
+    /* Not the default loop: that one reaps every child with waitpid(-1) on
+     * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
+     * libev handles no signal: signals.c reads them all from a signalfd. */
+    px->loop = ev_loop_new(EVFLAG_NOENV);
+    if (!px->loop)
+        fatalx("cannot initialise the event loop");
+    ev_set_userdata(px->loop, px);
+    loop_clock_enable(px->loop);
+
+    /* Every pid (services, intermediates, the main command, orphans) is
+     * reaped through it, children that died before included. */
+    if (reap_start(px, child_reaped) < 0)
+        fatal("setting up reaping");
+    sigset_t ignored;
+    phase_signals_ignored(px, &ignored);
+    if (signals_start(&px->signals, px->loop, &ignored, signal_taken, px) < 0)
+        fatal("setting up signals");
+    if (output_init(px) < 0)
+        fatal("setting up service output");
+}
+
+/* One libev iteration at a time: after each, phase_step() looks at what it
+ * changed and moves the daemon's life on (phase.c); between two, when only
+ * signals can come, pxinit waits for them in sigwaitinfo instead
+ * (signals.c). The pidfd set counts as signalled while it holds only the
+ * main's pidfd, whose exit brings a SIGCHLD too (reap.c). The loop ends at
+ * PHASE_DONE, which also breaks it. */
+static void loop_run(struct pxinit *px)
+{
+    int flags = EVRUN_NOWAIT;
+    while (px->phase != PHASE_DONE) {
+        int active = ev_run(px->loop, flags);
+        if (phase_step(px))
+            flags = EVRUN_NOWAIT; /* watchers changed since ev_run counted them */
+        else if (px->phase != PHASE_DONE)
+            flags = signals_sleep(&px->signals, active - reap_signalled_watchers(px));
+    }
+}
+
+/* Everything let go, in the order that leaves nothing half-used. Returns
+ * the exit code. */
+static int daemon_finish(struct pxinit *px, int runlock_fd)
+{
+    output_finish(px); /* what the pipes still hold; bounded by --grace */
+    int code = px->exit_code;
+    supervisor_free(px);
+    notify_close(px);
+    control_stop(px);
+    output_free(px);
+    reap_stop(px);
+    signals_stop(&px->signals);
+    strv_clear(&px->base_env);
+    free(px->launch_cwd);
+    options_free(&px->opts);
+    if (runlock_fd >= 0) /* last: the sockets are gone for the next daemon */
+        close(runlock_fd);
+    log_debug("exiting with %d", code);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     static struct pxinit px;
@@ -173,62 +281,8 @@ int main(int argc, char **argv)
     case OPTIONS_USAGE_ERROR:
         return 2;
     }
-    log_set_level(px.opts.verbosity > 0   ? LOG_LEVEL_DEBUG
-                  : px.opts.verbosity < 0 ? LOG_LEVEL_WARNING
-                                          : LOG_LEVEL_INFO);
-    ensure_std_fds();
-    conf_defaults(&px.conf);
-    conf_load(px.opts.config, px.opts.config_given, &px.conf); /* errors reported; defaults stay */
-    if (px.opts.log_prefix)
-        px.conf.log_prefix = px.opts.log_prefix_value;
-
-    raise_nofile(&px);
-    px.is_pid1 = getpid() == 1;
-    if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-        log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");
-
-    /* Don't pin the launch directory's mount; the main command keeps it. */
-    px.launch_cwd = getcwd(NULL, 0);
-    /* What pxinit makes for others - the runtime directory with the notify
-     * socket, parents of RuntimeDirectory=a/b, tmpfiles.d directories, the
-     * status board - gets systemd's modes whatever umask it was launched
-     * with: under 077 a User= service could not reach $RUN/notify. Units set
-     * their UMask= (default 0022); the main command gets the launch umask. */
-    px.launch_umask = umask(022);
-    if (chdir("/") < 0)
-        log_warn("chdir /");
-    /* The launcher's fds go to the main command, not to pxinit or units. */
-    mainproc_adopt_fds(&px, px.opts.command != NULL);
-    /* After the adoption above, which would close it. */
-    int runlock_fd = runtime_dir_lock(px.opts.runtime_dir);
-    if (px.opts.command)
-        px.main.tty_mode = tty_prepare();
-    log_nonblocking(); /* a stalled stderr must not hang PID 1, even at boot */
-    for (char **e = environ; *e; e++)
-        if (strv_push(&px.base_env, *e) < 0)
-            fatal("environment");
-
-    ev_set_allocator(loop_realloc);
-    ev_set_syserr_cb(loop_syserr);
-    /* Not the default loop: that one reaps every child with waitpid(-1) on
-     * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
-     * libev handles no signal: signals.c reads them all from a signalfd. */
-    px.loop = ev_loop_new(EVFLAG_NOENV);
-    if (!px.loop)
-        fatalx("cannot initialise the event loop");
-    ev_set_userdata(px.loop, &px);
-    loop_clock_enable(px.loop);
-
-    /* Every pid (services, intermediates, the main command, orphans) is
-     * reaped through it, children that died before included. */
-    if (reap_start(&px, child_reaped) < 0)
-        fatal("setting up reaping");
-    sigset_t ignored;
-    phase_signals_ignored(&px, &ignored);
-    if (signals_start(&px.signals, px.loop, &ignored, signal_taken, &px) < 0)
-        fatal("setting up signals");
-    if (output_init(&px) < 0)
-        fatal("setting up service output");
+    int runlock_fd = daemon_prepare(&px);
+    loop_start(&px);
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
@@ -241,36 +295,7 @@ int main(int argc, char **argv)
     log_batch(true);
     supervisor_boot(&px);
     phase_step(&px); /* no units: the main command starts now */
-
-    /* One libev iteration at a time: after each, phase_step() looks at what
-     * it changed and moves the daemon's life on (phase.c); between two, when
-     * only signals can come, pxinit waits for them in sigwaitinfo instead
-     * (signals.c). The pidfd set counts as signalled while it holds only the
-     * main's pidfd, whose exit brings a SIGCHLD too (reap.c). The loop ends
-     * at PHASE_DONE, which also breaks it. */
-    int flags = EVRUN_NOWAIT;
-    while (px.phase != PHASE_DONE) {
-        int active = ev_run(px.loop, flags);
-        if (phase_step(&px))
-            flags = EVRUN_NOWAIT; /* watchers changed since ev_run counted them */
-        else if (px.phase != PHASE_DONE)
-            flags = signals_sleep(&px.signals, active - reap_signalled_watchers(&px));
-    }
+    loop_run(&px);
     log_batch(false);
-
-    output_finish(&px); /* what the pipes still hold; bounded by --grace */
-    int code = px.exit_code;
-    supervisor_free(&px);
-    notify_close(&px);
-    control_stop(&px);
-    output_free(&px);
-    reap_stop(&px);
-    signals_stop(&px.signals);
-    strv_clear(&px.base_env);
-    free(px.launch_cwd);
-    options_free(&px.opts);
-    if (runlock_fd >= 0) /* last: the sockets are gone for the next daemon */
-        close(runlock_fd);
-    log_debug("exiting with %d", code);
-    return code;
+    return daemon_finish(&px, runlock_fd);
 }
