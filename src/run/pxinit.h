@@ -56,9 +56,7 @@ struct pxinit {
     enum pxinit_phase phase;
     int exit_code;
     bool shutdown_requested; /* asked to stop while the main command runs */
-    /* SuccessAction=/FailureAction=exit chose the exit code and asked pxinit
-     * to stop (supervisor.c records it, phase_step() acts on it). */
-    bool exit_code_fixed;
+    bool exit_code_fixed;    /* Success/FailureAction=exit chose it: phase_step() stops */
 
     /* What pxinit was started with: the main command gets it back. */
     sigset_t launch_mask;
@@ -92,14 +90,17 @@ struct pxinit {
 
     char *notify_path; /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
-    const struct notify_ops *notify_ops; /* where datagrams go (notify_init) */
-    struct ratelimit notify_warnings;    /* about bad datagrams, per sender pid */
-    struct ctl *ctl;        /* control socket, status board (control.c); NULL without */
-    struct run_hooks hooks; /* filled in by the control plane (hooks.h) */
+    struct ratelimit notify_warnings; /* about bad datagrams, per sender pid */
+    struct ctl *ctl;                  /* control socket, status board (control.c); NULL without */
+    /* Where datagrams go (notify_init()). */
+    const struct notify_ops *notify_ops;
+    /* What run/ tells the control plane, which fills them in (hooks.h). */
+    struct run_hooks hooks;
 
-    struct reaper reaper;   /* SIGCHLD, pidfds, sweeps (reap.c) */
-    struct signals signals; /* the signalfd of every signal pxinit takes (signals.c) */
-    ev_timer kill_timer;    /* the grace period of the final kill */
+    /* The signalfd of every signal pxinit takes, the sigwait trick's registry (signals.c). */
+    struct signals signals;
+    struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
+    ev_timer kill_timer;  /* the grace period of the final kill */
     bool kill_sent_sigkill;
     struct termed *termed; /* as a subreaper: the children SIGTERM reached (phase.c) */
     size_t ntermed;
