@@ -9,8 +9,11 @@
 
 #include "client/client.h"
 #include "control/control.h"
+#include "control/control_verbs.h"
 #include "base/log.h"
 #include "base/log_watch.h"
+#include "run/launch.h"
+#include "run/loop_clock.h"
 #include "run/mainproc.h"
 #include "run/notify.h"
 #include "output/output.h"
@@ -47,22 +50,6 @@ static void *loop_realloc(void *ptr, long size) EV_NOEXCEPT
     }
 }
 
-/* Without a timer libev still wakes every 60 s to notice clock jumps, unless
- * it watches the clock with a timerfd, which it sets up for the first
- * periodic watcher. One started and stopped at once buys an idle loop that
- * sleeps until something happens: no wakeups at all (tini wakes every second). */
-static void loop_periodic_cb(struct ev_loop *loop, ev_periodic *w, int revents)
-{
-}
-
-static void loop_enable_timerfd(struct ev_loop *loop)
-{
-    ev_periodic p;
-    ev_periodic_init(&p, loop_periodic_cb, 0., 0., 0);
-    ev_periodic_start(loop, &p);
-    ev_periodic_stop(loop, &p);
-}
-
 /* Services and the main command expect 0, 1 and 2 to exist. */
 static void ensure_std_fds(void)
 {
@@ -92,6 +79,25 @@ static void child_reaped(struct pxinit *px, pid_t pid, int status)
     supervisor_reaped_any(px);
     phase_reaped(px);
 }
+
+/* Every signal pxinit takes (signals.c): SIGCHLD names a child for the
+ * reaper; the rest mean what phase.c says. */
+static bool signal_taken(void *ctx, int sig, pid_t pid, int code)
+{
+    struct pxinit *px = ctx;
+    if (sig == SIGCHLD) {
+        reap_sigchld(px, pid, code);
+        return false;
+    }
+    return phase_signal(px, sig);
+}
+
+/* sd_notify datagrams go to the supervisor; a sender not known yet may sit
+ * in a spawn report. */
+static const struct notify_ops notify_to_supervisor = {
+    .deliver = supervisor_notify,
+    .catch_up = launch_drain_all,
+};
 
 /* Each running unit holds a descriptor (its output pipe's read end; more
  * with a pidfd or a rotated file): a soft limit of 1024 would stop pxinit at
@@ -147,6 +153,124 @@ static int runtime_dir_lock(const char *dir)
     return -1;
 }
 
+/* pxinit itself: levels, limits, subreaper, cwd, umask, the launcher's fds,
+ * the runtime directory's lock, the terminal, the environment for services.
+ * Returns the lock's fd (or -1), held until exit. */
+static int daemon_prepare(struct pxinit *px)
+{
+    log_set_level(px->opts.verbosity > 0   ? LOG_LEVEL_DEBUG
+                  : px->opts.verbosity < 0 ? LOG_LEVEL_WARNING
+                                           : LOG_LEVEL_INFO);
+    ensure_std_fds();
+    conf_defaults(&px->conf);
+    conf_load(px->opts.config, px->opts.config_given,
+              &px->conf); /* errors reported; defaults stay */
+    if (px->opts.log_prefix)
+        px->conf.log_prefix = px->opts.log_prefix_value;
+
+    raise_nofile(px);
+    px->is_pid1 = getpid() == 1;
+    if (!px->is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");
+
+    /* Don't pin the launch directory's mount; the main command keeps it. */
+    px->launch_cwd = getcwd(NULL, 0);
+    /* What pxinit makes for others - the runtime directory with the notify
+     * socket, parents of RuntimeDirectory=a/b, tmpfiles.d directories, the
+     * status board - gets systemd's modes whatever umask it was launched
+     * with: under 077 a User= service could not reach $RUN/notify. Units set
+     * their UMask= (default 0022); the main command gets the launch umask. */
+    px->launch_umask = umask(022);
+    if (chdir("/") < 0)
+        log_warn("chdir /");
+    /* The launcher's fds go to the main command, not to pxinit or units. */
+    mainproc_adopt_fds(px, px->opts.command != NULL);
+    /* After the adoption above, which would close it. */
+    int runlock_fd = runtime_dir_lock(px->opts.runtime_dir);
+    if (px->opts.command)
+        px->main.tty_mode = tty_prepare();
+    log_nonblocking(); /* a stalled stderr must not hang PID 1, even at boot */
+    for (char **e = environ; *e; e++)
+        if (strv_push(&px->base_env, *e) < 0)
+            fatal("environment");
+    return runlock_fd;
+}
+
+/* The loop and the watchers every daemon has: reaping, signals, output. */
+static void loop_start(struct pxinit *px)
+{
+    ev_set_allocator(loop_realloc);
+    ev_set_syserr_cb(loop_syserr);
+    /* Not the default loop: that one reaps every child with waitpid(-1) on
+     * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
+     * libev handles no signal: signals.c reads them all from a signalfd. */
+    px->loop = ev_loop_new(EVFLAG_NOENV);
+    if (!px->loop)
+        fatalx("cannot initialise the event loop");
+    ev_set_userdata(px->loop, px);
+    loop_clock_enable(px->loop);
+
+    /* Every pid (services, intermediates, the main command, orphans) is
+     * reaped through it, children that died before included. */
+    if (reap_start(px, child_reaped) < 0)
+        fatal("setting up reaping");
+    sigset_t ignored;
+    phase_signals_ignored(px, &ignored);
+    if (signals_start(&px->signals, px->loop, &ignored, signal_taken, px) < 0)
+        fatal("setting up signals");
+    struct output_config oc = {
+        .console_fd = STDOUT_FILENO,
+        .prefix = px->conf.log_prefix,
+        .color = px->conf.log_color,
+        .ring_lines = px->conf.log_lines,
+        .ring_bytes = px->conf.log_bytes,
+        .grace_sec = px->opts.grace_sec,
+        .fd_shared = &px->reaper.npidfds, /* units' pipes and pidfds share one budget */
+    };
+    if (!(px->output = output_new(px->loop, &oc)))
+        fatal("setting up service output");
+}
+
+/* One libev iteration at a time: after each, phase_step() looks at what it
+ * changed and moves the daemon's life on (phase.c); between two, when only
+ * signals can come, pxinit waits for them in sigwaitinfo instead
+ * (signals.c). The pidfd set counts as signalled while it holds only the
+ * main's pidfd, whose exit brings a SIGCHLD too (reap.c). The loop ends at
+ * PHASE_DONE, which also breaks it. */
+static void loop_run(struct pxinit *px)
+{
+    int flags = EVRUN_NOWAIT;
+    while (px->phase != PHASE_DONE) {
+        int active = ev_run(px->loop, flags);
+        if (phase_step(px))
+            flags = EVRUN_NOWAIT; /* watchers changed since ev_run counted them */
+        else if (px->phase != PHASE_DONE)
+            flags = signals_sleep(&px->signals, active - reap_signalled_watchers(px));
+    }
+}
+
+/* Everything let go, in the order that leaves nothing half-used. Returns
+ * the exit code. */
+static int daemon_finish(struct pxinit *px, int runlock_fd)
+{
+    output_finish(px->output); /* what the pipes still hold; bounded by --grace */
+    int code = px->exit_code;
+    supervisor_free(px);
+    notify_close(px);
+    control_stop(px);
+    output_free(px->output);
+    px->output = NULL;
+    reap_stop(px);
+    signals_stop(&px->signals);
+    strv_clear(&px->base_env);
+    free(px->launch_cwd);
+    options_free(&px->opts);
+    if (runlock_fd >= 0) /* last: the sockets are gone for the next daemon */
+        close(runlock_fd);
+    log_debug("exiting with %d", code);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     static struct pxinit px;
@@ -158,7 +282,7 @@ int main(int argc, char **argv)
      * child of it between fork and exec (the flag is inherited until exec),
      * nor read its memory through /proc, whatever the ids it runs with. */
     (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    signals_save_launch(&px);
+    mainproc_save_launch(&px);
     switch (options_parse(&px.opts, argc, argv)) {
     case OPTIONS_OK:
         break;
@@ -167,106 +291,21 @@ int main(int argc, char **argv)
     case OPTIONS_USAGE_ERROR:
         return 2;
     }
-    log_set_level(px.opts.verbosity > 0   ? LOG_LEVEL_DEBUG
-                  : px.opts.verbosity < 0 ? LOG_LEVEL_WARNING
-                                          : LOG_LEVEL_INFO);
-    ensure_std_fds();
-    conf_defaults(&px.conf);
-    conf_load(px.opts.config, px.opts.config_given, &px.conf); /* errors reported; defaults stay */
-    if (px.opts.log_prefix)
-        px.conf.log_prefix = px.opts.log_prefix_value;
-
-    raise_nofile(&px);
-    px.is_pid1 = getpid() == 1;
-    if (!px.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-        log_warn("not PID 1 and cannot become a subreaper: orphans will not be reaped");
-
-    /* Don't pin the launch directory's mount; the main command keeps it. */
-    px.launch_cwd = getcwd(NULL, 0);
-    /* What pxinit makes for others - the runtime directory with the notify
-     * socket, parents of RuntimeDirectory=a/b, tmpfiles.d directories, the
-     * status board - gets systemd's modes whatever umask it was launched
-     * with: under 077 a User= service could not reach $RUN/notify. Units set
-     * their UMask= (default 0022); the main command gets the launch umask. */
-    px.launch_umask = umask(022);
-    if (chdir("/") < 0)
-        log_warn("chdir /");
-    /* The launcher's fds go to the main command, not to pxinit or units. */
-    mainproc_adopt_fds(&px, px.opts.command != NULL);
-    /* After the adoption above, which would close it. */
-    int runlock_fd = runtime_dir_lock(px.opts.runtime_dir);
-    if (px.opts.command)
-        px.main.tty_mode = tty_prepare();
-    log_nonblocking(); /* a stalled stderr must not hang PID 1, even at boot */
-    for (char **e = environ; *e; e++)
-        if (strv_push(&px.base_env, *e) < 0)
-            fatal("environment");
-
-    ev_set_allocator(loop_realloc);
-    ev_set_syserr_cb(loop_syserr);
-    /* Not the default loop: that one reaps every child with waitpid(-1) on
-     * each SIGCHLD, a walk over all children per exit; reap.c reaps by pid.
-     * libev handles no signal: signals.c reads them all from a signalfd. */
-    px.loop = ev_loop_new(EVFLAG_NOENV);
-    if (!px.loop)
-        fatalx("cannot initialise the event loop");
-    ev_set_userdata(px.loop, &px);
-    loop_enable_timerfd(px.loop);
-
-    /* Every pid (services, intermediates, the main command, orphans) is
-     * reaped through it, children that died before included. */
-    if (reap_start(&px, child_reaped) < 0)
-        fatal("setting up reaping");
-    if (signals_start(&px) < 0)
-        fatal("setting up signals");
-    struct output_config oc = {
-        .console_fd = STDOUT_FILENO,
-        .prefix = px.conf.log_prefix,
-        .color = px.conf.log_color,
-        .ring_lines = px.conf.log_lines,
-        .ring_bytes = px.conf.log_bytes,
-        .grace_sec = px.opts.grace_sec,
-        .fd_shared = &px.reaper.npidfds, /* units' pipes and pidfds share one budget */
-    };
-    if (!(px.output = output_new(px.loop, &oc)))
-        fatal("setting up service output");
+    int runlock_fd = daemon_prepare(&px);
+    loop_start(&px);
 
     if (!px.opts.no_units && supervisor_load(&px) < 0)
         fatal("loading units");
-    control_start(&px); /* runtime dir, control socket, status board */
-    notify_init(&px);   /* the sd_notify socket, in the same directory */
+    control_start(&px, &ctl_verbs);          /* runtime dir, control socket, status board */
+    notify_init(&px, &notify_to_supervisor); /* the sd_notify socket, in the same directory */
     px.phase = PHASE_BOOT;
     /* Log lines wait no longer than the loop's iteration, and never block. */
     struct log_watch log_watch;
     log_watch_start(px.loop, &log_watch);
     log_batch(true);
     supervisor_boot(&px);
-
-    /* One libev iteration at a time: between two, when only signals can
-     * come, pxinit waits for them in sigwaitinfo instead (signals.c). The
-     * loop ends at PHASE_DONE, which also breaks it (phase.c). */
-    int flags = EVRUN_NOWAIT;
-    while (px.phase != PHASE_DONE) {
-        int active = ev_run(px.loop, flags);
-        if (px.phase != PHASE_DONE)
-            flags = signals_sleep(&px, active);
-    }
+    phase_step(&px); /* no units: the main command starts now */
+    loop_run(&px);
     log_batch(false);
-
-    output_finish(px.output); /* what the pipes still hold; bounded by --grace */
-    int code = px.exit_code;
-    supervisor_free(&px);
-    notify_close(&px);
-    control_stop(&px);
-    output_free(px.output);
-    px.output = NULL;
-    reap_stop(&px);
-    signals_stop(&px);
-    strv_clear(&px.base_env);
-    free(px.launch_cwd);
-    options_free(&px.opts);
-    if (runlock_fd >= 0) /* last: the sockets are gone for the next daemon */
-        close(runlock_fd);
-    log_debug("exiting with %d", code);
-    return code;
+    return daemon_finish(&px, runlock_fd);
 }

@@ -1,6 +1,7 @@
 /* control_int.h - what the control modules share: the server state
- * (control.c), the verbs and waiting jobs (control_verbs.c), daemon-reload
- * (control_reload.c). Not for use outside them. */
+ * (control.c), its connections (control_client.c), the status board
+ * (control_board.c), the verbs and waiting jobs (control_verbs.c),
+ * daemon-reload (control_reload.c). Not for use outside them. */
 #ifndef PXINIT_CONTROL_INT_H
 #define PXINIT_CONTROL_INT_H
 
@@ -36,6 +37,7 @@ struct ctl_job {
 };
 
 struct ctl;
+struct ctl_dispatcher;
 
 struct ctl_client {
     struct ctl *ctl;
@@ -64,10 +66,10 @@ struct ctl_client {
 
 struct ctl {
     struct pxinit *px;
+    const struct ctl_dispatcher *dispatcher; /* where requests go (control.h) */
     char *sock_path, *board_path;
     int listen_fd;
     ev_io listen_io;
-    bool listen_signalled; /* readiness raises a signal (signals_arm_fd) */
     ev_timer accept_pause; /* accept stopped briefly after EMFILE/ENOMEM, or at the cap */
     bool full_pause;       /* stopped at the cap: the next client_free() resumes it */
     int reserve_fd;        /* given up to accept and drop a client on EMFILE */
@@ -80,6 +82,14 @@ struct ctl {
 };
 
 /* control.c */
+void ctl_settle_soon(struct ctl *ctl);
+/* A client left (ctl_client_free()): accepting resumes if the cap stopped it. */
+void ctl_slot_freed(struct ctl *ctl);
+
+/* control_client.c */
+/* A connection accepted on the listening socket: checked, then read. */
+void ctl_client_new(struct ctl *ctl, int fd);
+void ctl_client_free(struct ctl_client *c);
 void ctl_reply(struct ctl_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An error line; the request's exit code becomes code unless one is set. */
 void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
@@ -89,15 +99,15 @@ void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
  * sends it without waiting for the request to end (logs, logs -f). */
 void ctl_reply_line(struct ctl_client *c, const char *text, size_t len);
 void ctl_request_done(struct ctl_client *c);
+
+/* control_board.c */
+/* Creates the board (ctl->board_path) and publishes every loaded unit. */
+void ctl_board_open(struct ctl *ctl);
 void ctl_publish(struct ctl *ctl, struct service *s);
 /* The record of s as the board and `unit` lines show it. */
 void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out);
-void ctl_settle_soon(struct ctl *ctl);
 
 /* control_verbs.c */
-void ctl_dispatch(struct ctl_client *c, int argc, char **argv);
-/* Re-evaluates the jobs of waiting clients. */
-void ctl_jobs_check(struct ctl *ctl);
 /* s is about to be freed: its jobs end with an error. */
 void ctl_jobs_forget(struct ctl *ctl, struct service *s);
 

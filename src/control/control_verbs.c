@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "control/control_verbs.h"
+
 #include "control/control_int.h"
 #include "base/log.h"
 #include "run/phase.h"
@@ -234,7 +236,8 @@ static void client_jobs_check(struct ctl_client *c)
         ctl_request_done(c);
 }
 
-void ctl_jobs_check(struct ctl *ctl)
+/* Re-evaluates the jobs of waiting clients. */
+static void jobs_check(struct ctl *ctl)
 {
     struct ctl_client *c = ctl->clients;
     while (c) {
@@ -549,7 +552,7 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_LOGS] = verb_logs,
 };
 
-void ctl_dispatch(struct ctl_client *c, int argc, char **argv)
+static void dispatch(struct ctl_client *c, int argc, char **argv)
 {
     int v = verb_find(argv[0]);
     if (v >= 0 && verbs[v]) {
@@ -559,3 +562,21 @@ void ctl_dispatch(struct ctl_client *c, int argc, char **argv)
     ctl_error(c, PROTO_EXIT_USAGE, "%.64s: unknown request", argv[0]);
     ctl_request_done(c);
 }
+
+/* After changes: daemon-reload's retired and swapped units first, so that a
+ * job on a removed unit ends with its error, then the waiting jobs. */
+static void settle(struct ctl *ctl)
+{
+    jobs_check(ctl);
+}
+
+static void reload_without_client(struct ctl *ctl)
+{
+    ctl_daemon_reload(ctl, NULL);
+}
+
+const struct ctl_dispatcher ctl_verbs = {
+    .request = dispatch,
+    .settle = settle,
+    .reload = reload_without_client,
+};

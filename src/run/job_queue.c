@@ -7,7 +7,6 @@
 
 #include "core/unit_type.h"
 #include "base/log.h"
-#include "run/phase.h"
 #include "run/pxinit.h"
 
 int job_queue_reserve(struct job_queue *q, size_t n)
@@ -78,10 +77,7 @@ static void queue_drain(struct pxinit *px)
     }
     q->head = q->tail = 0;
     q->draining = false;
-    if (px->phase == PHASE_BOOT && q->boot_pending == 0)
-        phase_boot_done(px);
-    else if (px->phase == PHASE_STOPPING && q->stop_pending == 0)
-        phase_units_stopped(px);
+    /* boot_pending or stop_pending at 0 ends a phase: phase_step() looks. */
 }
 
 static void boot_job_done(struct pxinit *px, struct service *s)

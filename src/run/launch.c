@@ -19,7 +19,6 @@
 
 #include "unit/cmdline.h"
 #include "exec/exec_dirs.h"
-#include "control/control.h"
 #include "exec/exec_env.h"
 #include "base/file_read.h"
 #include "base/log.h"
@@ -97,7 +96,7 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);
     svc_proc_started(s, p);
-    control_unit_changed(px, s); /* the status board shows the pid */
+    run_hooks_unit_changed(&px->hooks, s); /* the status board shows the pid */
 }
 
 /* Reads all that is there. Frees the job at EOF (returns true then). */

@@ -2,7 +2,8 @@
  * session (and the terminal, see tty.c), the launch signal mask and
  * dispositions, pxinit's launch cwd, and the fds its launcher passed, which
  * pxinit itself closes once the main has them. LISTEN_PID naming pxinit is
- * rewritten to the main's pid (socket activation). Its exit ends pxinit. */
+ * rewritten to the main's pid (socket activation). Its exit ends pxinit:
+ * recorded here (main.exited), acted on by phase_step(). */
 #include "run/mainproc.h"
 
 #include <ctype.h>
@@ -18,11 +19,31 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "run/phase.h"
 #include "base/proc.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
 #include "base/tty.h"
+
+void mainproc_save_launch(struct pxinit *px)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, &px->launch_mask);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sigaction(sig, NULL, &px->launch_actions[sig]) < 0) {
+            /* One of glibc's own (32, 33): its disposition is inherited
+             * all the same, and the main must get it as launched. */
+            void (*h)(int) = SIG_DFL;
+            memset(&px->launch_actions[sig], 0, sizeof(px->launch_actions[sig]));
+            (void)spawn_raw_disposition(sig, NULL, &h);
+            px->launch_actions[sig].sa_handler = h;
+        }
+        /* A caught signal cannot stay caught across exec: the kernel resets it. */
+        if (px->launch_actions[sig].sa_handler != SIG_IGN)
+            px->launch_actions[sig].sa_handler = SIG_DFL;
+        px->launch_actions[sig].sa_flags &= ~SA_SIGINFO;
+    }
+}
 
 static int fds_push(struct mainproc *m, int fd, size_t *cap)
 {
@@ -184,9 +205,8 @@ void mainproc_start(struct pxinit *px)
     errno = saved;
     if (r < 0) {
         log_warn("cannot start %s", argv[0]);
-        m->exited = true;
+        m->exited = true; /* phase_step() stops the units */
         m->exit_code = 1;
-        phase_main_exited(px);
         return;
     }
     m->pid = h.child;
@@ -235,7 +255,6 @@ void mainproc_exited(struct pxinit *px, int status)
     if (m->exit_code < 256 && px->opts.remap_exit[m->exit_code])
         m->exit_code = 0;
     log_debug("main command exited with %d", m->exit_code);
-    phase_main_exited(px);
 }
 
 /* Until pxinit reaps the main (only its parent can, and mainproc_exited()

@@ -7,6 +7,9 @@
 
 #include "run/pxinit.h"
 
+/* Records the mask and dispositions pxinit was launched with (the main command
+ * gets them back), then unblocks everything for pxinit itself. Call first. */
+void mainproc_save_launch(struct pxinit *px);
 /* Marks every fd above 2 that pxinit inherited close-on-exec and remembers
  * it for the main command (keep), or closes it at once (no main command). */
 void mainproc_adopt_fds(struct pxinit *px, bool keep);
@@ -16,7 +19,8 @@ void mainproc_start(struct pxinit *px);
 /* True while it runs. */
 bool mainproc_alive(const struct pxinit *px);
 /* Reaped: records the exit code (128+N for a signal, 127/126 when it could
- * not be executed, remapped by -e). */
+ * not be executed, remapped by -e) and main.exited, which phase_step() acts
+ * on. */
 void mainproc_exited(struct pxinit *px, int status);
 /* Forwards sig (after --rewrite) to its process group, or to it alone with
  * --single-child; never once it was reaped. Returns 0 or -1 with errno

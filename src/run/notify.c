@@ -1,4 +1,6 @@
-/* notify.c - receives sd_notify(3) datagrams and hands them to services.
+/* notify.c - receives sd_notify(3) datagrams, parses them, tells who sent
+ * them, and hands them to the delivery function given at notify_init() (the
+ * supervisor's): a reader, it changes no service itself.
  *
  * Senders are identified by SCM_CREDENTIALS (SO_PASSCRED), not by anything in
  * the message, and attributed to a unit through the pid index: the main or a
@@ -20,12 +22,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "run/launch.h"
 #include "base/log.h"
 #include "run/pid_claim.h"
 #include "core/service.h"
 #include "run/signals.h"
-#include "run/supervisor.h"
 
 #define NOTIFY_BUFFER_MAX 4096
 /* Warnings about bad datagrams per second: per sender pid, and overall. */
@@ -164,8 +164,9 @@ static void close_passed_fds(struct msghdr *mh)
 
 static void notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    signals_poll_again(); /* more than a batch may wait */
-    notify_drain(ev_userdata(loop));
+    struct pxinit *px = ev_userdata(loop);
+    signals_poll_again(&px->signals); /* more than a batch may wait */
+    notify_drain(px);
 }
 
 void notify_drain(struct pxinit *px)
@@ -223,19 +224,20 @@ void notify_drain(struct pxinit *px)
         if (!s && px->jobs) {
             /* The sender's pid (or its leader's) may still sit in a spawn
              * report pipe: it was written before the service could exec. */
-            launch_drain_all(px);
+            px->notify_ops->catch_up(px);
             s = notify_sender(px, cred->pid);
         }
         if (!s)
             continue;
         struct notify_msg m;
         notify_parse(buf, (size_t)n, &m);
-        supervisor_notify(px, s, cred, &m);
+        px->notify_ops->deliver(px, s, cred, &m);
     }
 }
 
-int notify_init(struct pxinit *px)
+int notify_init(struct pxinit *px, const struct notify_ops *ops)
 {
+    px->notify_ops = ops;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     ratelimit_init(&px->notify_warnings, 1.0, NOTIFY_WARN_BURST, NOTIFY_WARN_TOTAL);
     /* No runtime directory: the control plane said so once already. */
@@ -269,13 +271,8 @@ int notify_init(struct pxinit *px)
     }
     ev_io_init(&px->notify_watcher, notify_read_cb, fd, EV_READ);
     ev_io_start(px->loop, &px->notify_watcher);
-    px->notify_signalled = signals_arm_fd(fd);
+    (void)signals_arm_io(&px->signals, &px->notify_watcher); /* else it keeps pxinit in epoll */
     return 0;
-}
-
-int notify_signalled_watchers(struct pxinit *px)
-{
-    return px->notify_path && px->notify_signalled && ev_is_active(&px->notify_watcher);
 }
 
 void notify_close(struct pxinit *px)
@@ -283,6 +280,7 @@ void notify_close(struct pxinit *px)
     if (!px->notify_path)
         return;
     ev_io_stop(px->loop, &px->notify_watcher);
+    signals_disarm_io(&px->signals, &px->notify_watcher);
     close(px->notify_watcher.fd);
     (void)unlink(px->notify_path);
     free(px->notify_path);

@@ -27,13 +27,25 @@ struct notify_msg {
  * ignored, malformed numbers drop just that assignment. Pure. */
 void notify_parse(const char *buf, size_t len, struct notify_msg *m);
 
-/* Creates the socket in the runtime directory and starts watching it.
- * Returns 0, or -1 (logged): notify units then cannot become ready. */
-int notify_init(struct pxinit *px);
+struct service;
+struct ucred;
+
+/* Where notify.c hands what it read (main.c wires the supervisor's). */
+struct notify_ops {
+    /* A message from sender (its kernel-checked credentials), attributed
+     * to s, NotifyAccess= checked. */
+    void (*deliver)(struct pxinit *px, struct service *s, const struct ucred *sender,
+                    const struct notify_msg *m);
+    /* Brings the pid index up to date: a sender's pid may still sit in a
+     * spawn report not read yet (launch.c). Called only while px->jobs. */
+    void (*catch_up)(struct pxinit *px);
+};
+
+/* Creates the socket in the runtime directory and starts watching it;
+ * datagrams go to ops. Returns 0, or -1 (logged): notify units then cannot
+ * become ready. */
+int notify_init(struct pxinit *px, const struct notify_ops *ops);
 void notify_close(struct pxinit *px);
-/* 1 while the socket is watched and raises a signal when a datagram comes
- * (signals_sleep()), else 0. */
-int notify_signalled_watchers(struct pxinit *px);
 /* Reads every datagram waiting now. Called before a service's exit is
  * handled: what it sent before exiting (MAINPID=, READY=1) comes first, as
  * it did in time. */

@@ -14,6 +14,13 @@
  * Whether anything is left costs kill(-1, 0) (a walk of every process) or, as
  * a subreaper, a scan of /proc: it is asked once per burst of reaps, from an
  * idle watcher, not once per reaped pid.
+ *
+ * No one calls up into this file to say a phase is over: the supervisor
+ * counts start and stop jobs (boot_pending, stop_pending) and records an
+ * exit action (exit_code_fixed), mainproc.c records the main's exit
+ * (main.exited), and phase_step(), run by main.c after every loop
+ * iteration, looks at that state and decides. What a signal means is decided
+ * here too (phase_signal): signals.c only takes them.
  */
 #include "run/phase.h"
 
@@ -25,12 +32,67 @@
 #include "base/log.h"
 #include "run/mainproc.h"
 #include "base/proc.h"
+#include "base/tty.h"
 #include "run/supervisor.h"
 
-void phase_boot_done(struct pxinit *px)
+static bool is_job_control(int sig)
 {
-    if (px->phase != PHASE_BOOT)
-        return;
+    return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Job control as dumb-init does it: forwarded (as SIGSTOP to a main in its
+ * own session, see mainproc_forward), then pxinit stops itself too, unless
+ * it is PID 1, so the shell that started it sees it stopped. A container's
+ * PID 1 never stops. */
+bool phase_signal(struct pxinit *px, int sig)
+{
+    if (px->opts.command && px->main.started) {
+        bool alive = mainproc_alive(px);
+        mainproc_forward(px, sig);
+        if (sig == SIGTERM && mainproc_alive(px))
+            mainproc_terminate(px);
+        if (alive && !px->is_pid1 && is_job_control(sig))
+            raise(SIGSTOP); /* resumed by SIGCONT, which is forwarded too */
+        /* SIGTERM armed a timer; a stop took time the loop must notice. */
+        return sig != SIGTERM && !is_job_control(sig);
+    }
+    switch (sig) {
+    case SIGTERM:
+    case SIGINT:
+        log_info("received %s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        phase_shutdown(px);
+        break;
+    case SIGHUP:
+        log_info("received SIGHUP: daemon-reload");
+        run_hooks_daemon_reload(&px->hooks);
+        break;
+    default:
+        log_debug("ignoring signal %d", sig);
+        break;
+    }
+    return false;
+}
+
+void phase_signals_ignored(const struct pxinit *px, sigset_t *set)
+{
+    sigemptyset(set);
+    if (!px->opts.command) {
+        sigaddset(set, SIGTSTP);
+        sigaddset(set, SIGTTIN);
+        sigaddset(set, SIGTTOU);
+    } else if (px->main.tty_mode == TTY_MODE_FOREGROUND ||
+               px->main.tty_mode == TTY_MODE_BACKGROUND) {
+        /* pxinit keeps a controlling terminal, and the main's group gets
+         * these from it directly. Caught, SIGTTOU would restart a background
+         * write to the terminal forever; ignored, the write proceeds. */
+        sigaddset(set, SIGTTIN);
+        sigaddset(set, SIGTTOU);
+    }
+}
+
+/* Every unit's start job finished: start the main command, if any. */
+static void boot_done(struct pxinit *px)
+{
     px->phase = PHASE_RUNNING;
     log_debug("all units started");
     if (px->opts.command && !px->main.started)
@@ -51,25 +113,6 @@ void phase_shutdown(struct pxinit *px)
         return;
     }
     log_info("shutting down");
-    supervisor_stop_all(px);
-}
-
-void phase_exit_with(struct pxinit *px, int code)
-{
-    if (px->phase >= PHASE_STOPPING || px->exit_code_fixed)
-        return;
-    px->exit_code = code;
-    px->exit_code_fixed = true;
-    phase_shutdown(px);
-}
-
-void phase_main_exited(struct pxinit *px)
-{
-    if (!px->exit_code_fixed)
-        px->exit_code = px->main.exit_code;
-    if (px->phase >= PHASE_STOPPING)
-        return;
-    log_debug("main command ended: stopping units");
     supervisor_stop_all(px);
 }
 
@@ -188,10 +231,9 @@ static void kill_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
     finish(px);
 }
 
-void phase_units_stopped(struct pxinit *px)
+/* Every unit is stopped: signal the rest and wait. */
+static void units_stopped(struct pxinit *px)
 {
-    if (px->phase != PHASE_STOPPING)
-        return;
     if (mainproc_alive(px)) {
         /* Shutdown began without the main's exit (FailureAction=exit). */
         mainproc_forward(px, SIGTERM);
@@ -230,4 +272,39 @@ void phase_reaped(struct pxinit *px)
     if (px->phase != PHASE_KILLING)
         return;
     ev_idle_start(px->loop, &px->exit_idle);
+}
+
+/* One decision; true when it changed the phase or what pxinit waits for. */
+static bool step_once(struct pxinit *px)
+{
+    if (px->phase == PHASE_BOOT && px->jobq.boot_pending == 0) {
+        boot_done(px);
+        return true;
+    }
+    if (px->main.exited && !px->exit_code_fixed)
+        px->exit_code = px->main.exit_code;
+    if (px->main.exited && px->phase < PHASE_STOPPING) {
+        log_debug("main command ended: stopping units");
+        supervisor_stop_all(px);
+        return true;
+    }
+    /* SuccessAction=/FailureAction=exit: shut down and exit with its code,
+     * whatever the main command does. */
+    if (px->exit_code_fixed && px->phase < PHASE_STOPPING && !px->shutdown_requested) {
+        phase_shutdown(px);
+        return true;
+    }
+    if (px->phase == PHASE_STOPPING && px->jobq.stop_pending == 0) {
+        units_stopped(px);
+        return true;
+    }
+    return false;
+}
+
+bool phase_step(struct pxinit *px)
+{
+    bool acted = false;
+    while (px->phase != PHASE_DONE && step_once(px))
+        acted = true;
+    return acted;
 }

@@ -12,7 +12,9 @@
 #include "config/options.h"
 #include "base/pidmap.h"
 #include "base/ratelimit.h"
+#include "run/hooks.h"
 #include "run/reap.h"
+#include "run/signals.h"
 #include "core/service.h"
 #include "base/strv.h"
 #include "run/propagate.h"
@@ -24,6 +26,7 @@ struct spawn_job;
 struct pull;
 struct ctl;
 struct output;
+struct notify_ops;
 
 /* The main command given after "--". */
 struct mainproc {
@@ -65,7 +68,7 @@ struct pxinit {
     enum pxinit_phase phase;
     int exit_code;
     bool shutdown_requested; /* asked to stop while the main command runs */
-    bool exit_code_fixed;    /* FailureAction=exit chose the exit code */
+    bool exit_code_fixed;    /* Success/FailureAction=exit chose it: phase_step() stops */
 
     /* What pxinit was started with: the main command gets it back. */
     sigset_t launch_mask;
@@ -97,12 +100,16 @@ struct pxinit {
 
     char *notify_path; /* $RUNTIME_DIR/notify, NULL when unavailable */
     ev_io notify_watcher;
-    bool notify_signalled;            /* its readiness raises a signal (signals_arm_fd) */
     struct ratelimit notify_warnings; /* about bad datagrams, per sender pid */
     struct ctl *ctl;                  /* control socket, status board (control.c); NULL without */
+    /* Where datagrams go (notify_init()). */
+    const struct notify_ops *notify_ops;
+    /* What run/ tells the control plane, which fills them in (hooks.h). */
+    struct run_hooks hooks;
 
+    /* The signalfd of every signal pxinit takes, the sigwait trick's registry (signals.c). */
+    struct signals signals;
     struct reaper reaper; /* SIGCHLD, pidfds, sweeps (reap.c) */
-    ev_io signal_watcher; /* the signalfd of every signal pxinit takes (signals.c) */
     ev_timer kill_timer;  /* the grace period of the final kill */
     bool kill_sent_sigkill;
     struct termed *termed; /* as a subreaper: the children SIGTERM reached (phase.c) */

@@ -1,5 +1,6 @@
-/* signals.c - the signals pxinit receives: forward to the main command, act,
- * or hand SIGCHLD to the reaper.
+/* signals.c - the signals pxinit receives, taken and handed on: SIGCHLD and
+ * everything else go to one callback (main.c), which routes SIGCHLD to the
+ * reaper and the rest to phase.c; this file decides nothing about them.
  *
  * As PID 1 the kernel only delivers signals pxinit catches or blocks. Every
  * signal pxinit honours or forwards, and SIGCHLD, is blocked and read from
@@ -7,26 +8,24 @@
  * forwarded 250 times (libev's ev_signal ran its watcher once for a pile),
  * and a SIGCHLD names the child (reap.c). One signalfd, because the kernel
  * wakes every signalfd of a process for every signal it gets. Synchronous
- * fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT) are not forwarded:
- * they are about pxinit itself; nor is SIGPIPE, which pxinit ignores. A storm
- * of one standard signal coalesces in the kernel into fewer deliveries, never
+ * fault signals (SEGV, BUS, ILL, FPE, TRAP, SYS, ABRT) are not taken: they
+ * are about pxinit itself; nor is SIGPIPE, which pxinit ignores. A storm of
+ * one standard signal coalesces in the kernel into fewer deliveries, never
  * into none.
  *
- * While nothing but a signal can need pxinit, it waits in sigwaitinfo rather
- * than in libev's epoll_wait (signals_sleep): a forwarded signal then costs
- * two system calls, the wait and the forward, as in catatonit and dumb-init,
- * instead of three (epoll_wait, the signalfd's read, the forward) and a loop
- * iteration (bench/README.md, issue 3). "Nothing but a signal" is when every
- * active watcher's event also comes as one: the signalfd itself; the control
- * and notify sockets, which raise a signal when readable (signals_arm_fd); the
- * pidfd set while it holds only the main command's pidfd, whose exit brings a
- * SIGCHLD too. Any other watcher (a client, a timer, an output pipe, a
- * unit's pidfd) sends pxinit back to epoll_wait.
- *
- * Job control (SIGTSTP, SIGTTIN, SIGTTOU) as dumb-init does it: forwarded
- * (as SIGSTOP to a main in its own session, see mainproc_forward), then
- * pxinit stops itself too, unless it is PID 1, so the shell that started it
- * sees it stopped. A container's PID 1 never stops.
+ * The sigwait trick (TRICK_SIGWAIT, tricks.h): while nothing but a signal
+ * can need pxinit, it waits in sigwaitinfo rather than in libev's epoll_wait
+ * (signals_sleep): a forwarded signal then costs two system calls, the wait
+ * and the forward, as in catatonit and dumb-init, instead of three
+ * (epoll_wait, the signalfd's read, the forward) and a loop iteration
+ * (bench/README.md, issue 3). "Nothing but a signal" is when every active
+ * watcher's event also comes as one: the signalfd itself; the watchers in
+ * the registry, whose sockets raise a signal when readable (signals_arm_io:
+ * control, notify); and what the caller subtracts from libev's count (the
+ * pidfd set while it holds only the main command's pidfd, whose exit brings
+ * a SIGCHLD too). Any other watcher (a client, a timer, an output pipe, a
+ * unit's pidfd) sends pxinit back to epoll_wait. The plain way, with the
+ * trick off: no socket is armed and the loop always waits in epoll_wait.
  */
 #include "run/signals.h"
 
@@ -36,81 +35,24 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "control/control.h"
 #include "base/log.h"
-#include "run/mainproc.h"
-#include "run/notify.h"
-#include "run/phase.h"
-#include "run/reap.h"
-#include "exec/spawn.h"
-#include "base/tty.h"
+#include "base/tricks.h"
 
-static const int forwarded[] = {
-    SIGHUP,    SIGINT, SIGQUIT, SIGUSR1, SIGUSR2,   SIGTERM, SIGALRM, SIGCONT,
-    SIGWINCH,  SIGURG, SIGIO,   SIGPWR,  SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+/* Taken and handed on; the job control signals too unless ignored. */
+static const int taken_signals[] = {
+    SIGHUP,    SIGINT, SIGQUIT,   SIGUSR1, SIGUSR2, SIGTERM, SIGALRM, SIGCONT, SIGWINCH, SIGURG,
+    SIGIO,     SIGPWR, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGTSTP, SIGTTIN, SIGTTOU,
 #ifdef SIGSTKFLT
     SIGSTKFLT,
 #endif
 };
 
-void signals_save_launch(struct pxinit *px)
-{
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, &px->launch_mask);
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sigaction(sig, NULL, &px->launch_actions[sig]) < 0) {
-            /* One of glibc's own (32, 33): its disposition is inherited
-             * all the same, and the main must get it as launched. */
-            void (*h)(int) = SIG_DFL;
-            memset(&px->launch_actions[sig], 0, sizeof(px->launch_actions[sig]));
-            (void)spawn_raw_disposition(sig, NULL, &h);
-            px->launch_actions[sig].sa_handler = h;
-        }
-        /* A caught signal cannot stay caught across exec: the kernel resets it. */
-        if (px->launch_actions[sig].sa_handler != SIG_IGN)
-            px->launch_actions[sig].sa_handler = SIG_DFL;
-        px->launch_actions[sig].sa_flags &= ~SA_SIGINFO;
-    }
-}
-
 #define SIGINFO_BATCH 16   /* siginfos per read */
 #define SIGINFO_READS 8    /* reads per wakeup before other watchers get a turn */
 #define SLEEP_FORWARDS 128 /* forwards in a row in signals_sleep, likewise */
 
-static sigset_t taken;       /* what signals_start() blocked, for sigwaitinfo */
-static bool poll_due = true; /* a signalled socket may hold more than its signal told */
-static bool sleep_broken;    /* sigwaitinfo failed: wait in epoll_wait from then on */
-
-static void signal_handle(struct pxinit *px, int sig)
-{
-    if (px->opts.command && px->main.started) {
-        bool alive = mainproc_alive(px);
-        mainproc_forward(px, sig);
-        if (sig == SIGTERM && mainproc_alive(px))
-            mainproc_terminate(px);
-        if (alive && !px->is_pid1 && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
-            raise(SIGSTOP); /* resumed by SIGCONT, which is forwarded too */
-        return;
-    }
-    switch (sig) {
-    case SIGTERM:
-    case SIGINT:
-        log_info("received %s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-        phase_shutdown(px);
-        break;
-    case SIGHUP:
-        log_info("received SIGHUP: daemon-reload");
-        control_daemon_reload(px);
-        break;
-    default:
-        log_debug("ignoring signal %d", sig);
-        break;
-    }
-}
-
 /* What a socket of pxinit's raises when it becomes readable
- * (signals_arm_fd): a realtime signal, which the kernel queues once per
+ * (signals_arm_io): a realtime signal, which the kernel queues once per
  * event. SIGIO, a standard signal, is not queued twice: a socket's would
  * absorb a SIGIO someone sent for the main command, or be absorbed by it.
  * When the realtime queue is full (RLIMIT_SIGPENDING) the kernel raises a
@@ -119,7 +61,7 @@ static void signal_handle(struct pxinit *px, int sig)
 
 /* A socket's signal from the kernel (si_code > 0, which no other process can
  * send), for the loop to poll; one someone sent, of the same number, is
- * forwarded like any other. */
+ * handed on like any other. */
 static bool socket_ready(int sig, int code)
 {
     return (sig == SOCKET_SIGNAL || sig == SIGIO) && code > 0;
@@ -132,25 +74,21 @@ static bool may_be_socket(int sig, int code)
     return sig == SIGIO || socket_ready(sig, code);
 }
 
-static void take(struct pxinit *px, int sig, pid_t pid, int code)
+static void take(struct signals *sg, int sig, pid_t pid, int code)
 {
-    if (sig == SIGCHLD) {
-        reap_sigchld(px, pid, code);
-        return;
-    }
     /* A socket's signal read from the signalfd may have come after this
      * iteration's poll, which then did not see the socket: the loop must
      * look again before it sleeps, since no other signal will come for what
      * waits there. */
     if (may_be_socket(sig, code))
-        poll_due = true;
+        sg->poll_due = true;
     if (!socket_ready(sig, code))
-        signal_handle(px, sig);
+        (void)sg->fn(sg->ctx, sig, pid, code);
 }
 
 static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-    struct pxinit *px = ev_userdata(loop);
+    struct signals *sg = (struct signals *)((char *)w - offsetof(struct signals, io));
     struct signalfd_siginfo si[SIGINFO_BATCH];
     for (int reads = 0; reads < SIGINFO_READS; reads++) {
         ssize_t n = read(w->fd, si, sizeof(si));
@@ -163,130 +101,126 @@ static void signalfd_cb(struct ev_loop *loop, ev_io *w, int revents)
         }
         size_t count = (size_t)n / sizeof(si[0]);
         for (size_t i = 0; i < count; i++)
-            take(px, (int)si[i].ssi_signo, (pid_t)si[i].ssi_pid, si[i].ssi_code);
+            take(sg, (int)si[i].ssi_signo, (pid_t)si[i].ssi_pid, si[i].ssi_code);
         if (count < SIGINFO_BATCH)
             return; /* drained; else more may wait */
     }
 }
 
-static void watch(sigset_t *set, int sig)
-{
-    sigaddset(set, sig);
-}
-
-int signals_start(struct pxinit *px)
+int signals_start(struct signals *sg, struct ev_loop *loop, const sigset_t *ignored, signals_fn *fn,
+                  void *ctx)
 {
     sigset_t set;
     sigemptyset(&set);
-    watch(&set, SIGCHLD);
+    sigaddset(&set, SIGCHLD);
     signal(SIGPIPE, SIG_IGN);
-    if (!px->opts.command) {
-        signal(SIGTTIN, SIG_IGN);
-        signal(SIGTTOU, SIG_IGN);
-        signal(SIGTSTP, SIG_IGN);
-    } else if (px->main.tty_mode == TTY_MODE_FOREGROUND ||
-               px->main.tty_mode == TTY_MODE_BACKGROUND) {
-        /* pxinit keeps a controlling terminal, and the main's group gets
-         * these from it directly. Caught, SIGTTOU would restart a background
-         * write to the terminal forever; ignored, the write proceeds. */
-        signal(SIGTTIN, SIG_IGN);
-        signal(SIGTTOU, SIG_IGN);
-        watch(&set, SIGTSTP);
-    } else {
-        watch(&set, SIGTSTP);
-        watch(&set, SIGTTIN);
-        watch(&set, SIGTTOU);
+    for (size_t i = 0; i < sizeof(taken_signals) / sizeof(taken_signals[0]); i++) {
+        int sig = taken_signals[i];
+        if (ignored && sigismember(ignored, sig) == 1)
+            signal(sig, SIG_IGN);
+        else
+            sigaddset(&set, sig);
     }
-    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-        watch(&set, forwarded[i]);
     for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-        watch(&set, sig);
+        sigaddset(&set, sig);
     /* Blocked is not ignored: as PID 1 too they stay pending for the
      * signalfd. Children get the launch mask back. */
     if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
         return -1;
-    taken = set;
     int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (fd < 0)
         return -1;
-    ev_io_init(&px->signal_watcher, signalfd_cb, fd, EV_READ);
+    sg->loop = loop;
+    sg->taken = set;
+    sg->fn = fn;
+    sg->ctx = ctx;
+    sg->poll_due = true;
+    sg->sleep_broken = false;
+    sg->narmed = 0;
+    ev_io_init(&sg->io, signalfd_cb, fd, EV_READ);
     /* First in an iteration: a SIGCHLD names its child before the pidfds
      * report (reap.c), and a signal is acted on before anything else. */
-    ev_set_priority(&px->signal_watcher, EV_MAXPRI);
-    ev_io_start(px->loop, &px->signal_watcher);
+    ev_set_priority(&sg->io, EV_MAXPRI);
+    ev_io_start(loop, &sg->io);
     return 0;
 }
 
-void signals_stop(struct pxinit *px)
+void signals_stop(struct signals *sg)
 {
-    if (!ev_is_active(&px->signal_watcher))
+    if (!ev_is_active(&sg->io))
         return;
-    ev_io_stop(px->loop, &px->signal_watcher);
-    close(px->signal_watcher.fd);
+    ev_io_stop(sg->loop, &sg->io);
+    close(sg->io.fd);
+    sg->narmed = 0;
 }
 
-bool signals_arm_fd(int fd)
+bool signals_arm_io(struct signals *sg, const ev_io *w)
 {
+    /* Only once SOCKET_SIGNAL and SIGIO are blocked (signals_start): they
+     * can then only wake pxinit, never end it. */
+    if (!trick_on(TRICK_SIGWAIT) || !ev_is_active(&sg->io) || sg->narmed == SIGNALS_MAX_ARMED)
+        return false;
+    int fd = w->fd;
     int fl = fcntl(fd, F_GETFL);
-    /* SOCKET_SIGNAL and SIGIO are blocked and taken like the others
-     * (signals_start): they can only wake pxinit, never end it. */
-    return fl >= 0 && fcntl(fd, F_SETOWN, getpid()) == 0 &&
-           fcntl(fd, F_SETSIG, SOCKET_SIGNAL) == 0 && fcntl(fd, F_SETFL, fl | O_ASYNC) == 0;
+    if (fl < 0 || fcntl(fd, F_SETOWN, getpid()) < 0 || fcntl(fd, F_SETSIG, SOCKET_SIGNAL) < 0 ||
+        fcntl(fd, F_SETFL, fl | O_ASYNC) < 0)
+        return false;
+    sg->armed[sg->narmed++] = w;
+    return true;
 }
 
-void signals_poll_again(void)
+void signals_disarm_io(struct signals *sg, const ev_io *w)
 {
-    poll_due = true;
+    for (size_t i = 0; i < sg->narmed; i++) {
+        if (sg->armed[i] == w) {
+            sg->armed[i] = sg->armed[--sg->narmed];
+            return;
+        }
+    }
+}
+
+void signals_poll_again(struct signals *sg)
+{
+    sg->poll_due = true;
 }
 
 /* Active watchers whose events come as signals too (top of this file). */
-static int signalled_watchers(struct pxinit *px)
+static int signalled_watchers(const struct signals *sg)
 {
-    return ev_is_active(&px->signal_watcher) + control_signalled_watchers(px) +
-           notify_signalled_watchers(px) + reap_signalled_watchers(px);
+    int n = ev_is_active(&sg->io);
+    for (size_t i = 0; i < sg->narmed; i++)
+        n += ev_is_active(sg->armed[i]);
+    return n;
 }
 
-/* A signal that only goes on to the main command: handling it changes
- * nothing the loop watches, so the wait in sigwaitinfo can go on. */
-static bool forward_only(const struct pxinit *px, int sig)
+int signals_sleep(struct signals *sg, int active)
 {
-    return px->opts.command && px->main.started && sig != SIGCHLD && sig != SIGTERM &&
-           sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
-}
-
-int signals_sleep(struct pxinit *px, int active)
-{
-    if (sleep_broken || active != signalled_watchers(px))
+    if (!trick_on(TRICK_SIGWAIT) || sg->sleep_broken || active != signalled_watchers(sg))
         return EVRUN_ONCE;
-    if (poll_due || ev_pending_count(px->loop)) {
-        poll_due = false;
+    if (sg->poll_due || ev_pending_count(sg->loop)) {
+        sg->poll_due = false;
         return EVRUN_NOWAIT;
     }
     for (int n = 0; n < SLEEP_FORWARDS; n++) {
         log_flush();
         siginfo_t si;
-        int sig = sigwaitinfo(&taken, &si);
+        int sig = sigwaitinfo(&sg->taken, &si);
         if (sig < 0 && errno == EINTR)
             continue;
         if (sig < 0) {
             log_warn("waiting for signals (the event loop waits for them from now on)");
-            sleep_broken = true;
+            sg->sleep_broken = true;
             break;
         }
-        if (may_be_socket(sig, si.si_code)) {
-            /* A readable socket, or a SIGIO someone sent, which may have
-             * absorbed a socket's: forwarded, and the loop polls either way. */
-            if (!socket_ready(sig, si.si_code))
-                signal_handle(px, sig);
+        if (socket_ready(sig, si.si_code))
+            break; /* a readable socket: the loop polls */
+        /* libev's clock stood still: timers the callback starts count from
+         * now. (Two vDSO clock reads, no system call.) */
+        ev_now_update(sg->loop);
+        bool passed_on = sg->fn(sg->ctx, sig, si.si_pid, si.si_code);
+        /* A SIGIO someone sent may have absorbed a socket's: poll either way. */
+        if (!passed_on || may_be_socket(sig, si.si_code))
             break;
-        }
-        if (forward_only(px, sig)) {
-            signal_handle(px, sig);
-            continue;
-        }
-        ev_now_update(px->loop); /* its clock stood still: timers started now */
-        take(px, sig, si.si_pid, si.si_code);
-        break;
     }
     return EVRUN_NOWAIT;
 }

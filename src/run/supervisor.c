@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "exec/exec_dirs.h"
-#include "control/control.h"
 #include "run/launch.h"
 #include "base/log.h"
 #include "run/notify.h"
@@ -27,7 +26,6 @@
 #include "base/proc.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
-#include "run/phase.h"
 #include "run/pid_claim.h"
 #include "run/pull.h"
 #include "core/unit_type.h"
@@ -223,7 +221,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     if (pidmap_put(&px->pids, pid, PID_ROLE_MAIN, s) < 0)
         log_unit_warn(s->name, "cannot track main pid %d", (int)pid);
     log_unit_info(s->name, "main pid is now %d", (int)pid);
-    control_unit_changed(px, s); /* the board shows the main pid */
+    run_hooks_unit_changed(&px->hooks, s); /* the board shows the main pid */
 }
 
 /* MAINPID= from a process of the unit (NotifyAccess= said so): taken for a
@@ -310,6 +308,16 @@ static int exit_code_of(const struct service *s)
     return 1;
 }
 
+/* Recorded for phase_step(), which shuts down. The first request wins, and
+ * none once the main command has exited: its status is the exit code then. */
+static void exit_request(struct pxinit *px, int code)
+{
+    if (px->exit_code_fixed || px->main.exited)
+        return;
+    px->exit_code = code;
+    px->exit_code_fixed = true;
+}
+
 static void op_changed(struct service *s, enum svc_sub old)
 {
     struct pxinit *px = px_of(s);
@@ -321,7 +329,7 @@ static void op_changed(struct service *s, enum svc_sub old)
         s->unit->runtime_dir_preserve != DIR_PRESERVE_YES &&
         !(s->sub == SUB_AUTO_RESTART && s->unit->runtime_dir_preserve == DIR_PRESERVE_RESTART))
         exec_dirs_remove_runtime(s->unit, s->name);
-    control_unit_changed(px, s);
+    run_hooks_unit_changed(&px->hooks, s);
     if (s->sub == SUB_FAILED)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
@@ -340,11 +348,11 @@ static void op_changed(struct service *s, enum svc_sub old)
     if (px->phase < PHASE_STOPPING) {
         if (s->sub == SUB_FAILED && s->unit->failure_action == UNIT_ACTION_EXIT) {
             log_unit_info(s->name, "FailureAction=exit: shutting down");
-            phase_exit_with(px, exit_code_of(s) ? exit_code_of(s) : 1);
+            exit_request(px, exit_code_of(s) ? exit_code_of(s) : 1);
         } else if (s->sub == SUB_DEAD && old != SUB_DEAD && s->result == RESULT_SUCCESS &&
                    s->unit->success_action == UNIT_ACTION_EXIT) {
             log_unit_info(s->name, "SuccessAction=exit: shutting down");
-            phase_exit_with(px, exit_code_of(s));
+            exit_request(px, exit_code_of(s));
         }
     }
 }

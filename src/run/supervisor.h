@@ -18,7 +18,7 @@ int supervisor_load(struct pxinit *px);
 void supervisor_boot(struct pxinit *px);
 
 /* Stops every unit in reverse order; px->jobq.stop_pending reaches 0 when
- * done and phase_units_stopped() is called. */
+ * done (phase_step() looks). */
 void supervisor_stop_all(struct pxinit *px);
 
 /* A child was reaped (reap.c). Returns true when the

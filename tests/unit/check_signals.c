@@ -5,7 +5,8 @@
  * which epoll reported the signalfd but not yet the socket, which became
  * readable after the poll and before the signalfd's read, is played by
  * feeding the signalfd's watcher alone. Whether signals_sleep() waited is
- * told by a SIGUSR2 left pending before it: a wait takes it. */
+ * told by a SIGUSR2 left pending before it: a wait takes it. The trick is
+ * tested whatever PXINIT_PLAIN says; with it off, the plain way is checked. */
 #include <check.h>
 #include <stdio.h>
 #include <signal.h>
@@ -15,12 +16,22 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "base/tricks.h"
 #include "run/notify.h"
 #include "run/pxinit.h"
 #include "run/signals.h"
 
 static struct pxinit px;
 static char dir[64];
+static int taken; /* signals handed to the callback */
+
+static bool take(void *ctx, int sig, pid_t pid, int code)
+{
+    taken++;
+    return false;
+}
+
+static const struct notify_ops no_ops;
 
 static void setup(void)
 {
@@ -32,15 +43,29 @@ static void setup(void)
     px.loop = ev_loop_new(EVFLAG_NOENV);
     ck_assert_ptr_nonnull(px.loop);
     ev_set_userdata(px.loop, &px);
-    ck_assert_int_eq(signals_start(&px), 0);
-    ck_assert_int_eq(notify_init(&px), 0);
-    ck_assert(px.notify_signalled);
+    taken = 0;
+    ck_assert_int_eq(signals_start(&px.signals, px.loop, NULL, take, &px), 0);
+    ck_assert_int_eq(notify_init(&px, &no_ops), 0);
+}
+
+static void setup_trick(void)
+{
+    trick_configure(NULL);
+    setup();
+    ck_assert_int_eq(px.signals.narmed, 1); /* the notify socket */
+}
+
+static void setup_plain(void)
+{
+    trick_configure("sigwait");
+    setup();
+    ck_assert_int_eq(px.signals.narmed, 0);
 }
 
 static void teardown(void)
 {
     notify_close(&px);
-    signals_stop(&px);
+    signals_stop(&px.signals);
     ev_loop_destroy(px.loop);
     rmdir(dir);
 }
@@ -69,7 +94,7 @@ static int settle(void)
 {
     int active = ev_run(px.loop, EVRUN_NOWAIT);
     ck_assert_int_eq(active, 2); /* the signalfd and the notify socket */
-    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT); /* the first poll */
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_NOWAIT); /* the first poll */
     ck_assert_int_eq(ev_run(px.loop, EVRUN_NOWAIT), active);
     return active;
 }
@@ -79,7 +104,7 @@ static int settle(void)
 static void signalfd_alone(void)
 {
     ck_assert(pending(SIGRTMIN) || pending(SIGIO));
-    ev_feed_event(px.loop, &px.signal_watcher, EV_READ);
+    ev_feed_event(px.loop, &px.signals.io, EV_READ);
     ev_invoke_pending(px.loop);
     ck_assert(!pending(SIGRTMIN) && !pending(SIGIO));
 }
@@ -90,7 +115,7 @@ START_TEST(test_sigio_read_by_signalfd_polls)
     send_datagram(); /* after the poll: the socket's signal */
     signalfd_alone();
     raise(SIGUSR2);
-    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT);
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_NOWAIT);
     ck_assert_msg(pending(SIGUSR2), "waited in sigwaitinfo with a datagram unread");
 }
 END_TEST
@@ -104,8 +129,41 @@ START_TEST(test_user_sigio_read_by_signalfd_polls)
     send_datagram();
     signalfd_alone();
     raise(SIGUSR2);
-    ck_assert_int_eq(signals_sleep(&px, active), EVRUN_NOWAIT);
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_NOWAIT);
     ck_assert_msg(pending(SIGUSR2), "waited in sigwaitinfo with a datagram unread");
+}
+END_TEST
+
+/* A signal waited for in sigwaitinfo goes to the callback, which says the
+ * loop must look again (false): the wait ends there. */
+START_TEST(test_sleep_hands_signal_to_callback)
+{
+    int active = settle();
+    raise(SIGUSR1);
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_NOWAIT);
+    ck_assert_int_eq(taken, 1);
+    ck_assert(!pending(SIGUSR1));
+}
+END_TEST
+
+/* The plain way: no socket raises a signal, and the loop always waits in
+ * epoll_wait, never in sigwaitinfo. */
+START_TEST(test_plain_waits_in_epoll)
+{
+    int active = ev_run(px.loop, EVRUN_NOWAIT);
+    ck_assert_int_eq(active, 2);
+    raise(SIGUSR2);
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_ONCE);
+    ck_assert_int_eq(signals_sleep(&px.signals, active), EVRUN_ONCE);
+    ck_assert_msg(pending(SIGUSR2), "waited in sigwaitinfo with the trick off");
+    ck_assert_int_eq(taken, 0);
+    send_datagram();
+    ck_assert(!pending(SIGRTMIN) && !pending(SIGIO)); /* not armed */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    int sig;
+    ck_assert_int_eq(sigwait(&set, &sig), 0);
 }
 END_TEST
 
@@ -113,9 +171,14 @@ static Suite *signals_suite(void)
 {
     Suite *s = suite_create("signals");
     TCase *tc = tcase_create("sleep");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup_trick, teardown);
     tcase_add_test(tc, test_sigio_read_by_signalfd_polls);
     tcase_add_test(tc, test_user_sigio_read_by_signalfd_polls);
+    tcase_add_test(tc, test_sleep_hands_signal_to_callback);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("plain");
+    tcase_add_checked_fixture(tc, setup_plain, teardown);
+    tcase_add_test(tc, test_plain_waits_in_epoll);
     suite_add_tcase(s, tc);
     return s;
 }
