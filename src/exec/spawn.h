@@ -6,10 +6,10 @@
  * terminal in: it is not the session leader) and its own process group, whose
  * id is its pid. pxinit never waits on the service: its preparation and exec
  * run while pxinit goes on. Where the kernel allows spawning with CLONE_VM
- * (the usual case, see spawn.c; a speed trick, tricks.h's TRICK_CLONE_VM)
- * the intermediate leaves the service's pid in
- * the spawn_handle, and the service reports a failure before exec on a pipe
- * shared by all spawns, which spawn_take_failure() reads when it is reaped;
+ * (the usual case, see spawn.c; a speed trick: TRICK_CLONE_VM, tricks.h)
+ * the intermediate leaves the service's pid in the spawn_handle, and the
+ * service reports a failure before exec on a pipe shared by all spawns,
+ * which spawn_take_failure() reads when it is reaped;
  * a spawn that needs to know that the exec succeeded (params' async_exec
  * false) gets a pipe of its own, with {stage, errno} on failure and EOF on
  * success. Otherwise (fork()) the intermediate reports the service's pid and
