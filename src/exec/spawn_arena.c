@@ -8,7 +8,7 @@
  * hypervisor that made a spawn cost pxinit 1.1 ms instead of 0.2. Most of
  * those pages are malloc's heap, which the service never reads: it is marked
  * MADV_DONTFORK (not mapped in the service at all), and what the service
- * needs of it (path, argv, environment, directory, limits, command) is
+ * needs of it (path, argv, environment, directory, limits, groups, command) is
  * copied for each spawn into an arena of its own, which is copied. The
  * thread's TCB and static TLS (errno) sit at the bottom of the heap in a
  * static build: that part stays. Any fork() whose child reads the heap (the
@@ -144,8 +144,8 @@ static char **arena_strv(char *const *v)
     return out;
 }
 
-/* Copies what q points to in the heap into the arena; -1 when it does not
- * fit (the arena then grows for the next try). */
+/* Copies what q points to, which may be in the heap, into the arena; -1
+ * when it does not fit (the arena then grows for the next try). */
 static int arena_fill(struct spawn_params *q)
 {
     arena.used = 0;
@@ -164,9 +164,14 @@ static int arena_fill(struct spawn_params *q)
             memcpy(lim, q->limits, RLIM_NLIMITS * sizeof(*lim));
         }
     }
+    gid_t *groups = q->ngroups ? arena_take(q->ngroups * sizeof(*groups)) : NULL;
+    if (groups)
+        memcpy(groups, q->groups, q->ngroups * sizeof(*groups));
     if (!path || !argv || !envp || (q->cwd && !cwd) || (q->what && !what) ||
-        (q->limit_set && (!set || !lim)))
+        (q->limit_set && (!set || !lim)) || (q->ngroups && !groups))
         return -1;
+    if (q->ngroups)
+        q->groups = groups;
     q->path = path;
     q->argv = argv;
     q->envp = envp;

@@ -332,9 +332,16 @@ static int launch_split_command(struct service *s, const struct exec_command *cm
     return 0;
 }
 
-/* Step 1: credentials, environment, the unit's directories, argv. */
-static int launch_prepare(struct service *s, const struct exec_command *cmd, bool is_main,
-                          struct launch_req *r)
+/* Step 1: credentials, environment, the unit's directories, argv.
+ *
+ * Every stack page pxinit writes between two spawns faults once (the
+ * service is a copy of pxinit until it execs; the heap is not copied:
+ * spawn_arena.c), so the request (5 KiB) is on the heap and this step, whose
+ * message buffers take 8 KiB more, is not inlined: neither deepens the frame
+ * the spawn and the loop run in. */
+static __attribute__((noinline)) int launch_prepare(struct service *s,
+                                                    const struct exec_command *cmd, bool is_main,
+                                                    struct launch_req *r)
 {
     struct pxinit *px = s->ctx;
     const char *err = NULL;
@@ -486,25 +493,29 @@ static int launch_spawn(struct service *s, const struct exec_command *cmd, bool 
 
 int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
 {
-    struct launch_req r = {
-        .privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT),
-        .fd_out = SPAWN_FD_INHERIT,
-        .fd_err = SPAWN_FD_INHERIT,
-    };
-    int rc = launch_prepare(s, cmd, is_main, &r);
+    /* On the heap, not the stack: see launch_prepare(). */
+    struct launch_req *r = calloc(1, sizeof(*r));
+    if (!r) {
+        errno = ENOMEM;
+        return -1;
+    }
+    r->privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
+    r->fd_out = r->fd_err = SPAWN_FD_INHERIT;
+    int rc = launch_prepare(s, cmd, is_main, r);
     if (rc == 0)
-        rc = launch_open_stdio(s, &r);
+        rc = launch_open_stdio(s, r);
     if (rc == 0)
-        rc = launch_spawn(s, cmd, is_main, &r);
+        rc = launch_spawn(s, cmd, is_main, r);
     int saved = errno;
-    if (r.captured)
+    if (r->captured)
         output_spawn_done(s); /* the child has its copies, if there is a child */
-    if (r.fd_out >= 0)
-        close(r.fd_out);
-    if (r.fd_err >= 0)
-        close(r.fd_err);
-    strv_clear(&r.env);
-    strv_clear(&r.argv);
+    if (r->fd_out >= 0)
+        close(r->fd_out);
+    if (r->fd_err >= 0)
+        close(r->fd_err);
+    strv_clear(&r->env);
+    strv_clear(&r->argv);
+    free(r);
     errno = saved;
     return rc;
 }
