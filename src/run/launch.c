@@ -1,6 +1,7 @@
-/* launch.c - turns a unit's command into a running process: credentials,
- * environment, argv, output files, the double fork, and the spawn job that
- * reads the child's report (a pipe, or memory: spawn.h) from the loop. */
+/* launch.c - turns a unit's command into a running process, in three steps
+ * (launch_command): credentials, environment, directories and argv; fds 1
+ * and 2; the double fork (spawn.h) and the spawn job that reads the child's
+ * report (a pipe, or memory) from the loop. */
 #include "run/launch.h"
 
 #include <errno.h>
@@ -261,129 +262,204 @@ static int prepare_dirs(struct service *s, const struct exec_creds *creds, struc
     return 0;
 }
 
-int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
-{
-    struct pxinit *px = s->ctx;
-    const struct unit *u = s->unit;
-    const struct unit_exec *x = unit_exec(u);
+/* What launch_command() gathers for one spawn, released after it. */
+struct launch_req {
+    bool privileged; /* '+' or '!' command: pxinit's credentials */
     struct exec_creds creds;
-    struct strv env = {0}, argv = {0};
-    const char *err = NULL;
-    int fd_out = SPAWN_FD_INHERIT, fd_err = SPAWN_FD_INHERIT;
-    int rc = -1, saved = EINVAL;
-    bool privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
-    bool captured = false; /* output_spawn_fds() gave write ends */
+    struct strv env, argv;
+    char *const *args; /* argv, or argv + 1 after '@' */
+    const char *path;  /* what to execve() */
+    char pathbuf[4096];
+    int fd_out, fd_err; /* files opened here (closed after the spawn), or SPAWN_FD_INHERIT */
+    int out, err;       /* what the child gets as 1 and 2 */
+    bool captured;      /* output_spawn_fds() gave write ends */
+};
 
-    if (privileged) {
-        memset(&creds, 0, sizeof(creds));
-    } else if (exec_creds_resolve(u, &creds, &err) < 0) {
+/* User=/Group=, or none for a privileged command; -1 with errno. */
+static int launch_resolve_creds(struct service *s, struct launch_req *r)
+{
+    const struct unit_exec *x = unit_exec(s->unit);
+    const char *err = NULL;
+    if (r->privileged) {
+        memset(&r->creds, 0, sizeof(r->creds));
+        return 0;
+    }
+    if (exec_creds_resolve(s->unit, &r->creds, &err) < 0) {
         log_unit_error(s->name, "User=%s Group=%s: %s", x->user ? x->user : "",
                        x->group ? x->group : "", err);
         errno = ESRCH;
         return -1;
     }
-    if (creds.set && geteuid() != 0) {
+    if (r->creds.set && geteuid() != 0) {
         /* Not root (a supervisor run by a user): running as oneself needs
          * no change of identity; anything else cannot be done. */
-        if (creds.uid == geteuid() && creds.gid == getegid()) {
-            creds.set = false;
-        } else {
+        if (r->creds.uid != geteuid() || r->creds.gid != getegid()) {
             log_unit_error(s->name, "User=/Group= need pxinit to run as root");
             errno = EPERM;
             return -1;
         }
+        r->creds.set = false;
     }
-    if (exec_env_build(u, &px->base_env, &creds, is_main ? 0 : s->main.pid, &env, &err) < 0) {
-        saved = errno;
+    return 0;
+}
+
+/* The command line split with the environment's variables, and the path
+ * of its program; -1 with errno. */
+static int launch_split_command(struct service *s, const struct exec_command *cmd,
+                                struct launch_req *r)
+{
+    const char *err = NULL;
+    char pb[4096];
+    if (cmdline_split(cmd->line, &r->env, cmd->flags, &r->argv, &err) < 0 || r->argv.n == 0) {
+        int saved = errno ? errno : EINVAL;
+        log_unit_error(s->name, "%s:%u: cannot split command line: %s",
+                       unit_path(s->unit, pb, sizeof(pb)), cmd->lineno,
+                       err ? err : "empty command");
+        errno = saved;
+        return -1;
+    }
+    r->args = r->argv.v;
+    if (cmd->flags & EXEC_FLAG_ARGV0) {
+        if (r->argv.n < 2) {
+            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path",
+                           unit_path(s->unit, pb, sizeof(pb)), cmd->lineno);
+            errno = EINVAL;
+            return -1;
+        }
+        r->args = r->argv.v + 1;
+    }
+    r->path = spawn_resolve_path(r->argv.v[0], strv_array(&r->env), r->pathbuf, sizeof(r->pathbuf));
+    return 0;
+}
+
+/* Step 1: credentials, environment, the unit's directories, argv.
+ *
+ * Every stack page pxinit writes between two spawns faults once (the
+ * service is a copy of pxinit until it execs; the heap is not copied:
+ * spawn_arena.c), so the request (5 KiB) is on the heap and this step, whose
+ * message buffers take 8 KiB more, is not inlined: neither deepens the frame
+ * the spawn and the loop run in. */
+static __attribute__((noinline)) int launch_prepare(struct service *s,
+                                                    const struct exec_command *cmd, bool is_main,
+                                                    struct launch_req *r)
+{
+    struct pxinit *px = s->ctx;
+    const char *err = NULL;
+    if (launch_resolve_creds(s, r) < 0)
+        return -1;
+    if (exec_env_build(s->unit, &px->base_env, &r->creds, is_main ? 0 : s->main.pid, &r->env,
+                       &err) < 0) {
+        int saved = errno;
         if (err)
             log_unit_error(s->name, "EnvironmentFile=%s: %s", err,
                            file_read_strerror(saved, FILE_READ_ENV_MAX));
-        goto out;
+        errno = saved;
+        return -1;
     }
-    if (add_notify_env(px, s, &env) < 0 || add_invocation_id(s, &env) < 0) {
-        saved = errno;
-        goto out;
-    }
-    if (prepare_dirs(s, privileged ? NULL : &creds, &env) < 0) {
-        saved = errno;
-        goto out;
-    }
-    if (cmdline_split(cmd->line, &env, cmd->flags, &argv, &err) < 0 || argv.n == 0) {
-        saved = errno ? errno : EINVAL;
-        char pb[4096];
-        log_unit_error(s->name, "%s:%u: cannot split command line: %s",
-                       unit_path(u, pb, sizeof(pb)), cmd->lineno, err ? err : "empty command");
-        goto out;
-    }
-    char *const *args = argv.v;
-    const char *exe = argv.v[0];
-    if (cmd->flags & EXEC_FLAG_ARGV0) {
-        if (argv.n < 2) {
-            char pb[4096];
-            log_unit_error(s->name, "%s:%u: '@' needs an argv[0] after the path",
-                           unit_path(u, pb, sizeof(pb)), cmd->lineno);
-            goto out;
-        }
-        args = argv.v + 1;
-    }
-    char pathbuf[4096];
-    const char *path = spawn_resolve_path(exe, strv_array(&env), pathbuf, sizeof(pathbuf));
+    if (add_notify_env(px, s, &r->env) < 0 || add_invocation_id(s, &r->env) < 0)
+        return -1;
+    if (prepare_dirs(s, r->privileged ? NULL : &r->creds, &r->env) < 0)
+        return -1;
+    return launch_split_command(s, cmd, r);
+}
 
-    /* Captured streams get output's pipes (borrowed, not closed here). */
+/* Step 2: fds 1 and 2, output.c's capture pipes (borrowed, not closed
+ * here) or files opened for StandardOutput=/StandardError=. */
+static int launch_open_stdio(struct service *s, struct launch_req *r)
+{
+    const struct unit *u = s->unit;
+    struct pxinit *px = s->ctx;
     int cap_out, cap_err;
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
     if (output_spawn_fds(s->output, &os, &cap_out, &cap_err) < 0) {
-        saved = errno;
+        int saved = errno;
         log_unit_error(s->name, "cannot set up output capture: %s", strerror(saved));
-        goto out;
+        errno = saved;
+        return -1;
     }
-    captured = true;
+    r->captured = true;
     const char *opath = unit_output(u)->std_output_path;
     if (cap_out == OUTPUT_FD_NONE)
-        fd_out = open_output(u, u->std_output, opath);
+        r->fd_out = open_output(u, u->std_output, opath);
     enum output_kind ek = u->std_error == OUTPUT_DEFAULT ? u->std_output : u->std_error;
     const char *epath = u->std_error == OUTPUT_DEFAULT ? opath : unit_output(u)->std_error_path;
     /* Following stdout to a file means the same open file, as in systemd
      * (two opens would write over each other from offset 0). */
-    bool err_shares_out = cap_out == OUTPUT_FD_NONE && fd_out >= 0 && ek == u->std_output &&
+    bool err_shares_out = cap_out == OUTPUT_FD_NONE && r->fd_out >= 0 && ek == u->std_output &&
                           epath && opath && strcmp(epath, opath) == 0;
     if (cap_err == OUTPUT_FD_NONE && !err_shares_out)
-        fd_err = open_output(u, ek, epath);
-    if (fd_out == -1 || fd_err == -1) {
-        saved = errno;
+        r->fd_err = open_output(u, ek, epath);
+    if (r->fd_out == -1 || r->fd_err == -1) {
+        int saved = errno;
         log_unit_error(s->name, "cannot open output file: %s", strerror(saved));
-        goto out;
+        errno = saved;
+        return -1;
     }
+    r->out = cap_out != OUTPUT_FD_NONE ? cap_out : r->fd_out;
+    r->err = cap_err != OUTPUT_FD_NONE ? cap_err : err_shares_out ? r->fd_out : r->fd_err;
+    return 0;
+}
 
+/* Puts the spawned job on the list of jobs in flight and hands it what the
+ * spawn left in memory, from the loop. */
+static void launch_job_register(struct pxinit *px, struct spawn_job *job,
+                                const struct spawn_handle *h)
+{
+    job->next = px->jobs;
+    job->pprev = &px->jobs;
+    if (px->jobs)
+        px->jobs->pprev = &job->next;
+    px->jobs = job;
+    if (++px->njobs > px->jobs_peak)
+        px->jobs_peak = px->njobs;
+    ev_io_init(&job->io, job_io_cb, h->report_fd, EV_READ);
+    if (h->report_fd >= 0)
+        ev_io_start(px->loop, &job->io);
+    if (h->report_fd < 0 || h->pid > 0 || h->stage) {
+        /* Part of the report is known already, but the service must learn of
+         * it from the loop, not from inside its own call to spawn: fed as an
+         * event. */
+        job->rep[0] = (struct spawn_msg){.kind = SPAWN_MSG_PID, .pid = h->pid};
+        if (h->stage)
+            job->rep[1] =
+                (struct spawn_msg){.kind = SPAWN_MSG_ERROR, .stage = h->stage, .err = h->err};
+        ev_feed_event(px->loop, &job->io, EV_READ);
+    }
+}
+
+/* Step 3: the double fork, and the job that follows its report. */
+static int launch_spawn(struct service *s, const struct exec_command *cmd, bool is_main,
+                        struct launch_req *r)
+{
+    struct pxinit *px = s->ctx;
+    const struct unit *u = s->unit;
+    const struct unit_exec *x = unit_exec(u);
     const char *cwd = x->working_directory;
     if (cwd && strcmp(cwd, "~") == 0)
-        cwd = creds.home[0] ? creds.home : "/root";
+        cwd = r->creds.home[0] ? r->creds.home : "/root";
     sigset_t empty;
     sigemptyset(&empty);
     struct spawn_params sp = {
-        .path = path,
-        .argv = args,
-        .envp = strv_array(&env),
+        .path = r->path,
+        .argv = r->args,
+        .envp = strv_array(&r->env),
         .cwd = cwd ? cwd : "/",
         .cwd_optional = x->working_directory_optional,
-        .set_ids = creds.set,
-        .uid = creds.uid,
-        .gid = creds.gid,
-        .groups = creds.groups,
-        .ngroups = creds.ngroups,
+        .set_ids = r->creds.set,
+        .uid = r->creds.uid,
+        .gid = r->creds.gid,
+        .groups = r->creds.groups,
+        .ngroups = r->creds.ngroups,
         .umask = x->umask,
         .sched = exec_sched_of(x),
         .no_new_privileges = x->no_new_privileges,
         .limit_set = unit_limits(u)->set,
         .limits = unit_limits(u)->v,
         .nofile = px->nofile_restore,
-        .fd_out = cap_out != OUTPUT_FD_NONE ? cap_out : fd_out,
-        .fd_err = cap_err != OUTPUT_FD_NONE ? cap_err
-                  : err_shares_out          ? fd_out
-                                            : fd_err,
+        .fd_out = r->out,
+        .fd_err = r->err,
         .sigmask = &empty,
-        .sigactions = NULL,
         .ignore_sigpipe = u->ignore_sigpipe,
         .double_fork = true,
         /* Type=exec is started once the exec succeeded: that one waits. */
@@ -393,15 +469,16 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     size_t wlen = strlen(cmd->line) + 1;
     struct spawn_job *job = calloc(1, sizeof(*job) + wlen);
     if (!job) {
-        saved = ENOMEM;
-        goto out;
+        errno = ENOMEM;
+        return -1;
     }
     memcpy(job->what, cmd->line, wlen);
     struct spawn_handle h;
     if (spawn_start(&sp, &h) < 0) {
-        saved = errno;
+        int saved = errno;
         free(job);
-        goto out;
+        errno = saved;
+        return -1;
     }
     if (pidmap_put(&px->pids, h.child, PID_ROLE_INTERMEDIATE, NULL) < 0)
         log_unit_warn(s->name, "cannot index intermediate pid %d", (int)h.child);
@@ -411,40 +488,38 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     job->svc = s;
     job->proc = p;
     job->role = is_main ? PID_ROLE_MAIN : PID_ROLE_CONTROL;
-    job->next = px->jobs;
-    job->pprev = &px->jobs;
-    if (px->jobs)
-        px->jobs->pprev = &job->next;
-    px->jobs = job;
-    if (++px->njobs > px->jobs_peak)
-        px->jobs_peak = px->njobs;
-    ev_io_init(&job->io, job_io_cb, h.report_fd, EV_READ);
-    if (h.report_fd >= 0)
-        ev_io_start(px->loop, &job->io);
-    if (h.report_fd < 0 || h.pid > 0 || h.stage) {
-        /* Part of the report is known already, but the service must learn of
-         * it from the loop, not from inside its own call to spawn: fed as an
-         * event. */
-        job->rep[0] = (struct spawn_msg){.kind = SPAWN_MSG_PID, .pid = h.pid};
-        if (h.stage)
-            job->rep[1] =
-                (struct spawn_msg){.kind = SPAWN_MSG_ERROR, .stage = h.stage, .err = h.err};
-        ev_feed_event(px->loop, &job->io, EV_READ);
-    }
+    launch_job_register(px, job, &h);
     p->pending = true;
     p->job = job;
-    rc = 0;
-out:
-    if (captured)
+    return 0;
+}
+
+int launch_command(struct service *s, const struct exec_command *cmd, bool is_main)
+{
+    /* On the heap, not the stack: see launch_prepare(). */
+    struct launch_req *r = calloc(1, sizeof(*r));
+    if (!r) {
+        errno = ENOMEM;
+        return -1;
+    }
+    r->privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
+    r->fd_out = r->fd_err = SPAWN_FD_INHERIT;
+    int rc = launch_prepare(s, cmd, is_main, r);
+    if (rc == 0)
+        rc = launch_open_stdio(s, r);
+    if (rc == 0)
+        rc = launch_spawn(s, cmd, is_main, r);
+    int saved = errno;
+    if (r->captured)
         output_spawn_done(s->output); /* the child has its copies, if there is a child */
-    if (fd_out >= 0)
-        close(fd_out);
-    if (fd_err >= 0)
-        close(fd_err);
-    strv_clear(&env);
-    strv_clear(&argv);
-    if (rc < 0)
-        errno = saved;
+    if (r->fd_out >= 0)
+        close(r->fd_out);
+    if (r->fd_err >= 0)
+        close(r->fd_err);
+    strv_clear(&r->env);
+    strv_clear(&r->argv);
+    free(r);
+    errno = saved;
     return rc;
 }
 

@@ -71,7 +71,12 @@ poll 10 lines_matching_at_least "$T/out" '^u([0-9]+): (out|err)-u\1$' 300 ||
 [ "$(count_lines "$T/out")" = 300 ] || fail "stray output lines: $(grep -vE '^u([0-9]+): (out|err)-u\1$' "$T/out" | head -3)"
 pid=$(in_ns pgrep -n -x sleep) || fail "no service running"
 fdsize=$(in_ns awk '$1 == "FDSize:" {print $2}' /proc/$pid/status)
-[ "$fdsize" = 64 ] || fail "the last service's file table has $fdsize slots, want 64 (pxinit's was copied)"
+# The small table is the CLONE_VM trick's (spawn.c); its plain way, fork(),
+# copies pxinit's by design.
+case ",${PXINIT_PLAIN:-}," in
+*,all,* | *,1,* | *,clone-vm,*) ;;
+*) [ "$fdsize" = 64 ] || fail "the last service's file table has $fdsize slots, want 64 (pxinit's was copied)" ;;
+esac
 fds=$(in_ns ls /proc/$pid/fd | sort -n | tr '\n' ' ')
 [ "$fds" = "0 1 2 " ] || fail "service has fds: $fds"
 pass "150 units: output to the right pipes, small file tables, fds 0-2"
