@@ -51,15 +51,6 @@ int client_usage_error(const struct client *cl, const char *what, const char *ar
     return PROTO_EXIT_USAGE;
 }
 
-char *client_path(const struct client *cl, const char *name)
-{
-    size_t n = strlen(cl->runtime_dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", cl->runtime_dir, name);
-    return p;
-}
-
 /* --- check (offline) ------------------------------------------------------------ */
 
 static void diag_print(void *ctx, enum diag_level level, const char *message)

@@ -13,6 +13,15 @@
 #include "client/client_int.h"
 #include "wire/protocol.h"
 
+char *client_path(const struct client *cl, const char *name)
+{
+    size_t n = strlen(cl->runtime_dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", cl->runtime_dir, name);
+    return p;
+}
+
 int client_unit_push(struct client *cl, const struct sb_unit *u)
 {
     if (cl->nunits == cl->cap) {

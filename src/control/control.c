@@ -85,17 +85,6 @@ static void accept_pause(struct ctl *ctl)
     ev_timer_start(ctl->px->loop, &ctl->accept_pause);
 }
 
-void ctl_slot_freed(struct ctl *ctl)
-{
-    if (!ctl->full_pause)
-        return;
-    /* A slot for the clients waiting in the backlog. */
-    ctl->full_pause = false;
-    ev_timer_stop(ctl->px->loop, &ctl->accept_pause);
-    ev_io_start(ctl->px->loop, &ctl->listen_io);
-    signals_poll_again(&ctl->px->signals); /* they raised their signals long ago */
-}
-
 /* Whether the next client may be accepted now; false: accepting has stopped
  * until a slot frees (ctl_slot_freed()) or, at the latest, a silent client has
  * been so for CTL_EVICT_IDLE. */

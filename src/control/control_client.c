@@ -17,7 +17,19 @@
 
 #include "control/control.h"
 #include "control/control_int.h"
+#include "run/signals.h"
 #include "base/log.h"
+
+/* A slot for the clients waiting in the backlog (accepting paused at the cap). */
+static void ctl_slot_freed(struct ctl *ctl)
+{
+    if (!ctl->full_pause)
+        return;
+    ctl->full_pause = false;
+    ev_timer_stop(ctl->px->loop, &ctl->accept_pause);
+    ev_io_start(ctl->px->loop, &ctl->listen_io);
+    signals_poll_again(&ctl->px->signals); /* they raised their signals long ago */
+}
 
 void ctl_client_free(struct ctl_client *c)
 {

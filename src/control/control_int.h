@@ -83,8 +83,6 @@ struct ctl {
 
 /* control.c */
 void ctl_settle_soon(struct ctl *ctl);
-/* A client left (ctl_client_free()): accepting resumes if the cap stopped it. */
-void ctl_slot_freed(struct ctl *ctl);
 
 /* control_client.c */
 /* A connection accepted on the listening socket: checked, then read. */
@@ -106,10 +104,6 @@ void ctl_board_open(struct ctl *ctl);
 void ctl_publish(struct ctl *ctl, struct service *s);
 /* The record of s as the board and `unit` lines show it. */
 void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out);
-
-/* control_verbs.c */
-/* s is about to be freed: its jobs end with an error. */
-void ctl_jobs_forget(struct ctl *ctl, struct service *s);
 
 /* control_reload.c */
 /* Adds the instance u (made from its template) to the unit table; NULL

@@ -110,6 +110,21 @@ static void on_removed(void *ctx, struct service *s)
     s->board_slot = -1;
 }
 
+/* Requests waiting for a unit that a daemon-reload removed end with an
+ * error. */
+static void ctl_jobs_forget(struct ctl *ctl, struct service *s)
+{
+    for (struct ctl_client *c = ctl->clients; c; c = c->next) {
+        for (size_t i = 0; i < c->njobs; i++) {
+            if (c->jobs[i].s != s || c->jobs[i].done)
+                continue;
+            c->jobs[i].done = true;
+            ctl_error(c, PROTO_EXIT_FAILED, "%s: unit removed by daemon-reload", s->name);
+        }
+    }
+    ctl_settle_soon(ctl);
+}
+
 static void on_forget(void *ctx, struct service *s)
 {
     ctl_jobs_forget(ctx, s);

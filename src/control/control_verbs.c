@@ -249,19 +249,6 @@ static void jobs_check(struct ctl *ctl)
     }
 }
 
-void ctl_jobs_forget(struct ctl *ctl, struct service *s)
-{
-    for (struct ctl_client *c = ctl->clients; c; c = c->next) {
-        for (size_t i = 0; i < c->njobs; i++) {
-            if (c->jobs[i].s != s || c->jobs[i].done)
-                continue;
-            c->jobs[i].done = true;
-            ctl_error(c, PROTO_EXIT_FAILED, "%s: unit removed by daemon-reload", s->name);
-        }
-    }
-    ctl_settle_soon(ctl);
-}
-
 /* Ends the request now or leaves it waiting for its jobs. */
 static void wait_or_done(struct ctl_client *c, bool no_block)
 {

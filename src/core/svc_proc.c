@@ -137,15 +137,3 @@ void svc_proc_started(struct service *s, struct svc_proc *p)
     else if (s->sub == SUB_STOP_SIGKILL || s->sub == SUB_FINAL_SIGKILL)
         svc_kill_proc(s, p, s->unit->final_kill_signal);
 }
-
-void svc_spawn_failed(struct service *s, struct svc_proc *p)
-{
-    /* Through the exit paths, as a failure recorded as "resources" first;
-     * a command whose failure is ignored ('-') goes on as after exit 0. */
-    bool ignored = p->flags & EXEC_FLAG_IGNORE_FAILURE;
-    if (!ignored && s->result == RESULT_SUCCESS)
-        s->result = RESULT_RESOURCES;
-    s->no_process = true;
-    svc_proc_exited(s, p, ignored ? 0 : W_EXITCODE(1, 0));
-    s->no_process = false;
-}
