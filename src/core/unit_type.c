@@ -2,6 +2,8 @@
  * calls (unit_type.h). The service type wraps service.c as it is. */
 #include "core/unit_type.h"
 
+#include <stdlib.h>
+
 #include "base/log.h"
 
 static uint8_t service_sub_code(const struct service *s)
@@ -41,22 +43,52 @@ void unit_stop(struct service *s)
 
 /* An explicit restart reaches the active units that Requires=/PartOf= it
  * too (systemd.unit(5)), whatever their type, each once however the graph
- * loops. */
+ * loops: breadth first through a list, never by recursion, so a long chain
+ * costs no stack. Without memory for the list only s itself restarts. */
+static bool restart_reaches(const struct service *s, unsigned i)
+{
+    const struct service *a = s->links->rdeps[i].s;
+    return (s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
+           a->sub != SUB_AUTO_RESTART && !a->restart_visiting;
+}
+
 void unit_restart(struct service *s)
 {
     if (s->restart_visiting)
         return;
+    struct service **v = NULL;
+    size_t n = 0, cap = 0;
     s->restart_visiting = true;
     unit_type_of(s)->restart(s);
-    for (unsigned i = 0; i < s->links->nrdeps; i++) {
-        struct service *a = s->links->rdeps[i].s;
-        if ((s->links->rdeps[i].kinds & (DEP_REQUIRES | DEP_PART_OF)) && !svc_is_settled(a) &&
-            a->sub != SUB_AUTO_RESTART) {
-            log_unit_info(a->name, "restarting with %s", s->name);
-            unit_restart(a);
+    struct service *cur = s;
+    for (size_t next = 0;; cur = v[next++]) {
+        if (cur != s)
+            unit_type_of(cur)->restart(cur);
+        for (unsigned i = 0; i < cur->links->nrdeps; i++) {
+            if (!restart_reaches(cur, i))
+                continue;
+            struct service *a = cur->links->rdeps[i].s;
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                struct service **nv = realloc(v, ncap * sizeof(*nv));
+                if (!nv) {
+                    log_unit_warn(a->name, "out of memory: not restarted with %s", cur->name);
+                    continue;
+                }
+                v = nv;
+                cap = ncap;
+            }
+            log_unit_info(a->name, "restarting with %s", cur->name);
+            a->restart_visiting = true;
+            v[n++] = a;
         }
+        if (next == n)
+            break;
     }
     s->restart_visiting = false;
+    for (size_t i = 0; i < n; i++)
+        v[i]->restart_visiting = false;
+    free(v);
 }
 
 enum svc_reload_result unit_reload(struct service *s)
