@@ -45,6 +45,7 @@
 #include "wire/status_board.h"
 #include "wire/status_line.h"
 #include "wire/verbs.h"
+#include "wire/freestr.h"
 
 /* The kernel enters with %rsp 16-byte aligned, pointing at argc, and %rdx 0
  * (glibc's _start registers %rdx with atexit when it is not). The stub hands
@@ -131,15 +132,6 @@ static void write_out(int fd, const char *buf, size_t len)
 
 /* --- strings ------------------------------------------------------------------ */
 
-static bool str_eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
 /* What follows prefix in s, or NULL when s does not start with it. */
 static const char *after(const char *s, const char *prefix)
 {
@@ -147,14 +139,6 @@ static const char *after(const char *s, const char *prefix)
         if (*s++ != *prefix++)
             return 0;
     return s;
-}
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
 }
 
 /* --- the guard against a board cut short --------------------------------------- */

@@ -6,23 +6,7 @@
 #include "wire/status_line.h"
 
 #include "base/signame.h"
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
+#include "wire/freestr.h"
 
 /* A bounded writer: keeps counting past the end, like snprintf. */
 struct out {

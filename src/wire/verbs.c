@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "wire/freestr.h"
+
 static const struct {
     char name[VERB_NAME_MAX];
     unsigned char flags;
@@ -21,23 +23,6 @@ static const struct {
     [VERB_CHECK] = {"check", VERB_OFFLINE},
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
 };
-
-static size_t str_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
 
 int verb_find(const char *word)
 {
