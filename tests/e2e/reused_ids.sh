@@ -111,4 +111,7 @@ pass "stop still reaches what is left in an exited oneshot's group"
 
 in_ns kill "$g" "$g2" 2>/dev/null
 px_signal TERM
-px_wait 10
+# pxinit's own bound is --grace (5 s) and 5 s more after SIGKILL: a process
+# the test started through nsenter can linger as a zombie of nsenter, which
+# is outside the namespace, until nsenter reaps it.
+px_wait 15
