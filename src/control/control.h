@@ -17,8 +17,8 @@ struct ctl_dispatcher {
     /* One request, split into words (argc > 0): ends it with
      * ctl_request_done() now, or leaves the client busy until it does. */
     void (*request)(struct ctl_client *c, int argc, char **argv);
-    /* Once the loop is idle after changes (ctl_settle_soon()): waiting
-     * jobs, units daemon-reload retired. May be NULL. */
+    /* Once the loop is idle after changes (ctl_settle_soon()): the jobs
+     * clients wait for. May be NULL. */
     void (*settle)(struct ctl *ctl);
     /* daemon-reload without a client (SIGHUP, through px->hooks). May be NULL. */
     void (*reload)(struct ctl *ctl);

@@ -19,7 +19,8 @@ int job_queue_reserve(struct job_queue *q, size_t n);
 
 /* Starts every unit of the table, in start order where they are ready. */
 void job_queue_boot(struct pxinit *px);
-/* Stops every unit in reverse order; phase_units_stopped() once all did. */
+/* Stops every unit in reverse order; stop_pending reaches 0 once all did
+ * (phase_step() looks). */
 void job_queue_stop_all(struct pxinit *px);
 /* s changed state (svc_ops.changed): its job may be done. */
 void job_queue_changed(struct pxinit *px, struct service *s);
