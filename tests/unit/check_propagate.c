@@ -16,6 +16,7 @@
 #include "run/propagate.h"
 #include "run/unit_table.h"
 #include "unit/unit_parse.h"
+#include "svc_quiet.h"
 
 static struct propagate_queue queue;
 
@@ -34,25 +35,6 @@ static void note_death(const char *name)
     died_len += (size_t)sprintf(died + died_len, "%s%s", died_len ? " " : "", name);
 }
 
-static int fake_spawn(struct service *s, const struct exec_command *cmd, bool is_main)
-{
-    (is_main ? &s->main : &s->control)->pending = true;
-    return 0;
-}
-static void fake_kill(struct service *s, struct svc_proc *p, int sig, bool group)
-{
-}
-static bool fake_group_alive(struct service *s, struct svc_proc *p)
-{
-    return false;
-}
-static void fake_timer(struct service *s, uint64_t usec)
-{
-}
-static uint64_t fake_now(struct service *s)
-{
-    return 0;
-}
 static bool record_deaths;
 
 /* As supervisor.c's op_changed: the queue hears every change. */
@@ -63,15 +45,7 @@ static void fake_changed(struct service *s, enum svc_sub old)
     propagate_changed(&queue, s, old);
 }
 
-static const struct svc_ops fake_ops = {
-    .spawn = fake_spawn,
-    .kill = fake_kill,
-    .group_alive = fake_group_alive,
-    .timer = fake_timer,
-    .changed = fake_changed,
-    .now = fake_now,
-    .check_conditions = condition_check, /* these units have none */
-};
+static const struct svc_ops fake_ops = SVC_QUIET_OPS(fake_changed);
 
 static struct service *t_new(void *ctx, struct unit *u)
 {
