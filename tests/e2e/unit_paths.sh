@@ -31,6 +31,9 @@ EOF2
 
 px_start
 ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
+# px_start returns once PID 1 exists; the first request needs its socket
+# (a sanitizer build takes a while to get there).
+poll 10 test -S "$RUN/control" || fail "no control socket: $(cat "$T/log")"
 
 ctl start app@ok || fail "a harmless instance did not start"
 poll 5 test -s "$T/o/ok.env" || fail "app@ok did not run"
