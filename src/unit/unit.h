@@ -19,6 +19,7 @@
 enum unit_kind {
     UNIT_KIND_SERVICE, /* .service */
     UNIT_KIND_TARGET,  /* .target */
+    UNIT_KIND_TIMER,   /* .timer */
     UNIT_KIND_MAX,
 };
 
@@ -164,6 +165,7 @@ enum unit_part {
     UNIT_PART_CMDS,
     UNIT_PART_STATUS,
     UNIT_PART_OUTPUT,
+    UNIT_PART_TIMER,
     UNIT_PART_MAX,
 };
 
@@ -237,6 +239,39 @@ struct unit_output {
     bool log_max_size_set, log_max_files_set; /* else pxinit.conf's defaults */
 };
 
+/* [Timer]: what a .timer says (systemd.timer(5)). */
+enum timer_base {
+    TIMER_ACTIVE,        /* OnActiveSec=: after the timer itself started */
+    TIMER_BOOT,          /* OnBootSec=: after boot (pxinit's start in a container) */
+    TIMER_STARTUP,       /* OnStartupSec=: after pxinit started */
+    TIMER_UNIT_ACTIVE,   /* OnUnitActiveSec=: after the unit last became active */
+    TIMER_UNIT_INACTIVE, /* OnUnitInactiveSec=: after the unit last became inactive */
+    TIMER_CALENDAR,      /* OnCalendar= */
+};
+
+struct calendar_spec;
+
+struct timer_value {
+    enum timer_base base;
+    uint64_t usec;             /* the span of a monotonic base */
+    struct calendar_spec *cal; /* TIMER_CALENDAR: its event (base/calendar.h) */
+    unsigned lineno;           /* where it was written, for messages */
+};
+
+struct unit_timer {
+    struct timer_value *v; /* in the order written; an empty assignment of a key drops its kind */
+    size_t n;
+    char *unit;                     /* Unit=; NULL: the timer's own name with .service */
+    uint64_t accuracy_usec;         /* AccuracySec=, default 1min */
+    uint64_t randomized_delay_usec; /* RandomizedDelaySec=, default 0 */
+    bool persistent;                /* Persistent= */
+    bool wake_system;               /* WakeSystem= (accepted, ignored) */
+    bool remain_after_elapse;       /* RemainAfterElapse=, default yes */
+    bool on_clock_change;           /* OnClockChange= */
+    bool on_timezone_change;        /* OnTimezoneChange= */
+    bool fixed_random_delay;        /* FixedRandomDelay= */
+};
+
 /* A directory unit files were found in, shared (counted) by the units
  * loaded from it: a copy of the path in every unit cost 40 to 80 bytes of
  * each unit's memory. */
@@ -262,6 +297,7 @@ struct unit {
     struct unit_cmds *cmds;
     struct unit_status *status;
     struct unit_output *output;
+    struct unit_timer *timer; /* .timer only */
 
     struct exec_list exec_start;
     char *pid_file;
@@ -316,6 +352,7 @@ extern const struct unit_dirs unit_dirs_default;
 extern const struct unit_cmds unit_cmds_default;
 extern const struct unit_status unit_status_default;
 extern const struct unit_output unit_output_default;
+extern const struct unit_timer unit_timer_default;
 
 static inline const struct unit_deps *unit_deps(const struct unit *u)
 {
@@ -344,6 +381,10 @@ static inline const struct unit_status *unit_status(const struct unit *u)
 static inline const struct unit_output *unit_output(const struct unit *u)
 {
     return u->output ? u->output : &unit_output_default;
+}
+static inline const struct unit_timer *unit_timer(const struct unit *u)
+{
+    return u->timer ? u->timer : &unit_timer_default;
 }
 
 /* Allocates a unit named name ("web.service") with systemd's defaults. */

@@ -33,6 +33,8 @@ static const char sub_words[][UNIT_WORD_MAX] = {
     [UNIT_SUB_RELOAD] = "reload",
     [UNIT_SUB_MASKED] = "masked",
     [UNIT_SUB_ACTIVE] = "active",
+    [UNIT_SUB_WAITING] = "waiting",
+    [UNIT_SUB_ELAPSED] = "elapsed",
 };
 _Static_assert(sizeof(sub_words) / sizeof(sub_words[0]) == UNIT_SUB__COUNT,
                "a word for every sub-state");
