@@ -79,12 +79,12 @@ static void tm_eq(const char *what, const struct tm *a, const struct tm *b)
                   a->tm_wday == b->tm_wday && a->tm_yday == b->tm_yday &&
                   a->tm_isdst == b->tm_isdst && a->tm_gmtoff == b->tm_gmtoff &&
                   strcmp(a->tm_zone, b->tm_zone) == 0,
-              "%s: tz %d-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s, "
-              "glibc %d-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s",
-              what, a->tm_year + 1900, a->tm_mon + 1, a->tm_mday, a->tm_hour, a->tm_min, a->tm_sec,
-              a->tm_wday, a->tm_yday, a->tm_isdst, a->tm_gmtoff, a->tm_zone, b->tm_year + 1900,
-              b->tm_mon + 1, b->tm_mday, b->tm_hour, b->tm_min, b->tm_sec, b->tm_wday, b->tm_yday,
-              b->tm_isdst, b->tm_gmtoff, b->tm_zone);
+              "%s: tz %lld-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s, "
+              "glibc %lld-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s",
+              what, (long long)a->tm_year + 1900, a->tm_mon + 1, a->tm_mday, a->tm_hour, a->tm_min,
+              a->tm_sec, a->tm_wday, a->tm_yday, a->tm_isdst, a->tm_gmtoff, a->tm_zone,
+              (long long)b->tm_year + 1900, b->tm_mon + 1, b->tm_mday, b->tm_hour, b->tm_min,
+              b->tm_sec, b->tm_wday, b->tm_yday, b->tm_isdst, b->tm_gmtoff, b->tm_zone);
 }
 
 /* One instant both ways; returns whether glibc could convert it. */
@@ -206,8 +206,11 @@ static void compare_mktime(const char *zone, struct tz *z, const struct tm *in)
     bool ok = !(r == (time_t)-1 && errno == EOVERFLOW);
     int64_t mine = tz_mktime(z, &got);
     char what[192];
-    snprintf(what, sizeof(what), "%s mktime(%d-%02d-%02d %02d:%02d:%02d isdst %d)", zone,
-             in->tm_year + 1900, in->tm_mon + 1, in->tm_mday, in->tm_hour, in->tm_min, in->tm_sec,
+    /* The fields as given (tm_year from 1900, tm_mon from 0): they may be
+     * anything. */
+    snprintf(what, sizeof(what),
+             "%s mktime(tm_year %d tm_mon %d tm_mday %d %02d:%02d:%02d isdst %d)", zone,
+             in->tm_year, in->tm_mon, in->tm_mday, in->tm_hour, in->tm_min, in->tm_sec,
              in->tm_isdst);
     if (!ok) {
         CHECK_MSG(mine == INT64_MIN, "%s: glibc fails, tz %lld", what, (long long)mine);
