@@ -668,6 +668,27 @@ START_TEST(abbreviations)
 }
 END_TEST
 
+/* glibc's tzname[] right after tzset() (what systemd matches a calendar
+ * suffix against) are abbreviations of the zone, with their isdst. */
+START_TEST(abbreviations_match_tzname)
+{
+    const char *zone = zones[_i];
+    glibc_zone(zone);
+    struct tz *z = load(zone);
+    char names[2][64];
+    snprintf(names[0], sizeof(names[0]), "%s", tzname[0]);
+    snprintf(names[1], sizeof(names[1]), "%s", tzname[1]);
+    bool same = strcmp(names[0], names[1]) == 0;
+    for (int i = 0; i < 2; i++) {
+        int dst = -1;
+        ck_assert_msg(tz_has_abbrev(z, names[i], &dst), "%s: tzname[%d] %s", zone, i, names[i]);
+        if (!same)
+            ck_assert_msg(dst == i, "%s: %s isdst %d", zone, names[i], dst);
+    }
+    tz_free(z);
+}
+END_TEST
+
 static Suite *tz_suite(void)
 {
     Suite *s = suite_create("tz");
@@ -685,6 +706,7 @@ static Suite *tz_suite(void)
     tcase_add_test(tc, malformed_files);
     tcase_add_test(tc, local_zone);
     tcase_add_test(tc, abbreviations);
+    tcase_add_loop_test(tc, abbreviations_match_tzname, 0, NZONES);
     suite_add_tcase(s, tc);
     return s;
 }
