@@ -516,17 +516,50 @@ START_TEST(load_tzdir_fifo_and_size)
 }
 END_TEST
 
+static uint32_t get32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+/* A version 1 file (32-bit data, no footer), made from Berlin's first
+ * block: glibc and tz agree on it too, past 2037 included. */
+START_TEST(version1_file_matches_glibc)
+{
+    make_tmpdir();
+    size_t len;
+    char *berlin = read_zone("Europe/Berlin", &len);
+    uint32_t c[6];
+    for (int i = 0; i < 6; i++)
+        c[i] = get32(berlin + 20 + 4 * i);
+    size_t v1 = 44 + c[3] * 5 + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
+    ck_assert_uint_lt(v1, len);
+    berlin[4] = '\0';
+    char path[128];
+    snprintf(path, sizeof(path), "%s/v1", tmpdir);
+    write_file(path, berlin, v1);
+    glibc_zone(path);
+    struct tz *z = load(path);
+    for (int64_t t = -INT64_C(2208988800); t < Y2100; t += 86400 + 3607)
+        compare_localtime("v1", z, t);
+    prime("v1", z, 2000, 14);
+    for (int64_t t = 0; t < Y2100; t += 7 * 86400 + 1801) {
+        struct tm tm = wall(t, 3600);
+        tm.tm_isdst = (int)(t % 3) - 1;
+        compare_mktime("v1", z, &tm);
+    }
+    tz_free(z);
+    unlink(path);
+    rmdir(tmpdir);
+    free(berlin);
+}
+END_TEST
+
 static void parse_fails(const char *what, const void *buf, size_t len)
 {
     errno = 0;
     struct tz *z = tz_parse_buffer(buf, len);
     ck_assert_msg(z == NULL && errno == EINVAL, "%s: %p errno %d", what, (void *)z, errno);
-}
-
-static uint32_t get32(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
 }
 
 static void put32(char *p, uint32_t v)
@@ -703,6 +736,7 @@ static Suite *tz_suite(void)
     tc = tcase_create("load");
     tcase_add_test(tc, load_names);
     tcase_add_test(tc, load_tzdir_fifo_and_size);
+    tcase_add_test(tc, version1_file_matches_glibc);
     tcase_add_test(tc, malformed_files);
     tcase_add_test(tc, local_zone);
     tcase_add_test(tc, abbreviations);
