@@ -53,8 +53,9 @@ static const char *const zones[] = {
     "EST5EDT,0/0,J365/25",            /* DST all year (TZif v3) */
     "XXX-2YYY,M3.5.0/-2,M10.5.0/170", /* negative and long rule times */
     "<-0330>3:30<-0230>,M3.2.0,M11.1.0",
-    "Asia/Jerusalem", /* footer IST-2IDT,M3.4.4/26,M10.5.0 (TZif v3) */
-    "America/Nuuk",   /* footer <-02>2<-01>,M3.5.0/-1,M10.5.0/0 */
+    "AAA-24:70:99BBB-25,M3.5.0,M10.5.0", /* glibc clamps offsets to 24:59:59 */
+    "Asia/Jerusalem",                    /* footer IST-2IDT,M3.4.4/26,M10.5.0 (TZif v3) */
+    "America/Nuuk",                      /* footer <-02>2<-01>,M3.5.0/-1,M10.5.0/0 */
     /* "zic -b slim" files: no v1 data, the footer rules from 2007 or so. */
     TEST_DATA_DIR "/tz/slim-Europe-Berlin",
     TEST_DATA_DIR "/tz/slim-Asia-Jerusalem",
