@@ -1,12 +1,11 @@
 /* client.c - the client role: `pxinit VERB ...`.
  *
  * Which verbs there are, and what each needs, is wire/verbs.c's table. An
- * offline verb (check) is answered here. `status` and `list` read the status
- * board (client_board.c) and fall back to the control socket; every other
- * verb sends one request line over the socket and reads reply lines until
- * `end CODE` (client_request.c, doc/protocol.md). Exit codes are SPEC's: 0
- * ok, 1 failed, 2 usage, 3 a named unit is not active, 4 no such unit, 5
- * unreachable.
+ * offline verb (check; calendar in client_calendar.c) is answered here. `status` and `list` read
+ * the status board (client_board.c) and fall back to the control socket; every other verb sends one
+ * request line over the socket and reads reply lines until `end CODE` (client_request.c,
+ * doc/protocol.md). Exit codes are SPEC's: 0 ok, 1 failed, 2 usage, 3 a named unit is not active, 4
+ * no such unit, 5 unreachable.
  */
 #include "client/client.h"
 
@@ -104,7 +103,8 @@ static int parse_args(struct client *cl, int argc, char **argv)
         }
         if (strcmp(a, "-R") == 0 || strcmp(a, "--runtime-dir") == 0 ||
             strcmp(a, "--timeout") == 0 || strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0 ||
-            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0) {
+            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0 || strcmp(a, "--iterations") == 0 ||
+            strcmp(a, "--base-time") == 0) {
             if (i + 1 >= argc)
                 return client_usage_error(cl, "option needs a value:", a);
             val = argv[++i];
@@ -129,6 +129,10 @@ static int parse_args(struct client *cl, int argc, char **argv)
             if (end == val || *end || n > 1000000)
                 return client_usage_error(cl, "invalid -n (want a number of lines):", val);
             cl->lines = val;
+        } else if (strncmp(a, "--iterations", 12) == 0) {
+            cl->iterations = val;
+        } else if (strncmp(a, "--base-time", 11) == 0) {
+            cl->base_time = val;
         } else if (strcmp(a, "--json") == 0) {
             cl->json = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -174,6 +178,8 @@ static int run_offline(struct client *cl)
     switch (cl->id) {
     case VERB_CHECK:
         return client_check(cl);
+    case VERB_CALENDAR:
+        return client_calendar(cl);
     default:
         return client_usage_error(cl, "not an offline verb", cl->verb);
     }
