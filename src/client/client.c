@@ -1,11 +1,12 @@
 /* client.c - the client role: `pxinit VERB ...`.
  *
  * Which verbs there are, and what each needs, is wire/verbs.c's table. An
- * offline verb (check; calendar in client_calendar.c) is answered here. `status` and `list` read
- * the status board (client_board.c) and fall back to the control socket; every other verb sends one
- * request line over the socket and reads reply lines until `end CODE` (client_request.c,
- * doc/protocol.md). Exit codes are SPEC's: 0 ok, 1 failed, 2 usage, 3 a named unit is not active, 4
- * no such unit, 5 unreachable.
+ * offline verb (check, calendar) is answered here. `status` and `list` read the status
+ * board (client_board.c) and fall back to the control socket; every other
+ * verb sends one request line over the socket and reads reply lines until
+ * `end CODE` (client_request.c, doc/protocol.md). Exit codes are SPEC's: 0
+ * ok, 1 failed, 2 usage, 3 a named unit is not active, 4 no such unit, 5
+ * unreachable.
  */
 #include "client/client.h"
 
