@@ -7,7 +7,7 @@
  * fractions, two-digit years mean 1970..2069, "@SECONDS" is a UTC instant,
  * and a shorthand (daily, weekly, ...) stands for the whole expression.
  * Errors are systemd's too: EINVAL, ERANGE for numbers out of range,
- * ENOBUFS past 240 values in one field.
+ * ENOBUFS past 241 values in one field.
  */
 #include "base/calendar.h"
 
@@ -243,7 +243,7 @@ static int parse_weekdays(const char **p, struct calendar_spec *c)
         }
         if (i == sizeof(names) / sizeof(*names))
             return first ? 0 : -EINVAL; /* no weekdays: the date follows */
-        if (!strchr("-.,  ", (*p)[len]))
+        if (!strchr("-., ", (*p)[len])) /* or the NUL */
             return -EINVAL;
         int day = (int)i / 2;
         c->weekdays |= 1 << day;
