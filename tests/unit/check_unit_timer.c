@@ -421,6 +421,23 @@ START_TEST(test_finalize)
     ck_assert_str_eq(unit_timer(p.u)->unit, "run-home@home.service");
     parsed_free(&p);
 
+    /* A template timer is checked with an empty instance: a Unit= with %i
+     * cannot be a whole name there, and is not refused for it. */
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\nUnit=%i.service\n");
+    ck_assert_int_eq(unit_finalize(p.u, &p.sink), 0);
+    assert_clean(&p);
+    parsed_free(&p);
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\nUnit=%i.timer\n");
+    ck_assert(!p.u->loaded);
+    assert_msg(&p, "E: " PATH
+                   ":3: invalid value for Unit=: '%i.timer' (expands to '.timer') "
+                   "(a timer cannot start a timer)");
+    parsed_free(&p);
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\n");
+    ck_assert_int_eq(unit_finalize(p.u, &p.sink), 0);
+    ck_assert_str_eq(unit_timer(p.u)->unit, "snap@.service");
+    parsed_free(&p);
+
     char *s = unit_timer_default_unit("a.b.timer");
     ck_assert_str_eq(s, "a.b.service");
     free(s);
