@@ -598,6 +598,9 @@ START_TEST(test_load_dirs)
     write_file(a, "other.timer", "[Timer]\nOnBootSec=1\nUnit=job.service\n");
     write_file(b, "job.service", "[Service]\nExecStart=/bin/true\n");
     write_file(b, "unused.service", "[Service]\nExecStart=/bin/true\n");
+    /* Two timers start one instance: it loads once. */
+    write_file(a, "twin1.timer", "[Timer]\nOnBootSec=1\nUnit=snap@work.service\n");
+    write_file(a, "twin2.timer", "[Timer]\nOnBootSec=2\nUnit=snap@work.service\n");
     /* A timer that names a unit nobody has: loads, the unit does not. */
     write_file(a, "lost.timer", "[Timer]\nOnBootSec=1\nUnit=nowhere.service\n");
 
@@ -625,7 +628,10 @@ START_TEST(test_load_dirs)
     ck_assert_ptr_null(find_unit(v, n, "job.service")); /* not in the directories */
     ck_assert_ptr_nonnull(find_unit(v, n, "lost.timer"));
     ck_assert_ptr_null(find_unit(v, n, "nowhere.service"));
-    ck_assert_uint_eq(n, 6);
+    ck_assert_ptr_nonnull(find_unit(v, n, "snap@work.service"));
+    ck_assert_uint_eq(n, 9);
+    for (size_t i = 1; i < n; i++)
+        ck_assert_str_ne(v[i - 1]->name, v[i]->name);
     free_units(v, n);
 
     /* With both directories, job.service loads, and only once. */
@@ -633,7 +639,7 @@ START_TEST(test_load_dirs)
     ck_assert_int_eq(unit_load_dirs(&dirs, false, &v, &n), 0);
     ck_assert_ptr_nonnull(find_unit(v, n, "job.service"));
     ck_assert_ptr_nonnull(find_unit(v, n, "unused.service"));
-    ck_assert_uint_eq(n, 8);
+    ck_assert_uint_eq(n, 11);
     for (size_t i = 1; i < n; i++)
         ck_assert_str_ne(v[i - 1]->name, v[i]->name);
     free_units(v, n);
