@@ -217,8 +217,9 @@ static void enter_waiting(struct service *t, struct timer_rt *rt)
             if (base == 0 && !is_one_shot(v->base))
                 continue; /* the unit never ran: not armed yet */
             n = add_sat(base, v->usec);
-            /* A one-shot span that passed after a trigger is spent. */
-            if (is_one_shot(v->base) && triggered && n < now_mono)
+            /* A one-shot span that passed after a trigger is spent (at
+             * now too: it is the elapse that just fired). */
+            if (is_one_shot(v->base) && triggered && n <= now_mono)
                 continue;
         }
         if (n < next[clk])
