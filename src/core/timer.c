@@ -175,8 +175,7 @@ static void add_random_delay(struct service *t, const struct unit_timer *c, uint
 {
     if (c->randomized_delay_usec == 0 || *v == USEC_INFINITY)
         return;
-    uint64_t add =
-        t->timer_rt->ops->random(t, c->fixed_random_delay) % c->randomized_delay_usec;
+    uint64_t add = t->timer_rt->ops->random(t, c->fixed_random_delay) % c->randomized_delay_usec;
     *v = add_sat(*v, add);
 }
 
@@ -236,7 +235,8 @@ static void enter_waiting(struct service *t, struct timer_rt *rt)
     for (int k = 0; k < TIMER_CLOCK__COUNT; k++) {
         add_random_delay(t, c, &next[k]);
         rt->next[k] = next[k];
-        uint64_t latest = next[k] == USEC_INFINITY ? USEC_INFINITY : add_sat(next[k], c->accuracy_usec);
+        uint64_t latest =
+            next[k] == USEC_INFINITY ? USEC_INFINITY : add_sat(next[k], c->accuracy_usec);
         if (rt->ops->arm(t, (enum timer_clock)k, next[k], latest) < 0) {
             rt->next[k] = USEC_INFINITY;
             log_unit_error(t->name, "out of memory: the timer cannot be armed");

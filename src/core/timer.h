@@ -84,11 +84,11 @@ struct timer_ops {
  * supervisor embeds it in its own record (run/timer_run.c). */
 struct timer_rt {
     const struct timer_ops *ops;
-    char *default_unit;         /* NAME.service: what it activates without Unit= */
+    char *default_unit;                /* NAME.service: what it activates without Unit= */
     uint64_t next[TIMER_CLOCK__COUNT]; /* armed elapse per clock, USEC_INFINITY: none */
-    uint64_t last_trigger_real; /* 0: never (or a stamp's time, after a start) */
-    uint64_t last_trigger_mono; /* 0: not in this run of pxinit */
-    uint64_t activated_real;    /* when the timer last became active */
+    uint64_t last_trigger_real;        /* 0: never (or a stamp's time, after a start) */
+    uint64_t last_trigger_mono;        /* 0: not in this run of pxinit */
+    uint64_t activated_real;           /* when the timer last became active */
     uint64_t activated_mono;
     uint64_t unit_active_mono;   /* its unit last left inactive (0: not seen) */
     uint64_t unit_inactive_mono; /* its unit last became inactive (0: not seen) */

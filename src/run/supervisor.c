@@ -337,7 +337,9 @@ static void op_changed(struct service *s, enum svc_sub old)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
         log_unit_info(s->name, "state auto-restart (result: %s)", service_result_name(s->result));
-    else if (st != svc_state_of(old) || s->sub == SUB_RUNNING || s->sub == SUB_EXITED)
+    else if (st != svc_state_of(old) ||
+             /* a timer between waiting, running and elapsed: every elapse */
+             (s->unit->kind != UNIT_KIND_TIMER && (s->sub == SUB_RUNNING || s->sub == SUB_EXITED)))
         log_unit_info(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
     else
         log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));

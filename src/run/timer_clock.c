@@ -143,8 +143,8 @@ static void clock_dispatch(struct timer_clocks *tc, enum timer_clock c)
 static void clock_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct timer_clocks *tc = w->data;
-    enum timer_clock c = w == &tc->c[TIMER_CLOCK_REALTIME].io ? TIMER_CLOCK_REALTIME
-                                                              : TIMER_CLOCK_MONOTONIC;
+    enum timer_clock c =
+        w == &tc->c[TIMER_CLOCK_REALTIME].io ? TIMER_CLOCK_REALTIME : TIMER_CLOCK_MONOTONIC;
     struct clock_heaps *h = &tc->c[c];
     uint64_t n;
     ssize_t r = read(h->fd, &n, sizeof(n));
