@@ -401,10 +401,16 @@ static int table_reserve(void *ctx, size_t n)
     return job_queue_reserve(&px->jobq, n);
 }
 
+static bool table_triggered_only(void *ctx, struct service *s)
+{
+    return timer_run_activates(ctx, s);
+}
+
 static const struct unit_table_ops table_ops = {
     .service_new = table_service_new,
     .service_free = table_service_free,
     .reserve = table_reserve,
+    .triggered_only = table_triggered_only,
 };
 
 int supervisor_load(struct pxinit *px)

@@ -130,7 +130,8 @@ static int op_arm(struct service *t, enum timer_clock c, uint64_t earliest, uint
     }
     if (timer_clocks_arm(ts->clocks, &tr_of(t)->clk[c], c, earliest, latest) < 0)
         return -1;
-    run_hooks_unit_changed(&px->hooks, t); /* the board shows the next elapse */
+    if (earliest != USEC_INFINITY)
+        run_hooks_unit_changed(&px->hooks, t); /* the board shows the next elapse */
     return 0;
 }
 

@@ -74,3 +74,13 @@ sleep 1.3
 pass "a stopped timer fires no more"
 [ "$(count_lines "$T/once.runs")" = 1 ] || fail "once.service ran more than once"
 pass "a spent OnActiveSec= does not fire again"
+
+# A timer and its unit added by daemon-reload: the unit waits for the timer.
+oneshot late
+printf '[Timer]\nOnActiveSec=1s\nAccuracySec=1ms\n' > "$UNITS/late.timer"
+reloaded=$(date +%s%N)
+ctl daemon-reload >/dev/null || fail "daemon-reload"
+poll 5 file_has "$T/late.runs" . || fail "late.timer, added by daemon-reload, did not start late.service"
+late_ms=$(( ($(head -n 1 "$T/late.runs") - reloaded) / 1000000 ))
+[ "$late_ms" -ge 900 ] || fail "late.service ran ${late_ms} ms after daemon-reload: not through its timer"
+pass "daemon-reload starts a new timer, not the unit it activates (${late_ms} ms)"
