@@ -100,7 +100,8 @@ struct timer_rt {
 int timer_rt_init(struct timer_rt *rt, const struct unit *u, const struct timer_ops *ops);
 void timer_rt_release(struct timer_rt *rt);
 
-/* The unit t activates: Unit=, or the timer's name with .service. */
+/* The unit t activates: Unit=, or the timer's name with .service ("" when
+ * it has neither, which no loaded timer lacks). */
 const char *timer_activates(const struct service *t);
 
 /* Requests (the unit-type ops). A start of an active timer does nothing;
@@ -120,9 +121,6 @@ void timer_unit_changed(struct service *t, bool was_inactive, bool now_inactive)
 void timer_clock_changed(struct service *t);
 /* The local time zone changed (OnTimezoneChange=; likewise). */
 void timer_zone_changed(struct service *t);
-/* daemon-reload gave t a new definition while it ran: compute its
- * elapses again (it keeps its last trigger). */
-void timer_rearm(struct service *t);
 
 /* The codes the board and the client show (wire/unit_state.h). */
 uint8_t timer_sub_code(const struct service *t);

@@ -444,11 +444,12 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     svc_init(s, u, &real_ops, px);
     ev_init(&s->timer, timer_cb);
     s->watchdog_usec = u->watchdog_usec;
-    /* Now rather than amid the boot's spawns (output.h). */
+    /* Now rather than amid the boot's spawns (output.h). A timer runs no
+     * process: it has none (the output calls take NULL). */
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
-    s->output = output_unit_new(px->output, &os);
-    if ((!s->output && px->output) || timer_run_attach(px, s) < 0) {
+    s->output = u->kind == UNIT_KIND_TIMER ? NULL : output_unit_new(px->output, &os);
+    if ((!s->output && px->output && u->kind != UNIT_KIND_TIMER) || timer_run_attach(px, s) < 0) {
         output_unit_free(s->output);
         free(s);
         return NULL;

@@ -27,7 +27,6 @@
 struct timer_run {
     struct timer_rt rt;
     struct service *s;
-    struct pxinit *px;
     size_t pos; /* in timers->all */
     /* What the index sorted it by (compared as a pointer only: Unit= of a
      * definition a reload replaced may be freed). */
@@ -55,7 +54,7 @@ static struct timer_run *tr_of(const struct service *s)
 
 static struct pxinit *px_of_timer(struct service *t)
 {
-    return tr_of(t)->px;
+    return t->ctx; /* the supervisor's record: struct pxinit */
 }
 
 /* --- what a timer counts from ------------------------------------------------ */
@@ -130,8 +129,11 @@ static int op_arm(struct service *t, enum timer_clock c, uint64_t earliest, uint
     }
     if (timer_clocks_arm(ts->clocks, &tr_of(t)->clk[c], c, earliest, latest) < 0)
         return -1;
-    if (earliest != USEC_INFINITY)
-        run_hooks_unit_changed(&px->hooks, t); /* the board shows the next elapse */
+    /* A new elapse while it waits changes no state: tell the control plane
+     * (what shows the next elapse) here; otherwise the change that follows
+     * does. */
+    if (earliest != USEC_INFINITY && t->timer_rt->sub == TIMER_SUB_WAITING)
+        run_hooks_unit_changed(&px->hooks, t);
     return 0;
 }
 
@@ -359,7 +361,6 @@ int timer_run_attach(struct pxinit *px, struct service *s)
         return -1;
     }
     tr->s = s;
-    tr->px = px;
     for (int c = 0; c < TIMER_CLOCK__COUNT; c++)
         timer_clock_entry_init(&tr->clk[c]);
     tr->pos = ts->n;
