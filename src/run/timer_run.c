@@ -121,12 +121,12 @@ static int op_arm(struct service *t, enum timer_clock c, uint64_t earliest, uint
 {
     struct pxinit *px = px_of_timer(t);
     struct timers *ts = px->timers;
-    if (earliest != USEC_INFINITY) {
-        if (timer_wants_clock(t))
-            timer_clocks_watch_clock(ts->clocks);
-        if (timer_wants_zone(t))
-            timer_clocks_watch_zone(ts->clocks);
-    }
+    /* Set up with the first timer that needs them, armed or not (one with
+     * OnClockChange= alone waits for nothing else). */
+    if (timer_wants_clock(t))
+        timer_clocks_watch_clock(ts->clocks);
+    if (timer_wants_zone(t))
+        timer_clocks_watch_zone(ts->clocks);
     if (timer_clocks_arm(ts->clocks, &tr_of(t)->clk[c], c, earliest, latest) < 0)
         return -1;
     /* A new elapse while it waits changes no state: tell the control plane
@@ -156,9 +156,14 @@ static bool op_unit_active(struct service *t)
 
 static int op_trigger(struct service *t)
 {
+    struct pxinit *px = px_of_timer(t);
     struct service *u = activated(t);
     if (!u)
         return -1;
+    if (px->phase >= PHASE_STOPPING) {
+        log_unit_debug(t->name, "shutting down: %s is not started", u->name);
+        return 0;
+    }
     /* Not an explicit request: a unit past its start limit stays down. */
     unit_start(u, false);
     return 0;

@@ -84,3 +84,21 @@ poll 5 file_has "$T/late.runs" . || fail "late.timer, added by daemon-reload, di
 late_ms=$(( ($(head -n 1 "$T/late.runs") - reloaded) / 1000000 ))
 [ "$late_ms" -ge 900 ] || fail "late.service ran ${late_ms} ms after daemon-reload: not through its timer"
 pass "daemon-reload starts a new timer, not the unit it activates (${late_ms} ms)"
+
+# OnTimezoneChange=: a second pxinit, its /etc a directory of ours (bound
+# there in its mount namespace), whose localtime link we replace.
+px_signal TERM
+px_wait 15
+UNITS="$T/units2"
+RUN="$T/run2"
+mkdir -p "$UNITS" "$T/etc"
+ln -s /usr/share/zoneinfo/UTC "$T/etc/localtime"
+oneshot zone
+printf '[Timer]\nOnTimezoneChange=yes\n' > "$UNITS/zone.timer"
+echo "mount --bind '$T/etc' /etc" > "$T/setup.sh"
+PX_SETUP="$T/setup.sh" px_start --state-dir "$STATE"
+poll 5 is_state zone.timer active || fail "zone.timer is $(state_of zone.timer)"
+[ ! -e "$T/zone.runs" ] || fail "zone.service ran before the zone changed"
+ln -sfn /usr/share/zoneinfo/Europe/Berlin "$T/etc/localtime"
+poll 5 file_has "$T/zone.runs" . || fail "OnTimezoneChange= did not fire when /etc/localtime changed"
+pass "OnTimezoneChange= fires when /etc/localtime changes"
