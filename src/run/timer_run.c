@@ -88,24 +88,17 @@ static uint64_t machine_hash(void)
     return hash_bytes(UINT64_C(0xcbf29ce484222325), buf, strlen(buf));
 }
 
+/* The inode of the initial PID namespace (the kernel's PROC_PID_INIT_INO). */
+#define PID_NS_INIT_INO 0xEFFFFFFCu
+
 /* In a container (or as PID 1 of a PID namespace) the boot is pxinit's
- * start, as systemd maps OnBootSec=. /proc/1/sched names PID 1 by its pid
- * in the initial namespace: not 1 in a child one. */
+ * start, as systemd maps OnBootSec= (SPEC). */
 static bool in_container(const struct pxinit *px)
 {
     if (virt_get()->kind == VIRT_CONTAINER)
         return true;
-    if (!px->is_pid1)
-        return false;
-    char buf[128] = "";
-    int fd = open("/proc/1/sched", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    const char *p = strchr(buf, '(');
-    return p && strncmp(p, "(1,", 3) != 0;
+    struct stat st;
+    return px->is_pid1 && stat("/proc/self/ns/pid", &st) == 0 && st.st_ino != PID_NS_INIT_INO;
 }
 
 static struct timers *timers_get(struct pxinit *px);

@@ -2,7 +2,9 @@
 # Timer units at run time (SPEC "Timers, sockets and targets"): an elapse
 # starts the unit a timer activates, which the boot does not start by
 # itself; OnUnitActiveSec= repeats; Persistent= fires once at start for an
-# elapse missed since its stamp; a stopped timer fires no more.
+# elapse missed since its stamp; a stopped timer fires no more; OnBootSec=
+# counts from pxinit's start in a PID namespace; a reload does not start
+# what a new timer activates; OnTimezoneChange= fires on a new localtime.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
@@ -23,6 +25,10 @@ EOF2
 oneshot once
 oneshot rep
 oneshot pers
+oneshot boot
+# PID 1 of a PID namespace: OnBootSec= counts from pxinit's start, not
+# from the host's boot long ago (which would fire at once).
+printf '[Timer]\nOnBootSec=1200ms\nAccuracySec=1ms\n' > "$UNITS/boot.timer"
 cat > "$UNITS/once.timer" <<EOF2
 [Timer]
 OnActiveSec=1s
@@ -53,6 +59,10 @@ elapsed_ms=$(( (first - started) / 1000000 ))
 [ "$elapsed_ms" -ge 900 ] ||
     fail "once.service ran ${elapsed_ms} ms after the start: the boot started it, not its timer"
 pass "OnActiveSec=1s started its oneshot after ${elapsed_ms} ms, not at boot"
+poll 5 file_has "$T/boot.runs" . || fail "OnBootSec= did not start boot.service"
+boot_ms=$(( ($(head -n 1 "$T/boot.runs") - started) / 1000000 ))
+[ "$boot_ms" -ge 1100 ] || fail "OnBootSec=1200ms fired after ${boot_ms} ms: not from pxinit's start"
+pass "OnBootSec= in a PID namespace counts from pxinit's start (${boot_ms} ms)"
 
 poll 5 lines_at_least "$T/rep.runs" 4 || fail "OnUnitActiveSec= did not repeat (runs: $(count_lines "$T/rep.runs"))"
 pass "OnUnitActiveSec= repeats"
