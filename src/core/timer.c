@@ -166,6 +166,13 @@ static uint64_t calendar_elapse(struct service *t, struct timer_rt *rt, const st
     }
     if (!v->cal || calendar_next(v->cal, b, &next) < 0)
         return USEC_INFINITY;
+    /* systemd's search can answer a time at or before its base (a spec
+     * naming the summer-time abbreviation, searched from inside the
+     * repeated autumn hour): fired, that would elapse again at once, for
+     * the whole hour. Search again from an hour on. */
+    if (next <= b &&
+        (calendar_next(v->cal, add_sat(b, 3600 * USEC_PER_SEC), &next) < 0 || next <= b))
+        return USEC_INFINITY;
     /* A missed elapse counts from pxinit's start, so that a random delay
      * still spreads the catch-up of many timers (systemd does the same). */
     uint64_t started = rt->ops->start_realtime(t);

@@ -8,6 +8,7 @@
 
 #include "base/calendar.h"
 #include "base/minheap.h"
+#include "base/tz.h"
 #include "base/timespan.h"
 #include "core/timer.h"
 #include "core/unit_type.h"
@@ -516,6 +517,27 @@ START_TEST(test_clock_change)
 }
 END_TEST
 
+/* systemd's search, from inside Berlin's repeated autumn hour, answers
+ * "02:30 CEST" with a time before its base (systemd-analyze does too): the
+ * timer must not take that as due and fire again and again through the
+ * hour. */
+START_TEST(test_calendar_answer_before_base)
+{
+    ck_assert_int_eq(setenv("TZ", "Europe/Berlin", 1), 0);
+    tz_local_reload();
+    struct harness *h = h_new();
+    h_calendar(h, "*-*-* 02:30 CEST");
+    h->now[TIMER_CLOCK_REALTIME] = 1792890300 * SEC; /* 2026-10-25 01:05 UTC, 02:05 CET */
+    unit_start(&h->s, true);
+    /* Not 00:30 UTC, which is behind us. From an hour on systemd finds
+     * no elapse at all ("never", as systemd-analyze says from there). */
+    ck_assert_uint_eq(h->early[TIMER_CLOCK_REALTIME], USEC_INFINITY);
+    ck_assert_uint_eq(h->triggers, 0);
+    ck_assert_str_eq(sub_of(h), "elapsed");
+    h_free(h);
+}
+END_TEST
+
 START_TEST(test_only_clock_change_waits)
 {
     struct harness *h = h_new();
@@ -679,6 +701,7 @@ static Suite *timer_suite(void)
     tcase_add_test(cal, test_persistent_catch_up);
     tcase_add_test(cal, test_persistent_stamp_recent_or_future);
     tcase_add_test(cal, test_clock_change);
+    tcase_add_test(cal, test_calendar_answer_before_base);
     suite_add_tcase(s, cal);
     TCase *hp = tcase_create("heap");
     tcase_add_test(hp, test_heap_order);
