@@ -22,6 +22,7 @@ static const struct {
     [VERB_SHUTDOWN] = {"shutdown", VERB_NO_ARGS},
     [VERB_CHECK] = {"check", VERB_OFFLINE},
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
+    [VERB_LIST_TIMERS] = {"list-timers", VERB_NO_ARGS},
 };
 
 int verb_find(const char *word)

@@ -29,6 +29,7 @@ enum verb_id {
     VERB_SHUTDOWN,
     VERB_CHECK,
     VERB_PING,
+    VERB_LIST_TIMERS,
     VERB__COUNT,
 };
 
