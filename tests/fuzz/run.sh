@@ -63,6 +63,7 @@ build() {
         grep -o '{[A-Z], "[A-Za-z0-9-]*"' "$srcdir/src/unit/unit_key_table.c" |
             sed 's/.*"\(.*\)"/"\1="/' | sort -u
         printf '".target"\n"@.target"\n"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
+        printf '".timer"\n"@.timer"\n"[Timer]"\n"daily"\n"*-*-* 00:00:00"\n"Mon..Fri"\n"UTC"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"
         done
