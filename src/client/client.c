@@ -1,7 +1,7 @@
 /* client.c - the client role: `pxinit VERB ...`.
  *
  * Which verbs there are, and what each needs, is wire/verbs.c's table. An
- * offline verb (check) is answered here. `status` and `list` read the status
+ * offline verb (check, calendar) is answered here. `status` and `list` read the status
  * board (client_board.c) and fall back to the control socket; every other
  * verb sends one request line over the socket and reads reply lines until
  * `end CODE` (client_request.c, doc/protocol.md). Exit codes are SPEC's: 0
@@ -106,7 +106,8 @@ static int parse_args(struct client *cl, int argc, char **argv)
         }
         if (strcmp(a, "-R") == 0 || strcmp(a, "--runtime-dir") == 0 ||
             strcmp(a, "--timeout") == 0 || strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0 ||
-            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0) {
+            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0 || strcmp(a, "--iterations") == 0 ||
+            strcmp(a, "--base-time") == 0) {
             if (i + 1 >= argc)
                 return client_usage_error(cl, "option needs a value:", a);
             val = argv[++i];
@@ -133,6 +134,10 @@ static int parse_args(struct client *cl, int argc, char **argv)
             cl->lines = val;
         } else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {
             cl->all = true;
+        } else if (strncmp(a, "--iterations", 12) == 0) {
+            cl->iterations = val;
+        } else if (strncmp(a, "--base-time", 11) == 0) {
+            cl->base_time = val;
         } else if (strcmp(a, "--json") == 0) {
             cl->json = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -178,6 +183,8 @@ static int run_offline(struct client *cl)
     switch (cl->id) {
     case VERB_CHECK:
         return client_check(cl);
+    case VERB_CALENDAR:
+        return client_calendar(cl);
     default:
         return client_usage_error(cl, "not an offline verb", cl->verb);
     }

@@ -44,6 +44,7 @@ static void usage(FILE *f)
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"
             "  -c, --config FILE       main config (default %s, optional)\n"
             "  -R, --runtime-dir DIR   runtime directory (default %s; env PXINIT_RUNTIME_DIR)\n"
+            "      --state-dir DIR     what outlives a restart: timer stamps (default %s)\n"
             "  -r, --rewrite SIG:SIG   rewrite a signal before forwarding it (repeatable;\n"
             "                          SIG:0 drops it; env PXINIT_REWRITE=SIG:SIG,...)\n"
             "      --single-child      forward signals to the main command only\n"
@@ -58,7 +59,8 @@ static void usage(FILE *f)
             "  -q, --quiet             only warnings and errors\n"
             "  -h, --help              this text\n"
             "  -V, --version           print the version\n",
-            PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR);
+            PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR,
+            PXINIT_DEFAULT_STATE_DIR);
 }
 
 static int parse_rewrite(struct options *o, const char *arg)
@@ -103,6 +105,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         {"units", required_argument, NULL, 'u'},
         {"config", required_argument, NULL, 'c'},
         {"runtime-dir", required_argument, NULL, 'R'},
+        {"state-dir", required_argument, NULL, 'T'},
         {"rewrite", required_argument, NULL, 'r'},
         {"single-child", no_argument, NULL, 's'},
         {"remap-exit", required_argument, NULL, 'e'},
@@ -123,6 +126,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
     o->runtime_dir = getenv("PXINIT_RUNTIME_DIR");
     if (!o->runtime_dir || !*o->runtime_dir)
         o->runtime_dir = PXINIT_DEFAULT_RUNTIME_DIR;
+    o->state_dir = PXINIT_DEFAULT_STATE_DIR;
     o->grace_sec = 5;
     o->single_child = env_true("PXINIT_SINGLE_CHILD");
     if (env_true("PXINIT_VERBOSE"))
@@ -160,6 +164,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             break;
         case 'R':
             o->runtime_dir = optarg;
+            break;
+        case 'T':
+            o->state_dir = optarg;
             break;
         case 'r':
             if (parse_rewrite(o, optarg) < 0) {

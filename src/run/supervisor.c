@@ -36,6 +36,7 @@
 #include "run/job_queue.h"
 #include "run/propagate.h"
 #include "run/reload.h"
+#include "run/timer_run.h"
 #include "run/unit_table.h"
 #include "unit/unit_load.h"
 
@@ -112,6 +113,8 @@ static void watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * Its timer is allocated the first time it is armed: most units have none. */
 static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 {
+    if (s->unit->kind == UNIT_KIND_TIMER)
+        return; /* s->timer_rt shares the watchdog's place */
     bool want = s->sub == SUB_RUNNING && s->watchdog_usec > 0 && s->watchdog_usec != USEC_INFINITY;
     if (!want) {
         if (s->watchdog)
@@ -343,6 +346,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     propagate_changed(&px->propagate, s, old);
     reload_unit_changed(px, s);
     pull_unit_changed(px, s, old);
+    timer_run_unit_changed(px, s, old);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -436,7 +440,8 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
     s->output = output_unit_new(px->output, &os);
-    if (!s->output && px->output) {
+    if ((!s->output && px->output) || timer_run_attach(px, s) < 0) {
+        output_unit_free(s->output);
         free(s);
         return NULL;
     }
@@ -449,7 +454,8 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     ev_timer_stop(px->loop, &s->timer);
     output_unit_free(s->output);
     s->output = NULL;
-    if (s->watchdog) {
+    timer_run_detach(px, s);
+    if (s->unit->kind != UNIT_KIND_TIMER && s->watchdog) {
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
     }
@@ -542,6 +548,7 @@ void supervisor_free(struct pxinit *px)
         launch_job_free(px, px->jobs);
     reload_stop(px);
     unit_table_free(&px->table);
+    timer_run_free(px);
     job_queue_free(&px->jobq);
     propagate_free(&px->propagate);
     pull_free(px);
