@@ -8,8 +8,9 @@
  * the month, an hour in a DST gap) the search starts over from where it
  * landed. A local abbreviation in the spec ("CEST") asks mktime for that
  * offset (tm_isdst), as systemd does, with the same odd results when the
- * base is in the other half of the year. At most 1000 rounds (EDEADLK),
- * no year past 2199 (ENOENT).
+ * base is in the other half of the year. A result not after the start
+ * moves on an hour and drops the flag (Debian's 252.39 has that fix). At
+ * most 1000 rounds (EDEADLK), no year past 2199 (ENOENT).
  */
 #include <errno.h>
 
@@ -174,13 +175,26 @@ static int step(const struct calendar_spec *s, enum cal_field_id id, struct tm *
     return r;
 }
 
+/* Compares the fields a person reads (tm_isdst aside). */
+static int tm_compare(const struct tm *a, const struct tm *b)
+{
+    const int x[] = {a->tm_year, a->tm_mon, a->tm_mday, a->tm_hour, a->tm_min, a->tm_sec};
+    const int y[] = {b->tm_year, b->tm_mon, b->tm_mday, b->tm_hour, b->tm_min, b->tm_sec};
+    for (int i = 0; i < 6; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
 static int find_next(const struct calendar_spec *s, struct tm *tm, int *tm_usec)
 {
     struct tm c = *tm;
     int usec = *tm_usec;
+    bool ignore_dst = false;
     for (int round = 0; round < MAX_ROUNDS; round++) {
         (void)spec_mktime(s, &c);
-        c.tm_isdst = s->dst;
+        if (!ignore_dst)
+            c.tm_isdst = s->dst;
 
         c.tm_year += 1900;
         int r = field_match(s, CAL_YEAR, &c, &c.tm_year);
@@ -218,6 +232,18 @@ static int find_next(const struct calendar_spec *s, struct tm *tm, int *tm_usec)
         }
         if (r == 0)
             continue;
+
+        /* Not after the start: a local time twice in the autumn, or the dst
+         * flag pulling it back. Go on an hour later and let mktime pick the
+         * offset from then on, as systemd 252.39 does. */
+        r = tm_compare(tm, &c);
+        if (r == 0)
+            r = *tm_usec > usec + 1 ? 1 : *tm_usec < usec + 1 ? -1 : 0;
+        if (r >= 0) {
+            ignore_dst = true;
+            c.tm_hour++;
+            continue;
+        }
 
         *tm = c;
         *tm_usec = usec;

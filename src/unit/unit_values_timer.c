@@ -19,6 +19,8 @@
 
 #define UNIT_NAME_MAX 255
 
+static const char out_of_memory[] = "out of memory";
+
 int value_parse_timer(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value)
 {
     struct unit_timer *t = UNIT_KEY_FIELD(ctx, k, struct unit_timer);
@@ -49,8 +51,9 @@ int value_parse_timer(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
 
 /* Why name cannot be what a timer starts, or NULL when it can: systemd's
  * unit names (a prefix, maybe "@instance", a type suffix), not a template,
- * not another timer. */
-static const char *trigger_name_problem(const char *name)
+ * not another timer. In a template timer (checked, never run) %i is empty,
+ * so only the characters and the type are checked there. */
+static const char *trigger_name_problem(const char *name, bool in_template)
 {
     size_t n = strlen(name);
     const char *at = strchr(name, '@');
@@ -64,10 +67,14 @@ static const char *trigger_name_problem(const char *name)
               c == ':' || c == '_' || c == '.' || c == '@' || c == '-' || c == '\\'))
             return "not a unit name";
     }
+    if (n >= strlen(".timer") && strcmp(name + n - strlen(".timer"), ".timer") == 0)
+        return "a timer cannot start a timer";
+    if (in_template)
+        return NULL;
     /* unit_name_normalize() keeps a name that has a type suffix as it is. */
     char *norm = unit_name_normalize(name);
     if (!norm)
-        return NULL; /* out of memory: the name is checked again at start */
+        return out_of_memory;
     bool typed = strcmp(norm, name) == 0;
     free(norm);
     if (!typed || !dot || dot == name)
@@ -76,8 +83,6 @@ static const char *trigger_name_problem(const char *name)
         return "not a unit name";
     if (at && at + 1 == dot)
         return "a template: name one of its instances";
-    if (unit_kind_of_name(name) == UNIT_KIND_TIMER)
-        return "a timer cannot start a timer";
     return NULL;
 }
 
@@ -90,7 +95,13 @@ int value_parse_timer_unit(struct unit_parse_ctx *ctx, const struct unit_key *k,
         t->unit = NULL;
         return 0;
     }
-    const char *problem = trigger_name_problem(value);
+    const char *at = strchr(ctx->u->name, '@');
+    bool in_template = at && at[1] == '.';
+    const char *problem = trigger_name_problem(value, in_template);
+    if (problem == out_of_memory) {
+        errno = ENOMEM;
+        return -1;
+    }
     if (problem)
         return unit_key_invalid(ctx, problem);
     if (t->unit) {

@@ -21,7 +21,7 @@ builddir=${builddir:-$PWD}
 srcdir=$(cd "$srcdir" && pwd)
 builddir=$(cd "$builddir" && pwd)
 CLANG=${CLANG:-clang}
-HARNESSES="unit_file control_request notify timespan names"
+HARNESSES="unit_file control_request notify timespan names calendar tzfile"
 out=$builddir/tests/fuzz/libfuzzer
 
 [ -f "$builddir/config.h" ] || { echo "run.sh: no config.h in $builddir: run ./configure first" >&2; exit 2; }
@@ -68,6 +68,11 @@ build() {
             printf '"%%%s"\n' "$c"
         done
     } >"$out/unit_file.dict"
+    # The calendar parser's words: shorthands, weekdays, separators, zones.
+    printf '"%s"\n' minutely hourly daily weekly monthly yearly annually quarterly \
+        semiannually semi-annually Monday Mon Tuesday Wed Sunday Sat .. / , "~" "*" : - \
+        " UTC" " CET" " CEST" " Europe/Berlin" " America/New_York" " Australia/Lord_Howe" \
+        "@" "*-*-*" ".000001" >"$out/calendar.dict"
     echo "run.sh: built $HARNESSES in $out"
 }
 

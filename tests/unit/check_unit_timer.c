@@ -421,6 +421,23 @@ START_TEST(test_finalize)
     ck_assert_str_eq(unit_timer(p.u)->unit, "run-home@home.service");
     parsed_free(&p);
 
+    /* A template timer is checked with an empty instance: a Unit= with %i
+     * cannot be a whole name there, and is not refused for it. */
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\nUnit=%i.service\n");
+    ck_assert_int_eq(unit_finalize(p.u, &p.sink), 0);
+    assert_clean(&p);
+    parsed_free(&p);
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\nUnit=%i.timer\n");
+    ck_assert(!p.u->loaded);
+    assert_msg(&p, "E: " PATH
+                   ":3: invalid value for Unit=: '%i.timer' (expands to '.timer') "
+                   "(a timer cannot start a timer)");
+    parsed_free(&p);
+    parse_named(&p, "snap@.timer", "[Timer]\nOnCalendar=daily\n");
+    ck_assert_int_eq(unit_finalize(p.u, &p.sink), 0);
+    ck_assert_str_eq(unit_timer(p.u)->unit, "snap@.service");
+    parsed_free(&p);
+
     char *s = unit_timer_default_unit("a.b.timer");
     ck_assert_str_eq(s, "a.b.service");
     free(s);
@@ -581,6 +598,9 @@ START_TEST(test_load_dirs)
     write_file(a, "other.timer", "[Timer]\nOnBootSec=1\nUnit=job.service\n");
     write_file(b, "job.service", "[Service]\nExecStart=/bin/true\n");
     write_file(b, "unused.service", "[Service]\nExecStart=/bin/true\n");
+    /* Two timers start one instance: it loads once. */
+    write_file(a, "twin1.timer", "[Timer]\nOnBootSec=1\nUnit=snap@work.service\n");
+    write_file(a, "twin2.timer", "[Timer]\nOnBootSec=2\nUnit=snap@work.service\n");
     /* A timer that names a unit nobody has: loads, the unit does not. */
     write_file(a, "lost.timer", "[Timer]\nOnBootSec=1\nUnit=nowhere.service\n");
 
@@ -608,7 +628,10 @@ START_TEST(test_load_dirs)
     ck_assert_ptr_null(find_unit(v, n, "job.service")); /* not in the directories */
     ck_assert_ptr_nonnull(find_unit(v, n, "lost.timer"));
     ck_assert_ptr_null(find_unit(v, n, "nowhere.service"));
-    ck_assert_uint_eq(n, 6);
+    ck_assert_ptr_nonnull(find_unit(v, n, "snap@work.service"));
+    ck_assert_uint_eq(n, 9);
+    for (size_t i = 1; i < n; i++)
+        ck_assert_str_ne(v[i - 1]->name, v[i]->name);
     free_units(v, n);
 
     /* With both directories, job.service loads, and only once. */
@@ -616,7 +639,7 @@ START_TEST(test_load_dirs)
     ck_assert_int_eq(unit_load_dirs(&dirs, false, &v, &n), 0);
     ck_assert_ptr_nonnull(find_unit(v, n, "job.service"));
     ck_assert_ptr_nonnull(find_unit(v, n, "unused.service"));
-    ck_assert_uint_eq(n, 8);
+    ck_assert_uint_eq(n, 11);
     for (size_t i = 1; i < n; i++)
         ck_assert_str_ne(v[i - 1]->name, v[i]->name);
     free_units(v, n);
