@@ -13,14 +13,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "base/calendar_int.h"
 
@@ -435,118 +432,6 @@ static int parse_shorthand(const char *p, struct calendar_spec *c)
     return 0;
 }
 
-/* --- the time-zone suffix --------------------------------------------------------- */
-
-/* The local zone's names for standard and summer time, as glibc's tzname[]
- * holds them: sampled over the coming year, the later sample winning. */
-static void local_abbrevs(char names[2][16])
-{
-    const struct tz *z = tz_local();
-    time_t now = time(NULL);
-    names[0][0] = names[1][0] = 0;
-    for (int k = 0; k <= 12; k++) {
-        struct tm tm;
-        if (!tz_localtime(z, (int64_t)now + (int64_t)k * 30 * 86400, &tm) || !tm.tm_zone)
-            continue;
-        int d = tm.tm_isdst > 0;
-        size_t len = strlen(tm.tm_zone);
-        if (len < 16)
-            memcpy(names[d], tm.tm_zone, len + 1);
-    }
-    if (!names[1][0])
-        memcpy(names[1], names[0], 16);
-}
-
-/* systemd's test for a zone name: tz database characters, no empty path
- * element, and a TZif file under /usr/share/zoneinfo. */
-static bool zone_name_valid(const char *name)
-{
-    if (!*name || name[0] == '/')
-        return false;
-    bool slash = false;
-    size_t len = 0;
-    for (const char *s = name; *s; s++, len++) {
-        if (!isalnum((unsigned char)*s) && !strchr("-_+/", *s))
-            return false;
-        if (*s == '/' && slash)
-            return false;
-        slash = *s == '/';
-    }
-    if (slash || len >= PATH_MAX - 32)
-        return false;
-    if (strcmp(name, "UTC") == 0)
-        return true;
-    char path[PATH_MAX];
-    memcpy(path, "/usr/share/zoneinfo/", 21);
-    memcpy(path + 20, name, len + 1);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    char magic[4];
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 &&
-              memcmp(magic, "TZif", 4) == 0;
-    close(fd);
-    return ok;
-}
-
-static bool ends_with_word(const char *text, size_t len, const char *word, size_t *at)
-{
-    size_t wl = strlen(word);
-    if (!wl || wl >= len || text[len - wl - 1] != ' ' ||
-        strncasecmp(text + len - wl, word, wl) != 0)
-        return false;
-    *at = len - wl - 1;
-    return true;
-}
-
-/* Takes the zone off the end of text (" UTC", a local abbreviation, a zone
- * name), noting it in c. The rest is text[0..*len). */
-static int take_zone(const char *text, size_t *len, struct calendar_spec *c)
-{
-    size_t at;
-    if (ends_with_word(text, *len, "UTC", &at)) {
-        c->utc = true;
-        *len = at;
-        return 0;
-    }
-    char names[2][16];
-    local_abbrevs(names);
-    for (int d = 0; d <= 1; d++) {
-        if (ends_with_word(text, *len, names[d], &at)) {
-            c->dst = d;
-            memcpy(c->abbr, names[d], sizeof(c->abbr));
-            *len = at;
-            return 0;
-        }
-    }
-    const char *space = strrchr(text, ' ');
-    if (!space)
-        return 0;
-    /* A zone without summer time now may have had it: glibc's tzname[1]
-     * still names it then, and systemd takes it. */
-    int isdst = 0;
-    if (strcmp(names[0], names[1]) == 0 && strlen(space + 1) < sizeof(c->abbr) &&
-        tz_has_abbrev(tz_local(), space + 1, &isdst) && isdst) {
-        c->dst = 1;
-        strcpy(c->abbr, space + 1);
-        *len = (size_t)(space - text);
-        return 0;
-    }
-    if (!zone_name_valid(space + 1))
-        return 0;
-    c->timezone = strdup(space + 1);
-    if (!c->timezone)
-        return -ENOMEM;
-    if (strcmp(c->timezone, "UTC") != 0) {
-        c->zone = tz_load(c->timezone);
-        if (!c->zone)
-            return errno == ENOMEM ? -ENOMEM : -EINVAL;
-    }
-    *len = (size_t)(space - text);
-    return 0;
-}
-
 /* --- the whole --------------------------------------------------------------------- */
 
 void calendar_free(struct calendar_spec *c)
@@ -605,7 +490,7 @@ int calendar_parse(const char *text, struct calendar_spec **out)
         return -1;
     c->dst = -1;
     size_t len = strlen(text);
-    int r = take_zone(text, &len, c);
+    int r = cal_take_zone(text, &len, c);
     if (r == 0) {
         body = strndup(text, len);
         r = body ? parse_body(body, c) : -ENOMEM;

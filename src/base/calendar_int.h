@@ -45,4 +45,9 @@ struct calendar_spec {
     struct tz *zone; /* loaded from timezone; NULL: local or UTC */
 };
 
+/* Takes the zone off the end of text (" UTC", a local abbreviation, a zone
+ * name), noting it in c; the rest is text[0..*len). 0, or -errno
+ * (calendar_zone.c). */
+int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c);
+
 #endif

@@ -175,6 +175,14 @@ static int parse_base_time(const char *s, uint64_t *usec)
     return 0;
 }
 
+/* A usage error, as client.c words them; exit code 2. */
+static int usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "pxinit calendar: %s%s%s%s\nTry 'pxinit --help'.\n", what, *arg ? " '" : "",
+            arg, *arg ? "'" : "");
+    return PROTO_EXIT_USAGE;
+}
+
 /* One expression's table: 0, or -1 with a message on stderr. */
 static int show_one(const char *expr, uint64_t base, unsigned iterations, uint64_t now, bool utc)
 {
@@ -241,13 +249,13 @@ int client_calendar(const struct client *cl)
     uint64_t base;
     struct timespec ts;
     if (cl->nargs == 0)
-        return client_usage_error(cl, "no expression given (usage: pxinit calendar EXPR...)", "");
+        return usage_error("no expression given (usage: pxinit calendar EXPR...)", "");
     if (cl->iterations) {
         char *end;
         errno = 0;
         unsigned long n = strtoul(cl->iterations, &end, 10);
         if (errno || end == cl->iterations || *end || n > 100000 || cl->iterations[0] == '-')
-            return client_usage_error(cl, "invalid --iterations:", cl->iterations);
+            return usage_error("invalid --iterations:", cl->iterations);
         iterations = (unsigned)n;
     }
     if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
@@ -255,7 +263,7 @@ int client_calendar(const struct client *cl)
     uint64_t now = (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
     base = now; /* one base for every expression, as systemd */
     if (cl->base_time && parse_base_time(cl->base_time, &base) < 0)
-        return client_usage_error(cl, "invalid --base-time:", cl->base_time);
+        return usage_error("invalid --base-time:", cl->base_time);
     bool utc = local_is_utc();
     int rc = PROTO_EXIT_OK;
     for (int i = 0; i < cl->nargs; i++) {

@@ -157,8 +157,8 @@ struct service {
         ev_timer *watchdog; /* a service's WatchdogSec=: armed while running; NULL until then */
         struct timer_rt *timer_rt; /* a timer's runtime (core/timer.h); never a service's */
     };
-    uint64_t watchdog_usec;        /* WatchdogSec=, or a WATCHDOG_USEC= override */
-    const struct svc_links *links; /* never NULL: &svc_links_none when it has none */
+    uint64_t watchdog_usec;                /* WatchdogSec=, or a WATCHDOG_USEC= override */
+    const struct svc_links *links;         /* never NULL: &svc_links_none when it has none */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     struct output_unit *output;            /* captured output and recent lines (output/) */
 

@@ -48,7 +48,10 @@ int timer_rt_init(struct timer_rt *rt, const struct unit *u, const struct timer_
     rt->sub = TIMER_SUB_DEAD;
     for (int c = 0; c < TIMER_CLOCK__COUNT; c++)
         rt->next[c] = USEC_INFINITY;
-    /* "web.timer" activates "web.service" unless Unit= says otherwise. */
+    /* "web.timer" activates "web.service" unless Unit= says otherwise
+     * (the loader fills Unit= in: then no copy is kept). */
+    if (u->timer && u->timer->unit)
+        return 0;
     const char *dot = strrchr(u->name, '.');
     size_t n = dot ? (size_t)(dot - u->name) : strlen(u->name);
     rt->default_unit = malloc(n + sizeof(".service"));
@@ -71,7 +74,7 @@ const char *timer_activates(const struct service *t)
     const struct unit_timer *c = conf_of(t);
     if (c->unit)
         return c->unit;
-    return rt ? rt->default_unit : NULL;
+    return rt && rt->default_unit ? rt->default_unit : "";
 }
 
 /* The record's generic sub-state for each of the timer's. */
@@ -175,8 +178,7 @@ static void add_random_delay(struct service *t, const struct unit_timer *c, uint
 {
     if (c->randomized_delay_usec == 0 || *v == USEC_INFINITY)
         return;
-    uint64_t add =
-        t->timer_rt->ops->random(t, c->fixed_random_delay) % c->randomized_delay_usec;
+    uint64_t add = t->timer_rt->ops->random(t, c->fixed_random_delay) % c->randomized_delay_usec;
     *v = add_sat(*v, add);
 }
 
@@ -236,7 +238,8 @@ static void enter_waiting(struct service *t, struct timer_rt *rt)
     for (int k = 0; k < TIMER_CLOCK__COUNT; k++) {
         add_random_delay(t, c, &next[k]);
         rt->next[k] = next[k];
-        uint64_t latest = next[k] == USEC_INFINITY ? USEC_INFINITY : add_sat(next[k], c->accuracy_usec);
+        uint64_t latest =
+            next[k] == USEC_INFINITY ? USEC_INFINITY : add_sat(next[k], c->accuracy_usec);
         if (rt->ops->arm(t, (enum timer_clock)k, next[k], latest) < 0) {
             rt->next[k] = USEC_INFINITY;
             log_unit_error(t->name, "out of memory: the timer cannot be armed");
@@ -406,13 +409,6 @@ void timer_zone_changed(struct service *t)
     } else {
         enter_waiting(t, rt);
     }
-}
-
-void timer_rearm(struct service *t)
-{
-    struct timer_rt *rt = rt_of(t);
-    if (rt && (rt->sub == TIMER_SUB_WAITING || rt->sub == TIMER_SUB_ELAPSED))
-        enter_waiting(t, rt);
 }
 
 uint8_t timer_sub_code(const struct service *t)

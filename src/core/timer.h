@@ -84,11 +84,11 @@ struct timer_ops {
  * supervisor embeds it in its own record (run/timer_run.c). */
 struct timer_rt {
     const struct timer_ops *ops;
-    char *default_unit;         /* NAME.service: what it activates without Unit= */
+    char *default_unit;                /* NAME.service: what it activates without Unit= */
     uint64_t next[TIMER_CLOCK__COUNT]; /* armed elapse per clock, USEC_INFINITY: none */
-    uint64_t last_trigger_real; /* 0: never (or a stamp's time, after a start) */
-    uint64_t last_trigger_mono; /* 0: not in this run of pxinit */
-    uint64_t activated_real;    /* when the timer last became active */
+    uint64_t last_trigger_real;        /* 0: never (or a stamp's time, after a start) */
+    uint64_t last_trigger_mono;        /* 0: not in this run of pxinit */
+    uint64_t activated_real;           /* when the timer last became active */
     uint64_t activated_mono;
     uint64_t unit_active_mono;   /* its unit last left inactive (0: not seen) */
     uint64_t unit_inactive_mono; /* its unit last became inactive (0: not seen) */
@@ -100,7 +100,8 @@ struct timer_rt {
 int timer_rt_init(struct timer_rt *rt, const struct unit *u, const struct timer_ops *ops);
 void timer_rt_release(struct timer_rt *rt);
 
-/* The unit t activates: Unit=, or the timer's name with .service. */
+/* The unit t activates: Unit=, or the timer's name with .service ("" when
+ * it has neither, which no loaded timer lacks). */
 const char *timer_activates(const struct service *t);
 
 /* Requests (the unit-type ops). A start of an active timer does nothing;
@@ -120,9 +121,6 @@ void timer_unit_changed(struct service *t, bool was_inactive, bool now_inactive)
 void timer_clock_changed(struct service *t);
 /* The local time zone changed (OnTimezoneChange=; likewise). */
 void timer_zone_changed(struct service *t);
-/* daemon-reload gave t a new definition while it ran: compute its
- * elapses again (it keeps its last trigger). */
-void timer_rearm(struct service *t);
 
 /* The codes the board and the client show (wire/unit_state.h). */
 uint8_t timer_sub_code(const struct service *t);

@@ -337,7 +337,9 @@ static void op_changed(struct service *s, enum svc_sub old)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
         log_unit_info(s->name, "state auto-restart (result: %s)", service_result_name(s->result));
-    else if (st != svc_state_of(old) || s->sub == SUB_RUNNING || s->sub == SUB_EXITED)
+    else if (st != svc_state_of(old) ||
+             /* a timer between waiting, running and elapsed: every elapse */
+             (s->unit->kind != UNIT_KIND_TIMER && (s->sub == SUB_RUNNING || s->sub == SUB_EXITED)))
         log_unit_info(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
     else
         log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
@@ -399,10 +401,16 @@ static int table_reserve(void *ctx, size_t n)
     return job_queue_reserve(&px->jobq, n);
 }
 
+static bool table_triggered_only(void *ctx, struct service *s)
+{
+    return timer_run_activates(ctx, s);
+}
+
 static const struct unit_table_ops table_ops = {
     .service_new = table_service_new,
     .service_free = table_service_free,
     .reserve = table_reserve,
+    .triggered_only = table_triggered_only,
 };
 
 int supervisor_load(struct pxinit *px)
@@ -436,11 +444,12 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     svc_init(s, u, &real_ops, px);
     ev_init(&s->timer, timer_cb);
     s->watchdog_usec = u->watchdog_usec;
-    /* Now rather than amid the boot's spawns (output.h). */
+    /* Now rather than amid the boot's spawns (output.h). A timer runs no
+     * process: it has none (the output calls take NULL). */
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
-    s->output = output_unit_new(px->output, &os);
-    if ((!s->output && px->output) || timer_run_attach(px, s) < 0) {
+    s->output = u->kind == UNIT_KIND_TIMER ? NULL : output_unit_new(px->output, &os);
+    if ((!s->output && px->output && u->kind != UNIT_KIND_TIMER) || timer_run_attach(px, s) < 0) {
         output_unit_free(s->output);
         free(s);
         return NULL;

@@ -30,12 +30,13 @@ struct timer_clocks {
     bool watch_clock;
     int zone_fd; /* inotify on /etc, -1 until needed */
     ev_io zone_io;
-    bool warned;
+    bool warned;      /* about a timerfd */
+    bool zone_failed; /* no inotify: tried once */
 };
 
 /* Far enough to never fire, near enough for any timerfd: the realtime fd
  * stays set, so that a clock change is still seen. */
-#define FAR_FUTURE_USEC (UINT64_C(1) << 62)
+#define FAR_FUTURE_USEC (UINT64_C(1) << 52) /* the year 2112 */
 
 static const clockid_t clock_ids[TIMER_CLOCK__COUNT] = {CLOCK_MONOTONIC, CLOCK_REALTIME};
 
@@ -143,8 +144,8 @@ static void clock_dispatch(struct timer_clocks *tc, enum timer_clock c)
 static void clock_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct timer_clocks *tc = w->data;
-    enum timer_clock c = w == &tc->c[TIMER_CLOCK_REALTIME].io ? TIMER_CLOCK_REALTIME
-                                                              : TIMER_CLOCK_MONOTONIC;
+    enum timer_clock c =
+        w == &tc->c[TIMER_CLOCK_REALTIME].io ? TIMER_CLOCK_REALTIME : TIMER_CLOCK_MONOTONIC;
     struct clock_heaps *h = &tc->c[c];
     uint64_t n;
     ssize_t r = read(h->fd, &n, sizeof(n));
@@ -226,6 +227,9 @@ int timer_clocks_watch_zone(struct timer_clocks *tc)
 {
     if (tc->zone_fd >= 0)
         return 0;
+    if (tc->zone_failed)
+        return -1;
+    tc->zone_failed = true; /* until it worked: warned once */
     int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (fd < 0) {
         log_warn("timers: inotify_init1: time-zone changes are not seen");
@@ -240,6 +244,7 @@ int timer_clocks_watch_zone(struct timer_clocks *tc)
         return -1;
     }
     tc->zone_fd = fd;
+    tc->zone_failed = false;
     ev_io_init(&tc->zone_io, zone_cb, fd, EV_READ);
     tc->zone_io.data = tc;
     ev_io_start(tc->loop, &tc->zone_io);

@@ -27,7 +27,6 @@
 struct timer_run {
     struct timer_rt rt;
     struct service *s;
-    struct pxinit *px;
     size_t pos; /* in timers->all */
     /* What the index sorted it by (compared as a pointer only: Unit= of a
      * definition a reload replaced may be freed). */
@@ -55,7 +54,7 @@ static struct timer_run *tr_of(const struct service *s)
 
 static struct pxinit *px_of_timer(struct service *t)
 {
-    return tr_of(t)->px;
+    return t->ctx; /* the supervisor's record: struct pxinit */
 }
 
 /* --- what a timer counts from ------------------------------------------------ */
@@ -89,24 +88,17 @@ static uint64_t machine_hash(void)
     return hash_bytes(UINT64_C(0xcbf29ce484222325), buf, strlen(buf));
 }
 
+/* The inode of the initial PID namespace (the kernel's PROC_PID_INIT_INO). */
+#define PID_NS_INIT_INO 0xEFFFFFFCu
+
 /* In a container (or as PID 1 of a PID namespace) the boot is pxinit's
- * start, as systemd maps OnBootSec=. /proc/1/sched names PID 1 by its pid
- * in the initial namespace: not 1 in a child one. */
+ * start, as systemd maps OnBootSec= (SPEC). */
 static bool in_container(const struct pxinit *px)
 {
     if (virt_get()->kind == VIRT_CONTAINER)
         return true;
-    if (!px->is_pid1)
-        return false;
-    char buf[128] = "";
-    int fd = open("/proc/1/sched", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    const char *p = strchr(buf, '(');
-    return p && strncmp(p, "(1,", 3) != 0;
+    struct stat st;
+    return px->is_pid1 && stat("/proc/self/ns/pid", &st) == 0 && st.st_ino != PID_NS_INIT_INO;
 }
 
 static struct timers *timers_get(struct pxinit *px);
@@ -122,15 +114,19 @@ static int op_arm(struct service *t, enum timer_clock c, uint64_t earliest, uint
 {
     struct pxinit *px = px_of_timer(t);
     struct timers *ts = px->timers;
-    if (earliest != USEC_INFINITY) {
-        if (timer_wants_clock(t))
-            timer_clocks_watch_clock(ts->clocks);
-        if (timer_wants_zone(t))
-            timer_clocks_watch_zone(ts->clocks);
-    }
+    /* Set up with the first timer that needs them, armed or not (one with
+     * OnClockChange= alone waits for nothing else). */
+    if (timer_wants_clock(t))
+        timer_clocks_watch_clock(ts->clocks);
+    if (timer_wants_zone(t))
+        timer_clocks_watch_zone(ts->clocks);
     if (timer_clocks_arm(ts->clocks, &tr_of(t)->clk[c], c, earliest, latest) < 0)
         return -1;
-    run_hooks_unit_changed(&px->hooks, t); /* the board shows the next elapse */
+    /* A new elapse while it waits changes no state: tell the control plane
+     * (what shows the next elapse) here; otherwise the change that follows
+     * does. */
+    if (earliest != USEC_INFINITY && t->timer_rt->sub == TIMER_SUB_WAITING)
+        run_hooks_unit_changed(&px->hooks, t);
     return 0;
 }
 
@@ -153,9 +149,14 @@ static bool op_unit_active(struct service *t)
 
 static int op_trigger(struct service *t)
 {
+    struct pxinit *px = px_of_timer(t);
     struct service *u = activated(t);
     if (!u)
         return -1;
+    if (px->phase >= PHASE_STOPPING) {
+        log_unit_debug(t->name, "shutting down: %s is not started", u->name);
+        return 0;
+    }
     /* Not an explicit request: a unit past its start limit stays down. */
     unit_start(u, false);
     return 0;
@@ -358,7 +359,6 @@ int timer_run_attach(struct pxinit *px, struct service *s)
         return -1;
     }
     tr->s = s;
-    tr->px = px;
     for (int c = 0; c < TIMER_CLOCK__COUNT; c++)
         timer_clock_entry_init(&tr->clk[c]);
     tr->pos = ts->n;

@@ -572,8 +572,7 @@ START_TEST(test_wake_between)
     /* ...else 10 s, 1 s, 250 ms, else the window's end. */
     ck_assert_uint_eq(timer_clock_wake_between(121 * SEC, 135 * SEC, p), 130 * SEC);
     ck_assert_uint_eq(timer_clock_wake_between(121 * SEC + 1, 122 * SEC + 5, p), 122 * SEC);
-    ck_assert_uint_eq(timer_clock_wake_between(5 * SEC + 1, 5 * SEC + 300000, p),
-                      5 * SEC + 250000);
+    ck_assert_uint_eq(timer_clock_wake_between(5 * SEC + 1, 5 * SEC + 300000, p), 5 * SEC + 250000);
     ck_assert_uint_eq(timer_clock_wake_between(5 * SEC + 1, 5 * SEC + 2, p), 5 * SEC + 2);
     /* No window: its start. */
     ck_assert_uint_eq(timer_clock_wake_between(7, 7, p), 7);
