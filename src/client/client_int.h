@@ -16,6 +16,7 @@ struct client {
     const char *runtime_dir;
     bool json, quiet, no_block;
     bool follow;       /* logs -f */
+    bool all;          /* list-timers --all: inactive timers too */
     const char *lines; /* logs -n N, status -n N */
     double timeout;    /* seconds; 0 = none */
     const char *signal;

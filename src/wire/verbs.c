@@ -23,6 +23,7 @@ static const struct {
     [VERB_CHECK] = {"check", VERB_OFFLINE},
     [VERB_CALENDAR] = {"calendar", VERB_OFFLINE},
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
+    [VERB_LIST_TIMERS] = {"list-timers", VERB_NO_ARGS},
 };
 
 int verb_find(const char *word)

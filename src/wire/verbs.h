@@ -30,6 +30,7 @@ enum verb_id {
     VERB_CHECK,
     VERB_CALENDAR,
     VERB_PING,
+    VERB_LIST_TIMERS,
     VERB__COUNT,
 };
 

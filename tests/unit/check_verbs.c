@@ -11,8 +11,8 @@
 
 /* SPEC "Control verbs": exactly these select the client role. */
 static const char *const spec_verbs[] = {
-    "start", "stop", "restart",       "reload",   "kill",  "status",
-    "list",  "logs", "daemon-reload", "shutdown", "check", "calendar",
+    "start", "stop",          "restart",  "reload", "kill",     "status",      "list",
+    "logs",  "daemon-reload", "shutdown", "check",  "calendar", "list-timers",
 };
 #define NSPEC (sizeof(spec_verbs) / sizeof(spec_verbs[0]))
 
