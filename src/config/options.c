@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/signame.h"
 #include "wire/verbs.h"
@@ -97,6 +98,42 @@ static bool env_true(const char *name)
     const char *v = getenv(name);
     return v && *v && strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 &&
            strcasecmp(v, "false") != 0;
+}
+
+/* path made absolute against the launch directory, NULL with errno. */
+static char *absolute(const char *path)
+{
+    char *cwd = getcwd(NULL, 0), *abs = NULL;
+    if (cwd && asprintf(&abs, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path) < 0)
+        abs = NULL;
+    free(cwd);
+    return abs;
+}
+
+/* The daemon moves to "/" before it reads its unit directories or takes
+ * its runtime directory: a relative path given on the command line means
+ * the launch directory's, as every other program reads it. */
+static int absolute_paths(struct options *o)
+{
+    const char **one[] = {&o->config, &o->runtime_dir, &o->state_dir};
+    for (size_t i = 0; i < o->unit_dirs.n; i++) {
+        if (o->unit_dirs.v[i][0] == '/')
+            continue;
+        char *abs = absolute(o->unit_dirs.v[i]);
+        if (!abs)
+            return -1;
+        free(o->unit_dirs.v[i]);
+        o->unit_dirs.v[i] = abs;
+    }
+    for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+        if (!*one[i] || !**one[i] || **one[i] == '/')
+            continue;
+        char *abs = absolute(*one[i]);
+        if (strv_push_owned(&o->owned, abs) < 0) /* frees it */
+            return -1;
+        *one[i] = abs;
+    }
+    return 0;
 }
 
 enum options_result options_parse(struct options *o, int argc, char **argv)
@@ -244,10 +281,15 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         o->command = &argv[optind];
     if (o->unit_dirs.n == 0 && strv_push(&o->unit_dirs, PXINIT_DEFAULT_UNITS_DIR) < 0)
         return OPTIONS_USAGE_ERROR;
+    if (absolute_paths(o) < 0) {
+        fprintf(stderr, "pxinit: cannot resolve a relative path: %s\n", strerror(errno));
+        return OPTIONS_USAGE_ERROR;
+    }
     return OPTIONS_OK;
 }
 
 void options_free(struct options *o)
 {
     strv_clear(&o->unit_dirs);
+    strv_clear(&o->owned);
 }

@@ -28,7 +28,8 @@ struct options {
     int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
     const char *log_prefix; /* --log-prefix, overrides pxinit.conf */
     enum log_prefix log_prefix_value;
-    char **command; /* after "--", NULL-terminated; NULL when none */
+    char **command;    /* after "--", NULL-terminated; NULL when none */
+    struct strv owned; /* the absolute forms of relative paths given (freed with o) */
 };
 
 enum options_result {
