@@ -92,13 +92,16 @@ static void field_fix_year(struct cal_field *f)
 }
 
 /* Each value within from..to, and each repeat able to fire at least twice.
- * From the end of the month, days count back and at most 28 are allowed. */
+ * From the end of the month, days count back and at most 28 are allowed;
+ * systemd lowers that bound by 3 again for each further value in the list
+ * (its check recurses with it), so "*-*~28,27" is refused, and so is it
+ * here. */
 static bool field_valid(const struct cal_field *f, int from, int to, bool end_of_month)
 {
-    if (end_of_month)
-        to -= 3;
     for (size_t i = 0; i < f->n; i++) {
         const struct cal_comp *c = &f->v[i];
+        if (end_of_month)
+            to -= 3;
         if (c->start < from || c->start > to || c->repeat > to - from)
             return false;
         if (c->stop >= 0) {

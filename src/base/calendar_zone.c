@@ -4,7 +4,6 @@
  * spec's dst flag), then the last word as a tz database name that has a
  * TZif file under /usr/share/zoneinfo (then loaded with tz_load()).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +17,12 @@
 #include "base/calendar_int.h"
 
 /* The local zone's names for standard and summer time, as glibc's tzname[]
- * holds them: sampled over the coming year, the later sample winning. */
+ * holds them once a local time has been converted (as in a running
+ * systemd): those of the rules in force, the later sample winning; a zone
+ * without summer time now has its standard name twice. (Before any
+ * conversion glibc still names a summer time the zone had long ago, JDT in
+ * Asia/Tokyo, and `systemd-analyze calendar` takes it for its first
+ * expression unless --base-time was a local time.) */
 static void local_abbrevs(char names[2][16])
 {
     const struct tz *z = tz_local();
@@ -46,7 +50,9 @@ static bool zone_name_valid(const char *name)
     bool slash = false;
     size_t len = 0;
     for (const char *s = name; *s; s++, len++) {
-        if (!isalnum((unsigned char)*s) && !strchr("-_+/", *s))
+        bool alnum =
+            (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z');
+        if (!alnum && !strchr("-_+/", *s))
             return false;
         if (*s == '/' && slash)
             return false;
@@ -99,19 +105,7 @@ int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c)
         }
     }
     const char *space = strrchr(text, ' ');
-    if (!space)
-        return 0;
-    /* A zone without summer time now may have had it: glibc's tzname[1]
-     * still names it then, and systemd takes it. */
-    int isdst = 0;
-    if (strcmp(names[0], names[1]) == 0 && strlen(space + 1) < sizeof(c->abbr) &&
-        tz_has_abbrev(tz_local(), space + 1, &isdst) && isdst) {
-        c->dst = 1;
-        strcpy(c->abbr, space + 1);
-        *len = (size_t)(space - text);
-        return 0;
-    }
-    if (!zone_name_valid(space + 1))
+    if (!space || !zone_name_valid(space + 1))
         return 0;
     c->timezone = strdup(space + 1);
     if (!c->timezone)

@@ -11,13 +11,16 @@
  * - the search starts from the requested local time minus the offset of
  *   the previous result (per zone here, process-wide in glibc) and moves
  *   by the error of each probe;
- * - in a repeated hour with tm_isdst -1 the first matching probe wins: the
- *   instance with the previous result's offset, else the one nearer;
- * - in a gap the probes oscillate between the two sides; the result is the
- *   requested wall time read with the offset of one side (moved forward by
- *   the gap with the offset from before it, back with the one after),
- *   preferring the side whose tm_isdst differs from the one asked for
- *   (with -1: the DST side when the previous probe was not DST);
+ * - in a repeated hour with tm_isdst -1 the first matching probe wins:
+ *   the instance with the previous result's offset, else the one the
+ *   search meets first (in Berlin, 02:30 on the last Sunday of October is
+ *   CET after a winter result or a fresh zone, CEST after a summer one);
+ *   0 and 1 get the instance they name;
+ * - in a gap the probes oscillate between the two sides; the answer is the
+ *   wall time read with one side's offset, the one whose result has the
+ *   other tm_isdst than asked; for -1 the one whose result is DST (in
+ *   Berlin, 02:30 on the last Sunday of March gives 03:30 CEST for -1 and
+ *   0, and 01:30 CET for 1);
  * - a matching time whose tm_isdst is not the one asked for (0 or 1) is
  *   read with the offset of the nearest time that has it, probing every
  *   601200 s up to 229222804 s each way (glibc 2.36's bounds); when none

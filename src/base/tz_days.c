@@ -23,11 +23,16 @@ int64_t tz_days_before_year(int64_t year)
 
 bool tz_offtime(int64_t t, int64_t off, struct tm *tm)
 {
-    /* Split before adding so that t + off cannot overflow. */
-    int64_t days = floor_div(t, 86400);
-    int64_t rem = t - days * 86400 + off;
-    days += floor_div(rem, 86400);
-    rem -= floor_div(rem, 86400) * 86400;
+    /* Split before adding so that t + off cannot overflow (off is small). */
+    int64_t days = t / 86400, rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    rem += off;
+    int64_t carry = floor_div(rem, 86400);
+    days += carry;
+    rem -= carry * 86400;
     /* Howard Hinnant's civil_from_days, in 400-year eras from 0000-03-01. */
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);

@@ -48,8 +48,14 @@ static void table_print(const struct table *t)
     for (int i = 0; i < t->n; i++)
         if (t->label[i] && (int)strlen(t->label[i]) > width)
             width = (int)strlen(t->label[i]);
-    for (int i = 0; i < t->n; i++)
-        printf("%*s %s\n", width, t->label[i], t->value[i]);
+    /* As systemd's table: no blanks at the end of a line ("Mon " is
+     * shown as "Mon"). */
+    for (int i = 0; i < t->n; i++) {
+        int len = (int)strlen(t->value[i]);
+        while (len > 0 && t->value[i][len - 1] == ' ')
+            len--;
+        printf("%*s %.*s\n", width, t->label[i], len, t->value[i]);
+    }
 }
 
 static void table_free(struct table *t)

@@ -77,6 +77,8 @@ static const struct form_case form_cases[] = {
     {"1969-12-31", NULL, EINVAL},
     {"*-*~29", NULL, EINVAL},
     {"*-02~3..1", NULL, EINVAL},
+    {"*-*~25,1", "*-*~01,25 00:00:00", 0},
+    {"*-*~28,27", NULL, EINVAL}, /* systemd's bound drops by 3 per value */
     {"*~02-1", NULL, EINVAL},
     {"*:*:1.2..1.5", NULL, EINVAL},
     {"*:*:59.9999995", NULL, EINVAL},

@@ -53,6 +53,16 @@ static const char *const zones[] = {
     "EST5EDT,0/0,J365/25",            /* DST all year (TZif v3) */
     "XXX-2YYY,M3.5.0/-2,M10.5.0/170", /* negative and long rule times */
     "<-0330>3:30<-0230>,M3.2.0,M11.1.0",
+    "AAA-24:70:99BBB-25,M3.5.0,M10.5.0", /* glibc clamps offsets to 24:59:59 */
+    "Asia/Jerusalem",                    /* footer IST-2IDT,M3.4.4/26,M10.5.0 (TZif v3) */
+    "America/Nuuk",                      /* footer <-02>2<-01>,M3.5.0/-1,M10.5.0/0 */
+    /* "zic -b slim" files: no v1 data, the footer rules from 2007 or so. */
+    TEST_DATA_DIR "/tz/slim-Europe-Berlin",
+    TEST_DATA_DIR "/tz/slim-Asia-Jerusalem",
+    TEST_DATA_DIR "/tz/slim-America-Nuuk",
+    TEST_DATA_DIR "/tz/slim-Europe-Dublin",
+    TEST_DATA_DIR "/tz/slim-Australia-Lord_Howe",
+    TEST_DATA_DIR "/tz/slim-America-Sao_Paulo",
 };
 #define NZONES (int)(sizeof(zones) / sizeof(zones[0]))
 
@@ -79,12 +89,12 @@ static void tm_eq(const char *what, const struct tm *a, const struct tm *b)
                   a->tm_wday == b->tm_wday && a->tm_yday == b->tm_yday &&
                   a->tm_isdst == b->tm_isdst && a->tm_gmtoff == b->tm_gmtoff &&
                   strcmp(a->tm_zone, b->tm_zone) == 0,
-              "%s: tz %d-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s, "
-              "glibc %d-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s",
-              what, a->tm_year + 1900, a->tm_mon + 1, a->tm_mday, a->tm_hour, a->tm_min, a->tm_sec,
-              a->tm_wday, a->tm_yday, a->tm_isdst, a->tm_gmtoff, a->tm_zone, b->tm_year + 1900,
-              b->tm_mon + 1, b->tm_mday, b->tm_hour, b->tm_min, b->tm_sec, b->tm_wday, b->tm_yday,
-              b->tm_isdst, b->tm_gmtoff, b->tm_zone);
+              "%s: tz %lld-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s, "
+              "glibc %lld-%02d-%02d %02d:%02d:%02d wday %d yday %d dst %d %ld %s",
+              what, (long long)a->tm_year + 1900, a->tm_mon + 1, a->tm_mday, a->tm_hour, a->tm_min,
+              a->tm_sec, a->tm_wday, a->tm_yday, a->tm_isdst, a->tm_gmtoff, a->tm_zone,
+              (long long)b->tm_year + 1900, b->tm_mon + 1, b->tm_mday, b->tm_hour, b->tm_min,
+              b->tm_sec, b->tm_wday, b->tm_yday, b->tm_isdst, b->tm_gmtoff, b->tm_zone);
 }
 
 /* One instant both ways; returns whether glibc could convert it. */
@@ -206,8 +216,11 @@ static void compare_mktime(const char *zone, struct tz *z, const struct tm *in)
     bool ok = !(r == (time_t)-1 && errno == EOVERFLOW);
     int64_t mine = tz_mktime(z, &got);
     char what[192];
-    snprintf(what, sizeof(what), "%s mktime(%d-%02d-%02d %02d:%02d:%02d isdst %d)", zone,
-             in->tm_year + 1900, in->tm_mon + 1, in->tm_mday, in->tm_hour, in->tm_min, in->tm_sec,
+    /* The fields as given (tm_year from 1900, tm_mon from 0): they may be
+     * anything. */
+    snprintf(what, sizeof(what),
+             "%s mktime(tm_year %d tm_mon %d tm_mday %d %02d:%02d:%02d isdst %d)", zone,
+             in->tm_year, in->tm_mon, in->tm_mday, in->tm_hour, in->tm_min, in->tm_sec,
              in->tm_isdst);
     if (!ok) {
         CHECK_MSG(mine == INT64_MIN, "%s: glibc fails, tz %lld", what, (long long)mine);
@@ -349,6 +362,7 @@ START_TEST(mktime_gap_and_repeat)
          * previous result's offset. */
         {9, 25, 0, -1, 1792891800, 2, 0},
         {9, 25, 6, -1, 1792888200, 2, 1},
+        {9, 25, -1, -1, 1792891800, 2, 0}, /* a fresh zone: as after winter */
         {9, 25, 6, 0, 1792891800, 2, 0},
         {9, 25, 0, 1, 1792888200, 2, 1},
         /* A summer time asked for as winter time moves by the hour. */
@@ -360,7 +374,12 @@ START_TEST(mktime_gap_and_repeat)
                        .tm_mday = 15,
                        .tm_hour = 12,
                        .tm_isdst = -1};
-        ck_assert_int_ne(tz_mktime(z, &p), INT64_MIN);
+        if (cases[i].prime_mon < 0) {
+            tz_free(z);
+            z = load("Europe/Berlin");
+        } else {
+            ck_assert_int_ne(tz_mktime(z, &p), INT64_MIN);
+        }
         struct tm tm = {.tm_year = 126,
                         .tm_mon = cases[i].mon,
                         .tm_mday = cases[i].mday,
@@ -513,17 +532,50 @@ START_TEST(load_tzdir_fifo_and_size)
 }
 END_TEST
 
+static uint32_t get32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+/* A version 1 file (32-bit data, no footer), made from Berlin's first
+ * block: glibc and tz agree on it too, past 2037 included. */
+START_TEST(version1_file_matches_glibc)
+{
+    make_tmpdir();
+    size_t len;
+    char *berlin = read_zone("Europe/Berlin", &len);
+    uint32_t c[6];
+    for (int i = 0; i < 6; i++)
+        c[i] = get32(berlin + 20 + 4 * i);
+    size_t v1 = 44 + c[3] * 5 + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
+    ck_assert_uint_lt(v1, len);
+    berlin[4] = '\0';
+    char path[128];
+    snprintf(path, sizeof(path), "%s/v1", tmpdir);
+    write_file(path, berlin, v1);
+    glibc_zone(path);
+    struct tz *z = load(path);
+    for (int64_t t = -INT64_C(2208988800); t < Y2100; t += 86400 + 3607)
+        compare_localtime("v1", z, t);
+    prime("v1", z, 2000, 14);
+    for (int64_t t = 0; t < Y2100; t += 7 * 86400 + 1801) {
+        struct tm tm = wall(t, 3600);
+        tm.tm_isdst = (int)(t % 3) - 1;
+        compare_mktime("v1", z, &tm);
+    }
+    tz_free(z);
+    unlink(path);
+    rmdir(tmpdir);
+    free(berlin);
+}
+END_TEST
+
 static void parse_fails(const char *what, const void *buf, size_t len)
 {
     errno = 0;
     struct tz *z = tz_parse_buffer(buf, len);
     ck_assert_msg(z == NULL && errno == EINVAL, "%s: %p errno %d", what, (void *)z, errno);
-}
-
-static uint32_t get32(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
 }
 
 static void put32(char *p, uint32_t v)
@@ -665,6 +717,27 @@ START_TEST(abbreviations)
 }
 END_TEST
 
+/* glibc's tzname[] right after tzset() (what systemd matches a calendar
+ * suffix against) are abbreviations of the zone, with their isdst. */
+START_TEST(abbreviations_match_tzname)
+{
+    const char *zone = zones[_i];
+    glibc_zone(zone);
+    struct tz *z = load(zone);
+    char names[2][64];
+    snprintf(names[0], sizeof(names[0]), "%s", tzname[0]);
+    snprintf(names[1], sizeof(names[1]), "%s", tzname[1]);
+    bool same = strcmp(names[0], names[1]) == 0;
+    for (int i = 0; i < 2; i++) {
+        int dst = -1;
+        ck_assert_msg(tz_has_abbrev(z, names[i], &dst), "%s: tzname[%d] %s", zone, i, names[i]);
+        if (!same)
+            ck_assert_msg(dst == i, "%s: %s isdst %d", zone, names[i], dst);
+    }
+    tz_free(z);
+}
+END_TEST
+
 static Suite *tz_suite(void)
 {
     Suite *s = suite_create("tz");
@@ -679,9 +752,11 @@ static Suite *tz_suite(void)
     tc = tcase_create("load");
     tcase_add_test(tc, load_names);
     tcase_add_test(tc, load_tzdir_fifo_and_size);
+    tcase_add_test(tc, version1_file_matches_glibc);
     tcase_add_test(tc, malformed_files);
     tcase_add_test(tc, local_zone);
     tcase_add_test(tc, abbreviations);
+    tcase_add_loop_test(tc, abbreviations_match_tzname, 0, NZONES);
     suite_add_tcase(s, tc);
     return s;
 }
