@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/file_read.h"
 #include "base/log.h"
 #include "base/timespan.h"
 #include "base/tz.h"

@@ -585,6 +585,77 @@ START_TEST(test_wake_between)
 }
 END_TEST
 
+/* ---- the clocks on a real loop -------------------------------------------------- */
+
+struct fired {
+    struct timer_clock_entry e[4];
+    uint64_t at[4];
+    int order[4], n;
+    struct ev_loop *loop;
+};
+
+static void clk_fire(void *ctx, struct timer_clock_entry *e, enum timer_clock c)
+{
+    struct fired *f = ctx;
+    int i = (int)(e - f->e);
+    f->at[i] = timer_clock_now(c);
+    f->order[f->n++] = i;
+    if (f->n == 3)
+        ev_break(f->loop, EVBREAK_ALL);
+}
+
+static void clk_none(void *ctx)
+{
+}
+
+static void guard_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    ev_break(loop, EVBREAK_ALL);
+}
+
+START_TEST(test_clocks_coalesce)
+{
+    static const struct timer_clock_events evs = {
+        .fire = clk_fire, .clock_set = clk_none, .zone_changed = clk_none};
+    struct fired f = {.loop = ev_loop_new(EVFLAG_NOENV)};
+    ck_assert_ptr_nonnull(f.loop);
+    struct timer_clocks *tc = timer_clocks_new(f.loop, &evs, &f, 0);
+    ck_assert_ptr_nonnull(tc);
+    for (int i = 0; i < 4; i++)
+        timer_clock_entry_init(&f.e[i]);
+    uint64_t t0 = timer_clock_now(TIMER_CLOCK_MONOTONIC), ms = USEC_PER_MSEC;
+    /* B may fire from 10 ms to 60 ms, A at 20 ms: one wake-up for both. */
+    ck_assert_int_eq(
+        timer_clocks_arm(tc, &f.e[0], TIMER_CLOCK_MONOTONIC, t0 + 20 * ms, t0 + 20 * ms), 0);
+    ck_assert_int_eq(
+        timer_clocks_arm(tc, &f.e[1], TIMER_CLOCK_MONOTONIC, t0 + 10 * ms, t0 + 60 * ms), 0);
+    ck_assert_int_eq(
+        timer_clocks_arm(tc, &f.e[2], TIMER_CLOCK_MONOTONIC, t0 + 150 * ms, t0 + 150 * ms), 0);
+    /* D is armed, then moved, then disarmed: it never fires. */
+    ck_assert_int_eq(timer_clocks_arm(tc, &f.e[3], TIMER_CLOCK_MONOTONIC, t0 + 5 * ms, t0 + 5 * ms),
+                     0);
+    ck_assert_int_eq(
+        timer_clocks_arm(tc, &f.e[3], TIMER_CLOCK_MONOTONIC, t0 + 30 * ms, t0 + 30 * ms), 0);
+    ck_assert_int_eq(timer_clocks_arm(tc, &f.e[3], TIMER_CLOCK_MONOTONIC, USEC_INFINITY, 0), 0);
+    ev_timer guard;
+    ev_timer_init(&guard, guard_cb, 5., 0.);
+    ev_timer_start(f.loop, &guard);
+    ev_run(f.loop, 0);
+    ck_assert_int_eq(f.n, 3);
+    ck_assert_int_eq(f.order[2], 2);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_uint_ge(f.at[i], t0 + 20 * ms);
+        ck_assert_uint_lt(f.at[i], t0 + 60 * ms);
+    }
+    /* The same wake-up: B did not fire alone at 10 ms. */
+    ck_assert_uint_lt(f.at[0] > f.at[1] ? f.at[0] - f.at[1] : f.at[1] - f.at[0], 2 * ms);
+    ck_assert_uint_ge(f.at[2], t0 + 150 * ms);
+    ev_timer_stop(f.loop, &guard);
+    timer_clocks_free(tc);
+    ev_loop_destroy(f.loop);
+}
+END_TEST
+
 static Suite *timer_suite(void)
 {
     Suite *s = suite_create("timer");
@@ -612,6 +683,7 @@ static Suite *timer_suite(void)
     TCase *hp = tcase_create("heap");
     tcase_add_test(hp, test_heap_order);
     tcase_add_test(hp, test_wake_between);
+    tcase_add_test(hp, test_clocks_coalesce);
     suite_add_tcase(s, hp);
     return s;
 }
