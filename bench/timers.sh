@@ -34,9 +34,12 @@
 #          is bench/tstamp.c (CLOCK_REALTIME at exec), alone and beside N far
 #          timers (that one at *:*:1/2, so the two never elapse together),
 #          DELAY_SAMPLES elapses each: exec stamp minus the scheduled second.
+#          Beside them, at the half seconds, the floor: bench/spawnat.c sleeps
+#          until the instant (clock_nanosleep) and posix_spawn()s the same
+#          tstamp, nothing else.
 #
 # Usage (as root, from a built tree):
-#   bench/timers.sh [load] [wake] [delay]      (default: all)
+#   bench/timers.sh [load] [wake] [delay] [trace]   (default: load wake delay)
 #   PXINIT=path  N=10000  ROUNDS=3  WAKE_SECS=180  FREQ=10  DELAY_SAMPLES=60
 #   LOAD_MODES="empty skip timers"   the load section's contenders (add run: slow)
 #   QUICK=1      N=1000, 1 round, 30 s windows, 10 samples
@@ -76,13 +79,14 @@ mkdir -p "$OUT"
 TS=$D/tstamp
 cc -O2 -static -nostdlib -fno-stack-protector -fno-pie -no-pie -o "$TS" "$TOP/bench/tstamp.c"
 cc -O2 -o "$D/ctxtlog" "$TOP/bench/ctxtlog.c"
+cc -O2 -o "$D/spawnat" "$TOP/bench/spawnat.c" -lm
 STATE_OPT=()
 "$PXINIT" --help 2>&1 | grep -q -- --state-dir && STATE_OPT=(--state-dir)
 
 NS_PIDS=()
 # The namespace's init is the only child of its unshare process; SIGKILL to
 # it makes the kernel kill everything in the namespace.
-ns_init() { cat /proc/"$1"/task/*/children 2>/dev/null | awk '{print $1; exit}'; }
+ns_init() { { cat /proc/"$1"/task/*/children 2>/dev/null || true; } | awk '{print $1; exit}'; }
 ns_kill() {
     local u=$1 c
     c=$(ns_init "$u")
@@ -90,6 +94,7 @@ ns_kill() {
     wait "$u" 2>/dev/null || true
 }
 cleanup() {
+    set +e
     local u
     for u in "${NS_PIDS[@]}"; do ns_kill "$u"; done
     rm -rf "$D"
@@ -306,7 +311,7 @@ wake_report() {
         { last = c }
         END {
             per = ns ? sprintf("%.1f", at / ns) : "-"
-            printf "| %-26s | %8d | %10d | %9d | %12s | %8d |\n", name, ns, at + between, at, per, between
+            printf "| %-36s | %8d | %10d | %9d | %12s | %8d |\n", name, ns, at + between, at, per, between
             if (between) printf "#   %s: wakeups between elapses at +%s s\n", name, wt > "/dev/stderr"
         }' "$log"
 }
@@ -354,8 +359,8 @@ section_wake() {
         PX="$PXINIT -R $c/run"
         echo "# $(basename "$c"): $($PX status zfreq.timer 2>&1 | head -1)"
     done
-    printf '| %-26s | %8s | %10s | %9s | %12s | %8s |\n' daemon elapses wakeups "at elapse" "per elapse" between
-    printf '|----------------------------|---------:|-----------:|----------:|-------------:|---------:|\n'
+    printf '| %-36s | %8s | %10s | %9s | %12s | %8s |\n' daemon elapses wakeups "at elapse" "per elapse" between
+    printf '|--------------------------------------|---------:|-----------:|----------:|-------------:|---------:|\n'
     wake_report "pxinit, $N far timers" 1 "$D/stamps-none"
     wake_report "pxinit, $N far + 1 every ${FREQ}s" 2 "$D/stamps-farfreq"
     wake_report "pxinit, 1 every ${FREQ}s" 3 "$D/stamps-one"
@@ -385,31 +390,114 @@ section_delay() {
     local a_ns=$PX_NS
     start_px "$busy"
     local b_ns=$PX_NS
+    PX="$PXINIT -R $busy/run"
     for _ in $(seq 1 $((LOAD_TIMEOUT * 10))); do
-        PX="$PXINIT -R $busy/run"
         [ "$(count_status timers)" -ge "$N" ] && break
         sleep 0.1
     done
     # The first elapses after start-up are not counted: from here on.
     local from=$EPOCHREALTIME
+    # The floor, at the half seconds between them: sleep until the instant, spawn.
+    "$D/spawnat" 2 0.5 $((DELAY_SAMPLES + 1)) "$TS" "$D/delay-floor.stamps" &
+    local floor=$!
     sleep "$secs"
+    wait "$floor" || true
     ns_kill "$a_ns"
     ns_kill "$b_ns"
     NS_PIDS=()
-    printf '| %-22s | %7s | %10s | %10s | %10s | %10s |\n' timer samples "median ms" "p90 ms" "min ms" "max ms"
-    printf '|------------------------|--------:|-----------:|-----------:|-----------:|-----------:|\n'
-    local f name
-    for f in alone busy; do
-        name="alone"
-        [ $f = busy ] && name="beside $N far timers"
-        # The delay: the stamp minus the even (alone) or odd (busy) second before it.
-        awk -v from="$from" -v odd=$([ $f = busy ] && echo 1 || echo 0) -v k="$DELAY_SAMPLES" '
-            $1 + 0 > from && n < k { s = int($1); if ((s % 2) != odd) s -= 1; printf "%.3f\n", ($1 - s) * 1000; n++ }' \
+    printf '| %-36s | %7s | %9s | %9s | %9s | %9s | %9s |\n' "who (every 2 s)" samples "median ms" "p90 ms" "min ms" \
+        "max ms" "/ floor"
+    printf '|--------------------------------------|--------:|----------:|----------:|----------:|----------:|----------:|\n'
+    local f name off fmed
+    for f in floor alone busy; do
+        case $f in
+        floor) name="floor: clock_nanosleep + posix_spawn" off=0.5 ;;
+        alone) name="pxinit, the timer alone" off=0 ;;
+        busy) name="pxinit, beside $N far timers" off=1 ;;
+        esac
+        # The delay: the stamp minus the scheduled instant before it.
+        awk -v from="$from" -v off="$off" -v k="$DELAY_SAMPLES" '
+            function floor_(x) { return x < 0 ? -int(-x) - (int(-x) != -x) : int(x) }
+            $1 + 0 > from && n < k { s = floor_(($1 - off) / 2) * 2 + off; printf "%.3f\n", ($1 - s) * 1000; n++ }' \
             "$D/delay-$f.stamps" >"$OUT/timers-delay-$f.dat"
-        printf '| %-22s | %7s | %10s | %10s | %10s | %10s |\n' "$name" "$(wc -l <"$OUT/timers-delay-$f.dat")" \
-            "$(median <"$OUT/timers-delay-$f.dat")" "$(pctl 90 <"$OUT/timers-delay-$f.dat")" \
-            "$(pctl 0 <"$OUT/timers-delay-$f.dat")" "$(pctl 100 <"$OUT/timers-delay-$f.dat")"
+        local med
+        med=$(median <"$OUT/timers-delay-$f.dat")
+        [ $f = floor ] && fmed=$med
+        printf '| %-36s | %7s | %9s | %9s | %9s | %9s | %9s |\n' "$name" "$(wc -l <"$OUT/timers-delay-$f.dat")" \
+            "$med" "$(pctl 90 <"$OUT/timers-delay-$f.dat")" \
+            "$(pctl 0 <"$OUT/timers-delay-$f.dat")" "$(pctl 100 <"$OUT/timers-delay-$f.dat")" \
+            "$(awk -v a="$med" -v b="$fmed" 'BEGIN {if (b > 0 && a != "NA") printf "%.2fx", a / b; else print "NA"}')"
     done
+    echo "raw: $OUT/timers-delay-{floor,alone,busy}.dat (ms)"
+}
+
+# --- where an elapse's time goes (ftrace) ---------------------------------------------------
+# Not in the default sections: it needs tracefs. One pxinit with the every-2-s
+# timer alone; the kernel's trace (clock tai, set against CLOCK_REALTIME with
+# a marker) gives for each elapse: pxinit's wakeup after the scheduled second,
+# its fork of the spawn intermediate, pxinit running again (the intermediate
+# forked the service and exited), and the service's exec.
+section_trace() {
+    local T=/sys/kernel/tracing mounted=0
+    [ -f $T/trace ] || { mount -t tracefs nodev $T && mounted=1; }
+    hdr "trace: one elapse's path through pxinit, ${TRACE_SECS:-30}s of elapses every 2 s (ftrace)"
+    local c=$D/trace
+    rm -rf "$c"
+    freq_unit "$c/units" zfreq "*:*:0/2" "$D/trace.stamps"
+    start_px "$c"
+    local pid
+    pid=$(px_pid "$PX_NS")
+    sleep 1
+    echo 0 >$T/tracing_on
+    echo >$T/trace
+    echo tai >$T/trace_clock
+    echo 0 >$T/events/enable
+    echo "pid == $pid" >$T/events/sched/sched_wakeup/filter
+    echo "parent_pid == $pid" >$T/events/sched/sched_process_fork/filter
+    echo "next_pid == $pid" >$T/events/sched/sched_switch/filter
+    local e
+    for e in sched_wakeup sched_process_fork sched_switch sched_process_exec; do echo 1 >$T/events/sched/$e/enable; done
+    echo 1 >$T/tracing_on
+    local r0=$EPOCHREALTIME
+    echo "realtime $r0" >$T/trace_marker
+    sleep "${TRACE_SECS:-30}"
+    echo 0 >$T/tracing_on
+    echo 0 >$T/events/enable
+    for e in sched_wakeup sched_process_fork sched_switch; do echo 0 >$T/events/sched/$e/filter; done
+    grep -v '^#' $T/trace >"$OUT/timers-trace.txt"
+    echo >$T/trace
+    echo local >$T/trace_clock
+    [ $mounted = 1 ] && umount $T
+    ns_kill "$PX_NS"
+    NS_PIDS=()
+    # Per elapse (ms after the scheduled second): wake, fork, resume, exec.
+    awk '
+        { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = substr($i, 1, length($i) - 1) + 0; break } }
+        # TAI is realtime plus a whole number of seconds (0 or 37): the
+        # marker, written a little after bash read the time, tells which.
+        /tracing_mark_write: realtime/ { off = t - $NF; off = (off < 0) ? -int(-off + 0.5) : int(off + 0.5); next }
+        off == "" { next }
+        { t -= off; s = int(t / 2) * 2; d = (t - s) * 1000 }
+        /sched_wakeup:/ && d < 500 && !(s in wake) { wake[s] = d }
+        /sched_process_fork:/ && (s in wake) && !(s in fork) { fork[s] = d }
+        /sched_switch:/ && (s in fork) && !(s in resume) { resume[s] = d }
+        /sched_process_exec:.*tstamp/ && (s in wake) && !(s in ex) { ex[s] = d; n++
+            printf "%.3f %.3f %.3f %.3f\n", wake[s], fork[s], resume[s], d > "/dev/stderr" }
+    ' "$OUT/timers-trace.txt" 2>"$OUT/timers-trace.dat"
+    printf '| %-40s | %9s | %9s |\n' "step (ms after the scheduled second)" median p90
+    printf '|------------------------------------------|----------:|----------:|\n'
+    local col name
+    for col in 1 2 3 4; do
+        case $col in
+        1) name="pxinit wakes (timerfd)" ;;
+        2) name="pxinit forks the spawn intermediate" ;;
+        3) name="pxinit runs again (intermediate done)" ;;
+        4) name="the service's exec" ;;
+        esac
+        printf '| %-40s | %9s | %9s |\n' "$name" "$(awk -v c=$col '{print $c}' "$OUT/timers-trace.dat" | median)" \
+            "$(awk -v c=$col '{print $c}' "$OUT/timers-trace.dat" | pctl 90)"
+    done
+    echo "elapses traced: $(wc -l <"$OUT/timers-trace.dat") (raw: $OUT/timers-trace.dat, wake fork resume exec in ms)"
 }
 
 echo "# bench/timers.sh ${SECTIONS[*]}: PXINIT=$PXINIT ($("$PXINIT" --version 2>&1 | head -1))"
