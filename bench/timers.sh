@@ -42,6 +42,7 @@
 #   bench/timers.sh [load] [wake] [delay] [trace]   (default: load wake delay)
 #   PXINIT=path  N=10000  ROUNDS=3  WAKE_SECS=180  FREQ=10  DELAY_SAMPLES=60
 #   LOAD_MODES="empty skip timers"   the load section's contenders (add run: slow)
+#   TIMER_MIX=K  every timer of mix K (0-4, see far_units) instead of all five in turn
 #   QUICK=1      N=1000, 1 round, 30 s windows, 10 samples
 #   OUT=DIR      where the raw data go (default: a temporary directory)
 #   INSTALL=1    apt-get install cron when missing
@@ -114,7 +115,7 @@ hdr() { echo; echo "## $*"; echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), 
 far_units() {
     mkdir -p "$1"
     perl -e '
-        my ($dir, $n, $mode, $ts, $fired) = @ARGV;
+        my ($dir, $n, $mode, $ts, $fired, $mix) = @ARGV;
         for my $i (1 .. $n) {
             my $u = sprintf("u%05d", $i);
             my ($mo, $d, $h, $m, $s) = (1 + $i % 11, 1 + $i % 28, $i % 24, $i % 60, ($i * 7) % 60);
@@ -127,7 +128,7 @@ far_units() {
             next unless $mode eq "timers";
             open($f, ">", "$dir/$u.timer") or die;
             print $f "[Unit]\nDescription=bench timer $u\n[Timer]\n";
-            my $k = $i % 5;
+            my $k = $mix eq "" ? $i % 5 : $mix;
             if ($k == 0) {
                 printf $f "OnCalendar=*-%02d-%02d %02d:%02d:%02d\n", $mo, $d, $h, $m, $s;
             } elsif ($k == 1) {
@@ -140,7 +141,7 @@ far_units() {
                 printf $f "OnCalendar=*-%02d-%02d %02d:%02d UTC\nOnCalendar=2027-%02d-%02d\nOnUnitActiveSec=30d\n", $mo, $d, $h, $m, $mo, $d;
             }
             close($f);
-        }' "$1" "$2" "$3" "$TS" "$D/fired"
+        }' "$1" "$2" "$3" "$TS" "$D/fired" "${TIMER_MIX:-}"
 }
 # freq_unit DIR NAME CALENDAR STAMPS: a timer with AccuracySec=1us whose
 # service stamps its exec time into STAMPS.
