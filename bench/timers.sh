@@ -147,7 +147,9 @@ far_units() {
 # service stamps its exec time into STAMPS.
 freq_unit() {
     mkdir -p "$1"
-    printf '[Service]\nType=oneshot\nExecStart=%s %s\n' "$TS" "$4" >"$1/$2.service"
+    # No start limit: the default (5 starts in 10 s) refuses one of an
+    # every-2-s timer's starts now and then, in systemd as in pxinit.
+    printf '[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=oneshot\nExecStart=%s %s\n' "$TS" "$4" >"$1/$2.service"
     printf '[Timer]\nOnCalendar=%s\nAccuracySec=1us\n' "$3" >"$1/$2.timer"
 }
 
