@@ -264,9 +264,12 @@ section_load() {
     ps=$(awk '$1 == "skip" {print $5}' "$dat" | median)
     pt=$(awk '$1 == "timers" {print $5}' "$dat" | median)
     awk -v e="$pe" -v s="$ps" -v t="$pt" -v n="$N" 'BEGIN {
-        printf "Pss per timer (timers - skip) / N: %.3f KiB (%.0f bytes)\n", (t - s) / n, (t - s) * 1024 / n
-        printf "Pss per timer with its service (timers - empty) / N: %.3f KiB\n", (t - e) / n
-        printf "Pss per service unit (skip - empty) / N: %.3f KiB\n", (s - e) / n }'
+        if (t != "NA" && s != "NA")
+            printf "Pss per timer (timers - skip) / N: %.3f KiB (%.0f bytes)\n", (t - s) / n, (t - s) * 1024 / n
+        if (t != "NA" && e != "NA")
+            printf "Pss per timer with its service (timers - empty) / N: %.3f KiB\n", (t - e) / n
+        if (s != "NA" && e != "NA")
+            printf "Pss per service unit (skip - empty) / N: %.3f KiB\n", (s - e) / n }'
     echo "raw ($dat): mode round loaded_s cpu_s pss_kib units_in_final_state_per_status_json"
     cat "$dat"
 }
