@@ -30,7 +30,9 @@ void tz_free(struct tz *z);
 
 /* The local zone, loaded on first use and kept; never NULL (UTC when the
  * local zone cannot be read). tz_local_reload() reads it again (the time
- * zone changed: OnTimezoneChange=), returning true when it differs. */
+ * zone changed: OnTimezoneChange=), returning true when it differs; then
+ * the old zone is freed: call tz_local() again rather than keep its
+ * pointer (or a tm_zone from it) across a reload. */
 const struct tz *tz_local(void);
 bool tz_local_reload(void);
 /* The UTC zone (static, never freed). */
@@ -43,10 +45,17 @@ bool tz_localtime(const struct tz *z, int64_t t, struct tm *out);
 /* As mktime() with TZ=z: normalizes *tm (out-of-range fields carry over,
  * tm_isdst -1 lets the zone decide, 0 or 1 asks for that offset), fills
  * tm_wday, tm_yday, tm_isdst, tm_gmtoff, tm_zone and returns the Unix
- * time; INT64_MIN when it cannot be represented. */
+ * time; INT64_MIN (errno EOVERFLOW, *tm untouched) when it cannot be
+ * represented. As glibc's, its search starts from the offset of its
+ * previous result, which z keeps (so z is not for two threads at once):
+ * that decides which instance of a repeated local time tm_isdst -1 gets.
+ * tz_conv.c says what it gives in gaps and repeats. */
 int64_t tz_mktime(const struct tz *z, struct tm *tm);
-/* True when abbr ("CET", "CEST") is one of z's abbreviations; *isdst says
- * whether it names its daylight-saving time. */
+/* True when abbr ("CET", "CEST"; case ignored, as systemd compares) is one
+ * of z's current abbreviations: its POSIX rule's, and the last standard and
+ * daylight ones of its transitions (glibc's tzname[] after tzset()), not
+ * historic ones such as "LMT". *isdst says whether it names its
+ * daylight-saving time. */
 bool tz_has_abbrev(const struct tz *z, const char *abbr, int *isdst);
 /* The name it was loaded under ("Europe/Berlin"; "" for the local zone). */
 const char *tz_name(const struct tz *z);

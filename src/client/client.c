@@ -1,7 +1,7 @@
 /* client.c - the client role: `pxinit VERB ...`.
  *
  * Which verbs there are, and what each needs, is wire/verbs.c's table. An
- * offline verb (check) is answered here. `status` and `list` read the status
+ * offline verb (check, calendar) is answered here. `status` and `list` read the status
  * board (client_board.c) and fall back to the control socket; every other
  * verb sends one request line over the socket and reads reply lines until
  * `end CODE` (client_request.c, doc/protocol.md). Exit codes are SPEC's: 0
@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/signame.h"
 #include "client/client_int.h"
+#include "client/timer_list.h"
 #include "config/options.h"
 #include "unit/unit_load.h"
 #include "unit/unit_parse.h"
@@ -104,7 +106,8 @@ static int parse_args(struct client *cl, int argc, char **argv)
         }
         if (strcmp(a, "-R") == 0 || strcmp(a, "--runtime-dir") == 0 ||
             strcmp(a, "--timeout") == 0 || strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0 ||
-            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0) {
+            strcmp(a, "-n") == 0 || strcmp(a, "--lines") == 0 || strcmp(a, "--iterations") == 0 ||
+            strcmp(a, "--base-time") == 0) {
             if (i + 1 >= argc)
                 return client_usage_error(cl, "option needs a value:", a);
             val = argv[++i];
@@ -129,6 +132,12 @@ static int parse_args(struct client *cl, int argc, char **argv)
             if (end == val || *end || n > 1000000)
                 return client_usage_error(cl, "invalid -n (want a number of lines):", val);
             cl->lines = val;
+        } else if (strcmp(a, "-a") == 0 || strcmp(a, "--all") == 0) {
+            cl->all = true;
+        } else if (strncmp(a, "--iterations", 12) == 0) {
+            cl->iterations = val;
+        } else if (strncmp(a, "--base-time", 11) == 0) {
+            cl->base_time = val;
         } else if (strcmp(a, "--json") == 0) {
             cl->json = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -174,6 +183,8 @@ static int run_offline(struct client *cl)
     switch (cl->id) {
     case VERB_CHECK:
         return client_check(cl);
+    case VERB_CALENDAR:
+        return client_calendar(cl);
     default:
         return client_usage_error(cl, "not an offline verb", cl->verb);
     }
@@ -208,6 +219,32 @@ static const char *request_extra(struct client *cl, char *buf, size_t size, int 
     return NULL;
 }
 
+/* list-timers: the daemon's timers (each a unit line and a timer line),
+ * shown as systemctl list-timers shows them; inactive ones only with
+ * --all, as there. */
+static int list_timers(struct client *cl)
+{
+    int code = client_request(cl, "list-timers\n", false);
+    if (code != PROTO_EXIT_OK)
+        return code;
+    size_t n = 0;
+    for (size_t i = 0; i < cl->nunits; i++)
+        if (cl->units[i].timer && (cl->all || cl->units[i].state != UNIT_STATE_INACTIVE))
+            cl->units[n++] = cl->units[i];
+    tl_sort(cl->units, n);
+    if (cl->quiet)
+        return code;
+    if (cl->json) {
+        tl_print_json(stdout, cl->units, n);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        tl_print_table(stdout, cl->units, n,
+                       (int64_t)now.tv_sec * 1000000 + (int64_t)now.tv_nsec / 1000, cl->all);
+    }
+    return code;
+}
+
 static int run_verb(struct client *cl)
 {
     if (verb_has(cl->id, VERB_OFFLINE))
@@ -223,6 +260,8 @@ static int run_verb(struct client *cl)
             return PROTO_EXIT_NO_UNIT;
         }
     }
+    if (cl->id == VERB_LIST_TIMERS)
+        return list_timers(cl);
     bool board = verb_has(cl->id, VERB_BOARD);
     if (board) {
         int code = client_board_status(cl);

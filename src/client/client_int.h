@@ -16,10 +16,12 @@ struct client {
     const char *runtime_dir;
     bool json, quiet, no_block;
     bool follow;       /* logs -f */
+    bool all;          /* list-timers --all: inactive timers too */
     const char *lines; /* logs -n N, status -n N */
     double timeout;    /* seconds; 0 = none */
     const char *signal;
-    char **args; /* units or files */
+    const char *iterations, *base_time; /* calendar */
+    char **args;                        /* units or files */
     int nargs;
     struct sb_unit *units; /* the records to show (status, list) */
     size_t nunits, cap;
@@ -33,6 +35,9 @@ char *client_path(const struct client *cl, const char *name);
 int client_unit_push(struct client *cl, const struct sb_unit *u);
 /* Shows the records: the table or --json; named: in the order asked for. */
 void client_render(struct client *cl, bool named);
+
+/* calendar (offline, client_calendar.c): the exit code. */
+int client_calendar(const struct client *cl);
 
 /* status or list from the board: the exit code, or -1 when the socket must
  * answer instead (no board, a stale one is exit 5 here). */

@@ -56,6 +56,10 @@ static int reply_line(struct client *cl, char *line)
         struct sb_unit u;
         if (proto_parse_unit(line + 5, &u) == 0 && client_unit_push(cl, &u) < 0)
             fprintf(stderr, "pxinit %s: out of memory\n", cl->verb);
+    } else if (strncmp(line, "timer ", 6) == 0) {
+        /* A timer's times, right after its unit line (doc/protocol.md). */
+        if (cl->nunits > 0)
+            (void)proto_parse_timer(line + 6, &cl->units[cl->nunits - 1]);
     } else if (strncmp(line, "error ", 6) == 0) {
         char *text = strchr(line + 6, ' ');
         if (!cl->quiet)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/signame.h"
 #include "wire/verbs.h"
@@ -44,6 +45,7 @@ static void usage(FILE *f)
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"
             "  -c, --config FILE       main config (default %s, optional)\n"
             "  -R, --runtime-dir DIR   runtime directory (default %s; env PXINIT_RUNTIME_DIR)\n"
+            "      --state-dir DIR     what outlives a restart: timer stamps (default %s)\n"
             "  -r, --rewrite SIG:SIG   rewrite a signal before forwarding it (repeatable;\n"
             "                          SIG:0 drops it; env PXINIT_REWRITE=SIG:SIG,...)\n"
             "      --single-child      forward signals to the main command only\n"
@@ -58,7 +60,8 @@ static void usage(FILE *f)
             "  -q, --quiet             only warnings and errors\n"
             "  -h, --help              this text\n"
             "  -V, --version           print the version\n",
-            PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR);
+            PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR,
+            PXINIT_DEFAULT_STATE_DIR);
 }
 
 static int parse_rewrite(struct options *o, const char *arg)
@@ -97,12 +100,49 @@ static bool env_true(const char *name)
            strcasecmp(v, "false") != 0;
 }
 
+/* path made absolute against the launch directory, NULL with errno. */
+static char *absolute(const char *path)
+{
+    char *cwd = getcwd(NULL, 0), *abs = NULL;
+    if (cwd && asprintf(&abs, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path) < 0)
+        abs = NULL;
+    free(cwd);
+    return abs;
+}
+
+/* The daemon moves to "/" before it reads its unit directories or takes
+ * its runtime directory: a relative path given on the command line means
+ * the launch directory's, as every other program reads it. */
+static int absolute_paths(struct options *o)
+{
+    const char **one[] = {&o->config, &o->runtime_dir, &o->state_dir};
+    for (size_t i = 0; i < o->unit_dirs.n; i++) {
+        if (o->unit_dirs.v[i][0] == '/')
+            continue;
+        char *abs = absolute(o->unit_dirs.v[i]);
+        if (!abs)
+            return -1;
+        free(o->unit_dirs.v[i]);
+        o->unit_dirs.v[i] = abs;
+    }
+    for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+        if (!*one[i] || !**one[i] || **one[i] == '/')
+            continue;
+        char *abs = absolute(*one[i]);
+        if (strv_push_owned(&o->owned, abs) < 0) /* frees it */
+            return -1;
+        *one[i] = abs;
+    }
+    return 0;
+}
+
 enum options_result options_parse(struct options *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"units", required_argument, NULL, 'u'},
         {"config", required_argument, NULL, 'c'},
         {"runtime-dir", required_argument, NULL, 'R'},
+        {"state-dir", required_argument, NULL, 'T'},
         {"rewrite", required_argument, NULL, 'r'},
         {"single-child", no_argument, NULL, 's'},
         {"remap-exit", required_argument, NULL, 'e'},
@@ -123,6 +163,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
     o->runtime_dir = getenv("PXINIT_RUNTIME_DIR");
     if (!o->runtime_dir || !*o->runtime_dir)
         o->runtime_dir = PXINIT_DEFAULT_RUNTIME_DIR;
+    o->state_dir = PXINIT_DEFAULT_STATE_DIR;
     o->grace_sec = 5;
     o->single_child = env_true("PXINIT_SINGLE_CHILD");
     if (env_true("PXINIT_VERBOSE"))
@@ -160,6 +201,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             break;
         case 'R':
             o->runtime_dir = optarg;
+            break;
+        case 'T':
+            o->state_dir = optarg;
             break;
         case 'r':
             if (parse_rewrite(o, optarg) < 0) {
@@ -237,10 +281,15 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         o->command = &argv[optind];
     if (o->unit_dirs.n == 0 && strv_push(&o->unit_dirs, PXINIT_DEFAULT_UNITS_DIR) < 0)
         return OPTIONS_USAGE_ERROR;
+    if (absolute_paths(o) < 0) {
+        fprintf(stderr, "pxinit: cannot resolve a relative path: %s\n", strerror(errno));
+        return OPTIONS_USAGE_ERROR;
+    }
     return OPTIONS_OK;
 }
 
 void options_free(struct options *o)
 {
     strv_clear(&o->unit_dirs);
+    strv_clear(&o->owned);
 }

@@ -11,12 +11,14 @@
 #define PXINIT_DEFAULT_UNITS_DIR "/etc/pxinit/units"
 #define PXINIT_DEFAULT_CONFIG "/etc/pxinit/pxinit.conf"
 #define PXINIT_DEFAULT_RUNTIME_DIR "/run/pxinit"
+#define PXINIT_DEFAULT_STATE_DIR "/var/lib/pxinit"
 
 struct options {
     struct strv unit_dirs; /* -u; the default when none was given */
     const char *config;    /* -c */
     bool config_given;
     const char *runtime_dir; /* -R, PXINIT_RUNTIME_DIR */
+    const char *state_dir;   /* --state-dir: what outlives a restart (timer stamps) */
     int rewrite[NSIG];       /* --rewrite FROM:TO; 0 = unchanged, -1 = dropped */
     bool single_child;
     bool remap_exit[256];
@@ -26,7 +28,8 @@ struct options {
     int verbosity;          /* -1 quiet, 0 normal, 1 verbose */
     const char *log_prefix; /* --log-prefix, overrides pxinit.conf */
     enum log_prefix log_prefix_value;
-    char **command; /* after "--", NULL-terminated; NULL when none */
+    char **command;    /* after "--", NULL-terminated; NULL when none */
+    struct strv owned; /* the absolute forms of relative paths given (freed with o) */
 };
 
 enum options_result {

@@ -1,14 +1,16 @@
 /* control_board.c - the status board's publisher: every unit's record
  * ($RUNTIME_DIR/status, doc/status-board.md) written as it changes, so that
  * `pxinit status` reads it without a request to PID 1. The same record is
- * what the socket's `unit` lines show.
+ * what the socket's `unit` lines show (and, for a timer, its `timer` line).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "control/control_int.h"
 #include "base/log.h"
+#include "core/timer.h"
 #include "core/unit_type.h"
 
 void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out)
@@ -33,6 +35,18 @@ void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out)
      * conversion through "now" used to drift by a second between them). */
     if (s->since_usec)
         u.since = (int64_t)(s->since_usec / 1000000u);
+    /* A timer has no processes: its record carries its elapses instead
+     * (doc/status-board.md). */
+    struct timer_view tv;
+    if (timer_view_of(s, &tv)) {
+        u.timer = true;
+        u.pid = u.pgid = u.exit_code = u.exit_signal = -1;
+        u.restarts = 0;
+        u.next_elapse = tv.next_elapse <= INT64_MAX ? (int64_t)tv.next_elapse : 0;
+        u.last_trigger = tv.last_trigger <= INT64_MAX ? (int64_t)tv.last_trigger : 0;
+        if (tv.activates)
+            snprintf(u.activates, sizeof(u.activates), "%s", tv.activates);
+    }
     *out = u;
 }
 

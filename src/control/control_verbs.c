@@ -21,6 +21,7 @@
 #include "base/signame.h"
 #include "run/supervisor.h"
 #include "core/unit_type.h"
+#include "core/timer.h"
 #include "unit/unit_load.h"
 #include "wire/verbs.h"
 
@@ -142,6 +143,10 @@ static void reply_unit(struct ctl_client *c, struct service *s)
     ctl_unit_record(c->ctl, s, &u);
     proto_format_unit(line, sizeof(line), &u);
     ctl_reply(c, "%s", line);
+    if (u.timer) {
+        proto_format_timer(line, sizeof(line), &u);
+        ctl_reply(c, "%s", line);
+    }
 }
 
 /* --- jobs --------------------------------------------------------------------- */
@@ -320,6 +325,18 @@ static void verb_list(struct ctl_client *c, int argc, char **argv)
     struct pxinit *px = c->ctl->px;
     for (size_t i = 0; i < px->table.n; i++)
         reply_unit(c, px->table.svc[i]);
+    ctl_request_done(c);
+}
+
+/* list-timers: every timer, active or not (the client filters, as
+ * systemctl's --all does). */
+static void verb_list_timers(struct ctl_client *c, int argc, char **argv)
+{
+    struct pxinit *px = c->ctl->px;
+    struct timer_view tv;
+    for (size_t i = 0; i < px->table.n; i++)
+        if (timer_view_of(px->table.svc[i], &tv))
+            reply_unit(c, px->table.svc[i]);
     ctl_request_done(c);
 }
 
@@ -537,6 +554,7 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_DAEMON_RELOAD] = verb_daemon_reload,
     [VERB_SHUTDOWN] = verb_shutdown,
     [VERB_LOGS] = verb_logs,
+    [VERB_LIST_TIMERS] = verb_list_timers,
 };
 
 static void dispatch(struct ctl_client *c, int argc, char **argv)

@@ -70,6 +70,7 @@ struct svc_proc {
 
 struct service;
 struct output_unit;
+struct timer_rt;
 
 /* Requirement dependencies, kept on both ends (supervisor-owned). */
 enum svc_dep_kind {
@@ -152,9 +153,12 @@ struct service {
 
     /* Owned by the supervisor. */
     ev_timer timer;
-    ev_timer *watchdog;            /* WatchdogSec=: armed while running; NULL until first armed */
-    uint64_t watchdog_usec;        /* WatchdogSec=, or a WATCHDOG_USEC= override */
-    const struct svc_links *links; /* never NULL: &svc_links_none when it has none */
+    union {
+        ev_timer *watchdog; /* a service's WatchdogSec=: armed while running; NULL until then */
+        struct timer_rt *timer_rt; /* a timer's runtime (core/timer.h); never a service's */
+    };
+    uint64_t watchdog_usec;                /* WatchdogSec=, or a WATCHDOG_USEC= override */
+    const struct svc_links *links;         /* never NULL: &svc_links_none when it has none */
     struct service *kill_next, *kill_prev; /* in the list of units being killed */
     struct output_unit *output;            /* captured output and recent lines (output/) */
 

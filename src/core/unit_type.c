@@ -23,6 +23,7 @@ static const struct unit_type_ops service_type = {
 static const struct unit_type_ops *const unit_types[UNIT_KIND_MAX] = {
     [UNIT_KIND_SERVICE] = &service_type,
     [UNIT_KIND_TARGET] = &target_type_ops,
+    [UNIT_KIND_TIMER] = &timer_type_ops,
 };
 
 const struct unit_type_ops *unit_type_of(const struct service *s)
@@ -99,7 +100,8 @@ enum svc_reload_result unit_reload(struct service *s)
 
 uint8_t unit_state_of(const struct service *s)
 {
-    return (uint8_t)svc_state_of(s->sub);
+    const struct unit_type_ops *t = unit_type_of(s);
+    return t->state_code ? t->state_code(s) : (uint8_t)svc_state_of(s->sub);
 }
 
 uint8_t unit_sub_of(const struct service *s)

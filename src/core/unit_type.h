@@ -35,6 +35,9 @@ struct unit_type_ops {
     /* The sub-state as systemd shows it for this type: a code of
      * wire/unit_state.h (the board and the client name it). */
     uint8_t (*sub_code)(const struct service *s);
+    /* The active state, a code of wire/unit_state.h; NULL: the one
+     * svc_state_of() derives from s->sub. */
+    uint8_t (*state_code)(const struct service *s);
     /* True when a start pulls in what the unit Wants=/Requires= (run/pull.c). */
     bool pulls_deps;
 };
@@ -42,6 +45,7 @@ struct unit_type_ops {
 /* The types, each defined in its own file (a new one is added here and in
  * unit_type.c's table). */
 extern const struct unit_type_ops target_type_ops; /* target.c */
+extern const struct unit_type_ops timer_type_ops;  /* timer.c */
 
 /* The operations of s's type (its unit's kind). */
 const struct unit_type_ops *unit_type_of(const struct service *s);

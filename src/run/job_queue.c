@@ -8,6 +8,7 @@
 #include "core/unit_type.h"
 #include "base/log.h"
 #include "run/pxinit.h"
+#include "run/timer_run.h"
 
 int job_queue_reserve(struct job_queue *q, size_t n)
 {
@@ -65,6 +66,8 @@ static void queue_drain(struct pxinit *px)
         s->job_started = true;
         if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !start_allowed(s)) {
             boot_job_done(px, s);
+        } else if (px->phase == PHASE_BOOT && timer_run_activates(px, s)) {
+            boot_job_done(px, s); /* its timer starts it (SPEC) */
         } else if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
             unit_start(s, false);
             if (s->queued && !svc_is_busy_starting(s))

@@ -24,6 +24,7 @@ struct termed;
 
 struct spawn_job;
 struct pull;
+struct timers;
 struct ctl;
 struct output;
 struct notify_ops;
@@ -90,6 +91,7 @@ struct pxinit {
     struct propagate_queue propagate; /* Requires=, BindsTo=, ... (propagate.c) */
     struct service *killing;          /* units waiting for their processes to go */
     struct pull *pull;                /* what started targets pull in (pull.c); NULL until then */
+    struct timers *timers; /* timer units' clocks and index (timer_run.c); NULL without */
 
     struct pidmap pids;
     struct spawn_job *jobs;  /* spawns whose report was not read yet */

@@ -36,6 +36,7 @@
 #include "run/job_queue.h"
 #include "run/propagate.h"
 #include "run/reload.h"
+#include "run/timer_run.h"
 #include "run/unit_table.h"
 #include "unit/unit_load.h"
 
@@ -112,6 +113,8 @@ static void watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * Its timer is allocated the first time it is armed: most units have none. */
 static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 {
+    if (s->unit->kind == UNIT_KIND_TIMER)
+        return; /* s->timer_rt shares the watchdog's place */
     bool want = s->sub == SUB_RUNNING && s->watchdog_usec > 0 && s->watchdog_usec != USEC_INFINITY;
     if (!want) {
         if (s->watchdog)
@@ -334,7 +337,9 @@ static void op_changed(struct service *s, enum svc_sub old)
         log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
     else if (s->sub == SUB_AUTO_RESTART)
         log_unit_info(s->name, "state auto-restart (result: %s)", service_result_name(s->result));
-    else if (st != svc_state_of(old) || s->sub == SUB_RUNNING || s->sub == SUB_EXITED)
+    else if (st != svc_state_of(old) ||
+             /* a timer between waiting, running and elapsed: every elapse */
+             (s->unit->kind != UNIT_KIND_TIMER && (s->sub == SUB_RUNNING || s->sub == SUB_EXITED)))
         log_unit_info(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
     else
         log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
@@ -343,6 +348,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     propagate_changed(&px->propagate, s, old);
     reload_unit_changed(px, s);
     pull_unit_changed(px, s, old);
+    timer_run_unit_changed(px, s, old);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -395,10 +401,16 @@ static int table_reserve(void *ctx, size_t n)
     return job_queue_reserve(&px->jobq, n);
 }
 
+static bool table_triggered_only(void *ctx, struct service *s)
+{
+    return timer_run_activates(ctx, s);
+}
+
 static const struct unit_table_ops table_ops = {
     .service_new = table_service_new,
     .service_free = table_service_free,
     .reserve = table_reserve,
+    .triggered_only = table_triggered_only,
 };
 
 int supervisor_load(struct pxinit *px)
@@ -432,11 +444,13 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     svc_init(s, u, &real_ops, px);
     ev_init(&s->timer, timer_cb);
     s->watchdog_usec = u->watchdog_usec;
-    /* Now rather than amid the boot's spawns (output.h). */
+    /* Now rather than amid the boot's spawns (output.h). A timer runs no
+     * process: it has none (the output calls take NULL). */
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
-    s->output = output_unit_new(px->output, &os);
-    if (!s->output && px->output) {
+    s->output = u->kind == UNIT_KIND_TIMER ? NULL : output_unit_new(px->output, &os);
+    if ((!s->output && px->output && u->kind != UNIT_KIND_TIMER) || timer_run_attach(px, s) < 0) {
+        output_unit_free(s->output);
         free(s);
         return NULL;
     }
@@ -449,7 +463,8 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     ev_timer_stop(px->loop, &s->timer);
     output_unit_free(s->output);
     s->output = NULL;
-    if (s->watchdog) {
+    timer_run_detach(px, s);
+    if (s->unit->kind != UNIT_KIND_TIMER && s->watchdog) {
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
     }
@@ -542,6 +557,7 @@ void supervisor_free(struct pxinit *px)
         launch_job_free(px, px->jobs);
     reload_stop(px);
     unit_table_free(&px->table);
+    timer_run_free(px);
     job_queue_free(&px->jobq);
     propagate_free(&px->propagate);
     pull_free(px);

@@ -451,7 +451,8 @@ int unit_table_reload(struct unit_table *t, struct unit **units, size_t n,
         if (p.items[i].what == UNIT_ADDED) {
             if (t->watch && t->watch->added)
                 t->watch->added(t->watch_ctx, s);
-            unit_start(s, true);
+            if (!t->ops->triggered_only || !t->ops->triggered_only(t->ctx, s))
+                unit_start(s, true);
         }
     }
     for (size_t i = 0; i < p.nitems; i++)

@@ -33,6 +33,9 @@ struct unit_table_ops {
      * queue), before a table of n is installed. 0, or -1 (nothing is
      * installed then). May be NULL. */
     int (*reserve)(void *ctx, size_t n);
+    /* True when s starts only when something triggers it (a timer): a
+     * reload that adds it does not start it. May be NULL. */
+    bool (*triggered_only)(void *ctx, struct service *s);
 };
 
 /* The control plane's (it shows the table); every member may be NULL. */

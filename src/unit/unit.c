@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/timespan.h"
+#include "unit/unit_timer.h"
 
 #define UNIT_NAME_MAX 255
 
@@ -39,7 +40,7 @@ static const struct {
     PART(UNIT_PART_DEPS, deps, unit_deps),       PART(UNIT_PART_EXEC, exec, unit_exec),
     PART(UNIT_PART_LIMITS, limits, unit_limits), PART(UNIT_PART_DIRS, dirs, unit_dirs),
     PART(UNIT_PART_CMDS, cmds, unit_cmds),       PART(UNIT_PART_STATUS, status, unit_status),
-    PART(UNIT_PART_OUTPUT, output, unit_output),
+    PART(UNIT_PART_OUTPUT, output, unit_output), PART(UNIT_PART_TIMER, timer, unit_timer),
 #undef PART
 };
 
@@ -78,8 +79,9 @@ struct unit *unit_new(const char *name)
         memcpy(u->name, name, n + 1);
         memcpy(u->name + n + 1, shortname, k);
         u->name[n + 1 + k] = '\0';
-        if (unit_kind_of_name(name) == UNIT_KIND_TARGET)
-            u->kind = UNIT_KIND_TARGET;
+        int kind = unit_kind_of_name(name);
+        if (kind >= 0)
+            u->kind = (enum unit_kind)kind;
     }
     u->loaded = true;
     u->start_limit_interval_usec = 10 * USEC_PER_SEC;
@@ -325,6 +327,7 @@ void unit_free(struct unit *u)
     cmds_free(u->cmds);
     status_free(u->status);
     output_part_free(u->output);
+    unit_timer_free(u->timer);
     exec_list_clear(&u->exec_start);
     free(u->pid_file);
     free(u);
@@ -465,6 +468,7 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            dirs_equal(unit_dirs(a), unit_dirs(b)) && cmds_equal(unit_cmds(a), unit_cmds(b)) &&
            status_equal(unit_status(a), unit_status(b)) &&
            output_equal(unit_output(a), unit_output(b)) &&
+           unit_timer_equal(unit_timer(a), unit_timer(b)) &&
            exec_list_equal(&a->exec_start, &b->exec_start) && str_eq(a->pid_file, b->pid_file) &&
            a->start_limit_interval_usec == b->start_limit_interval_usec &&
            a->start_limit_burst == b->start_limit_burst && a->restart_usec == b->restart_usec &&
@@ -535,6 +539,8 @@ int unit_kind_of_name(const char *name)
         return UNIT_KIND_SERVICE;
     if (has_suffix(name, n, ".target") && n > strlen(".target"))
         return UNIT_KIND_TARGET;
+    if (has_suffix(name, n, ".timer") && n > strlen(".timer"))
+        return UNIT_KIND_TIMER;
     return -1;
 }
 

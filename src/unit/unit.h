@@ -259,9 +259,11 @@ struct timer_value {
 };
 
 struct unit_timer {
-    struct timer_value *v; /* in the order written; an empty assignment of a key drops its kind */
+    struct timer_value *v; /* in the order written; an empty On*= drops them all, as systemd */
     size_t n;
-    char *unit;                     /* Unit=; NULL: the timer's own name with .service */
+    /* Unit=: what an elapse starts. unit_finalize() fills in the default,
+     * NAME.service; NULL (a timer never finalized) means the same. */
+    char *unit;
     uint64_t accuracy_usec;         /* AccuracySec=, default 1min */
     uint64_t randomized_delay_usec; /* RandomizedDelaySec=, default 0 */
     bool persistent;                /* Persistent= */
@@ -408,7 +410,7 @@ bool unit_equal(const struct unit *a, const struct unit *b);
 const char *unit_short_name(const char *name, size_t *len);
 /* Appends ".service" when name has no suffix; returns a new string or NULL. */
 char *unit_name_normalize(const char *name);
-/* The kind a name's suffix says; -1 for other types (.timer, .mount, ...)
+/* The kind a name's suffix says; -1 for other types (.socket, .mount, ...)
  * and for names without a known suffix. */
 int unit_kind_of_name(const char *name);
 /* True for names systemd accepts for a service: [A-Za-z0-9:_.@\-]+ ending in .service. */

@@ -1,7 +1,8 @@
 /* unit_key_table.c - every key pxinit reads, one row per key: {section, key,
  * parser, field, argument}, one array per section, and the keys systemd has
  * that pxinit accepts without acting on them. The meaning is systemd's
- * (systemd.unit(5), systemd.service(5), systemd.exec(5), systemd.kill(5));
+ * (systemd.unit(5), systemd.service(5), systemd.exec(5), systemd.kill(5),
+ * systemd.timer(5));
  * the parsers are in unit_values*.c and unit_sched.c.
  *
  * To add a key: a row in its section's array (a new section: an array, its
@@ -23,12 +24,14 @@
 #define CMDS(f) UNIT_KEY_AT(UNIT_PART_CMDS, struct unit_cmds, f)
 #define STATUS(f) UNIT_KEY_AT(UNIT_PART_STATUS, struct unit_status, f)
 #define OUTPUT(f) UNIT_KEY_AT(UNIT_PART_OUTPUT, struct unit_output, f)
+#define TIMER(f) UNIT_KEY_AT(UNIT_PART_TIMER, struct unit_timer, f)
 #define IN(part) UNIT_KEY_IN(UNIT_PART_##part)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define U "Unit"
 #define S "Service"
 #define I "Install"
+#define T "Timer"
 
 /* ---- [Unit] --------------------------------------------------------------- */
 
@@ -246,6 +249,27 @@ static const char *const unsupported_service_keys[] = {
 };
 /* clang-format on */
 
+/* ---- [Timer] -------------------------------------------------------------- */
+
+/* Read only in a .timer (unit_section_fits()). */
+static const struct unit_key timer_keys[] = {
+    {T, "OnActiveSec", value_parse_timer, IN(TIMER), TIMER_ACTIVE},
+    {T, "OnBootSec", value_parse_timer, IN(TIMER), TIMER_BOOT},
+    {T, "OnStartupSec", value_parse_timer, IN(TIMER), TIMER_STARTUP},
+    {T, "OnUnitActiveSec", value_parse_timer, IN(TIMER), TIMER_UNIT_ACTIVE},
+    {T, "OnUnitInactiveSec", value_parse_timer, IN(TIMER), TIMER_UNIT_INACTIVE},
+    {T, "OnCalendar", value_parse_timer, IN(TIMER), TIMER_CALENDAR},
+    {T, "AccuracySec", value_parse_timespan, TIMER(accuracy_usec), 60000000},
+    {T, "RandomizedDelaySec", value_parse_timespan, TIMER(randomized_delay_usec), 0},
+    {T, "FixedRandomDelay", value_parse_flag, TIMER(fixed_random_delay), 0},
+    {T, "Persistent", value_parse_flag, TIMER(persistent), 0},
+    {T, "WakeSystem", value_parse_flag, TIMER(wake_system), 0},
+    {T, "RemainAfterElapse", value_parse_flag, TIMER(remain_after_elapse), 1},
+    {T, "OnClockChange", value_parse_flag, TIMER(on_clock_change), 0},
+    {T, "OnTimezoneChange", value_parse_flag, TIMER(on_timezone_change), 0},
+    {T, "Unit", value_parse_timer_unit, IN(TIMER), 0},
+};
+
 /* ---- [Install] ------------------------------------------------------------ */
 
 /* Read by `pxinit enable`-style tools, not by the daemon: accepted and kept
@@ -266,6 +290,7 @@ static const char *const no_keys[] = {NULL};
 static const struct unit_section sections[] = {
     {U, unit_keys, ARRAY_SIZE(unit_keys), unsupported_unit_keys, unsupported_unit_prefixes},
     {S, service_keys, ARRAY_SIZE(service_keys), unsupported_service_keys, no_keys},
+    {T, timer_keys, ARRAY_SIZE(timer_keys), no_keys, no_keys},
     {I, install_keys, ARRAY_SIZE(install_keys), no_keys, no_keys},
 };
 

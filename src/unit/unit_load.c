@@ -65,6 +65,11 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* systemd's masking: a unit file (or drop-in) that is empty or leads to a
  * character device (a link to /dev/null) stands for "no such unit, and do
  * not start it". lstat first: a dangling link is not a mask. */
@@ -106,6 +111,14 @@ static void list_dir(const char *dir, const char *suffix, size_t rank, struct fo
         (*out)[(*n)++] = (struct found){name, rank};
     }
     closedir(d);
+}
+
+/* A template itself ("getty@.service", "backup@.timer"): started only
+ * through its instances. */
+static bool is_template(const char *name)
+{
+    const char *at = strchr(name, '@');
+    return at && at[1] == '.' && at + 1 == strrchr(name, '.');
 }
 
 /* The template of an instance name: "getty@tty1.service" -> "getty@.service". */
@@ -248,14 +261,14 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             continue; /* an earlier directory has it: that one wins */
         if (unit_kind_of_name(name) < 0)
             continue;
-        if (names && !strv_contains(names, name))
+        if (names && !bsearch(&name, names->v, names->n, sizeof(*names->v), str_cmp))
             continue;
         bool dup = false;
         for (size_t k = 0; already && k < already->n && !dup; k++)
             dup = strcmp(already->v[k]->name, name) == 0;
         if (dup)
             continue;
-        if (has_suffix(name, "@.service") || has_suffix(name, "@.target")) {
+        if (is_template(name)) {
             log_debug("%s: a template is started through its instances", name);
             continue;
         }
@@ -343,6 +356,47 @@ static void unit_load_empty_targets(const struct strv *dirs, const struct strv *
     }
 }
 
+static bool unit_vec_has(const struct unit_vec *uv, const char *name)
+{
+    for (size_t k = 0; k < uv->n; k++)
+        if (strcmp(uv->v[k]->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Loads the units names lists (sorted here) from dirs: an instance from its
+ * template (name@inst.service exists only as a link in a .wants directory,
+ * or as a timer's Unit=), the others by their own file. Without
+ * may_be_loaded, none of names is in uv yet. */
+static void load_named(const struct strv *dirs, struct strv *names, struct unit_vec *uv,
+                       struct strv *aliases, const struct unit_load_report *rep, bool may_be_loaded)
+{
+    if (names->n)
+        qsort(names->v, names->n, sizeof(*names->v), str_cmp);
+    for (size_t i = 0; i < names->n; i++) {
+        char tmpl[512];
+        if ((i > 0 && strcmp(names->v[i], names->v[i - 1]) == 0) ||
+            !template_of(names->v[i], tmpl, sizeof(tmpl)) || is_template(names->v[i]) ||
+            (may_be_loaded && unit_vec_has(uv, names->v[i])))
+            continue;
+        for (size_t k = 0; k < dirs->n; k++) {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s/%s", dirs->v[k], tmpl);
+            if (access(path, R_OK) == 0) {
+                if (file_masked(path)) {
+                    log_info("%s is masked, not loading %s", tmpl, names->v[i]);
+                    break;
+                }
+                struct unit *u = load_one(names->v[i], path, NULL, dirs, NULL, rep);
+                if (u && unit_vec_push(uv, u) < 0)
+                    unit_free(u);
+                break;
+            }
+        }
+    }
+    load_units(dirs, names, uv, aliases, uv, rep);
+}
+
 /* --systemd: the units an image enabled for systemd's targets. */
 static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
                                  const struct unit_load_report *rep)
@@ -363,6 +417,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         char wants[4096];
         snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
         list_dir(wants, ".service", 0, &f, &n, &cap);
+        list_dir(wants, ".timer", 0, &f, &n, &cap); /* timers.target.wants/ */
         /* The target itself is a unit too (its file, or an empty one). */
         char *target = strndup(de->d_name, strlen(de->d_name) - strlen(".wants"));
         if (target && !strv_contains(&enabled, target))
@@ -378,28 +433,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
     if (d)
         closedir(d);
     log_debug("--systemd: %zu enabled units", enabled.n);
-    /* Instances enabled through a template: name@inst.service files exist
-     * only as the links in the .wants directory. */
-    for (size_t i = 0; i < enabled.n; i++) {
-        char tmpl[512];
-        if (!template_of(enabled.v[i], tmpl, sizeof(tmpl)))
-            continue;
-        for (size_t k = 0; k < dirs.n; k++) {
-            char path[4096];
-            snprintf(path, sizeof(path), "%s/%s", dirs.v[k], tmpl);
-            if (access(path, R_OK) == 0) {
-                if (file_masked(path)) {
-                    log_info("%s is masked, not loading %s", tmpl, enabled.v[i]);
-                    break;
-                }
-                struct unit *u = load_one(enabled.v[i], path, NULL, &dirs, NULL, rep);
-                if (u && unit_vec_push(uv, u) < 0)
-                    unit_free(u);
-                break;
-            }
-        }
-    }
-    load_units(&dirs, &enabled, uv, aliases, uv, rep);
+    load_named(&dirs, &enabled, uv, aliases, rep, true);
     unit_load_empty_targets(&dirs, &enabled, uv);
     strv_clear(&dirs);
     strv_clear(&enabled);
@@ -421,8 +455,8 @@ static void search_dirs(const struct strv *dirs, bool systemd, struct strv *sear
         strv_push(search, sysd[i]);
 }
 
-/* Whether the first file named name in search is masked; false when none. */
-static bool first_masked(const struct strv *search, const char *name)
+/* The first file named name in search: -1 none, 1 masked, 0 another. */
+static int first_file(const struct strv *search, const char *name)
 {
     for (size_t i = 0; i < search->n; i++) {
         char path[4096];
@@ -431,7 +465,35 @@ static bool first_masked(const struct strv *search, const char *name)
         if (lstat(path, &st) == 0)
             return file_masked(path);
     }
-    return false;
+    return -1;
+}
+
+/* The units the loaded timers start (their Unit=) that no directory
+ * scan loaded: with --systemd, logrotate.timer is enabled in
+ * timers.target.wants/ but logrotate.service is in no .wants/. Looked for
+ * in every directory a unit can come from. One that has a file in dirs
+ * was already loaded, reported as failed or masked there. */
+static void load_triggered(const struct strv *dirs, bool systemd, struct unit_vec *uv,
+                           struct strv *aliases, const struct unit_load_report *rep)
+{
+    struct strv want = {0}, search = {0};
+    /* uv is sorted: 10,000 timers look their units up (names twice in want
+     * are loaded once: load_named()). */
+    for (size_t i = 0; i < uv->n; i++) {
+        struct unit key = {.name = unit_timer(uv->v[i])->unit}, *k = &key;
+        const char *name = key.name;
+        if (uv->v[i]->kind != UNIT_KIND_TIMER || !name ||
+            bsearch(&k, uv->v, uv->n, sizeof(*uv->v), unit_ptr_cmp) || first_file(dirs, name) >= 0)
+            continue;
+        if (strv_push(&want, name) < 0)
+            log_warn("%s", name);
+    }
+    if (want.n) {
+        search_dirs(dirs, systemd, &search);
+        load_named(&search, &want, uv, aliases, rep, false);
+    }
+    strv_clear(&want);
+    strv_clear(&search);
 }
 
 bool unit_masked(const struct strv *dirs, bool systemd, const char *name)
@@ -439,8 +501,8 @@ bool unit_masked(const struct strv *dirs, bool systemd, const char *name)
     struct strv search = {0};
     char tmpl[512];
     search_dirs(dirs, systemd, &search);
-    bool masked = first_masked(&search, name) ||
-                  (template_of(name, tmpl, sizeof(tmpl)) && first_masked(&search, tmpl));
+    bool masked = first_file(&search, name) == 1 ||
+                  (template_of(name, tmpl, sizeof(tmpl)) && first_file(&search, tmpl) == 1);
     strv_clear(&search);
     return masked;
 }
@@ -454,7 +516,7 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
                                        const struct unit_load_report *rep)
 {
     char tmpl[512];
-    if (!template_of(name, tmpl, sizeof(tmpl)) || has_suffix(name, "@.service"))
+    if (!template_of(name, tmpl, sizeof(tmpl)) || is_template(name))
         return NULL;
     struct strv search = {0};
     search_dirs(dirs, systemd, &search);
@@ -516,6 +578,9 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
     load_units(dirs, NULL, &uv, &aliases, NULL, rep);
     if (systemd)
         load_systemd_enabled(&uv, &aliases, rep);
+    if (uv.n)
+        qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
+    load_triggered(dirs, systemd, &uv, &aliases, rep);
     /* [Install] Alias= of the loaded units. */
     for (size_t i = 0; i < uv.n; i++)
         for (size_t k = 0; k < unit_deps(uv.v[i])->install_alias.n; k++) {

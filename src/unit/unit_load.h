@@ -10,9 +10,11 @@
 #include "unit/unit.h"
 #include "unit/unit_parse.h"
 
-/* Reads every *.service of dirs (the first directory wins for a name) with
- * its drop-ins (NAME.service.d/\*.conf, a template's first), and with
- * systemd also the units enabled in /etc/systemd/system/\*.target.wants/;
+/* Reads every unit (.service, .target, .timer) of dirs (the first directory
+ * wins for a name) with its drop-ins (NAME.service.d/\*.conf, a template's
+ * first), with systemd also the services and timers enabled in
+ * /etc/systemd/system/\*.target.wants/, and then the units the loaded
+ * timers start (Unit=) that neither brought in;
  * reports problems through the log, and returns the units that loaded,
  * sorted by name. Units that fail to load are reported and left out; links
  * to other units become aliases, links to /dev/null mask. */

@@ -131,6 +131,8 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
             unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
         return u->loaded ? 0 : -1;
     }
+    if (u->kind == UNIT_KIND_TIMER)
+        return unit_timer_finalize(&ctx);
     if (!u->type_set)
         u->type = u->exec_start.n ? UNIT_TYPE_SIMPLE : UNIT_TYPE_ONESHOT;
 

@@ -7,6 +7,7 @@
  *   unit_values_paths.c  paths, directories, conditions, StandardOutput=
  *   unit_values_creds.c  User=, Group=, environment
  *   unit_sched.c         scheduling, Nice=, OOMScoreAdjust=
+ *   unit_values_timer.c  [Timer]: On*=, Unit=, and a timer's final checks
  * Not for use outside src/unit/.
  */
 #ifndef PXINIT_UNIT_VALUES_H
@@ -153,5 +154,14 @@ int value_parse_sched(struct unit_parse_ctx *ctx, const struct unit_key *k, cons
 int value_parse_nice(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_oom_score_adjust(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                  const char *value);
+
+/* unit_values_timer.c: OnActiveSec= ... OnCalendar= (arg: the enum timer_base;
+ * an empty value drops every trigger) and Unit= (a row IN(TIMER)). */
+int value_parse_timer(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+int value_parse_timer_unit(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+/* Once a .timer's files are read: refuses a timer with no trigger, and
+ * fills in Unit='s default (NAME.service). 0, or -1 when it will not load
+ * (reported through ctx). */
+int unit_timer_finalize(struct unit_parse_ctx *ctx);
 
 #endif

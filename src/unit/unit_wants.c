@@ -65,7 +65,11 @@ int unit_wants_apply(struct unit *u, const struct strv *dirs, const struct strv 
 
 bool unit_section_fits(const struct unit *u, const char *section)
 {
-    return !(u->kind == UNIT_KIND_TARGET && strcmp(section, "Service") == 0);
+    if (strcmp(section, "Service") == 0)
+        return u->kind == UNIT_KIND_SERVICE;
+    if (strcmp(section, "Timer") == 0)
+        return u->kind == UNIT_KIND_TIMER;
+    return true;
 }
 
 int unit_target_finalize(struct unit *u)
@@ -99,8 +103,8 @@ struct unit *unit_wants_empty_target(const char *name, const struct strv *dirs)
 
 void unit_wants_note(const char *entry, struct strv *links, bool log_skipped)
 {
-    static const char *const skipped[] = {".socket", ".timer", ".device", ".mount", ".automount",
-                                          ".swap",   ".path",  ".slice",  ".scope"};
+    static const char *const skipped[] = {".socket", ".device", ".mount", ".automount",
+                                          ".swap",   ".path",   ".slice", ".scope"};
     size_t n = strlen(entry);
     if ((n > 6 && strcmp(entry + n - 6, ".wants") == 0) ||
         (n > 9 && strcmp(entry + n - 9, ".requires") == 0)) {

@@ -113,6 +113,34 @@ int proto_parse_unit(const char *rest, struct sb_unit *u)
     return 0;
 }
 
+int proto_format_timer(char *buf, size_t size, const struct sb_unit *u)
+{
+    char a[24], b[24];
+    return snprintf(buf, size, "timer %s %s %s %s", u->name,
+                    num_or_dash(a, sizeof(a), u->next_elapse, u->next_elapse <= 0),
+                    num_or_dash(b, sizeof(b), u->last_trigger, u->last_trigger <= 0),
+                    u->activates[0] ? u->activates : "-");
+}
+
+int proto_parse_timer(const char *rest, struct sb_unit *u)
+{
+    char line[PROTO_MAX_REQUEST];
+    char *w[6];
+    int64_t next, last;
+    if (copy_word(line, sizeof(line), rest) < 0 || proto_split(line, w, 6) != 4 ||
+        parse_field(w[1], &next) < 0 || parse_field(w[2], &last) < 0)
+        return -1;
+    if (strcmp(w[0], u->name) != 0)
+        return 0;
+    if (strcmp(w[3], "-") != 0 && copy_word(u->activates, sizeof(u->activates), w[3]) < 0)
+        return -1;
+    u->timer = true;
+    u->pid = u->pgid = u->exit_code = u->exit_signal = -1;
+    u->next_elapse = next < 0 ? 0 : next;
+    u->last_trigger = last < 0 ? 0 : last;
+    return 1;
+}
+
 void proto_sanitize(char *s)
 {
     for (; *s; s++)
@@ -127,7 +155,7 @@ bool proto_unit_active(const struct sb_unit *u)
 
 /* --- JSON -------------------------------------------------------------------- */
 
-static void json_string(FILE *f, const char *s)
+void proto_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
@@ -174,11 +202,11 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct sb_unit *u = &units[i];
         fputs(i ? ",{\"name\":" : "{\"name\":", f);
-        json_string(f, u->name);
+        proto_json_string(f, u->name);
         fputs(",\"state\":", f);
-        json_string(f, unit_state_name(u->state));
+        proto_json_string(f, unit_state_name(u->state));
         fputs(",\"sub\":", f);
-        json_string(f, unit_sub_name(u->sub));
+        proto_json_string(f, unit_sub_name(u->sub));
         fputs(",\"pid\":", f);
         json_int_or_null(f, u->pid, u->pid <= 0);
         fputs(",\"pgid\":", f);
@@ -189,6 +217,13 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
         json_int_or_null(f, u->exit_signal, u->exit_signal < 0);
         fputs("},\"since\":", f);
         json_int_or_null(f, u->since, u->since <= 0);
+        if (u->timer) {
+            /* SPEC: Unix seconds, as since is. */
+            fputs(",\"next_elapse\":", f);
+            json_int_or_null(f, u->next_elapse / 1000000, u->next_elapse <= 0);
+            fputs(",\"last_trigger\":", f);
+            json_int_or_null(f, u->last_trigger / 1000000, u->last_trigger <= 0);
+        }
         fputc('}', f);
     }
     fputs("]}\n", f);
@@ -221,6 +256,9 @@ void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t n
             .exit_signal = u->exit_signal,
             .signal = signal_to_name(u->exit_signal),
             .since = u->since,
+            .timer = u->timer,
+            .next_elapse = u->next_elapse,
+            .last_trigger = u->last_trigger,
         };
         char line[SL_LINE_MAX];
         size_t len = sl_format(line, sizeof(line), &row, now, wname, wstate);

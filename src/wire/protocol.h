@@ -45,6 +45,14 @@ int proto_format_unit(char *buf, size_t size, const struct sb_unit *u);
 /* Parses what follows "unit " back. 0, or -1 when malformed. */
 int proto_parse_unit(const char *rest, struct sb_unit *u);
 
+/* A timer's line, after its `unit` line: "timer NAME NEXT LAST ACTIVATES",
+ * the times in Unix microseconds ('-' for none), ACTIVATES the unit it
+ * starts ('-' when unknown). Returns the length (like snprintf). */
+int proto_format_timer(char *buf, size_t size, const struct sb_unit *u);
+/* Parses what follows "timer " into the timer fields of u (and sets
+ * u->timer) when it names u. 1 done, 0 another unit's, -1 malformed. */
+int proto_parse_timer(const char *rest, struct sb_unit *u);
+
 /* Replaces control characters (and non-ASCII bytes) with '?', in place, so a
  * message always stays one line of text. */
 void proto_sanitize(char *s);
@@ -52,9 +60,15 @@ void proto_sanitize(char *s);
 /* True when the unit counts as active for `status` (exit 0). */
 bool proto_unit_active(const struct sb_unit *u);
 
+/* s as a JSON string, quoted and escaped. */
+void proto_json_string(FILE *f, const char *s);
+
 /* Renderings. now is the current Unix time (for the uptime). The table is
  * SPEC's: one line per unit with name, state, main pid, uptime, restarts and
- * last exit, then the sub-state, each one word; header adds a legend line. */
+ * last exit, then the sub-state, each one word (a timer adds the time left
+ * to its next elapse and passed since its last trigger); header adds a
+ * legend line. The JSON gives a timer's object "next_elapse" and
+ * "last_trigger" (Unix seconds or null). */
 void proto_print_json(FILE *f, const struct sb_unit *units, size_t n);
 void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now, bool header);
 

@@ -28,6 +28,8 @@ _Static_assert(sizeof(struct sb_record) == SB_RECORD_SIZE, "record layout");
 _Static_assert(offsetof(struct sb_record, pid) == 8, "record layout");
 _Static_assert(offsetof(struct sb_record, exit_code) == 20, "record layout");
 _Static_assert(offsetof(struct sb_record, since) == 24, "record layout");
+_Static_assert(offsetof(struct sb_record, next_elapse) == 8, "record layout");
+_Static_assert(offsetof(struct sb_record, last_trigger) == 16, "record layout");
 _Static_assert(offsetof(struct sb_record, name) == 32, "record layout");
 _Static_assert(SB_NAMES_OFFSET % 4096 == 0, "the long-name area must be mappable by itself");
 
@@ -253,11 +255,17 @@ static int rec_write(struct status_board *b, uint32_t slot, const struct sb_unit
         v.flags = SB_REC_USED;
         v.state = u->state;
         v.sub = u->sub;
-        v.pid = u->pid;
-        v.pgid = u->pgid;
-        v.restarts = u->restarts;
-        v.exit_code = clamp16(u->exit_code);
-        v.exit_signal = clamp16(u->exit_signal);
+        if (u->timer) {
+            v.flags |= SB_REC_TIMER;
+            v.next_elapse = u->next_elapse;
+            v.last_trigger = u->last_trigger;
+        } else {
+            v.pid = u->pid;
+            v.pgid = u->pgid;
+            v.restarts = u->restarts;
+            v.exit_code = clamp16(u->exit_code);
+            v.exit_signal = clamp16(u->exit_signal);
+        }
         v.since = u->since;
         if (len < SB_INLINE_NAME)
             memcpy(v.name, u->name, len);

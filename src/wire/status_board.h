@@ -39,7 +39,7 @@
 #include "wire/unit_state.h"
 
 #define SB_MAGIC "PXSTATUS"
-#define SB_VERSION 2u
+#define SB_VERSION 3u
 #define SB_HEADER_SIZE 4096u
 #define SB_RECORD_SIZE 64u
 #define SB_CAPACITY 16384u
@@ -56,17 +56,26 @@
 /* Record flags. */
 #define SB_REC_USED 1u
 #define SB_REC_LONG_NAME 2u /* the name is in the long-name area, not the record */
+#define SB_REC_TIMER 4u     /* a timer's record: its elapse times where pid..exit_signal are */
 
 /* The values a record holds, as copied out by a reader. -1 means "none" for
- * pid, pgid, exit_code and exit_signal; since is 0 when unknown. */
+ * pid, pgid, exit_code and exit_signal; since is 0 when unknown. A timer's
+ * record (timer true) has no processes: pid, pgid, exit_code and
+ * exit_signal are -1, restarts 0, and the times of its elapses hold. */
 struct sb_unit {
     char name[SB_NAME_MAX]; /* short name: "web", not "web.service" */
     uint8_t state;          /* enum unit_state_code (unit_state.h): UNIT_STATE_ACTIVE, ... */
     uint8_t sub;            /* enum unit_sub_code: UNIT_SUB_RUNNING, ... */
+    bool timer;             /* a .timer's record (SB_REC_TIMER) */
     int32_t pid, pgid;
     uint32_t restarts;
     int32_t exit_code, exit_signal;
-    int64_t since; /* Unix time, seconds */
+    int64_t since;        /* Unix time, seconds */
+    int64_t next_elapse;  /* a timer's next elapse, Unix microseconds; 0 for none */
+    int64_t last_trigger; /* when it last started its unit, Unix microseconds; 0 for never */
+    /* The unit a timer starts ("web.service"): the socket's `timer` line
+     * carries it, the board does not (empty when read from it). */
+    char activates[SB_NAME_MAX];
 };
 
 struct sb_header {
@@ -85,16 +94,27 @@ struct sb_header {
     uint32_t name_size;    /* bytes per slot in it (SB_NAME_MAX) */
 };
 
-/* 64 bytes; the fields of struct sb_unit, packed. */
+/* 64 bytes; the fields of struct sb_unit, packed. A timer has no
+ * processes, so its record (SB_REC_TIMER) holds its two times where a
+ * service's holds pid and pgid (8 bytes at offset 8) and restarts and the
+ * last exit (8 bytes at offset 16): the record stays 64 bytes. */
 struct sb_record {
     uint32_t seq;  /* seqlock: odd while being written */
     uint8_t flags; /* SB_REC_* */
     uint8_t state; /* enum unit_state_code, or UNIT_CODE_NONE */
     uint8_t sub;   /* enum unit_sub_code, or UNIT_CODE_NONE */
     uint8_t reserved;
-    int32_t pid, pgid;
-    uint32_t restarts;
-    int16_t exit_code, exit_signal;
+    union {
+        struct { /* without SB_REC_TIMER */
+            int32_t pid, pgid;
+            uint32_t restarts;
+            int16_t exit_code, exit_signal;
+        };
+        struct {                  /* with SB_REC_TIMER */
+            int64_t next_elapse;  /* Unix microseconds, 0 for none */
+            int64_t last_trigger; /* Unix microseconds, 0 for never */
+        };
+    };
     int64_t since;
     char name[SB_INLINE_NAME]; /* NUL-terminated; empty with SB_REC_LONG_NAME */
 };

@@ -234,11 +234,19 @@ int sb_reader_get(struct sb_reader *r, uint32_t slot, struct sb_unit *out)
             memcpy(out->name, v.name, strnlen(v.name, SB_INLINE_NAME - 1));
         out->state = v.state;
         out->sub = v.sub;
-        out->pid = v.pid;
-        out->pgid = v.pgid;
-        out->restarts = v.restarts;
-        out->exit_code = v.exit_code;
-        out->exit_signal = v.exit_signal;
+        if (v.flags & SB_REC_TIMER) {
+            /* A timer has no processes; its times are where they would be. */
+            out->timer = true;
+            out->pid = out->pgid = out->exit_code = out->exit_signal = -1;
+            out->next_elapse = v.next_elapse;
+            out->last_trigger = v.last_trigger;
+        } else {
+            out->pid = v.pid;
+            out->pgid = v.pgid;
+            out->restarts = v.restarts;
+            out->exit_code = v.exit_code;
+            out->exit_signal = v.exit_signal;
+        }
         out->since = v.since;
         return (v.flags & SB_REC_USED) ? 1 : 0;
     }

@@ -113,6 +113,20 @@ size_t sl_span(char *buf, size_t size, int64_t sec)
     return out_end(&o);
 }
 
+/* The span between now (Unix seconds) and usec (Unix microseconds) as one
+ * word, to it (past false) or from it (past true); "-" when usec is 0. */
+static void put_when(struct out *o, int64_t usec, int64_t now, bool past)
+{
+    char span[64];
+    if (usec <= 0) {
+        put_char(o, '-');
+        return;
+    }
+    int64_t sec = usec / 1000000;
+    sl_span(span, sizeof(span), past ? now - sec : sec - now);
+    put_str(o, span);
+}
+
 size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, int wname,
                  int wstate)
 {
@@ -153,6 +167,12 @@ size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, i
     put_left(&o, ex, 11);
     put_str(&o, "  ");
     put_str(&o, unit_sub_name(u->sub));
+    if (u->timer) {
+        put_str(&o, "  left=");
+        put_when(&o, u->next_elapse, now, false);
+        put_str(&o, "  passed=");
+        put_when(&o, u->last_trigger, now, true);
+    }
     put_char(&o, '\n');
     return out_end(&o);
 }
@@ -164,13 +184,21 @@ size_t sl_format_record(char *buf, size_t size, const struct sb_record *rec, con
         .name = name,
         .state = rec->state,
         .sub = rec->sub,
-        .pid = rec->pid,
-        .restarts = rec->restarts,
-        .exit_code = rec->exit_code,
-        .exit_signal = rec->exit_signal,
-        .signal = signame_of(rec->exit_signal, SIGNAME_LIBC_RTMIN, SIGNAME_LIBC_RTMAX),
         .since = rec->since,
     };
+    if (rec->flags & SB_REC_TIMER) {
+        /* A timer's record holds its times where a service's pids are. */
+        u.pid = u.exit_code = u.exit_signal = -1;
+        u.timer = true;
+        u.next_elapse = rec->next_elapse;
+        u.last_trigger = rec->last_trigger;
+    } else {
+        u.pid = rec->pid;
+        u.restarts = rec->restarts;
+        u.exit_code = rec->exit_code;
+        u.exit_signal = rec->exit_signal;
+        u.signal = signame_of(rec->exit_signal, SIGNAME_LIBC_RTMIN, SIGNAME_LIBC_RTMAX);
+    }
     /* proto_print_table's widths for a table of one unit. */
     int wname = (int)str_len(u.name), wstate = (int)str_len(unit_state_name(u.state));
     return sl_format(buf, size, &u, now, wname > 4 ? wname : 4, wstate > 5 ? wstate : 5);

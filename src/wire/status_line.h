@@ -29,6 +29,10 @@ struct sl_unit {
     int32_t exit_code, exit_signal;
     const char *signal;
     int64_t since;
+    /* A timer's row adds how long until its next elapse and since its
+     * last trigger: "left=5min3s passed=2h10min" ('-' for none). */
+    bool timer;
+    int64_t next_elapse, last_trigger; /* Unix microseconds, 0 for none */
 };
 
 /* Long enough for any line: names have at most SB_NAME_MAX - 1 bytes. */
@@ -36,7 +40,8 @@ struct sl_unit {
 
 /* The table row for u, newline included, with the name and state columns
  * wname and wstate wide (at least), now the current Unix time: name, state,
- * main pid, uptime (active units), restarts, last exit, sub-state. Writes at
+ * main pid, uptime (active units), restarts, last exit, sub-state, and for
+ * a timer the time left to its next elapse and passed since its last. Writes at
  * most size bytes, NUL included; returns the row's length (like snprintf). */
 size_t sl_format(char *buf, size_t size, const struct sl_unit *u, int64_t now, int wname,
                  int wstate);

@@ -21,7 +21,9 @@ static const struct {
     [VERB_DAEMON_RELOAD] = {"daemon-reload", VERB_NO_ARGS},
     [VERB_SHUTDOWN] = {"shutdown", VERB_NO_ARGS},
     [VERB_CHECK] = {"check", VERB_OFFLINE},
+    [VERB_CALENDAR] = {"calendar", VERB_OFFLINE},
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
+    [VERB_LIST_TIMERS] = {"list-timers", VERB_NO_ARGS},
 };
 
 int verb_find(const char *word)

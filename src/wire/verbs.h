@@ -28,7 +28,9 @@ enum verb_id {
     VERB_DAEMON_RELOAD,
     VERB_SHUTDOWN,
     VERB_CHECK,
+    VERB_CALENDAR,
     VERB_PING,
+    VERB_LIST_TIMERS,
     VERB__COUNT,
 };
 

@@ -285,10 +285,24 @@ fast -R "$T/live" status web
 fast -R "$T/live" status bad
 
 board_copy version
-patch version 'b[8] = 3'
+patch version 'b[8] = 2'  # the version before timers' records
 hold version
 declined -R "$T/version" status web
 [ "$(cat "$T/d.rc")" = 5 ] || fail "another version: $(cat "$T/d.rc") $(cat "$T/d.e")"
+
+# A timer's record (SB_REC_TIMER: its next elapse and last trigger where a
+# service's pids are, doc/status-board.md): both paths show its times.
+board_copy timer
+patch timer 'import time; n = int(time.time()); b[w + 4] |= 4
+b[w + 8:w + 16] = ((n + 300) * 10**6).to_bytes(8, sys.byteorder)
+b[w + 16:w + 24] = ((n - 7380) * 10**6).to_bytes(8, sys.byteorder)'
+hold timer
+fast -R "$T/timer" status web
+grep -q '^web .*  -  .*running  left=[0-9a-z]*  passed=2h3min$' "$T/f.o" ||
+    [ "$FAST" != yes ] || fail "a timer's record: $(cat "$T/f.o")"
+grep -q '^web .*  -  .*running  left=[0-9a-z]*  passed=2h3min$' "$T/d.o" ||
+    fail "a timer's record: $(cat "$T/d.o")"
+pass "a timer's record reads the same on both paths"
 
 board_copy magic
 patch magic 'b[0:8] = b"PXSTATUX"'

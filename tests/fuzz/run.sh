@@ -21,7 +21,7 @@ builddir=${builddir:-$PWD}
 srcdir=$(cd "$srcdir" && pwd)
 builddir=$(cd "$builddir" && pwd)
 CLANG=${CLANG:-clang}
-HARNESSES="unit_file control_request notify timespan names"
+HARNESSES="unit_file control_request notify timespan names tzfile calendar"
 out=$builddir/tests/fuzz/libfuzzer
 
 [ -f "$builddir/config.h" ] || { echo "run.sh: no config.h in $builddir: run ./configure first" >&2; exit 2; }
@@ -63,10 +63,16 @@ build() {
         grep -o '{[A-Z], "[A-Za-z0-9-]*"' "$srcdir/src/unit/unit_key_table.c" |
             sed 's/.*"\(.*\)"/"\1="/' | sort -u
         printf '".target"\n"@.target"\n"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
+        printf '".timer"\n"@.timer"\n"[Timer]"\n"daily"\n"*-*-* 00:00:00"\n"Mon..Fri"\n"UTC"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"
         done
     } >"$out/unit_file.dict"
+    # The calendar parser's words: shorthands, weekdays, separators, zones.
+    printf '"%s"\n' minutely hourly daily weekly monthly yearly annually quarterly \
+        semiannually semi-annually Monday Mon Tuesday Wed Sunday Sat .. / , "~" "*" : - \
+        " UTC" " CET" " CEST" " Europe/Berlin" " America/New_York" " Australia/Lord_Howe" \
+        "@" "*-*-*" ".000001" >"$out/calendar.dict"
     echo "run.sh: built $HARNESSES in $out"
 }
 

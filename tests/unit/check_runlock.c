@@ -125,6 +125,29 @@ START_TEST(test_main_after_dashdash)
 }
 END_TEST
 
+/* The daemon moves to "/" before it uses its paths: relative ones are
+ * the launch directory's. */
+START_TEST(test_relative_paths)
+{
+    struct options o;
+    ck_assert_int_eq(chdir("/tmp"), 0);
+    char *a[] = {"pxinit", "-u",          "units", "-u", "/etc/u",  "-R",
+                 "run",    "--state-dir", "st",    "-c", "/x.conf", NULL};
+    ck_assert_int_eq(parse(&o, a), OPTIONS_OK);
+    ck_assert_str_eq(o.unit_dirs.v[0], "/tmp/units");
+    ck_assert_str_eq(o.unit_dirs.v[1], "/etc/u");
+    ck_assert_str_eq(o.runtime_dir, "/tmp/run");
+    ck_assert_str_eq(o.state_dir, "/tmp/st");
+    ck_assert_str_eq(o.config, "/x.conf");
+    options_free(&o);
+    ck_assert_int_eq(chdir("/"), 0);
+    char *b[] = {"pxinit", "-u", "units", NULL};
+    ck_assert_int_eq(parse(&o, b), OPTIONS_OK);
+    ck_assert_str_eq(o.unit_dirs.v[0], "/units");
+    options_free(&o);
+}
+END_TEST
+
 START_TEST(test_stray_word)
 {
     struct options o;
@@ -167,6 +190,7 @@ static Suite *runlock_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("argv");
     tcase_add_test(tc, test_main_after_dashdash);
+    tcase_add_test(tc, test_relative_paths);
     tcase_add_test(tc, test_stray_word);
     tcase_add_test(tc, test_closest_verb);
     suite_add_tcase(s, tc);

@@ -34,7 +34,9 @@ static void teardown(void)
     rmdir(dir);
 }
 
-/* A record whose every field is derived from k: a torn copy mixes two ks. */
+/* A record whose every field is derived from k: a torn copy mixes two ks.
+ * Every third one is a timer's, so that a slot also changes kind under the
+ * reader (a timer's times are where a service's pids are). */
 static void make_unit(struct sb_unit *u, uint32_t k)
 {
     memset(u, 0, sizeof(*u));
@@ -44,17 +46,24 @@ static void make_unit(struct sb_unit *u, uint32_t k)
     /* Names of 8 to 207 bytes: in the record and in the long-name area. */
     u->state = (uint8_t)(k % UNIT_STATE__COUNT);
     u->sub = (uint8_t)(k % UNIT_SUB__COUNT);
-    u->pid = (int32_t)k;
-    u->pgid = (int32_t)k;
-    u->restarts = k;
-    u->exit_code = (int32_t)(k % 256);
-    u->exit_signal = (int32_t)(k % 64);
+    if (k % 3 == 0) {
+        u->timer = true;
+        u->pid = u->pgid = u->exit_code = u->exit_signal = -1;
+        u->next_elapse = (int64_t)k * 1000003 + ((int64_t)k << 33);
+        u->last_trigger = (int64_t)k * 999983 + ((int64_t)k << 32);
+    } else {
+        u->pid = (int32_t)k;
+        u->pgid = (int32_t)k;
+        u->restarts = k;
+        u->exit_code = (int32_t)(k % 256);
+        u->exit_signal = (int32_t)(k % 64);
+    }
     u->since = (int64_t)k * 3;
 }
 
 static bool unit_consistent(const struct sb_unit *u)
 {
-    uint32_t k = (uint32_t)u->pid;
+    uint32_t k = (uint32_t)(u->since / 3);
     struct sb_unit want;
     make_unit(&want, k);
     return memcmp(u, &want, sizeof(want)) == 0;
@@ -169,6 +178,88 @@ START_TEST(test_long_names)
     ck_assert_str_eq(got.name, "short");
     ck_assert_str_eq(unit_state_name(got.state), "inactive");
     ck_assert_int_eq(sb_reader_find(&r, "short", &got), 1);
+    sb_reader_close(&r);
+    sb_close(&b);
+}
+END_TEST
+
+/* A timer's record: its next elapse and last trigger (Unix microseconds,
+ * past 32 bits) read back where a service's pids and exit would be, the
+ * record says which kind it is, and a slot that changes kind (a reload
+ * that reuses it) reads as the new kind only. */
+START_TEST(test_timer_records)
+{
+    struct status_board b;
+    ck_assert_int_eq(sb_create(&b, path, 0644), 0);
+    int ts = sb_slot_alloc(&b), ss = sb_slot_alloc(&b), ls = sb_slot_alloc(&b);
+    struct sb_unit u, got;
+    memset(&u, 0, sizeof(u));
+    snprintf(u.name, sizeof(u.name), "logrotate.timer");
+    u.state = UNIT_STATE_ACTIVE;
+    u.sub = UNIT_SUB_WAITING;
+    u.timer = true;
+    u.pid = u.pgid = u.exit_code = u.exit_signal = -1;
+    u.next_elapse = 1796644800123456LL; /* Mon 2026-12-07 12:00:00.123456 UTC */
+    u.last_trigger = 1796558400000001LL;
+    u.since = 1796550000;
+    snprintf(u.activates, sizeof(u.activates), "logrotate.service");
+    ck_assert_int_eq(sb_publish(&b, ts, &u), 0);
+    /* A never triggered timer with no next elapse, under a long name. */
+    memset(u.name, 'x', 100);
+    memcpy(u.name + 100, ".timer", 7);
+    u.next_elapse = u.last_trigger = 0;
+    u.sub = UNIT_SUB_ELAPSED;
+    ck_assert_int_eq(sb_publish(&b, ls, &u), 0);
+    struct sb_unit svc = {.name = "web", .state = UNIT_STATE_ACTIVE, .sub = UNIT_SUB_RUNNING};
+    svc.pid = svc.pgid = 42;
+    svc.restarts = 3;
+    svc.exit_code = 1;
+    svc.exit_signal = -1;
+    ck_assert_int_eq(sb_publish(&b, ss, &svc), 0);
+
+    struct sb_reader r;
+    ck_assert_int_eq(sb_reader_open(&r, path), SB_OPEN_OK);
+    ck_assert_int_eq(sb_reader_find(&r, "logrotate.timer", &got), 1);
+    ck_assert(got.timer);
+    ck_assert_str_eq(unit_sub_name(got.sub), "waiting");
+    ck_assert_int_eq(got.next_elapse, 1796644800123456LL);
+    ck_assert_int_eq(got.last_trigger, 1796558400000001LL);
+    ck_assert_int_eq(got.since, 1796550000);
+    ck_assert_int_eq(got.pid, -1);
+    ck_assert_int_eq(got.pgid, -1);
+    ck_assert_uint_eq(got.restarts, 0);
+    ck_assert_int_eq(got.exit_code, -1);
+    ck_assert_int_eq(got.exit_signal, -1);
+    ck_assert_str_eq(got.activates, ""); /* the board does not carry it */
+    ck_assert_int_eq(sb_reader_get(&r, (uint32_t)ls, &got), 1);
+    ck_assert(got.timer);
+    ck_assert_uint_eq(strlen(got.name), 106);
+    ck_assert_int_eq(got.next_elapse, 0);
+    ck_assert_int_eq(got.last_trigger, 0);
+    ck_assert_str_eq(unit_sub_name(got.sub), "elapsed");
+    ck_assert_int_eq(sb_reader_find(&r, "web", &got), 1);
+    ck_assert(!got.timer);
+    ck_assert_int_eq(got.pid, 42);
+    ck_assert_uint_eq(got.restarts, 3);
+    ck_assert_int_eq(got.exit_code, 1);
+    ck_assert_int_eq(got.next_elapse, 0);
+
+    /* The layout as documented: the flag, and the times at offsets 8 and 16. */
+    const unsigned char *rec =
+        (const unsigned char *)r.hdr + SB_HEADER_SIZE + (size_t)ts * SB_RECORD_SIZE;
+    ck_assert_uint_eq(rec[4], SB_REC_USED | SB_REC_TIMER);
+    int64_t at8, at16;
+    memcpy(&at8, rec + 8, 8);
+    memcpy(&at16, rec + 16, 8);
+    ck_assert_int_eq(at8, 1796644800123456LL);
+    ck_assert_int_eq(at16, 1796558400000001LL);
+
+    /* The timer's slot reused by a service: no timer left in it. */
+    ck_assert_int_eq(sb_publish(&b, ts, &svc), 0);
+    ck_assert_int_eq(sb_reader_get(&r, (uint32_t)ts, &got), 1);
+    ck_assert(!got.timer);
+    ck_assert_int_eq(got.pid, 42);
+    ck_assert_uint_eq(rec[4], SB_REC_USED);
     sb_reader_close(&r);
     sb_close(&b);
 }
@@ -301,7 +392,7 @@ START_TEST(test_reader_races_writer)
         struct sb_reader r;
         if (sb_reader_open(&r, path) != SB_OPEN_OK)
             _exit(2);
-        int32_t last = -1;
+        int64_t last = -1;
         struct timespec t0, t;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         do {
@@ -313,9 +404,9 @@ START_TEST(test_reader_races_writer)
                 __atomic_add_fetch(&stats[0], 1, __ATOMIC_RELAXED);
                 if (g != 1 || !unit_consistent(&got))
                     __atomic_add_fetch(&stats[2], 1, __ATOMIC_RELAXED);
-                if (got.pid != last) {
+                if (got.since != last) {
                     __atomic_add_fetch(&stats[1], 1, __ATOMIC_RELAXED);
-                    last = got.pid;
+                    last = got.since;
                 }
             }
             clock_gettime(CLOCK_MONOTONIC, &t);
@@ -349,6 +440,7 @@ static Suite *board_suite(void)
     tcase_add_test(tc, test_layout);
     tcase_add_test(tc, test_codes);
     tcase_add_test(tc, test_long_names);
+    tcase_add_test(tc, test_timer_records);
     tcase_add_test(tc, test_other_version);
     tcase_add_test(tc, test_slots_and_find);
     tcase_add_test(tc, test_overflow);

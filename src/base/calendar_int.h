@@ -1,0 +1,53 @@
+/* calendar_int.h - what calendar.c (parse), calendar_format.c and
+ * calendar_next.c share: the parsed spec.
+ *
+ * A field is a sorted list of components, each "start", "start..stop" or
+ * "start/repeat" ("start..stop/repeat"): systemd's CalendarComponent chain
+ * as an array. No components means "*". Seconds are kept in microseconds.
+ */
+#ifndef PXINIT_CALENDAR_INT_H
+#define PXINIT_CALENDAR_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/calendar.h"
+#include "base/tz.h"
+
+#define CAL_USEC_PER_SEC 1000000
+#define CAL_MIN_YEAR 1970
+#define CAL_MAX_YEAR 2199
+#define CAL_WEEKDAYS_ALL 127
+/* systemd refuses a field of more than this many components (ENOBUFS). */
+#define CAL_COMPONENTS_MAX 240
+
+struct cal_comp {
+    int start;
+    int stop;   /* -1: no range */
+    int repeat; /* 0: no repetition */
+};
+
+struct cal_field {
+    struct cal_comp *v;
+    size_t n; /* 0: any value */
+};
+
+enum cal_field_id { CAL_YEAR, CAL_MONTH, CAL_DAY, CAL_HOUR, CAL_MINUTE, CAL_USEC, CAL__FIELDS };
+
+struct calendar_spec {
+    struct cal_field f[CAL__FIELDS];
+    int weekdays; /* bit 0 Monday .. bit 6 Sunday; -1: every day */
+    bool end_of_month;
+    bool utc;
+    int dst;         /* -1, or 0/1 when a local abbreviation named standard or summer time */
+    char abbr[16];   /* that abbreviation as the zone spells it */
+    char *timezone;  /* a tz database name, or NULL */
+    struct tz *zone; /* loaded from timezone; NULL: local or UTC */
+};
+
+/* Takes the zone off the end of text (" UTC", a local abbreviation, a zone
+ * name), noting it in c; the rest is text[0..*len). 0, or -errno
+ * (calendar_zone.c). */
+int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c);
+
+#endif
