@@ -109,8 +109,9 @@ hdr() { echo; echo "## $*"; echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), 
 
 # --- unit files --------------------------------------------------------------------
 # far_units DIR N MODE: N oneshot services u00001..; MODE timers adds a .timer
-# for each (five mixes, every elapse in 2027: months 1-11, nothing in the
-# weeks of a run), skip gives each service a false condition, run makes it
+# for each (five mixes: calendar elapses in months 1-11 of 2027, monotonic
+# ones 20-28 days after start; nothing elapses during a run), skip gives
+# each service a false condition, run makes it
 # RemainAfterExit=yes. Services stamp $D/fired if they ever run.
 far_units() {
     mkdir -p "$1"
