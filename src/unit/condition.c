@@ -131,15 +131,76 @@ static bool read_attr(int dir, const char *name, char *buf, size_t size)
     return true;
 }
 
-/* As systemd: on AC power when a mains supply is online, or when none is
- * known to be offline (no power supply information at all: a server, a
- * container without /sys/class/power_supply). */
+/* A USB supply feeds the machine unless its USB-C ports give power out:
+ * systemd 252 counts it when one of the ports beside it (the typec ports of
+ * its parent device) is in sink mode, or none is in source mode. */
+static bool usb_is_sink(int dev)
+{
+    int fd = openat(dev, "device/typec", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return true;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return true;
+    }
+    bool source = false, sink = false;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        char rel[300], role[64];
+        if (de->d_name[0] == '.' ||
+            snprintf(rel, sizeof(rel), "%s/power_role", de->d_name) >= (int)sizeof(rel) ||
+            !read_attr(dirfd(d), rel, role, sizeof(role)))
+            continue;
+        if (strstr(role, "[source]"))
+            source = true;
+        else if (strstr(role, "[sink]"))
+            sink = true;
+    }
+    closedir(d);
+    return sink || !source;
+}
+
+/* A battery that powers the machine now, as systemd 252 decides it: not a
+ * device's own (scope Device: a mouse, a phone), present, and its status
+ * Discharging (an unreadable status counts as discharging). */
+static bool battery_discharging(int dev)
+{
+    char buf[32];
+    if (read_attr(dev, "scope", buf, sizeof(buf)) && strcmp(buf, "Device") == 0)
+        return false;
+    if (read_attr(dev, "present", buf, sizeof(buf)) && value_parse_bool(buf) == 0)
+        return false;
+    if (!read_attr(dev, "status", buf, sizeof(buf)))
+        return true;
+    return strcmp(buf, "Discharging") == 0;
+}
+
+/* "online" of a supply: 1 online, 0 offline, -1 unknown. Any value above 0
+ * is online (1 and 2 are two kinds of it). */
+static int supply_online(int dev)
+{
+    char buf[32], *end;
+    if (!read_attr(dev, "online", buf, sizeof(buf)) || !buf[0] || buf[0] == '-')
+        return -1;
+    errno = 0;
+    unsigned long v = strtoul(buf, &end, 10);
+    if (errno || *end)
+        return -1;
+    return v > 0;
+}
+
+/* As systemd 252's on_ac_power(): on AC when any supply that is not a
+ * battery (Mains, UPS, USB taking power in, ...) is online; otherwise on
+ * battery only when a battery is discharging. So a server or a container
+ * with no power supply information at all, or with an AC adapter that says
+ * offline and no battery, is on AC. */
 bool condition_on_ac_power(const char *class_dir)
 {
     DIR *d = opendir(class_dir);
     if (!d)
         return true;
-    bool online = false, offline = false;
+    bool online = false, discharging = false;
     struct dirent *de;
     while (!online && (de = readdir(d))) {
         if (de->d_name[0] == '.')
@@ -147,19 +208,17 @@ bool condition_on_ac_power(const char *class_dir)
         int dev = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dev < 0)
             continue;
-        char type[32], scope[32], state[8];
-        if (read_attr(dev, "type", type, sizeof(type)) && strcmp(type, "Mains") == 0 &&
-            !(read_attr(dev, "scope", scope, sizeof(scope)) && strcmp(scope, "Device") == 0) &&
-            read_attr(dev, "online", state, sizeof(state))) {
-            if (strcmp(state, "1") == 0)
-                online = true;
-            else if (strcmp(state, "0") == 0)
-                offline = true;
-        }
+        char type[32];
+        if (!read_attr(dev, "type", type, sizeof(type)))
+            ; /* not a supply we can read: ignored */
+        else if (strcmp(type, "Battery") == 0)
+            discharging = discharging || battery_discharging(dev);
+        else if (strcmp(type, "USB") != 0 || usb_is_sink(dev))
+            online = supply_online(dev) > 0;
         close(dev);
     }
     closedir(d);
-    return online || !offline;
+    return online || !discharging;
 }
 
 /* The root of a mount (a bind mount too), following a final symlink. */

@@ -307,29 +307,100 @@ START_TEST(test_virtualization_condition)
 }
 END_TEST
 
-static void supply(const char *name, const char *type, const char *online)
+/* An attribute of power supply name in the fake /sys/class/power_supply. */
+static void supply(const char *name, const char *attr, const char *value)
 {
-    char rel[128];
-    snprintf(rel, sizeof(rel), "/ps/%s/type", name);
-    touch_in(rel, type);
-    if (online) {
-        snprintf(rel, sizeof(rel), "/ps/%s/online", name);
-        touch_in(rel, online);
-    }
+    char rel[160];
+    snprintf(rel, sizeof(rel), "/ps/%s/%s", name, attr);
+    touch_in(rel, value);
 }
 
-START_TEST(test_ac_power)
+static bool on_ac(void)
 {
     char ps[128];
     snprintf(ps, sizeof(ps), "%s/root/ps", dir);
-    /* Nothing known: on AC, as systemd assumes. */
-    ck_assert(condition_on_ac_power(ps));
-    supply("BAT0", "Battery\n", NULL);
-    ck_assert(condition_on_ac_power(ps));
-    supply("AC", "Mains\n", "0\n");
-    ck_assert(!condition_on_ac_power(ps));
-    supply("ADP1", "Mains\n", "1\n");
-    ck_assert(condition_on_ac_power(ps));
+    return condition_on_ac_power(ps);
+}
+
+START_TEST(test_ac_power_nothing_known)
+{
+    /* No /sys/class/power_supply, and an empty one (a server, a VM, a
+     * container): on AC, so logrotate.service's ConditionACPower=true holds. */
+    ck_assert(on_ac());
+    char ps[128];
+    snprintf(ps, sizeof(ps), "%s/root", dir);
+    ck_assert_int_eq(mkdir(ps, 0755), 0);
+    snprintf(ps, sizeof(ps), "%s/root/ps", dir);
+    ck_assert_int_eq(mkdir(ps, 0755), 0);
+    ck_assert(on_ac());
+    /* A supply without a readable type, or without online, says nothing. */
+    supply("weird", "online", "0\n");
+    supply("AC0", "type", "Mains\n");
+    ck_assert(on_ac());
+}
+END_TEST
+
+START_TEST(test_ac_power_laptop)
+{
+    supply("BAT0", "type", "Battery\n");
+    supply("BAT0", "status", "Discharging\n");
+    supply("AC", "type", "Mains\n");
+    supply("AC", "online", "0\n");
+    ck_assert(!on_ac());
+    /* Plugged in: the adapter is online (2 is online too). */
+    supply("AC", "online", "2\n");
+    ck_assert(on_ac());
+    supply("AC", "online", "1\n");
+    supply("BAT0", "status", "Charging\n");
+    ck_assert(on_ac());
+}
+END_TEST
+
+START_TEST(test_ac_power_only_discharging_battery_counts)
+{
+    /* An adapter that says offline, no battery: systemd says AC. */
+    supply("AC", "type", "Mains\n");
+    supply("AC", "online", "0\n");
+    ck_assert(on_ac());
+    /* A battery that is full, charging or not present is not in use. */
+    supply("BAT0", "type", "Battery\n");
+    supply("BAT0", "status", "Full\n");
+    ck_assert(on_ac());
+    supply("BAT0", "status", "Discharging\n");
+    supply("BAT0", "present", "0\n");
+    ck_assert(on_ac());
+    supply("BAT0", "present", "1\n");
+    ck_assert(!on_ac());
+    /* A device's own battery (a mouse) does not power the machine. */
+    supply("BAT0", "scope", "Device\n");
+    ck_assert(on_ac());
+}
+END_TEST
+
+START_TEST(test_ac_power_battery_without_status)
+{
+    /* No status to read: systemd assumes it is discharging. */
+    supply("BAT1", "type", "Battery\n");
+    ck_assert(!on_ac());
+    /* Any supply that is not a battery and online means AC (a UPS). */
+    supply("ups", "type", "UPS\n");
+    supply("ups", "online", "1\n");
+    ck_assert(on_ac());
+}
+END_TEST
+
+START_TEST(test_ac_power_usb_c)
+{
+    supply("BAT0", "type", "Battery\n");
+    supply("BAT0", "status", "Discharging\n");
+    supply("usbc", "type", "USB\n");
+    supply("usbc", "online", "1\n");
+    /* Its port gives power out: not a source of the machine's power. */
+    supply("usbc", "device/typec/port0/power_role", "[source] sink\n");
+    ck_assert(!on_ac());
+    /* A port that takes power in. */
+    supply("usbc", "device/typec/port1/power_role", "source [sink]\n");
+    ck_assert(on_ac());
 }
 END_TEST
 
@@ -352,7 +423,11 @@ int main(void)
     tcase_add_loop_test(tc, test_virt_matches, 0,
                         (int)(sizeof(virt_words) / sizeof(virt_words[0])));
     tcase_add_test(tc, test_virtualization_condition);
-    tcase_add_test(tc, test_ac_power);
+    tcase_add_test(tc, test_ac_power_nothing_known);
+    tcase_add_test(tc, test_ac_power_laptop);
+    tcase_add_test(tc, test_ac_power_only_discharging_battery_counts);
+    tcase_add_test(tc, test_ac_power_battery_without_status);
+    tcase_add_test(tc, test_ac_power_usb_c);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
