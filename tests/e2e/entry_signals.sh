@@ -5,7 +5,13 @@
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 # The oldest: a shell main forks children that are "sh" too until they exec.
-main_pid() { pgrep -o -P "$PX_INIT" -x "$1"; }
+# The main's pid once it is pxinit's child: it is spawned through an
+# intermediate that exits, and under load it can write its ready file before
+# that, while its parent is still the intermediate.
+main_pid() {
+    poll 5 pgrep -o -P "$PX_INIT" -x "$1" >/dev/null || fail "no main $1 under pxinit"
+    pgrep -o -P "$PX_INIT" -x "$1"
+}
 proc_state() { awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 
 # The storm. The main counts what arrives; TERM afterwards still works.
@@ -69,7 +75,7 @@ pass "PXINIT_REWRITE (with SIG:0 dropping) and PXINIT_VERBOSE"
 # kernel discards TSTP) is stopped with SIGSTOP; pxinit keeps running; CONT resumes.
 px_start --no-units -- sh -c "echo r > $T/tstp.ready; while :; do sleep 0.01; done"
 poll 5 test -s "$T/tstp.ready" || fail "tstp main did not start"
-m=$(main_pid sh)
+m=$(main_pid sh) || exit 1
 px_signal TSTP
 poll 5 sh -c "[ \"\$(awk '/^State:/ {print \$2}' /proc/$m/status)\" = T ]" || fail "main not stopped by TSTP"
 [ "$(proc_state "$PX_INIT")" != T ] || fail "pxinit stopped itself as PID 1"
