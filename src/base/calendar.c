@@ -441,10 +441,10 @@ void calendar_free(struct calendar_spec *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < CAL__FIELDS; i++)
-        field_clear(&c->f[i]);
-    free(c->timezone);
-    tz_free(c->zone);
+    if (!c->packed)
+        for (int i = 0; i < CAL__FIELDS; i++)
+            field_clear(&c->f[i]);
+    cal_zone_put(c->zone);
     free(c);
 }
 
@@ -467,11 +467,6 @@ static int spec_finish(struct calendar_spec *c)
     static const int range[CAL__FIELDS][2] = {
         {CAL_MIN_YEAR, CAL_MAX_YEAR},  {1, 12}, {1, 31}, {0, 23}, {0, 59},
         {0, 60 * CAL_USEC_PER_SEC - 1}};
-    if (c->timezone && strcmp(c->timezone, "UTC") == 0) {
-        c->utc = true;
-        free(c->timezone);
-        c->timezone = NULL;
-    }
     if (c->weekdays <= 0 || c->weekdays >= CAL_WEEKDAYS_ALL)
         c->weekdays = -1;
     if (c->end_of_month && c->f[CAL_DAY].n == 0)
@@ -483,6 +478,31 @@ static int spec_finish(struct calendar_spec *c)
         if (!field_valid(&c->f[i], range[i][0], range[i][1], i == CAL_DAY && c->end_of_month))
             return -EINVAL;
     return 0;
+}
+
+/* The spec and its components in one block (a timer keeps its specs as
+ * long as it lives: one chunk instead of up to seven). NULL: ENOMEM, c
+ * kept. */
+static struct calendar_spec *spec_pack(struct calendar_spec *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < CAL__FIELDS; i++)
+        n += c->f[i].n;
+    struct calendar_spec *p = malloc(sizeof(*p) + n * sizeof(struct cal_comp));
+    if (!p)
+        return NULL;
+    *p = *c;
+    p->packed = true;
+    struct cal_comp *v = (struct cal_comp *)(p + 1);
+    for (int i = 0; i < CAL__FIELDS; i++) {
+        p->f[i].v = p->f[i].n ? v : NULL;
+        if (p->f[i].n)
+            memcpy(v, c->f[i].v, c->f[i].n * sizeof(*v));
+        v += c->f[i].n;
+        field_clear(&c->f[i]);
+    }
+    free(c);
+    return p;
 }
 
 int calendar_parse(const char *text, struct calendar_spec **out)
@@ -500,6 +520,13 @@ int calendar_parse(const char *text, struct calendar_spec **out)
     }
     if (r == 0)
         r = spec_finish(c);
+    if (r == 0) {
+        struct calendar_spec *p = spec_pack(c);
+        if (p)
+            c = p;
+        else
+            r = -ENOMEM;
+    }
     free(body);
     if (r < 0) {
         calendar_free(c);
@@ -513,8 +540,8 @@ int calendar_parse(const char *text, struct calendar_spec **out)
 bool calendar_equal(const struct calendar_spec *a, const struct calendar_spec *b)
 {
     if (a->weekdays != b->weekdays || a->end_of_month != b->end_of_month || a->utc != b->utc ||
-        a->dst != b->dst || !a->timezone != !b->timezone ||
-        (a->timezone && strcmp(a->timezone, b->timezone) != 0))
+        a->dst != b->dst || !a->zone != !b->zone ||
+        (a->zone && strcmp(tz_name(a->zone), tz_name(b->zone)) != 0))
         return false;
     for (int i = 0; i < CAL__FIELDS; i++)
         if (a->f[i].n != b->f[i].n ||
@@ -525,5 +552,5 @@ bool calendar_equal(const struct calendar_spec *a, const struct calendar_spec *b
 
 bool calendar_is_local(const struct calendar_spec *c)
 {
-    return !c->utc && !c->timezone;
+    return !c->utc && !c->zone;
 }

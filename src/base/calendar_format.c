@@ -129,8 +129,8 @@ char *calendar_format(const struct calendar_spec *c)
     format_field(&o, 2, &c->f[CAL_USEC], true);
     if (c->utc)
         out_add(&o, " UTC");
-    else if (c->timezone)
-        out_add(&o, " %s", c->timezone);
+    else if (c->zone)
+        out_add(&o, " %s", tz_name(c->zone));
     else if (c->dst >= 0 && c->abbr[0])
         out_add(&o, " %s", c->abbr);
     if (o.failed) {

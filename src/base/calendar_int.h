@@ -41,13 +41,16 @@ struct calendar_spec {
     bool utc;
     int dst;         /* -1, or 0/1 when a local abbreviation named standard or summer time */
     char abbr[16];   /* that abbreviation as the zone spells it */
-    char *timezone;  /* a tz database name, or NULL */
-    struct tz *zone; /* loaded from timezone; NULL: local or UTC */
+    int guess;       /* zone's tz_mktime_at() search start: each spec its own */
+    bool packed;     /* the component arrays live in this allocation */
+    struct tz *zone; /* a tz database zone, shared (cal_zone_put()); NULL: local or UTC */
 };
 
 /* Takes the zone off the end of text (" UTC", a local abbreviation, a zone
  * name), noting it in c; the rest is text[0..*len). 0, or -errno
  * (calendar_zone.c). */
 int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c);
+/* Drops a spec's hold on its zone, freeing it with the last. */
+void cal_zone_put(struct tz *z);
 
 #endif

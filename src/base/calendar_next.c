@@ -32,6 +32,10 @@ static int64_t spec_mktime(const struct calendar_spec *s, struct tm *tm)
 {
     if (s->utc)
         tm->tm_isdst = 0;
+    /* A shared zone: the search starts where this spec's last one ended,
+     * as when the spec had the zone to itself. */
+    if (s->zone && !s->utc)
+        return tz_mktime_at(s->zone, tm, &((struct calendar_spec *)s)->guess);
     return tz_mktime(spec_zone(s), tm);
 }
 

@@ -3,6 +3,10 @@
  * names for standard and summer time (glibc's tzname[]: they set the
  * spec's dst flag), then the last word as a tz database name that has a
  * TZif file under /usr/share/zoneinfo (then loaded with tz_load()).
+ *
+ * Specs share their zones: one loaded copy per name, counted, so 10,000
+ * timers in Europe/Berlin hold one (a zone is a few KiB). tz_mktime()'s
+ * guess stays per spec (calendar_next.c), so sharing changes no result.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +80,48 @@ static bool zone_name_valid(const char *name)
     return ok;
 }
 
+/* The zones specs hold: few names, so a short array. */
+static struct zone_ref {
+    struct tz *z;
+    unsigned refs;
+} * zones;
+static size_t nzones, zones_cap;
+
+static struct tz *zone_get(const char *name)
+{
+    for (size_t i = 0; i < nzones; i++)
+        if (strcmp(tz_name(zones[i].z), name) == 0) {
+            zones[i].refs++;
+            return zones[i].z;
+        }
+    if (nzones == zones_cap) {
+        size_t cap = zones_cap ? 2 * zones_cap : 4;
+        struct zone_ref *v = realloc(zones, cap * sizeof(*v));
+        if (!v) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        zones = v;
+        zones_cap = cap;
+    }
+    struct tz *z = tz_load(name);
+    if (z)
+        zones[nzones++] = (struct zone_ref){.z = z, .refs = 1};
+    return z;
+}
+
+void cal_zone_put(struct tz *z)
+{
+    for (size_t i = 0; z && i < nzones; i++)
+        if (zones[i].z == z) {
+            if (--zones[i].refs == 0) {
+                tz_free(z);
+                zones[i] = zones[--nzones];
+            }
+            return;
+        }
+}
+
 static bool ends_with_word(const char *text, size_t len, const char *word, size_t *at)
 {
     size_t wl = strlen(word);
@@ -107,11 +153,10 @@ int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c)
     const char *space = strrchr(text, ' ');
     if (!space || !zone_name_valid(space + 1))
         return 0;
-    c->timezone = strdup(space + 1);
-    if (!c->timezone)
-        return -ENOMEM;
-    if (strcmp(c->timezone, "UTC") != 0) {
-        c->zone = tz_load(c->timezone);
+    if (strcmp(space + 1, "UTC") == 0) {
+        c->utc = true;
+    } else {
+        c->zone = zone_get(space + 1);
         if (!c->zone)
             return errno == ENOMEM ? -ENOMEM : -EINVAL;
     }
