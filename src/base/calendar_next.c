@@ -56,7 +56,8 @@ static int end_of_month_day(const struct calendar_spec *s, const struct tm *tm, 
 static int field_match(const struct calendar_spec *s, enum cal_field_id id, const struct tm *tm,
                        int *val)
 {
-    const struct cal_field *f = &s->f[id];
+    struct cal_field fv = cal_field_of(s, id);
+    const struct cal_field *f = &fv;
     bool from_end = s->end_of_month && id == CAL_DAY;
     bool found = false;
     int best = -1;
