@@ -47,7 +47,7 @@ static void local_abbrevs(char names[2][16])
 
 /* systemd's test for a zone name: tz database characters, no empty path
  * element, and a TZif file under /usr/share/zoneinfo. */
-static bool zone_name_valid(const char *name)
+static bool zone_name_valid(const char *name, struct stat *st)
 {
     if (!*name || name[0] == '/')
         return false;
@@ -72,25 +72,37 @@ static bool zone_name_valid(const char *name)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return false;
-    struct stat st;
     char magic[4];
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 &&
+    bool ok = fstat(fd, st) == 0 && S_ISREG(st->st_mode) && read(fd, magic, 4) == 4 &&
               memcmp(magic, "TZif", 4) == 0;
     close(fd);
     return ok;
 }
 
-/* The zones specs hold: few names, so a short array. */
-static struct zone_ref {
+/* The zones specs hold: few names, so a short array. Each remembers its
+ * file as it was read: a zone whose file changed (a tzdata update, then a
+ * reload) is read again, as it was when every spec loaded its own. */
+struct zone_ref {
     struct tz *z;
     unsigned refs;
-} * zones;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+static struct zone_ref *zones;
 static size_t nzones, zones_cap;
 
-static struct tz *zone_get(const char *name)
+static bool same_file(const struct zone_ref *r, const struct stat *st)
+{
+    return r->dev == st->st_dev && r->ino == st->st_ino && r->size == st->st_size &&
+           r->mtime.tv_sec == st->st_mtim.tv_sec && r->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+static struct tz *zone_get(const char *name, const struct stat *st)
 {
     for (size_t i = 0; i < nzones; i++)
-        if (strcmp(tz_name(zones[i].z), name) == 0) {
+        if (strcmp(tz_name(zones[i].z), name) == 0 && same_file(&zones[i], st)) {
             zones[i].refs++;
             return zones[i].z;
         }
@@ -106,7 +118,12 @@ static struct tz *zone_get(const char *name)
     }
     struct tz *z = tz_load(name);
     if (z)
-        zones[nzones++] = (struct zone_ref){.z = z, .refs = 1};
+        zones[nzones++] = (struct zone_ref){.z = z,
+                                            .refs = 1,
+                                            .dev = st->st_dev,
+                                            .ino = st->st_ino,
+                                            .size = st->st_size,
+                                            .mtime = st->st_mtim};
     return z;
 }
 
@@ -151,12 +168,13 @@ int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c)
         }
     }
     const char *space = strrchr(text, ' ');
-    if (!space || !zone_name_valid(space + 1))
+    struct stat st = {0};
+    if (!space || !zone_name_valid(space + 1, &st))
         return 0;
     if (strcmp(space + 1, "UTC") == 0) {
         c->utc = true;
     } else {
-        c->zone = zone_get(space + 1);
+        c->zone = zone_get(space + 1, &st);
         if (!c->zone)
             return errno == ENOMEM ? -ENOMEM : -EINVAL;
     }
