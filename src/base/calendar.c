@@ -228,7 +228,7 @@ static int parse_field(const char **p, bool usec, struct cal_field *f)
 
 /* --- the parts of an expression ------------------------------------------------ */
 
-static int parse_weekdays(const char **p, struct calendar_spec *c)
+static int parse_weekdays(const char **p, struct cal_build *c)
 {
     static const char *const names[] = {"Monday",   "Mon",      "Tuesday", "Tue",    "Wednesday",
                                         "Wed",      "Thursday", "Thu",     "Friday", "Fri",
@@ -246,12 +246,12 @@ static int parse_weekdays(const char **p, struct calendar_spec *c)
         if (!strchr("-., ", (*p)[len])) /* or the NUL */
             return -EINVAL;
         int day = (int)i / 2;
-        c->weekdays |= 1 << day;
+        c->s.weekdays |= 1 << day;
         if (range_from >= 0) {
             if (range_from > day) /* no wrap: Sat..Mon is refused */
                 return -EINVAL;
             for (int d = range_from + 1; d < day; d++)
-                c->weekdays |= 1 << d;
+                c->s.weekdays |= 1 << d;
         }
         *p += len;
         if (**p == 0)
@@ -283,7 +283,7 @@ static int parse_weekdays(const char **p, struct calendar_spec *c)
 }
 
 /* "@SECONDS": that instant, in UTC. */
-static int spec_from_unix(struct calendar_spec *c, unsigned long secs)
+static int spec_from_unix(struct cal_build *c, unsigned long secs)
 {
     time_t t = (time_t)secs;
     struct tm tm;
@@ -297,7 +297,7 @@ static int spec_from_unix(struct calendar_spec *c, unsigned long secs)
         if (r < 0)
             return r;
     }
-    c->utc = true;
+    c->s.utc = true;
     return 0;
 }
 
@@ -309,7 +309,7 @@ static void fields_move(struct cal_field *to, struct cal_field *from)
 }
 
 /* The date, if any: 1 when "@SECONDS" said everything, else 0. */
-static int parse_date(const char **p, struct calendar_spec *c)
+static int parse_date(const char **p, struct cal_build *c)
 {
     struct cal_field part[3] = {{0}};
     const char *t = *p;
@@ -331,12 +331,12 @@ static int parse_date(const char **p, struct calendar_spec *c)
             goto out; /* a time, not a date */
         if (n > 0 && (*t == 0 || *t == ' '))
             break;
-        if (n == 2 || (n == 1 && c->end_of_month)) {
+        if (n == 2 || (n == 1 && c->s.end_of_month)) {
             r = -EINVAL; /* "~" comes last */
             goto out;
         }
         if (*t == '~')
-            c->end_of_month = true;
+            c->s.end_of_month = true;
         else if (*t != '-') {
             r = -EINVAL;
             goto out;
@@ -355,7 +355,7 @@ out:
 }
 
 /* HOUR:MINUTE[:SECOND], or nothing for midnight. */
-static int parse_time(const char **p, struct calendar_spec *c)
+static int parse_time(const char **p, struct cal_build *c)
 {
     struct cal_field h = {0}, m = {0}, s = {0};
     const char *t = *p;
@@ -394,7 +394,7 @@ out:
 
 /* minutely < hourly < daily < weekly; monthly and up fix the day (and
  * months) on top of daily. */
-static int parse_shorthand(const char *p, struct calendar_spec *c)
+static int parse_shorthand(const char *p, struct cal_build *c)
 {
     static const struct {
         const char *name;
@@ -424,7 +424,7 @@ static int parse_shorthand(const char *p, struct calendar_spec *c)
         if (r == 0 && level >= 2)
             r = field_push(&c->f[CAL_HOUR], 0, -1, 0);
         if (level == 3)
-            c->weekdays = 1;
+            c->s.weekdays = 1;
         if (r == 0 && level == 4)
             r = field_push(&c->f[CAL_DAY], 1, -1, 0);
         for (int m = 0; r == 0 && m < 12; m++)
@@ -441,14 +441,18 @@ void calendar_free(struct calendar_spec *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < CAL__FIELDS; i++)
-        field_clear(&c->f[i]);
-    free(c->timezone);
-    tz_free(c->zone);
+    cal_zone_put(c->zone);
     free(c);
 }
 
-static int parse_body(const char *p, struct calendar_spec *c)
+static void build_clear(struct cal_build *c)
+{
+    for (int i = 0; i < CAL__FIELDS; i++)
+        field_clear(&c->f[i]);
+    cal_zone_put(c->s.zone);
+}
+
+static int parse_body(const char *p, struct cal_build *c)
 {
     if (!*p)
         return -EINVAL;
@@ -462,68 +466,88 @@ static int parse_body(const char *p, struct calendar_spec *c)
     return *p ? -EINVAL : 0;
 }
 
-static int spec_finish(struct calendar_spec *c)
+static int spec_finish(struct cal_build *c)
 {
     static const int range[CAL__FIELDS][2] = {
         {CAL_MIN_YEAR, CAL_MAX_YEAR},  {1, 12}, {1, 31}, {0, 23}, {0, 59},
         {0, 60 * CAL_USEC_PER_SEC - 1}};
-    if (c->timezone && strcmp(c->timezone, "UTC") == 0) {
-        c->utc = true;
-        free(c->timezone);
-        c->timezone = NULL;
-    }
-    if (c->weekdays <= 0 || c->weekdays >= CAL_WEEKDAYS_ALL)
-        c->weekdays = -1;
-    if (c->end_of_month && c->f[CAL_DAY].n == 0)
-        c->end_of_month = false;
+    if (c->s.weekdays <= 0 || c->s.weekdays >= CAL_WEEKDAYS_ALL)
+        c->s.weekdays = -1;
+    if (c->s.end_of_month && c->f[CAL_DAY].n == 0)
+        c->s.end_of_month = false;
     field_fix_year(&c->f[CAL_YEAR]);
     for (int i = 0; i < CAL__FIELDS; i++)
         field_normalize(&c->f[i]);
     for (int i = 0; i < CAL__FIELDS; i++)
-        if (!field_valid(&c->f[i], range[i][0], range[i][1], i == CAL_DAY && c->end_of_month))
+        if (!field_valid(&c->f[i], range[i][0], range[i][1], i == CAL_DAY && c->s.end_of_month))
             return -EINVAL;
     return 0;
 }
 
+/* The spec and its components in one block (a timer keeps its specs as
+ * long as it lives: one small chunk instead of up to seven). NULL: ENOMEM,
+ * c untouched. */
+static struct calendar_spec *spec_pack(struct cal_build *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < CAL__FIELDS; i++)
+        n += c->f[i].n;
+    struct calendar_spec *p = malloc(sizeof(*p) + n * sizeof(struct cal_comp));
+    if (!p)
+        return NULL;
+    *p = c->s;
+    struct cal_comp *v = (struct cal_comp *)(p + 1);
+    for (int i = 0; i < CAL__FIELDS; i++) {
+        p->n[i] = (unsigned short)c->f[i].n;
+        if (c->f[i].n)
+            memcpy(v, c->f[i].v, c->f[i].n * sizeof(*v));
+        v += c->f[i].n;
+    }
+    return p;
+}
+
 int calendar_parse(const char *text, struct calendar_spec **out)
 {
-    struct calendar_spec *c = calloc(1, sizeof(*c));
+    struct cal_build c = {.s = {.dst = -1}};
     char *body = NULL;
-    if (!c)
-        return -1;
-    c->dst = -1;
     size_t len = strlen(text);
-    int r = cal_take_zone(text, &len, c);
+    int r = cal_take_zone(text, &len, &c.s);
     if (r == 0) {
         body = strndup(text, len);
-        r = body ? parse_body(body, c) : -ENOMEM;
+        r = body ? parse_body(body, &c) : -ENOMEM;
     }
     if (r == 0)
-        r = spec_finish(c);
+        r = spec_finish(&c);
     free(body);
+    struct calendar_spec *p = NULL;
+    if (r == 0 && !(p = spec_pack(&c)))
+        r = -ENOMEM;
     if (r < 0) {
-        calendar_free(c);
+        build_clear(&c);
         errno = -r;
         return -1;
     }
-    *out = c;
+    /* The zone went with the spec. */
+    c.s.zone = NULL;
+    build_clear(&c);
+    *out = p;
     return 0;
 }
 
 bool calendar_equal(const struct calendar_spec *a, const struct calendar_spec *b)
 {
     if (a->weekdays != b->weekdays || a->end_of_month != b->end_of_month || a->utc != b->utc ||
-        a->dst != b->dst || !a->timezone != !b->timezone ||
-        (a->timezone && strcmp(a->timezone, b->timezone) != 0))
+        a->dst != b->dst || !a->zone != !b->zone ||
+        (a->zone && strcmp(tz_name(a->zone), tz_name(b->zone)) != 0) ||
+        memcmp(a->n, b->n, sizeof(a->n)) != 0)
         return false;
+    size_t n = 0;
     for (int i = 0; i < CAL__FIELDS; i++)
-        if (a->f[i].n != b->f[i].n ||
-            (a->f[i].n && memcmp(a->f[i].v, b->f[i].v, a->f[i].n * sizeof(*a->f[i].v)) != 0))
-            return false;
-    return true;
+        n += a->n[i];
+    return n == 0 || memcmp(a + 1, b + 1, n * sizeof(struct cal_comp)) == 0;
 }
 
 bool calendar_is_local(const struct calendar_spec *c)
 {
-    return !c->utc && !c->timezone;
+    return !c->utc && !c->zone;
 }

@@ -106,6 +106,7 @@ static void format_field(struct out *o, int width, const struct cal_field *f, bo
 char *calendar_format(const struct calendar_spec *c)
 {
     struct out o = {.cap = 64};
+    struct cal_field fv;
     o.buf = malloc(o.cap);
     if (!o.buf) {
         errno = ENOMEM;
@@ -116,21 +117,27 @@ char *calendar_format(const struct calendar_spec *c)
         format_weekdays(&o, c->weekdays);
         out_add(&o, " ");
     }
-    format_field(&o, 4, &c->f[CAL_YEAR], false);
+    fv = cal_field_of(c, CAL_YEAR);
+    format_field(&o, 4, &fv, false);
     out_add(&o, "-");
-    format_field(&o, 2, &c->f[CAL_MONTH], false);
+    fv = cal_field_of(c, CAL_MONTH);
+    format_field(&o, 2, &fv, false);
     out_add(&o, c->end_of_month ? "~" : "-");
-    format_field(&o, 2, &c->f[CAL_DAY], false);
+    fv = cal_field_of(c, CAL_DAY);
+    format_field(&o, 2, &fv, false);
     out_add(&o, " ");
-    format_field(&o, 2, &c->f[CAL_HOUR], false);
+    fv = cal_field_of(c, CAL_HOUR);
+    format_field(&o, 2, &fv, false);
     out_add(&o, ":");
-    format_field(&o, 2, &c->f[CAL_MINUTE], false);
+    fv = cal_field_of(c, CAL_MINUTE);
+    format_field(&o, 2, &fv, false);
     out_add(&o, ":");
-    format_field(&o, 2, &c->f[CAL_USEC], true);
+    fv = cal_field_of(c, CAL_USEC);
+    format_field(&o, 2, &fv, true);
     if (c->utc)
         out_add(&o, " UTC");
-    else if (c->timezone)
-        out_add(&o, " %s", c->timezone);
+    else if (c->zone)
+        out_add(&o, " %s", tz_name(c->zone));
     else if (c->dst >= 0 && c->abbr[0])
         out_add(&o, " %s", c->abbr);
     if (o.failed) {

@@ -32,6 +32,10 @@ static int64_t spec_mktime(const struct calendar_spec *s, struct tm *tm)
 {
     if (s->utc)
         tm->tm_isdst = 0;
+    /* A shared zone: the search starts where this spec's last one ended,
+     * as when the spec had the zone to itself. */
+    if (s->zone && !s->utc)
+        return tz_mktime_at(s->zone, tm, &((struct calendar_spec *)s)->guess);
     return tz_mktime(spec_zone(s), tm);
 }
 
@@ -52,7 +56,8 @@ static int end_of_month_day(const struct calendar_spec *s, const struct tm *tm, 
 static int field_match(const struct calendar_spec *s, enum cal_field_id id, const struct tm *tm,
                        int *val)
 {
-    const struct cal_field *f = &s->f[id];
+    struct cal_field fv = cal_field_of(s, id);
+    const struct cal_field *f = &fv;
     bool from_end = s->end_of_month && id == CAL_DAY;
     bool found = false;
     int best = -1;

@@ -3,6 +3,10 @@
  * names for standard and summer time (glibc's tzname[]: they set the
  * spec's dst flag), then the last word as a tz database name that has a
  * TZif file under /usr/share/zoneinfo (then loaded with tz_load()).
+ *
+ * Specs share their zones: one loaded copy per name, counted, so 10,000
+ * timers in Europe/Berlin hold one (a zone is a few KiB). tz_mktime()'s
+ * guess stays per spec (calendar_next.c), so sharing changes no result.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +47,7 @@ static void local_abbrevs(char names[2][16])
 
 /* systemd's test for a zone name: tz database characters, no empty path
  * element, and a TZif file under /usr/share/zoneinfo. */
-static bool zone_name_valid(const char *name)
+static bool zone_name_valid(const char *name, struct stat *st)
 {
     if (!*name || name[0] == '/')
         return false;
@@ -68,12 +72,71 @@ static bool zone_name_valid(const char *name)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
         return false;
-    struct stat st;
     char magic[4];
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 &&
+    bool ok = fstat(fd, st) == 0 && S_ISREG(st->st_mode) && read(fd, magic, 4) == 4 &&
               memcmp(magic, "TZif", 4) == 0;
     close(fd);
     return ok;
+}
+
+/* The zones specs hold: few names, so a short array. Each remembers its
+ * file as it was read: a zone whose file changed (a tzdata update, then a
+ * reload) is read again, as it was when every spec loaded its own. */
+struct zone_ref {
+    struct tz *z;
+    unsigned refs;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+static struct zone_ref *zones;
+static size_t nzones, zones_cap;
+
+static bool same_file(const struct zone_ref *r, const struct stat *st)
+{
+    return r->dev == st->st_dev && r->ino == st->st_ino && r->size == st->st_size &&
+           r->mtime.tv_sec == st->st_mtim.tv_sec && r->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+static struct tz *zone_get(const char *name, const struct stat *st)
+{
+    for (size_t i = 0; i < nzones; i++)
+        if (strcmp(tz_name(zones[i].z), name) == 0 && same_file(&zones[i], st)) {
+            zones[i].refs++;
+            return zones[i].z;
+        }
+    if (nzones == zones_cap) {
+        size_t cap = zones_cap ? 2 * zones_cap : 4;
+        struct zone_ref *v = realloc(zones, cap * sizeof(*v));
+        if (!v) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        zones = v;
+        zones_cap = cap;
+    }
+    struct tz *z = tz_load(name);
+    if (z)
+        zones[nzones++] = (struct zone_ref){.z = z,
+                                            .refs = 1,
+                                            .dev = st->st_dev,
+                                            .ino = st->st_ino,
+                                            .size = st->st_size,
+                                            .mtime = st->st_mtim};
+    return z;
+}
+
+void cal_zone_put(struct tz *z)
+{
+    for (size_t i = 0; z && i < nzones; i++)
+        if (zones[i].z == z) {
+            if (--zones[i].refs == 0) {
+                tz_free(z);
+                zones[i] = zones[--nzones];
+            }
+            return;
+        }
 }
 
 static bool ends_with_word(const char *text, size_t len, const char *word, size_t *at)
@@ -105,13 +168,13 @@ int cal_take_zone(const char *text, size_t *len, struct calendar_spec *c)
         }
     }
     const char *space = strrchr(text, ' ');
-    if (!space || !zone_name_valid(space + 1))
+    struct stat st = {0};
+    if (!space || !zone_name_valid(space + 1, &st))
         return 0;
-    c->timezone = strdup(space + 1);
-    if (!c->timezone)
-        return -ENOMEM;
-    if (strcmp(c->timezone, "UTC") != 0) {
-        c->zone = tz_load(c->timezone);
+    if (strcmp(space + 1, "UTC") == 0) {
+        c->utc = true;
+    } else {
+        c->zone = zone_get(space + 1, &st);
         if (!c->zone)
             return errno == ENOMEM ? -ENOMEM : -EINVAL;
     }

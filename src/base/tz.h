@@ -51,6 +51,10 @@ bool tz_localtime(const struct tz *z, int64_t t, struct tm *out);
  * that decides which instance of a repeated local time tm_isdst -1 gets.
  * tz_conv.c says what it gives in gaps and repeats. */
 int64_t tz_mktime(const struct tz *z, struct tm *tm);
+/* As tz_mktime(), the search starting from *guess and leaving its result
+ * there rather than in z: a zone shared by many users (calendar specs)
+ * gives each the results it would give it alone. *guess starts at 0. */
+int64_t tz_mktime_at(const struct tz *z, struct tm *tm, int *guess);
 /* True when abbr ("CET", "CEST"; case ignored, as systemd compares) is one
  * of z's current abbreviations: its POSIX rule's, and the last standard and
  * daylight ones of its transitions (glibc's tzname[] after tzset()), not

@@ -163,12 +163,16 @@ static bool isdst_differ(int a, int b)
 
 int64_t tz_mktime(const struct tz *zc, struct tm *tp)
 {
+    /* The guess is the one thing a conversion changes in its zone. */
+    return tz_mktime_at(zc, tp, &((struct tz *)zc)->mktime_guess);
+}
+
+int64_t tz_mktime_at(const struct tz *z, struct tm *tp, int *guessp)
+{
     static const unsigned short mon_yday[2][13] = {
         {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
         {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366},
     };
-    /* The guess is the one thing a conversion changes in its zone. */
-    struct tz *z = (struct tz *)zc;
     int sec = tp->tm_sec, min = tp->tm_min, hour = tp->tm_hour, mon = tp->tm_mon;
     int isdst = tp->tm_isdst;
     int mon_rem = mon % 12, neg_rem = mon_rem < 0;
@@ -182,7 +186,7 @@ int64_t tz_mktime(const struct tz *zc, struct tm *tp)
     if (sec > 59)
         sec = 59;
     /* glibc keeps the guess as an int, negated and added with wrapping. */
-    int guess = z->mktime_guess;
+    int guess = *guessp;
     int neg_guess = (int)(0u - (unsigned)guess);
     int64_t t0 = ydhms_diff(year, yday, hour, min, sec, 70, 0, 0, 0, neg_guess);
     int64_t t = t0, t1 = t0, t2 = t0;
@@ -236,7 +240,7 @@ int64_t tz_mktime(const struct tz *zc, struct tm *tp)
         goto overflow;
     }
 found:
-    z->mktime_guess = (int)((unsigned)((uint64_t)t - (uint64_t)t0) - (unsigned)neg_guess);
+    *guessp = (int)((unsigned)((uint64_t)t - (uint64_t)t0) - (unsigned)neg_guess);
     if (sec_requested != tm.tm_sec) {
         /* Add back the seconds outside 0..59, and undo a match on a leap
          * second's 60. */

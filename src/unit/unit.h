@@ -252,9 +252,9 @@ enum timer_base {
 struct calendar_spec;
 
 struct timer_value {
-    enum timer_base base;
     uint64_t usec;             /* the span of a monotonic base */
     struct calendar_spec *cal; /* TIMER_CALENDAR: its event (base/calendar.h) */
+    enum timer_base base;      /* (after the pointers: 24 bytes, not 32) */
     unsigned lineno;           /* where it was written, for messages */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/calendar.h"
+#include "base/calendar_int.h"
 
 #define SEC UINT64_C(1000000)
 
@@ -241,6 +242,39 @@ START_TEST(test_equal_and_local)
 }
 END_TEST
 
+/* Specs naming one zone share one loaded copy, and another spec's use of
+ * it changes no result of the first, through the repeated hour of an
+ * autumn change (01:00-02:00 on 2026-11-01 in New York). */
+START_TEST(test_zone_shared)
+{
+    const char *text = "*:0/20 America/New_York";
+    struct calendar_spec *a = NULL, *b = NULL;
+    uint64_t alone[8], t = 1793509200 * SEC, next;
+    ck_assert_int_eq(calendar_parse(text, &a), 0);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(calendar_next(a, t, &alone[i]), 0);
+        t = alone[i];
+    }
+    calendar_free(a);
+    ck_assert_int_eq(calendar_parse(text, &a), 0);
+    ck_assert_int_eq(calendar_parse("Sun *-*-* 01:30 America/New_York", &b), 0);
+    ck_assert_ptr_nonnull(a->zone);
+    ck_assert_ptr_eq(a->zone, b->zone);
+    t = 1793509200 * SEC;
+    for (int i = 0; i < 8; i++) {
+        uint64_t other;
+        ck_assert_int_eq(calendar_next(b, 1768003200 * SEC + (uint64_t)i * 3600 * SEC, &other), 0);
+        ck_assert_int_eq(calendar_next(a, t, &next), 0);
+        ck_assert_uint_eq(next, alone[i]);
+        t = next;
+    }
+    calendar_free(a);
+    /* The last holder frees it; the zone still works for the first. */
+    ck_assert_int_eq(calendar_next(b, 1792800000 * SEC, &next), 0);
+    calendar_free(b);
+}
+END_TEST
+
 static Suite *calendar_suite(void)
 {
     Suite *s = suite_create("calendar");
@@ -251,6 +285,7 @@ static Suite *calendar_suite(void)
     tcase_add_test(tc, test_next_iterates);
     tcase_add_test(tc, test_next_limits);
     tcase_add_test(tc, test_equal_and_local);
+    tcase_add_test(tc, test_zone_shared);
     suite_add_tcase(s, tc);
     return s;
 }
