@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/calendar.h"
 #include "base/minheap.h"
@@ -645,7 +646,12 @@ START_TEST(test_clocks_coalesce)
     ck_assert_ptr_nonnull(tc);
     for (int i = 0; i < 4; i++)
         timer_clock_entry_init(&f.e[i]);
-    uint64_t t0 = timer_clock_now(TIMER_CLOCK_MONOTONIC), ms = USEC_PER_MSEC;
+    uint64_t t0, ms = USEC_PER_MSEC;
+    /* The wake-up grid (timer_clock_wake_between(), perturbation 0) has a
+     * point every 250 ms: one inside [t0 + 10 ms, t0 + 20 ms] would rightly
+     * wake B alone there. Start where none is (at most 50 ms away). */
+    while ((t0 = timer_clock_now(TIMER_CLOCK_MONOTONIC)) % (250 * ms) >= 200 * ms)
+        usleep(1000);
     /* B may fire from 10 ms to 60 ms, A at 20 ms: one wake-up for both. */
     ck_assert_int_eq(
         timer_clocks_arm(tc, &f.e[0], TIMER_CLOCK_MONOTONIC, t0 + 20 * ms, t0 + 20 * ms), 0);
