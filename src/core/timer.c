@@ -36,9 +36,11 @@ static const struct unit_timer *conf_of(const struct service *t)
     return t->unit->timer ? t->unit->timer : &timer_none;
 }
 
+/* a + b, where a sum that reaches USEC_INFINITY (a span of "infinity",
+ * or an overflow) is USEC_INFINITY: never. */
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
-    return a > USEC_INFINITY - 1 - b ? USEC_INFINITY - 1 : a + b;
+    return a >= USEC_INFINITY - b ? USEC_INFINITY : a + b;
 }
 
 int timer_rt_init(struct timer_rt *rt, const struct unit *u, const struct timer_ops *ops)
@@ -324,6 +326,9 @@ void timer_start(struct service *t, bool explicit_request)
     }
     rt->activated_mono = rt->ops->now(t, TIMER_CLOCK_MONOTONIC);
     rt->activated_real = rt->ops->now(t, TIMER_CLOCK_REALTIME);
+    /* As systemd's start: the elapses count from now, or from the stamp;
+     * an earlier run's trigger would make a missed elapse fire at once. */
+    rt->last_trigger_real = rt->last_trigger_mono = 0;
     if (conf_of(t)->persistent) {
         /* A stamp in the future means the clock was wrong: not used. */
         uint64_t stamp = rt->ops->stamp_read(t);

@@ -539,6 +539,51 @@ START_TEST(test_calendar_answer_before_base)
 }
 END_TEST
 
+/* A span of "infinity" never elapses (it used to wrap to a microsecond
+ * ago and fire at once, again and again with a small AccuracySec=). */
+START_TEST(test_infinite_span_never)
+{
+    struct harness *h = h_new();
+    h_value(h, TIMER_ACTIVE, USEC_INFINITY);
+    h_value(h, TIMER_STARTUP, USEC_INFINITY);
+    h->conf.accuracy_usec = 1;
+    unit_start(&h->s, true);
+    ck_assert_uint_eq(h->early[TIMER_CLOCK_MONOTONIC], USEC_INFINITY);
+    ck_assert_uint_eq(h->triggers, 0);
+    ck_assert_str_eq(sub_of(h), "elapsed");
+    h_free(h);
+    struct harness *g = h_new();
+    h_value(g, TIMER_ACTIVE, 0);
+    h_value(g, TIMER_UNIT_ACTIVE, USEC_INFINITY);
+    g->conf.accuracy_usec = 1;
+    unit_start(&g->s, true);
+    h_fire(g, TIMER_CLOCK_MONOTONIC);
+    ck_assert_uint_eq(g->triggers, 1);
+    h_unit_ends(g);
+    ck_assert_uint_eq(g->early[TIMER_CLOCK_MONOTONIC], USEC_INFINITY);
+    h_free(g);
+}
+END_TEST
+
+/* A start counts from now, as systemd's: the last run's trigger does not
+ * make the hours missed while the timer was stopped fire at once. */
+START_TEST(test_restart_forgets_trigger)
+{
+    struct harness *h = h_new();
+    h_calendar(h, "*-*-* *:00:00 UTC");
+    unit_start(&h->s, true);
+    h_fire(h, TIMER_CLOCK_REALTIME); /* 23:00 */
+    h_unit_ends(h);
+    unit_stop(&h->s);
+    h_pass(h, 3 * HOUR + 60 * SEC);
+    unit_start(&h->s, true);
+    ck_assert_uint_gt(h->early[TIMER_CLOCK_REALTIME], h->now[TIMER_CLOCK_REALTIME]);
+    ck_assert_uint_eq(h->early[TIMER_CLOCK_REALTIME], 1700002800 * SEC + 4 * HOUR);
+    ck_assert_uint_eq(h->triggers, 1);
+    h_free(h);
+}
+END_TEST
+
 START_TEST(test_only_clock_change_waits)
 {
     struct harness *h = h_new();
@@ -708,6 +753,8 @@ static Suite *timer_suite(void)
     tcase_add_test(cal, test_persistent_stamp_recent_or_future);
     tcase_add_test(cal, test_clock_change);
     tcase_add_test(cal, test_calendar_answer_before_base);
+    tcase_add_test(cal, test_infinite_span_never);
+    tcase_add_test(cal, test_restart_forgets_trigger);
     suite_add_tcase(s, cal);
     TCase *hp = tcase_create("heap");
     tcase_add_test(hp, test_heap_order);
