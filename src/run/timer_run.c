@@ -21,6 +21,7 @@
 #include "core/timer.h"
 #include "core/unit_type.h"
 #include "run/timer_clock.h"
+#include "run/timer_stamp.h"
 
 /* A timer's record beside its struct service. */
 struct timer_run {
@@ -162,88 +163,32 @@ static int op_trigger(struct service *t)
 }
 
 /* STATE/timers/stamp-NAME.timer, as systemd's /var/lib/systemd/timers. */
-static int stamp_path(struct pxinit *px, struct service *t, char *buf, size_t size)
-{
-    int n = snprintf(buf, size, "%s/timers/stamp-%s", px->opts.state_dir, t->unit->name);
-    return n < 0 || (size_t)n >= size ? -1 : 0;
-}
-
-static void stamp_warn(struct pxinit *px, const char *what, const char *path)
+static void stamp_warn(struct pxinit *px, const char *what, const char *name)
 {
     struct timers *ts = px->timers;
     if (ts->stamp_warned) {
-        log_debug("timers: %s %s: %s", what, path, strerror(errno));
+        log_debug("timers: %s the stamp of %s: %s", what, name, strerror(errno));
         return;
     }
     ts->stamp_warned = true;
-    log_warn("timers: %s %s (Persistent= stamps are not kept)", what, path);
-}
-
-/* mkdir -p of the stamp's directory: small local calls, no waiting. */
-static int stamp_dir(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash || (size_t)(slash - path) >= sizeof(dir))
-        return -1;
-    memcpy(dir, path, (size_t)(slash - path));
-    dir[slash - path] = '\0';
-    for (char *p = dir + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = c;
-        if (c == '\0')
-            return 0;
-    }
-}
-
-static int stamp_touch(struct pxinit *px, const char *path, uint64_t realtime)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-    if (fd < 0 && errno == ENOENT && stamp_dir(path) == 0)
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-    if (fd < 0) {
-        stamp_warn(px, "cannot write", path);
-        return -1;
-    }
-    struct timespec tv[2];
-    tv[0].tv_sec = (time_t)(realtime / USEC_PER_SEC);
-    tv[0].tv_nsec = (long)(realtime % USEC_PER_SEC) * 1000;
-    tv[1] = tv[0];
-    int r = futimens(fd, realtime ? tv : NULL);
-    if (r < 0)
-        stamp_warn(px, "cannot set the time of", path);
-    if (close(fd) < 0 && r == 0) {
-        stamp_warn(px, "cannot write", path);
-        r = -1;
-    }
-    return r;
+    log_warn("timers: %s the stamp of %s under %s (Persistent= stamps are not kept)", what, name,
+             px->opts.state_dir);
 }
 
 static uint64_t op_stamp_read(struct service *t)
 {
     struct pxinit *px = px_of_timer(t);
-    char path[PATH_MAX];
-    struct stat st;
-    if (stamp_path(px, t, path, sizeof(path)) < 0)
-        return 0;
-    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-        return (uint64_t)st.st_mtim.tv_sec * USEC_PER_SEC + (uint64_t)st.st_mtim.tv_nsec / 1000;
-    if (errno == ENOENT) /* never ran: from now on, a missed elapse counts */
-        stamp_touch(px, path, 0);
-    return 0;
+    uint64_t usec = 0;
+    if (timer_stamp_read(px->opts.state_dir, t->unit->name, &usec) < 0)
+        stamp_warn(px, "cannot read", t->unit->name);
+    return usec;
 }
 
 static void op_stamp_write(struct service *t, uint64_t realtime)
 {
     struct pxinit *px = px_of_timer(t);
-    char path[PATH_MAX];
-    if (stamp_path(px, t, path, sizeof(path)) == 0)
-        stamp_touch(px, path, realtime);
+    if (timer_stamp_write(px->opts.state_dir, t->unit->name, realtime) < 0)
+        stamp_warn(px, "cannot write", t->unit->name);
 }
 
 static uint64_t op_origin(struct service *t, enum timer_base base)
