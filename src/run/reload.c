@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "base/log.h"
+#include "run/timer_run.h"
 #include "unit/unit_load.h"
 
 static struct pxinit *px_of_idle(ev_idle *w)
@@ -30,7 +31,9 @@ static void settle_cb(struct ev_loop *loop, ev_idle *w, int revents)
     if (px->phase != PHASE_RUNNING)
         return;
     /* px->jobs: a spawn report still in flight may name a removed unit. */
-    if (unit_table_settle(&px->table, px->jobs != NULL) && !ev_is_active(&px->reload_retry))
+    bool again = unit_table_settle(&px->table, px->jobs != NULL);
+    timer_run_table_changed(px); /* new definitions may activate other units */
+    if (again && !ev_is_active(&px->reload_retry))
         ev_timer_start(loop, &px->reload_retry);
 }
 
@@ -89,6 +92,7 @@ int reload_units(struct pxinit *px, const struct reload_report *rep)
         r = unit_table_reload(&px->table, units, n, &x.failed, rep ? rep->change : NULL,
                               rep ? rep->ctx : NULL);
     int e = errno;
+    timer_run_table_changed(px); /* a stopped timer takes its new Unit= in place */
     strv_clear(&x.failed);
     if (r < 0) {
         log_warnx("daemon-reload: out of memory, nothing changed");

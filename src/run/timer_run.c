@@ -397,8 +397,20 @@ void timer_run_unit_changed(struct pxinit *px, struct service *s, enum svc_sub o
     if (was == now || !index_fresh(px, ts))
         return;
     size_t n, i = index_find(ts, s->unit->name, &n);
+    if (n == 0)
+        return;
+    /* A copy: what a timer does on the news (its state changes) may
+     * rebuild the index under this loop. */
+    struct service *few[8], **v = n <= 8 ? few : malloc(n * sizeof(*v));
+    if (!v) {
+        log_warnx("timers: out of memory: %s's timers miss its change", s->name);
+        return;
+    }
+    memcpy(v, ts->index + i, n * sizeof(*v));
     for (size_t k = 0; k < n; k++)
-        timer_unit_changed(ts->index[i + k], was, now);
+        timer_unit_changed(v[k], was, now);
+    if (v != few)
+        free(v);
 }
 
 bool timer_run_activates(struct pxinit *px, const struct service *s)

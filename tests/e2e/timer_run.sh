@@ -95,6 +95,30 @@ late_ms=$(( ($(head -n 1 "$T/late.runs") - reloaded) / 1000000 ))
 [ "$late_ms" -ge 900 ] || fail "late.service ran ${late_ms} ms after daemon-reload: not through its timer"
 pass "daemon-reload starts a new timer, not the unit it activates (${late_ms} ms)"
 
+# A stopped timer whose Unit= changes by daemon-reload takes the new one in
+# place: the timers of other units must still hear of their units' changes
+# (the index of timers by unit is built again, not searched stale).
+oneshot aa
+oneshot bb
+oneshot zz
+script slow.sh <<'EOF2'
+sleep 0.5
+date +%s%N >> "$T/xx.runs"
+EOF2
+printf '[Service]\nType=oneshot\nExecStart=%s\n' "$T/slow.sh" > "$UNITS/xx.service"
+printf '[Timer]\nOnActiveSec=1h\n' > "$UNITS/aa.timer"
+printf '[Timer]\nOnActiveSec=1h\n' > "$UNITS/bb.timer"
+printf '[Timer]\nOnActiveSec=3s\nAccuracySec=1ms\n' > "$UNITS/xx.timer"
+ctl daemon-reload >/dev/null || fail "daemon-reload (aa bb xx)"
+poll 5 is_state bb.timer active || fail "bb.timer is $(state_of bb.timer)"
+ctl stop bb.timer || fail "stop bb.timer"
+printf '[Timer]\nOnActiveSec=1h\nUnit=zz.service\n' > "$UNITS/bb.timer"
+ctl daemon-reload >/dev/null || fail "daemon-reload (bb.timer's Unit=)"
+poll 10 file_has "$T/xx.runs" . || fail "xx.timer did not start xx.service"
+poll 5 sh -c "timeout 10 '$PXINIT' -R '$RUN' status --json xx.timer | grep -q '\"sub\":\"elapsed\"'" ||
+    fail "xx.timer did not hear xx.service end: $(ctl status xx.timer)"
+pass "a reload that changes a stopped timer's Unit= leaves other timers hearing their units"
+
 # OnTimezoneChange=: a second pxinit, its /etc a directory of ours (bound
 # there in its mount namespace), whose localtime link we replace.
 px_signal TERM
