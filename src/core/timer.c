@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "base/timespan.h"
 #include "core/unit_type.h"
+#include "unit/unit_timer.h"
 #include "wire/unit_state.h"
 
 static struct timer_rt *rt_of(const struct service *t)
@@ -54,14 +55,8 @@ int timer_rt_init(struct timer_rt *rt, const struct unit *u, const struct timer_
      * (the loader fills Unit= in: then no copy is kept). */
     if (u->timer && u->timer->unit)
         return 0;
-    const char *dot = strrchr(u->name, '.');
-    size_t n = dot ? (size_t)(dot - u->name) : strlen(u->name);
-    rt->default_unit = malloc(n + sizeof(".service"));
-    if (!rt->default_unit)
-        return -1;
-    memcpy(rt->default_unit, u->name, n);
-    memcpy(rt->default_unit + n, ".service", sizeof(".service"));
-    return 0;
+    rt->default_unit = unit_timer_default_unit(u->name);
+    return rt->default_unit ? 0 : -1;
 }
 
 void timer_rt_release(struct timer_rt *rt)
