@@ -99,10 +99,11 @@ exec unshare --user --setgroups=deny bash -c '
     exit 1' bash "$@"
 EOF2
 chmod 755 "$T/userns.sh"
-# map_ids: run in the background before px_start.
+# map_ids: run in the background before px_start, once userns.pid is gone
+# (removed by the caller: removed here, it could race with userns.sh
+# writing it, and no map would ever be written).
 map_ids() {
     local pid i
-    rm -f "$T/userns.pid"
     for i in $(seq 1 500); do
         pid=$(cat "$T/userns.pid" 2>/dev/null)
         if [ -n "$pid" ] && [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]; then
@@ -119,6 +120,7 @@ adm=$(getent group adm | cut -d: -f3)
 
 # pxinit with no supplementary groups (a container's init): User=nobody
 # needs none beyond its primary group, so nothing is lost by skipping.
+rm -f "$T/userns.pid"
 map_ids &
 PX_LAUNCH="env T=$T setpriv --clear-groups $T/userns.sh" px_start
 poll 10 test -s "$T/w/nobody" || fail "User=nobody did not start where setgroups() is denied: $(px status nobody 2>&1)"
@@ -136,6 +138,7 @@ px_wait 15
 # pxinit holding group adm: User=nobody would keep it, so it fails; the
 # unit that asks for adm gets what it asked for.
 rm -f "$T"/w/*
+rm -f "$T/userns.pid"
 map_ids &
 PX_LAUNCH="env T=$T setpriv --groups=$adm $T/userns.sh" px_start
 poll 10 test -s "$T/w/nobodyadm" || fail "nobodyadm did not start with adm already held: $(px status nobodyadm 2>&1)"
