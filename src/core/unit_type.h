@@ -46,6 +46,7 @@ struct unit_type_ops {
  * unit_type.c's table). */
 extern const struct unit_type_ops target_type_ops; /* target.c */
 extern const struct unit_type_ops timer_type_ops;  /* timer.c */
+extern const struct unit_type_ops socket_type_ops; /* socket.c */
 
 /* The operations of s's type (its unit's kind). */
 const struct unit_type_ops *unit_type_of(const struct service *s);

@@ -87,6 +87,11 @@ struct spawn_params {
     bool foreground;                    /* with pgrp_only: make that group fd 0's foreground */
     const int *pass_fds;                /* with !keep_fds: fds above 2 to keep open across exec */
     size_t npass_fds;
+    /* Services: fds moved to 3, 4, ... in this order (sd_listen_fds(3));
+     * the sources may be any numbers, even inside that range. */
+    const int *listen_fds;
+    size_t nlisten_fds;
+    int fd_in; /* 0: the default (/dev/null for a service); else an fd (> 2) to dup2 onto 0 */
     char **pid_env_slot; /* envp entry the child replaces with pid_env_name=its pid */
     const char *pid_env_name;
     bool shell_exit_codes; /* exec failure exits 127 (ENOENT) / 126, as shells */

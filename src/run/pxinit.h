@@ -25,6 +25,8 @@ struct termed;
 struct spawn_job;
 struct pull;
 struct timers;
+struct sockets;
+struct fdstores;
 struct ctl;
 struct output;
 struct notify_ops;
@@ -91,7 +93,9 @@ struct pxinit {
     struct propagate_queue propagate; /* Requires=, BindsTo=, ... (propagate.c) */
     struct service *killing;          /* units waiting for their processes to go */
     struct pull *pull;                /* what started targets pull in (pull.c); NULL until then */
-    struct timers *timers; /* timer units' clocks and index (timer_run.c); NULL without */
+    struct timers *timers;     /* timer units' clocks and index (timer_run.c); NULL without */
+    struct sockets *sockets;   /* socket units' watchers and index (socket_run.c); NULL without */
+    struct fdstores *fdstores; /* services' FDSTORE=1 fds (fdstore.c); NULL without */
 
     struct pidmap pids;
     struct spawn_job *jobs;  /* spawns whose report was not read yet */

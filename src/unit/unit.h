@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "base/sockaddr.h"
 #include "base/strv.h"
 
 /* What kind of unit a file is, by its suffix: each kind has its runtime
@@ -20,6 +21,7 @@ enum unit_kind {
     UNIT_KIND_SERVICE, /* .service */
     UNIT_KIND_TARGET,  /* .target */
     UNIT_KIND_TIMER,   /* .timer */
+    UNIT_KIND_SOCKET,  /* .socket */
     UNIT_KIND_MAX,
 };
 
@@ -56,6 +58,13 @@ enum output_kind {
     OUTPUT_FILE,     /* file:PATH */
     OUTPUT_APPEND,   /* append:PATH */
     OUTPUT_TRUNCATE, /* truncate:PATH */
+    OUTPUT_SOCKET,   /* socket: an Accept=yes instance's connection (StandardInput=socket) */
+};
+
+/* StandardInput=: what fd 0 of a service is. */
+enum input_kind {
+    INPUT_NULL,   /* /dev/null, the default */
+    INPUT_SOCKET, /* an Accept=yes instance's connection (and stdout's default) */
 };
 
 /* RuntimeDirectory= and its siblings, under /run, /var/lib, /var/cache,
@@ -166,6 +175,7 @@ enum unit_part {
     UNIT_PART_STATUS,
     UNIT_PART_OUTPUT,
     UNIT_PART_TIMER,
+    UNIT_PART_SOCKET,
     UNIT_PART_MAX,
 };
 
@@ -175,6 +185,7 @@ struct unit_deps {
     struct strv install_alias; /* [Install] Alias= */
     struct strv after, before, requires, wants;
     struct strv requisite, binds_to, part_of, conflicts;
+    struct strv sockets; /* [Service] Sockets=: .socket names whose fds it gets */
 };
 
 /* How its processes are set up: credentials, directory, environment. */
@@ -200,6 +211,8 @@ struct unit_exec {
     bool oom_score_adjust_set;
     bool nice_set;
     bool no_new_privileges;
+    enum input_kind std_input : 8; /* StandardInput= */
+    unsigned fd_store_max;         /* FileDescriptorStoreMax=, default 0 */
 };
 
 /* Limit*= */
@@ -277,6 +290,58 @@ struct unit_timer {
 /* A directory unit files were found in, shared (counted) by the units
  * loaded from it: a copy of the path in every unit cost 40 to 80 bytes of
  * each unit's memory. */
+/* [Socket]: what a .socket says (systemd.socket(5)). */
+enum socket_listen_kind {
+    SOCKET_LISTEN_STREAM,    /* ListenStream= */
+    SOCKET_LISTEN_DATAGRAM,  /* ListenDatagram= */
+    SOCKET_LISTEN_SEQPACKET, /* ListenSequentialPacket= */
+    SOCKET_LISTEN_FIFO,      /* ListenFIFO= (addr unused, text is the path) */
+};
+
+enum bind_ipv6_only {
+    BIND_IPV6_DEFAULT, /* the kernel's net.ipv6.bindv6only */
+    BIND_IPV6_BOTH,
+    BIND_IPV6_ONLY,
+};
+
+struct socket_listen {
+    char *text;            /* as written, specifiers expanded: what list-sockets shows */
+    struct sock_addr addr; /* parsed (base/sockaddr.h); a bare port is [::]:PORT */
+    enum socket_listen_kind kind;
+    unsigned lineno; /* where it was written, for messages */
+};
+
+struct unit_socket {
+    struct socket_listen *v; /* in the order written; an empty Listen*= drops them all */
+    size_t n;
+    /* Service=: what Accept=no activates; NULL means NAME.service.
+     * Accept=yes always activates NAME@.service instances. */
+    char *service;
+    char *fd_name;                        /* FileDescriptorName=; NULL: the unit's name */
+    char *socket_user, *socket_group;     /* SocketUser=, SocketGroup=; NULL: root */
+    struct strv symlinks;                 /* Symlinks=: absolute paths */
+    uint64_t trigger_limit_interval_usec; /* TriggerLimitIntervalSec=, default 2s */
+    uint64_t receive_buffer, send_buffer; /* ReceiveBuffer=, SendBuffer=; 0: the kernel's */
+    unsigned trigger_limit_burst;         /* TriggerLimitBurst=; default 20, Accept=yes 200 */
+    unsigned backlog;                     /* Backlog=, default SOMAXCONN */
+    unsigned max_connections;             /* MaxConnections=, default 64 */
+    unsigned max_connections_per_source;  /* MaxConnectionsPerSource=, default MaxConnections */
+    mode_t socket_mode;                   /* SocketMode=, default 0666 */
+    mode_t directory_mode;                /* DirectoryMode=, default 0755 */
+    enum bind_ipv6_only bind_ipv6_only : 8;
+    bool accept;                                                  /* Accept= */
+    bool remove_on_stop;                                          /* RemoveOnStop= */
+    bool reuse_port;                                              /* ReusePort= */
+    bool free_bind;                                               /* FreeBind= */
+    bool pass_credentials;                                        /* PassCredentials= */
+    bool keep_alive;                                              /* KeepAlive= */
+    bool no_delay;                                                /* NoDelay= */
+    bool trigger_limit_burst_set, max_connections_per_source_set; /* written, else defaults */
+    /* ExecStartPre=/ExecStartPost=/ExecStopPre=/ExecStopPost= of a socket
+     * live in struct unit_cmds (exec_start_pre, exec_start_post, exec_stop,
+     * exec_stop_post). */
+};
+
 struct unit_dir {
     unsigned refs;
     char path[];
@@ -299,7 +364,8 @@ struct unit {
     struct unit_cmds *cmds;
     struct unit_status *status;
     struct unit_output *output;
-    struct unit_timer *timer; /* .timer only */
+    struct unit_timer *timer;   /* .timer only */
+    struct unit_socket *socket; /* .socket only */
 
     struct exec_list exec_start;
     char *pid_file;
@@ -355,6 +421,7 @@ extern const struct unit_cmds unit_cmds_default;
 extern const struct unit_status unit_status_default;
 extern const struct unit_output unit_output_default;
 extern const struct unit_timer unit_timer_default;
+extern const struct unit_socket unit_socket_default;
 
 static inline const struct unit_deps *unit_deps(const struct unit *u)
 {
@@ -387,6 +454,10 @@ static inline const struct unit_output *unit_output(const struct unit *u)
 static inline const struct unit_timer *unit_timer(const struct unit *u)
 {
     return u->timer ? u->timer : &unit_timer_default;
+}
+static inline const struct unit_socket *unit_socket(const struct unit *u)
+{
+    return u->socket ? u->socket : &unit_socket_default;
 }
 
 /* Allocates a unit named name ("web.service") with systemd's defaults. */

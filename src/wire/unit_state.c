@@ -35,6 +35,7 @@ static const char sub_words[][UNIT_WORD_MAX] = {
     [UNIT_SUB_ACTIVE] = "active",
     [UNIT_SUB_WAITING] = "waiting",
     [UNIT_SUB_ELAPSED] = "elapsed",
+    [UNIT_SUB_LISTENING] = "listening",
 };
 _Static_assert(sizeof(sub_words) / sizeof(sub_words[0]) == UNIT_SUB__COUNT,
                "a word for every sub-state");

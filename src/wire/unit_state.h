@@ -43,10 +43,11 @@ enum unit_sub_code {
     UNIT_SUB_AUTO_RESTART,
     UNIT_SUB_CONDITION,
     UNIT_SUB_RELOAD,
-    UNIT_SUB_MASKED,  /* only in the socket's reply for a masked unit, never on the board */
-    UNIT_SUB_ACTIVE,  /* a target's "running" */
-    UNIT_SUB_WAITING, /* a timer armed, its unit not triggered yet */
-    UNIT_SUB_ELAPSED, /* a timer that will not elapse again (RemainAfterElapse=yes) */
+    UNIT_SUB_MASKED,    /* only in the socket's reply for a masked unit, never on the board */
+    UNIT_SUB_ACTIVE,    /* a target's "running" */
+    UNIT_SUB_WAITING,   /* a timer armed, its unit not triggered yet */
+    UNIT_SUB_ELAPSED,   /* a timer that will not elapse again (RemainAfterElapse=yes) */
+    UNIT_SUB_LISTENING, /* a socket with its fds open, waiting for traffic */
     UNIT_SUB__COUNT,
 };
 

@@ -1,0 +1,34 @@
+/* socket_open.h - the file-system and kernel side of a socket unit's
+ * Listen*= entries: making, configuring and removing them.
+ *
+ * Called from the loop (socket_run.c) at a socket's start and stop. Every
+ * fd it returns is O_CLOEXEC and non-blocking; nothing here blocks on a
+ * peer. Paths are treated as the attacker's: a stale entry at a socket's
+ * path is removed only when it is a socket (or a FIFO for ListenFIFO=),
+ * never followed through a symlink; modes and owners are set on what was
+ * just bound, not through a link.
+ */
+#ifndef PXINIT_SOCKET_OPEN_H
+#define PXINIT_SOCKET_OPEN_H
+
+#include "unit/unit.h"
+
+/* Opens entry l of the socket unit u: socket(), the options u asks for
+ * (ReusePort=, FreeBind=, PassCredentials=, KeepAlive=, NoDelay=,
+ * ReceiveBuffer=, SendBuffer=, BindIPv6Only=), the parent directories of a
+ * path (DirectoryMode=), bind() (a bare port falls back to 0.0.0.0 where
+ * the machine has no IPv6), SocketMode=/SocketUser=/SocketGroup= on a path,
+ * listen(Backlog=) for stream and sequential-packet sockets; for
+ * ListenFIFO=, mkfifo() and an O_RDWR open. The fd, or -1 with errno and
+ * *what naming the step that failed ("bind", "listen", "chown", ...). */
+int socket_open(const struct unit *u, const struct socket_listen *l, const char **what);
+
+/* Symlinks= of u, made to its one path socket or FIFO (with several, or
+ * none, systemd makes none and warns: so does this). 0, or -1 with errno. */
+int socket_symlinks_make(const struct unit *u);
+
+/* RemoveOnStop=: unlinks u's path sockets, FIFOs and Symlinks= (each only
+ * when it still is what u made: a socket, a FIFO, a symlink). */
+void socket_paths_remove(const struct unit *u);
+
+#endif
