@@ -1,0 +1,176 @@
+#!/bin/bash
+# Socket activation with Accept=no (SPEC "Timers, sockets and targets",
+# systemd.socket(5), sd_listen_fds(3)): the boot opens the sockets and does
+# not start what they activate; the first connection starts the service
+# with the fds from 3 in Listen order, LISTEN_FDS, LISTEN_PID and
+# LISTEN_FDNAMES; while the service is killed and started again no client
+# is refused; Service= names another service; a service's Sockets= gives
+# it the fds of two sockets; TriggerLimitBurst= stops a service that never
+# takes its connection, and the socket fails.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
+SDL=$(user_helper pxtest-sdlisten)
+ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
+state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
+is_state() { [ "$(state_of "$1")" = "$2" ]; }
+listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
+reports() { ls "$1"/*.report 2>/dev/null | wc -l; }
+has_reports() { [ "$(reports "$1")" -ge "${2:-1}" ]; }
+# report_of DIR PID: the report the service PID wrote in DIR.
+report_of() { cat "$1/$2.report" 2>/dev/null; }
+field() { sed -n "s/^$2=//p" <<<"$1"; }
+
+read -r P_WEB P_MA P_LOOP P_OTHER < <($CLIENT freeport 4 | tr '\n' ' ')
+[ -n "$P_OTHER" ] || fail "no free ports"
+mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop"
+
+# web: a TCP port and a unix path, both named webfd.
+cat >"$UNITS/web.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_WEB
+ListenStream=$T/web.sock
+FileDescriptorName=webfd
+EOF
+unit web <<EOF
+[Service]
+ExecStart=$SDL -e stream,stream $T/web
+EOF
+# other.socket activates backend.service (Service=); fds named by default
+# after the socket unit.
+cat >"$UNITS/other.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_OTHER
+Service=backend.service
+EOF
+unit backend <<EOF
+[Service]
+ExecStart=$SDL -e stream $T/backend
+EOF
+# multi takes the fds of two sockets, either of which starts it.
+cat >"$UNITS/ma.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_MA
+Service=multi.service
+EOF
+cat >"$UNITS/mb.socket" <<EOF
+[Socket]
+ListenStream=$T/mb.sock
+Service=multi.service
+EOF
+unit multi <<EOF
+[Service]
+Sockets=ma.socket mb.socket
+ExecStart=$SDL -e stream,stream $T/multi
+EOF
+# loop: its service exits without taking the connection, so the socket
+# is readable again at once: 3 triggers, then the limit.
+cat >"$UNITS/loop.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_LOOP
+TriggerLimitIntervalSec=20s
+TriggerLimitBurst=3
+EOF
+unit loop <<EOF
+[Service]
+ExecStart=$SDL -x -e stream $T/loop
+EOF
+# plain: an ordinary service, so the boot's end can be seen.
+unit plain <<EOF
+[Service]
+ExecStart=/bin/sh -c 'touch $T/plain.ran; exec sleep 1000'
+EOF
+
+px_start
+poll 10 test -e "$T/plain.ran" || fail "the boot did not start plain"
+for s in web.socket other.socket ma.socket mb.socket loop.socket; do
+    poll 5 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
+done
+for u in web backend multi loop; do
+    is_state "$u" inactive || fail "the boot started $u, which a socket activates: $(ctl status "$u" 2>&1)"
+    [ "$(reports "$T/$u")" = 0 ] || fail "$u ran at boot"
+done
+pass "the boot opens the sockets and starts none of the services they activate"
+
+# --- the first connection starts web; fds in Listen order -----------------------
+B=$($CLIENT banner "127.0.0.1:$P_WEB") || fail "first connection to web.socket: $B"
+[[ "$B" =~ ^pxtest\ ([0-9]+)\ webfd$ ]] || fail "web's banner: '$B'"
+WEB_PID=${BASH_REMATCH[1]}
+R=$(report_of "$T/web" "$WEB_PID")
+[ -n "$R" ] || fail "web wrote no report"
+[ "$(field "$R" check)" = ok ] || fail "web's check: $(field "$R" check)"$'\n'"$R"
+[ "$(field "$R" listen_fds)" = 2 ] || fail "LISTEN_FDS: $R"
+[ "$(field "$R" listen_fdnames)" = webfd:webfd ] || fail "LISTEN_FDNAMES: $R"
+[ "$(field "$R" fd3)" = "stream listening 127.0.0.1:$P_WEB" ] || fail "fd 3 is not the TCP listener: $R"
+[ "$(field "$R" fd4)" = "stream listening $T/web.sock" ] || fail "fd 4 is not the unix listener: $R"
+is_state web active || fail "web not active after its first connection: $(ctl status web 2>&1)"
+B=$($CLIENT banner "$T/web.sock") || fail "connection to web.sock: $B"
+[ "$B" = "pxtest $WEB_PID webfd" ] || fail "the unix path served by another process: '$B' (web is $WEB_PID)"
+[ "$(reports "$T/web")" = 1 ] || fail "web started more than once: $(ls "$T/web")"
+pass "the first connection starts the service with LISTEN_FDS=2, LISTEN_FDNAMES and the fds in Listen order"
+
+# --- kill -9 while a client connects in a loop: nobody refused ------------------
+$CLIENT loop "127.0.0.1:$P_WEB" "$T/loop.stop" "$T/loop.out" &
+LOOP=$!
+pids_seen() { [ "$(sed -n 's/^pids=//p' "$T/loop.out" 2>/dev/null | wc -w)" -ge "$1" ]; }
+served_at_least() { [ "$(sed -n 's/^served=//p' "$T/loop.out" 2>/dev/null)" -ge "$1" ] 2>/dev/null; }
+poll 10 served_at_least 3 || fail "the client loop got no banner: $(cat "$T/loop.out" 2>&1)"
+for k in 1 2 3; do
+    pid=$(ctl status web | awk '{print $3}')
+    [[ "$pid" =~ ^[0-9]+$ ]] || fail "web has no pid before kill $k: $(ctl status web 2>&1)"
+    in_ns kill -KILL "$pid" || fail "kill -9 $pid failed"
+    poll 15 pids_seen $((k + 1)) || fail "no new web process after kill $k: $(cat "$T/loop.out")"
+done
+n=$(sed -n 's/^served=//p' "$T/loop.out")
+poll 10 served_at_least $((n + 3)) || fail "the last web process serves nobody: $(cat "$T/loop.out")"
+touch "$T/loop.stop"
+wait "$LOOP"
+OUT=$(cat "$T/loop.out")
+[ "$(field "$OUT" refused)" = 0 ] || fail "connections refused while web was killed: $OUT"
+pass "3 kills of web with a client connecting in a loop: $(field "$OUT" served) served, 0 refused"
+
+# --- Service=: other.socket starts backend ---------------------------------------
+B=$($CLIENT banner "127.0.0.1:$P_OTHER") || fail "connection to other.socket: $B"
+[[ "$B" =~ ^pxtest\ ([0-9]+)\ other\.socket$ ]] || fail "backend's banner (fd named after the socket unit): '$B'"
+R=$(report_of "$T/backend" "${BASH_REMATCH[1]}")
+[ "$(field "$R" check)" = ok ] || fail "backend's check: $R"
+[ "$(field "$R" listen_fdnames)" = other.socket ] || fail "backend's LISTEN_FDNAMES: $R"
+is_state backend active || fail "backend not active: $(ctl status backend 2>&1)"
+ctl status other 2>&1 | grep -q active && fail "other.service was started: $(ctl status other 2>&1)"
+pass "Service= starts the service it names, with the socket's fd named after the socket"
+
+# --- Sockets=: multi gets the fds of ma.socket and mb.socket ----------------------
+B=$($CLIENT banner "$T/mb.sock") || fail "connection to mb.socket: $B"
+[[ "$B" =~ ^pxtest\ ([0-9]+)\ mb\.socket$ ]] || fail "multi's banner on mb.sock: '$B'"
+MULTI_PID=${BASH_REMATCH[1]}
+R=$(report_of "$T/multi" "$MULTI_PID")
+[ "$(field "$R" check)" = ok ] || fail "multi's check: $R"
+names=$(field "$R" listen_fdnames)
+case "$names" in
+ma.socket:mb.socket) tcp=fd3 unix=fd4 ;;
+mb.socket:ma.socket) tcp=fd4 unix=fd3 ;;
+*) fail "multi's LISTEN_FDNAMES: '$names'" ;;
+esac
+[ "$(field "$R" $tcp)" = "stream listening 127.0.0.1:$P_MA" ] || fail "ma.socket's fd is not its port: $R"
+[ "$(field "$R" $unix)" = "stream listening $T/mb.sock" ] || fail "mb.socket's fd is not its path: $R"
+B=$($CLIENT banner "127.0.0.1:$P_MA") || fail "connection to ma.socket: $B"
+[ "$B" = "pxtest $MULTI_PID ma.socket" ] || fail "ma.socket served by another process: '$B' (multi is $MULTI_PID)"
+[ "$(reports "$T/multi")" = 1 ] || fail "multi started twice"
+pass "a service's Sockets= gives it both sockets' fds, named"
+
+# --- TriggerLimitBurst=: a service that never accepts ---------------------------
+$CLIENT banner "127.0.0.1:$P_LOOP" >"$T/loop.client" 2>&1 &
+LC=$!
+poll 20 is_state loop.socket failed || fail "loop.socket did not fail on its trigger limit: $(ctl status loop.socket 2>&1); runs: $(reports "$T/loop")"
+n=$(reports "$T/loop")
+[ "$n" -ge 1 ] && [ "$n" -le 3 ] || fail "loop ran $n times with TriggerLimitBurst=3"
+wait "$LC"
+B=$($CLIENT banner "127.0.0.1:$P_LOOP")
+[ "$B" = refused ] || fail "a failed socket still takes connections: '$B'"
+[ "$(reports "$T/loop")" = "$n" ] || fail "loop ran again after its socket failed"
+listening web.socket || fail "web.socket hurt by loop.socket's failure: $(ctl status web.socket 2>&1)"
+pass "TriggerLimitBurst=3 stops the loop after $n runs; the failed socket is closed"
+
+px_signal TERM
+px_wait 20
+[ "$PX_RC" = 0 ] || fail "pxinit exited $PX_RC"
