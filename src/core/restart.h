@@ -25,6 +25,8 @@ enum service_result {
     RESULT_RESOURCES,   /* could not spawn (fork failed, exec failed, ...) */
     RESULT_PROTOCOL,    /* Type=notify/forking: exited before it was ready */
     RESULT_ASSERT,      /* an Assert*= did not hold */
+    RESULT_TRIGGER_LIMIT,       /* a socket triggered too often (TriggerLimitBurst=) */
+    RESULT_SERVICE_START_LIMIT, /* a socket's service could not be started */
 };
 
 const char *service_result_name(enum service_result r);

@@ -11,6 +11,9 @@
 #ifndef PXINIT_SOCKET_OPEN_H
 #define PXINIT_SOCKET_OPEN_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "unit/unit.h"
 
 /* Opens entry l of the socket unit u: socket(), the options u asks for
@@ -30,5 +33,15 @@ int socket_symlinks_make(const struct unit *u);
 /* RemoveOnStop=: unlinks u's path sockets, FIFOs and Symlinks= (each only
  * when it still is what u made: a socket, a FIFO, a symlink). */
 void socket_paths_remove(const struct unit *u);
+
+/* An Accept=yes connection fd: the instance name systemd gives it
+ * ("NR-LOCAL-REMOTE", e.g. "3-127.0.0.1:80-127.0.0.1:5000") in inst, the
+ * remote address in addr ("" for a unix peer) and its port in *port (0).
+ * 0, or -1 with errno. */
+int socket_conn_describe(int fd, unsigned nr, char *inst, size_t isize, char *addr, size_t asize,
+                         unsigned *port);
+/* The peer's source for MaxConnectionsPerSource= (an IP address, or a
+ * unix peer's uid); 0 when unknown. */
+uint64_t socket_conn_source(int fd);
 
 #endif
