@@ -222,8 +222,9 @@ static bool trigger_allowed(struct service *s, struct socket_rt *rt)
     }
     if (++rt->trigger_count <= burst)
         return true;
-    log_unit_error(s->name, "trigger limit hit (%u in %s): refusing further activation", burst,
-                   "TriggerLimitIntervalSec=");
+    log_unit_error(s->name,
+                   "trigger limit hit (more than %u in %.3gs): refusing further activation", burst,
+                   (double)interval / USEC_PER_SEC);
     enter_dead(s, rt, RESULT_TRIGGER_LIMIT);
     return false;
 }
