@@ -7,14 +7,8 @@
 # limit at once; instances disappear when they end; 200 connections leak
 # no fd in pxinit.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
-SDL=$(user_helper pxtest-sdlisten)
-ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
-state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
-field() { sed -n "s/^$2=//p" <<<"$1"; }
 # instances PREFIX: the units `status` lists whose name starts with PREFIX@.
 instances() { ctl status 2>/dev/null | awk -v p="$1@" 'index($1, p) == 1 {print $1}'; }
 n_instances() { instances "$1" | grep -c .; }

@@ -8,18 +8,12 @@
 # it the fds of two sockets; TriggerLimitBurst= stops a service that never
 # takes its connection, and the socket fails.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
-SDL=$(user_helper pxtest-sdlisten)
-ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
-state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
 reports() { ls "$1"/*.report 2>/dev/null | wc -l; }
 has_reports() { [ "$(reports "$1")" -ge "${2:-1}" ]; }
 # report_of DIR PID: the report the service PID wrote in DIR.
 report_of() { cat "$1/$2.report" 2>/dev/null; }
-field() { sed -n "s/^$2=//p" <<<"$1"; }
 
 read -r P_WEB P_MA P_LOOP P_OTHER < <($CLIENT freeport 4 | tr '\n' ' ')
 [ -n "$P_OTHER" ] || fail "no free ports"
@@ -168,7 +162,7 @@ wait "$LC"
 B=$($CLIENT banner "127.0.0.1:$P_LOOP")
 [ "$B" = refused ] || fail "a failed socket still takes connections: '$B'"
 [ "$(reports "$T/loop")" = "$n" ] || fail "loop ran again after its socket failed"
-listening web.socket || fail "web.socket hurt by loop.socket's failure: $(ctl status web.socket 2>&1)"
+is_state web.socket active || fail "web.socket hurt by loop.socket's failure: $(ctl status web.socket 2>&1)"
 pass "TriggerLimitBurst=3 stops the loop after $n runs; the failed socket is closed"
 
 px_signal TERM

@@ -6,14 +6,8 @@
 # ListenDatagram= and ListenSequentialPacket= on unix paths, an abstract
 # @name; a symlink planted where a socket's path will be is not followed.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
-SDL=$(user_helper pxtest-sdlisten)
-ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
-state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
-field() { sed -n "s/^$2=//p" <<<"$1"; }
 # sock NAME LISTEN-LINES...: NAME.socket with those lines, and NAME.service
 # running the helper with KINDS (default stream) into $T/NAME.d.
 sock() {

@@ -6,14 +6,8 @@
 # served; a changed socket listens on its new port and not on the old; a
 # removed socket is closed; a new one listens.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
-SDL=$(user_helper pxtest-sdlisten)
-ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
-state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
-sub_of() { ctl status "$1" 2>/dev/null | awk '{print $NF}'; }
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
 # tcp_inode PORT: the inode of the socket listening on 127.0.0.1:PORT.
 tcp_inode() { awk -v a="0100007F:$(printf %04X "$1")" '$2 == a && $4 == "0A" {print $10}' /proc/net/tcp; }
 px_holds() { ls -l "/proc/$PX_INIT/fd" 2>/dev/null | grep -q "socket:\[$1\]"; }

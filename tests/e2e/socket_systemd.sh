@@ -5,13 +5,8 @@
 # template NAME@.service), and a socket not enabled stays unloaded. The
 # systemd tree is a tmpfs of the test's own mount namespace.
 . "${srcdir:-.}/tests/e2e/lib.sh"
+. "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-CLIENT="python3 ${srcdir:-.}/tests/e2e/sock_client.py"
-SDL=$(user_helper pxtest-sdlisten)
-ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
-state_of() { ctl status "$1" 2>/dev/null | awk '{print $2}'; }
-is_state() { [ "$(state_of "$1")" = "$2" ]; }
-listening() { ctl status "$1" 2>/dev/null | grep -qw listening && is_state "$1" active; }
 known() {
     ctl status "$1" >/dev/null 2>&1
     [ $? != 4 ]
