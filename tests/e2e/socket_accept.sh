@@ -3,8 +3,8 @@
 # connection starts an instance NAME@N-LOCAL-REMOTE.service with the
 # connection as fd 3 (LISTEN_FDS=1, LISTEN_FDNAMES=connection,
 # REMOTE_ADDR/REMOTE_PORT), or with StandardInput=socket as stdin and stdout
-# instead (inetd style); MaxConnections= closes the connection beyond the
-# limit at once; instances disappear when they end; 200 connections leak
+# instead (inetd style); MaxConnections= and MaxConnectionsPerSource= close
+# the connection beyond the limit at once; instances disappear when they end; 200 connections leak
 # no fd in pxinit.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
@@ -16,9 +16,9 @@ no_instances() { [ "$(n_instances "$1")" = 0 ]; }
 instances_are() { [ "$(n_instances "$1")" = "$2" ]; }
 fd_count() { ls "/proc/$PX_INIT/fd" | wc -l; }
 
-read -r P_ECHO P_INET P_MANY < <($CLIENT freeport 3 | tr '\n' ' ')
-[ -n "$P_MANY" ] || fail "no free ports"
-mkdir -p "$T/echo" "$T/inet" "$T/many" "$T/hold"
+read -r P_ECHO P_INET P_MANY P_SRC < <($CLIENT freeport 4 | tr '\n' ' ')
+[ -n "$P_SRC" ] || fail "no free ports"
+mkdir -p "$T/echo" "$T/inet" "$T/many" "$T/hold" "$T/persrc" "$T/hold2"
 
 cat >"$UNITS/echo.socket" <<EOF
 [Socket]
@@ -50,6 +50,17 @@ unit cat@ <<EOF
 StandardInput=socket
 ExecStart=/bin/cat
 EOF
+# persrc: one connection per source address at a time.
+cat >"$UNITS/persrc.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_SRC
+Accept=yes
+MaxConnectionsPerSource=1
+EOF
+unit persrc@ <<EOF
+[Service]
+ExecStart=$SDL -c $T/persrc
+EOF
 # many: 200 connections in a row, more than the default trigger limit
 # (200 in 2s) allows.
 cat >"$UNITS/many.socket" <<EOF
@@ -64,7 +75,7 @@ ExecStart=$SDL -c $T/many
 EOF
 
 px_start
-for s in echo.socket inet.socket cat.socket many.socket; do
+for s in echo.socket inet.socket cat.socket many.socket persrc.socket; do
     poll 10 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
 done
 no_instances echo || fail "an instance runs before any connection: $(instances echo)"
@@ -105,6 +116,18 @@ wait "$HOLD"
 poll 10 no_instances echo || fail "instances still listed after their connections closed: $(instances echo)"
 listening echo.socket || fail "echo.socket not listening after its instances ended: $(ctl status echo.socket 2>&1)"
 pass "instances disappear from status when they end"
+
+# --- MaxConnectionsPerSource=1 ---------------------------------------------------------
+$CLIENT hold "127.0.0.1:$P_SRC" 2 "$T/hold2" &
+HOLD=$!
+poll 15 test -e "$T/hold2/conn.2" || fail "the second connection from 127.0.0.1 was not answered within 15s"
+grep -q '^pxtest [0-9]* connection ' "$T/hold2/conn.1" || fail "the first connection not served: $(cat "$T/hold2/conn.1")"
+grep -qE '^(EOF|error .*reset)' "$T/hold2/conn.2" || fail "a second connection from the same source (MaxConnectionsPerSource=1) got '$(cat "$T/hold2/conn.2")', want it closed"
+touch "$T/hold2/release"
+wait "$HOLD"
+poll 10 no_instances persrc || fail "persrc's instance did not end: $(instances persrc)"
+B=$($CLIENT banner "127.0.0.1:$P_SRC") || fail "a connection after the first ended: $B"
+pass "MaxConnectionsPerSource=1 closes a second connection from the same address"
 
 # --- StandardInput=socket ----------------------------------------------------------
 OUT=$($CLIENT echo "127.0.0.1:$P_INET" "inetd line") || fail "echo over stdin/stdout: $OUT"

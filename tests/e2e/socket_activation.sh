@@ -3,8 +3,8 @@
 # systemd.socket(5), sd_listen_fds(3)): the boot opens the sockets and does
 # not start what they activate; the first connection starts the service
 # with the fds from 3 in Listen order, LISTEN_FDS, LISTEN_PID and
-# LISTEN_FDNAMES; while the service is killed and started again no client
-# is refused; Service= names another service; a service's Sockets= gives
+# LISTEN_FDNAMES; while the service is killed or restarted no client is
+# refused; Service= names another service; a service's Sockets= gives
 # it the fds of two sockets; TriggerLimitBurst= stops a service that never
 # takes its connection, and the socket fails.
 . "${srcdir:-.}/tests/e2e/lib.sh"
@@ -26,7 +26,10 @@ ListenStream=127.0.0.1:$P_WEB
 ListenStream=$T/web.sock
 FileDescriptorName=webfd
 EOF
+# No start limit: it is killed and restarted 5 times within seconds.
 unit web <<EOF
+[Unit]
+StartLimitIntervalSec=0
 [Service]
 ExecStart=$SDL -e stream,stream $T/web
 EOF
@@ -103,7 +106,7 @@ B=$($CLIENT banner "$T/web.sock") || fail "connection to web.sock: $B"
 [ "$(reports "$T/web")" = 1 ] || fail "web started more than once: $(ls "$T/web")"
 pass "the first connection starts the service with LISTEN_FDS=2, LISTEN_FDNAMES and the fds in Listen order"
 
-# --- kill -9 while a client connects in a loop: nobody refused ------------------
+# --- kill -9 and restart while a client connects in a loop: nobody refused ------------------
 $CLIENT loop "127.0.0.1:$P_WEB" "$T/loop.stop" "$T/loop.out" &
 LOOP=$!
 pids_seen() { [ "$(sed -n 's/^pids=//p' "$T/loop.out" 2>/dev/null | wc -w)" -ge "$1" ]; }
@@ -115,13 +118,17 @@ for k in 1 2 3; do
     in_ns kill -KILL "$pid" || fail "kill -9 $pid failed"
     poll 15 pids_seen $((k + 1)) || fail "no new web process after kill $k: $(cat "$T/loop.out")"
 done
+for k in 4 5; do
+    ctl restart web >/dev/null 2>&1 || fail "restart web failed"
+    poll 15 pids_seen $((k + 1)) || fail "no new web process after restart $((k - 3)): $(cat "$T/loop.out")"
+done
 n=$(sed -n 's/^served=//p' "$T/loop.out")
 poll 10 served_at_least $((n + 3)) || fail "the last web process serves nobody: $(cat "$T/loop.out")"
 touch "$T/loop.stop"
 wait "$LOOP"
 OUT=$(cat "$T/loop.out")
 [ "$(field "$OUT" refused)" = 0 ] || fail "connections refused while web was killed: $OUT"
-pass "3 kills of web with a client connecting in a loop: $(field "$OUT" served) served, 0 refused"
+pass "3 kills and 2 restarts of web with a client connecting in a loop: $(field "$OUT" served) served, 0 refused"
 
 # --- Service=: other.socket starts backend ---------------------------------------
 B=$($CLIENT banner "127.0.0.1:$P_OTHER") || fail "connection to other.socket: $B"

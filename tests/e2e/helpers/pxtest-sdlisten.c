@@ -5,7 +5,8 @@
  * Checks what sd_listen_fds(3) promises: LISTEN_PID is its own pid,
  * LISTEN_FDS the number of KINDS (a comma list of stream, dgram,
  * seqpacket, fifo), fds 3.. open and of those kinds (SO_TYPE, and
- * SO_ACCEPTCONN for listeners), no other fd open beyond them. Writes
+ * SO_ACCEPTCONN for listeners), no other fd open beyond them; reports each
+ * fd's address and socket options. Writes
  * DIR/PID.report (key=value lines, "check=ok" or "check=FAIL ...") by a
  * rename, so a reader never sees half of it. Then serves:
  *   listeners: accept and write "pxtest PID NAME" (NAME from
@@ -22,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -86,6 +88,28 @@ static void addr_text(const struct sockaddr_storage *ss, socklen_t len, char *bu
     }
 }
 
+static int sockopt_int(int fd, int level, int name)
+{
+    int v = -1;
+    socklen_t len = sizeof(v);
+    if (getsockopt(fd, level, name, &v, &len) < 0)
+        return -1;
+    return v;
+}
+
+/* The options a .socket sets (KeepAlive=, NoDelay=, ReceiveBuffer=, ...),
+ * as the kernel reports them; -1 where they do not apply. */
+static void add_options(int fd, int family)
+{
+    int ip = family == AF_INET || family == AF_INET6;
+    add("opt%d=keepalive=%d nodelay=%d rcvbuf=%d sndbuf=%d reuseport=%d passcred=%d v6only=%d\n", fd,
+        sockopt_int(fd, SOL_SOCKET, SO_KEEPALIVE), ip ? sockopt_int(fd, IPPROTO_TCP, TCP_NODELAY) : -1,
+        sockopt_int(fd, SOL_SOCKET, SO_RCVBUF), sockopt_int(fd, SOL_SOCKET, SO_SNDBUF),
+        sockopt_int(fd, SOL_SOCKET, SO_REUSEPORT),
+        family == AF_UNIX ? sockopt_int(fd, SOL_SOCKET, SO_PASSCRED) : -1,
+        family == AF_INET6 ? sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) : -1);
+}
+
 static const char *type_word(int type)
 {
     switch (type) {
@@ -139,6 +163,7 @@ static const char *describe_fd(int fd, int *listening)
         addr_text(&ss, len, addr, sizeof(addr));
     kind = type_word(type);
     add("fd%d=%s %s %s\n", fd, kind, *listening ? "listening" : "not-listening", addr);
+    add_options(fd, ss.ss_family);
     return kind;
 }
 
