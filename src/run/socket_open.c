@@ -170,7 +170,9 @@ static void options_after(const struct unit *u, const struct unit_socket *us, in
         set_int(u, fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
     if (us->no_delay && type == SOCK_STREAM && (family == AF_INET || family == AF_INET6))
         set_int(u, fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-    if (us->pass_credentials)
+    /* Linux 6.5 and later refuse SO_PASSCRED outside unix and netlink
+     * sockets, where it never did anything. */
+    if (us->pass_credentials && family == AF_UNIX)
         set_int(u, fd, SOL_SOCKET, SO_PASSCRED, 1, "SO_PASSCRED");
     if (us->receive_buffer)
         set_buf(u, fd, SO_RCVBUFFORCE, SO_RCVBUF, us->receive_buffer, "SO_RCVBUF");
