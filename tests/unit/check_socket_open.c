@@ -17,9 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <linux/capability.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -240,8 +244,29 @@ START_TEST(test_path_mode)
 }
 END_TEST
 
+/* Without CAP_NET_ADMIN, SIOCUNIXFILE is refused and the chown goes
+ * through the name, checked (a socket, root's, one link). */
+static void drop_net_admin(void)
+{
+    struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+    struct __user_cap_data_struct d[2];
+    ck_assert_int_eq(syscall(SYS_capget, &h, d), 0);
+    d[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
+    ck_assert_int_eq(syscall(SYS_capset, &h, d), 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof(a.sun_path), "%s/probe", dir);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    errno = 0;
+    ck_assert_int_eq(ioctl(fd, SIOCPROTOPRIVATE), -1);
+    ck_assert_int_eq(errno, EPERM);
+    close(fd);
+}
+
 START_TEST(test_path_owner)
 {
+    if (_i == 1)
+        drop_net_admin();
     uid_t uid, u2;
     gid_t gid, g2, ng;
     user_ids("nobody", &uid, &gid);
@@ -342,8 +367,10 @@ START_TEST(test_planted_entry)
         ck_assert_int_eq(symlink(victim, path), 0);
     else if (_i == 2)
         ck_assert_int_eq(mkdir(path, 0700), 0);
-    else
+    else if (_i == 3)
         ck_assert_int_eq(symlink(at("nothere.sock"), path), 0); /* dangling */
+    else
+        ck_assert_int_eq(mknod(path, S_IFCHR | 0666, makedev(1, 3)), 0);
     us.socket_user = "nobody";
     us.socket_mode = 0777;
     struct stat before, after;
@@ -803,6 +830,9 @@ START_TEST(test_fifo_refused)
     case 5:
         ck_assert_int_eq(link(other, path), 0);
         break;
+    case 6: /* never opened: an open may act on a device */
+        ck_assert_int_eq(mknod(path, S_IFCHR | 0666, makedev(1, 3)), 0);
+        break;
     }
     struct stat before, after, o;
     ck_assert_int_eq(lstat(path, &before), 0);
@@ -932,14 +962,14 @@ static Suite *socket_open_suite(void)
     TCase *tc = tcase_create("paths");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_path_mode, 0, 3);
-    tcase_add_test(tc, test_path_owner);
+    tcase_add_loop_test(tc, test_path_owner, 0, 2);
     tcase_add_test(tc, test_parents);
     tcase_add_test(tc, test_stale_socket);
-    tcase_add_loop_test(tc, test_planted_entry, 0, 4);
+    tcase_add_loop_test(tc, test_planted_entry, 0, 5);
     tcase_add_test(tc, test_parent_symlink);
     tcase_add_test(tc, test_fifo);
     tcase_add_test(tc, test_fifo_reuse);
-    tcase_add_loop_test(tc, test_fifo_refused, 0, 6);
+    tcase_add_loop_test(tc, test_fifo_refused, 0, 7);
     tcase_add_test(tc, test_symlinks);
     tcase_add_test(tc, test_symlinks_ambiguous);
     tcase_add_test(tc, test_remove);
