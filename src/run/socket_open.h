@@ -31,17 +31,21 @@ int socket_open(const struct unit *u, const struct socket_listen *l, const char 
 int socket_symlinks_make(const struct unit *u);
 
 /* RemoveOnStop=: unlinks u's path sockets, FIFOs and Symlinks= (each only
- * when it still is what u made: a socket, a FIFO, a symlink). */
+ * when it still is what u made: a socket, a FIFO, a symlink). The caller
+ * checks RemoveOnStop= (this removes whenever it is called). */
 void socket_paths_remove(const struct unit *u);
 
-/* An Accept=yes connection fd: the instance name systemd gives it
- * ("NR-LOCAL-REMOTE", e.g. "3-127.0.0.1:80-127.0.0.1:5000") in inst, the
- * remote address in addr ("" for a unix peer) and its port in *port (0).
- * 0, or -1 with errno. */
+/* For an accepted connection fd, systemd's instance string: "NR-LOCAL-REMOTE"
+ * for IP ("3-127.0.0.1:22-127.0.0.1:50402"; IPv6 as systemd 252 writes it,
+ * without brackets: "3-::1:22-::1:50402"; a v4-mapped pair as IPv4),
+ * "NR-PID-UID" for unix (SO_PEERCRED; "NR-unknown" when the peer is in
+ * another PID namespace), into inst; REMOTE_ADDR/REMOTE_PORT for IP into
+ * addr (numeric, no brackets; v4-mapped as IPv4) and *port, "" and 0 for
+ * unix. 0, or -1 with errno (ENOSPC: a buffer too small, EAFNOSUPPORT). */
 int socket_conn_describe(int fd, unsigned nr, char *inst, size_t isize, char *addr, size_t asize,
                          unsigned *port);
-/* The peer's source for MaxConnectionsPerSource= (an IP address, or a
- * unix peer's uid); 0 when unknown. */
+/* What MaxConnectionsPerSource= counts by: a hash of the peer's IP address
+ * (without port), or of its uid for unix. 0 when unknown. */
 uint64_t socket_conn_source(int fd);
 
 #endif
