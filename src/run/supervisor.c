@@ -38,6 +38,7 @@
 #include "run/reload.h"
 #include "run/socket_run.h"
 #include "run/timer_run.h"
+#include "run/fdstore.h"
 #include "run/unit_table.h"
 #include "unit/unit_load.h"
 
@@ -260,6 +261,12 @@ void supervisor_notify(struct pxinit *px, struct service *s, const struct ucred 
     }
     if (m->has_errno)
         s->status_errno = m->err;
+    /* FDSTOREREMOVE=1 wins over FDSTORE=1 (systemd); fds not kept are
+     * closed by notify.c. */
+    if (m->fdstore_remove)
+        fdstore_remove(px, s, m->fdname, m->fdname_len);
+    else if (m->fdstore)
+        fdstore_add(px, s, m->fds, m->nfds, m->fdname, m->fdname_len, !m->fdpoll_off);
     if (m->has_mainpid)
         claim_main_pid(px, s, m->mainpid, sender->uid);
     if (m->has_watchdog_usec) {
@@ -351,6 +358,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     reload_unit_changed(px, s);
     pull_unit_changed(px, s, old);
     timer_run_unit_changed(px, s, old);
+    fdstore_unit_changed(px, s);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -470,6 +478,7 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     s->output = NULL;
     timer_run_detach(px, s);
     socket_run_detach(px, s);
+    fdstore_forget(px, s);
     if (s->unit->kind != UNIT_KIND_TIMER && s->unit->kind != UNIT_KIND_SOCKET && s->watchdog) {
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
@@ -565,6 +574,7 @@ void supervisor_free(struct pxinit *px)
     unit_table_free(&px->table);
     timer_run_free(px);
     socket_run_free(px);
+    fdstore_free(px);
     job_queue_free(&px->jobq);
     propagate_free(&px->propagate);
     pull_free(px);
