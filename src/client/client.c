@@ -262,6 +262,8 @@ static int run_verb(struct client *cl)
     }
     if (cl->id == VERB_LIST_TIMERS)
         return list_timers(cl);
+    if (cl->id == VERB_LIST_SOCKETS)
+        return client_list_sockets(cl);
     bool board = verb_has(cl->id, VERB_BOARD);
     if (board) {
         int code = client_board_status(cl);
@@ -310,5 +312,6 @@ int client_main(int argc, char **argv)
     fflush(stdout);
     free(cl.args);
     free(cl.units);
+    client_sockets_free(&cl);
     return code;
 }
