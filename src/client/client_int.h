@@ -46,8 +46,6 @@ void client_render(struct client *cl, bool named);
 int client_socket_line(struct client *cl, const char *rest, bool is_listen);
 /* Frees what client_socket_line() kept. */
 void client_sockets_free(struct client *cl);
-/* list-sockets: the exit code. */
-int client_list_sockets(struct client *cl);
 
 /* calendar (offline, client_calendar.c): the exit code. */
 int client_calendar(const struct client *cl);

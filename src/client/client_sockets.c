@@ -1,17 +1,13 @@
-/* client_sockets.c - socket units in the client: the `socket` and `listen`
- * reply lines kept beside the records they follow (status --json shows
- * them), and `pxinit list-sockets`, which asks the control socket (the
- * board has no addresses: doc/status-board.md) and prints socket_list.c's
- * table or JSON.
+/* client_sockets.c - a socket unit's `socket` and `listen` reply lines,
+ * kept beside the record they follow (status --json and list-sockets show
+ * them; the board has no addresses: doc/status-board.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client/client_int.h"
-#include "client/socket_list.h"
 #include "wire/proto_socket.h"
-#include "wire/protocol.h"
 
 /* A new, empty detail record for u, kept in cl->socks. */
 static struct proto_socket *socket_new(struct client *cl, struct sb_unit *u)
@@ -59,25 +55,4 @@ void client_sockets_free(struct client *cl)
     free(cl->socks);
     cl->socks = NULL;
     cl->nsocks = 0;
-}
-
-int client_list_sockets(struct client *cl)
-{
-    int code = client_request(cl, "list-sockets\n", false);
-    if (code != PROTO_EXIT_OK)
-        return code;
-    size_t n;
-    struct socket_row *rows = socket_rows(cl->units, cl->nunits, cl->all, &n);
-    if (n == (size_t)-1) {
-        fprintf(stderr, "pxinit %s: out of memory\n", cl->verb);
-        return PROTO_EXIT_FAILED;
-    }
-    if (!cl->quiet) {
-        if (cl->json)
-            socket_list_print_json(stdout, rows, n);
-        else
-            socket_list_print_table(stdout, rows, n, cl->all);
-    }
-    free(rows);
-    return code;
 }
