@@ -345,8 +345,15 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
     h->stage = h->err = 0;
     spawn_child_ready(p);
     /* Only a service's double fork has an intermediate to put on the
-     * island; the main command keeps the launcher's fds and is forked. */
-    if (p->double_fork && !p->keep_fds && trick_on(TRICK_CLONE_VM) && vm_ctx_get()->stack[0]) {
+     * island; the main command keeps the launcher's fds and is forked. So
+     * is a service given fds (sockets, an fd store, a connection on stdin):
+     * the island's private table keeps only the low slots (unshare_low_fds),
+     * and what it would take to carry arbitrary fds through it (a slot per
+     * fd, or a table copied up to the highest) is not worth a path of its
+     * own for starts that come from a socket. */
+    bool given_fds = p->nlisten_fds > 0 || p->fd_in > 0;
+    if (p->double_fork && !p->keep_fds && !given_fds && trick_on(TRICK_CLONE_VM) &&
+        vm_ctx_get()->stack[0]) {
         int r = spawn_clone(p, h);
         if (r != -2)
             return r;
