@@ -5,8 +5,9 @@ An address is HOST:PORT, [V6]:PORT, an absolute path or @abstract.
   freeport [N]              N free TCP ports of 127.0.0.1, one a line
   banner ADDR [TYPE]        connect (TYPE stream or seqpacket), print the
                             first line; exit 2 refused, 3 EOF, 4 timeout
-  echo ADDR TEXT [skip]     read the banner (unless skip), send TEXT, read
-                            it back, then EOF both ways; exit 0 on a match
+  echo ADDR TEXT [MODE]     read the banner (none with MODE skip or slow;
+                            slow waits 0.5s), send TEXT, read it back, then
+                            EOF both ways; exit 0 on a match
   dgram PATH TEXT SELF      a unix datagram from SELF (a path), print the reply
   loop ADDR STOPFILE OUT    connect and read a banner again and again until
                             STOPFILE exists; OUT gets served=, refused=,
@@ -92,9 +93,11 @@ def cmd_banner(addr, kind="stream"):
     return 0
 
 
-def cmd_echo(addr, text, skip=""):
+def cmd_echo(addr, text, mode=""):
     s = connect(addr)
-    banner = "" if skip else read_line(s)
+    banner = "" if mode else read_line(s)
+    if mode == "slow":
+        time.sleep(0.5)
     s.sendall(text.encode() + b"\n")
     back = read_line(s)
     s.shutdown(socket.SHUT_WR)

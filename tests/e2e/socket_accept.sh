@@ -136,8 +136,7 @@ R=$(cat "$T/inet/${BASH_REMATCH[1]}.report")
 [ "$(field "$R" check)" = ok ] || fail "inet's check (stdin and stdout the connection, no other fd): $R"
 [ "$(field "$R" listen_fds)" = "(unset)" ] || fail "StandardInput=socket passes the connection instead of fd 3, yet LISTEN_FDS is set: $R"
 [ "$(field "$R" remote_port)" = "${BASH_REMATCH[2]}" ] || fail "inet's REMOTE_PORT: $R"
-OUT=$($CLIENT echo "$T/cat.sock" "cat line" skip) || fail "/bin/cat as an inetd service: '$OUT'"
-pass "StandardInput=socket: the connection is stdin and stdout (inetd style, /bin/cat echoes)"
+pass "StandardInput=socket: the connection is stdin and stdout (inetd style)"
 
 # --- 200 connections, no fd leaked by pxinit ---------------------------------------
 B=$($CLIENT banner "127.0.0.1:$P_MANY") || fail "first connection to many.socket: $B"
@@ -151,6 +150,18 @@ poll 5 fds_back || fail "pxinit holds $(fd_count) fds after 200 connections, $BE
 [ "$(ls "$T/many"/*.report | wc -l)" = 201 ] || fail "$(ls "$T/many"/*.report | wc -l) instances of many ran, want 201"
 listening many.socket || fail "many.socket after 200 connections: $(ctl status many.socket 2>&1)"
 pass "200 connections, 200 instances, no fd left behind in pxinit ($BEFORE)"
+
+# --- the connections come in blocking mode ----------------------------------------
+# /bin/cat as an inetd service, its client slow to write: cat's first
+# read() waits for the line (on a non-blocking stdin it fails with EAGAIN).
+OUT=$($CLIENT echo "$T/cat.sock" "cat line" slow) || fail "/bin/cat as an inetd service with a slow client: '$OUT'"
+# systemd clears O_NONBLOCK on the connection it passes (NonBlocking=
+# defaults to off): an inetd-style program's read() must not get EAGAIN.
+for d in echo inet many persrc; do
+    nb=$(cat "$T/$d"/*.report | sed -n 's/^nonblock=//p' | sort -u | tr '\n' ' ')
+    [ -z "$nb" ] || fail "$d got its connection in O_NONBLOCK mode (fd $nb), systemd passes it blocking"
+done
+pass "the connections come in blocking mode (fd 3, and stdin/stdout: /bin/cat echoes)"
 
 px_signal TERM
 px_wait 20

@@ -172,6 +172,15 @@ B=$($CLIENT banner "127.0.0.1:$P_LOOP")
 is_state web.socket active || fail "web.socket hurt by loop.socket's failure: $(ctl status web.socket 2>&1)"
 pass "TriggerLimitBurst=3 stops the loop after $n runs; the failed socket is closed"
 
+# --- the fds come in blocking mode ----------------------------------------------------
+# systemd clears O_NONBLOCK on the fds it passes (NonBlocking= defaults to
+# off): a daemon that calls accept() blocking must not get EAGAIN.
+for d in web backend multi; do
+    nb=$(cat "$T/$d"/*.report | sed -n 's/^nonblock=//p' | sort -u | tr '\n' ' ')
+    [ -z "$nb" ] || fail "$d got fds in O_NONBLOCK mode: $nb(systemd passes them blocking, NonBlocking=no)"
+done
+pass "the listening fds come in blocking mode"
+
 px_signal TERM
 px_wait 20
 [ "$PX_RC" = 0 ] || fail "pxinit exited $PX_RC"

@@ -5,8 +5,9 @@
  * Checks what sd_listen_fds(3) promises: LISTEN_PID is its own pid,
  * LISTEN_FDS the number of KINDS (a comma list of stream, dgram,
  * seqpacket, fifo), fds 3.. open and of those kinds (SO_TYPE, and
- * SO_ACCEPTCONN for listeners), no other fd open beyond them; reports each
- * fd's address and socket options. Writes
+ * SO_ACCEPTCONN for listeners), no other fd open beyond them; reports
+ * each fd's address and socket options, and a "nonblock=FD" line for each
+ * in O_NONBLOCK mode (systemd passes them blocking). Writes
  * DIR/PID.report (key=value lines, "check=ok" or "check=FAIL ...") by a
  * rename, so a reader never sees half of it. Then serves:
  *   listeners: accept and write "pxtest PID NAME" (NAME from
@@ -137,6 +138,12 @@ static const char *describe_fd(int fd, int *listening)
         add("fd%d=closed\n", fd);
         return "closed";
     }
+    /* systemd clears O_NONBLOCK on what it passes (NonBlocking= is off by
+     * default): a daemon's blocking accept() or read() must not see
+     * EAGAIN. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK))
+        add("nonblock=%d\n", fd);
     if (S_ISFIFO(st.st_mode)) {
         char link[64];
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
