@@ -17,6 +17,10 @@ An address is HOST:PORT, [V6]:PORT, an absolute path or @abstract.
                             closed once DIR/release exists
   many ADDR N               N connections one after another, each read to
                             its banner; print how many got one
+  flood ADDR N              N connections at once that send nothing, held
+                            1s, then dropped; print how many connected
+  jsonkey KEY               stdin is JSON: print every value whose key
+                            holds KEY (case-insensitive), one a line
 """
 import errno
 import os
@@ -186,6 +190,44 @@ def cmd_many(addr, n):
         except OSError:
             pass
     print(got)
+    return 0
+
+
+def cmd_flood(addr, n):
+    family, sa = sockaddr(addr)
+    socks = []
+    for _ in range(int(n)):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.setblocking(False)
+        try:
+            s.connect(sa)
+        except BlockingIOError:
+            pass
+        except OSError:
+            s.close()
+            continue
+        socks.append(s)
+    time.sleep(1)
+    print(len(socks))
+    for s in socks:
+        s.close()
+    return 0
+
+
+def cmd_jsonkey(key):
+    import json
+
+    def walk(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if key.lower() in k.lower() and not isinstance(x, (dict, list)):
+                    print(x)
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(json.load(sys.stdin))
     return 0
 
 

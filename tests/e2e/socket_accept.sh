@@ -149,7 +149,16 @@ fds_back() { [ "$(fd_count)" -le "$BEFORE" ]; }
 poll 5 fds_back || fail "pxinit holds $(fd_count) fds after 200 connections, $BEFORE before: $(ls -l "/proc/$PX_INIT/fd")"
 [ "$(ls "$T/many"/*.report | wc -l)" = 201 ] || fail "$(ls "$T/many"/*.report | wc -l) instances of many ran, want 201"
 listening many.socket || fail "many.socket after 200 connections: $(ctl status many.socket 2>&1)"
+J=$(ctl status --json many.socket)
+[ "$($CLIENT jsonkey accept <<<"$J" | head -n 1)" -ge 201 ] 2>/dev/null || fail "status --json many.socket does not count 201 accepted connections: $J"
 pass "200 connections, 200 instances, no fd left behind in pxinit ($BEFORE)"
+
+XX
+listening echo.socket || fail "echo.socket after a flood: $(ctl status echo.socket 2>&1)"
+poll 10 no_instances echo || fail "echo's instances did not end after the flood: $(instances echo)"
+poll 5 fds_back || fail "pxinit holds $(fd_count) fds after a flood, $BEFORE before"
+OUT=$($CLIENT echo "127.0.0.1:$P_ECHO" after-flood) || fail "echo.socket does not serve after the flood: $OUT"
+pass "150 silent connections at once: pxinit answers, keeps no fd, serves again"
 
 # --- the connections come in blocking mode ----------------------------------------
 # /bin/cat as an inetd service, its client slow to write: cat's first

@@ -106,6 +106,21 @@ B=$($CLIENT banner "$T/web.sock") || fail "connection to web.sock: $B"
 [ "$(reports "$T/web")" = 1 ] || fail "web started more than once: $(ls "$T/web")"
 pass "the first connection starts the service with LISTEN_FDS=2, LISTEN_FDNAMES and the fds in Listen order"
 
+# --- list-sockets, status --json ------------------------------------------------------
+L=$(ctl list-sockets | awk '{print $1, $2, $3}') || fail "list-sockets failed"
+for want in "LISTEN UNIT ACTIVATES" "127.0.0.1:$P_WEB web.socket web.service" "$T/web.sock web.socket web.service" \
+    "127.0.0.1:$P_OTHER other.socket backend.service" "$T/mb.sock mb.socket multi.service"; do
+    grep -qFx "$want" <<<"$L" || fail "list-sockets lacks '$want':"$'\n'"$(ctl list-sockets)"
+done
+J=$(ctl list-sockets --json) || fail "list-sockets --json failed"
+$PY -c 'import json,sys; json.load(sys.stdin)' <<<"$J" || fail "list-sockets --json is not JSON: $J"
+grep -qF "\"127.0.0.1:$P_WEB\"" <<<"$J" || fail "list-sockets --json lacks web's port: $J"
+J=$(ctl status --json web.socket) || fail "status --json web.socket failed"
+A=$($CLIENT jsonkey address <<<"$J")
+grep -qFx "127.0.0.1:$P_WEB" <<<"$A" && grep -qFx "$T/web.sock" <<<"$A" || fail "status --json web.socket lacks its listen addresses: $J"
+[ "$($CLIENT jsonkey trigger <<<"$J" | head -n 1)" -ge 1 ] 2>/dev/null || fail "status --json web.socket counts no trigger: $J"
+pass "list-sockets (LISTEN UNIT ACTIVATES, --json) and status --json show the sockets"
+
 # --- kill -9 and restart while a client connects in a loop: nobody refused ------------------
 $CLIENT loop "127.0.0.1:$P_WEB" "$T/loop.stop" "$T/loop.out" &
 LOOP=$!
