@@ -2,15 +2,15 @@
 # The socket options SPEC lists, as the kernel reports them on the fds the
 # service gets (systemd.socket(5)): KeepAlive=, NoDelay=, ReceiveBuffer=,
 # SendBuffer=, ReusePort=, BindIPv6Only=ipv6-only, PassCredentials=,
-# Backlog= (ss's Send-Q of a listener); ExecStartPre= runs before the
-# socket exists, ExecStartPost= and ExecStopPre= while it does,
-# ExecStopPost= after RemoveOnStop= removed it; `pxinit check` names the
-# file and line of a malformed address.
+# Backlog= (ss's Send-Q of a listener), a bare port on IPv6 and IPv4;
+# ExecStartPre= runs before the socket exists, ExecStartPost= and
+# ExecStopPre= while it does, ExecStopPost= after RemoveOnStop= removed it;
+# `pxinit check` names the file and line of a malformed address.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-read -r P4 P6 < <($CLIENT freeport 2 | tr '\n' ' ')
-[ -n "$P6" ] || fail "no free ports"
+read -r P4 P6 PANY < <($CLIENT freeport 3 | tr '\n' ' ')
+[ -n "$PANY" ] || fail "no free ports"
 mkdir -p "$T/opts.d"
 cat >"$UNITS/opts.socket" <<EOF
 [Socket]
@@ -29,6 +29,16 @@ EOF
 unit opts <<EOF
 [Service]
 ExecStart=$SDL -e stream,stream,stream $T/opts.d
+EOF
+# any: a bare port, both IPv4 and IPv6 (BindIPv6Only=default: both).
+mkdir -p "$T/any.d"
+cat >"$UNITS/any.socket" <<EOF
+[Socket]
+ListenStream=$PANY
+EOF
+unit any <<EOF
+[Service]
+ExecStart=$SDL -e stream $T/any.d
 EOF
 cat >"$UNITS/hooks.socket" <<EOF
 [Socket]
@@ -74,6 +84,15 @@ opt() { field "$R" "opt$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 [ "$(opt 4 v6only)" = 1 ] || fail "BindIPv6Only=ipv6-only: $(field "$R" opt4)"
 [ "$(opt 5 passcred)" = 1 ] || fail "PassCredentials=yes on the unix socket: $(field "$R" opt5)"
 pass "KeepAlive, NoDelay, ReceiveBuffer, SendBuffer, ReusePort, BindIPv6Only, PassCredentials, Backlog"
+
+B=$($CLIENT banner "127.0.0.1:$PANY") || fail "a bare port over IPv4: $B"
+[[ "$B" =~ ^pxtest\ ([0-9]+)\ any\.socket$ ]] || fail "any's banner: '$B'"
+R=$(cat "$T/any.d/${BASH_REMATCH[1]}.report")
+[ "$(field "$R" fd3)" = "stream listening [::]:$PANY" ] || fail "a bare port is not [::]:$PANY: $R"
+[ "$(opt 3 v6only)" = 0 ] || fail "a bare port is IPv6-only: $(field "$R" opt3)"
+B=$($CLIENT banner "[::1]:$PANY") || fail "a bare port over IPv6: $B"
+[[ "$B" =~ ^pxtest\ [0-9]+\ any\.socket$ ]] || fail "any's banner over IPv6: '$B'"
+pass "a bare port listens on IPv6 and IPv4"
 
 poll 5 listening hooks.socket || fail "hooks.socket is not listening: $(ctl status hooks.socket 2>&1)"
 [ -e "$T/pre.ok" ] || fail "ExecStartPre= did not run, or ran after the socket was made"

@@ -4,7 +4,7 @@
 # SocketUser=/SocketGroup=, DirectoryMode= for missing parents, Symlinks=,
 # RemoveOnStop= (and a path that stays without it), ListenFIFO=,
 # ListenDatagram= and ListenSequentialPacket= on unix paths, an abstract
-# @name; a symlink planted where a socket's path will be is not followed.
+# @name; a symlink planted where a socket or FIFO will be is not followed.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
@@ -42,6 +42,11 @@ ln -s "$T/target" "$T/evil/evil.sock"
 chown -h nobody:nogroup "$T/evil/evil.sock"
 chown nobody:nogroup "$T/evil"
 sock evil stream "ListenStream=$T/evil/evil.sock" "SocketUser=nobody" "SocketMode=0666"
+echo precious >"$T/target2"
+chmod 600 "$T/target2"
+ln -s "$T/target2" "$T/evil/evil.fifo"
+chown -h nobody:nogroup "$T/evil/evil.fifo"
+sock evilfifo fifo "ListenFIFO=$T/evil/evil.fifo" "SocketUser=nobody" "SocketMode=0666"
 unit plain <<EOF
 [Service]
 ExecStart=/bin/sh -c 'touch $T/plain.ran; exec sleep 1000'
@@ -120,6 +125,10 @@ pass "an abstract @name listens (in /proc/net/unix, no file)"
 [ "$(stat -c %U:%a "$T/target")" = root:600 ] || fail "the symlink was followed: the target is now $(stat -c %U:%a "$T/target")"
 [ "$(cat "$T/target")" = precious ] || fail "the target's content changed"
 [ -S "$T/target" ] && fail "a socket was bound at the symlink's target"
+[ "$(stat -c %U:%a "$T/target2")" = root:600 ] || fail "the FIFO's symlink was followed: the target is now $(stat -c %U:%a "$T/target2")"
+[ "$(cat "$T/target2")" = precious ] || fail "the FIFO symlink's target changed"
+[ -L "$T/evil/evil.fifo" ] || [ -p "$T/evil/evil.fifo" ] || fail "what is at the FIFO's path now: $(ls -l "$T/evil")"
+poll 5 is_state evilfifo.socket failed || fail "evilfifo.socket, whose path is a planted symlink, is not failed: $(ctl status evilfifo.socket 2>&1)"
 poll 5 is_state evil.socket failed || fail "evil.socket, whose path is a planted symlink, is not failed: $(ctl status evil.socket 2>&1)"
 log_has 'evil\.socket' || fail "no word in the log about evil.socket"
 listening dflt.socket || fail "other sockets hurt"

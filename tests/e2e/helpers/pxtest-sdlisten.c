@@ -77,7 +77,9 @@ static void addr_text(const struct sockaddr_storage *ss, socklen_t len, char *bu
         snprintf(buf, size, "[%s]:%u", ip, ntohs(in6->sin6_port));
     } else if (ss->ss_family == AF_UNIX) {
         const struct sockaddr_un *un = (const void *)ss;
-        size_t n = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
+        size_t n = len > offsetof(struct sockaddr_un, sun_path)
+                       ? len - offsetof(struct sockaddr_un, sun_path)
+                       : 0;
         if (n == 0)
             snprintf(buf, size, "unnamed");
         else if (un->sun_path[0] == 0)
@@ -103,10 +105,10 @@ static int sockopt_int(int fd, int level, int name)
 static void add_options(int fd, int family)
 {
     int ip = family == AF_INET || family == AF_INET6;
-    add("opt%d=keepalive=%d nodelay=%d rcvbuf=%d sndbuf=%d reuseport=%d passcred=%d v6only=%d\n", fd,
-        sockopt_int(fd, SOL_SOCKET, SO_KEEPALIVE), ip ? sockopt_int(fd, IPPROTO_TCP, TCP_NODELAY) : -1,
-        sockopt_int(fd, SOL_SOCKET, SO_RCVBUF), sockopt_int(fd, SOL_SOCKET, SO_SNDBUF),
-        sockopt_int(fd, SOL_SOCKET, SO_REUSEPORT),
+    add("opt%d=keepalive=%d nodelay=%d rcvbuf=%d sndbuf=%d reuseport=%d passcred=%d v6only=%d\n",
+        fd, sockopt_int(fd, SOL_SOCKET, SO_KEEPALIVE),
+        ip ? sockopt_int(fd, IPPROTO_TCP, TCP_NODELAY) : -1, sockopt_int(fd, SOL_SOCKET, SO_RCVBUF),
+        sockopt_int(fd, SOL_SOCKET, SO_SNDBUF), sockopt_int(fd, SOL_SOCKET, SO_REUSEPORT),
         family == AF_UNIX ? sockopt_int(fd, SOL_SOCKET, SO_PASSCRED) : -1,
         family == AF_INET6 ? sockopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) : -1);
 }
@@ -298,7 +300,8 @@ static void serve_one(const char *dir, int fd, int idx, const char *kind)
         struct sockaddr_storage ss;
         socklen_t len = sizeof(ss);
         char data[2048];
-        ssize_t r = recvfrom(fd, data, sizeof(data) - 1, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
+        ssize_t r =
+            recvfrom(fd, data, sizeof(data) - 1, MSG_DONTWAIT, (struct sockaddr *)&ss, &len);
         if (r < 0)
             return;
         data[r] = 0;
