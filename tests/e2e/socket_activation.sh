@@ -15,9 +15,9 @@ has_reports() { [ "$(reports "$1")" -ge "${2:-1}" ]; }
 # report_of DIR PID: the report the service PID wrote in DIR.
 report_of() { cat "$1/$2.report" 2>/dev/null; }
 
-read -r P_WEB P_MA P_LOOP P_OTHER < <($CLIENT freeport 4 | tr '\n' ' ')
-[ -n "$P_OTHER" ] || fail "no free ports"
-mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop"
+read -r P_WEB P_MA P_LOOP P_OTHER P_MAN < <($CLIENT freeport 5 | tr '\n' ' ')
+[ -n "$P_MAN" ] || fail "no free ports"
+mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop" "$T/manual"
 
 # web: a TCP port and a unix path, both named webfd.
 cat >"$UNITS/web.socket" <<EOF
@@ -72,6 +72,16 @@ unit loop <<EOF
 [Service]
 ExecStart=$SDL -x -e stream $T/loop
 EOF
+# manual: started by hand before any client, it gets its socket's fd all
+# the same.
+cat >"$UNITS/manual.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_MAN
+EOF
+unit manual <<EOF
+[Service]
+ExecStart=$SDL -e stream $T/manual
+EOF
 # plain: an ordinary service, so the boot's end can be seen.
 unit plain <<EOF
 [Service]
@@ -80,10 +90,10 @@ EOF
 
 px_start
 poll 10 test -e "$T/plain.ran" || fail "the boot did not start plain"
-for s in web.socket other.socket ma.socket mb.socket loop.socket; do
+for s in web.socket other.socket ma.socket mb.socket loop.socket manual.socket; do
     poll 5 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
 done
-for u in web backend multi loop; do
+for u in web backend multi loop manual; do
     is_state "$u" inactive || fail "the boot started $u, which a socket activates: $(ctl status "$u" 2>&1)"
     [ "$(reports "$T/$u")" = 0 ] || fail "$u ran at boot"
 done
@@ -174,6 +184,20 @@ B=$($CLIENT banner "127.0.0.1:$P_MA") || fail "connection to ma.socket: $B"
 [ "$(reports "$T/multi")" = 1 ] || fail "multi started twice"
 pass "a service's Sockets= gives it both sockets' fds, named"
 
+# --- started by hand; stopped, then started by the next client -----------------------
+ctl start manual >/dev/null 2>&1 || fail "start manual failed: $(ctl status manual 2>&1)"
+poll 10 has_reports "$T/manual" || fail "manual wrote no report"
+R=$(cat "$T"/manual/*.report)
+[ "$(field "$R" check)" = ok ] || fail "a service started by hand does not get its socket's fd: $R"
+[ "$(field "$R" fd3)" = "stream listening 127.0.0.1:$P_MAN" ] || fail "manual's fd 3: $R"
+ctl stop manual >/dev/null 2>&1 || fail "stop manual failed"
+poll 5 is_state manual inactive || fail "manual not inactive after stop: $(ctl status manual 2>&1)"
+poll 5 listening manual.socket || fail "manual.socket does not listen again after its service stopped: $(ctl status manual.socket 2>&1)"
+B=$($CLIENT banner "127.0.0.1:$P_MAN") || fail "connection after manual stopped: $B"
+[[ "$B" =~ ^pxtest\ [0-9]+\ manual\.socket$ ]] || fail "manual's banner: '$B'"
+[ "$(reports "$T/manual")" = 2 ] || fail "manual ran $(reports "$T/manual") times, want 2"
+pass "a service started by hand gets its socket's fd; once stopped, the next client starts it"
+
 # --- TriggerLimitBurst=: a service that never accepts ---------------------------
 $CLIENT banner "127.0.0.1:$P_LOOP" >"$T/loop.client" 2>&1 &
 LC=$!
@@ -190,7 +214,7 @@ pass "TriggerLimitBurst=3 stops the loop after $n runs; the failed socket is clo
 # --- the fds come in blocking mode ----------------------------------------------------
 # systemd clears O_NONBLOCK on the fds it passes (NonBlocking= defaults to
 # off): a daemon that calls accept() blocking must not get EAGAIN.
-for d in web backend multi; do
+for d in web backend multi manual; do
     nb=$(cat "$T/$d"/*.report | sed -n 's/^nonblock=//p' | sort -u | tr '\n' ' ')
     [ -z "$nb" ] || fail "$d got fds in O_NONBLOCK mode: $nb(systemd passes them blocking, NonBlocking=no)"
 done

@@ -86,7 +86,11 @@ poll 5 is_state keep.socket inactive || fail "keep.socket not inactive after sto
 [ -S "$T/keep.sock" ] || fail "without RemoveOnStop= the path was removed"
 B=$($CLIENT banner "$T/keep.sock")
 [ "$B" = refused ] || fail "a stopped socket still takes connections: '$B'"
-pass "Symlinks= point at the socket; RemoveOnStop=yes removes path and links, the default keeps the path"
+ctl start keep.socket >/dev/null 2>&1 || fail "start keep.socket over its old socket file failed: $(ctl status keep.socket 2>&1)"
+poll 5 listening keep.socket || fail "keep.socket does not listen again over its old socket file: $(ctl status keep.socket 2>&1)"
+B=$($CLIENT banner "$T/keep.sock") || fail "connection to the restarted keep.socket: $B"
+[[ "$B" =~ ^pxtest\ [0-9]+\ keep\.socket$ ]] || fail "keep's banner: '$B'"
+pass "Symlinks= point at the socket; RemoveOnStop=yes removes path and links, the default keeps the path, which a new start replaces"
 
 # --- ListenFIFO= -----------------------------------------------------------------
 [ -p "$T/fifo" ] || fail "$T/fifo is not a FIFO"
