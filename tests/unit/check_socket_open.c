@@ -987,6 +987,31 @@ START_TEST(test_safe_path)
     ck_assert_int_eq(symlink(at("loop1"), at("loop2")), 0);
     ck_assert_int_eq(safe_path_parent(at("loop1/x"), true, 0755, name, sizeof(name)), -1);
     ck_assert_int_eq(errno, ELOOP);
+    /* Not root (a user's pxinit): root's links still count, its own too,
+     * another user's not. */
+    ck_assert_int_eq(mkdir(at("r"), 0755), 0);
+    ck_assert_int_eq(symlink(at("r"), at("rootlink")), 0);
+    ck_assert_int_eq(symlink(at("r"), at("daemonlink")), 0);
+    ck_assert_int_eq(lchown(at("daemonlink"), 1, 1), 0);
+    ck_assert_int_eq(symlink(at("r"), at("nobodylink")), 0);
+    uid_t nobody;
+    gid_t ngid;
+    user_ids("nobody", &nobody, &ngid);
+    ck_assert_int_eq(lchown(at("nobodylink"), nobody, ngid), 0);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (setresuid(nobody, nobody, nobody) < 0)
+            _exit(10);
+        int a = safe_path_parent(at("rootlink/x"), false, 0, name, sizeof(name));
+        int b = safe_path_parent(at("nobodylink/x"), false, 0, name, sizeof(name));
+        int c = safe_path_parent(at("daemonlink/x"), false, 0, name, sizeof(name));
+        _exit(a >= 0 && b >= 0 && c < 0 && errno == ELOOP ? 0 : 11);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
     int fd = safe_path_parent(at("./d/./e/../f/x"), true, 0700, name, sizeof(name));
     ck_assert_int_ge(fd, 0);
     check_flags_cloexec(fd);
