@@ -61,8 +61,9 @@ static int parse_scope(const char *s, uint32_t *scope, const char **err)
     }
     for (const char *p = s; *p; p++) {
         if (*p < '0' || *p > '9') {
-            *err = "interface names are not supported as a scope (a lookup): write the "
-                   "interface's number, as in [fe80::1%2]:80";
+            *err =
+                "interface names are not supported as a scope (a lookup): write the "
+                "interface's number, as in [fe80::1%2]:80";
             return -1;
         }
         v = v * 10 + (unsigned long long)(*p - '0');
@@ -249,8 +250,7 @@ int sock_addr_format(const struct sock_addr *a, char *buf, size_t size)
             return -1;
         return snprintf(buf, size, "%s:%u", host, ntohs(a->in.sin_port));
     case AF_INET6:
-        if (a->len != sizeof(a->in6) ||
-            !inet_ntop(AF_INET6, &a->in6.sin6_addr, host, sizeof(host)))
+        if (a->len != sizeof(a->in6) || !inet_ntop(AF_INET6, &a->in6.sin6_addr, host, sizeof(host)))
             return -1;
         /* systemd's order: the scope after the port ("[fe80::1]:80%2"). */
         if (a->in6.sin6_scope_id)

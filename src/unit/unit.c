@@ -386,8 +386,7 @@ static bool deps_equal(const struct unit_deps *a, const struct unit_deps *b)
            strv_equal(&a->requires, &b->requires) && strv_equal(&a->wants, &b->wants) &&
            strv_equal(&a->requisite, &b->requisite) && strv_equal(&a->binds_to, &b->binds_to) &&
            strv_equal(&a->part_of, &b->part_of) && strv_equal(&a->conflicts, &b->conflicts) &&
-           strv_equal(&a->install_alias, &b->install_alias) &&
-           strv_equal(&a->sockets, &b->sockets);
+           strv_equal(&a->install_alias, &b->install_alias) && strv_equal(&a->sockets, &b->sockets);
 }
 
 static bool exec_equal(const struct unit_exec *a, const struct unit_exec *b)
@@ -490,9 +489,8 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            a->final_kill_signal == b->final_kill_signal && a->send_sigkill == b->send_sigkill &&
            a->send_sighup == b->send_sighup && a->std_output == b->std_output &&
            a->std_error == b->std_error && a->std_output_set == b->std_output_set &&
-           a->notify_access == b->notify_access &&
-           a->notify_access_set == b->notify_access_set && a->success_action == b->success_action &&
-           a->failure_action == b->failure_action &&
+           a->notify_access == b->notify_access && a->notify_access_set == b->notify_access_set &&
+           a->success_action == b->success_action && a->failure_action == b->failure_action &&
            a->runtime_dir_preserve == b->runtime_dir_preserve &&
            a->ignore_sigpipe == b->ignore_sigpipe;
 }

@@ -73,8 +73,8 @@ bool unit_socket_equal(const struct unit_socket *a, const struct unit_socket *b)
            a->trigger_limit_interval_usec == b->trigger_limit_interval_usec &&
            a->receive_buffer == b->receive_buffer && a->send_buffer == b->send_buffer &&
            unit_socket_trigger_burst(a) == unit_socket_trigger_burst(b) &&
-           a->trigger_limit_burst_set == b->trigger_limit_burst_set &&
-           a->backlog == b->backlog && a->max_connections == b->max_connections &&
+           a->trigger_limit_burst_set == b->trigger_limit_burst_set && a->backlog == b->backlog &&
+           a->max_connections == b->max_connections &&
            unit_socket_max_per_source(a) == unit_socket_max_per_source(b) &&
            a->max_connections_per_source_set == b->max_connections_per_source_set &&
            a->socket_mode == b->socket_mode && a->directory_mode == b->directory_mode &&
@@ -93,8 +93,7 @@ unsigned unit_socket_trigger_burst(const struct unit_socket *s)
 
 unsigned unit_socket_max_per_source(const struct unit_socket *s)
 {
-    return s->max_connections_per_source_set ? s->max_connections_per_source
-                                             : s->max_connections;
+    return s->max_connections_per_source_set ? s->max_connections_per_source : s->max_connections;
 }
 
 const char *unit_socket_activates(const struct unit *u, char *buf, size_t size)
@@ -111,9 +110,9 @@ const char *unit_socket_activates(const struct unit *u, char *buf, size_t size)
     }
     n -= strlen(suffix);
     const char *at = memchr(u->name, '@', n);
-    int w = s->accept ? snprintf(buf, size, "%.*s@.service", (int)(at ? at - u->name : (long)n),
-                                 u->name)
-                      : snprintf(buf, size, "%.*s.service", (int)n, u->name);
+    int w = s->accept
+                ? snprintf(buf, size, "%.*s@.service", (int)(at ? at - u->name : (long)n), u->name)
+                : snprintf(buf, size, "%.*s.service", (int)n, u->name);
     if (w < 0 || (size_t)w >= size) {
         errno = EINVAL;
         return NULL;

@@ -60,8 +60,9 @@ int value_parse_listen(struct unit_parse_ctx *ctx, const struct unit_key *k, con
     }
     if (l.kind == SOCKET_LISTEN_SEQPACKET && l.addr.sa.sa_family != AF_UNIX) {
         free(l.text);
-        return unit_key_invalid(ctx, "sequential packet sockets are unix sockets only: "
-                                     "a path or @name");
+        return unit_key_invalid(ctx,
+                                "sequential packet sockets are unix sockets only: "
+                                "a path or @name");
     }
     struct socket_listen *nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
     if (!nv) {
@@ -126,7 +127,9 @@ int value_parse_bind_ipv6_only(struct unit_parse_ctx *ctx, const struct unit_key
                                const char *value)
 {
     static const struct value_name names[] = {
-        {"default", BIND_IPV6_DEFAULT}, {"both", BIND_IPV6_BOTH}, {"ipv6-only", BIND_IPV6_ONLY},
+        {"default", BIND_IPV6_DEFAULT},
+        {"both", BIND_IPV6_BOTH},
+        {"ipv6-only", BIND_IPV6_ONLY},
         {NULL, 0},
     };
     int v = BIND_IPV6_DEFAULT;
