@@ -24,6 +24,7 @@ static const struct unit_type_ops *const unit_types[UNIT_KIND_MAX] = {
     [UNIT_KIND_SERVICE] = &service_type,
     [UNIT_KIND_TARGET] = &target_type_ops,
     [UNIT_KIND_TIMER] = &timer_type_ops,
+    [UNIT_KIND_SOCKET] = &socket_type_ops,
 };
 
 const struct unit_type_ops *unit_type_of(const struct service *s)

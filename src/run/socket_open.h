@@ -11,6 +11,9 @@
 #ifndef PXINIT_SOCKET_OPEN_H
 #define PXINIT_SOCKET_OPEN_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "unit/unit.h"
 
 /* Opens entry l of the socket unit u: socket(), the options u asks for
@@ -28,7 +31,21 @@ int socket_open(const struct unit *u, const struct socket_listen *l, const char 
 int socket_symlinks_make(const struct unit *u);
 
 /* RemoveOnStop=: unlinks u's path sockets, FIFOs and Symlinks= (each only
- * when it still is what u made: a socket, a FIFO, a symlink). */
+ * when it still is what u made: a socket, a FIFO, a symlink). The caller
+ * checks RemoveOnStop= (this removes whenever it is called). */
 void socket_paths_remove(const struct unit *u);
+
+/* For an accepted connection fd, systemd's instance string: "NR-LOCAL-REMOTE"
+ * for IP ("3-127.0.0.1:22-127.0.0.1:50402"; IPv6 as systemd 252 writes it,
+ * without brackets: "3-::1:22-::1:50402"; a v4-mapped pair as IPv4),
+ * "NR-PID-UID" for unix (SO_PEERCRED; "NR-unknown" when the peer is in
+ * another PID namespace), into inst; REMOTE_ADDR/REMOTE_PORT for IP into
+ * addr (numeric, no brackets; v4-mapped as IPv4) and *port, "" and 0 for
+ * unix. 0, or -1 with errno (ENOSPC: a buffer too small, EAFNOSUPPORT). */
+int socket_conn_describe(int fd, unsigned nr, char *inst, size_t isize, char *addr, size_t asize,
+                         unsigned *port);
+/* What MaxConnectionsPerSource= counts by: a hash of the peer's IP address
+ * (without port), or of its uid for unix. 0 when unknown. */
+uint64_t socket_conn_source(int fd);
 
 #endif
