@@ -170,7 +170,9 @@ static void options_after(const struct unit *u, const struct unit_socket *us, in
         set_int(u, fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
     if (us->no_delay && type == SOCK_STREAM && (family == AF_INET || family == AF_INET6))
         set_int(u, fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-    if (us->pass_credentials)
+    /* Linux 6.5 and later refuse SO_PASSCRED outside unix and netlink
+     * sockets, where it never did anything. */
+    if (us->pass_credentials && family == AF_UNIX)
         set_int(u, fd, SOL_SOCKET, SO_PASSCRED, 1, "SO_PASSCRED");
     if (us->receive_buffer)
         set_buf(u, fd, SO_RCVBUFFORCE, SO_RCVBUF, us->receive_buffer, "SO_RCVBUF");
@@ -178,28 +180,49 @@ static void options_after(const struct unit *u, const struct unit_socket *us, in
         set_buf(u, fd, SO_SNDBUFFORCE, SO_SNDBUF, us->send_buffer, "SO_SNDBUF");
 }
 
+/* bind() made its socket elsewhere than where the walk said (a directory
+ * swapped for a link in between): removes it from there, if it still is
+ * that inode where /proc says it is. */
+static void unlink_stray(int pfd, const struct stat *st)
+{
+    char proc[48], path[PATH_MAX], name[NAME_MAX + 1];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+    ssize_t n = readlink(proc, path, sizeof(path) - 1);
+    if (n <= 0 || path[0] != '/')
+        return;
+    path[n] = '\0';
+    int dfd = safe_path_parent(path, false, 0, name, sizeof(name));
+    if (dfd < 0)
+        return;
+    struct stat at;
+    if (fstatat(dfd, name, &at, AT_SYMLINK_NOFOLLOW) == 0 && at.st_dev == st->st_dev &&
+        at.st_ino == st->st_ino)
+        (void)unlinkat(dfd, name, 0);
+    close(dfd);
+}
+
 /* An O_PATH fd of the inode bind() made at dfd/name, or -1 (EEXIST when
- * what is there now is not it: someone swapped the entry). */
+ * what is there is not it: someone swapped the entry or a directory). */
 static int bound_inode(int fd, int dfd, const char *name)
 {
     struct stat at, st;
-    if (fstatat(dfd, name, &at, AT_SYMLINK_NOFOLLOW) < 0)
-        return -1;
     int pfd = ioctl(fd, SIOCUNIXFILE);
-    if (pfd < 0) {
-        /* Before Linux 4.18, or without CAP_NET_ADMIN: what is at the
-         * name, if it looks like what bind() made (ours, one link). */
-        if ((pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
-            return -1;
-        if (fstat(pfd, &st) < 0)
-            return fail_close(pfd, errno);
-        if (st.st_uid != geteuid() || st.st_nlink != 1)
-            return fail_close(pfd, EEXIST);
-    } else if (fstat(pfd, &st) < 0) {
+    bool exact = pfd >= 0;
+    /* Before Linux 4.18, or without CAP_NET_ADMIN: what is at the name, if
+     * it looks like what bind() made (a socket, ours, one link). */
+    if (!exact && (pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        return -1;
+    if (fstat(pfd, &st) < 0)
         return fail_close(pfd, errno);
-    }
-    if (!S_ISSOCK(st.st_mode) || st.st_dev != at.st_dev || st.st_ino != at.st_ino)
+    bool ok = S_ISSOCK(st.st_mode) && fstatat(dfd, name, &at, AT_SYMLINK_NOFOLLOW) == 0 &&
+              at.st_dev == st.st_dev && at.st_ino == st.st_ino;
+    if (!exact)
+        ok = ok && st.st_uid == geteuid() && st.st_nlink == 1;
+    if (!ok) {
+        if (exact)
+            unlink_stray(pfd, &st);
         return fail_close(pfd, EEXIST);
+    }
     return pfd;
 }
 
@@ -297,10 +320,41 @@ static int sock_open(const struct unit *u, const struct unit_socket *us,
     return fd;
 }
 
+/* Opens the FIFO at dfd/name read-write, having checked what it is
+ * through an O_PATH fd first: an O_RDWR open of something else (a device
+ * node a hard link brought there) could act on it. A reused FIFO must be
+ * ours or the SocketUser='s and have one link: a hard link to another
+ * FIFO would get that FIFO chowned and chmodded. */
+static int fifo_reopen(int dfd, const char *name, const struct socket_owner *own)
+{
+    int pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (pfd < 0)
+        return -1;
+    struct stat st, now;
+    if (fstat(pfd, &st) < 0)
+        return fail_close(pfd, errno);
+    if (!S_ISFIFO(st.st_mode) || st.st_nlink != 1 ||
+        (st.st_uid != geteuid() && (own->uid == (uid_t)-1 || st.st_uid != own->uid)))
+        return fail_close(pfd, EEXIST);
+    char proc[48];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+    int fd = open(proc, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 && errno == ENOENT) /* no /proc: the name again, compared below */
+        fd = openat(dfd, name, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    int err = errno;
+    close(pfd);
+    if (fd < 0)
+        return fail_close(-1, err == ELOOP || err == ENXIO || err == EISDIR ? EEXIST : err);
+    if (fstat(fd, &now) < 0)
+        return fail_close(fd, errno);
+    if (now.st_dev != st.st_dev || now.st_ino != st.st_ino)
+        return fail_close(fd, EEXIST);
+    return fd;
+}
+
 /* ListenFIFO=: made with SocketMode=, or an existing FIFO reused (systemd
- * keeps the writers that hold it open). A reused FIFO must be ours or the
- * SocketUser='s and have one link: a hard link to another FIFO would get
- * that FIFO chowned and chmodded. */
+ * keeps the writers that hold it open), then SocketUser=/SocketGroup= and
+ * SocketMode= through the fd. */
 static int fifo_open(const struct unit_socket *us, const char *path, const char **what)
 {
     struct socket_owner own;
@@ -319,20 +373,15 @@ static int fifo_open(const struct unit_socket *us, const char *path, const char 
     umask(old);
     if (r < 0 && err != EEXIST)
         return fail_close(dfd, err);
-    struct stat st;
     *what = "open";
-    if (r < 0 && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISFIFO(st.st_mode))
-        return fail_close(dfd, EEXIST);
-    int fd = openat(dfd, name, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+    int fd = fifo_reopen(dfd, name, &own);
     err = errno;
     close(dfd);
+    struct stat st;
     if (fd < 0)
-        return fail_close(-1, err == ELOOP || err == ENXIO || err == EISDIR ? EEXIST : err);
+        return fail_close(-1, err);
     if (fstat(fd, &st) < 0)
         return fail_close(fd, errno);
-    if (!S_ISFIFO(st.st_mode) || st.st_nlink != 1 ||
-        (st.st_uid != geteuid() && (own.uid == (uid_t)-1 || st.st_uid != own.uid)))
-        return fail_close(fd, EEXIST);
     *what = "chown";
     if ((own.uid != (uid_t)-1 || own.gid != (gid_t)-1) && fchown(fd, own.uid, own.gid) < 0)
         return fail_close(fd, errno);
