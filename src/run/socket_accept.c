@@ -52,6 +52,10 @@ void socket_conn_ended(struct pxinit *px, struct service *s)
     if (c->sock)
         run_hooks_unit_changed(&px->hooks, c->sock); /* its connection count */
     socket_conn_drop(px->sockets, c);
+    /* Shutting down, the stop jobs count the table as it is: the
+     * instance stays until the table is freed. */
+    if (px->phase >= PHASE_STOPPING)
+        return;
     /* It waits in the table's retired list until idle, then is freed. */
     if (unit_table_remove(&px->table, s) < 0)
         log_unit_warn(s->name, "out of memory: the ended instance stays listed");
