@@ -9,6 +9,7 @@
 #include "run/launch_fds.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,13 @@ static int set_names(const struct fd_pass *fp, struct strv *env)
     return r;
 }
 
+static void set_blocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK))
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
 static bool holds(const struct fd_pass *fp, int fd)
 {
     for (size_t i = 0; i < fp->n; i++)
@@ -78,6 +86,16 @@ int launch_fds_prepare(struct service *s, bool is_main, struct fd_pass *fp, stru
     if (fp->conn_fd >= 0 && !conn_on_stdin(s, fp) && !holds(fp, fp->conn_fd) &&
         fd_pass_add(fp, fp->conn_fd, "connection") < 0)
         goto nomem;
+    /* Sockets are passed blocking, as systemd does without NonBlocking=:
+     * a program that reads its stdin (an inetd service, /bin/cat) takes
+     * EAGAIN for an error. The flag belongs to the open file, which pxinit
+     * shares: it never reads nor accepts on what it passes (an Accept=no
+     * socket is only watched for readiness). The store's fds stay as their
+     * service left them. */
+    for (size_t i = 0; i < fp->n; i++)
+        set_blocking(fp->fds[i]);
+    if (fp->conn_fd >= 0)
+        set_blocking(fp->conn_fd);
     if (fdstore_collect(px, s, fp) < 0)
         goto nomem;
     if (fp->conn_fd < 0 && unit_wants_socket_stdio(s->unit))

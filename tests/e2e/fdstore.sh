@@ -5,10 +5,11 @@
 # (Restart=always) and after `pxinit restart`; a stop and a start give
 # nothing back; FileDescriptorStoreMax= caps it (0, the default: refused,
 # and pxinit's fd table does not grow); FDSTOREREMOVE=1 drops fds by name.
-# pxinit's own LISTEN_* (from its launcher) never reach a service.
+# pxinit's own LISTEN_* (from its launcher) never reach a service. With a
+# .socket unit, the socket's fd comes first, then the stored ones.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 F="${HELPERS:?}/pxtest-fdstore"
-for u in keep one none rm; do mkdir -p "$T/$u"; done
+for u in keep one none rm web; do mkdir -p "$T/$u"; done
 
 unit keep <<EOF2
 [Service]
@@ -36,6 +37,19 @@ FileDescriptorStoreMax=2
 Restart=always
 RestartSec=0
 ExecStart=$F -R -N gone $T/rm
+EOF2
+cat >"$UNITS/web.socket" <<EOF2
+[Socket]
+ListenStream=$T/web.sock
+FileDescriptorName=web
+EOF2
+unit web <<EOF2
+[Service]
+Type=notify
+FileDescriptorStoreMax=2
+Restart=always
+RestartSec=0
+ExecStart=$F $T/web
 EOF2
 
 # pxinit's launcher hands it socket activation meant for pxinit itself.
@@ -122,3 +136,20 @@ in_ns kill -9 "$(pid_of "$(line rm 2)")"
 poll 5 lines_at_least "$T/rm/starts" 3 || fail "rm did not restart again"
 [ "$(field "$(line rm 3)" fds)" = 0 ] || fail "FDSTOREREMOVE=1 kept it: $(line rm 3)"
 pass "FDSTOREREMOVE=1 drops fds by name"
+
+# A socket unit's fd first, then the store's, each named.
+ctl start web
+poll 5 lines_at_least "$T/web/starts" 1 || fail "web did not start"
+l=$(line web 1)
+sock=$(stat -c %i "$T/web.sock" 2>/dev/null)
+[ "$(field "$l" fds)" = 1 ] && [ "$(field "$l" names)" = web ] ||
+    fail "web's first start: '$l'"
+poll 5 active web || fail "web not active"
+in_ns kill -9 "$(pid_of "$l")"
+poll 5 lines_at_least "$T/web/starts" 2 || fail "web did not restart"
+l=$(line web 2)
+[ "$(field "$l" fds)" = 2 ] && [ "$(field "$l" names)" = web:x ] &&
+    [ "$(field "$l" listen_pid)" = "$(pid_of "$l")" ] &&
+    [ "$(field "$l" inodes)" = "$(field "$(line web 1)" inodes)$(cat "$T/web/made")" ] ||
+    fail "web after a crash: '$l', made $(cat "$T/web/made")"
+pass "a socket's fd, then the stored one, after a crash"

@@ -6,12 +6,13 @@
  * At each start it appends one line to DIR/starts:
  *   pid=P listen_pid=L fds=N names=A:B inodes=I1,I2,
  * (L and the names "-" when unset; the inodes of fds 3 .. 3+N-1, each
- * checked to be open). When it was given no fds it makes COUNT listening
- * unix sockets (default 1; they never hang up), writes their inodes to
- * DIR/made (same form) and sends them in one datagram with FDSTORE=1,
- * FDNAME=NAME (default x) and READY=1. Given fds, with -R it sends
- * FDSTOREREMOVE=1 FDNAME=NAME and READY=1, else READY=1 alone. Then it
- * waits for SIGTERM. Every line it writes is complete before READY=1.
+ * checked to be open). When it was given no fd named NAME (default x) it
+ * makes COUNT listening unix sockets (default 1; they never hang up),
+ * writes their inodes to DIR/made (same form) and sends them in one
+ * datagram with FDSTORE=1, FDNAME=NAME and READY=1. Given such fds, with
+ * -R it sends FDSTOREREMOVE=1 FDNAME=NAME and READY=1, else READY=1 alone.
+ * Then it waits for SIGTERM. Every line it writes is complete before
+ * READY=1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,8 +129,18 @@ int main(int argc, char **argv)
     if (append(dir, "starts", line) < 0)
         return 1;
 
+    /* Whether NAME is among LISTEN_FDNAMES. */
+    int named = 0;
+    size_t nl = strlen(name);
+    for (const char *p = lnames; p && *p;) {
+        const char *colon = strchr(p, ':');
+        size_t len_p = colon ? (size_t)(colon - p) : strlen(p);
+        if (len_p == nl && memcmp(p, name, nl) == 0)
+            named = 1;
+        p = colon ? colon + 1 : p + len_p;
+    }
     char msg[512];
-    if (n == 0 && count > 0) {
+    if (!named && count > 0) {
         int fds[MAX_FDS];
         len = 0;
         line[0] = '\0';
@@ -146,7 +157,7 @@ int main(int argc, char **argv)
         snprintf(msg, sizeof(msg), "FDSTORE=1\nFDNAME=%s\nREADY=1", name);
         if (send_msg(msg, fds, count) < 0)
             return 1;
-    } else if (n > 0 && remove) {
+    } else if (named && remove) {
         snprintf(msg, sizeof(msg), "FDSTOREREMOVE=1\nFDNAME=%s\nREADY=1", name);
         if (send_msg(msg, NULL, 0) < 0)
             return 1;
