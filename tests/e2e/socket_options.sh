@@ -3,8 +3,6 @@
 # service gets (systemd.socket(5)): KeepAlive=, NoDelay=, ReceiveBuffer=,
 # SendBuffer=, ReusePort=, BindIPv6Only=ipv6-only, PassCredentials=,
 # Backlog= (ss's Send-Q of a listener), a bare port on IPv6 and IPv4;
-# ExecStartPre= runs before the socket exists, ExecStartPost= and
-# ExecStopPre= while it does, ExecStopPost= after RemoveOnStop= removed it;
 # `pxinit check` names the file and line of a malformed address.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
@@ -40,20 +38,6 @@ unit any <<EOF
 [Service]
 ExecStart=$SDL -e stream $T/any.d
 EOF
-cat >"$UNITS/hooks.socket" <<EOF
-[Socket]
-ListenStream=$T/hooks.sock
-RemoveOnStop=yes
-ExecStartPre=/bin/sh -c '[ -e $T/hooks.sock ] || touch $T/pre.ok'
-ExecStartPost=/bin/sh -c '[ -S $T/hooks.sock ] && touch $T/post.ok'
-ExecStopPre=/bin/sh -c '[ -S $T/hooks.sock ] && touch $T/stoppre.ok'
-ExecStopPost=/bin/sh -c '[ -e $T/hooks.sock ] || touch $T/stoppost.ok'
-EOF
-unit hooks <<EOF
-[Service]
-ExecStart=$SDL -e stream $T/opts.d
-EOF
-
 # --- pxinit check: a malformed address, with file:line ----------------------------
 mkdir -p "$T/bad"
 printf '[Socket]\nAccept=no\nListenStream=127.0.0.1:99999\n' >"$T/bad/bad.socket"
@@ -93,15 +77,6 @@ R=$(cat "$T/any.d/${BASH_REMATCH[1]}.report")
 B=$($CLIENT banner "[::1]:$PANY") || fail "a bare port over IPv6: $B"
 [[ "$B" =~ ^pxtest\ [0-9]+\ any\.socket$ ]] || fail "any's banner over IPv6: '$B'"
 pass "a bare port listens on IPv6 and IPv4"
-
-poll 5 listening hooks.socket || fail "hooks.socket is not listening: $(ctl status hooks.socket 2>&1)"
-[ -e "$T/pre.ok" ] || fail "ExecStartPre= did not run, or ran after the socket was made"
-poll 5 test -e "$T/post.ok" || fail "ExecStartPost= did not run, or ran before the socket was made"
-ctl stop hooks.socket >/dev/null 2>&1 || fail "stop hooks.socket failed"
-poll 5 is_state hooks.socket inactive || fail "hooks.socket not inactive after stop: $(ctl status hooks.socket 2>&1)"
-[ -e "$T/stoppre.ok" ] || fail "ExecStopPre= did not run while the socket was there"
-[ -e "$T/stoppost.ok" ] || fail "ExecStopPost= did not run after RemoveOnStop= removed the socket"
-pass "ExecStartPre/Post and ExecStopPre/Post run around the socket's life"
 
 px_signal TERM
 px_wait 20
