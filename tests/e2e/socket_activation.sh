@@ -15,9 +15,9 @@ has_reports() { [ "$(reports "$1")" -ge "${2:-1}" ]; }
 # report_of DIR PID: the report the service PID wrote in DIR.
 report_of() { cat "$1/$2.report" 2>/dev/null; }
 
-read -r P_WEB P_MA P_LOOP P_OTHER P_MAN < <($CLIENT freeport 5 | tr '\n' ' ')
-[ -n "$P_MAN" ] || fail "no free ports"
-mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop" "$T/manual"
+read -r P_WEB P_MA P_LOOP P_OTHER P_MAN P_NEVER < <($CLIENT freeport 6 | tr '\n' ' ')
+[ -n "$P_NEVER" ] || fail "no free ports"
+mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop" "$T/manual" "$T/never"
 
 # web: a TCP port and a unix path, both named webfd.
 cat >"$UNITS/web.socket" <<EOF
@@ -82,6 +82,16 @@ unit manual <<EOF
 [Service]
 ExecStart=$SDL -e stream $T/manual
 EOF
+# never: its service runs and never takes the connection, which stays
+# readable in the backlog: pxinit must not spin on it.
+cat >"$UNITS/never.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_NEVER
+EOF
+unit never <<EOF
+[Service]
+ExecStart=$SDL -n -e stream $T/never
+EOF
 # plain: an ordinary service, so the boot's end can be seen.
 unit plain <<EOF
 [Service]
@@ -90,10 +100,10 @@ EOF
 
 px_start
 poll 10 test -e "$T/plain.ran" || fail "the boot did not start plain"
-for s in web.socket other.socket ma.socket mb.socket loop.socket manual.socket; do
+for s in web.socket other.socket ma.socket mb.socket loop.socket manual.socket never.socket; do
     poll 5 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
 done
-for u in web backend multi loop manual; do
+for u in web backend multi loop manual never; do
     is_state "$u" inactive || fail "the boot started $u, which a socket activates: $(ctl status "$u" 2>&1)"
     [ "$(reports "$T/$u")" = 0 ] || fail "$u ran at boot"
 done
@@ -198,6 +208,22 @@ B=$($CLIENT banner "127.0.0.1:$P_MAN") || fail "connection after manual stopped:
 [ "$(reports "$T/manual")" = 2 ] || fail "manual ran $(reports "$T/manual") times, want 2"
 pass "a service started by hand gets its socket's fd; once stopped, the next client starts it"
 
+# --- a connection the running service leaves waiting: PID 1 stays idle ----------------
+$CLIENT banner "127.0.0.1:$P_NEVER" >/dev/null 2>&1 &
+NC=$!
+poll 10 has_reports "$T/never" || fail "never.service did not start on its first connection"
+poll 5 is_state never active || fail "never not active: $(ctl status never 2>&1)"
+# utime + stime of pxinit, in clock ticks, over a second.
+px_ticks() { awk '{print $14 + $15}' "/proc/$PX_INIT/stat"; }
+t0=$(px_ticks)
+sleep 1
+t1=$(px_ticks)
+[ $((t1 - t0)) -le 10 ] || fail "pxinit used $((t1 - t0)) ticks in 1s while a connection waits for a running service (spinning on a readable fd?)"
+kill "$NC" 2>/dev/null
+wait "$NC" 2>/dev/null
+[ "$(reports "$T/never")" = 1 ] || fail "never started again while it ran"
+pass "a connection left waiting by the running service costs PID 1 nothing ($((t1 - t0)) ticks in 1s)"
+
 # --- TriggerLimitBurst=: a service that never accepts ---------------------------
 $CLIENT banner "127.0.0.1:$P_LOOP" >"$T/loop.client" 2>&1 &
 LC=$!
@@ -214,7 +240,7 @@ pass "TriggerLimitBurst=3 stops the loop after $n runs; the failed socket is clo
 # --- the fds come in blocking mode ----------------------------------------------------
 # systemd clears O_NONBLOCK on the fds it passes (NonBlocking= defaults to
 # off): a daemon that calls accept() blocking must not get EAGAIN.
-for d in web backend multi manual; do
+for d in web backend multi manual never; do
     nb=$(cat "$T/$d"/*.report | sed -n 's/^nonblock=//p' | sort -u | tr '\n' ' ')
     [ -z "$nb" ] || fail "$d got fds in O_NONBLOCK mode: $nb(systemd passes them blocking, NonBlocking=no)"
 done
