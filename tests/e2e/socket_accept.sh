@@ -18,7 +18,7 @@ fd_count() { ls "/proc/$PX_INIT/fd" | wc -l; }
 
 read -r P_ECHO P_INET P_MANY P_SRC < <($CLIENT freeport 4 | tr '\n' ' ')
 [ -n "$P_SRC" ] || fail "no free ports"
-mkdir -p "$T/echo" "$T/inet" "$T/many" "$T/hold" "$T/persrc" "$T/hold2"
+mkdir -p "$T/echo" "$T/inet" "$T/many" "$T/hold" "$T/persrc" "$T/hold2" "$T/ux" "$T/hold3"
 
 cat >"$UNITS/echo.socket" <<EOF
 [Socket]
@@ -50,6 +50,16 @@ unit cat@ <<EOF
 StandardInput=socket
 ExecStart=/bin/cat
 EOF
+# ux: Accept=yes on a unix path.
+cat >"$UNITS/ux.socket" <<EOF
+[Socket]
+ListenStream=$T/ux.sock
+Accept=yes
+EOF
+unit ux@ <<EOF
+[Service]
+ExecStart=$SDL -c $T/ux
+EOF
 # persrc: one connection per source address at a time.
 cat >"$UNITS/persrc.socket" <<EOF
 [Socket]
@@ -75,7 +85,7 @@ ExecStart=$SDL -c $T/many
 EOF
 
 px_start
-for s in echo.socket inet.socket cat.socket many.socket persrc.socket; do
+for s in echo.socket inet.socket cat.socket many.socket persrc.socket ux.socket; do
     poll 10 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
 done
 no_instances echo || fail "an instance runs before any connection: $(instances echo)"
@@ -116,6 +126,22 @@ wait "$HOLD"
 poll 10 no_instances echo || fail "instances still listed after their connections closed: $(instances echo)"
 listening echo.socket || fail "echo.socket not listening after its instances ended: $(ctl status echo.socket 2>&1)"
 pass "instances disappear from status when they end"
+
+# --- Accept=yes on a unix path: NAME@N-PID-UID, or N-unknown for a peer
+# outside pxinit's PID namespace (as this client is) ------------------------------------
+$CLIENT hold "$T/ux.sock" 1 "$T/hold3" &
+HOLD=$!
+poll 15 test -e "$T/hold3/conn.1" || fail "the unix connection was not answered"
+grep -q '^pxtest [0-9]* connection unnamed$' "$T/hold3/conn.1" || fail "ux's banner: $(cat "$T/hold3/conn.1")"
+names=$(instances ux)
+grep -qE '^ux@[0-9]+-(unknown|[0-9]+-[0-9]+)(\.service)?$' <<<"$names" || fail "ux's instance name: '$names', want ux@N-unknown or ux@N-PID-UID"
+R=$(cat "$T"/ux/*.report)
+[ "$(field "$R" check)" = ok ] || fail "ux's check: $R"
+[ "$(field "$R" remote_addr)" = "(unset)" ] || fail "REMOTE_ADDR set for a unix peer: $R"
+touch "$T/hold3/release"
+wait "$HOLD"
+poll 10 no_instances ux || fail "ux's instance did not end: $(instances ux)"
+pass "Accept=yes on a unix path: $names, no REMOTE_ADDR"
 
 # --- MaxConnectionsPerSource=1 ---------------------------------------------------------
 $CLIENT hold "127.0.0.1:$P_SRC" 2 "$T/hold2" &
@@ -170,7 +196,7 @@ pass "150 silent connections at once: pxinit answers, keeps no fd, serves again"
 OUT=$($CLIENT echo "$T/cat.sock" "cat line" slow) || fail "/bin/cat as an inetd service with a slow client: '$OUT'"
 # systemd clears O_NONBLOCK on the connection it passes (NonBlocking=
 # defaults to off): an inetd-style program's read() must not get EAGAIN.
-for d in echo inet many persrc; do
+for d in echo inet many persrc ux; do
     nb=$(cat "$T/$d"/*.report | sed -n 's/^nonblock=//p' | sort -u | tr '\n' ' ')
     [ -z "$nb" ] || fail "$d got its connection in O_NONBLOCK mode (fd $nb), systemd passes it blocking"
 done
