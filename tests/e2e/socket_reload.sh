@@ -21,8 +21,8 @@ EOF
 }
 socket() { printf '[Socket]\nListenStream=127.0.0.1:%s\n' "$2" >"$UNITS/$1.socket"; }
 
-read -r P_KEEP P_OLD P_NEW P_GONE P_ADD < <($CLIENT freeport 5 | tr '\n' ' ')
-[ -n "$P_ADD" ] || fail "no free ports"
+read -r P_KEEP P_OLD P_NEW P_GONE P_ADD P_ACC < <($CLIENT freeport 6 | tr '\n' ' ')
+[ -n "$P_ACC" ] || fail "no free ports"
 socket keep "$P_KEEP"
 # keep's service waits in ExecStartPre until told, so that its first
 # client sits in the backlog of pxinit's fd across the reload.
@@ -37,8 +37,17 @@ service moved
 socket gone "$P_GONE"
 service gone
 
+# acc: Accept=yes, an instance holds its connection across the reload.
+printf '[Socket]\nListenStream=127.0.0.1:%s\nAccept=yes\n' "$P_ACC" >"$UNITS/acc.socket"
+mkdir -p "$T/acc.d" "$T/hold"
+unit acc@ <<EOF
+[Service]
+ExecStart=$SDL -c $T/acc.d
+EOF
+instances() { ctl status 2>/dev/null | awk -v p="$1@" 'index($1, p) == 1 {print $1}'; }
+
 px_start
-for s in keep moved gone; do
+for s in keep moved gone acc; do
     poll 10 listening "$s.socket" || fail "$s.socket is not active/listening: $(ctl status "$s.socket" 2>&1)"
 done
 I_KEEP=$(tcp_inode "$P_KEEP")
@@ -50,6 +59,13 @@ I_GONE=$(tcp_inode "$P_GONE")
 $CLIENT banner "127.0.0.1:$P_KEEP" >"$T/keep.client" 2>&1 &
 KC=$!
 poll 10 test -e "$T/keep.pre" || fail "keep's first client did not start keep: $(ctl status keep 2>&1)"
+
+$CLIENT hold "127.0.0.1:$P_ACC" 1 "$T/hold" &
+HOLD=$!
+poll 10 test -e "$T/hold/conn.1" || fail "acc's first connection not answered"
+grep -q '^pxtest ' "$T/hold/conn.1" || fail "acc's banner: $(cat "$T/hold/conn.1")"
+INST=$(instances acc)
+[ -n "$INST" ] || fail "no instance of acc listed"
 
 socket moved "$P_NEW"
 rm "$UNITS/gone.socket"
@@ -65,6 +81,15 @@ wait "$KC"
 grep -qE '^pxtest [0-9]+ keep\.socket$' "$T/keep.client" || fail "the client waiting across the reload got '$(cat "$T/keep.client")'"
 listening keep.socket || is_state keep.socket active || fail "keep.socket after the reload: $(ctl status keep.socket 2>&1)"
 pass "daemon-reload keeps an unchanged socket's fd; the client in its backlog is served"
+
+# --- an Accept=yes instance across the reload --------------------------------------------
+[ "$(instances acc)" = "$INST" ] || fail "acc's instance after the reload: '$(instances acc)', was '$INST'"
+OUT=$($CLIENT echo "127.0.0.1:$P_ACC" after-reload) || fail "acc does not serve after the reload: $OUT"
+touch "$T/hold/release"
+wait "$HOLD"
+no_acc() { [ -z "$(instances acc)" ]; }
+poll 10 no_acc || fail "acc's instances did not end after the reload: $(instances acc)"
+pass "an Accept=yes instance runs on across the reload, and its socket serves"
 
 # --- changed, removed, added ---------------------------------------------------------
 new_up() { [ -n "$(tcp_inode "$P_NEW")" ]; }
