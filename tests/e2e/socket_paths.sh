@@ -47,13 +47,16 @@ chmod 600 "$T/target2"
 ln -s "$T/target2" "$T/evil/evil.fifo"
 chown -h nobody:nogroup "$T/evil/evil.fifo"
 sock evilfifo fifo "ListenFIFO=$T/evil/evil.fifo" "SocketUser=nobody" "SocketMode=0666"
+# plain: an ordinary service that looks for a socket as it starts; pxinit
+# opens the sockets before any service starts.
 unit plain <<EOF
 [Service]
-ExecStart=/bin/sh -c 'touch $T/plain.ran; exec sleep 1000'
+ExecStart=/bin/sh -c '[ -S $T/dflt.sock ] && [ -p $T/fifo ] && touch $T/plain.saw; touch $T/plain.ran; exec sleep 1000'
 EOF
 
 px_start
 poll 10 test -e "$T/plain.ran" || fail "the boot did not start plain"
+[ -e "$T/plain.saw" ] || fail "a service started at boot before the sockets were open"
 for s in dflt mode owner dir link keep fifo dg seq abs; do
     poll 5 listening "$s.socket" || fail "$s.socket is not active/listening: $(ctl status "$s.socket" 2>&1)"
 done
@@ -68,7 +71,7 @@ for d in "$T/deep" "$T/deep/a" "$T/deep/a/b"; do
     [ "$(stat -c %a "$d")" = 750 ] || fail "DirectoryMode=0750: $d is $(stat -c %a "$d")"
 done
 [ -S "$T/deep/a/b/dir.sock" ] || fail "no socket under the made directories"
-pass "SocketMode= (default 0666), SocketUser=/SocketGroup=, DirectoryMode= for missing parents"
+pass "sockets open before the first service; SocketMode= (default 0666), SocketUser=/SocketGroup=, DirectoryMode= for missing parents"
 
 # --- Symlinks=, RemoveOnStop= ----------------------------------------------------
 for l in link1 link2; do
