@@ -3,10 +3,13 @@
 # systemd.socket(5), sd_listen_fds(3)): the boot opens the sockets and does
 # not start what they activate; the first connection starts the service
 # with the fds from 3 in Listen order, LISTEN_FDS, LISTEN_PID and
-# LISTEN_FDNAMES; while the service is killed or restarted no client is
-# refused; Service= names another service; a service's Sockets= gives
-# it the fds of two sockets; TriggerLimitBurst= stops a service that never
-# takes its connection, and the socket fails.
+# LISTEN_FDNAMES, in blocking mode; list-sockets and status --json show
+# them; while the service is killed or restarted no client is refused;
+# Service= names another service; Sockets= gives a service the fds of two
+# sockets, and a socket's fds to a second service; a service started by
+# hand gets them too; a connection the running service leaves waiting
+# costs PID 1 no CPU; TriggerLimitBurst= stops a service that never takes
+# its connection, and the socket fails.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
@@ -17,7 +20,7 @@ report_of() { cat "$1/$2.report" 2>/dev/null; }
 
 read -r P_WEB P_MA P_LOOP P_OTHER P_MAN P_NEVER < <($CLIENT freeport 6 | tr '\n' ' ')
 [ -n "$P_NEVER" ] || fail "no free ports"
-mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop" "$T/manual" "$T/never"
+mkdir -p "$T/web" "$T/backend" "$T/multi" "$T/loop" "$T/manual" "$T/never" "$T/second"
 
 # web: a TCP port and a unix path, both named webfd.
 cat >"$UNITS/web.socket" <<EOF
@@ -72,6 +75,13 @@ unit loop <<EOF
 [Service]
 ExecStart=$SDL -x -e stream $T/loop
 EOF
+# second: another service naming ma.socket in Sockets=, started by hand:
+# a socket's fds go to every service that names it.
+unit second <<EOF
+[Service]
+Sockets=ma.socket
+ExecStart=$SDL -n -e stream $T/second
+EOF
 # manual: started by hand before any client, it gets its socket's fd all
 # the same.
 cat >"$UNITS/manual.socket" <<EOF
@@ -103,7 +113,7 @@ poll 10 test -e "$T/plain.ran" || fail "the boot did not start plain"
 for s in web.socket other.socket ma.socket mb.socket loop.socket manual.socket never.socket; do
     poll 5 listening "$s" || fail "$s is not active/listening: $(ctl status "$s" 2>&1)"
 done
-for u in web backend multi loop manual never; do
+for u in web backend multi loop manual never second; do
     is_state "$u" inactive || fail "the boot started $u, which a socket activates: $(ctl status "$u" 2>&1)"
     [ "$(reports "$T/$u")" = 0 ] || fail "$u ran at boot"
 done
@@ -192,7 +202,13 @@ esac
 B=$($CLIENT banner "127.0.0.1:$P_MA") || fail "connection to ma.socket: $B"
 [ "$B" = "pxtest $MULTI_PID ma.socket" ] || fail "ma.socket served by another process: '$B' (multi is $MULTI_PID)"
 [ "$(reports "$T/multi")" = 1 ] || fail "multi started twice"
-pass "a service's Sockets= gives it both sockets' fds, named"
+ctl start second >/dev/null 2>&1 || fail "start second failed: $(ctl status second 2>&1)"
+poll 10 has_reports "$T/second" || fail "second wrote no report"
+R=$(cat "$T"/second/*.report)
+[ "$(field "$R" check)" = ok ] || fail "second's check: $R"
+[ "$(field "$R" listen_fdnames)" = ma.socket ] || fail "second's LISTEN_FDNAMES: $R"
+[ "$(field "$R" fd3)" = "stream listening 127.0.0.1:$P_MA" ] || fail "second's fd 3 is not ma.socket's: $R"
+pass "a service's Sockets= gives it both sockets' fds, named; a second service naming one gets it too"
 
 # --- started by hand; stopped, then started by the next client -----------------------
 ctl start manual >/dev/null 2>&1 || fail "start manual failed: $(ctl status manual 2>&1)"
