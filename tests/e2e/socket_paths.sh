@@ -71,7 +71,16 @@ for d in "$T/deep" "$T/deep/a" "$T/deep/a/b"; do
     [ "$(stat -c %a "$d")" = 750 ] || fail "DirectoryMode=0750: $d is $(stat -c %a "$d")"
 done
 [ -S "$T/deep/a/b/dir.sock" ] || fail "no socket under the made directories"
-pass "sockets open before the first service; SocketMode= (default 0666), SocketUser=/SocketGroup=, DirectoryMode= for missing parents"
+fd_count() { ls "/proc/$PX_INIT/fd" | wc -l; }
+BEFORE=$(fd_count)
+for i in $(seq 1 20); do
+    ctl stop mode.socket >/dev/null 2>&1 && ctl start mode.socket >/dev/null 2>&1 || fail "stop/start mode.socket, round $i"
+done
+poll 5 listening mode.socket || fail "mode.socket after 20 stops and starts: $(ctl status mode.socket 2>&1)"
+fds_same() { [ "$(fd_count)" = "$BEFORE" ]; }
+poll 5 fds_same || fail "pxinit holds $(fd_count) fds after 20 stops and starts of a socket, $BEFORE before"
+[ "$(stat -c %a "$T/mode.sock")" = 600 ] || fail "SocketMode=0600 after a restart: $(stat -c %a "$T/mode.sock")"
+pass "sockets open before the first service; SocketMode= (default 0666), SocketUser=/SocketGroup=, DirectoryMode= for missing parents; 20 stops and starts leak no fd"
 
 # --- Symlinks=, RemoveOnStop= ----------------------------------------------------
 for l in link1 link2; do

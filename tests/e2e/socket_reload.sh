@@ -111,6 +111,17 @@ B=$($CLIENT banner "127.0.0.1:$P_ADD") || fail "connection to added.socket: $B"
 [[ "$B" =~ ^pxtest\ [0-9]+\ added\.socket$ ]] || fail "added's banner: '$B'"
 pass "a socket added before the reload listens"
 
+# --- reloads with nothing changed leak nothing --------------------------------------------
+fd_count() { ls "/proc/$PX_INIT/fd" | wc -l; }
+BEFORE=$(fd_count)
+for i in $(seq 1 10); do
+    ctl daemon-reload >/dev/null 2>&1 || fail "daemon-reload $i failed"
+done
+fds_same() { [ "$(fd_count)" = "$BEFORE" ]; }
+poll 5 fds_same || fail "pxinit holds $(fd_count) fds after 10 reloads, $BEFORE before"
+[ "$(tcp_inode "$P_KEEP")" = "$I_KEEP" ] || fail "keep.socket's socket changed over 10 reloads"
+pass "10 more reloads: the same fds, keep.socket's socket still the first"
+
 px_signal TERM
 px_wait 20
 [ "$PX_RC" = 0 ] || fail "pxinit exited $PX_RC"
