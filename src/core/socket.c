@@ -1,5 +1,5 @@
 /* socket.c - the socket state machine (socket.h), after systemd 252's
- * src/core/socket.c, without ExecStartPre= and the other commands:
+ * src/core/socket.c:
  *
  *   dead/failed --start--> listening (fds open and watched)
  *   listening --traffic, Accept=no--> running (fds not watched, its
@@ -9,6 +9,10 @@
  *   any active --stop--> dead (fds closed; what it started keeps running)
  *   an open failure, a service that cannot start, too many triggers -->
  *     failed (fds closed)
+ * With commands: start-pre (ExecStartPre=), the fds opened, start-post
+ * (ExecStartPost=), listening; and on the way down stop-pre (ExecStopPre=,
+ * fds still open), the fds closed, stop-post (ExecStopPost=). A command
+ * that fails takes the socket down with result exit-code or signal.
  *
  * Every effect goes through rt->ops; every change of the record through
  * socket_set(), which tells the supervisor (s->ops->changed).
@@ -17,11 +21,14 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "base/log.h"
 #include "base/timespan.h"
 #include "core/unit_type.h"
+#include "unit/cmdline.h"
 #include "wire/unit_state.h"
 
 static struct socket_rt *rt_of(const struct service *s)
@@ -107,13 +114,64 @@ static void socket_set(struct service *s, struct socket_rt *rt, enum socket_sub 
         s->ops->changed(s, old);
 }
 
-static void enter_dead(struct service *s, struct socket_rt *rt, enum service_result r)
+static bool has_cmds(const struct service *s, enum svc_control kind)
+{
+    const struct unit_cmds *c = unit_cmds(s->unit);
+    switch (kind) {
+    case CONTROL_START_PRE:
+        return c->exec_start_pre.n > 0;
+    case CONTROL_START_POST:
+        return c->exec_start_post.n > 0;
+    case CONTROL_STOP:
+        return c->exec_stop.n > 0; /* ExecStopPre= */
+    case CONTROL_STOP_POST:
+        return c->exec_stop_post.n > 0;
+    default:
+        return false;
+    }
+}
+
+static void phase_next(struct service *s, struct socket_rt *rt);
+
+/* Runs the commands of kind in sub (ExecStartPre= in start-pre, ...), one
+ * after the other: each exit comes back through socket_proc_exited(). */
+static void run_phase(struct service *s, struct socket_rt *rt, enum socket_sub sub,
+                      enum svc_control kind)
+{
+    s->control_kind = kind;
+    s->control_idx = 0;
+    socket_set(s, rt, sub);
+    phase_next(s, rt);
+}
+
+static void enter_final(struct service *s, struct socket_rt *rt)
+{
+    s->control_kind = CONTROL_NONE;
+    socket_set(s, rt, s->result != RESULT_SUCCESS ? SOCKET_SUB_FAILED : SOCKET_SUB_DEAD);
+}
+
+static void enter_stop_post(struct service *s, struct socket_rt *rt)
 {
     watch(s, rt, false);
     rt->ops->close(s);
+    if (has_cmds(s, CONTROL_STOP_POST))
+        run_phase(s, rt, SOCKET_SUB_STOP_POST, CONTROL_STOP_POST);
+    else
+        enter_final(s, rt);
+}
+
+/* The way down from any state: ExecStopPre= with the fds still open, then
+ * the fds closed, then ExecStopPost=. A failure's result is kept. */
+static void enter_dead(struct service *s, struct socket_rt *rt, enum service_result r)
+{
+    watch(s, rt, false);
     if (s->result == RESULT_SUCCESS)
         s->result = r;
-    socket_set(s, rt, s->result != RESULT_SUCCESS ? SOCKET_SUB_FAILED : SOCKET_SUB_DEAD);
+    bool was_up = rt->sub == SOCKET_SUB_LISTENING || rt->sub == SOCKET_SUB_RUNNING;
+    if (was_up && has_cmds(s, CONTROL_STOP))
+        run_phase(s, rt, SOCKET_SUB_STOP_PRE, CONTROL_STOP);
+    else
+        enter_stop_post(s, rt);
 }
 
 /* Accept=no with its service up already (started by hand, or still
@@ -145,6 +203,90 @@ static bool conditions_met(struct service *s, struct socket_rt *rt)
     return false;
 }
 
+static void enter_start_post(struct service *s, struct socket_rt *rt)
+{
+    if (has_cmds(s, CONTROL_START_POST))
+        run_phase(s, rt, SOCKET_SUB_START_POST, CONTROL_START_POST);
+    else
+        enter_listening(s, rt);
+}
+
+static void open_fds(struct service *s, struct socket_rt *rt)
+{
+    if (rt->ops->open(s) < 0) {
+        if (s->result == RESULT_SUCCESS)
+            s->result = RESULT_RESOURCES;
+        enter_stop_post(s, rt);
+        return;
+    }
+    enter_start_post(s, rt);
+}
+
+/* The current phase's next command, or what follows the phase. */
+static void phase_next(struct service *s, struct socket_rt *rt)
+{
+    bool failed = false;
+    if (svc_control_next(s, &failed))
+        return;
+    enum socket_sub sub = rt->sub;
+    s->control_kind = CONTROL_NONE;
+    if (failed && s->result == RESULT_SUCCESS)
+        s->result = RESULT_RESOURCES;
+    if (failed || (s->stop_wanted && sub <= SOCKET_SUB_START_POST)) {
+        /* A start that failed, or was stopped meanwhile, goes down. */
+        if (sub == SOCKET_SUB_STOP_POST)
+            enter_final(s, rt);
+        else
+            enter_stop_post(s, rt);
+        return;
+    }
+    switch (sub) {
+    case SOCKET_SUB_START_PRE:
+        open_fds(s, rt);
+        break;
+    case SOCKET_SUB_START_POST:
+        enter_listening(s, rt);
+        break;
+    case SOCKET_SUB_STOP_PRE:
+        enter_stop_post(s, rt);
+        break;
+    case SOCKET_SUB_STOP_POST:
+        enter_final(s, rt);
+        break;
+    default:
+        break;
+    }
+}
+
+void socket_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
+{
+    struct socket_rt *rt = rt_of(s);
+    p->pid = 0;
+    p->pidfd = -1;
+    if (!rt || p != &s->control || s->control_kind == CONTROL_NONE)
+        return;
+    if (!svc_command_ok(s, p, wait_status)) {
+        log_unit_warn(s->name, "a command of %s failed", socket_sub_name(rt->sub));
+        if (s->result == RESULT_SUCCESS)
+            s->result = WIFSIGNALED(wait_status) ? RESULT_SIGNAL : RESULT_EXIT_CODE;
+        s->control_kind = CONTROL_NONE;
+        if (rt->sub == SOCKET_SUB_STOP_POST)
+            enter_final(s, rt);
+        else
+            enter_stop_post(s, rt);
+        return;
+    }
+    phase_next(s, rt);
+}
+
+void socket_spawn_failed(struct service *s, struct svc_proc *p)
+{
+    bool ignored = p->flags & EXEC_FLAG_IGNORE_FAILURE;
+    if (!ignored && s->result == RESULT_SUCCESS)
+        s->result = RESULT_RESOURCES;
+    socket_proc_exited(s, p, ignored ? 0 : W_EXITCODE(1, 0));
+}
+
 void socket_start(struct service *s, bool explicit_request)
 {
     struct socket_rt *rt = rt_of(s);
@@ -160,12 +302,11 @@ void socket_start(struct service *s, bool explicit_request)
     rt->trigger_count = 0;
     if (!conditions_met(s, rt))
         return;
-    if (rt->ops->open(s) < 0) {
-        enter_dead(s, rt, RESULT_RESOURCES);
-        return;
-    }
     s->started_ok = true;
-    enter_listening(s, rt);
+    if (has_cmds(s, CONTROL_START_PRE))
+        run_phase(s, rt, SOCKET_SUB_START_PRE, CONTROL_START_PRE);
+    else
+        open_fds(s, rt);
 }
 
 void socket_stop(struct service *s)
@@ -174,11 +315,25 @@ void socket_stop(struct service *s)
     if (!rt)
         return;
     s->stop_wanted = true;
-    if (rt->sub == SOCKET_SUB_DEAD || rt->sub == SOCKET_SUB_FAILED)
+    switch (rt->sub) {
+    case SOCKET_SUB_DEAD:
+    case SOCKET_SUB_FAILED:
+    case SOCKET_SUB_STOP_PRE:
+    case SOCKET_SUB_STOP_POST:
+        return; /* down, or on its way */
+    case SOCKET_SUB_START_PRE:
+    case SOCKET_SUB_START_POST:
+        /* Its command's end takes it down (stop_wanted). */
+        if (s->control.pid > 0 || s->control.pending)
+            s->ops->kill(s, &s->control, SIGTERM, true);
         return;
-    if (rt->sub == SOCKET_SUB_RUNNING)
+    case SOCKET_SUB_RUNNING:
         log_unit_warn(s->name, "stopping, but %s is still running: it keeps its sockets",
                       socket_activates(s));
+        break;
+    default:
+        break;
+    }
     s->result = RESULT_SUCCESS;
     enter_dead(s, rt, RESULT_SUCCESS);
 }
@@ -357,4 +512,6 @@ const struct unit_type_ops socket_type_ops = {
     .restart = socket_restart,
     .sub_code = socket_sub_code,
     .state_code = socket_state_code,
+    .proc_exited = socket_proc_exited,
+    .spawn_failed = socket_spawn_failed,
 };

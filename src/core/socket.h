@@ -40,8 +40,8 @@ bool socket_view_of(const struct service *s, struct socket_view *v);
 /* A socket's own sub-state; its code on the board is socket_sub_code()'s.
  * The record's s->sub holds the generic one the rest of pxinit reads
  * (SUB_DEAD, SUB_RUNNING for listening and running, SUB_FAILED), as a
- * timer's does. start-pre to stop-post are for ExecStartPre= and the
- * others, which pxinit does not run for sockets yet. */
+ * timer's does. start-pre to stop-post run ExecStartPre=, ExecStartPost=,
+ * ExecStopPre= and ExecStopPost= as control processes. */
 enum socket_sub {
     SOCKET_SUB_DEAD,
     SOCKET_SUB_START_PRE,
@@ -105,6 +105,9 @@ void socket_stop(struct service *s);
 void socket_restart(struct service *s);
 
 /* Events from the supervisor. */
+/* Its control process exited, or could not be spawned (unit_type_ops). */
+void socket_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+void socket_spawn_failed(struct service *s, struct svc_proc *p);
 /* Traffic on a watched fd. */
 void socket_readable(struct service *s);
 /* Accept=no: the service it activates changed (inactive or failed

@@ -105,6 +105,24 @@ uint8_t unit_state_of(const struct service *s)
     return t->state_code ? t->state_code(s) : (uint8_t)svc_state_of(s->sub);
 }
 
+void unit_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->proc_exited)
+        t->proc_exited(s, p, wait_status);
+    else
+        svc_proc_exited(s, p, wait_status);
+}
+
+void unit_spawn_failed(struct service *s, struct svc_proc *p)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->spawn_failed)
+        t->spawn_failed(s, p);
+    else
+        svc_spawn_failed(s, p);
+}
+
 uint8_t unit_sub_of(const struct service *s)
 {
     return unit_type_of(s)->sub_code(s);

@@ -26,6 +26,7 @@
 #include "output/output.h"
 #include "output/spec.h"
 #include "base/proc.h"
+#include "core/unit_type.h"
 #include "run/launch_fds.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
@@ -142,13 +143,13 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
         /* The intermediate's fork failed (EAGAIN, ENOMEM): a failed spawn,
          * as when pxinit's own fork fails, not an exit of the service. */
         p->pending = false;
-        svc_spawn_failed(s, p);
+        unit_spawn_failed(s, p);
     } else if (pid == 0) {
         /* The intermediate died before reporting a pid (where a service's
          * preparation fails when its exec would overlap pxinit, spawn.c):
          * nothing runs, and the exit is the failed stage's. */
         p->pending = false;
-        svc_proc_exited(s, p, W_EXITCODE(code, 0));
+        unit_proc_exited(s, p, W_EXITCODE(code, 0));
     } else if (!failed && p->pid == pid) {
         svc_exec_done(s, p);
     }

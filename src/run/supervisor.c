@@ -458,7 +458,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
      * process: it has none (the output calls take NULL). */
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
-    bool quiet = u->kind == UNIT_KIND_TIMER || u->kind == UNIT_KIND_SOCKET;
+    bool quiet = u->kind == UNIT_KIND_TIMER || (u->kind == UNIT_KIND_SOCKET && !u->cmds);
     s->output = quiet ? NULL : output_unit_new(px->output, &os);
     if ((!s->output && px->output && !quiet) || timer_run_attach(px, s) < 0 ||
         socket_run_attach(px, s) < 0) {
@@ -552,7 +552,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
                        strerror(fail_err));
     reap_pidfd_close(px, &p->pidfd);
     output_proc_exited(s->output); /* its last partial line, once the pipe is read */
-    svc_proc_exited(s, p, status);
+    unit_proc_exited(s, p, status);
     return true;
 }
 

@@ -104,7 +104,24 @@ static uint64_t f_now(struct service *s)
     return h_of(s)->now;
 }
 
-static const struct svc_ops sops = {.changed = f_changed, .now = f_now};
+static unsigned spawns;
+static const char *last_cmd;
+
+static int f_spawn(struct service *s, const struct exec_command *cmd, bool is_main)
+{
+    ck_assert(!is_main);
+    spawns++;
+    last_cmd = cmd->line;
+    s->control.pid = 100 + (pid_t)spawns;
+    return 0;
+}
+
+static void f_kill(struct service *s, struct svc_proc *p, int sig, bool group)
+{
+}
+
+static const struct svc_ops sops = {
+    .changed = f_changed, .now = f_now, .spawn = f_spawn, .kill = f_kill};
 
 static struct harness *h_new(bool accept)
 {
@@ -353,6 +370,71 @@ START_TEST(test_service_name)
 }
 END_TEST
 
+static struct exec_command pre_cmd = {.line = (char *)"pre"};
+static struct exec_command post_cmd = {.line = (char *)"stoppost"};
+static struct exec_command stoppre_cmd = {.line = (char *)"stoppre"};
+
+/* The control process that runs exits with status code. */
+static void h_exit(struct harness *h, int code)
+{
+    ck_assert_int_gt(h->s.control.pid, 0);
+    socket_proc_exited(&h->s, &h->s.control, code << 8);
+}
+
+START_TEST(test_commands)
+{
+    struct harness *h = h_new(false);
+    struct unit_cmds cmds = {0};
+    cmds.exec_start_pre = (struct exec_list){.v = &pre_cmd, .n = 1};
+    cmds.exec_stop = (struct exec_list){.v = &stoppre_cmd, .n = 1};
+    cmds.exec_stop_post = (struct exec_list){.v = &post_cmd, .n = 1};
+    h->u->cmds = &cmds;
+    spawns = 0;
+    unit_start(&h->s, true);
+    ck_assert_str_eq(sub_of(h), "start-pre");
+    ck_assert_str_eq(state_of(h), "activating");
+    ck_assert_str_eq(last_cmd, "pre");
+    ck_assert_uint_eq(h->opens, 0); /* ExecStartPre= runs before the fds are made */
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "listening");
+    ck_assert_uint_eq(h->opens, 1);
+    unit_stop(&h->s);
+    ck_assert_str_eq(sub_of(h), "stop-pre");
+    ck_assert_str_eq(state_of(h), "deactivating");
+    ck_assert(h->open); /* ExecStopPre= runs with the fds open */
+    ck_assert_str_eq(last_cmd, "stoppre");
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "stop-post");
+    ck_assert(!h->open);
+    ck_assert_str_eq(last_cmd, "stoppost");
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "dead");
+    ck_assert_uint_eq(spawns, 3);
+
+    /* ExecStartPre= fails: no fds, ExecStopPost= runs, the socket fails. */
+    unit_start(&h->s, true);
+    h_exit(h, 1);
+    ck_assert_str_eq(sub_of(h), "stop-post");
+    ck_assert_uint_eq(h->opens, 1);
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "failed");
+    ck_assert_str_eq(service_result_name(h->s.result), "exit-code");
+
+    /* A stop during start-pre: its end takes the socket down. */
+    unit_start(&h->s, true);
+    ck_assert_str_eq(sub_of(h), "start-pre");
+    unit_stop(&h->s);
+    ck_assert_str_eq(sub_of(h), "start-pre");
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "stop-post");
+    ck_assert_uint_eq(h->opens, 1);
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "dead");
+    h->u->cmds = NULL;
+    h_free(h);
+}
+END_TEST
+
 /* --- unit_table_remove -------------------------------------------------------- */
 
 struct table_ctx {
@@ -446,6 +528,7 @@ static Suite *socket_suite(void)
     tcase_add_test(tc, test_stop_while_running);
     tcase_add_test(tc, test_accept_yes);
     tcase_add_test(tc, test_service_name);
+    tcase_add_test(tc, test_commands);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("table");
     tcase_add_test(tt, test_table_remove);
