@@ -121,9 +121,10 @@ int safe_path_parent(const char *path, bool create, mode_t dir_mode, char *name,
             close(fd);
             return fail(dfd, ENOTDIR);
         }
-        /* Only root's links (/var/run -> /run): a service user's link would
-         * let it choose where root creates, removes or chowns. */
-        if (st.st_uid != me || ++links > LINKS_MAX) {
+        /* Only root's links (/var/run -> /run) and the caller's own: a
+         * service user's link would let it choose where root creates,
+         * removes or chowns. */
+        if ((st.st_uid != 0 && st.st_uid != me) || ++links > LINKS_MAX) {
             close(fd);
             return fail(dfd, ELOOP);
         }

@@ -5,8 +5,8 @@
  * service user may own (/run/app/app.sock with /run/app owned by app). A
  * symlink that user plants in the path must not send root's mkdir, unlink
  * or chown elsewhere. The walk below opens each directory with an O_PATH
- * fd and follows a symlink only when root (the caller's euid) owns it, as
- * /var/run -> /run is; the caller then works relative to the last fd.
+ * fd and follows a symlink only when root or the caller's euid owns it,
+ * as /var/run -> /run; the caller then works relative to the last fd.
  */
 #ifndef PXINIT_SAFE_PATH_H
 #define PXINIT_SAFE_PATH_H
@@ -19,7 +19,8 @@
  * O_CLOEXEC) and copies its last component into name. With create, a
  * missing directory is made with exactly dir_mode (owned by the caller).
  * The fd, or -1 with errno: EINVAL (not absolute, "..", ends in '/'),
- * ENAMETOOLONG, ELOOP (a symlink root does not own), ENOTDIR, ENOENT. */
+ * ENAMETOOLONG, ELOOP (a symlink of another user, or a loop), ENOTDIR,
+ * ENOENT. */
 int safe_path_parent(const char *path, bool create, mode_t dir_mode, char *name, size_t nsize);
 
 #endif

@@ -18,24 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "base/log.h"
 #include "base/timespan.h"
 #include "core/unit_type.h"
 #include "wire/unit_state.h"
-
-/* systemd's defaults, until the unit layer's (sockunit's unit_socket.c)
- * land: weak, so that its definition wins when both are linked. */
-__attribute__((weak)) const struct unit_socket unit_socket_default = {
-    .trigger_limit_interval_usec = 2 * USEC_PER_SEC,
-    .trigger_limit_burst = 20,
-    .backlog = SOMAXCONN,
-    .max_connections = 64,
-    .max_connections_per_source = 64,
-    .socket_mode = 0666,
-    .directory_mode = 0755,
-};
 
 static struct socket_rt *rt_of(const struct service *s)
 {

@@ -9,6 +9,7 @@
 #include "run/launch_fds.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,13 @@ static int set_names(const struct fd_pass *fp, struct strv *env)
     return r;
 }
 
+static void set_blocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK))
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
 static bool holds(const struct fd_pass *fp, int fd)
 {
     for (size_t i = 0; i < fp->n; i++)
@@ -59,6 +67,13 @@ static bool unit_wants_socket_stdio(const struct unit *u)
            u->std_error == OUTPUT_SOCKET;
 }
 
+/* The connection goes to stdin (StandardInput=socket), else it is an fd
+ * like the sockets', before the store's. */
+static bool conn_on_stdin(const struct service *s, const struct fd_pass *fp)
+{
+    return fp->conn_fd >= 0 && (fp->conn_on_stdio || unit_exec(s->unit)->std_input == INPUT_SOCKET);
+}
+
 int launch_fds_prepare(struct service *s, bool is_main, struct fd_pass *fp, struct strv *env)
 {
     struct pxinit *px = s->ctx;
@@ -66,15 +81,23 @@ int launch_fds_prepare(struct service *s, bool is_main, struct fd_pass *fp, stru
     unset_listen_env(env);
     if (!is_main)
         return 0;
-    if (socket_run_collect_fds(px, s, fp) < 0 || fdstore_collect(px, s, fp) < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
-    bool on_stdio = fp->conn_fd >= 0 && (fp->conn_on_stdio || unit_wants_socket_stdio(s->unit));
-    /* A connection not on stdio is an fd like the others, "connection". */
-    if (fp->conn_fd >= 0 && !on_stdio && !holds(fp, fp->conn_fd) &&
+    if (socket_run_collect_fds(px, s, fp) < 0)
+        goto nomem;
+    if (fp->conn_fd >= 0 && !conn_on_stdin(s, fp) && !holds(fp, fp->conn_fd) &&
         fd_pass_add(fp, fp->conn_fd, "connection") < 0)
-        return -1;
+        goto nomem;
+    /* Sockets are passed blocking, as systemd does without NonBlocking=:
+     * a program that reads its stdin (an inetd service, /bin/cat) takes
+     * EAGAIN for an error. The flag belongs to the open file, which pxinit
+     * shares: it never reads nor accepts on what it passes (an Accept=no
+     * socket is only watched for readiness). The store's fds stay as their
+     * service left them. */
+    for (size_t i = 0; i < fp->n; i++)
+        set_blocking(fp->fds[i]);
+    if (fp->conn_fd >= 0)
+        set_blocking(fp->conn_fd);
+    if (fdstore_collect(px, s, fp) < 0)
+        goto nomem;
     if (fp->conn_fd < 0 && unit_wants_socket_stdio(s->unit))
         log_unit_warn(s->name,
                       "StandardInput=/StandardOutput=socket without a connection "
@@ -99,6 +122,9 @@ int launch_fds_prepare(struct service *s, bool is_main, struct fd_pass *fp, stru
             return -1;
     }
     return 0;
+nomem:
+    errno = ENOMEM;
+    return -1;
 }
 
 void launch_fds_apply(struct service *s, bool is_main, const struct fd_pass *fp,
@@ -118,10 +144,9 @@ void launch_fds_apply(struct service *s, bool is_main, const struct fd_pass *fp,
             }
         }
     }
-    bool on_stdio = fp->conn_fd >= 0 && (fp->conn_on_stdio || unit_wants_socket_stdio(u));
-    if (!on_stdio)
+    if (fp->conn_fd < 0)
         return;
-    if (fp->conn_on_stdio || unit_exec(u)->std_input == INPUT_SOCKET)
+    if (conn_on_stdin(s, fp))
         sp->fd_in = fp->conn_fd;
     if (u->std_output == OUTPUT_SOCKET)
         sp->fd_out = fp->conn_fd;

@@ -9,6 +9,7 @@
  * be taken.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,10 @@ void socket_conn_ended(struct pxinit *px, struct service *s)
     if (c->sock)
         run_hooks_unit_changed(&px->hooks, c->sock); /* its connection count */
     socket_conn_drop(px->sockets, c);
+    /* Shutting down, the stop jobs count the table as it is: the
+     * instance stays until the table is freed. */
+    if (px->phase >= PHASE_STOPPING)
+        return;
     /* It waits in the table's retired list until idle, then is freed. */
     if (unit_table_remove(&px->table, s) < 0)
         log_unit_warn(s->name, "out of memory: the ended instance stays listed");
@@ -201,6 +206,11 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
         if (i >= c->n ||
             (c->v[i].kind != SOCKET_LISTEN_STREAM && c->v[i].kind != SOCKET_LISTEN_SEQPACKET))
             continue;
+        /* A service given this fd (Sockets=) may have made it blocking:
+         * PID 1 must not wait in accept(). */
+        int fl = fcntl(sr->rt.fds[i], F_GETFL);
+        if (fl >= 0 && !(fl & O_NONBLOCK))
+            (void)fcntl(sr->rt.fds[i], F_SETFL, fl | O_NONBLOCK);
         while (taken < ACCEPT_BATCH && sr->rt.sub == SOCKET_SUB_LISTENING && sr->rt.fds[i] >= 0) {
             int fd = accept4(sr->rt.fds[i], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd < 0) {
@@ -218,6 +228,11 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
                 break;
             }
             taken++;
+            /* pxinit never reads it; the instance gets it blocking, as
+             * systemd passes fds (NonBlocking=no). */
+            int cfl = fcntl(fd, F_GETFL);
+            if (cfl >= 0)
+                (void)fcntl(fd, F_SETFL, cfl & ~O_NONBLOCK);
             /* Past TriggerLimitBurst=: the socket failed and closed its fds. */
             if (!socket_conn_allowed(sock)) {
                 close(fd);

@@ -23,11 +23,20 @@
  * the machine has no IPv6), SocketMode=/SocketUser=/SocketGroup= on a path,
  * listen(Backlog=) for stream and sequential-packet sockets; for
  * ListenFIFO=, mkfifo() and an O_RDWR open. The fd, or -1 with errno and
- * *what naming the step that failed ("bind", "listen", "chown", ...). */
+ * *what naming the step that failed: "user"/"group" (ESRCH: no such name),
+ * "socket", "setsockopt", "mkdir" (ELOOP: a parent is a symlink root does
+ * not own), "unlink" (EEXIST: something not a socket is at the path),
+ * "bind", "chown", "listen"; for a FIFO "mkfifo", "open" (EEXIST: not a
+ * FIFO, or not ours nor SocketUser='s, or hard-linked), "chown", "chmod".
+ * Options after bind() (KeepAlive=, NoDelay=, PassCredentials=, buffers)
+ * only warn, as in systemd. */
 int socket_open(const struct unit *u, const struct socket_listen *l, const char **what);
 
 /* Symlinks= of u, made to its one path socket or FIFO (with several, or
- * none, systemd makes none and warns: so does this). 0, or -1 with errno. */
+ * none, systemd makes none and warns: so does this, and returns 0). An
+ * existing link to it is kept; a link elsewhere is replaced only with
+ * RemoveOnStop=; anything else there stays. Every link is tried; 0, or -1
+ * with the first failure's errno (EEXIST, ELOOP, ...): the caller warns. */
 int socket_symlinks_make(const struct unit *u);
 
 /* RemoveOnStop=: unlinks u's path sockets, FIFOs and Symlinks= (each only

@@ -158,7 +158,6 @@ static const struct unit_key service_keys[] = {
     {S, "Environment", value_parse_environment, EXEC(environment), 0},
     {S, "EnvironmentFile", value_parse_environment_file, EXEC(environment_files), 0},
     {S, "UMask", value_parse_mode, EXEC(umask), 0022},
-    {S, "FileDescriptorStoreMax", value_parse_unsigned, EXEC(fd_store_max), 0},
     {S, "RuntimeDirectory", value_parse_exec_dirs, IN(DIRS), EXEC_DIR_RUNTIME},
     {S, "StateDirectory", value_parse_exec_dirs, IN(DIRS), EXEC_DIR_STATE},
     {S, "CacheDirectory", value_parse_exec_dirs, IN(DIRS), EXEC_DIR_CACHE},

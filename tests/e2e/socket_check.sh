@@ -3,7 +3,9 @@
 # good ones pass (exit 0, warnings allowed), malformed ones fail (exit 1)
 # with one error per mistake naming file:line and the key, and the
 # checks systemd makes once a socket is read (no Listen*=, Accept=yes on
-# a datagram socket, Accept=yes without its template). Offline: no daemon.
+# a datagram socket, Accept=yes without its template); then what the
+# daemon loads with --systemd from sockets.target.wants/ (only that the
+# units are known: what a socket does once loaded is tested elsewhere).
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 C=$T/check
@@ -162,3 +164,42 @@ printf '[Socket]\nListenStream=80\n[Service]\nExecStart=/bin/true\n' >"$C/svc.so
 chk "$C/svc.socket" || fail "check svc.socket exited $?: $(cat "$T/chk")"
 has "svc.socket:3: unknown section [Service]"
 pass "pxinit check applies systemd's checks of socket units"
+
+# --- --systemd: sockets.target.wants/ and what the sockets bring along ----------------
+ctl() { timeout 10 "$PXINIT" -R "$RUN" "$@"; }
+# True when the daemon knows the unit (status exits 4 for no such unit).
+known() {
+    ctl status "$1" >/dev/null 2>&1
+    [ $? != 4 ]
+}
+rm -rf "${UNITS:?}"/*
+script setup.sh <<'EOF2'
+set -e
+L=/usr/lib/systemd/system W=/etc/systemd/system/sockets.target.wants
+mkdir -p $W $L
+printf '[Socket]\nListenStream=/run/echo.sock\n' > $L/echo.socket
+printf '[Service]\nExecStart=/bin/sleep 1000\nSockets=echo-admin.socket\n' > $L/echo.service
+printf '[Socket]\nListenStream=/run/echo-admin.sock\nService=echo.service\n' > $L/echo-admin.socket
+printf '[Socket]\nListenStream=2222\nAccept=yes\n' > $L/ssh.socket
+printf '[Service]\nExecStart=/bin/cat\nStandardInput=socket\n' > $L/ssh@.service
+printf '[Socket]\nListenStream=2323\nAccept=yes\n' > $L/lonely.socket
+printf '[Socket]\nListenStream=0\n' > $L/broken.socket
+printf '[Service]\nExecStart=/bin/sleep 1000\n' > $L/unrelated.service
+for s in echo ssh lonely broken; do ln -s $L/$s.socket $W/$s.socket; done
+EOF2
+PX_TMPFS="/etc/systemd/system /usr/lib/systemd/system /usr/lib/tmpfiles.d /etc/tmpfiles.d /run" \
+    PX_SETUP="$T/setup.sh" px_start --systemd
+poll 5 known sockets.target || fail "sockets.target not made: $(ctl status sockets.target 2>&1)"
+for u in echo.socket echo echo-admin.socket ssh.socket; do
+    known "$u" || fail "--systemd did not load $u: $(ctl status "$u" 2>&1)"
+done
+known unrelated && fail "--systemd loaded a unit no link nor socket names"
+known ssh@.service && fail "--systemd loaded a template"
+known lonely.socket && fail "an Accept=yes socket without its template loaded"
+known broken.socket && fail "a malformed socket loaded"
+log_has 'broken.socket:2: invalid value for ListenStream=' || fail "no file:line for broken.socket: $(cat "$T/log")"
+log_has 'lonely.socket: Accept=yes needs the template lonely@.service' ||
+    fail "no error for lonely.socket: $(cat "$T/log")"
+pass "--systemd loads sockets.target.wants/, the services they activate, their Sockets="
+px_signal TERM
+px_wait 20

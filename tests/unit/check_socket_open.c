@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "base/passwd.h"
+#include "base/safe_path.h"
 #include "base/sockaddr.h"
 #include "run/socket_open.h"
 #include "unit/unit.h"
@@ -111,6 +112,12 @@ static struct socket_listen *add_ip(enum socket_listen_kind kind, int family, co
         l->addr.len = sizeof(l->addr.in6);
     }
     return l;
+}
+
+static void check_flags_cloexec(int fd)
+{
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 }
 
 /* Every fd socket_open() returns: close-on-exec and non-blocking. */
@@ -956,6 +963,67 @@ START_TEST(test_remove)
 }
 END_TEST
 
+/* The walk itself: what it refuses, root's link loops. */
+START_TEST(test_safe_path)
+{
+    char name[16];
+    errno = 0;
+    ck_assert_int_eq(safe_path_parent("rel/x", false, 0, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(safe_path_parent(at("x/"), false, 0, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(safe_path_parent(at(".."), false, 0, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(safe_path_parent(at("a-name-longer-than-16"), false, 0, name, sizeof(name)),
+                     -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
+    ck_assert_int_eq(safe_path_parent(at("missing/x"), false, 0, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, ENOENT);
+    ck_assert_int_eq(access(at("missing"), F_OK), -1);
+    write_file(at("file"), "f\n");
+    ck_assert_int_eq(safe_path_parent(at("file/x"), true, 0755, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, ENOTDIR);
+    ck_assert_int_eq(symlink(at("loop2"), at("loop1")), 0);
+    ck_assert_int_eq(symlink(at("loop1"), at("loop2")), 0);
+    ck_assert_int_eq(safe_path_parent(at("loop1/x"), true, 0755, name, sizeof(name)), -1);
+    ck_assert_int_eq(errno, ELOOP);
+    /* Not root (a user's pxinit): root's links still count, its own too,
+     * another user's not. */
+    ck_assert_int_eq(mkdir(at("r"), 0755), 0);
+    ck_assert_int_eq(symlink(at("r"), at("rootlink")), 0);
+    ck_assert_int_eq(symlink(at("r"), at("daemonlink")), 0);
+    ck_assert_int_eq(lchown(at("daemonlink"), 1, 1), 0);
+    ck_assert_int_eq(symlink(at("r"), at("nobodylink")), 0);
+    uid_t nobody;
+    gid_t ngid;
+    user_ids("nobody", &nobody, &ngid);
+    ck_assert_int_eq(lchown(at("nobodylink"), nobody, ngid), 0);
+    ck_assert_int_eq(chmod(dir, 0755), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (setresuid(nobody, nobody, nobody) < 0)
+            _exit(10);
+        int a = safe_path_parent(at("rootlink/x"), false, 0, name, sizeof(name));
+        int b = safe_path_parent(at("nobodylink/x"), false, 0, name, sizeof(name));
+        int c = safe_path_parent(at("daemonlink/x"), false, 0, name, sizeof(name));
+        _exit(a >= 0 && b >= 0 && c < 0 && errno == ELOOP ? 0 : 11);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    int fd = safe_path_parent(at("./d/./e/../f/x"), true, 0700, name, sizeof(name));
+    ck_assert_int_ge(fd, 0);
+    check_flags_cloexec(fd);
+    ck_assert_str_eq(name, "x");
+    struct stat st, want;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    ck_assert_int_eq(stat(at("d/f"), &want), 0);
+    ck_assert_uint_eq(st.st_ino, want.st_ino);
+    close(fd);
+}
+END_TEST
+
 static Suite *socket_open_suite(void)
 {
     Suite *s = suite_create("socket_open");
@@ -973,6 +1041,7 @@ static Suite *socket_open_suite(void)
     tcase_add_test(tc, test_symlinks);
     tcase_add_test(tc, test_symlinks_ambiguous);
     tcase_add_test(tc, test_remove);
+    tcase_add_test(tc, test_safe_path);
     suite_add_tcase(s, tc);
     TCase *ip = tcase_create("net");
     tcase_add_checked_fixture(ip, setup, teardown);

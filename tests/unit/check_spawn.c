@@ -143,11 +143,14 @@ static void read_report(int fd, struct seen *s)
 
 /* Spawns p and follows it until the process that execs is known (and its
  * report read to EOF, if it has a pipe); the intermediate is reaped. */
+static pid_t last_handle_pid; /* the last spawn's h.pid: > 0 on the island */
+
 static struct seen spawn_follow(const struct spawn_params *p)
 {
     struct spawn_handle h;
     struct seen s = {0};
     ck_assert_int_eq(spawn_start(p, &h), 0);
+    last_handle_pid = h.pid;
     ck_assert_int_gt(h.child, 0);
     track(h.child);
     s.pid = h.pid;
@@ -512,12 +515,23 @@ START_TEST(test_listen_fds)
     p.nlisten_fds = NLISTEN;
     p.fd_in = in[0];
     struct seen s = spawn_follow(&p);
+    /* Given fds, a service still takes the island when it can. */
+    ck_assert(_i == 1 || !island_possible() || last_handle_pid > 0);
     wait_exec(s.pid, "sleep");
     for (int i = 0; i < NLISTEN; i++)
         ck_assert_msg(fd_ino(s.pid, 3 + i) == ino[i], "fd %d is not source %d", 3 + i, i);
     ck_assert(fd_ino(s.pid, 0) == in_st.st_ino);
-    for (int fd = 3 + NLISTEN; fd < 1024; fd++)
-        ck_assert_msg(fd_ino(s.pid, fd) == 0, "fd %d left open", fd);
+    /* Polled: the program may hold a file of its own for a moment while it
+     * starts (a locale file), one of pxinit's would stay. */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int fd = 3 + NLISTEN; fd < 1024; fd++) {
+        while (fd_ino(s.pid, fd) != 0) {
+            ck_assert_msg(ms_left(&start) > 0, "fd %d left open", fd);
+            struct timespec tick = {0, 1000000};
+            nanosleep(&tick, NULL);
+        }
+    }
     ck_assert_int_eq(kill(s.pid, SIGKILL), 0);
     ck_assert(WIFSIGNALED(reap(s.pid)));
 
