@@ -73,10 +73,8 @@ bool unit_socket_equal(const struct unit_socket *a, const struct unit_socket *b)
            a->trigger_limit_interval_usec == b->trigger_limit_interval_usec &&
            a->receive_buffer == b->receive_buffer && a->send_buffer == b->send_buffer &&
            unit_socket_trigger_burst(a) == unit_socket_trigger_burst(b) &&
-           a->trigger_limit_burst_set == b->trigger_limit_burst_set && a->backlog == b->backlog &&
-           a->max_connections == b->max_connections &&
+           a->backlog == b->backlog && a->max_connections == b->max_connections &&
            unit_socket_max_per_source(a) == unit_socket_max_per_source(b) &&
-           a->max_connections_per_source_set == b->max_connections_per_source_set &&
            a->socket_mode == b->socket_mode && a->directory_mode == b->directory_mode &&
            a->bind_ipv6_only == b->bind_ipv6_only && a->accept == b->accept &&
            a->remove_on_stop == b->remove_on_stop && a->reuse_port == b->reuse_port &&

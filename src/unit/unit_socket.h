@@ -14,7 +14,8 @@ void unit_socket_clear_listen(struct unit_socket *s);
 /* Frees the part and what it holds; NULL is fine. */
 void unit_socket_free(struct unit_socket *s);
 /* True when a and b open and run the same way: every field (line numbers
- * left out). daemon-reload keeps the fds of a socket for which this holds. */
+ * left out; a default written out equals the default). daemon-reload
+ * keeps the fds of a socket for which this holds. */
 bool unit_socket_equal(const struct unit_socket *a, const struct unit_socket *b);
 
 /* TriggerLimitBurst=: as written, else systemd's default (20, or 200 with

@@ -575,7 +575,7 @@ START_TEST(test_equal_same)
     load_text(&a, "[Socket]\nListenStream=80\nBacklog=5\nBacklog=\n");
     load_text(&b,
               "[Unit]\n\n[Socket]\nListenDatagram=/x\nListenStream=\nListenStream=80\n"
-              "SocketMode=0666\n");
+              "SocketMode=0666\nTriggerLimitBurst=20\nMaxConnectionsPerSource=64\n");
     ck_assert(unit_equal(a.u, b.u));
     parsed_free(&a);
     parsed_free(&b);
