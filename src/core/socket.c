@@ -222,12 +222,17 @@ static void open_fds(struct service *s, struct socket_rt *rt)
     enter_start_post(s, rt);
 }
 
-/* The current phase's next command, or what follows the phase. */
+/* The current phase's next command, or what follows the phase. A command
+ * runs for TimeoutStartSec= (start phases) or TimeoutStopSec= at most. */
 static void phase_next(struct service *s, struct socket_rt *rt)
 {
     bool failed = false;
-    if (svc_control_next(s, &failed))
+    if (svc_control_next(s, &failed)) {
+        bool starting = rt->sub == SOCKET_SUB_START_PRE || rt->sub == SOCKET_SUB_START_POST;
+        s->ops->timer(s, starting ? s->unit->timeout_start_usec : s->unit->timeout_stop_usec);
         return;
+    }
+    s->ops->timer(s, 0);
     enum socket_sub sub = rt->sub;
     s->control_kind = CONTROL_NONE;
     if (failed && s->result == RESULT_SUCCESS)
@@ -263,6 +268,8 @@ void socket_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
     struct socket_rt *rt = rt_of(s);
     p->pid = 0;
     p->pidfd = -1;
+    if (rt && p == &s->control)
+        s->ops->timer(s, 0);
     if (!rt || p != &s->control || s->control_kind == CONTROL_NONE)
         return;
     if (!svc_command_ok(s, p, wait_status)) {
@@ -277,6 +284,19 @@ void socket_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
         return;
     }
     phase_next(s, rt);
+}
+
+/* A command ran past its timeout: killed (its group), it ends the phase as
+ * a failure, "timeout". */
+void socket_timer_fired(struct service *s)
+{
+    struct socket_rt *rt = rt_of(s);
+    if (!rt || s->control_kind == CONTROL_NONE || (s->control.pid <= 0 && !s->control.pending))
+        return;
+    log_unit_warn(s->name, "%s timed out: killing its command", socket_sub_name(rt->sub));
+    if (s->result == RESULT_SUCCESS)
+        s->result = RESULT_TIMEOUT;
+    s->ops->kill(s, &s->control, SIGKILL, true);
 }
 
 void socket_spawn_failed(struct service *s, struct svc_proc *p)
@@ -514,4 +534,5 @@ const struct unit_type_ops socket_type_ops = {
     .state_code = socket_state_code,
     .proc_exited = socket_proc_exited,
     .spawn_failed = socket_spawn_failed,
+    .timer_fired = socket_timer_fired,
 };

@@ -108,6 +108,8 @@ void socket_restart(struct service *s);
 /* Its control process exited, or could not be spawned (unit_type_ops). */
 void socket_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
 void socket_spawn_failed(struct service *s, struct svc_proc *p);
+/* Its command's timeout passed. */
+void socket_timer_fired(struct service *s);
 /* Traffic on a watched fd. */
 void socket_readable(struct service *s);
 /* Accept=no: the service it activates changed (inactive or failed

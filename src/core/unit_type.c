@@ -123,6 +123,15 @@ void unit_spawn_failed(struct service *s, struct svc_proc *p)
         svc_spawn_failed(s, p);
 }
 
+void unit_timer_fired(struct service *s)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->timer_fired)
+        t->timer_fired(s);
+    else
+        svc_timer_fired(s);
+}
+
 uint8_t unit_sub_of(const struct service *s)
 {
     return unit_type_of(s)->sub_code(s);

@@ -42,6 +42,8 @@ struct unit_type_ops {
      * service machine's (svc_proc_exited(), svc_spawn_failed()). */
     void (*proc_exited)(struct service *s, struct svc_proc *p, int wait_status);
     void (*spawn_failed)(struct service *s, struct svc_proc *p);
+    /* Its one timer (svc_ops.timer) fired; NULL: svc_timer_fired(). */
+    void (*timer_fired)(struct service *s);
     /* True when a start pulls in what the unit Wants=/Requires= (run/pull.c). */
     bool pulls_deps;
 };
@@ -66,6 +68,7 @@ uint8_t unit_state_of(const struct service *s);
 /* Events of s's processes, to its type's machine. */
 void unit_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
 void unit_spawn_failed(struct service *s, struct svc_proc *p);
+void unit_timer_fired(struct service *s);
 uint8_t unit_sub_of(const struct service *s);
 
 #endif

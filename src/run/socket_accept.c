@@ -72,8 +72,11 @@ static void pause_accepting(struct pxinit *px)
         for (size_t k = 0; k < sr->rt.nfds; k++)
             ev_io_stop(px->loop, &sr->io[k]);
     }
-    if (!ev_is_active(&ss->pause))
+    /* Set again each time: a fired timer's start would fire at once. */
+    if (!ev_is_active(&ss->pause)) {
+        ev_timer_set(&ss->pause, 0.1, 0.);
         ev_timer_start(px->loop, &ss->pause);
+    }
 }
 
 void socket_accept_resume(struct pxinit *px)

@@ -92,7 +92,7 @@ static bool op_group_alive(struct service *s, struct svc_proc *p)
 static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct service *s = (struct service *)((char *)w - offsetof(struct service, timer));
-    svc_timer_fired(s);
+    unit_timer_fired(s);
 }
 
 static void op_timer_extend(struct service *s, uint64_t usec)

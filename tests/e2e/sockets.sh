@@ -150,6 +150,22 @@ wait $C1 $C2
 poll 5 test "$(fd_count)" -le "$fds0" || fail "pxinit holds $(fd_count) fds, $fds0 before"
 pass "no fd left behind"
 
+# Out of fds: pxinit stops watching for a while instead of spinning on a
+# connection it cannot take, and takes it once fds are back.
+nofile=$(prlimit --pid "$PX_INIT" --nofile --raw --noheadings --output=SOFT,HARD | awk '{print $1 ":" $2}')
+prlimit --pid "$PX_INIT" --nofile=3:"${nofile#*:}" || fail "prlimit failed"
+"$T/client" "$T/inst.sock" "$T/a5" &
+C5=$!
+poll 5 log_has 'inst.socket: cannot accept: Too many open files: pausing' ||
+    fail "no pause on EMFILE"
+sleep 1 # a span to count the pauses in: a spin would log thousands
+pauses=$(grep -c 'cannot accept: Too many open files' "$T/log")
+prlimit --pid "$PX_INIT" --nofile="$nofile" || fail "prlimit back failed"
+[ "$pauses" -le 30 ] || fail "$pauses pauses in a second: accept spins on EMFILE"
+wait $C5
+[ "$(cat "$T/a5")" = "inst 1 connection" ] || fail "after EMFILE the client got: $(cat "$T/a5" 2>&1)"
+pass "EMFILE on accept pauses ($pauses times), then the connection is served"
+
 ctl stop echo.socket >/dev/null 2>&1 || fail "stop echo.socket: $?"
 poll 5 inactive echo.socket || fail "echo.socket did not stop"
 "$PY" -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])" \

@@ -4,6 +4,7 @@
  * unit_table_remove() for an instance that ended (run/unit_table.c).
  */
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,12 +117,21 @@ static int f_spawn(struct service *s, const struct exec_command *cmd, bool is_ma
     return 0;
 }
 
+static int last_kill;
+static uint64_t armed;
+
 static void f_kill(struct service *s, struct svc_proc *p, int sig, bool group)
 {
+    last_kill = sig;
+}
+
+static void f_timer(struct service *s, uint64_t usec)
+{
+    armed = usec == USEC_INFINITY ? 0 : usec;
 }
 
 static const struct svc_ops sops = {
-    .changed = f_changed, .now = f_now, .spawn = f_spawn, .kill = f_kill};
+    .changed = f_changed, .now = f_now, .spawn = f_spawn, .kill = f_kill, .timer = f_timer};
 
 static struct harness *h_new(bool accept)
 {
@@ -430,6 +440,20 @@ START_TEST(test_commands)
     ck_assert_uint_eq(h->opens, 1);
     h_exit(h, 0);
     ck_assert_str_eq(sub_of(h), "dead");
+    ck_assert_uint_eq(armed, 0);
+
+    /* A command past its timeout is killed and fails the socket. */
+    h->u->timeout_start_usec = 5 * SEC;
+    unit_start(&h->s, true);
+    ck_assert_uint_eq(armed, 5 * SEC);
+    socket_timer_fired(&h->s);
+    ck_assert_int_eq(last_kill, SIGKILL);
+    socket_proc_exited(&h->s, &h->s.control, SIGKILL); /* killed by it */
+    ck_assert_str_eq(sub_of(h), "stop-post");
+    h_exit(h, 0);
+    ck_assert_str_eq(sub_of(h), "failed");
+    ck_assert_str_eq(service_result_name(h->s.result), "timeout");
+    ck_assert_uint_eq(armed, 0);
     h->u->cmds = NULL;
     h_free(h);
 }
