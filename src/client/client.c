@@ -18,6 +18,7 @@
 
 #include "base/signame.h"
 #include "client/client_int.h"
+#include "client/socket_list.h"
 #include "client/timer_list.h"
 #include "config/options.h"
 #include "unit/unit_load.h"
@@ -245,6 +246,30 @@ static int list_timers(struct client *cl)
     return code;
 }
 
+/* list-sockets: the daemon's sockets (each a unit line, a socket line and
+ * its listen lines), one row per address as systemctl list-sockets shows
+ * them; inactive ones only with --all, as there. */
+static int list_sockets(struct client *cl)
+{
+    int code = client_request(cl, "list-sockets\n", false);
+    if (code != PROTO_EXIT_OK)
+        return code;
+    size_t n;
+    struct socket_row *rows = socket_rows(cl->units, cl->nunits, cl->all, &n);
+    if (n == (size_t)-1) {
+        fprintf(stderr, "pxinit %s: out of memory\n", cl->verb);
+        return PROTO_EXIT_FAILED;
+    }
+    if (!cl->quiet) {
+        if (cl->json)
+            socket_list_print_json(stdout, rows, n);
+        else
+            socket_list_print_table(stdout, rows, n, cl->all);
+    }
+    free(rows);
+    return code;
+}
+
 static int run_verb(struct client *cl)
 {
     if (verb_has(cl->id, VERB_OFFLINE))
@@ -262,6 +287,8 @@ static int run_verb(struct client *cl)
     }
     if (cl->id == VERB_LIST_TIMERS)
         return list_timers(cl);
+    if (cl->id == VERB_LIST_SOCKETS)
+        return list_sockets(cl);
     bool board = verb_has(cl->id, VERB_BOARD);
     if (board) {
         int code = client_board_status(cl);
@@ -310,5 +337,6 @@ int client_main(int argc, char **argv)
     fflush(stdout);
     free(cl.args);
     free(cl.units);
+    client_sockets_free(&cl);
     return code;
 }

@@ -2,7 +2,8 @@
  * ($RUNTIME_DIR/status, doc/status-board.md): no round trip to the daemon.
  * Whenever the board cannot be trusted to answer in full (missing, stale,
  * overflowed, cut short, a unit not on it), the socket answers instead;
- * either way the records are shown here.
+ * either way the records are shown here. A socket's `--json` always asks
+ * the socket: the board has no addresses.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,18 @@ void client_render(struct client *cl, bool named)
     /* One line per unit (SPEC), named units in the order given; the
      * legend only for a person at a terminal, so scripts get units alone. */
     proto_print_table(stdout, cl->units, cl->nunits, (int64_t)time(NULL), isatty(STDOUT_FILENO));
+}
+
+static bool any_socket(const struct client *cl)
+{
+    static const char suffix[] = ".socket";
+    for (size_t i = 0; i < cl->nunits; i++) {
+        size_t n = strlen(cl->units[i].name);
+        if (n > sizeof(suffix) - 1 &&
+            strcmp(cl->units[i].name + n - (sizeof(suffix) - 1), suffix) == 0)
+            return true;
+    }
+    return false;
 }
 
 int client_board_status(struct client *cl)
@@ -130,6 +143,12 @@ int client_board_status(struct client *cl)
         }
     }
     sb_reader_close(&r);
+    /* A socket's --json has its addresses and counters, which only the
+     * socket's `socket` and `listen` lines carry. */
+    if (cl->json && any_socket(cl)) {
+        cl->nunits = 0;
+        return -1;
+    }
     client_render(cl, named);
     return code;
 }

@@ -16,7 +16,7 @@ struct client {
     const char *runtime_dir;
     bool json, quiet, no_block;
     bool follow;       /* logs -f */
-    bool all;          /* list-timers --all: inactive timers too */
+    bool all;          /* list-timers/list-sockets --all: inactive units too */
     const char *lines; /* logs -n N, status -n N */
     double timeout;    /* seconds; 0 = none */
     const char *signal;
@@ -25,6 +25,10 @@ struct client {
     int nargs;
     struct sb_unit *units; /* the records to show (status, list) */
     size_t nunits, cap;
+    /* Sockets' details from `socket` lines, pointed to by units[].socket
+     * (which may be copied around); freed here, at the end. */
+    struct proto_socket **socks;
+    size_t nsocks;
 };
 
 /* Prints a usage error naming arg (when not empty); returns exit code 2. */
@@ -35,6 +39,13 @@ char *client_path(const struct client *cl, const char *name);
 int client_unit_push(struct client *cl, const struct sb_unit *u);
 /* Shows the records: the table or --json; named: in the order asked for. */
 void client_render(struct client *cl, bool named);
+
+/* A socket's `socket` or `listen` line (what follows the word, is_listen
+ * for the second), put on the unit it follows when it names that unit.
+ * 0, or -1 when out of memory. */
+int client_socket_line(struct client *cl, const char *rest, bool is_listen);
+/* Frees what client_socket_line() kept. */
+void client_sockets_free(struct client *cl);
 
 /* calendar (offline, client_calendar.c): the exit code. */
 int client_calendar(const struct client *cl);

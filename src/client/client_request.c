@@ -60,6 +60,10 @@ static int reply_line(struct client *cl, char *line)
         /* A timer's times, right after its unit line (doc/protocol.md). */
         if (cl->nunits > 0)
             (void)proto_parse_timer(line + 6, &cl->units[cl->nunits - 1]);
+    } else if (strncmp(line, "socket ", 7) == 0 || strncmp(line, "listen ", 7) == 0) {
+        /* A socket's details, right after its unit line. */
+        if (client_socket_line(cl, line + 7, line[0] == 'l') < 0)
+            fprintf(stderr, "pxinit %s: out of memory\n", cl->verb);
     } else if (strncmp(line, "error ", 6) == 0) {
         char *text = strchr(line + 6, ' ');
         if (!cl->quiet)

@@ -1,7 +1,8 @@
 /* control_int.h - what the control modules share: the server state
  * (control.c), its connections (control_client.c), the status board
  * (control_board.c), the verbs and waiting jobs (control_verbs.c),
- * daemon-reload (control_reload.c). Not for use outside them. */
+ * daemon-reload (control_reload.c), socket units' lines
+ * (control_sockets.c). Not for use outside them. */
 #ifndef PXINIT_CONTROL_INT_H
 #define PXINIT_CONTROL_INT_H
 
@@ -104,6 +105,18 @@ void ctl_board_open(struct ctl *ctl);
 void ctl_publish(struct ctl *ctl, struct service *s);
 /* The record of s as the board and `unit` lines show it. */
 void ctl_unit_record(struct ctl *ctl, struct service *s, struct sb_unit *out);
+
+/* control_sockets.c */
+struct socket_view;
+/* The `socket` line and the `listen` lines of the socket name whose view
+ * is v, each given to emit (without its newline). */
+void ctl_socket_lines(const char *name, const struct socket_view *v,
+                      void (*emit)(void *ctx, const char *line), void *ctx);
+/* After a socket's `unit` line: its `socket` and `listen` lines (nothing
+ * for other units). */
+void ctl_reply_socket(struct ctl_client *c, struct service *s);
+/* The list-sockets request. */
+void ctl_verb_list_sockets(struct ctl_client *c, int argc, char **argv);
 
 /* control_reload.c */
 /* Adds the instance u (made from its template) to the unit table; NULL

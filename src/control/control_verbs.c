@@ -147,6 +147,7 @@ static void reply_unit(struct ctl_client *c, struct service *s)
         proto_format_timer(line, sizeof(line), &u);
         ctl_reply(c, "%s", line);
     }
+    ctl_reply_socket(c, s);
 }
 
 /* --- jobs --------------------------------------------------------------------- */
@@ -555,6 +556,7 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_SHUTDOWN] = verb_shutdown,
     [VERB_LOGS] = verb_logs,
     [VERB_LIST_TIMERS] = verb_list_timers,
+    [VERB_LIST_SOCKETS] = ctl_verb_list_sockets,
 };
 
 static void dispatch(struct ctl_client *c, int argc, char **argv)

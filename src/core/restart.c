@@ -26,6 +26,8 @@ static const char *const result_names[] = {
     [RESULT_RESOURCES] = "resources",
     [RESULT_PROTOCOL] = "protocol",
     [RESULT_ASSERT] = "assert",
+    [RESULT_TRIGGER_LIMIT] = "trigger-limit-hit",
+    [RESULT_SERVICE_START_LIMIT] = "service-start-limit-hit",
 };
 
 const char *service_result_name(enum service_result r)

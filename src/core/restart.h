@@ -16,15 +16,17 @@
 /* How a service run ended, as systemd's "result". */
 enum service_result {
     RESULT_SUCCESS,
-    RESULT_EXIT_CODE,   /* exited with a non-zero code not in SuccessExitStatus= */
-    RESULT_SIGNAL,      /* killed by a signal that is not clean */
-    RESULT_CORE_DUMP,   /* killed by a signal, dumped core */
-    RESULT_TIMEOUT,     /* a start or stop timeout fired */
-    RESULT_WATCHDOG,    /* watchdog timeout */
-    RESULT_START_LIMIT, /* start rate limit hit */
-    RESULT_RESOURCES,   /* could not spawn (fork failed, exec failed, ...) */
-    RESULT_PROTOCOL,    /* Type=notify/forking: exited before it was ready */
-    RESULT_ASSERT,      /* an Assert*= did not hold */
+    RESULT_EXIT_CODE,           /* exited with a non-zero code not in SuccessExitStatus= */
+    RESULT_SIGNAL,              /* killed by a signal that is not clean */
+    RESULT_CORE_DUMP,           /* killed by a signal, dumped core */
+    RESULT_TIMEOUT,             /* a start or stop timeout fired */
+    RESULT_WATCHDOG,            /* watchdog timeout */
+    RESULT_START_LIMIT,         /* start rate limit hit */
+    RESULT_RESOURCES,           /* could not spawn (fork failed, exec failed, ...) */
+    RESULT_PROTOCOL,            /* Type=notify/forking: exited before it was ready */
+    RESULT_ASSERT,              /* an Assert*= did not hold */
+    RESULT_TRIGGER_LIMIT,       /* a socket triggered too often (TriggerLimitBurst=) */
+    RESULT_SERVICE_START_LIMIT, /* a socket's service could not be started */
 };
 
 const char *service_result_name(enum service_result r);

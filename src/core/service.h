@@ -71,6 +71,7 @@ struct svc_proc {
 struct service;
 struct output_unit;
 struct timer_rt;
+struct socket_rt;
 
 /* Requirement dependencies, kept on both ends (supervisor-owned). */
 enum svc_dep_kind {
@@ -155,7 +156,8 @@ struct service {
     ev_timer timer;
     union {
         ev_timer *watchdog; /* a service's WatchdogSec=: armed while running; NULL until then */
-        struct timer_rt *timer_rt; /* a timer's runtime (core/timer.h); never a service's */
+        struct timer_rt *timer_rt;   /* a timer's runtime (core/timer.h); never a service's */
+        struct socket_rt *socket_rt; /* a socket's runtime (core/socket.h) */
     };
     uint64_t watchdog_usec;                /* WatchdogSec=, or a WATCHDOG_USEC= override */
     const struct svc_links *links;         /* never NULL: &svc_links_none when it has none */

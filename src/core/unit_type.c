@@ -24,6 +24,7 @@ static const struct unit_type_ops *const unit_types[UNIT_KIND_MAX] = {
     [UNIT_KIND_SERVICE] = &service_type,
     [UNIT_KIND_TARGET] = &target_type_ops,
     [UNIT_KIND_TIMER] = &timer_type_ops,
+    [UNIT_KIND_SOCKET] = &socket_type_ops,
 };
 
 const struct unit_type_ops *unit_type_of(const struct service *s)
@@ -102,6 +103,33 @@ uint8_t unit_state_of(const struct service *s)
 {
     const struct unit_type_ops *t = unit_type_of(s);
     return t->state_code ? t->state_code(s) : (uint8_t)svc_state_of(s->sub);
+}
+
+void unit_proc_exited(struct service *s, struct svc_proc *p, int wait_status)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->proc_exited)
+        t->proc_exited(s, p, wait_status);
+    else
+        svc_proc_exited(s, p, wait_status);
+}
+
+void unit_spawn_failed(struct service *s, struct svc_proc *p)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->spawn_failed)
+        t->spawn_failed(s, p);
+    else
+        svc_spawn_failed(s, p);
+}
+
+void unit_timer_fired(struct service *s)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    if (t->timer_fired)
+        t->timer_fired(s);
+    else
+        svc_timer_fired(s);
 }
 
 uint8_t unit_sub_of(const struct service *s)

@@ -38,6 +38,12 @@ struct unit_type_ops {
     /* The active state, a code of wire/unit_state.h; NULL: the one
      * svc_state_of() derives from s->sub. */
     uint8_t (*state_code)(const struct service *s);
+    /* One of its processes exited, or could not be spawned; NULL: the
+     * service machine's (svc_proc_exited(), svc_spawn_failed()). */
+    void (*proc_exited)(struct service *s, struct svc_proc *p, int wait_status);
+    void (*spawn_failed)(struct service *s, struct svc_proc *p);
+    /* Its one timer (svc_ops.timer) fired; NULL: svc_timer_fired(). */
+    void (*timer_fired)(struct service *s);
     /* True when a start pulls in what the unit Wants=/Requires= (run/pull.c). */
     bool pulls_deps;
 };
@@ -59,6 +65,10 @@ enum svc_reload_result unit_reload(struct service *s);
 /* The state codes of s's record (status, list, the board), which
  * wire/unit_state.h names. */
 uint8_t unit_state_of(const struct service *s);
+/* Events of s's processes, to its type's machine. */
+void unit_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
+void unit_spawn_failed(struct service *s, struct svc_proc *p);
+void unit_timer_fired(struct service *s);
 uint8_t unit_sub_of(const struct service *s);
 
 #endif

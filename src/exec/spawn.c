@@ -141,10 +141,26 @@ struct vm_spawn {
     int stage, err;
 };
 
+/* The fds a service keeps through the island beyond its low slots: its
+ * stdin and the fds it gets from 3 on, each below this (a bitmap on the
+ * island's stack marks them); a spawn given higher ones forks instead. */
+#define VM_KEEP_MAX 32768
+
+static int max_given_fd(const struct spawn_params *p)
+{
+    int m = p->fd_in;
+    for (size_t i = 0; i < p->nlisten_fds; i++)
+        if (p->listen_fds[i] > m)
+            m = p->listen_fds[i];
+    return m;
+}
+
 /* A private file table holding only 0-2, the output fds and the report fd,
  * which spawn_clone() put in low slots: the table copied here is as small
  * as those slots, whatever the number of pxinit's descriptors. Everything
- * above goes (not copied). */
+ * above goes (not copied). A service given fds (sockets, its fd store, a
+ * connection) keeps those too: the table is then copied up to the highest,
+ * and what lies between is closed a run at a time. */
 static int unshare_low_fds(const struct spawn_params *p, int report_fd)
 {
     int keep = 2;
@@ -154,6 +170,13 @@ static int unshare_low_fds(const struct spawn_params *p, int report_fd)
         keep = p->fd_err;
     if (report_fd > keep)
         keep = report_fd;
+    int given = max_given_fd(p);
+    if (given > keep)
+        keep = given;
+    if (keep >= VM_KEEP_MAX) {
+        errno = EMFILE;
+        return -1;
+    }
     if (syscall(SYS_close_range, (unsigned)keep + 1, ~0U, CLOSE_RANGE_UNSHARE) < 0)
         return -1;
     /* The few copied below the slots go now, not at exec: the service's
@@ -162,9 +185,30 @@ static int unshare_low_fds(const struct spawn_params *p, int report_fd)
      * event then makes libev rebuild the whole set (seen as an epoll_create1
      * and an epoll_ctl per watched fd, several times a second in a crash
      * loop). */
-    for (int fd = 3; fd <= keep; fd++)
-        if (fd != p->fd_out && fd != p->fd_err && fd != report_fd)
+    unsigned char kept[VM_KEEP_MAX / 8];
+    memset(kept, 0, (size_t)keep / 8 + 1);
+#define KEEP(fd) ((fd) > 2 ? (void)(kept[(fd) / 8] |= (unsigned char)(1u << ((fd) % 8))) : (void)0)
+    KEEP(p->fd_out);
+    KEEP(p->fd_err);
+    KEEP(report_fd);
+    KEEP(p->fd_in);
+    for (size_t i = 0; i < p->nlisten_fds; i++)
+        KEEP(p->listen_fds[i]);
+#undef KEEP
+    for (int fd = 3; fd <= keep;) {
+        if (kept[fd / 8] & (1u << (fd % 8))) {
+            fd++;
+            continue;
+        }
+        int end = fd;
+        while (end < keep && !(kept[(end + 1) / 8] & (1u << ((end + 1) % 8))))
+            end++;
+        if (end == fd)
             close(fd);
+        else
+            (void)syscall(SYS_close_range, (unsigned)fd, (unsigned)end, 0U);
+        fd = end + 1;
+    }
     return 0;
 }
 
@@ -345,8 +389,12 @@ int spawn_start(const struct spawn_params *p, struct spawn_handle *h)
     h->stage = h->err = 0;
     spawn_child_ready(p);
     /* Only a service's double fork has an intermediate to put on the
-     * island; the main command keeps the launcher's fds and is forked. */
-    if (p->double_fork && !p->keep_fds && trick_on(TRICK_CLONE_VM) && vm_ctx_get()->stack[0]) {
+     * island; the main command keeps the launcher's fds and is forked. So
+     * is a service given an fd numbered past what the island keeps
+     * (unshare_low_fds). */
+    bool fds_too_high = max_given_fd(p) >= VM_KEEP_MAX;
+    if (p->double_fork && !p->keep_fds && !fds_too_high && trick_on(TRICK_CLONE_VM) &&
+        vm_ctx_get()->stack[0]) {
         int r = spawn_clone(p, h);
         if (r != -2)
             return r;

@@ -167,9 +167,17 @@ static int arena_fill(struct spawn_params *q)
     gid_t *groups = q->ngroups ? arena_take(q->ngroups * sizeof(*groups)) : NULL;
     if (groups)
         memcpy(groups, q->groups, q->ngroups * sizeof(*groups));
+    int *lfds = q->nlisten_fds ? arena_take(q->nlisten_fds * sizeof(*lfds)) : NULL;
+    if (lfds)
+        memcpy(lfds, q->listen_fds, q->nlisten_fds * sizeof(*lfds));
     if (!path || !argv || !envp || (q->cwd && !cwd) || (q->what && !what) ||
-        (q->limit_set && (!set || !lim)) || (q->ngroups && !groups))
+        (q->limit_set && (!set || !lim)) || (q->ngroups && !groups) || (q->nlisten_fds && !lfds))
         return -1;
+    if (q->nlisten_fds)
+        q->listen_fds = lfds;
+    /* LISTEN_PID's slot: the same entry of the copy. */
+    if (q->pid_env_slot)
+        q->pid_env_slot = envp + (q->pid_env_slot - q->envp);
     if (q->ngroups)
         q->groups = groups;
     q->path = path;
@@ -182,12 +190,24 @@ static int arena_fill(struct spawn_params *q)
     return 0;
 }
 
+/* Whether q's pid_env_slot, if any, is an entry of its envp (the arena
+ * copies that array, not whatever else the slot could point into). */
+static bool slot_in_envp(const struct spawn_params *q)
+{
+    if (!q->pid_env_slot)
+        return true;
+    for (char *const *e = q->envp; *e; e++)
+        if (e == q->pid_env_slot)
+            return true;
+    return false;
+}
+
 /* -1 also for what the arena does not copy (pointers into the heap that
  * only the main command's params have). */
 int spawn_arena_prepare(struct spawn_params *q)
 {
     heap_dontfork();
-    if (heap_dontfork_off || q->pid_env_slot || q->pass_fds || q->sigactions)
+    if (heap_dontfork_off || q->pass_fds || q->sigactions || !slot_in_envp(q))
         return -1;
     for (int tries = 0; tries < 2; tries++) {
         if (arena.base && arena_fill(q) == 0)

@@ -227,23 +227,64 @@ static void cloexec_each_above_2(void)
         (void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* 1 and 2 as asked, 0 on /dev/null for a service, everything above 2
- * close-on-exec (the report pipe included) but what is passed on. */
-static void child_setup_fds(const struct spawn_params *p, int fd)
+/* fd moved to a number >= low, close-on-exec; the original stays open. */
+static int dup_above(int fd, int low)
+{
+    return fcntl(fd, F_DUPFD_CLOEXEC, low);
+}
+
+/* The listening fds to 3, 4, ... in order (sd_listen_fds(3)). A source may
+ * sit inside [3, 3 + n), even on another's target, so each is first copied
+ * above the range, then the copies go onto their targets (dup2 clears
+ * close-on-exec on the target; the copies keep it and go at exec). The
+ * report fd moves above the range first, so no target overwrites it: the
+ * number it ends on is returned. A stack array, as nothing may be
+ * allocated after a fork. */
+static int child_move_listen_fds(const struct spawn_params *p, int report)
+{
+    size_t n = p->nlisten_fds;
+    int high[SPAWN_LISTEN_FDS_MAX];
+    if (n == 0)
+        return report;
+    int end = 3 + (int)n; /* first number past the targets */
+    if (n > SPAWN_LISTEN_FDS_MAX) {
+        errno = E2BIG;
+        spawn_child_fail(p, report, SPAWN_STAGE_FDS);
+    }
+    if (report >= 3 && report < end) {
+        int moved = dup_above(report, end);
+        if (moved < 0)
+            spawn_child_fail(p, report, SPAWN_STAGE_FDS);
+        report = moved;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((high[i] = dup_above(p->listen_fds[i], end)) < 0)
+            spawn_child_fail(p, report, SPAWN_STAGE_FDS);
+    for (size_t i = 0; i < n; i++)
+        if (dup2(high[i], 3 + (int)i) < 0)
+            spawn_child_fail(p, report, SPAWN_STAGE_FDS);
+    return report;
+}
+
+/* 1 and 2 as asked, 0 on /dev/null for a service (or its fd_in), everything
+ * above 2 close-on-exec (the report pipe included) but what is passed on;
+ * the listening fds then on 3, 4, ... Returns the report fd's number. */
+static int child_setup_fds(const struct spawn_params *p, int fd)
 {
     if (setup_fd(p->fd_out, STDOUT_FILENO) < 0 || setup_fd(p->fd_err, STDERR_FILENO) < 0)
         spawn_child_fail(p, fd, SPAWN_STAGE_FDS);
     if (!p->double_fork || p->keep_fds) {
         /* the main command keeps stdin and what its launcher passed */
-    } else if (setup_fd(SPAWN_FD_NULL, STDIN_FILENO) < 0) {
+    } else if (setup_fd(p->fd_in > 0 ? p->fd_in : SPAWN_FD_NULL, STDIN_FILENO) < 0) {
         spawn_child_fail(p, fd, SPAWN_STAGE_FDS);
     }
     if (p->keep_fds)
-        return;
+        return fd;
     if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         cloexec_each_above_2();
     for (size_t i = 0; i < p->npass_fds; i++)
         (void)fcntl(p->pass_fds[i], F_SETFD, 0);
+    return child_move_listen_fds(p, fd);
 }
 
 /* --- limits, scheduling, credentials ------------------------------------------- */
@@ -303,7 +344,7 @@ __attribute__((noreturn)) void spawn_child_exec(const struct spawn_params *p, in
     child_setup_session(p, fd);
     if (p->pid_env_slot)
         set_pid_env(p);
-    child_setup_fds(p, fd);
+    fd = child_setup_fds(p, fd);
     child_apply_limits(p, fd);
     child_set_ids(p, fd);
     if (p->cwd && chdir(p->cwd) < 0 && !p->cwd_optional)

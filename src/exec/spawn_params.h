@@ -56,6 +56,10 @@ struct spawn_msg {
     int32_t pid;
 };
 
+/* The most listen_fds a spawn moves (a stack array in the child: no
+ * allocation after fork); more fail the spawn at SPAWN_STAGE_FDS. */
+#define SPAWN_LISTEN_FDS_MAX 1024
+
 #define SPAWN_FD_NULL (-3)    /* /dev/null (not -1: that is an open() failure) */
 #define SPAWN_FD_INHERIT (-2) /* keep pxinit's own fd */
 
@@ -90,7 +94,7 @@ struct spawn_params {
     /* Services: fds moved to 3, 4, ... in this order (sd_listen_fds(3));
      * the sources may be any numbers, even inside that range. */
     const int *listen_fds;
-    size_t nlisten_fds;
+    size_t nlisten_fds; /* at most SPAWN_LISTEN_FDS_MAX */
     int fd_in; /* 0: the default (/dev/null for a service); else an fd (> 2) to dup2 onto 0 */
     char **pid_env_slot; /* envp entry the child replaces with pid_env_name=its pid */
     const char *pid_env_name;

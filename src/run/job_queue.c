@@ -8,6 +8,7 @@
 #include "core/unit_type.h"
 #include "base/log.h"
 #include "run/pxinit.h"
+#include "run/socket_run.h"
 #include "run/timer_run.h"
 
 int job_queue_reserve(struct job_queue *q, size_t n)
@@ -66,8 +67,9 @@ static void queue_drain(struct pxinit *px)
         s->job_started = true;
         if ((px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) && !start_allowed(s)) {
             boot_job_done(px, s);
-        } else if (px->phase == PHASE_BOOT && timer_run_activates(px, s)) {
-            boot_job_done(px, s); /* its timer starts it (SPEC) */
+        } else if (px->phase == PHASE_BOOT &&
+                   (timer_run_activates(px, s) || socket_run_activates(px, s))) {
+            boot_job_done(px, s); /* its timer or socket starts it (SPEC) */
         } else if (px->phase == PHASE_BOOT || px->phase == PHASE_RUNNING) {
             unit_start(s, false);
             if (s->queued && !svc_is_busy_starting(s))
@@ -100,7 +102,8 @@ static void boot_job_done(struct pxinit *px, struct service *s)
     }
     for (unsigned i = 0; i < s->links->nsucc; i++) {
         struct service *n = s->links->succ[i];
-        if (--n->wait_count == 0 && n->queued)
+        /* A socket waited for nothing (its count is 0 already). */
+        if (n->wait_count && --n->wait_count == 0 && n->queued)
             queue_push(&px->jobq, n);
     }
 }
@@ -139,10 +142,19 @@ void job_queue_boot(struct pxinit *px)
         s->queued = true;
         s->job_started = false;
     }
-    /* In start order, so independent units start in a deterministic order. */
+    /* Sockets first, waiting for nothing: they are open before any
+     * service starts (SPEC). Then, in start order, so independent units
+     * start in a deterministic order. */
     for (size_t k = 0; k < t->n; k++) {
         struct service *s = t->svc[t->order[k]];
-        if (s->wait_count == 0)
+        if (s->unit->kind == UNIT_KIND_SOCKET) {
+            s->wait_count = 0;
+            queue_push(&px->jobq, s);
+        }
+    }
+    for (size_t k = 0; k < t->n; k++) {
+        struct service *s = t->svc[t->order[k]];
+        if (s->wait_count == 0 && s->unit->kind != UNIT_KIND_SOCKET)
             queue_push(&px->jobq, s);
     }
     queue_drain(px);

@@ -26,6 +26,8 @@
 #include "output/output.h"
 #include "output/spec.h"
 #include "base/proc.h"
+#include "core/unit_type.h"
+#include "run/launch_fds.h"
 #include "run/reap.h"
 #include "exec/spawn.h"
 #include "base/timespan.h"
@@ -141,13 +143,13 @@ bool launch_job_drain(struct pxinit *px, struct spawn_job *job)
         /* The intermediate's fork failed (EAGAIN, ENOMEM): a failed spawn,
          * as when pxinit's own fork fails, not an exit of the service. */
         p->pending = false;
-        svc_spawn_failed(s, p);
+        unit_spawn_failed(s, p);
     } else if (pid == 0) {
         /* The intermediate died before reporting a pid (where a service's
          * preparation fails when its exec would overlap pxinit, spawn.c):
          * nothing runs, and the exit is the failed stage's. */
         p->pending = false;
-        svc_proc_exited(s, p, W_EXITCODE(code, 0));
+        unit_proc_exited(s, p, W_EXITCODE(code, 0));
     } else if (!failed && p->pid == pid) {
         svc_exec_done(s, p);
     }
@@ -165,6 +167,7 @@ static int open_output(const struct unit *u, enum output_kind kind, const char *
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     switch (kind) {
     case OUTPUT_NULL:
+    case OUTPUT_SOCKET: /* a connection replaces it (launch_fds.c); none: nothing */
         /* An fd rather than SPAWN_FD_NULL, which is -1: the error value here. */
         return open("/dev/null", O_WRONLY | O_CLOEXEC | O_NOCTTY);
     case OUTPUT_FILE:
@@ -273,6 +276,7 @@ struct launch_req {
     int fd_out, fd_err; /* files opened here (closed after the spawn), or SPAWN_FD_INHERIT */
     int out, err;       /* what the child gets as 1 and 2 */
     bool captured;      /* output_spawn_fds() gave write ends */
+    struct fd_pass fp;  /* fds from 3 on and a connection (borrowed) */
 };
 
 /* User=/Group=, or none for a privileged command; -1 with errno. */
@@ -356,7 +360,8 @@ static __attribute__((noinline)) int launch_prepare(struct service *s,
         errno = saved;
         return -1;
     }
-    if (add_notify_env(px, s, &r->env) < 0 || add_invocation_id(s, &r->env) < 0)
+    if (add_notify_env(px, s, &r->env) < 0 || add_invocation_id(s, &r->env) < 0 ||
+        launch_fds_prepare(s, is_main, &r->fp, &r->env) < 0)
         return -1;
     if (prepare_dirs(s, r->privileged ? NULL : &r->creds, &r->env) < 0)
         return -1;
@@ -466,6 +471,7 @@ static int launch_spawn(struct service *s, const struct exec_command *cmd, bool 
         .async_exec = !(is_main && u->type == UNIT_TYPE_EXEC),
         .what = cmd->line,
     };
+    launch_fds_apply(s, is_main, &r->fp, &sp);
     size_t wlen = strlen(cmd->line) + 1;
     struct spawn_job *job = calloc(1, sizeof(*job) + wlen);
     if (!job) {
@@ -504,6 +510,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
     }
     r->privileged = cmd->flags & (EXEC_FLAG_FULL_PRIVILEGES | EXEC_FLAG_AMBIENT);
     r->fd_out = r->fd_err = SPAWN_FD_INHERIT;
+    fd_pass_init(&r->fp);
     int rc = launch_prepare(s, cmd, is_main, r);
     if (rc == 0)
         rc = launch_open_stdio(s, r);
@@ -518,6 +525,7 @@ int launch_command(struct service *s, const struct exec_command *cmd, bool is_ma
         close(r->fd_err);
     strv_clear(&r->env);
     strv_clear(&r->argv);
+    fd_pass_clear(&r->fp);
     free(r);
     errno = saved;
     return rc;

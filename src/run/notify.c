@@ -7,8 +7,11 @@
  * control process, or (NotifyAccess=all) any other process of the unit, as
  * pid_claim.c tells them (their sessions, groups, descendants, or the run's
  * $INVOCATION_ID).
- * File descriptors sent along (FDSTORE=1) are closed at once: pxinit keeps no
- * fd store, and a leaked fd would pin whatever it refers to.
+ * File descriptors sent along go with the message to deliver(), which may
+ * keep them for the fd store (FDSTORE=1, fdstore.c); every one it does not
+ * keep is closed here, as is every fd of a datagram that is not delivered
+ * (no credentials, truncated, a sender NotifyAccess= refuses): a leaked fd
+ * would pin whatever it refers to.
  */
 #include "run/notify.h"
 
@@ -28,6 +31,9 @@
 #include "run/signals.h"
 
 #define NOTIFY_BUFFER_MAX 4096
+/* Fds one datagram may carry; with more, the kernel drops the rest
+ * (MSG_CTRUNC) and the datagram is refused. */
+#define NOTIFY_FDS_MAX 32
 /* Warnings about bad datagrams per second: per sender pid, and overall. */
 #define NOTIFY_WARN_BURST 3
 #define NOTIFY_WARN_TOTAL 10
@@ -105,6 +111,15 @@ void notify_parse(const char *buf, size_t len, struct notify_msg *m)
                 m->has_extend = true;
                 m->extend_usec = u;
             }
+        } else if (is(line, n, "FDSTORE=1")) {
+            m->fdstore = true;
+        } else if (is(line, n, "FDSTOREREMOVE=1")) {
+            m->fdstore_remove = true;
+        } else if (is(line, n, "FDPOLL=0")) {
+            m->fdpoll_off = true;
+        } else if ((v = value_of(line, n, "FDNAME=", &vn))) {
+            m->fdname = v;
+            m->fdname_len = vn;
         } else if ((v = value_of(line, n, "WATCHDOG_USEC=", &vn))) {
             if (parse_u64(v, vn, &u) && u > 0) {
                 m->has_watchdog_usec = true;
@@ -150,17 +165,37 @@ static struct service *notify_sender(struct pxinit *px, pid_t pid)
     return NULL;
 }
 
-static void close_passed_fds(struct msghdr *mh)
+/* The fds of mh's SCM_RIGHTS, copied into fds (room for max); what does
+ * not fit is closed. Their number. */
+static size_t take_passed_fds(struct msghdr *mh, int *fds, size_t max)
 {
+    size_t got = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
             continue;
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        int *fds = (int *)(void *)CMSG_DATA(c);
-        for (size_t i = 0; i < n; i++)
-            close(fds[i]);
+        const unsigned char *data = CMSG_DATA(c);
+        for (size_t i = 0; i < n; i++) {
+            int fd;
+            memcpy(&fd, data + i * sizeof(int), sizeof(int));
+            if (got < max)
+                fds[got++] = fd;
+            else
+                close(fd);
+        }
     }
+    return got;
 }
+
+static void close_fds(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+static void notify_handle(struct pxinit *px, const struct msghdr *mh, const char *buf, size_t n,
+                          int *fds, size_t nfds);
 
 static void notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -177,8 +212,9 @@ void notify_drain(struct pxinit *px)
     char buf[NOTIFY_BUFFER_MAX + 1];
     union {
         struct cmsghdr align;
-        char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * 16)];
+        char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * NOTIFY_FDS_MAX)];
     } control;
+    int fds[NOTIFY_FDS_MAX];
 
     /* A bounded number per wakeup, so a flood cannot starve the loop. */
     for (int round = 0; round < 64; round++) {
@@ -195,44 +231,54 @@ void notify_drain(struct pxinit *px)
                 log_warn("notify socket");
             return;
         }
-        close_passed_fds(&mh);
-        struct ucred *cred = NULL;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
-                c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
-                cred = (struct ucred *)(void *)CMSG_DATA(c);
-        /* Any local user can send these: a few lines a second at most. */
-        unsigned long held;
-        if (!cred || cred->pid <= 0) {
-            /* From another PID namespace: pid 0, one sender for the limit. */
-            if (ratelimit_allow(&px->notify_warnings, 0, ev_now(px->loop), &held)) {
-                if (held)
-                    log_debug("%lu warnings about notifications suppressed", held);
-                log_debug("notification without credentials, ignoring");
-            }
-            continue;
-        }
-        if ((size_t)n >= sizeof(buf) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-            if (!ratelimit_allow(&px->notify_warnings, cred->pid, ev_now(px->loop), &held))
-                continue;
-            if (held)
-                log_warnx("%lu warnings about notifications suppressed", held);
-            log_warnx("notification from pid %d too long, ignoring", (int)cred->pid);
-            continue;
-        }
-        struct service *s = notify_sender(px, cred->pid);
-        if (!s && px->jobs) {
-            /* The sender's pid (or its leader's) may still sit in a spawn
-             * report pipe: it was written before the service could exec. */
-            px->notify_ops->catch_up(px);
-            s = notify_sender(px, cred->pid);
-        }
-        if (!s)
-            continue;
-        struct notify_msg m;
-        notify_parse(buf, (size_t)n, &m);
-        px->notify_ops->deliver(px, s, cred, &m);
+        size_t nfds = take_passed_fds(&mh, fds, NOTIFY_FDS_MAX);
+        notify_handle(px, &mh, buf, (size_t)n, fds, nfds);
+        close_fds(fds, nfds);
     }
+}
+
+/* One datagram of n bytes: its sender, then delivery, which may take fds. */
+static void notify_handle(struct pxinit *px, const struct msghdr *mh, const char *buf, size_t n,
+                          int *fds, size_t nfds)
+{
+    struct ucred *cred = NULL;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR((struct msghdr *)mh, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+            c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+            cred = (struct ucred *)(void *)CMSG_DATA(c);
+    /* Any local user can send these: a few lines a second at most. */
+    unsigned long held;
+    if (!cred || cred->pid <= 0) {
+        /* From another PID namespace: pid 0, one sender for the limit. */
+        if (ratelimit_allow(&px->notify_warnings, 0, ev_now(px->loop), &held)) {
+            if (held)
+                log_debug("%lu warnings about notifications suppressed", held);
+            log_debug("notification without credentials, ignoring");
+        }
+        return;
+    }
+    if (n > NOTIFY_BUFFER_MAX || (mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+        if (!ratelimit_allow(&px->notify_warnings, cred->pid, ev_now(px->loop), &held))
+            return;
+        if (held)
+            log_warnx("%lu warnings about notifications suppressed", held);
+        log_warnx("notification from pid %d too long, ignoring", (int)cred->pid);
+        return;
+    }
+    struct service *s = notify_sender(px, cred->pid);
+    if (!s && px->jobs) {
+        /* The sender's pid (or its leader's) may still sit in a spawn
+         * report pipe: it was written before the service could exec. */
+        px->notify_ops->catch_up(px);
+        s = notify_sender(px, cred->pid);
+    }
+    if (!s)
+        return;
+    struct notify_msg m;
+    notify_parse(buf, n, &m);
+    m.fds = fds;
+    m.nfds = nfds;
+    px->notify_ops->deliver(px, s, cred, &m);
 }
 
 int notify_init(struct pxinit *px, const struct notify_ops *ops)

@@ -21,6 +21,14 @@ struct notify_msg {
     uint64_t watchdog_usec;
     const char *status; /* points into the buffer; NULL when absent */
     size_t status_len;
+    /* The fd store (FDSTORE=1, FDSTOREREMOVE=1, FDNAME=, FDPOLL=0). */
+    bool fdstore, fdstore_remove, fdpoll_off;
+    const char *fdname; /* points into the buffer; NULL when absent */
+    size_t fdname_len;
+    /* Fds sent along (SCM_RIGHTS), close-on-exec. deliver() may keep some,
+     * setting their slots to -1; notify.c closes the rest after it. */
+    int *fds;
+    size_t nfds;
 };
 
 /* Parses buf[0..len) (need not be NUL-terminated). Unknown assignments are

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "base/log.h"
+#include "run/socket_run.h"
 #include "run/timer_run.h"
 #include "unit/unit_load.h"
 
@@ -33,6 +34,7 @@ static void settle_cb(struct ev_loop *loop, ev_idle *w, int revents)
     /* px->jobs: a spawn report still in flight may name a removed unit. */
     bool again = unit_table_settle(&px->table, px->jobs != NULL);
     timer_run_table_changed(px); /* new definitions may activate other units */
+    socket_run_table_changed(px);
     if (again && !ev_is_active(&px->reload_retry))
         ev_timer_start(loop, &px->reload_retry);
 }
@@ -93,6 +95,7 @@ int reload_units(struct pxinit *px, const struct reload_report *rep)
                               rep ? rep->ctx : NULL);
     int e = errno;
     timer_run_table_changed(px); /* a stopped timer takes its new Unit= in place */
+    socket_run_table_changed(px);
     strv_clear(&x.failed);
     if (r < 0) {
         log_warnx("daemon-reload: out of memory, nothing changed");

@@ -36,7 +36,9 @@
 #include "run/job_queue.h"
 #include "run/propagate.h"
 #include "run/reload.h"
+#include "run/socket_run.h"
 #include "run/timer_run.h"
+#include "run/fdstore.h"
 #include "run/unit_table.h"
 #include "unit/unit_load.h"
 
@@ -90,7 +92,7 @@ static bool op_group_alive(struct service *s, struct svc_proc *p)
 static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct service *s = (struct service *)((char *)w - offsetof(struct service, timer));
-    svc_timer_fired(s);
+    unit_timer_fired(s);
 }
 
 static void op_timer_extend(struct service *s, uint64_t usec)
@@ -113,8 +115,8 @@ static void watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
  * Its timer is allocated the first time it is armed: most units have none. */
 static void watchdog_update(struct pxinit *px, struct service *s, bool ping)
 {
-    if (s->unit->kind == UNIT_KIND_TIMER)
-        return; /* s->timer_rt shares the watchdog's place */
+    if (s->unit->kind == UNIT_KIND_TIMER || s->unit->kind == UNIT_KIND_SOCKET)
+        return; /* s->timer_rt and s->socket_rt share the watchdog's place */
     bool want = s->sub == SUB_RUNNING && s->watchdog_usec > 0 && s->watchdog_usec != USEC_INFINITY;
     if (!want) {
         if (s->watchdog)
@@ -259,6 +261,12 @@ void supervisor_notify(struct pxinit *px, struct service *s, const struct ucred 
     }
     if (m->has_errno)
         s->status_errno = m->err;
+    /* FDSTOREREMOVE=1 wins over FDSTORE=1 (systemd); fds not kept are
+     * closed by notify.c. */
+    if (m->fdstore_remove)
+        fdstore_remove(px, s, m->fdname, m->fdname_len);
+    else if (m->fdstore)
+        fdstore_add(px, s, m->fds, m->nfds, m->fdname, m->fdname_len, !m->fdpoll_off);
     if (m->has_mainpid)
         claim_main_pid(px, s, m->mainpid, sender->uid);
     if (m->has_watchdog_usec) {
@@ -346,9 +354,11 @@ static void op_changed(struct service *s, enum svc_sub old)
 
     job_queue_changed(px, s);
     propagate_changed(&px->propagate, s, old);
+    socket_run_unit_changed(px, s, old); /* before reload's: an ended instance leaves */
     reload_unit_changed(px, s);
     pull_unit_changed(px, s, old);
     timer_run_unit_changed(px, s, old);
+    fdstore_unit_changed(px, s);
 
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
@@ -403,7 +413,7 @@ static int table_reserve(void *ctx, size_t n)
 
 static bool table_triggered_only(void *ctx, struct service *s)
 {
-    return timer_run_activates(ctx, s);
+    return timer_run_activates(ctx, s) || socket_run_activates(ctx, s);
 }
 
 static const struct unit_table_ops table_ops = {
@@ -448,8 +458,11 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
      * process: it has none (the output calls take NULL). */
     struct output_spec os;
     output_spec_of_unit(&os, u, &px->conf);
-    s->output = u->kind == UNIT_KIND_TIMER ? NULL : output_unit_new(px->output, &os);
-    if ((!s->output && px->output && u->kind != UNIT_KIND_TIMER) || timer_run_attach(px, s) < 0) {
+    bool quiet = u->kind == UNIT_KIND_TIMER || (u->kind == UNIT_KIND_SOCKET && !u->cmds);
+    s->output = quiet ? NULL : output_unit_new(px->output, &os);
+    if ((!s->output && px->output && !quiet) || timer_run_attach(px, s) < 0 ||
+        socket_run_attach(px, s) < 0) {
+        timer_run_detach(px, s);
         output_unit_free(s->output);
         free(s);
         return NULL;
@@ -464,7 +477,9 @@ void supervisor_service_free(struct pxinit *px, struct service *s)
     output_unit_free(s->output);
     s->output = NULL;
     timer_run_detach(px, s);
-    if (s->unit->kind != UNIT_KIND_TIMER && s->watchdog) {
+    socket_run_detach(px, s);
+    fdstore_forget(px, s);
+    if (s->unit->kind != UNIT_KIND_TIMER && s->unit->kind != UNIT_KIND_SOCKET && s->watchdog) {
         ev_timer_stop(px->loop, s->watchdog);
         free(s->watchdog);
     }
@@ -537,7 +552,7 @@ bool supervisor_child_exited(struct pxinit *px, pid_t pid, int status)
                        strerror(fail_err));
     reap_pidfd_close(px, &p->pidfd);
     output_proc_exited(s->output); /* its last partial line, once the pipe is read */
-    svc_proc_exited(s, p, status);
+    unit_proc_exited(s, p, status);
     return true;
 }
 
@@ -558,6 +573,8 @@ void supervisor_free(struct pxinit *px)
     reload_stop(px);
     unit_table_free(&px->table);
     timer_run_free(px);
+    socket_run_free(px);
+    fdstore_free(px);
     job_queue_free(&px->jobq);
     propagate_free(&px->propagate);
     pull_free(px);

@@ -142,6 +142,37 @@ struct service *unit_table_insert(struct unit_table *t, struct unit *u)
     return s;
 }
 
+int unit_table_remove(struct unit_table *t, struct service *s)
+{
+    size_t at = t->n;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->svc[i] == s)
+            at = i;
+    if (at == t->n)
+        return 0; /* removed already */
+    struct service **r = realloc(t->retired, (t->nretired + 1) * sizeof(*r));
+    if (!r) {
+        errno = ENOMEM;
+        return -1;
+    }
+    t->retired = r;
+    struct stage st = {.e = malloc((t->n ? t->n : 1) * sizeof(*st.e)), .n = t->n - 1};
+    for (size_t i = 0, k = 0; st.e && i < t->n; i++)
+        if (i != at)
+            st.e[k++] = (struct entry){t->svc[i], t->svc[i]->unit};
+    if (!st.e || stage_build(t, &st) < 0) {
+        free(st.e);
+        errno = ENOMEM;
+        return -1;
+    }
+    stage_install(t, &st);
+    free(st.e);
+    t->retired[t->nretired++] = s;
+    if (t->watch && t->watch->removed)
+        t->watch->removed(t->watch_ctx, s);
+    return 0;
+}
+
 bool unit_table_pending(const struct unit_table *t)
 {
     return t->nretired || t->nswaps;

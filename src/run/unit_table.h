@@ -83,6 +83,13 @@ struct service *unit_table_find(const struct unit_table *t, const char *name);
  * ENOMEM: then nothing changed and u is still the caller's. */
 struct service *unit_table_insert(struct unit_table *t, struct unit *u);
 
+/* Takes s, an instance made on request that has ended (inactive or
+ * failed), out of the table: watch->removed hears of it now; it waits
+ * with the units a reload removed until it is idle, then watch->forget
+ * hears of it and it is freed (unit_table_settle()). 0, or -1 with errno
+ * ENOMEM (then it stays). */
+int unit_table_remove(struct unit_table *t, struct service *s);
+
 /* What a daemon-reload did to one unit, in the order it reports them. */
 enum unit_change {
     UNIT_CHANGED,     /* new definition applied at once (it was not running) */

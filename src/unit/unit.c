@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/timespan.h"
+#include "unit/unit_socket.h"
 #include "unit/unit_timer.h"
 
 #define UNIT_NAME_MAX 255
@@ -41,6 +42,7 @@ static const struct {
     PART(UNIT_PART_LIMITS, limits, unit_limits), PART(UNIT_PART_DIRS, dirs, unit_dirs),
     PART(UNIT_PART_CMDS, cmds, unit_cmds),       PART(UNIT_PART_STATUS, status, unit_status),
     PART(UNIT_PART_OUTPUT, output, unit_output), PART(UNIT_PART_TIMER, timer, unit_timer),
+    PART(UNIT_PART_SOCKET, socket, unit_socket),
 #undef PART
 };
 
@@ -249,6 +251,7 @@ static void deps_free(struct unit_deps *d)
     strv_clear(&d->binds_to);
     strv_clear(&d->part_of);
     strv_clear(&d->conflicts);
+    strv_clear(&d->sockets);
     free(d);
 }
 
@@ -328,6 +331,7 @@ void unit_free(struct unit *u)
     status_free(u->status);
     output_part_free(u->output);
     unit_timer_free(u->timer);
+    unit_socket_free(u->socket);
     exec_list_clear(&u->exec_start);
     free(u->pid_file);
     free(u);
@@ -382,7 +386,7 @@ static bool deps_equal(const struct unit_deps *a, const struct unit_deps *b)
            strv_equal(&a->requires, &b->requires) && strv_equal(&a->wants, &b->wants) &&
            strv_equal(&a->requisite, &b->requisite) && strv_equal(&a->binds_to, &b->binds_to) &&
            strv_equal(&a->part_of, &b->part_of) && strv_equal(&a->conflicts, &b->conflicts) &&
-           strv_equal(&a->install_alias, &b->install_alias);
+           strv_equal(&a->install_alias, &b->install_alias) && strv_equal(&a->sockets, &b->sockets);
 }
 
 static bool exec_equal(const struct unit_exec *a, const struct unit_exec *b)
@@ -403,7 +407,8 @@ static bool exec_equal(const struct unit_exec *a, const struct unit_exec *b)
            a->cpu_sched_priority == b->cpu_sched_priority &&
            a->cpu_sched_reset_on_fork == b->cpu_sched_reset_on_fork &&
            a->ioprio_set == b->ioprio_set && a->ioprio_class == b->ioprio_class &&
-           a->ioprio_level == b->ioprio_level;
+           a->ioprio_level == b->ioprio_level && a->std_input == b->std_input &&
+           a->fd_store_max == b->fd_store_max;
 }
 
 static bool limits_equal(const struct unit_limits *a, const struct unit_limits *b)
@@ -469,6 +474,7 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            status_equal(unit_status(a), unit_status(b)) &&
            output_equal(unit_output(a), unit_output(b)) &&
            unit_timer_equal(unit_timer(a), unit_timer(b)) &&
+           unit_socket_equal(unit_socket(a), unit_socket(b)) &&
            exec_list_equal(&a->exec_start, &b->exec_start) && str_eq(a->pid_file, b->pid_file) &&
            a->start_limit_interval_usec == b->start_limit_interval_usec &&
            a->start_limit_burst == b->start_limit_burst && a->restart_usec == b->restart_usec &&
@@ -482,9 +488,9 @@ bool unit_equal(const struct unit *a, const struct unit *b)
            a->kill_signal == b->kill_signal && a->restart_kill_signal == b->restart_kill_signal &&
            a->final_kill_signal == b->final_kill_signal && a->send_sigkill == b->send_sigkill &&
            a->send_sighup == b->send_sighup && a->std_output == b->std_output &&
-           a->std_error == b->std_error && a->notify_access == b->notify_access &&
-           a->notify_access_set == b->notify_access_set && a->success_action == b->success_action &&
-           a->failure_action == b->failure_action &&
+           a->std_error == b->std_error && a->std_output_set == b->std_output_set &&
+           a->notify_access == b->notify_access && a->notify_access_set == b->notify_access_set &&
+           a->success_action == b->success_action && a->failure_action == b->failure_action &&
            a->runtime_dir_preserve == b->runtime_dir_preserve &&
            a->ignore_sigpipe == b->ignore_sigpipe;
 }
@@ -541,6 +547,8 @@ int unit_kind_of_name(const char *name)
         return UNIT_KIND_TARGET;
     if (has_suffix(name, n, ".timer") && n > strlen(".timer"))
         return UNIT_KIND_TIMER;
+    if (has_suffix(name, n, ".socket") && n > strlen(".socket"))
+        return UNIT_KIND_SOCKET;
     return -1;
 }
 

@@ -406,6 +406,7 @@ struct unit {
     bool notify_access_set;
     bool in_dir;         /* the file is dir->path + "/" + name */
     bool ignore_sigpipe; /* IgnoreSIGPIPE=, default yes: SIGPIPE ignored in the service */
+    bool std_output_set; /* StandardOutput= written: StandardInput=socket changes no default */
 };
 
 /* The part of u that part names, allocated (with its defaults) when missing;
@@ -481,7 +482,7 @@ bool unit_equal(const struct unit *a, const struct unit *b);
 const char *unit_short_name(const char *name, size_t *len);
 /* Appends ".service" when name has no suffix; returns a new string or NULL. */
 char *unit_name_normalize(const char *name);
-/* The kind a name's suffix says; -1 for other types (.socket, .mount, ...)
+/* The kind a name's suffix says; -1 for other types (.mount, .path, ...)
  * and for names without a known suffix. */
 int unit_kind_of_name(const char *name);
 /* True for names systemd accepts for a service: [A-Za-z0-9:_.@\-]+ ending in .service. */

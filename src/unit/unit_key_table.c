@@ -2,7 +2,7 @@
  * parser, field, argument}, one array per section, and the keys systemd has
  * that pxinit accepts without acting on them. The meaning is systemd's
  * (systemd.unit(5), systemd.service(5), systemd.exec(5), systemd.kill(5),
- * systemd.timer(5));
+ * systemd.timer(5), systemd.socket(5));
  * the parsers are in unit_values*.c and unit_sched.c.
  *
  * To add a key: a row in its section's array (a new section: an array, its
@@ -13,8 +13,10 @@
 #include "unit/unit_key_table.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #define FIELD(f) UNIT_KEY_AT(UNIT_PART_NONE, struct unit, f)
 /* Fields of the optional parts of struct unit (unit.h). */
@@ -25,6 +27,7 @@
 #define STATUS(f) UNIT_KEY_AT(UNIT_PART_STATUS, struct unit_status, f)
 #define OUTPUT(f) UNIT_KEY_AT(UNIT_PART_OUTPUT, struct unit_output, f)
 #define TIMER(f) UNIT_KEY_AT(UNIT_PART_TIMER, struct unit_timer, f)
+#define SOCK(f) UNIT_KEY_AT(UNIT_PART_SOCKET, struct unit_socket, f)
 #define IN(part) UNIT_KEY_IN(UNIT_PART_##part)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -32,6 +35,7 @@
 #define S "Service"
 #define I "Install"
 #define T "Timer"
+#define K "Socket"
 
 /* ---- [Unit] --------------------------------------------------------------- */
 
@@ -194,6 +198,9 @@ static const struct unit_key service_keys[] = {
     {S, "X-LogMaxFiles", value_parse_log_rotation, IN(OUTPUT), 1},
     {S, "WatchdogSec", value_parse_timespan, FIELD(watchdog_usec), 0},
     {S, "NotifyAccess", value_parse_notify_access, 0, KEY_ENUM_NOTIFY_ACCESS},
+    {S, "Sockets", value_parse_sockets, DEPS(sockets), 0},
+    {S, "FileDescriptorStoreMax", value_parse_unsigned, EXEC(fd_store_max), 0},
+    {S, "StandardInput", value_parse_input, IN(EXEC), 0},
     /* Older spellings and [Unit] keys systemd also takes in [Service]. */
     {S, "StartLimitIntervalSec", value_parse_timespan, FIELD(start_limit_interval_usec), 10000000},
     {S, "StartLimitInterval", value_parse_timespan, FIELD(start_limit_interval_usec), 10000000},
@@ -208,9 +215,9 @@ static const char *const unsupported_service_keys[] = {
     "RestartMode",
     "TimeoutAbortSec", "TimeoutStartFailureMode", "TimeoutStopFailureMode",
     "RuntimeMaxSec", "RuntimeRandomizedExtraSec", "GuessMainPID", "PermissionsStartOnly",
-    "RootDirectoryStartOnly", "NonBlocking", "FileDescriptorStoreMax",
+    "RootDirectoryStartOnly", "NonBlocking",
     "FileDescriptorStorePreserve", "USBFunctionDescriptors", "USBFunctionStrings", "OOMPolicy",
-    "OpenFile", "ReloadSignal", "BusName", "Sockets", "ExitType", "WatchdogSignal",
+    "OpenFile", "ReloadSignal", "BusName", "ExitType", "WatchdogSignal",
     /* exec: sandboxing and credentials */
     "PrivateTmp", "PrivateDevices", "PrivateNetwork", "PrivateUsers", "PrivateIPC",
     "PrivateMounts", "PrivatePIDs", "ProtectSystem", "ProtectHome", "ProtectKernelTunables",
@@ -229,7 +236,7 @@ static const char *const unsupported_service_keys[] = {
     "SmackProcessLabel", "NetworkNamespacePath", "IPCNamespacePath",
     /* exec: scheduling, I/O, logging, directories */
     "CPUAffinity", "NUMAPolicy",
-    "NUMAMask", "TimerSlackNSec", "StandardInput", "StandardInputText", "StandardInputData",
+    "NUMAMask", "TimerSlackNSec", "StandardInputText", "StandardInputData",
     "TTYPath", "TTYReset", "TTYVHangup", "TTYVTDisallocate", "TTYRows", "TTYColumns",
     "SyslogFacility", "SyslogLevel", "SyslogLevelPrefix", "LogLevelMax", "LogExtraFields",
     "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogNamespace", "LogFilterPatterns",
@@ -270,6 +277,71 @@ static const struct unit_key timer_keys[] = {
     {T, "Unit", value_parse_timer_unit, IN(TIMER), 0},
 };
 
+/* ---- [Socket] ------------------------------------------------------------- */
+
+/* Read only in a .socket (unit_section_fits()). */
+static const struct unit_key socket_keys[] = {
+    {K, "ListenStream", value_parse_listen, IN(SOCKET), SOCKET_LISTEN_STREAM},
+    {K, "ListenDatagram", value_parse_listen, IN(SOCKET), SOCKET_LISTEN_DATAGRAM},
+    {K, "ListenSequentialPacket", value_parse_listen, IN(SOCKET), SOCKET_LISTEN_SEQPACKET},
+    {K, "ListenFIFO", value_parse_listen, IN(SOCKET), SOCKET_LISTEN_FIFO},
+    {K, "Accept", value_parse_flag, SOCK(accept), 0},
+    {K, "Service", value_parse_socket_service, IN(SOCKET), 0},
+    {K, "FileDescriptorName", value_parse_fd_name, IN(SOCKET), 0},
+    {K, "Backlog", value_parse_unsigned, SOCK(backlog), SOMAXCONN},
+    {K, "BindIPv6Only", value_parse_bind_ipv6_only, IN(SOCKET), 0},
+    {K, "ReusePort", value_parse_flag, SOCK(reuse_port), 0},
+    {K, "FreeBind", value_parse_flag, SOCK(free_bind), 0},
+    {K, "SocketUser", value_parse_user, SOCK(socket_user), 0},
+    {K, "SocketGroup", value_parse_user, SOCK(socket_group), 0},
+    {K, "SocketMode", value_parse_mode, SOCK(socket_mode), 0666},
+    {K, "DirectoryMode", value_parse_mode, SOCK(directory_mode), 0755},
+    {K, "RemoveOnStop", value_parse_flag, SOCK(remove_on_stop), 0},
+    {K, "Symlinks", value_parse_symlinks, IN(SOCKET), 0},
+    {K, "MaxConnections", value_parse_max_connections, IN(SOCKET), 0},
+    {K, "MaxConnectionsPerSource", value_parse_max_connections, IN(SOCKET), 1},
+    {K, "PassCredentials", value_parse_flag, SOCK(pass_credentials), 0},
+    {K, "KeepAlive", value_parse_flag, SOCK(keep_alive), 0},
+    {K, "NoDelay", value_parse_flag, SOCK(no_delay), 0},
+    {K, "ReceiveBuffer", value_parse_socket_buffer, IN(SOCKET), 0},
+    {K, "SendBuffer", value_parse_socket_buffer, IN(SOCKET), 1},
+    {K, "TriggerLimitIntervalSec", value_parse_timespan, SOCK(trigger_limit_interval_usec),
+     2000000},
+    {K, "TriggerLimitBurst", value_parse_trigger_burst, IN(SOCKET), 0},
+    {K, "ExecStartPre", value_parse_exec, CMDS(exec_start_pre), 0},
+    {K, "ExecStartPost", value_parse_exec, CMDS(exec_start_post), 0},
+    {K, "ExecStopPre", value_parse_exec, CMDS(exec_stop), 0},
+    {K, "ExecStopPost", value_parse_exec, CMDS(exec_stop_post), 0},
+};
+
+/* The keys of systemd.exec(5) and systemd.kill(5) a socket's commands
+ * take, read by [Service]'s rows into the same fields ('*': a prefix). */
+/* clang-format off */
+static const char *const socket_exec_keys[] = {
+    "User", "Group", "SupplementaryGroups", "WorkingDirectory", "Environment",
+    "EnvironmentFile", "PassEnvironment", "UnsetEnvironment", "UMask", "NoNewPrivileges",
+    "IgnoreSIGPIPE", "OOMScoreAdjust", "Nice", "CPUScheduling*", "IOScheduling*", "Limit*",
+    "RuntimeDirectory*", "StateDirectory*", "CacheDirectory*", "LogsDirectory*",
+    "ConfigurationDirectory*", "StandardOutput", "StandardError", "SyslogIdentifier",
+    "KillMode", "KillSignal", "SendSIGKILL", "SendSIGHUP", "RestartKillSignal",
+    "FinalKillSignal", "TimeoutSec", NULL,
+};
+
+/* systemd's [Socket] keys pxinit does not act on; [Service]'s list is
+ * also read here (sandboxing and the like, which sockets take too). */
+static const char *const unsupported_socket_keys[] = {
+    "ListenNetlink", "ListenSpecial", "ListenMessageQueue", "ListenUSBFunction",
+    "SocketProtocol", "BindToDevice", "IPTOS", "IPTTL", "Mark", "Priority",
+    "DeferAcceptSec", "KeepAliveTimeSec", "KeepAliveIntervalSec", "KeepAliveProbes",
+    "Transparent", "Broadcast", "PassSecurity", "PassPacketInfo", "PassFileDescriptorsToExec",
+    "Timestamping", "TCPCongestion", "PipeSize", "MessageQueueMaxMessages",
+    "MessageQueueMessageSize", "FlushPending", "Writable", "SELinuxContextFromNet",
+    "PollLimitIntervalSec", "PollLimitBurst", "DeferTrigger", "DeferTriggerMaxSec",
+    "PassPIDFD", "AcceptFileDescriptors", "StandardInput", NULL,
+};
+static const char *const unsupported_socket_prefixes[] = {"Smack", "Defer", NULL};
+/* clang-format on */
+
 /* ---- [Install] ------------------------------------------------------------ */
 
 /* Read by `pxinit enable`-style tools, not by the daemon: accepted and kept
@@ -288,10 +360,14 @@ static const struct unit_key install_keys[] = {
 static const char *const no_keys[] = {NULL};
 
 static const struct unit_section sections[] = {
-    {U, unit_keys, ARRAY_SIZE(unit_keys), unsupported_unit_keys, unsupported_unit_prefixes},
-    {S, service_keys, ARRAY_SIZE(service_keys), unsupported_service_keys, no_keys},
-    {T, timer_keys, ARRAY_SIZE(timer_keys), no_keys, no_keys},
-    {I, install_keys, ARRAY_SIZE(install_keys), no_keys, no_keys},
+    {U, unit_keys, ARRAY_SIZE(unit_keys), unsupported_unit_keys, unsupported_unit_prefixes, NULL, 0,
+     NULL, NULL},
+    {S, service_keys, ARRAY_SIZE(service_keys), unsupported_service_keys, no_keys, NULL, 0, NULL,
+     NULL},
+    {T, timer_keys, ARRAY_SIZE(timer_keys), no_keys, no_keys, NULL, 0, NULL, NULL},
+    {K, socket_keys, ARRAY_SIZE(socket_keys), unsupported_socket_keys, unsupported_socket_prefixes,
+     service_keys, ARRAY_SIZE(service_keys), socket_exec_keys, unsupported_service_keys},
+    {I, install_keys, ARRAY_SIZE(install_keys), no_keys, no_keys, NULL, 0, NULL, NULL},
 };
 
 const struct unit_section *unit_section_find(const char *name)
@@ -300,6 +376,42 @@ const struct unit_section *unit_section_find(const char *name)
         if (strcmp(sections[i].name, name) == 0)
             return &sections[i];
     return NULL;
+}
+
+static bool name_matches(const char *const *list, const char *name)
+{
+    for (; list && *list; list++) {
+        size_t n = strlen(*list);
+        if ((*list)[n - 1] == '*' ? strncmp(*list, name, n - 1) == 0 : strcmp(*list, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+const struct unit_key *unit_section_key(const struct unit_section *s, const char *key)
+{
+    for (size_t i = 0; i < s->nkeys; i++)
+        if (strcmp(s->keys[i].name, key) == 0)
+            return &s->keys[i];
+    if (!name_matches(s->borrowed, key))
+        return NULL;
+    for (size_t i = 0; i < s->nborrow_keys; i++)
+        if (strcmp(s->borrow_keys[i].name, key) == 0)
+            return &s->borrow_keys[i];
+    return NULL;
+}
+
+bool unit_section_not_enforced(const struct unit_section *s, const char *key)
+{
+    const char *const *lists[] = {s->unsupported, s->borrow_unsupported};
+    for (int k = 0; k < 2; k++)
+        for (const char *const *p = lists[k]; p && *p; p++)
+            if (strcmp(*p, key) == 0)
+                return true;
+    for (const char *const *p = s->unsupported_prefixes; p && *p; p++)
+        if (strncmp(*p, key, strlen(*p)) == 0)
+            return true;
+    return false;
 }
 
 const struct unit_section *unit_section_at(size_t i)

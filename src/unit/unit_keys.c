@@ -18,22 +18,6 @@
 
 #include "unit/unit_specifier.h"
 
-static bool name_in(const char *const *list, const char *name)
-{
-    for (; *list; list++)
-        if (strcmp(*list, name) == 0)
-            return true;
-    return false;
-}
-
-static bool prefix_in(const char *const *list, const char *name)
-{
-    for (; *list; list++)
-        if (strncmp(*list, name, strlen(*list)) == 0)
-            return true;
-    return false;
-}
-
 /* Runs row k's parser on value (specifiers already resolved) and reports a
  * malformed value; shown is the value as written. */
 static int unit_key_run(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value,
@@ -109,14 +93,14 @@ static void unit_key_not_enforced(struct unit_parse_ctx *ctx, const char *key)
 int unit_keys_apply(struct unit_parse_ctx *ctx, const struct unit_section *section, const char *key,
                     const char *value)
 {
-    for (size_t i = 0; i < section->nkeys; i++)
-        if (strcmp(section->keys[i].name, key) == 0)
-            return unit_key_expand_run(ctx, &section->keys[i], value);
+    const struct unit_key *k = unit_section_key(section, key);
+    if (k)
+        return unit_key_expand_run(ctx, k, value);
     if (strncmp(key, "X-", 2) == 0)
         return 0; /* systemd's convention for extensions (ours are in the table) */
     if (strcmp(key, "Documentation") == 0)
         return 0; /* only for humans: nothing to enforce */
-    if (name_in(section->unsupported, key) || prefix_in(section->unsupported_prefixes, key))
+    if (unit_section_not_enforced(section, key))
         unit_key_not_enforced(ctx, key);
     else
         unit_diag(ctx, DIAG_WARNING, ctx->lineno, "unknown key '%s' in section [%s], ignoring", key,

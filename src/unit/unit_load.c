@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "unit/unit_files.h"
+#include "unit/unit_load_triggers.h"
 #include "unit/unit_parse.h"
 #include "unit/unit_wants.h"
 
@@ -44,91 +46,9 @@ static int unit_vec_push(struct unit_vec *uv, struct unit *u)
     return 0;
 }
 
-/* A unit file found in a directory: name, and the directory's rank. */
-struct found {
-    char *name;
-    size_t rank;
-};
-
-static int found_cmp(const void *a, const void *b)
-{
-    const struct found *fa = a, *fb = b;
-    int c = strcmp(fa->name, fb->name);
-    if (c)
-        return c;
-    return fa->rank < fb->rank ? -1 : fa->rank > fb->rank;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* systemd's masking: a unit file (or drop-in) that is empty or leads to a
- * character device (a link to /dev/null) stands for "no such unit, and do
- * not start it". lstat first: a dangling link is not a mask. */
-static bool file_masked(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return false;
-    if (S_ISLNK(st.st_mode) && stat(path, &st) < 0)
-        return false;
-    return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
-}
-
-/* Lists the entries of dir that end in suffix into out (with rank). */
-static void list_dir(const char *dir, const char *suffix, size_t rank, struct found **out,
-                     size_t *n, size_t *cap)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        if (errno != ENOENT && errno != ENOTDIR)
-            log_warn("cannot read %s", dir);
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' || !has_suffix(de->d_name, suffix))
-            continue;
-        if (*n == *cap) {
-            size_t c = *cap ? *cap * 2 : 64;
-            struct found *v = realloc(*out, c * sizeof(*v));
-            if (!v)
-                break;
-            *out = v;
-            *cap = c;
-        }
-        char *name = strdup(de->d_name);
-        if (!name)
-            break;
-        (*out)[(*n)++] = (struct found){name, rank};
-    }
-    closedir(d);
-}
-
-/* A template itself ("getty@.service", "backup@.timer"): started only
- * through its instances. */
-static bool is_template(const char *name)
-{
-    const char *at = strchr(name, '@');
-    return at && at[1] == '.' && at + 1 == strrchr(name, '.');
-}
-
-/* The template of an instance name: "getty@tty1.service" -> "getty@.service". */
-static bool template_of(const char *name, char *buf, size_t size)
-{
-    const char *at = strchr(name, '@');
-    const char *dot = strrchr(name, '.');
-    if (!at || !dot || dot < at || dot == at + 1)
-        return false;
-    return snprintf(buf, size, "%.*s%s", (int)(at - name + 1), name, dot) < (int)size;
 }
 
 /* Applies NAME.d/\*.conf drop-ins from every directory (for an instance,
@@ -138,25 +58,25 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
 {
     char tmpl[512];
     const char *names[2] = {NULL, u->name};
-    if (template_of(u->name, tmpl, sizeof(tmpl)))
+    if (unit_name_template_of(u->name, tmpl, sizeof(tmpl)))
         names[0] = tmpl;
     for (int k = 0; k < 2; k++) {
         if (!names[k])
             continue;
-        struct found *f = NULL;
+        struct unit_found *f = NULL;
         size_t n = 0, cap = 0;
         for (size_t i = 0; i < dirs->n; i++) {
             char d[4096];
             snprintf(d, sizeof(d), "%s/%s.d", dirs->v[i], names[k]);
-            list_dir(d, ".conf", i, &f, &n, &cap);
+            unit_files_list(d, ".conf", i, &f, &n, &cap);
         }
         if (n)
-            qsort(f, n, sizeof(*f), found_cmp);
+            qsort(f, n, sizeof(*f), unit_found_cmp);
         for (size_t j = 0; j < n; j++) {
             if (j == 0 || strcmp(f[j].name, f[j - 1].name) != 0) {
                 char path[4096];
                 snprintf(path, sizeof(path), "%s/%s.d/%s", dirs->v[f[j].rank], names[k], f[j].name);
-                if (file_masked(path)) {
+                if (unit_file_masked(path)) {
                     /* It hides a drop-in of the same name further down. */
                     log_debug("%s: drop-in %s is masked", u->name, path);
                     continue;
@@ -208,7 +128,7 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
 }
 
 /* A symlink NAME -> .../OTHER.service is systemd's alias: OTHER is loaded,
- * NAME only names it. A link to /dev/null masks the unit (file_masked()).
+ * NAME only names it. A link to /dev/null masks the unit (unit_file_masked()).
  * Returns the target's name (static buffer) for an alias, "" for a mask,
  * NULL otherwise. */
 static const char *link_kind(const char *path, const char *name)
@@ -222,7 +142,7 @@ static const char *link_kind(const char *path, const char *name)
     if (n < 0)
         return NULL;
     buf[n] = '\0';
-    if (strcmp(buf, "/dev/null") == 0 || file_masked(path))
+    if (strcmp(buf, "/dev/null") == 0 || unit_file_masked(path))
         return "";
     const char *base = strrchr(buf, '/');
     base = base ? base + 1 : buf;
@@ -231,7 +151,7 @@ static const char *link_kind(const char *path, const char *name)
         unit_kind_of_name(base) != unit_kind_of_name(name))
         return NULL;
     /* name@inst.service -> name@.service is an instance, not an alias. */
-    if (template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
+    if (unit_name_template_of(name, tmpl, sizeof(tmpl)) && strcmp(tmpl, base) == 0)
         return NULL;
     snprintf(target, sizeof(target), "%.*s", (int)sizeof(target) - 1, base);
     return target;
@@ -244,12 +164,12 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
                        struct strv *aliases, const struct unit_vec *already,
                        const struct unit_load_report *rep)
 {
-    struct found *f = NULL;
+    struct unit_found *f = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < dirs->n; i++)
-        list_dir(dirs->v[i], "", i, &f, &n, &cap); /* one pass: units and .wants/ */
+        unit_files_list(dirs->v[i], "", i, &f, &n, &cap); /* one pass: units and .wants/ */
     if (n)
-        qsort(f, n, sizeof(*f), found_cmp);
+        qsort(f, n, sizeof(*f), unit_found_cmp);
     struct strv links = {0}; /* NAME.wants, NAME.requires: few, looked up per unit */
     for (size_t j = 0; j < n; j++)
         unit_wants_note(f[j].name, &links, !names);
@@ -268,7 +188,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             dup = strcmp(already->v[k]->name, name) == 0;
         if (dup)
             continue;
-        if (is_template(name)) {
+        if (unit_name_is_template(name)) {
             log_debug("%s: a template is started through its instances", name);
             continue;
         }
@@ -287,7 +207,7 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
         }
         struct stat st;
         if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-            if (file_masked(path))
+            if (unit_file_masked(path))
                 log_info("%s is masked, not loading it", name);
             else
                 log_debug("%s: not a regular file, skipped", path);
@@ -376,14 +296,14 @@ static void load_named(const struct strv *dirs, struct strv *names, struct unit_
     for (size_t i = 0; i < names->n; i++) {
         char tmpl[512];
         if ((i > 0 && strcmp(names->v[i], names->v[i - 1]) == 0) ||
-            !template_of(names->v[i], tmpl, sizeof(tmpl)) || is_template(names->v[i]) ||
-            (may_be_loaded && unit_vec_has(uv, names->v[i])))
+            !unit_name_template_of(names->v[i], tmpl, sizeof(tmpl)) ||
+            unit_name_is_template(names->v[i]) || (may_be_loaded && unit_vec_has(uv, names->v[i])))
             continue;
         for (size_t k = 0; k < dirs->n; k++) {
             char path[4096];
             snprintf(path, sizeof(path), "%s/%s", dirs->v[k], tmpl);
             if (access(path, R_OK) == 0) {
-                if (file_masked(path)) {
+                if (unit_file_masked(path)) {
                     log_info("%s is masked, not loading %s", tmpl, names->v[i]);
                     break;
                 }
@@ -410,14 +330,15 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
     DIR *d = opendir("/etc/systemd/system");
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        if (!has_suffix(de->d_name, ".target.wants"))
+        if (!unit_files_has_suffix(de->d_name, ".target.wants"))
             continue;
-        struct found *f = NULL;
+        struct unit_found *f = NULL;
         size_t n = 0, cap = 0;
         char wants[4096];
         snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
-        list_dir(wants, ".service", 0, &f, &n, &cap);
-        list_dir(wants, ".timer", 0, &f, &n, &cap); /* timers.target.wants/ */
+        unit_files_list(wants, ".service", 0, &f, &n, &cap);
+        unit_files_list(wants, ".timer", 0, &f, &n, &cap);  /* timers.target.wants/ */
+        unit_files_list(wants, ".socket", 0, &f, &n, &cap); /* sockets.target.wants/ */
         /* The target itself is a unit too (its file, or an empty one). */
         char *target = strndup(de->d_name, strlen(de->d_name) - strlen(".wants"));
         if (target && !strv_contains(&enabled, target))
@@ -446,53 +367,51 @@ static int unit_ptr_cmp(const void *a, const void *b)
     return strcmp(ua->name, ub->name);
 }
 
-static void search_dirs(const struct strv *dirs, bool systemd, struct strv *search)
-{
-    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
-                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
-    strv_extend(search, dirs);
-    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
-        strv_push(search, sysd[i]);
-}
-
-/* The first file named name in search: -1 none, 1 masked, 0 another. */
-static int first_file(const struct strv *search, const char *name)
-{
-    for (size_t i = 0; i < search->n; i++) {
-        char path[4096];
-        struct stat st;
-        snprintf(path, sizeof(path), "%s/%s", search->v[i], name);
-        if (lstat(path, &st) == 0)
-            return file_masked(path);
-    }
-    return -1;
-}
-
-/* The units the loaded timers start (their Unit=) that no directory
- * scan loaded: with --systemd, logrotate.timer is enabled in
- * timers.target.wants/ but logrotate.service is in no .wants/. Looked for
- * in every directory a unit can come from. One that has a file in dirs
- * was already loaded, reported as failed or masked there. */
+/* The units that loaded units activate or name (unit_load_triggers.h)
+ * that no directory scan loaded, looked for in every directory a unit can
+ * come from, until they bring no more. One that has a file in dirs was
+ * already loaded, reported as failed or masked there. uv is sorted. */
 static void load_triggered(const struct strv *dirs, bool systemd, struct unit_vec *uv,
                            struct strv *aliases, const struct unit_load_report *rep)
 {
-    struct strv want = {0}, search = {0};
-    /* uv is sorted: 10,000 timers look their units up (names twice in want
-     * are loaded once: load_named()). */
-    for (size_t i = 0; i < uv->n; i++) {
-        struct unit key = {.name = unit_timer(uv->v[i])->unit}, *k = &key;
-        const char *name = key.name;
-        if (uv->v[i]->kind != UNIT_KIND_TIMER || !name ||
-            bsearch(&k, uv->v, uv->n, sizeof(*uv->v), unit_ptr_cmp) || first_file(dirs, name) >= 0)
-            continue;
-        if (strv_push(&want, name) < 0)
-            log_warn("%s", name);
-    }
-    if (want.n) {
-        search_dirs(dirs, systemd, &search);
+    struct strv want = {0}, tried = {0}, search = {0};
+    unit_search_dirs(dirs, systemd, &search);
+    /* A round per level: socket -> service -> the service's other sockets. */
+    for (int round = 0; round < 8; round++) {
+        if (unit_triggers_wanted(uv->v, uv->n, dirs, &tried, &want) < 0)
+            log_warn("loading what units activate");
+        if (!want.n)
+            break;
+        strv_extend(&tried, &want);
         load_named(&search, &want, uv, aliases, rep, false);
+        strv_clear(&want);
+        if (uv->n)
+            qsort(uv->v, uv->n, sizeof(*uv->v), unit_ptr_cmp);
     }
+    /* An Accept=yes socket without its template could never serve. */
+    size_t kept = 0;
+    for (size_t i = 0; i < uv->n; i++) {
+        char tmpl[512], pb[4096];
+        const char *missing = unit_triggers_missing_template(uv->v[i], &search, tmpl, sizeof(tmpl));
+        if (!missing) {
+            uv->v[kept++] = uv->v[i];
+            continue;
+        }
+        const char *path = unit_path(uv->v[i], pb, sizeof(pb));
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "%s: Accept=yes needs the template %s, which has no file%s",
+                 path ? path : uv->v[i]->name, missing,
+                 unit_first_file(&search, missing) == 1 ? " (it is masked)" : "");
+        diag_to_log((void *)rep, DIAG_ERROR, msg);
+        log_msg(LOG_LEVEL_ERROR, NULL, "%s: %s: unit failed to load, not starting it",
+                uv->v[i]->name, path ? path : "-");
+        if (rep && rep->failed)
+            rep->failed(rep->ctx, uv->v[i]->name, path ? path : "");
+        unit_free(uv->v[i]);
+    }
+    uv->n = kept;
     strv_clear(&want);
+    strv_clear(&tried);
     strv_clear(&search);
 }
 
@@ -500,9 +419,10 @@ bool unit_masked(const struct strv *dirs, bool systemd, const char *name)
 {
     struct strv search = {0};
     char tmpl[512];
-    search_dirs(dirs, systemd, &search);
-    bool masked = first_file(&search, name) == 1 ||
-                  (template_of(name, tmpl, sizeof(tmpl)) && first_file(&search, tmpl) == 1);
+    unit_search_dirs(dirs, systemd, &search);
+    bool masked =
+        unit_first_file(&search, name) == 1 ||
+        (unit_name_template_of(name, tmpl, sizeof(tmpl)) && unit_first_file(&search, tmpl) == 1);
     strv_clear(&search);
     return masked;
 }
@@ -516,16 +436,16 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
                                        const struct unit_load_report *rep)
 {
     char tmpl[512];
-    if (!template_of(name, tmpl, sizeof(tmpl)) || is_template(name))
+    if (!unit_name_template_of(name, tmpl, sizeof(tmpl)) || unit_name_is_template(name))
         return NULL;
     struct strv search = {0};
-    search_dirs(dirs, systemd, &search);
+    unit_search_dirs(dirs, systemd, &search);
     struct unit *u = NULL;
     for (size_t i = 0; i < search.n && !u; i++) {
         char path[4096];
         snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
         if (access(path, R_OK) == 0) {
-            if (file_masked(path)) {
+            if (unit_file_masked(path)) {
                 log_info("%s is masked, not loading %s", tmpl, name);
                 break;
             }
@@ -543,7 +463,7 @@ struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *mask
 {
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
-    *masked = file_masked(path);
+    *masked = unit_file_masked(path);
     if (*masked)
         return NULL;
     struct unit *u = unit_new(name);
@@ -559,9 +479,16 @@ struct unit *unit_load_file(const char *path, struct diag_sink *sink, bool *mask
         if (unit_wants_apply(u, &dirs, NULL) < 0)
             r = -1;
     }
+    if (r == 0 && u->loaded && unit_finalize(u, sink) == 0) {
+        char tmpl[512];
+        const char *missing = unit_triggers_missing_template(u, &dirs, tmpl, sizeof(tmpl));
+        struct diag_file d = {.path = path, .sink = sink};
+        if (missing) {
+            diag_report(&d, DIAG_ERROR, 0, "Accept=yes needs the template %s beside it", missing);
+            u->loaded = false;
+        }
+    }
     strv_clear(&dirs);
-    if (r == 0 && u->loaded)
-        unit_finalize(u, sink);
     return u;
 }
 
@@ -593,6 +520,8 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
     strv_clear(&aliases);
     if (uv.n)
         qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
+    if (unit_triggers_add_deps(uv.v, uv.n) < 0)
+        log_warn("implicit dependencies of sockets");
     *units = uv.v;
     *n = uv.n;
     return 0;

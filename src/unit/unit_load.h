@@ -10,11 +10,14 @@
 #include "unit/unit.h"
 #include "unit/unit_parse.h"
 
-/* Reads every unit (.service, .target, .timer) of dirs (the first directory
- * wins for a name) with its drop-ins (NAME.service.d/\*.conf, a template's
- * first), with systemd also the services and timers enabled in
- * /etc/systemd/system/\*.target.wants/, and then the units the loaded
- * timers start (Unit=) that neither brought in;
+/* Reads every unit (.service, .target, .timer, .socket) of dirs (the
+ * first directory wins for a name) with its drop-ins (NAME.service.d/\*.conf,
+ * a template's first), with systemd also the services, timers and sockets
+ * enabled in /etc/systemd/system/\*.target.wants/, and then the units the
+ * loaded ones activate or name (a timer's Unit=, an Accept=no socket's
+ * service, a service's Sockets=) that neither brought in; an Accept=yes
+ * socket whose template NAME@.service has no file fails to load; systemd's
+ * implicit dependencies between sockets and services are added;
  * reports problems through the log, and returns the units that loaded,
  * sorted by name. Units that fail to load are reported and left out; links
  * to other units become aliases, links to /dev/null mask. */

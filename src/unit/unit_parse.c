@@ -118,6 +118,30 @@ static const char *const type_names[] = {
     [UNIT_TYPE_ONESHOT] = "oneshot", [UNIT_TYPE_NOTIFY] = "notify",
 };
 
+/* What services and sockets share: StandardError= following StandardOutput=,
+ * and the command lines packed. */
+static void finalize_exec(struct unit *u, struct unit_parse_ctx *ctx)
+{
+    if (u->std_error == OUTPUT_DEFAULT) {
+        u->std_error = u->std_output;
+        if (u->output) {
+            struct unit_output *o = u->output;
+            free(o->std_error_path);
+            o->std_error_path = NULL;
+            if (o->std_output_path && !(o->std_error_path = strdup(o->std_output_path)))
+                unit_diag(ctx, DIAG_ERROR, 0, "out of memory");
+        }
+    }
+    exec_list_pack(&u->exec_start);
+    if (u->cmds) {
+        struct unit_cmds *c = u->cmds;
+        struct exec_list *lists[] = {&c->exec_start_pre, &c->exec_start_post, &c->exec_stop,
+                                     &c->exec_stop_post, &c->exec_reload,     &c->exec_condition};
+        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+            exec_list_pack(lists[i]);
+    }
+}
+
 int unit_finalize(struct unit *u, struct diag_sink *sink)
 {
     char pb[4096];
@@ -133,6 +157,14 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
     }
     if (u->kind == UNIT_KIND_TIMER)
         return unit_timer_finalize(&ctx);
+    if (u->kind == UNIT_KIND_SOCKET) {
+        finalize_exec(u, &ctx);
+        return unit_socket_finalize(&ctx);
+    }
+    /* systemd.exec(5): with StandardInput=socket, output goes to the
+     * connection too unless StandardOutput= says otherwise. */
+    if (unit_exec(u)->std_input == INPUT_SOCKET && !u->std_output_set)
+        u->std_output = OUTPUT_SOCKET;
     if (!u->type_set)
         u->type = u->exec_start.n ? UNIT_TYPE_SIMPLE : UNIT_TYPE_ONESHOT;
 
@@ -155,25 +187,8 @@ int unit_finalize(struct unit *u, struct diag_sink *sink)
     if (u->type == UNIT_TYPE_ONESHOT && !u->timeout_start_set)
         u->timeout_start_usec = USEC_INFINITY;
 
-    if (u->std_error == OUTPUT_DEFAULT) {
-        u->std_error = u->std_output;
-        if (u->output) {
-            struct unit_output *o = u->output;
-            free(o->std_error_path);
-            o->std_error_path = NULL;
-            if (o->std_output_path && !(o->std_error_path = strdup(o->std_output_path)))
-                unit_diag(&ctx, DIAG_ERROR, 0, "out of memory");
-        }
-    }
     if (!u->notify_access_set && (u->type == UNIT_TYPE_NOTIFY || u->watchdog_usec > 0))
         u->notify_access = NOTIFY_ACCESS_MAIN;
-    exec_list_pack(&u->exec_start);
-    if (u->cmds) {
-        struct unit_cmds *c = u->cmds;
-        struct exec_list *lists[] = {&c->exec_start_pre, &c->exec_start_post, &c->exec_stop,
-                                     &c->exec_stop_post, &c->exec_reload,     &c->exec_condition};
-        for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-            exec_list_pack(lists[i]);
-    }
+    finalize_exec(u, &ctx);
     return u->loaded ? 0 : -1;
 }

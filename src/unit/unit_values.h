@@ -8,6 +8,8 @@
  *   unit_values_creds.c  User=, Group=, environment
  *   unit_sched.c         scheduling, Nice=, OOMScoreAdjust=
  *   unit_values_timer.c  [Timer]: On*=, Unit=, and a timer's final checks
+ *   unit_values_socket.c [Socket]: Listen*=, Service=..., a socket's final
+ *                        checks; [Service] Sockets=, StandardInput=
  * Not for use outside src/unit/.
  */
 #ifndef PXINIT_UNIT_VALUES_H
@@ -110,6 +112,9 @@ int value_parse_exit_status(struct unit_parse_ctx *ctx, const struct unit_key *k
                             const char *value);
 
 /* unit_values_paths.c */
+/* systemd's path rule: "//" and "." tidied away in place, ".." refused
+ * (EINVAL with the reason set). 0 or -1. */
+int value_path_normalize(struct unit_parse_ctx *ctx, char *path);
 int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
 int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_key *k,
                                   const char *value);
@@ -163,5 +168,32 @@ int value_parse_timer_unit(struct unit_parse_ctx *ctx, const struct unit_key *k,
  * fills in Unit='s default (NAME.service). 0, or -1 when it will not load
  * (reported through ctx). */
 int unit_timer_finalize(struct unit_parse_ctx *ctx);
+
+/* unit_values_socket.c: ListenStream=... ListenFIFO= (arg: the enum
+ * socket_listen_kind; an empty value drops every entry), and the [Socket]
+ * keys that find their own field (rows IN(SOCKET)). */
+int value_parse_listen(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+int value_parse_socket_service(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                               const char *value);
+int value_parse_fd_name(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+int value_parse_bind_ipv6_only(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                               const char *value);
+int value_parse_symlinks(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+/* MaxConnections= (arg 0), MaxConnectionsPerSource= (arg 1). */
+int value_parse_max_connections(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                                const char *value);
+int value_parse_trigger_burst(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                              const char *value);
+/* ReceiveBuffer= (arg 0), SendBuffer= (arg 1): sizes as systemd's parse_size(). */
+int value_parse_socket_buffer(struct unit_parse_ctx *ctx, const struct unit_key *k,
+                              const char *value);
+/* [Service] Sockets= (a strv field) and StandardInput= (a row IN(EXEC)). */
+int value_parse_sockets(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+int value_parse_input(struct unit_parse_ctx *ctx, const struct unit_key *k, const char *value);
+/* Once a .socket's files are read: refuses a socket with no Listen*=, an
+ * Accept=yes one with a datagram or FIFO entry or with Service=, and fills
+ * in TriggerLimitBurst='s and MaxConnectionsPerSource='s defaults. 0, or -1
+ * when it will not load (reported through ctx). */
+int unit_socket_finalize(struct unit_parse_ctx *ctx);
 
 #endif

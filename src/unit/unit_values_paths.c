@@ -2,7 +2,7 @@
  * WorkingDirectory=, EnvironmentFile=, RuntimeDirectory= and siblings), of
  * the path and word conditions (Condition*=, Assert*=), and of where output
  * goes (StandardOutput=, StandardError=, X-LogMaxSize=, X-LogMaxFiles=).
- * Every path passes systemd's normalization rule (path_normalize()).
+ * Every path passes systemd's normalization rule (value_path_normalize()).
  */
 #include "unit/unit_values.h"
 
@@ -24,7 +24,7 @@
  * to start "app@..-..-etc-shadow" could point a root-run EnvironmentFile=
  * or StandardOutput=truncate: anywhere. Simplifies path in place (it only
  * gets shorter). Returns 0, or -1 with EINVAL and the reason set. */
-static int path_normalize(struct unit_parse_ctx *ctx, char *path)
+int value_path_normalize(struct unit_parse_ctx *ctx, char *path)
 {
     bool absolute = *path == '/';
     char *w = path;
@@ -65,7 +65,7 @@ int value_parse_environment_file(struct unit_parse_ctx *ctx, const struct unit_k
     char *copy = strdup(value);
     if (!copy)
         return -1;
-    if (path_normalize(ctx, copy + (*copy == '-')) < 0) {
+    if (value_path_normalize(ctx, copy + (*copy == '-')) < 0) {
         free(copy);
         return -1;
     }
@@ -95,7 +95,7 @@ int value_parse_condition_path(struct unit_parse_ctx *ctx, const struct unit_key
     char *path = strdup(p);
     if (!path)
         return -1;
-    if (path_normalize(ctx, path) < 0) {
+    if (value_path_normalize(ctx, path) < 0) {
         free(path);
         return -1;
     }
@@ -167,7 +167,7 @@ int value_parse_pid_file(struct unit_parse_ctx *ctx, const struct unit_key *k, c
             path = NULL;
         if (!path)
             return -1;
-        if (path_normalize(ctx, path) < 0) {
+        if (value_path_normalize(ctx, path) < 0) {
             free(path);
             return -1;
         }
@@ -193,7 +193,7 @@ int value_parse_working_directory(struct unit_parse_ctx *ctx, const struct unit_
             return unit_key_invalid(ctx, "not an absolute path or ~");
         if (!(copy = strdup(p)))
             return -1;
-        if (*copy == '/' && path_normalize(ctx, copy) < 0) {
+        if (*copy == '/' && value_path_normalize(ctx, copy) < 0) {
             free(copy);
             return -1;
         }
@@ -260,7 +260,7 @@ static const struct value_name output_names[] = {
     {"inherit", OUTPUT_INHERIT},
     {"null", OUTPUT_NULL},
     {"tty", -1},
-    {"socket", -1},
+    {"socket", OUTPUT_SOCKET},
     {NULL, 0},
 };
 
@@ -289,7 +289,7 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
                 return unit_key_invalid(ctx, "needs an absolute path");
             if (!(copy = strdup(value + n)))
                 return -1;
-            if (path_normalize(ctx, copy) < 0) {
+            if (value_path_normalize(ctx, copy) < 0) {
                 free(copy);
                 return -1;
             }
@@ -316,10 +316,12 @@ int value_parse_output(struct unit_parse_ctx *ctx, const struct unit_key *k, con
         free(*path);
         *path = copy;
     }
-    if (k->arg)
+    if (k->arg) {
         u->std_error = (enum output_kind)v;
-    else
+    } else {
         u->std_output = (enum output_kind)v;
+        u->std_output_set = *value != '\0';
+    }
     return 0;
 }
 

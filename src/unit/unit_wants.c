@@ -69,6 +69,8 @@ bool unit_section_fits(const struct unit *u, const char *section)
         return u->kind == UNIT_KIND_SERVICE;
     if (strcmp(section, "Timer") == 0)
         return u->kind == UNIT_KIND_TIMER;
+    if (strcmp(section, "Socket") == 0)
+        return u->kind == UNIT_KIND_SOCKET;
     return true;
 }
 
@@ -103,8 +105,8 @@ struct unit *unit_wants_empty_target(const char *name, const struct strv *dirs)
 
 void unit_wants_note(const char *entry, struct strv *links, bool log_skipped)
 {
-    static const char *const skipped[] = {".socket", ".device", ".mount", ".automount",
-                                          ".swap",   ".path",   ".slice", ".scope"};
+    static const char *const skipped[] = {".device", ".mount", ".automount", ".swap",
+                                          ".path",   ".slice", ".scope"};
     size_t n = strlen(entry);
     if ((n > 6 && strcmp(entry + n - 6, ".wants") == 0) ||
         (n > 9 && strcmp(entry + n - 9, ".requires") == 0)) {

@@ -19,11 +19,12 @@ int unit_wants_apply(struct unit *u, const struct strv *dirs, const struct strv 
 
 /* One entry of a unit directory, as the loader lists it: a NAME.wants or
  * NAME.requires goes to links; with log_skipped, a unit of a type pxinit
- * does not run (.socket, .mount, ...) gets its one info line. */
+ * does not run (.mount, .path, ...) gets its one info line. */
 void unit_wants_note(const char *entry, struct strv *links, bool log_skipped);
 
 /* Whether a [section] belongs in a file of u's kind: [Service] only in a
- * .service, [Timer] only in a .timer (elsewhere it is "unknown", a warning). */
+ * .service, [Timer] only in a .timer, [Socket] only in a .socket (elsewhere it is "unknown", a
+ * warning). */
 bool unit_section_fits(const struct unit *u, const char *section);
 
 /* A target's default dependencies (systemd.target(5)): After= on every

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "base/signame.h"
+#include "wire/escape.h"
+#include "wire/proto_socket.h"
 
 bool proto_request_valid(const char *line, size_t len)
 {
@@ -157,35 +159,8 @@ bool proto_unit_active(const struct sb_unit *u)
 
 void proto_json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        default:
-            /* Control characters escaped; bytes >= 0x80 that are not UTF-8
-             * cannot reach here (names are ASCII), but would pass through. */
-            if (c < 0x20 || c == 0x7f)
-                fprintf(f, "\\u%04x", c);
-            else
-                fputc(c, f);
-        }
-    }
-    fputc('"', f);
+    /* Unit names are ASCII; a socket's path may be anything (escape.h). */
+    esc_json_string(f, s);
 }
 
 static void json_int_or_null(FILE *f, int64_t v, bool none)
@@ -224,6 +199,8 @@ void proto_print_json(FILE *f, const struct sb_unit *units, size_t n)
             fputs(",\"last_trigger\":", f);
             json_int_or_null(f, u->last_trigger / 1000000, u->last_trigger <= 0);
         }
+        if (u->socket)
+            proto_socket_print_json(f, u->socket);
         fputc('}', f);
     }
     fputs("]}\n", f);

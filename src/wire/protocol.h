@@ -60,7 +60,8 @@ void proto_sanitize(char *s);
 /* True when the unit counts as active for `status` (exit 0). */
 bool proto_unit_active(const struct sb_unit *u);
 
-/* s as a JSON string, quoted and escaped. */
+/* s as a JSON string, quoted and escaped (esc_json_string(): bytes that
+ * are not UTF-8 become U+FFFD). */
 void proto_json_string(FILE *f, const char *s);
 
 /* Renderings. now is the current Unix time (for the uptime). The table is
@@ -68,7 +69,8 @@ void proto_json_string(FILE *f, const char *s);
  * last exit, then the sub-state, each one word (a timer adds the time left
  * to its next elapse and passed since its last trigger); header adds a
  * legend line. The JSON gives a timer's object "next_elapse" and
- * "last_trigger" (Unix seconds or null). */
+ * "last_trigger" (Unix seconds or null), and a socket's (a record with
+ * u->socket) its addresses and counters (proto_socket_print_json()). */
 void proto_print_json(FILE *f, const struct sb_unit *units, size_t n);
 void proto_print_table(FILE *f, const struct sb_unit *units, size_t n, int64_t now, bool header);
 

@@ -38,6 +38,8 @@
 
 #include "wire/unit_state.h"
 
+struct proto_socket;
+
 #define SB_MAGIC "PXSTATUS"
 #define SB_VERSION 3u
 #define SB_HEADER_SIZE 4096u
@@ -76,6 +78,10 @@ struct sb_unit {
     /* The unit a timer starts ("web.service"): the socket's `timer` line
      * carries it, the board does not (empty when read from it). */
     char activates[SB_NAME_MAX];
+    /* A socket's listen addresses and counters (wire/proto_socket.h): the
+     * socket's `socket` and `listen` lines carry them, the board does not
+     * (NULL when read from it). Owned by whoever parsed the lines. */
+    struct proto_socket *socket;
 };
 
 struct sb_header {

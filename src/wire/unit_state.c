@@ -36,6 +36,7 @@ static const char sub_words[][UNIT_WORD_MAX] = {
     [UNIT_SUB_WAITING] = "waiting",
     [UNIT_SUB_ELAPSED] = "elapsed",
     [UNIT_SUB_LISTENING] = "listening",
+    [UNIT_SUB_STOP_PRE] = "stop-pre",
 };
 _Static_assert(sizeof(sub_words) / sizeof(sub_words[0]) == UNIT_SUB__COUNT,
                "a word for every sub-state");

@@ -48,6 +48,7 @@ enum unit_sub_code {
     UNIT_SUB_WAITING,   /* a timer armed, its unit not triggered yet */
     UNIT_SUB_ELAPSED,   /* a timer that will not elapse again (RemainAfterElapse=yes) */
     UNIT_SUB_LISTENING, /* a socket with its fds open, waiting for traffic */
+    UNIT_SUB_STOP_PRE,  /* a socket's ExecStopPre= */
     UNIT_SUB__COUNT,
 };
 

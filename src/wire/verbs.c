@@ -24,6 +24,7 @@ static const struct {
     [VERB_CALENDAR] = {"calendar", VERB_OFFLINE},
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
     [VERB_LIST_TIMERS] = {"list-timers", VERB_NO_ARGS},
+    [VERB_LIST_SOCKETS] = {"list-sockets", VERB_NO_ARGS},
 };
 
 int verb_find(const char *word)

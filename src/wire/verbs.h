@@ -31,6 +31,7 @@ enum verb_id {
     VERB_CALENDAR,
     VERB_PING,
     VERB_LIST_TIMERS,
+    VERB_LIST_SOCKETS,
     VERB__COUNT,
 };
 

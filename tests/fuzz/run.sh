@@ -21,7 +21,7 @@ builddir=${builddir:-$PWD}
 srcdir=$(cd "$srcdir" && pwd)
 builddir=$(cd "$builddir" && pwd)
 CLANG=${CLANG:-clang}
-HARNESSES="unit_file control_request notify timespan names tzfile calendar"
+HARNESSES="unit_file control_request notify timespan names tzfile calendar sockaddr socket_lines"
 out=$builddir/tests/fuzz/libfuzzer
 
 [ -f "$builddir/config.h" ] || { echo "run.sh: no config.h in $builddir: run ./configure first" >&2; exit 2; }
@@ -64,6 +64,7 @@ build() {
             sed 's/.*"\(.*\)"/"\1="/' | sort -u
         printf '".target"\n"@.target"\n"[Unit]"\n"[Service]"\n"[Install]"\n"\\x0a--\\x0a"\n"@"\n"\\\\x2d"\n'
         printf '".timer"\n"@.timer"\n"[Timer]"\n"daily"\n"*-*-* 00:00:00"\n"Mon..Fri"\n"UTC"\n'
+        printf '".socket"\n"@.socket"\n"[Socket]"\n"127.0.0.1:80"\n"[::1]:80"\n"@abstract"\n"/run/x.sock"\n'
         for c in n N p P i I j J f y Y t S C L E T V D U G u h s g H l v m b %; do
             printf '"%%%s"\n' "$c"
         done
@@ -73,6 +74,9 @@ build() {
         semiannually semi-annually Monday Mon Tuesday Wed Sunday Sat .. / , "~" "*" : - \
         " UTC" " CET" " CEST" " Europe/Berlin" " America/New_York" " Australia/Lord_Howe" \
         "@" "*-*-*" ".000001" >"$out/calendar.dict"
+    # The address parser's words.
+    printf '"%s"\n' "[" "]" ":" "%" "@" "/" "." "::" "::ffff:" "fe80::" "vsock:" "65535" \
+        "127.0.0.1" "0" >"$out/sockaddr.dict"
     echo "run.sh: built $HARNESSES in $out"
 }
 

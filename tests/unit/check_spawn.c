@@ -143,11 +143,14 @@ static void read_report(int fd, struct seen *s)
 
 /* Spawns p and follows it until the process that execs is known (and its
  * report read to EOF, if it has a pipe); the intermediate is reaped. */
+static pid_t last_handle_pid; /* the last spawn's h.pid: > 0 on the island */
+
 static struct seen spawn_follow(const struct spawn_params *p)
 {
     struct spawn_handle h;
     struct seen s = {0};
     ck_assert_int_eq(spawn_start(p, &h), 0);
+    last_handle_pid = h.pid;
     ck_assert_int_gt(h.child, 0);
     track(h.child);
     s.pid = h.pid;
@@ -464,6 +467,91 @@ START_TEST(test_fds)
 }
 END_TEST
 
+/* The inode of pid's fd, or 0 when it has none. */
+static ino_t fd_ino(pid_t pid, int fd)
+{
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+    return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+#define NLISTEN 12
+
+/* Listening fds go to 3, 4, ... in their order, whatever their numbers:
+ * some sit on the targets of others, in reverse, others far above; the
+ * report pipe, wherever it landed, still reports (an exec failure after
+ * the moves); fd_in becomes stdin; nothing else stays open. */
+START_TEST(test_listen_fds)
+{
+    setup_mode(_i);
+    int src[NLISTEN];
+    ino_t ino[NLISTEN];
+    int nextra = 0;
+    for (int i = 0; i < NLISTEN; i++) {
+        int pp[2];
+        ck_assert_int_eq(pipe2(pp, O_CLOEXEC), 0);
+        close(pp[1]);
+        /* 0-3: on the targets of 11-14 down to 3+8, in reverse; the rest high. */
+        int want = i < 4 ? 3 + NLISTEN - 1 - i : 200 + nextra++;
+        ck_assert_msg(want >= 200 || fcntl(want, F_GETFD) < 0, "fd %d is taken", want);
+        if (pp[0] != want) {
+            ck_assert_int_eq(dup3(pp[0], want, O_CLOEXEC), want);
+            close(pp[0]);
+        }
+        src[i] = want;
+        struct stat st;
+        ck_assert_int_eq(fstat(want, &st), 0);
+        ino[i] = st.st_ino;
+    }
+    int in[2];
+    ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+    struct stat in_st;
+    ck_assert_int_eq(fstat(in[0], &in_st), 0);
+
+    char *argv[] = {"sleep", "30", NULL};
+    struct spawn_params p = service("/bin/sleep", argv);
+    p.listen_fds = src;
+    p.nlisten_fds = NLISTEN;
+    p.fd_in = in[0];
+    struct seen s = spawn_follow(&p);
+    /* Given fds, a service still takes the island when it can. */
+    ck_assert(_i == 1 || !island_possible() || last_handle_pid > 0);
+    wait_exec(s.pid, "sleep");
+    for (int i = 0; i < NLISTEN; i++)
+        ck_assert_msg(fd_ino(s.pid, 3 + i) == ino[i], "fd %d is not source %d", 3 + i, i);
+    ck_assert(fd_ino(s.pid, 0) == in_st.st_ino);
+    /* Polled: the program may hold a file of its own for a moment while it
+     * starts (a locale file), one of pxinit's would stay. */
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int fd = 3 + NLISTEN; fd < 1024; fd++) {
+        while (fd_ino(s.pid, fd) != 0) {
+            ck_assert_msg(ms_left(&start) > 0, "fd %d left open", fd);
+            struct timespec tick = {0, 1000000};
+            nanosleep(&tick, NULL);
+        }
+    }
+    ck_assert_int_eq(kill(s.pid, SIGKILL), 0);
+    ck_assert(WIFSIGNALED(reap(s.pid)));
+
+    /* A failure after the moves still reaches the spawn. */
+    p = service("/nonexistent/x", argv);
+    p.listen_fds = src;
+    p.nlisten_fds = NLISTEN;
+    p.async_exec = false;
+    s = spawn_follow(&p);
+    ck_assert_int_eq(s.stage, SPAWN_STAGE_EXEC);
+    ck_assert_int_eq(s.err, ENOENT);
+    int status = reap(s.pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == SPAWN_EXIT_EXEC);
+    for (int i = 0; i < NLISTEN; i++)
+        close(src[i]);
+    close(in[0]);
+    close(in[1]);
+}
+END_TEST
+
 static Suite *spawn_suite(void)
 {
     Suite *s = suite_create("spawn");
@@ -475,6 +563,7 @@ static Suite *spawn_suite(void)
     tcase_add_loop_test(tc, test_service_exec_failure, 0, 2);
     tcase_add_loop_test(tc, test_signals_clean, 0, 2);
     tcase_add_loop_test(tc, test_fds, 0, 2);
+    tcase_add_loop_test(tc, test_listen_fds, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

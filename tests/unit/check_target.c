@@ -116,7 +116,7 @@ START_TEST(test_kind_selects_ops)
     ck_assert_str_eq(t->s.name, "multi-user.target");
     ck_assert_str_eq(s->s.name, "web");
     ck_assert_int_eq(unit_kind_of_name("x.timer"), UNIT_KIND_TIMER);
-    ck_assert_int_eq(unit_kind_of_name("x.socket"), -1);
+    ck_assert_int_eq(unit_kind_of_name("x.mount"), -1);
     ck_assert_int_eq(unit_kind_of_name(".target"), -1);
     h_free(t);
     h_free(s);

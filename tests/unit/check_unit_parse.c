@@ -665,7 +665,8 @@ START_TEST(test_key_table)
     ck_assert_ptr_nonnull(unit_section_find("Service"));
     ck_assert_ptr_nonnull(unit_section_find("Install"));
     ck_assert_ptr_nonnull(unit_section_find("Timer"));
-    ck_assert_ptr_null(unit_section_find("Socket"));
+    ck_assert_ptr_nonnull(unit_section_find("Socket"));
+    ck_assert_ptr_null(unit_section_find("Path"));
     ck_assert_ptr_null(unit_section_find("unit"));
 }
 END_TEST

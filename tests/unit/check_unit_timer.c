@@ -107,7 +107,8 @@ START_TEST(test_kind)
     ck_assert_int_eq(unit_kind_of_name("b@x.timer"), UNIT_KIND_TIMER);
     ck_assert_int_eq(unit_kind_of_name(".timer"), -1);
     ck_assert_int_eq(unit_kind_of_name("x.timers"), -1);
-    ck_assert_int_eq(unit_kind_of_name("x.socket"), -1);
+    ck_assert_int_eq(unit_kind_of_name("x.socket"), UNIT_KIND_SOCKET);
+    ck_assert_int_eq(unit_kind_of_name("x.mount"), -1);
 
     struct unit *u = unit_new("backup.timer");
     ck_assert_ptr_nonnull(u);

@@ -12,7 +12,7 @@
 /* SPEC "Control verbs": exactly these select the client role. */
 static const char *const spec_verbs[] = {
     "start", "stop",          "restart",  "reload", "kill",     "status",      "list",
-    "logs",  "daemon-reload", "shutdown", "check",  "calendar", "list-timers",
+    "logs",  "daemon-reload", "shutdown", "check",  "calendar", "list-timers", "list-sockets",
 };
 #define NSPEC (sizeof(spec_verbs) / sizeof(spec_verbs[0]))
 
