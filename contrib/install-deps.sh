@@ -3,9 +3,10 @@
 set -e
 # clang and libclang-rt-14-dev (libFuzzer's runtime, only recommended by
 # clang) build the fuzz harnesses: make fuzz, make fuzz-smoke. clang-format
-# checks the formatting (tests/format.sh).
+# checks the formatting (tests/format.sh). iproute2's ss reads a listening
+# socket's backlog (tests/e2e/socket_options.sh).
 pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3
-      clang libclang-rt-14-dev clang-format"
+      iproute2 clang libclang-rt-14-dev clang-format"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
