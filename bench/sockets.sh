@@ -128,7 +128,7 @@ start_px() {
     poll 10 eval '$PX status >/dev/null 2>&1' || { echo "pxinit's control socket did not answer" >&2; cat "$c/log" >&2; exit 1; }
 }
 # main_pid UNIT: the unit's main pid inside the namespace when it is running.
-main_pid() { $PX status --json "$1" 2>/dev/null | grep -o '"sub":"running","pid":[0-9]*' | grep -o '[0-9]*$'; }
+main_pid() { { $PX status --json "$1" 2>/dev/null || true; } | grep -o '"sub":"running","pid":[0-9]*' | grep -o '[0-9]*$' || true; }
 # host_pid NSPID: the host pid of pxinit's child whose pid inside is NSPID.
 host_pid() {
     local p
@@ -208,6 +208,7 @@ section_restart() {
                     $PX restart "$u" >/dev/null
                 else
                     local old hp
+                    poll 10 eval '[ -n "$(main_pid '"$u"')" ]' || { echo "$u is not running before kill $i" >&2; exit 1; }
                     old=$(main_pid "$u")
                     hp=$(host_pid "$old") || { echo "no host pid for $u ($old)" >&2; exit 1; }
                     kill -KILL "$hp"
@@ -225,7 +226,7 @@ section_restart() {
             echo "$what $u $secs $(cat "$OUT/connloop-$what-$u.txt")" >>"$dat"
         done
     done
-    echo "# restarts of act.service: $(grep -c 'act: state activating' "$c/log" || true) starts in pxinit's log"
+    echo "# act.service running again (pxinit's log): $(grep -c 'act: state active (running)' "$c/log" || true) times"
     printf '| %-8s | %-28s | %8s | %8s | %5s | %7s | %5s | %10s | %6s |\n' what service ok refused lost timeout other "worst ms" secs
     printf '|----------|------------------------------|---------:|---------:|------:|--------:|------:|-----------:|-------:|\n'
     awk '{name = ($2 == "act") ? "socket unit (Accept=no)" : "listens by itself";
@@ -306,7 +307,7 @@ EOF
     done
     for who in xinetd tcpserver; do
         for par in 1 "$RATE_PAR"; do
-            printf 'ratio pxinit/%s, %s at once (per round, median): %s\n' "$who" "$par" \
+            printf 'ratio pxinit/%s, %s at once (per round, median): %.2f\n' "$who" "$par" \
                 "$(awk -v w=$who -v p="$par" '$3 == p && $1 == "pxinit" {a[$2] = $11} $3 == p && $1 == w {b[$2] = $11}
                     END {for (r in a) if (b[r] > 0) print a[r] / b[r]}' "$dat" | median)"
         done
@@ -343,7 +344,7 @@ section_first() {
             "$(awk -v m=$m '$1 == m {print $3 / 1000}' "$dat" | pctl 90)" \
             "$(awk -v m=$m '$1 == m {print $3 / 1000}' "$dat" | pctl 0)"
     done
-    echo "cold/warm, pair by pair (median): $(awk '$1 == "cold" {c = $3} $1 == "warm" && c > 0 {print c / $3; c = 0}' "$dat" | median)"
+    printf 'cold/warm, pair by pair (median): %.1f\n' "$(awk '$1 == "cold" {c = $3} $1 == "warm" && c > 0 {print c / $3; c = 0}' "$dat" | median)"
     echo "# starts of lat.service in pxinit's log: $(grep -c 'lat: state activating' "$c/log" || true) (raw: $dat)"
     ns_kill "$PX_NS"
 }
@@ -398,8 +399,10 @@ section_mem() {
             "$(awk -v m=$mode '$1 == m {print $5}' "$dat" | median)" \
             "$(awk -v m=$mode '$1 == m {print $3}' "$dat" | median)"
     done
-    echo "Pss per socket unit, (sockets - skip) / $MEM_N, per round (median): $(awk -v n="$MEM_N" \
-        '$1 == "skip" {s[$2] = $4} $1 == "sockets" {print ($4 - s[$2]) / n}' "$dat" | median) KiB"
+    printf 'Pss per socket unit, (sockets - skip) / %s, per round (median): %.2f KiB\n' "$MEM_N" "$(awk -v n="$MEM_N" \
+        '$1 == "skip" {s[$2] = $4} $1 == "sockets" {print ($4 - s[$2]) / n}' "$dat" | median)"
+    printf 'Pss per socket unit with its service, (sockets - empty) / %s: %.2f KiB\n' "$MEM_N" "$(awk -v n="$MEM_N" \
+        '$1 == "empty" {s[$2] = $4} $1 == "sockets" {print ($4 - s[$2]) / n}' "$dat" | median)"
     echo "fds per socket unit, (sockets - skip) / $MEM_N: $(awk -v n="$MEM_N" \
         '$1 == "skip" {s[$2] = $5} $1 == "sockets" {print ($5 - s[$2]) / n}' "$dat" | median)"
     echo "# raw: $dat (mode round ready_s pss_kib fds units)"

@@ -4,13 +4,15 @@
  *     sockserv             with LISTEN_FDS=1 and LISTEN_PID=its pid: fd 3
  *
  * It accepts a connection, writes one line ("sockserv PID\n") and closes
- * it, forever. Single-threaded: a connection waits in the backlog while an
+ * it, forever. An inherited socket may be non-blocking (pxinit, as
+ * systemd, opens it so): EAGAIN means wait in poll(). Single-threaded: a connection waits in the backlog while an
  * earlier one is served, as with any simple daemon. Built with plain gcc by
  * bench/sockets.sh. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,11 @@ int main(int argc, char **argv)
         if (c < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
                 continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd p = {.fd = lfd, .events = POLLIN};
+                poll(&p, 1, -1);
+                continue;
+            }
             perror("sockserv: accept");
             return 1;
         }
