@@ -4,7 +4,10 @@
  *     sockserv             with LISTEN_FDS=1 and LISTEN_PID=its pid: fd 3
  *
  * It accepts a connection, writes one line ("sockserv PID\n") and closes
- * it, forever. An inherited socket may be non-blocking (pxinit, as
+ * it, until SIGTERM: then it finishes the connection in hand and exits,
+ * as a well-behaved daemon stops (what is still in the backlog is the
+ * listening socket's: reset when sockserv bound it, kept when pxinit holds
+ * it). An inherited socket may be non-blocking (pxinit, as
  * systemd, opens it so): EAGAIN means wait in poll(). Single-threaded: a connection waits in the backlog while an
  * earlier one is served, as with any simple daemon. Built with plain gcc by
  * bench/sockets.sh. */
@@ -19,6 +22,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t stopping;
+static void on_term(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
 
 static int inherited(void)
 {
@@ -47,7 +57,9 @@ int main(int argc, char **argv)
     char line[64];
     int n;
 
+    struct sigaction sa = {.sa_handler = on_term}; /* no SA_RESTART: accept/poll return EINTR */
     signal(SIGPIPE, SIG_IGN);
+    sigaction(SIGTERM, &sa, NULL);
     if (lfd < 0 && argc > 1)
         lfd = bind_own(atoi(argv[1]));
     if (lfd < 0) {
@@ -55,7 +67,7 @@ int main(int argc, char **argv)
         return 1;
     }
     n = snprintf(line, sizeof line, "sockserv %ld\n", (long)getpid());
-    for (;;) {
+    while (!stopping) {
         int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
         if (c < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
@@ -72,4 +84,5 @@ int main(int argc, char **argv)
             perror("sockserv: write");
         close(c);
     }
+    return 0;
 }
