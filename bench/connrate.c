@@ -6,7 +6,9 @@
  * N connections in all, PARALLEL processes at once (default 1): each
  * connects, sends one line, reads it back whole, closes. Prints
  * "conns N failed F secs S rate R" (R: successful connections per second of
- * wall time). */
+ * wall time), then the failures by kind: connect() failed, write() failed,
+ * EOF or reset before the whole line came back, no answer within 10 s,
+ * another line. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,29 +31,42 @@ static double now(void)
     return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* One round trip; 0 when the line came back whole. */
+enum { F_CONNECT, F_WRITE, F_EOF, F_TIMEOUT, F_MISMATCH, F_KINDS };
+
+/* One round trip: -1 when the line came back whole, else why it did not. */
 static int one(const struct sockaddr_in *a, int i)
 {
     char line[64], back[64];
     int n = snprintf(line, sizeof line, "connrate line %d\n", i), got = 0;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int why = -1;
     if (fd < 0)
-        return -1;
-    if (connect(fd, (const struct sockaddr *)a, sizeof *a) < 0 || write(fd, line, n) != n) {
+        return F_CONNECT;
+    if (connect(fd, (const struct sockaddr *)a, sizeof *a) < 0) {
         close(fd);
-        return -1;
+        return F_CONNECT;
+    }
+    if (write(fd, line, n) != n) {
+        close(fd);
+        return F_WRITE;
     }
     while (got < n) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, 10000) <= 0)
+        if (poll(&p, 1, 10000) <= 0) {
+            why = F_TIMEOUT;
             break;
+        }
         ssize_t r = read(fd, back + got, sizeof back - got);
-        if (r <= 0)
+        if (r <= 0) {
+            why = F_EOF;
             break;
+        }
         got += r;
     }
     close(fd);
-    return got == n && memcmp(line, back, n) == 0 ? 0 : -1;
+    if (why < 0 && memcmp(line, back, n) != 0)
+        why = F_MISMATCH;
+    return why;
 }
 
 int main(int argc, char **argv)
@@ -72,7 +87,7 @@ int main(int argc, char **argv)
     if (n < 1 || par < 1)
         return 2;
     signal(SIGPIPE, SIG_IGN);
-    failed = mmap(NULL, sizeof *failed * par, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    failed = mmap(NULL, sizeof *failed * F_KINDS * par, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (failed == MAP_FAILED)
         return 1;
     t0 = now();
@@ -81,18 +96,24 @@ int main(int argc, char **argv)
         if (p < 0)
             return 1;
         if (p == 0) {
-            for (int i = k; i < n; i += par)
-                if (one(&a, i) < 0)
-                    failed[k]++;
+            for (int i = k; i < n; i += par) {
+                int why = one(&a, i);
+                if (why >= 0)
+                    failed[k * F_KINDS + why]++;
+            }
             _exit(0);
         }
     }
     while (wait(NULL) > 0 || errno == EINTR)
         ;
     t1 = now();
-    unsigned long f = 0;
-    for (k = 0; k < par; k++)
+    unsigned long f = 0, kind[F_KINDS] = {0};
+    for (k = 0; k < par * F_KINDS; k++) {
         f += failed[k];
-    printf("conns %d failed %lu secs %.3f rate %.1f\n", n, f, t1 - t0, (n - f) / (t1 - t0));
+        kind[k % F_KINDS] += failed[k];
+    }
+    printf("conns %d failed %lu secs %.3f rate %.1f connect %lu write %lu eof %lu timeout %lu mismatch %lu\n", n, f,
+           t1 - t0, (n - f) / (t1 - t0), kind[F_CONNECT], kind[F_WRITE], kind[F_EOF], kind[F_TIMEOUT],
+           kind[F_MISMATCH]);
     return 0;
 }
