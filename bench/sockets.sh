@@ -22,10 +22,9 @@
 #            holding it), timeout, and the longest wait of an ok connection.
 #   rate     connections per second of a per-connection echo service,
 #            bench/sockecho.c (stdin to stdout until EOF), run by pxinit
-#            (echo.socket Accept=yes + echo@.service StandardInput=socket),
-#            (TriggerLimitIntervalSec=0: no trigger limit), xinetd
-#            (-dontfork, its own config, wait = no, no rate limit,
-#            no logging) and ucspi-tcp's tcpserver (-H -R -l 0), in turn over
+#            (echo.socket Accept=yes, TriggerLimitIntervalSec=0: no trigger
+#            limit; echo@.service StandardInput=socket), xinetd (-dontfork,
+#            its own config, wait = no, no rate limit, no logging) and ucspi-tcp's tcpserver (-H -R -l 0), in turn over
 #            ROUNDS (the order rotates each round): bench/connrate.c, RATE_N
 #            connections one at a time, then RATE_N with RATE_PAR at once;
 #            each sends a line and reads it back. Medians and the per-round
