@@ -25,7 +25,8 @@
 #            (echo.socket Accept=yes, TriggerLimitIntervalSec=0: no trigger
 #            limit; echo@.service StandardInput=socket), xinetd (-dontfork,
 #            its own config, wait = no, no rate limit, no logging) and
-#            ucspi-tcp's tcpserver (-H -R -l 0), in turn over ROUNDS (the order rotates each round): bench/connrate.c, RATE_N
+#            ucspi-tcp's tcpserver (-H -R -l 0), in turn over ROUNDS (the
+#            order rotates each round): bench/connrate.c, RATE_N
 #            connections one at a time, then RATE_N with RATE_PAR at once;
 #            each sends a line and reads it back. Medians and the per-round
 #            ratios pxinit/xinetd and pxinit/tcpserver.
