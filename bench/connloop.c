@@ -22,7 +22,11 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
-static void on_stop(int sig) { (void)sig; stop = 1; }
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
 
 static double now(void)
 {

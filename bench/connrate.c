@@ -87,7 +87,8 @@ int main(int argc, char **argv)
     if (n < 1 || par < 1)
         return 2;
     signal(SIGPIPE, SIG_IGN);
-    failed = mmap(NULL, sizeof *failed * F_KINDS * par, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    failed = mmap(NULL, sizeof *failed * F_KINDS * par, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (failed == MAP_FAILED)
         return 1;
     t0 = now();
@@ -112,8 +113,10 @@ int main(int argc, char **argv)
         f += failed[k];
         kind[k % F_KINDS] += failed[k];
     }
-    printf("conns %d failed %lu secs %.3f rate %.1f connect %lu write %lu eof %lu timeout %lu mismatch %lu\n", n, f,
-           t1 - t0, (n - f) / (t1 - t0), kind[F_CONNECT], kind[F_WRITE], kind[F_EOF], kind[F_TIMEOUT],
-           kind[F_MISMATCH]);
+    printf(
+        "conns %d failed %lu secs %.3f rate %.1f connect %lu write %lu eof %lu timeout %lu "
+        "mismatch %lu\n",
+        n, f, t1 - t0, (n - f) / (t1 - t0), kind[F_CONNECT], kind[F_WRITE], kind[F_EOF],
+        kind[F_TIMEOUT], kind[F_MISMATCH]);
     return 0;
 }

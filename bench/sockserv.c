@@ -8,8 +8,8 @@
  * as a well-behaved daemon stops (what is still in the backlog is the
  * listening socket's: reset when sockserv bound it, kept when pxinit holds
  * it). An inherited socket may be non-blocking (pxinit, as
- * systemd, opens it so): EAGAIN means wait in poll(). Single-threaded: a connection waits in the backlog while an
- * earlier one is served, as with any simple daemon. Built with plain gcc by
+ * systemd, opens it so): EAGAIN means wait in poll(). Single-threaded: a connection waits in the
+ * backlog while an earlier one is served, as with any simple daemon. Built with plain gcc by
  * bench/sockets.sh. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
