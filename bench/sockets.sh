@@ -276,10 +276,10 @@ EOF
     BG_PIDS+=($!)
     tcpserver -q -H -R -l 0 -c 1024 127.0.0.1 "$P_TS" "$B/sockecho" </dev/null >/dev/null 2>&1 &
     BG_PIDS+=($!)
-    local p order=(pxinit xinetd tcpserver) ports=($P_PX $P_XI $P_TS)
+    local p order=(pxinit xinetd tcpserver) ports=("$P_PX" "$P_XI" "$P_TS")
     if [ "$HAVE_SOCKETS" = 0 ]; then
         order=(xinetd tcpserver)
-        ports=($P_XI $P_TS)
+        ports=("$P_XI" "$P_TS")
     fi
     for p in "${ports[@]}"; do
         poll 10 listening "$p" || { echo "nothing listens on $p" >&2; cat "$c/xinetd/log" "$c/log" >&2 2>/dev/null; exit 1; }

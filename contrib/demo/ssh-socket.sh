@@ -72,7 +72,7 @@ ls -l "$W/sockets.target.wants/" "$W/multi-user.target.wants/" 2>&1 || true
 
 # --- pxinit as PID 1 of the container --------------------------------------------
 LOG=$DIR/pxinit.out
-NS= INIT=
+NS="" INIT=""
 boot() {
     unshare --pid --fork --mount --net --propagation private sh -c '
         F=$1
