@@ -348,8 +348,10 @@ void socket_stop(struct service *s)
             s->ops->kill(s, &s->control, SIGTERM, true);
         return;
     case SOCKET_SUB_RUNNING:
-        log_unit_warn(s->name, "stopping, but %s is still running: it keeps its sockets",
-                      socket_activates(s));
+        /* At shutdown its service may have stopped first, unseen. */
+        if (rt->ops->service_active(s))
+            log_unit_warn(s->name, "stopping, but %s is still running: it keeps its sockets",
+                          socket_activates(s));
         break;
     default:
         break;
