@@ -67,6 +67,10 @@ static void setup(void)
 static void teardown(void)
 {
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+        free(entries[i].text);
+        entries[i].text = NULL;
+    }
 }
 
 /* A path under the test's directory (static, one of a few). */
@@ -84,7 +88,8 @@ static struct socket_listen *add_path(enum socket_listen_kind kind, const char *
     ck_assert_uint_lt(us.n, sizeof(entries) / sizeof(entries[0]));
     struct socket_listen *l = &entries[us.n++];
     l->kind = kind;
-    l->text = strdup(path); /* at()'s buffers are reused; the test's process ends soon */
+    free(l->text);          /* a test that set us.n back to 0 reuses entries */
+    l->text = strdup(path); /* at()'s buffers are reused */
     if (kind != SOCKET_LISTEN_FIFO) {
         l->addr.un.sun_family = AF_UNIX;
         strcpy(l->addr.un.sun_path, path);
@@ -99,7 +104,8 @@ static struct socket_listen *add_ip(enum socket_listen_kind kind, int family, co
     ck_assert_uint_lt(us.n, sizeof(entries) / sizeof(entries[0]));
     struct socket_listen *l = &entries[us.n++];
     l->kind = kind;
-    l->text = (char *)text;
+    free(l->text);
+    l->text = strdup(text);
     if (family == AF_INET) {
         l->addr.in.sin_family = AF_INET;
         l->addr.in.sin_port = htons(port);
@@ -677,7 +683,7 @@ START_TEST(test_abstract)
     snprintf(name, sizeof(name), "pxinit-check-%d", (int)getpid());
     struct socket_listen *l = &entries[us.n++];
     l->kind = SOCKET_LISTEN_STREAM;
-    l->text = name;
+    l->text = strdup(name);
     l->addr.un.sun_family = AF_UNIX;
     memcpy(l->addr.un.sun_path + 1, name, strlen(name));
     l->addr.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
