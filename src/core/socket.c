@@ -437,6 +437,13 @@ bool socket_conn_allowed(struct service *s)
     return trigger_allowed(s, rt);
 }
 
+void socket_accept_failed(struct service *s)
+{
+    struct socket_rt *rt = rt_of(s);
+    if (rt && rt->sub == SOCKET_SUB_LISTENING)
+        enter_dead(s, rt, RESULT_RESOURCES);
+}
+
 void socket_service_changed(struct service *s, bool now_inactive, bool auto_restart)
 {
     struct socket_rt *rt = rt_of(s);

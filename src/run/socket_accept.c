@@ -200,6 +200,36 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
         run_hooks_unit_changed(&px->hooks, sock); /* its counters */
 }
 
+/* An error of one pending connection (accept(2): the network errors
+ * Linux passes on, a firewall's EPERM), not of the listening socket:
+ * the next may be fine (systemd's ERRNO_IS_ACCEPT_AGAIN). */
+static bool accept_again(int err)
+{
+    switch (err) {
+    case EINTR:
+    case ECONNABORTED:
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+    case ENETDOWN:
+    case ENETRESET:
+    case ENETUNREACH:
+    case ENONET:
+    case ENOPROTOOPT:
+    case ENOTCONN:
+    case EOPNOTSUPP:
+    case EPERM:
+    case EPIPE:
+    case EPROTO:
+    case ESHUTDOWN:
+    case ETIMEDOUT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void socket_accept_run(struct pxinit *px, struct service *sock)
 {
     struct socket_run *sr = socket_run_of(sock);
@@ -217,7 +247,7 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
         while (taken < ACCEPT_BATCH && sr->rt.sub == SOCKET_SUB_LISTENING && sr->rt.fds[i] >= 0) {
             int fd = accept4(sr->rt.fds[i], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd < 0) {
-                if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) {
+                if (accept_again(errno)) {
                     taken++; /* bounded all the same */
                     continue;
                 }
@@ -226,9 +256,14 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
                     pause_accepting(px);
                     return;
                 }
-                if (errno != EAGAIN && errno != EWOULDBLOCK)
-                    log_unit_warn(sock->name, "cannot accept: %s", strerror(errno));
-                break;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    break;
+                /* EINVAL: no longer listening (a service given the fd
+                 * shut it down). It stays readable (a hangup): failing
+                 * the socket is the only way not to spin. */
+                log_unit_error(sock->name, "cannot accept: %s: the socket fails", strerror(errno));
+                socket_accept_failed(sock);
+                return;
             }
             taken++;
             /* pxinit never reads it; the instance gets it blocking, as
