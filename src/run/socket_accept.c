@@ -169,8 +169,12 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
     }
     struct unit *u = unit_load_instance(&px->opts.unit_dirs, px->opts.systemd_units, name);
     if (!u) {
-        log_unit_error(sock->name, "cannot load %s: dropping the connection", name);
+        /* A missing or masked template: every later connection would fail
+         * the same way, each with its log lines, as fast as any local
+         * client connects. systemd fails the socket. */
+        log_unit_error(sock->name, "cannot load %s: the socket fails", name);
         close(fd);
+        socket_accept_failed(sock);
         return;
     }
     if (!conns_room(ss)) {

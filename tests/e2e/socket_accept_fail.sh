@@ -1,13 +1,17 @@
 #!/bin/bash
 # Accept=yes sockets that can no longer serve fail, as systemd's do, instead
-# of keeping PID 1 busy: a listening fd that a service shut down (it was
-# given the fd through Sockets=) makes accept() fail with EINVAL while the
-# fd stays readable (a hangup), so pxinit woke up and logged for ever.
+# of keeping PID 1 busy:
+# - a listening fd that a service shut down (it was given the fd through
+#   Sockets=) makes accept() fail with EINVAL while the fd stays readable
+#   (a hangup), so pxinit woke up and logged for ever;
+# - an instance template that is gone (removed after the socket loaded):
+#   every connection, from any local client, logged an error and was
+#   dropped, as fast as clients came.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 . "${srcdir:-.}/tests/e2e/sock_lib.sh"
 
-read -r PORT < <($CLIENT freeport 1)
-[ -n "$PORT" ] || fail "no free ports"
+read -r PORT P_ORPHAN < <($CLIENT freeport 2 | tr '\n' ' ')
+[ -n "$P_ORPHAN" ] || fail "no free ports"
 cat >"$UNITS/hup.socket" <<EOF
 [Socket]
 ListenStream=127.0.0.1:$PORT
@@ -25,10 +29,22 @@ unit breaker <<EOF
 Sockets=hup.socket
 ExecStart=$T/shut
 EOF
+# orphan.socket: its template goes once it listens.
+cat >"$UNITS/orphan.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$P_ORPHAN
+Accept=yes
+EOF
+unit orphan@ <<EOF
+[Service]
+ExecStart=/bin/true
+EOF
+
 accept_errors() { grep -c 'hup.socket: cannot accept' "$T/log"; }
 
 px_start
 poll 10 listening hup.socket || fail "hup.socket is not listening: $(ctl status hup.socket 2>&1)"
+poll 10 listening orphan.socket || fail "orphan.socket is not listening: $(ctl status orphan.socket 2>&1)"
 
 # --- a listening fd shut down by a service ---------------------------------------
 ctl start breaker.service >/dev/null 2>&1 || fail "cannot start breaker.service"
@@ -40,3 +56,14 @@ sleep 0.5 # nothing may come: no poll can wait for an absence
 n2=$(accept_errors)
 [ "$n1" = "$n2" ] && [ "$n2" -le 1 ] || fail "accept errors keep coming: $n1, then $n2"
 pass "a listening fd shut down by a service fails its Accept=yes socket: no spin"
+
+# --- the template removed --------------------------------------------------------------
+rm "$UNITS/orphan@.service"
+$CLIENT many "127.0.0.1:$P_ORPHAN" 20 >/dev/null
+poll 5 is_state orphan.socket failed ||
+    fail "orphan.socket still up without its template: $(ctl status orphan.socket 2>&1); $(grep -c 'orphan.socket: cannot load' "$T/log") errors logged"
+n=$(grep -c 'orphan.socket: cannot load' "$T/log")
+[ "$n" = 1 ] || fail "$n errors logged for 20 connections, want 1"
+$CLIENT banner "127.0.0.1:$P_ORPHAN" >/dev/null 2>&1
+[ $? = 2 ] || fail "the failed orphan.socket still takes connections"
+pass "Accept=yes whose template is gone fails at the first connection"
