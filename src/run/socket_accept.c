@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,16 @@ static bool accept_again(int err)
     }
 }
 
+/* A wakeup with nothing to accept: whether the listening fd was shut down.
+ * A unix one then stays readable while accept() says EAGAIN (a TCP one
+ * fails EINVAL): pxinit would wake up for ever. A listening socket never
+ * reports a hangup otherwise. */
+static bool hung_up(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
+}
+
 void socket_accept_run(struct pxinit *px, struct service *sock)
 {
     struct socket_run *sr = socket_run_of(sock);
@@ -248,6 +259,7 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
         int fl = fcntl(sr->rt.fds[i], F_GETFL);
         if (fl >= 0 && !(fl & O_NONBLOCK))
             (void)fcntl(sr->rt.fds[i], F_SETFL, fl | O_NONBLOCK);
+        unsigned from_fd = 0;
         while (taken < ACCEPT_BATCH && sr->rt.sub == SOCKET_SUB_LISTENING && sr->rt.fds[i] >= 0) {
             int fd = accept4(sr->rt.fds[i], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd < 0) {
@@ -260,8 +272,16 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
                     pause_accepting(px);
                     return;
                 }
-                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    if (!from_fd && hung_up(sr->rt.fds[i])) {
+                        log_unit_error(sock->name,
+                                       "its listening socket was shut down (by a "
+                                       "service given it?): the socket fails");
+                        socket_accept_failed(sock);
+                        return;
+                    }
                     break;
+                }
                 /* EINVAL: no longer listening (a service given the fd
                  * shut it down). It stays readable (a hangup): failing
                  * the socket is the only way not to spin. */
@@ -270,6 +290,7 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
                 return;
             }
             taken++;
+            from_fd++;
             /* pxinit never reads it; the instance gets it blocking, as
              * systemd passes fds (NonBlocking=no). */
             int cfl = fcntl(fd, F_GETFL);
