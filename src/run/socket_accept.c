@@ -206,8 +206,9 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
 }
 
 /* An error of one pending connection (accept(2): the network errors
- * Linux passes on, a firewall's EPERM), not of the listening socket:
- * the next may be fine (systemd's ERRNO_IS_ACCEPT_AGAIN). */
+ * Linux passes on), not of the listening socket: the next may be fine
+ * (systemd's ERRNO_IS_ACCEPT_AGAIN). Each takes a connection from the
+ * queue, so none repeats by itself. */
 static bool accept_again(int err)
 {
     switch (err) {
@@ -224,7 +225,6 @@ static bool accept_again(int err)
     case ENOPROTOOPT:
     case ENOTCONN:
     case EOPNOTSUPP:
-    case EPERM:
     case EPIPE:
     case EPROTO:
     case ESHUTDOWN:
