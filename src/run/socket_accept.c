@@ -161,10 +161,22 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
     }
     char inst[160], addr[64], name[256];
     unsigned port = 0;
-    if (socket_conn_describe(fd, ss->next_nr++, inst, sizeof(inst), addr, sizeof(addr), &port) <
-            0 ||
-        !instance_name(sock, inst, name, sizeof(name))) {
-        log_unit_warn(sock->name, "cannot name the connection's instance: %s", strerror(errno));
+    /* A name in use already (that instance started by hand, the number
+     * wrapped): the next number, or a second unit by that name in the
+     * table, which no request could tell from the first. */
+    bool named = false;
+    for (int tries = 0; tries < 8 && !named; tries++) {
+        if (socket_conn_describe(fd, ss->next_nr++, inst, sizeof(inst), addr, sizeof(addr), &port) <
+                0 ||
+            !instance_name(sock, inst, name, sizeof(name))) {
+            log_unit_warn(sock->name, "cannot name the connection's instance: %s", strerror(errno));
+            close(fd);
+            return;
+        }
+        named = !unit_table_find(&px->table, name);
+    }
+    if (!named) {
+        log_unit_warn(sock->name, "%s is in use: dropping the connection", name);
         close(fd);
         return;
     }
