@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/fd_close.h"
 #include "base/log.h"
 #include "core/unit_type.h"
 #include "run/socket_conns.h"
@@ -40,8 +41,8 @@ void socket_conn_drop(struct sockets *ss, struct sock_conn *c)
 {
     if (c->sock && c->sock->socket_rt && c->sock->socket_rt->n_connections)
         c->sock->socket_rt->n_connections--;
-    if (c->fd >= 0)
-        close(c->fd);
+    /* The instance had it too, and may have made it linger. */
+    fd_close_foreign(c->fd);
     *c = ss->conns[--ss->nconns];
 }
 
