@@ -33,6 +33,13 @@
 #include "base/log.h"
 #include "run/signals.h"
 
+#if defined(SO_PASSRIGHTS)
+#define PX_SO_PASSRIGHTS SO_PASSRIGHTS
+#elif defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(__arm__) || \
+    defined(__riscv)
+#define PX_SO_PASSRIGHTS 83 /* <asm-generic/socket.h> of Linux 6.16 */
+#endif
+
 enum room { ROOM_MADE, ROOM_SOON, ROOM_NONE };
 
 /* At the cap, or out of descriptors (why): the client silent the longest
@@ -203,6 +210,15 @@ static int socket_open(struct ctl *ctl)
         if (unlink(ctl->sock_path) < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
             goto fail;
     }
+    /* No fds over this socket: the kernel would release them in pxinit
+     * when it reads or closes a client, and a socket some local user made
+     * linger would hang PID 1 there (base/fd_close.h). Linux 6.16 and
+     * later refuse them to the sender (inherited by the accepted ones);
+     * older kernels lack the option. */
+#ifdef PX_SO_PASSRIGHTS
+    int no = 0;
+    (void)setsockopt(fd, SOL_SOCKET, PX_SO_PASSRIGHTS, &no, sizeof(no));
+#endif
     /* Everyone may connect so that a refused peer is told why and logged;
      * SO_PEERCRED decides who may act. */
     if (chmod(ctl->sock_path, CTL_SOCKET_MODE) < 0 || listen(fd, 128) < 0)

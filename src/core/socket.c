@@ -148,6 +148,11 @@ static void enter_final(struct service *s, struct socket_rt *rt)
 {
     s->control_kind = CONTROL_NONE;
     socket_set(s, rt, s->result != RESULT_SUCCESS ? SOCKET_SUB_FAILED : SOCKET_SUB_DEAD);
+    /* A start (a restart's) arrived while the stop ran its commands. */
+    if (s->start_after_stop && (rt->sub == SOCKET_SUB_DEAD || rt->sub == SOCKET_SUB_FAILED)) {
+        s->start_after_stop = false;
+        socket_start(s, true);
+    }
 }
 
 static void enter_stop_post(struct service *s, struct socket_rt *rt)
@@ -313,6 +318,10 @@ void socket_start(struct service *s, bool explicit_request)
     if (!rt)
         return;
     s->stop_wanted = false;
+    if (rt->sub == SOCKET_SUB_STOP_PRE || rt->sub == SOCKET_SUB_STOP_POST) {
+        s->start_after_stop = true; /* enter_final() starts it */
+        return;
+    }
     if (rt->sub != SOCKET_SUB_DEAD && rt->sub != SOCKET_SUB_FAILED)
         return;
     if (explicit_request)
@@ -335,6 +344,7 @@ void socket_stop(struct service *s)
     if (!rt)
         return;
     s->stop_wanted = true;
+    s->start_after_stop = false;
     switch (rt->sub) {
     case SOCKET_SUB_DEAD:
     case SOCKET_SUB_FAILED:
@@ -437,6 +447,13 @@ bool socket_conn_allowed(struct service *s)
     if (!rt || rt->sub != SOCKET_SUB_LISTENING)
         return false;
     return trigger_allowed(s, rt);
+}
+
+void socket_accept_failed(struct service *s)
+{
+    struct socket_rt *rt = rt_of(s);
+    if (rt && rt->sub == SOCKET_SUB_LISTENING)
+        enter_dead(s, rt, RESULT_RESOURCES);
 }
 
 void socket_service_changed(struct service *s, bool now_inactive, bool auto_restart)

@@ -119,6 +119,11 @@ void socket_service_changed(struct service *s, bool now_inactive, bool auto_rest
  * is hit (the socket failed: the caller drops the connection and stops
  * accepting). */
 bool socket_conn_allowed(struct service *s);
+/* Accept=yes: its listening fd broke (accept() failed for good, as after a
+ * service given it shut it down) or its instances cannot be loaded: the
+ * socket fails (result resources), as systemd's, instead of being woken
+ * up for ever. */
+void socket_accept_failed(struct service *s);
 
 /* The codes the board and the client show (wire/unit_state.h). */
 uint8_t socket_sub_code(const struct service *s);

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/fd_close.h"
 #include "base/log.h"
 #include "base/ratelimit.h"
 
@@ -105,7 +106,7 @@ static void entry_drop(struct pxinit *px, struct fdstore *st, struct fd_entry *e
         if (--all->npolled == 0)
             ev_io_stop(px->loop, &all->ep_watcher);
     }
-    close(e->fd);
+    fd_close_foreign(e->fd); /* a socket its service made linger */
     st->n--;
     all->total--;
     free(e);

@@ -25,15 +25,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "base/fd_close.h"
 #include "base/log.h"
 #include "run/pid_claim.h"
 #include "core/service.h"
 #include "run/signals.h"
 
 #define NOTIFY_BUFFER_MAX 4096
-/* Fds one datagram may carry; with more, the kernel drops the rest
- * (MSG_CTRUNC) and the datagram is refused. */
+/* Fds one datagram may carry; with more, the datagram is refused. */
 #define NOTIFY_FDS_MAX 32
+/* The most one datagram can carry (the kernel's SCM_MAX_FD): room for all
+ * of them, since those the kernel drops for want of room are released by
+ * it in pxinit, lingering sockets included (fd_close.h). */
+#define NOTIFY_FDS_ROOM 253
 /* Warnings about bad datagrams per second: per sender pid, and overall. */
 #define NOTIFY_WARN_BURST 3
 #define NOTIFY_WARN_TOTAL 10
@@ -166,7 +170,7 @@ static struct service *notify_sender(struct pxinit *px, pid_t pid)
 }
 
 /* The fds of mh's SCM_RIGHTS, copied into fds (room for max); what does
- * not fit is closed. Their number. */
+ * not fit is closed, and mh marked truncated. Their number. */
 static size_t take_passed_fds(struct msghdr *mh, int *fds, size_t max)
 {
     size_t got = 0;
@@ -178,10 +182,12 @@ static size_t take_passed_fds(struct msghdr *mh, int *fds, size_t max)
         for (size_t i = 0; i < n; i++) {
             int fd;
             memcpy(&fd, data + i * sizeof(int), sizeof(int));
-            if (got < max)
+            if (got < max) {
                 fds[got++] = fd;
-            else
-                close(fd);
+            } else {
+                fd_close_foreign(fd);
+                mh->msg_flags |= MSG_CTRUNC;
+            }
         }
     }
     return got;
@@ -190,8 +196,7 @@ static size_t take_passed_fds(struct msghdr *mh, int *fds, size_t max)
 static void close_fds(int *fds, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
+        fd_close_foreign(fds[i]);
 }
 
 static void notify_handle(struct pxinit *px, const struct msghdr *mh, const char *buf, size_t n,
@@ -212,7 +217,7 @@ void notify_drain(struct pxinit *px)
     char buf[NOTIFY_BUFFER_MAX + 1];
     union {
         struct cmsghdr align;
-        char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * NOTIFY_FDS_MAX)];
+        char space[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * NOTIFY_FDS_ROOM)];
     } control;
     int fds[NOTIFY_FDS_MAX];
 

@@ -10,12 +10,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/fd_close.h"
 #include "base/log.h"
 #include "core/unit_type.h"
 #include "run/socket_conns.h"
@@ -39,8 +41,8 @@ void socket_conn_drop(struct sockets *ss, struct sock_conn *c)
 {
     if (c->sock && c->sock->socket_rt && c->sock->socket_rt->n_connections)
         c->sock->socket_rt->n_connections--;
-    if (c->fd >= 0)
-        close(c->fd);
+    /* The instance had it too, and may have made it linger. */
+    fd_close_foreign(c->fd);
     *c = ss->conns[--ss->nconns];
 }
 
@@ -160,17 +162,33 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
     }
     char inst[160], addr[64], name[256];
     unsigned port = 0;
-    if (socket_conn_describe(fd, ss->next_nr++, inst, sizeof(inst), addr, sizeof(addr), &port) <
-            0 ||
-        !instance_name(sock, inst, name, sizeof(name))) {
-        log_unit_warn(sock->name, "cannot name the connection's instance: %s", strerror(errno));
+    /* A name in use already (that instance started by hand, the number
+     * wrapped): the next number, or a second unit by that name in the
+     * table, which no request could tell from the first. */
+    bool named = false;
+    for (int tries = 0; tries < 8 && !named; tries++) {
+        if (socket_conn_describe(fd, ss->next_nr++, inst, sizeof(inst), addr, sizeof(addr), &port) <
+                0 ||
+            !instance_name(sock, inst, name, sizeof(name))) {
+            log_unit_warn(sock->name, "cannot name the connection's instance: %s", strerror(errno));
+            close(fd);
+            return;
+        }
+        named = !unit_table_find(&px->table, name);
+    }
+    if (!named) {
+        log_unit_warn(sock->name, "%s is in use: dropping the connection", name);
         close(fd);
         return;
     }
     struct unit *u = unit_load_instance(&px->opts.unit_dirs, px->opts.systemd_units, name);
     if (!u) {
-        log_unit_error(sock->name, "cannot load %s: dropping the connection", name);
+        /* A missing or masked template: every later connection would fail
+         * the same way, each with its log lines, as fast as any local
+         * client connects. systemd fails the socket. */
+        log_unit_error(sock->name, "cannot load %s: the socket fails", name);
         close(fd);
+        socket_accept_failed(sock);
         return;
     }
     if (!conns_room(ss)) {
@@ -200,6 +218,46 @@ static void conn_take(struct pxinit *px, struct service *sock, int fd)
         run_hooks_unit_changed(&px->hooks, sock); /* its counters */
 }
 
+/* An error of one pending connection (accept(2): the network errors
+ * Linux passes on), not of the listening socket: the next may be fine
+ * (systemd's ERRNO_IS_ACCEPT_AGAIN). Each takes a connection from the
+ * queue, so none repeats by itself. */
+static bool accept_again(int err)
+{
+    switch (err) {
+    case EINTR:
+    case ECONNABORTED:
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+    case ENETDOWN:
+    case ENETRESET:
+    case ENETUNREACH:
+    case ENONET:
+    case ENOPROTOOPT:
+    case ENOTCONN:
+    case EOPNOTSUPP:
+    case EPIPE:
+    case EPROTO:
+    case ESHUTDOWN:
+    case ETIMEDOUT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A wakeup with nothing to accept: whether the listening fd was shut down.
+ * A unix one then stays readable while accept() says EAGAIN (a TCP one
+ * fails EINVAL): pxinit would wake up for ever. A listening socket never
+ * reports a hangup otherwise. */
+static bool hung_up(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
+}
+
 void socket_accept_run(struct pxinit *px, struct service *sock)
 {
     struct socket_run *sr = socket_run_of(sock);
@@ -214,10 +272,11 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
         int fl = fcntl(sr->rt.fds[i], F_GETFL);
         if (fl >= 0 && !(fl & O_NONBLOCK))
             (void)fcntl(sr->rt.fds[i], F_SETFL, fl | O_NONBLOCK);
+        unsigned from_fd = 0;
         while (taken < ACCEPT_BATCH && sr->rt.sub == SOCKET_SUB_LISTENING && sr->rt.fds[i] >= 0) {
             int fd = accept4(sr->rt.fds[i], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd < 0) {
-                if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) {
+                if (accept_again(errno)) {
                     taken++; /* bounded all the same */
                     continue;
                 }
@@ -226,11 +285,25 @@ void socket_accept_run(struct pxinit *px, struct service *sock)
                     pause_accepting(px);
                     return;
                 }
-                if (errno != EAGAIN && errno != EWOULDBLOCK)
-                    log_unit_warn(sock->name, "cannot accept: %s", strerror(errno));
-                break;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    if (!from_fd && hung_up(sr->rt.fds[i])) {
+                        log_unit_error(sock->name,
+                                       "its listening socket was shut down (by a "
+                                       "service given it?): the socket fails");
+                        socket_accept_failed(sock);
+                        return;
+                    }
+                    break;
+                }
+                /* EINVAL: no longer listening (a service given the fd
+                 * shut it down). It stays readable (a hangup): failing
+                 * the socket is the only way not to spin. */
+                log_unit_error(sock->name, "cannot accept: %s: the socket fails", strerror(errno));
+                socket_accept_failed(sock);
+                return;
             }
             taken++;
+            from_fd++;
             /* pxinit never reads it; the instance gets it blocking, as
              * systemd passes fds (NonBlocking=no). */
             int cfl = fcntl(fd, F_GETFL);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fd_close.h"
 #include "base/log.h"
 #include "core/socket.h"
 #include "core/unit_type.h"
@@ -417,8 +418,7 @@ void socket_run_free(struct pxinit *px)
         return;
     ev_timer_stop(px->loop, &ss->pause);
     for (size_t i = 0; i < ss->nconns; i++)
-        if (ss->conns[i].fd >= 0)
-            close(ss->conns[i].fd);
+        fd_close_foreign(ss->conns[i].fd);
     free(ss->conns);
     free(ss->all);
     free(ss->index);
