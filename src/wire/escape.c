@@ -76,6 +76,12 @@ static size_t piece_at(const unsigned char *p, bool display, char e[4], const ch
  * everything left fits whole; the length, NUL-terminated. */
 static size_t escape(char *out, size_t size, const char *in, bool display, bool *cut)
 {
+    if (size < 4) { /* no room for "..." and its NUL: nothing of in */
+        if (size)
+            out[0] = '\0';
+        *cut = *in != '\0';
+        return 0;
+    }
     size_t o = 0;
     char e[4];
     const char *piece;
