@@ -22,8 +22,12 @@ struct socket_run {
     struct service *s;
     size_t pos;             /* in sockets->all */
     const char *indexed_as; /* what the index sorted it by (a pointer only) */
-    ev_io *io;              /* rt.nfds watchers, allocated with the fds */
-    bool paused;            /* Accept=yes: not watched for a while (EMFILE) */
+    /* The service it activates as the table resolved that name when the
+     * index was built (an alias, syslog.service, names rsyslog.service);
+     * compared, never followed. */
+    const struct service *target;
+    ev_io *io;   /* rt.nfds watchers, allocated with the fds */
+    bool paused; /* Accept=yes: not watched for a while (EMFILE) */
 };
 
 /* An Accept=yes connection and the instance serving it. */

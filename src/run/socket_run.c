@@ -246,15 +246,23 @@ void socket_run_detach(struct pxinit *px, struct service *s)
 
 /* --- the services sockets activate -------------------------------------------- */
 
+static uintptr_t target_of(const struct service *sock)
+{
+    return (uintptr_t)socket_run_of(sock)->target;
+}
+
 static int by_activated(const void *a, const void *b)
 {
     const struct service *x = *(struct service *const *)a, *y = *(struct service *const *)b;
-    int r = strcmp(socket_activates(x), socket_activates(y));
-    return r ? r : strcmp(x->unit->name, y->unit->name);
+    uintptr_t tx = target_of(x), ty = target_of(y);
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    return strcmp(x->unit->name, y->unit->name);
 }
 
-/* The Accept=no sockets of the table, sorted by the service each
- * activates, then by name; false without memory (logged). */
+/* The Accept=no sockets of the table whose service is loaded, sorted by
+ * that service (found by its name or an alias of it), then by name; false
+ * without memory (logged). */
 static bool index_fresh(struct pxinit *px, struct sockets *ss)
 {
     if (!ss->index_dirty)
@@ -269,7 +277,9 @@ static bool index_fresh(struct pxinit *px, struct sockets *ss)
     for (size_t i = 0; i < ss->n; i++) {
         struct service *t = ss->all[i]->s;
         ss->all[i]->indexed_as = socket_activates(t);
-        if (!unit_socket(t->unit)->accept && unit_table_find(&px->table, t->unit->name) == t)
+        ss->all[i]->target = unit_table_find(&px->table, socket_activates(t));
+        if (!unit_socket(t->unit)->accept && ss->all[i]->target &&
+            unit_table_find(&px->table, t->unit->name) == t)
             v[ss->nindex++] = t;
     }
     qsort(v, ss->nindex, sizeof(*v), by_activated);
@@ -277,18 +287,20 @@ static bool index_fresh(struct pxinit *px, struct sockets *ss)
     return true;
 }
 
-static size_t index_find(const struct sockets *ss, const char *name, size_t *count)
+/* The sockets that activate s: *count of them from the position returned. */
+static size_t index_find(const struct sockets *ss, const struct service *s, size_t *count)
 {
+    uintptr_t key = (uintptr_t)s;
     size_t lo = 0, hi = ss->nindex;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strcmp(socket_activates(ss->index[mid]), name) < 0)
+        if (target_of(ss->index[mid]) < key)
             lo = mid + 1;
         else
             hi = mid;
     }
     size_t end = lo;
-    while (end < ss->nindex && strcmp(socket_activates(ss->index[end]), name) == 0)
+    while (end < ss->nindex && target_of(ss->index[end]) == key)
         end++;
     *count = end - lo;
     return lo;
@@ -314,7 +326,7 @@ void socket_run_unit_changed(struct pxinit *px, struct service *s, enum svc_sub 
     }
     if (!index_fresh(px, ss))
         return;
-    size_t n, i = index_find(ss, s->unit->name, &n);
+    size_t n, i = index_find(ss, s, &n);
     if (n == 0)
         return;
     /* A copy: a socket's answer (its state changes) may rebuild the index. */
@@ -344,7 +356,7 @@ bool socket_run_activates(struct pxinit *px, const struct service *s)
     size_t n;
     if (!index_fresh(px, ss))
         return false;
-    index_find(ss, s->unit->name, &n);
+    index_find(ss, s, &n);
     return n > 0;
 }
 
@@ -404,7 +416,7 @@ int socket_run_collect_fds(struct pxinit *px, struct service *s, struct fd_pass 
     }
     if (!index_fresh(px, ss))
         return -1;
-    size_t n, i = index_find(ss, s->unit->name, &n);
+    size_t n, i = index_find(ss, s, &n);
     for (size_t k = 0; k < n; k++)
         if (add_fds(ss->index[i + k], fp) < 0)
             return -1;
