@@ -54,8 +54,10 @@ static pid_t main_start(void)
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        /* Check's own SIGTERM handler would signal the test's group. */
+        /* Check's own SIGTERM handler would signal the test's group, and
+         * a run under nohup would ignore SIGHUP. */
         signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         setpgid(0, 0);
         close(ready[0]);
         close(ready[1]); /* EOF: ready to be signalled */

@@ -15,9 +15,13 @@
 /* A child that waits for a signal in a process group of its own. */
 static pid_t child_in_own_group(void)
 {
+    /* Before the fork, so no signal finds the child ignoring it: a run
+     * under nohup would ignore SIGHUP. */
+    signal(SIGHUP, SIG_DFL);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
+        signal(SIGTERM, SIG_DFL);
         setpgid(0, 0);
         for (;;)
             pause();
