@@ -193,10 +193,16 @@ poll 5 known sockets.target || fail "sockets.target not made: $(ctl status socke
 for u in echo.socket echo echo-admin.socket ssh.socket; do
     known "$u" || fail "--systemd did not load $u: $(ctl status "$u" 2>&1)"
 done
-known unrelated && fail "--systemd loaded a unit no link nor socket names"
-known ssh@.service && fail "--systemd loaded a template"
-known lonely.socket && fail "an Accept=yes socket without its template loaded"
-known broken.socket && fail "a malformed socket loaded"
+# Unknown: status says 4 (polled: a client starved on a loaded machine may
+# time out or find the board busy, which is no answer).
+unknown() {
+    ctl status "$1" >/dev/null 2>&1
+    [ $? = 4 ]
+}
+poll 5 unknown unrelated || fail "--systemd loaded a unit no link nor socket names"
+poll 5 unknown ssh@.service || fail "--systemd loaded a template"
+poll 5 unknown lonely.socket || fail "an Accept=yes socket without its template loaded"
+poll 5 unknown broken.socket || fail "a malformed socket loaded"
 log_has 'broken.socket:2: invalid value for ListenStream=' || fail "no file:line for broken.socket: $(cat "$T/log")"
 log_has 'lonely.socket: Accept=yes needs the template lonely@.service' ||
     fail "no error for lonely.socket: $(cat "$T/log")"
