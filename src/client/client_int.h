@@ -29,6 +29,10 @@ struct client {
      * (which may be copied around); freed here, at the end. */
     struct proto_socket **socks;
     size_t nsocks;
+    /* Sees each reply line but `end` first (systemctl's `prop` lines,
+     * journalctl's `entry` lines); true when it took the line. */
+    bool (*line_hook)(void *ctx, char *line);
+    void *hook_ctx;
 };
 
 /* Prints a usage error naming arg (when not empty); returns exit code 2. */

@@ -52,6 +52,8 @@ static int reply_line(struct client *cl, char *line)
 {
     if (strncmp(line, "end ", 4) == 0)
         return atoi(line + 4);
+    if (cl->line_hook && cl->line_hook(cl->hook_ctx, line))
+        return -1;
     if (strncmp(line, "unit ", 5) == 0) {
         struct sb_unit u;
         if (proto_parse_unit(line + 5, &u) == 0 && client_unit_push(cl, &u) < 0)

@@ -25,6 +25,9 @@ static const struct {
     [VERB_PING] = {"ping", VERB_HIDDEN | VERB_NO_ARGS},
     [VERB_LIST_TIMERS] = {"list-timers", VERB_NO_ARGS},
     [VERB_LIST_SOCKETS] = {"list-sockets", VERB_NO_ARGS},
+    [VERB_RESET_FAILED] = {"reset-failed", 0},
+    [VERB_SHOW] = {"show", VERB_HIDDEN},
+    [VERB_JOURNAL] = {"journal", VERB_HIDDEN},
 };
 
 int verb_find(const char *word)

@@ -32,6 +32,9 @@ enum verb_id {
     VERB_PING,
     VERB_LIST_TIMERS,
     VERB_LIST_SOCKETS,
+    VERB_RESET_FAILED,
+    VERB_SHOW,    /* request only: systemctl show/status/list-units ask with it */
+    VERB_JOURNAL, /* request only: journalctl asks with it */
     VERB__COUNT,
 };
 
