@@ -23,9 +23,8 @@
 #include "config/paths.h"
 #include "unit/unit_install.h"
 
-static const char *const file_verbs[] = {"enable",     "disable",         "reenable", "mask",
-                                         "unmask",     "is-enabled",      "cat",
-                                         "list-unit-files"};
+static const char *const file_verbs[] = {"enable", "disable",    "reenable", "mask",
+                                         "unmask", "is-enabled", "cat",      "list-unit-files"};
 
 bool systemctl_files_verb(const char *verb)
 {

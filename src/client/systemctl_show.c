@@ -8,12 +8,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/systemctl_files_int.h"
 #include "client/systemctl_int.h"
 #include "unit/unit_install.h"
 
 /* UnitFileState and UnitFilePreset come empty from the daemon, which does
- * no file work for `show`; systemctl_files.c's is-enabled fills them in
- * when it lands. Until then they are printed as they came. */
+ * no file work for `show` (doc/protocol.md): they are is-enabled's answer
+ * here, from the directories a daemon with the same options reads. pxinit
+ * has no preset files: the preset is systemd's default, "enabled". */
+void sc_fill_install(const struct systemctl *sc, struct sc_set *set)
+{
+    struct install_scope scope;
+    bool have = false;
+    for (size_t i = 0; i < set->n; i++) {
+        struct sc_unit *u = &set->units[i];
+        const char *id = sc_get(u, "Id"), *load = sc_get(u, "LoadState");
+        for (size_t j = 0; j < u->n; j++) {
+            struct sc_prop *p = &u->props[j];
+            bool state = strcmp(p->key, "UnitFileState") == 0;
+            if (*p->value || !id || !load || strcmp(load, "loaded") != 0 ||
+                (!state && strcmp(p->key, "UnitFilePreset") != 0))
+                continue;
+            if (!have && sdfiles_scope(sc, &scope) < 0)
+                return;
+            have = true;
+            const char *v = state ? unit_file_state_name(install_state(&scope, id)) : "enabled";
+            char *copy = strdup(v);
+            if (copy) {
+                free(p->value);
+                p->value = copy;
+            }
+        }
+    }
+    if (have)
+        install_scope_free(&scope);
+}
+
 static bool asked(const struct systemctl *sc, const char *key)
 {
     if (!sc->props)
@@ -55,6 +85,7 @@ int sc_show(struct systemctl *sc)
         sc_set_free(&set);
         return SC_EXIT_FAILURE;
     }
+    sc_fill_install(sc, &set);
     for (size_t i = 0; i < set.n; i++) {
         if (i > 0)
             printf("\n");

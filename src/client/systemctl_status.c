@@ -103,6 +103,7 @@ static int one_unit(struct systemctl *sc, const char *arg, bool first)
         sc_set_free(&set);
         return code < 0 ? -1 : code > 0 ? SC_EXIT_FAILURE : SC_EXIT_NO_UNIT;
     }
+    sc_fill_install(sc, &set);
     const struct sc_unit *u = &set.units[0];
     const char *load = sc_get(u, "LoadState"), *as = sc_get(u, "ActiveState");
     char id[300];
