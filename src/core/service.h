@@ -326,7 +326,7 @@ void svc_main_exit_note(struct service *s, int status);
 void svc_condition_log(const struct service *s, const struct path_condition *c,
                        enum condition_result r);
 
-/* unit_stamps.c: the main process's ExecMain* record: started (pid
+/* svc_stamps.c: the main process's ExecMain* record: started (pid
  * known), exited with a wait status. */
 void svc_stamps_main_start(struct service *s);
 void svc_stamps_main_exit(struct service *s, int status);
