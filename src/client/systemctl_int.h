@@ -86,7 +86,7 @@ int sc_fetch(struct systemctl *sc, char **units, int n, bool all, char **props, 
 
 /* UnitFileState and UnitFilePreset, sent empty, filled in from the unit
  * files (systemctl_show.c). */
-void sc_fill_install(const struct systemctl *sc, struct sc_set *set);
+void sc_fill_install(struct systemctl *sc, struct sc_set *set);
 
 /* --- formatting (systemctl_fmt.c: pure) --- */
 
