@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/journalctl.h"
 #include "control/control.h"
 #include "control/control_verbs.h"
 #include "base/log.h"
@@ -275,6 +276,10 @@ int main(int argc, char **argv)
 {
     static struct pxinit px;
 
+    /* Started as journalctl (a link): journalctl's command line. */
+    const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    if (argc > 0 && strcmp(base ? base + 1 : argv[0], "journalctl") == 0)
+        return journalctl_main(argc, argv);
     if (argc > 1 && client_role(argc, argv))
         return client_main(argc, argv);
 
