@@ -557,6 +557,7 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_LOGS] = verb_logs,
     [VERB_LIST_TIMERS] = verb_list_timers,
     [VERB_LIST_SOCKETS] = ctl_verb_list_sockets,
+    [VERB_JOURNAL] = ctl_verb_journal,
 };
 
 static void dispatch(struct ctl_client *c, int argc, char **argv)
