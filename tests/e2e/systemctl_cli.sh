@@ -68,7 +68,7 @@ out_has "^     Loaded: loaded \\($UNITS/web\\.service; enabled; preset: enabled\
 out_has '^     Active: active \(running\) since [A-Z][a-z]{2} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}.*; .* ago$'
 out_has '^   Main PID: [0-9]+'
 grep -q '^$' "$T/o" || fail "no blank line before the output lines: $(cat "$T/o")"
-out_has '^hello from web$'
+out_has '^[A-Z][a-z]{2} [0-9]{2} [0-9:]{8} [^ ]+ web\[[0-9]+\]: hello from web$'
 # The process's name comes from /proc, so from inside the namespace.
 in_ns env PXINIT_RUNTIME_DIR="$RUN" "$T/bin/systemctl" status web -n 0 >"$T/o" 2>"$T/e"
 out_has '^   Main PID: [0-9]+ \(sleep\)$'
