@@ -53,11 +53,12 @@ static const struct mode_case utc_cases[] = {
     {"short-monotonic", "[  701.123456] box web[42]: hello world\n"},
     {"with-unit", "Mon 2026-12-07 18:05:01 UTC box web.service[42]: hello world\n"},
     {"cat", "hello world\n"},
-    {"json", "{\"__REALTIME_TIMESTAMP\":\"1796666701123456\",\"__MONOTONIC_TIMESTAMP\":"
-             "\"701123456\",\"_BOOT_ID\":\"0123456789abcdef0123456789abcdef\",\"PRIORITY\":"
-             "\"6\",\"SYSLOG_FACILITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"web\",\"_PID\":\"42\","
-             "\"_TRANSPORT\":\"stdout\",\"_HOSTNAME\":\"box\",\"_SYSTEMD_UNIT\":\"web.service\","
-             "\"MESSAGE\":\"hello world\"}\n"},
+    {"json",
+     "{\"__REALTIME_TIMESTAMP\":\"1796666701123456\",\"__MONOTONIC_TIMESTAMP\":"
+     "\"701123456\",\"_BOOT_ID\":\"0123456789abcdef0123456789abcdef\",\"PRIORITY\":"
+     "\"6\",\"SYSLOG_FACILITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"web\",\"_PID\":\"42\","
+     "\"_TRANSPORT\":\"stdout\",\"_HOSTNAME\":\"box\",\"_SYSTEMD_UNIT\":\"web.service\","
+     "\"MESSAGE\":\"hello world\"}\n"},
 };
 
 START_TEST(test_modes_utc)
