@@ -138,6 +138,8 @@ expect 0 sc show -p ActiveState --value web
 expect 0 sc show -p Id web idle
 [ "$(cat "$T/o")" = "$(printf 'Id=web.service\n\nId=idle.service')" ] ||
     fail "show of two units: $(cat "$T/o")"
+expect 0 sc show -p UnitFileState --value web
+[ "$(cat "$T/o")" = enabled ] || fail "show -p UnitFileState --value: $(cat "$T/o")"
 expect 0 sc show -p LoadState nope
 out_has '^LoadState=not-found$'
 
