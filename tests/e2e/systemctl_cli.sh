@@ -159,6 +159,11 @@ out_has '^[0-9]+ loaded units listed\.$'
 expect 0 sc list-units --type=service web.service
 [ "$(grep -c '\.service' "$T/o")" = 1 ] || fail "a pattern lists only what it matches: $(cat "$T/o")"
 
+# A name is one word of a request: a newline in it must not make two.
+expect 1 sc stop "$(printf 'web\nshutdown')"
+err_has '^Invalid unit name'
+expect 0 sc is-active web
+
 # kill -s: the unit's processes get the signal.
 expect 0 sc kill -s KILL idle
 poll 5 sh -c "! PXINIT_RUNTIME_DIR='$RUN' '$T/bin/systemctl' is-active -q idle" ||
