@@ -23,9 +23,8 @@
 #include "config/paths.h"
 #include "unit/unit_install.h"
 
-static const char *const file_verbs[] = {"enable",     "disable",         "reenable", "mask",
-                                         "unmask",     "is-enabled",      "cat",
-                                         "list-unit-files"};
+static const char *const file_verbs[] = {"enable", "disable",    "reenable", "mask",
+                                         "unmask", "is-enabled", "cat",      "list-unit-files"};
 
 bool systemctl_files_verb(const char *verb)
 {
@@ -106,12 +105,11 @@ static const char static_notice[] =
     "\u2022 In case of template units, the unit is meant to be enabled with some\n"
     "  instance name specified.\n";
 
-typedef int (*install_op)(const struct install_scope *, const char *, struct install_changes *,
-                          char *, size_t);
+typedef __typeof__(install_enable) install_op;
 
 /* op over every name; the changes, then the first error. 0 or 1. */
 static int run_op(const struct systemctl *s, const struct install_scope *sc,
-                  const struct strv *names, install_op op, struct install_changes *ch)
+                  const struct strv *names, install_op *op, struct install_changes *ch)
 {
     int code = 0;
     for (size_t i = 0; i < names->n; i++) {
@@ -214,19 +212,20 @@ static int change_links(const struct systemctl *s, const struct install_scope *s
 
 int systemctl_files_run(struct systemctl *s)
 {
-    if (strcmp(s->verb, "list-unit-files") == 0)
-        return sdfiles_list(s);
-    if (s->nargs == 0) {
+    bool list = strcmp(s->verb, "list-unit-files") == 0;
+    if (s->nargs == 0 && !list) {
         fprintf(stderr, "Too few arguments.\n");
         return 1;
     }
     struct strv names = {0};
-    if (!names_of(s, &names))
+    if (!list && !names_of(s, &names))
         return 1;
     struct install_scope sc;
     int code = 1;
     if (sdfiles_scope(s, &sc) == 0) {
-        if (strcmp(s->verb, "is-enabled") == 0)
+        if (list)
+            code = sdfiles_list(s, &sc);
+        else if (strcmp(s->verb, "is-enabled") == 0)
             code = is_enabled(s, &sc, &names);
         else if (strcmp(s->verb, "cat") == 0)
             code = sdfiles_cat(s, &sc, &names);

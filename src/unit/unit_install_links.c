@@ -139,8 +139,9 @@ static int make_link(const struct install_scope *sc, const char *dir, const char
             goto out;
         }
     }
-    set_err(err, errsize, "Failed to %s unit, file \"%s\" already exists and is a symlink to \"%s\".",
-            verb, lp, text);
+    set_err(err, errsize,
+            "Failed to %s unit, file \"%s\" already exists and is a symlink to \"%s\".", verb, lp,
+            text);
 out:
     if (fd >= 0)
         close(fd);
@@ -195,12 +196,13 @@ static int link_dependency(struct enable_ctx *e, const struct install_info *info
     int rc = -1;
     char *sub;
     if (valid_link_name(t) && asprintf(&sub, "%s%s", t, suffix) >= 0) {
-        rc = make_link(e->sc, dir, sub, linkname, info->target, "enable", e->ch, e->err,
-                       e->errsize);
+        rc =
+            make_link(e->sc, dir, sub, linkname, info->target, "enable", e->ch, e->err, e->errsize);
         free(sub);
         if (rc == 0 && !install_name_exists(e->sc, t))
-            rc = install_change(e->ch, "Unit %s is added as a dependency to a non-existent unit %s.",
-                                info->path, t);
+            rc =
+                install_change(e->ch, "Unit %s is added as a dependency to a non-existent unit %s.",
+                               info->path, t);
     }
     free(t);
     return rc;
@@ -230,10 +232,10 @@ static int enable_one(struct enable_ctx *e, const char *name)
     /* Links go beside a file of pxinit's own; systemd's into its first directory. */
     const char *dir = info.own || !e->sc->systemd.n ? info.dir : e->sc->systemd.v[0];
     char *asked = install_instance_of(name);
-    char *inst = asked ? asked
-                       : (is_template(info.name) && info.default_instance
-                              ? strdup(info.default_instance)
-                              : NULL);
+    char *inst =
+        asked ? asked
+              : (is_template(info.name) && info.default_instance ? strdup(info.default_instance)
+                                                                 : NULL);
     char *linkname = inst ? install_instantiate(info.name, inst) : strdup(info.name);
     int rc = linkname ? 0 : -1, bad = 0;
     for (size_t k = 0; rc == 0 && k < info.aliases.n; k++) {
@@ -249,9 +251,8 @@ static int enable_one(struct enable_ctx *e, const char *name)
             set_err(e->err, e->errsize, "Failed to enable unit, cannot alias %s as %s.", linkname,
                     a);
             bad = 1;
-        } else if (strcmp(a, linkname) != 0 &&
-                 make_link(e->sc, dir, NULL, a, info.target, "enable", e->ch, e->err,
-                           e->errsize) < 0)
+        } else if (strcmp(a, linkname) != 0 && make_link(e->sc, dir, NULL, a, info.target, "enable",
+                                                         e->ch, e->err, e->errsize) < 0)
             bad = 1;
         free(a);
     }
