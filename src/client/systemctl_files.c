@@ -165,21 +165,15 @@ static int is_enabled(const struct systemctl *s, const struct install_scope *sc,
     return enabled ? 0 : 1;
 }
 
-/* enable changes nothing unless every unit is there and not masked. */
+/* enable changes nothing unless every unit can be enabled. */
 static int check_enableable(const struct install_scope *sc, const struct strv *names)
 {
     for (size_t i = 0; i < names->n; i++) {
-        struct strv paths = {0};
-        int r = install_files(sc, names->v[i], &paths);
-        if (r < 0 && errno == ENOENT)
-            fprintf(stderr, "Failed to enable unit, unit %s does not exist.\n", names->v[i]);
-        else if (r < 0)
-            fprintf(stderr, "Failed to enable unit %s: %s\n", names->v[i], strerror(errno));
-        else if (r == 1)
-            fprintf(stderr, "Failed to enable unit, unit %s is masked.\n", paths.v[0]);
-        strv_clear(&paths);
-        if (r != 0)
+        char err[512];
+        if (install_enable_check(sc, names->v[i], err, sizeof(err)) < 0) {
+            fprintf(stderr, "%s\n", err[0] ? err : "Failed to enable unit.");
             return 1;
+        }
     }
     return 0;
 }

@@ -170,6 +170,57 @@ static bool alias_ok(const char *src, const char *dst)
     return same;
 }
 
+/* A link in systemd's writable directories under a name its target's
+ * Alias= does not give: systemctl calls it a linked unit file. */
+static bool foreign_alias(const struct install_scope *sc, const char *name,
+                          const struct install_info *info)
+{
+    if (!info->alias || info->own || !sc->systemd.n || strcmp(info->dir, sc->systemd.v[0]) != 0)
+        return false;
+    bool listed = false;
+    for (size_t k = 0; k < info->aliases.n && !listed; k++) {
+        char *a = install_expand(info->name, info->aliases.v[k]);
+        listed = a && strcmp(a, name) == 0;
+        free(a);
+    }
+    return !listed;
+}
+
+/* install_find() for enable: the unit must be there, unmasked, and not a
+ * linked unit file. */
+static int find_enableable(const struct install_scope *sc, const char *name,
+                           struct install_info *info, char *err, size_t errsize)
+{
+    if (install_find(sc, name, info) < 0) {
+        if (errno == ENOENT)
+            set_err(err, errsize, "Failed to enable unit, unit %s does not exist.", name);
+        else
+            set_err(err, errsize, "Failed to enable unit %s: %s.", name, strerror(errno));
+        return -1;
+    }
+    if (info->masked)
+        set_err(err, errsize, "Failed to enable unit, unit %s is masked.", info->entry);
+    else if (foreign_alias(sc, name, info))
+        set_err(err, errsize, "Failed to enable unit, refusing to operate on linked unit file %s.",
+                name);
+    else
+        return 0;
+    install_info_free(info);
+    return -1;
+}
+
+int install_enable_check(const struct install_scope *sc, const char *name, char *err,
+                         size_t errsize)
+{
+    struct install_info info;
+    if (err && errsize)
+        err[0] = '\0';
+    if (find_enableable(sc, name, &info, err, errsize) < 0)
+        return -1;
+    install_info_free(&info);
+    return 0;
+}
+
 struct enable_ctx {
     const struct install_scope *sc;
     struct install_changes *ch;
@@ -215,18 +266,8 @@ static int enable_one(struct enable_ctx *e, const char *name)
         return 0;
     if (strv_push(&e->seen, name) < 0)
         return -1;
-    if (install_find(e->sc, name, &info) < 0) {
-        if (errno == ENOENT)
-            set_err(e->err, e->errsize, "Failed to enable unit, unit %s does not exist.", name);
-        else
-            set_err(e->err, e->errsize, "Failed to enable unit %s: %s.", name, strerror(errno));
+    if (find_enableable(e->sc, name, &info, e->err, e->errsize) < 0)
         return -1;
-    }
-    if (info.masked) {
-        set_err(e->err, e->errsize, "Failed to enable unit, unit %s is masked.", info.entry);
-        install_info_free(&info);
-        return -1;
-    }
     if (install_info_has_rules(&info) || info.also.n)
         e->ch->carries_install_info = true;
     /* Links go beside a file of pxinit's own; systemd's into its first directory. */
@@ -299,8 +340,10 @@ static int remove_match(void *ctx, int dfd, const char *path, const char *sub, c
                         const char *text)
 {
     struct disable_ctx *d = ctx;
-    if (strcmp(text, "/dev/null") == 0 || strcmp(path, d->info->entry) == 0)
-        return 0; /* masks are unmask's; the unit's own entry stays */
+    /* Masks are unmask's; a unit's entry in pxinit's own directories is the
+     * unit (in systemd's, a link there is a linked unit file, and goes). */
+    if (strcmp(text, "/dev/null") == 0 || (d->info->own && strcmp(path, d->info->entry) == 0))
+        return 0;
     bool hit = strv_contains(&d->names, name) ||
                (d->by_target && (strcmp(install_base(text), d->info->name) == 0 ||
                                  strcmp(text, d->info->target) == 0));
