@@ -15,6 +15,7 @@
 #include "output/output.h"
 #include "output/pipes.h"
 #include "output/sink.h"
+#include "output/stamp.h"
 
 /* One pipe of a unit (stdout, stderr, or both). */
 struct output_stream {
@@ -32,6 +33,7 @@ struct output_stream {
     bool flush_partial;          /* a writer exited: flush the partial line when empty */
     bool pipe_grown;             /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
     bool retired;                /* an old pipe read until EOF beside a new one (file borrowed) */
+    uint8_t prio;                /* of its lines: 6, or 3 for a pipe of stderr alone */
     struct output_stream *rnext; /* the unit's next retired stream */
 };
 
@@ -51,6 +53,7 @@ struct output_unit {
     struct output_stream *st0; /* room for the first stream in this allocation, or NULL
                                 * (its unit is NULL while unused) */
     const char *name;          /* in this allocation too */
+    const pid_t *pid;          /* the main pid, for each line's metadata; or NULL */
 };
 
 struct output {
@@ -62,6 +65,7 @@ struct output {
     ev_timer file_retry; /* a rotated file failed: try again */
     bool closing;        /* output_finish() runs the loop */
     ev_timer deadline;
+    struct output_clock clock; /* each line's time */
 };
 
 /* The distinct streams of a unit, then its retired ones: for (st =

@@ -20,6 +20,7 @@ struct output *output_new(struct ev_loop *loop, const struct output_config *cfg)
     if (!o)
         return NULL;
     o->loop = loop;
+    clock_read(&o->clock);
     o->cfg = *cfg;
     if (o->cfg.grace_sec < 1)
         o->cfg.grace_sec = 1;
@@ -93,6 +94,34 @@ void output_follow(struct output_unit *ou, struct output_follower *f, output_lin
     f->pprev = NULL;
     if (ou) /* without a handle nothing will be followed */
         memory_follow(&ou->mem, f, fn, ctx);
+}
+
+void output_unit_pid(struct output_unit *ou, const pid_t *pid)
+{
+    if (ou)
+        ou->pid = pid;
+}
+
+const char *output_ident(const struct output_unit *ou)
+{
+    return ou->ident ? ou->ident : ou->name;
+}
+
+const struct logbuf *output_ring(const struct output_unit *ou)
+{
+    return ou ? ou->mem.ring : NULL;
+}
+
+void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len)
+{
+    if (!ou)
+        return;
+    clock_read(&ou->out->clock);
+    struct logbuf_meta meta = {.usec = clock_stamp(&ou->out->clock),
+                               .pid = ou->pid ? *ou->pid : 0,
+                               .prio = prio,
+                               .flags = LOGBUF_PXINIT};
+    memory_add(&ou->mem, text, len, NULL, 0, &meta);
 }
 
 /* --- the whole -------------------------------------------------------------------- */

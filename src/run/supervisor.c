@@ -334,6 +334,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     struct pxinit *px = px_of(s);
     enum svc_state st = svc_state_of(s->sub);
 
+    unit_stamps_changed(s, op_now(s));
     kill_list_update(px, s);
     watchdog_update(px, s, false);
     if ((s->sub == SUB_DEAD || s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) &&
@@ -460,6 +461,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     output_spec_of_unit(&os, u, &px->conf);
     bool quiet = u->kind == UNIT_KIND_TIMER || (u->kind == UNIT_KIND_SOCKET && !u->cmds);
     s->output = quiet ? NULL : output_unit_new(px->output, &os);
+    output_unit_pid(s->output, &s->main.pid); /* each line's _PID */
     if ((!s->output && px->output && !quiet) || timer_run_attach(px, s) < 0 ||
         socket_run_attach(px, s) < 0) {
         timer_run_detach(px, s);
