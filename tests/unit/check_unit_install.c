@@ -64,9 +64,10 @@ static void setup(void)
     ck_assert_int_eq(install_scope_init(&sc, &own, false, true), 0);
     strv_clear(&own);
     ck_assert_int_eq(install_scope_set_root(&sc, root), 0);
-    put("/usr/lib/systemd/system/foo.service", SVC "[Install]\nWantedBy=multi-user.target\n"
-                                               "RequiredBy=bar.target\nAlias=foo2.service\n"
-                                               "Also=baz.service\n");
+    put("/usr/lib/systemd/system/foo.service", SVC
+        "[Install]\nWantedBy=multi-user.target\n"
+        "RequiredBy=bar.target\nAlias=foo2.service\n"
+        "Also=baz.service\n");
     put("/usr/lib/systemd/system/baz.service", SVC "[Install]\nWantedBy=default.target\n");
     put("/usr/lib/systemd/system/st.service", SVC);
     put("/usr/lib/systemd/system/tpl@.service",
@@ -168,8 +169,9 @@ START_TEST(test_templates)
     ck_assert_str_eq(state("tpl@x.service"), "disabled");
     /* No DefaultInstance, a non-template target: refused. */
     ck_assert_int_eq(install_enable(&sc, "t2@.service", &ch, err, sizeof(err)), -1);
-    ck_assert_str_eq(err, "Failed to enable t2@.service, destination unit multi-user.target is a "
-                          "non-template unit.");
+    ck_assert_str_eq(err,
+                     "Failed to enable t2@.service, destination unit multi-user.target is a "
+                     "non-template unit.");
     ck_assert_int_eq(install_enable(&sc, "t2@q.service", &ch, err, sizeof(err)), 0);
     ck_assert_str_eq(state("t2@q.service"), "enabled");
     ck_assert_int_eq(install_disable(&sc, "t2@q.service", &ch, err, sizeof(err)), 0);
@@ -255,6 +257,32 @@ START_TEST(test_dropins_and_runtime)
 }
 END_TEST
 
+START_TEST(test_cat_files)
+{
+    struct strv paths = {0};
+    char want[PATH_MAX];
+    put("/etc/systemd/system/foo.service.d/b.conf", "[Install]\nAlias=\n");
+    put("/run/systemd/system/foo.service.d/a.conf", "[Install]\nAlias=\n");
+    put("/usr/lib/systemd/system/foo.service.d/b.conf", "[Install]\nAlias=x.service\n");
+    ck_assert_int_eq(install_files(&sc, "foo.service", &paths), 0);
+    ck_assert_uint_eq(paths.n, 3);
+    snprintf(want, sizeof(want), "%s/usr/lib/systemd/system/foo.service", root);
+    ck_assert_str_eq(paths.v[0], want);
+    snprintf(want, sizeof(want), "%s/run/systemd/system/foo.service.d/a.conf", root);
+    ck_assert_str_eq(paths.v[1], want);
+    snprintf(want, sizeof(want), "%s/etc/systemd/system/foo.service.d/b.conf", root);
+    ck_assert_str_eq(paths.v[2], want);
+    strv_clear(&paths);
+    /* /etc's b.conf hides /usr/lib's: no alias. */
+    ck_assert_int_eq(install_enable(&sc, "foo.service", &ch, err, sizeof(err)), 0);
+    ck_assert(!exists("/etc/systemd/system/x.service"));
+    ck_assert(!exists("/etc/systemd/system/foo2.service"));
+    errno = 0;
+    ck_assert_int_eq(install_files(&sc, "nope.service", &paths), -1);
+    ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(test_no_follow)
 {
     /* A link where a .wants directory goes is not followed. */
@@ -288,6 +316,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_mask_refused_over_file);
     tcase_add_test(tc, test_own_dirs);
     tcase_add_test(tc, test_dropins_and_runtime);
+    tcase_add_test(tc, test_cat_files);
     tcase_add_test(tc, test_no_follow);
     suite_add_tcase(s, tc);
     return s;
