@@ -84,6 +84,7 @@ want web Result success
 want web Description 'The\x20web'
 want web FragmentPath "$UNITS/web.service"
 want web UnitFileState -
+want web ConditionResult yes
 pid=$(px status --json web | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["pid"])')
 want web MainPID "$pid"
 want web ExecMainPID "$pid"
