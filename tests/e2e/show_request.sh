@@ -29,6 +29,8 @@ Description=The web
 ExecStart=/bin/sleep 1000
 Restart=no
 EOF
+mkdir -p "$UNITS/web.service.d"
+printf '[Service]\nEnvironment=A=1\n' >"$UNITS/web.service.d/10-env.conf"
 # Crashes once $T/crash exists (not at boot).
 script crash.sh <<'EOF'
 [ -e "$T/crash" ] && exit 3
@@ -85,6 +87,8 @@ want web Description 'The\x20web'
 want web FragmentPath "$UNITS/web.service"
 want web UnitFileState -
 want web ConditionResult yes
+want web DropInPaths "$UNITS/web.service.d/10-env.conf"
+want web Environment A=1
 pid=$(px status --json web | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["pid"])')
 want web MainPID "$pid"
 want web ExecMainPID "$pid"
