@@ -66,6 +66,7 @@ EOF
 cat >"$UNITS/tick.timer" <<EOF
 [Timer]
 OnActiveSec=1h
+OnCalendar=*-*-* 04:00:00
 Unit=ticked.service
 EOF
 
@@ -166,7 +167,11 @@ want hidden.service ActiveState inactive
 pass "not-found and masked sets, end 0"
 
 # A timer: Triggers and the unit's TriggeredBy.
-show show -p Triggers,Unit,NextElapseUSecRealtime tick.timer
+show show -p Triggers,Unit,NextElapseUSecRealtime,TimersMonotonic,TimersCalendar tick.timer
+want tick.timer TimersMonotonic '{\x20OnActiveUSec=1h\x20;\x20next_elapse=0\x20}'
+prop tick.timer TimersCalendar | grep -q '^{\\x20OnCalendar=\*-\*-\*\\x2004:00:00\\x20;\\x20next_elapse=[A-Z][a-z][a-z]\\x20' ||
+    fail "TimersCalendar: $(prop tick.timer TimersCalendar)"
+[ "$(prop tick.timer NextElapseUSecRealtime)" -gt "$(($(date +%s) * 1000000))" ] || fail "NextElapseUSecRealtime: $(prop tick.timer NextElapseUSecRealtime)"
 want tick.timer Triggers ticked.service
 want tick.timer Unit ticked.service
 show show -p TriggeredBy ticked
