@@ -126,7 +126,7 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
         const char *p = load_state ? NULL : unit_path(u, buf, sizeof(buf));
         props_str(o, "FragmentPath", p);
     }
-    props_str(o, "DropInPaths", "");
+    props_list(o, "DropInPaths", d->dropin_paths.v, d->dropin_paths.n);
     props_str(o, "UnitFileState", ""); /* the client asks install_state() */
     props_str(o, "UnitFilePreset", "");
     const struct svc_stamps *t = &s->stamps;
@@ -227,7 +227,8 @@ void props_unloaded(const struct props_out *o, const char *name, bool masked)
     s.sub = SUB_DEAD;
     s.links = &svc_links_none;
     s.main.pidfd = s.control.pidfd = -1;
-    type_props(o, &s, NULL);
+    if (unit_kind_of_name(name) >= 0) /* not for the types pxinit lacks (.mount) */
+        type_props(o, &s, NULL);
     unit_part_props(o, &s, NULL, state, err);
     unit_free(u);
 }
