@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "base/strv.h"
-#include "config/paths.h"
 #include "control/control_int.h"
 #include "control/control_show.h"
 #include "control/props.h"
@@ -95,7 +94,7 @@ static void manager_unit_path(struct pxinit *px, char *buf, size_t size)
     size_t len = 0;
     buf[0] = '\0';
     if (strv_extend(&all, &px->opts.unit_dirs) < 0 ||
-        (px->opts.systemd_units && paths_systemd_dirs(false, &all) < 0)) {
+        (px->opts.systemd_units && strv_extend(&all, &px->opts.systemd_dirs) < 0)) {
         strv_clear(&all);
         return;
     }
