@@ -23,6 +23,7 @@ struct systemctl {
     char **props;            /* -p/--property (repeatable, each may be a,b) */
     const char *signal;      /* -s/--signal */
     const char *runtime_dir; /* where the daemon is: paths_runtime_dir(user) */
+    const char *root;        /* --root=DIR: the unit-file verbs work on the tree under DIR */
 };
 
 /* main() under the name systemctl: the exit code. */

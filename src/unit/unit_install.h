@@ -40,6 +40,9 @@ enum unit_file_state {
 struct install_scope {
     struct strv own;     /* pxinit's unit directories */
     struct strv systemd; /* systemd's tree, first = where its links go; empty without --systemd */
+    /* systemctl --root=DIR: every directory above is under it (install_scope_set_root()); the
+     * links' targets are written without it, as systemctl writes them. NULL: "/". */
+    char *root;
 };
 
 /* The scope a daemon started with these options reads: own = unit_dirs,
@@ -47,16 +50,33 @@ struct install_scope {
 int install_scope_init(struct install_scope *sc, const struct strv *unit_dirs, bool user,
                        bool systemd_tree);
 void install_scope_free(struct install_scope *sc);
+/* Puts every directory of sc under root (systemctl --root=DIR). 0, or -1 with errno. */
+int install_scope_set_root(struct install_scope *sc, const char *root);
 
 const char *unit_file_state_name(enum unit_file_state s);
 /* name's state ("web.service"). */
 enum unit_file_state install_state(const struct install_scope *sc, const char *name);
+/* True for the states is-enabled answers 0 for: enabled, enabled-runtime,
+ * static, alias, indirect, generated. */
+bool unit_file_state_is_enabled(enum unit_file_state s);
+
+/* Every unit file name in the search path (the first directory holding a
+ * name wins), sorted, appended to names. 0, or -1 with errno. */
+int install_list(const struct install_scope *sc, struct strv *names);
+/* The files systemctl cat shows for name: its unit file, then its drop-ins
+ * in the order they apply (paths on disk). 0, 1 when masked (paths holds
+ * the mask), or -1 with errno (ENOENT: no file). */
+int install_files(const struct install_scope *sc, const char *name, struct strv *paths);
 
 /* What a change did, one line each, as systemctl prints them:
  * "Created symlink LINK → TARGET." and "Removed \"LINK\"." */
 struct install_changes {
     struct strv lines;
+    /* enable: some unit named had [Install] rules. When none had, systemctl
+     * prints its "The unit files have no installation config" notice. */
+    bool carries_install_info;
 };
+void install_changes_free(struct install_changes *ch);
 
 /* enable/disable/mask/unmask one unit. 0, or -1 with a message for the user
  * in err (systemctl's wording where it has one). */
