@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LOGBUF_MIN_LINES 8
+#define LOGBUF_MIN_LINES 4 /* 80 bytes of slots at first */
+#define USEC_MAX ((INT64_C(1) << 56) - 1)
 #define LOGBUF_MIN_BYTES 256
 
 void logbuf_init(struct logbuf *lb, size_t max_lines, size_t max_bytes)
@@ -108,8 +109,28 @@ static int grow_bytes(struct logbuf *lb, size_t need)
     return 0;
 }
 
+static void meta_store(struct logbuf_entry *e, const struct logbuf_meta *m)
+{
+    int64_t usec = m ? m->usec : 0;
+    if (usec < 0)
+        usec = 0;
+    if (usec > USEC_MAX)
+        usec = USEC_MAX;
+    e->usec_lo = (uint32_t)usec;
+    e->usec_hi = (uint32_t)(usec >> 32);
+    if (m)
+        e->usec_hi |= (uint32_t)(m->prio & 7) << 24 | (uint32_t)(m->flags & 31) << 27;
+    e->pid = m ? m->pid : 0;
+}
+
 const char *logbuf_append_parts(struct logbuf *lb, const char *a, size_t alen, const char *b,
                                 size_t blen, size_t *stored_len)
+{
+    return logbuf_append_meta(lb, a, alen, b, blen, NULL, stored_len);
+}
+
+const char *logbuf_append_meta(struct logbuf *lb, const char *a, size_t alen, const char *b,
+                               size_t blen, const struct logbuf_meta *meta, size_t *stored_len)
 {
     if (alen > lb->max_bytes)
         alen = lb->max_bytes;
@@ -133,6 +154,7 @@ const char *logbuf_append_parts(struct logbuf *lb, const char *a, size_t alen, c
     size_t slot = (lb->first + lb->count) % lb->cap_lines;
     lb->ent[slot].off = (uint32_t)lb->wpos;
     lb->ent[slot].len = (uint32_t)len;
+    meta_store(&lb->ent[slot], meta);
     char *dst = lb->bytes + lb->wpos;
     if (alen)
         memcpy(dst, a, alen);
@@ -160,4 +182,17 @@ size_t logbuf_tail(const struct logbuf *lb, size_t n, logbuf_emit_fn emit, void 
         emit(ctx, lb->bytes + e->off, e->len);
     }
     return n;
+}
+
+size_t logbuf_get(const struct logbuf *lb, size_t i, const char **line, struct logbuf_meta *m)
+{
+    const struct logbuf_entry *e = &lb->ent[(lb->first + i) % lb->cap_lines];
+    *line = lb->bytes + e->off;
+    if (m) {
+        m->usec = (int64_t)(e->usec_hi & 0xffffffu) << 32 | e->usec_lo;
+        m->prio = (uint8_t)(e->usec_hi >> 24 & 7);
+        m->flags = (uint8_t)(e->usec_hi >> 27);
+        m->pid = e->pid;
+    }
+    return e->len;
 }

@@ -65,7 +65,9 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     struct output *o = ou->out;
     size_t mlen = (flags & LINEBUF_SPLIT) ? sizeof(marker) - 1 : 0;
 
-    memory_add(&ou->mem, line, len, marker, mlen);
+    struct logbuf_meta meta = {
+        .usec = output_stamp(o), .pid = ou->pid ? *ou->pid : 0, .prio = st->prio};
+    memory_add(&ou->mem, line, len, marker, mlen, &meta);
     if (!st->file && o->console.broken) {
         o->console.discarded += len + 1;
         return;
@@ -231,6 +233,7 @@ void stream_pump(struct output_stream *st)
             break;
         ssize_t n = linebuf_fill(&st->lb, st->rfd);
         if (n > 0) {
+            output_read_now(st->unit->out);
             st->drained = false;
             got += (size_t)n;
             if (got >= OUTPUT_PIPE_BUSY)
@@ -392,6 +395,7 @@ static int stream_replace_pipe(struct output_stream *st)
     old->flush_partial = st->flush_partial;
     old->pipe_grown = true;
     old->retired = true;
+    old->prio = st->prio;
     old->rnext = ou->retired;
     ou->retired = old;
     ev_io_init(&old->io, stream_io_cb, old->rfd, EV_READ);
@@ -432,6 +436,7 @@ static struct output_stream *stream_new(struct output_unit *ou, const struct out
     if (!st)
         return NULL;
     st->unit = ou;
+    st->prio = 6;
     st->rfd = st->wfd = -1;
     linebuf_init(&st->lb);
     ev_init(&st->io, stream_io_cb);
@@ -492,6 +497,8 @@ static int unit_setup(struct output_unit *ou, const struct output_spec *spec)
             stream_free(so);
             errno = saved;
             return -1;
+        } else {
+            se->prio = 3; /* a pipe of its own: its lines are stderr's */
         }
     }
     ou->sout = so;

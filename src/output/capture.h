@@ -32,6 +32,7 @@ struct output_stream {
     bool flush_partial;          /* a writer exited: flush the partial line when empty */
     bool pipe_grown;             /* busy: its pipe was made OUTPUT_PIPE_SIZE large */
     bool retired;                /* an old pipe read until EOF beside a new one (file borrowed) */
+    uint8_t prio;                /* of its lines: 6, or 3 for a pipe of stderr alone */
     struct output_stream *rnext; /* the unit's next retired stream */
 };
 
@@ -51,6 +52,7 @@ struct output_unit {
     struct output_stream *st0; /* room for the first stream in this allocation, or NULL
                                 * (its unit is NULL while unused) */
     const char *name;          /* in this allocation too */
+    const pid_t *pid;          /* the main pid, for each line's metadata; or NULL */
 };
 
 struct output {
@@ -62,6 +64,8 @@ struct output {
     ev_timer file_retry; /* a rotated file failed: try again */
     bool closing;        /* output_finish() runs the loop */
     ev_timer deadline;
+    int64_t read_usec; /* realtime of the last read from a pipe */
+    int64_t last_usec; /* stamp of the last line: stamps only grow */
 };
 
 /* The distinct streams of a unit, then its retired ones: for (st =
@@ -78,6 +82,13 @@ void stream_free(struct output_stream *st);
 
 /* No stream holds anything; *pending (when not NULL) gets the bytes held. */
 bool capture_idle(struct output *o, size_t *pending);
+
+/* The realtime clock, read once per read from a pipe (not per line). */
+void output_read_now(struct output *o);
+/* The stamp of a line read now: the last read's time, made later than the
+ * last line's (any unit's), so that time orders lines across units as they
+ * were read; a clock stepped back by more than a second is taken as it is. */
+int64_t output_stamp(struct output *o);
 
 /* Callbacks of the console and the file retry timer. */
 void capture_taken(void *ctx, struct outq *q);

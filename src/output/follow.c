@@ -6,6 +6,16 @@
 
 #include <stdlib.h>
 
+/* The metadata of the line being given to the followers (one loop, one
+ * line at a time): output_follow_meta(). */
+static const struct logbuf_meta *current_meta;
+
+const struct logbuf_meta *output_follow_meta(void)
+{
+    static const struct logbuf_meta none;
+    return current_meta ? current_meta : &none;
+}
+
 void memory_init(struct output_memory *m, size_t lines, size_t bytes)
 {
     m->ring = NULL;
@@ -15,14 +25,16 @@ void memory_init(struct output_memory *m, size_t lines, size_t bytes)
 }
 
 void memory_add(struct output_memory *m, const char *line, size_t len, const char *marker,
-                size_t mlen)
+                size_t mlen, const struct logbuf_meta *meta)
 {
     size_t stored_len;
     const char *stored = NULL;
     if (!m->ring && (m->ring = malloc(sizeof(*m->ring))))
         logbuf_init(m->ring, m->lines, m->bytes);
     if (m->ring)
-        stored = logbuf_append_parts(m->ring, line, len, marker, mlen, &stored_len);
+        stored = logbuf_append_meta(m->ring, line, len, marker, mlen, meta, &stored_len);
+    const struct logbuf_meta *outer = current_meta;
+    current_meta = meta;
     for (struct output_follower *f = m->followers, *next; f; f = next) {
         next = f->next; /* a follower may unfollow itself */
         if (stored)
@@ -30,6 +42,7 @@ void memory_add(struct output_memory *m, const char *line, size_t len, const cha
         else
             f->fn(f->ctx, line, len);
     }
+    current_meta = outer;
 }
 
 size_t memory_tail(const struct output_memory *m, size_t n, output_line_fn emit, void *ctx)

@@ -22,7 +22,7 @@ void memory_init(struct output_memory *m, size_t lines, size_t bytes);
  * ring, then to every follower. Out of memory, followers still get it (the
  * text without its marker). */
 void memory_add(struct output_memory *m, const char *line, size_t len, const char *marker,
-                size_t mlen);
+                size_t mlen, const struct logbuf_meta *meta);
 size_t memory_tail(const struct output_memory *m, size_t n, output_line_fn emit, void *ctx);
 void memory_follow(struct output_memory *m, struct output_follower *f, output_line_fn fn,
                    void *ctx);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "output/capture.h"
@@ -20,6 +21,7 @@ struct output *output_new(struct ev_loop *loop, const struct output_config *cfg)
     if (!o)
         return NULL;
     o->loop = loop;
+    output_read_now(o);
     o->cfg = *cfg;
     if (o->cfg.grace_sec < 1)
         o->cfg.grace_sec = 1;
@@ -93,6 +95,60 @@ void output_follow(struct output_unit *ou, struct output_follower *f, output_lin
     f->pprev = NULL;
     if (ou) /* without a handle nothing will be followed */
         memory_follow(&ou->mem, f, fn, ctx);
+}
+
+void output_unit_pid(struct output_unit *ou, const pid_t *pid)
+{
+    if (ou)
+        ou->pid = pid;
+}
+
+const char *output_ident(const struct output_unit *ou)
+{
+    return ou->ident ? ou->ident : ou->name;
+}
+
+size_t output_lines(const struct output_unit *ou, uint64_t *first)
+{
+    const struct logbuf *lb = ou ? ou->mem.ring : NULL;
+    if (first)
+        *first = lb ? logbuf_first_seq(lb) : 0;
+    return lb ? logbuf_count(lb) : 0;
+}
+
+size_t output_line(const struct output_unit *ou, size_t i, const char **line, struct logbuf_meta *m)
+{
+    return logbuf_get(ou->mem.ring, i, line, m);
+}
+
+void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len)
+{
+    if (!ou)
+        return;
+    output_read_now(ou->out);
+    struct logbuf_meta meta = {.usec = output_stamp(ou->out),
+                               .pid = ou->pid ? *ou->pid : 0,
+                               .prio = prio,
+                               .flags = LOGBUF_PXINIT};
+    memory_add(&ou->mem, text, len, NULL, 0, &meta);
+}
+
+/* --- time ------------------------------------------------------------------------- */
+
+void output_read_now(struct output *o)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+        o->read_usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t output_stamp(struct output *o)
+{
+    int64_t t = o->read_usec;
+    if (t <= o->last_usec && t + 1000000 > o->last_usec)
+        t = o->last_usec + 1;
+    o->last_usec = t;
+    return t;
 }
 
 /* --- the whole -------------------------------------------------------------------- */

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/logbuf.h"
 #include "config/conf.h"
 
 struct output;
@@ -122,6 +123,23 @@ size_t output_tail(const struct output_unit *ou, size_t n, output_line_fn emit, 
  * buffers or drops on its own side, it cannot stop the service. */
 void output_follow(struct output_unit *ou, struct output_follower *f, output_line_fn fn, void *ctx);
 void output_unfollow(struct output_follower *f);
+
+/* Where the unit's main pid is read as each line comes (journalctl's _PID):
+ * a pid_t that lives as long as ou (the service's). NULL: 0. */
+void output_unit_pid(struct output_unit *ou, const pid_t *pid);
+/* What the unit's lines are shown under: SyslogIdentifier= or its name. */
+const char *output_ident(const struct output_unit *ou);
+/* The lines remembered now: how many (line i, 0 the oldest, is number
+ * *first + i of all the unit ever wrote: a place that survives the loop). */
+size_t output_lines(const struct output_unit *ou, uint64_t *first);
+/* Line i (below output_lines()) and what is known of it; its length. */
+size_t output_line(const struct output_unit *ou, size_t i, const char **line,
+                   struct logbuf_meta *m);
+/* Inside a follower's call: what is known of the line it is given. */
+const struct logbuf_meta *output_follow_meta(void);
+/* A line of pxinit's own about the unit (started, exited), kept in its
+ * memory with LOGBUF_PXINIT and given to its followers; not written out. */
+void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len);
 
 /* Frees a unit's streams (closing its pipes) and detaches its followers. */
 void output_unit_free(struct output_unit *ou);

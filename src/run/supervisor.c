@@ -460,6 +460,7 @@ struct service *supervisor_service_new(struct pxinit *px, struct unit *u)
     output_spec_of_unit(&os, u, &px->conf);
     bool quiet = u->kind == UNIT_KIND_TIMER || (u->kind == UNIT_KIND_SOCKET && !u->cmds);
     s->output = quiet ? NULL : output_unit_new(px->output, &os);
+    output_unit_pid(s->output, &s->main.pid); /* each line's _PID */
     if ((!s->output && px->output && !quiet) || timer_run_attach(px, s) < 0 ||
         socket_run_attach(px, s) < 0) {
         timer_run_detach(px, s);

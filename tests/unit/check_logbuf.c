@@ -186,6 +186,73 @@ START_TEST(test_slots_grow_after_wrap)
 }
 END_TEST
 
+/* Each line keeps its time, pid, priority and flags, through wrap-around
+ * and growth of the slots, and the sequence numbers follow the drops. */
+START_TEST(test_meta)
+{
+    struct logbuf lb;
+    logbuf_init(&lb, 50, 400);
+    ck_assert_uint_eq(sizeof(struct logbuf_entry), 20);
+    for (int i = 0; i < 300; i++) {
+        char s[32];
+        int n = snprintf(s, sizeof(s), "line %d", i);
+        struct logbuf_meta m = {.usec = INT64_C(1765123456000000) + i * 1000 + (i % 7),
+                                .pid = i % 3 ? 40000 + i : 0,
+                                .prio = i % 2 ? 3 : 6,
+                                .flags = i % 5 == 0 ? LOGBUF_PXINIT : 0};
+        ck_assert_ptr_nonnull(logbuf_append_meta(&lb, s, (size_t)n, "", 0, &m, NULL));
+        /* the number of the oldest line plus the count is the total */
+        ck_assert_uint_eq(logbuf_first_seq(&lb) + logbuf_count(&lb), (uint64_t)i + 1);
+    }
+    ck_assert_uint_gt(logbuf_count(&lb), 10);
+    for (size_t k = 0; k < logbuf_count(&lb); k++) {
+        const char *line;
+        struct logbuf_meta m;
+        size_t len = logbuf_get(&lb, k, &line, &m);
+        int i = (int)(logbuf_first_seq(&lb) + k);
+        char want[32];
+        snprintf(want, sizeof(want), "line %d", i);
+        ck_assert_uint_eq(len, strlen(want));
+        ck_assert(memcmp(line, want, len) == 0);
+        ck_assert_int_eq(m.usec, INT64_C(1765123456000000) + i * 1000 + (i % 7));
+        ck_assert_int_eq(m.pid, i % 3 ? 40000 + i : 0);
+        ck_assert_uint_eq(m.prio, i % 2 ? 3 : 6);
+        ck_assert_uint_eq(m.flags, i % 5 == 0 ? LOGBUF_PXINIT : 0);
+    }
+    logbuf_free(&lb);
+}
+END_TEST
+
+/* Out-of-range times are clamped, not wrapped into prio and flags; a line
+ * without metadata has zeros. */
+START_TEST(test_meta_limits)
+{
+    struct logbuf lb;
+    logbuf_init(&lb, 8, 256);
+    struct logbuf_meta big = {.usec = INT64_MAX, .pid = 4194304, .prio = 6, .flags = 0};
+    struct logbuf_meta neg = {.usec = -5, .pid = 1, .prio = 7, .flags = 31};
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "a", 1, NULL, 0, &big, NULL));
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "b", 1, NULL, 0, &neg, NULL));
+    ck_assert_int_eq(logbuf_append(&lb, "c", 1), 0);
+    const char *line;
+    struct logbuf_meta m;
+    logbuf_get(&lb, 0, &line, &m);
+    ck_assert_int_eq(m.usec, (INT64_C(1) << 56) - 1);
+    ck_assert_uint_eq(m.prio, 6);
+    ck_assert_uint_eq(m.flags, 0);
+    ck_assert_int_eq(m.pid, 4194304);
+    logbuf_get(&lb, 1, &line, &m);
+    ck_assert_int_eq(m.usec, 0);
+    ck_assert_uint_eq(m.prio, 7);
+    ck_assert_uint_eq(m.flags, 31);
+    logbuf_get(&lb, 2, &line, &m);
+    ck_assert_int_eq(m.usec, 0);
+    ck_assert_int_eq(m.pid, 0);
+    ck_assert_uint_eq(m.prio, 0);
+    logbuf_free(&lb);
+}
+END_TEST
+
 static Suite *logbuf_suite(void)
 {
     Suite *s = suite_create("logbuf");
@@ -196,6 +263,8 @@ static Suite *logbuf_suite(void)
     tcase_add_loop_test(tc, test_model, 0, sizeof(model_limits) / sizeof(model_limits[0]));
     tcase_add_test(tc, test_grows_with_use);
     tcase_add_test(tc, test_slots_grow_after_wrap);
+    tcase_add_test(tc, test_meta);
+    tcase_add_test(tc, test_meta_limits);
     suite_add_tcase(s, tc);
     return s;
 }
