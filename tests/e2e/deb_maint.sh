@@ -196,6 +196,35 @@ pid_matches() {
 }
 journal_has() { in_root journalctl -u pxdemo -o cat --no-pager 2>/dev/null | grep -qx -- "$1"; }
 
+# --- the exact command lines init-system-helpers 1.65 runs, one by one, so a
+# failure below says which is missing. deb-systemd-helper enable (first
+# install, /usr/bin/systemctl present): systemctl --root=/ --system
+# --preset-mode=enable-only preset UNIT, then daemon-reload when it changed
+# links; deb-systemd-invoke start/restart: systemctl --system is-enabled --
+# UNIT, systemctl --system --quiet is-active -- UNIT, systemctl --quiet
+# --system start UNIT; deb-systemd-invoke stop: systemctl stop UNIT.
+in_root sh -c 'cat >/etc/systemd/system/pxprobe.service' <<'EOF2'
+[Service]
+ExecStart=/bin/sleep 100002
+[Install]
+WantedBy=multi-user.target
+EOF2
+probe_link=/etc/systemd/system/multi-user.target.wants/pxprobe.service
+out_is "deb-systemd-helper's 'systemctl --root=/ --system --preset-mode=enable-only preset UNIT'" 0 "" \
+    in_root systemctl --root=/ --system --preset-mode=enable-only preset pxprobe.service
+out_is "preset (no preset file names it) enabled it" 0 /etc/systemd/system/pxprobe.service in_root readlink "$probe_link"
+out_is "deb-systemd-invoke's 'systemctl --system is-enabled -- UNIT'" 0 enabled \
+    in_root systemctl --system is-enabled -- pxprobe.service
+out_is "postinst's 'systemctl --system daemon-reload'" 0 "" in_root systemctl --system daemon-reload
+out_is "deb-systemd-invoke's 'systemctl --quiet --system start UNIT'" 0 "" \
+    in_root systemctl --quiet --system start pxprobe.service
+out_is "deb-systemd-invoke's 'systemctl --system --quiet is-active -- UNIT'" 0 "" \
+    in_root systemctl --system --quiet is-active -- pxprobe.service
+out_is "deb-systemd-invoke stop's 'systemctl stop UNIT'" 0 "" in_root systemctl stop pxprobe.service
+out_is "stopped" 3 inactive in_root systemctl is-active pxprobe.service
+in_root rm -f /etc/systemd/system/pxprobe.service "$probe_link"
+in_root systemctl daemon-reload >/dev/null 2>&1
+
 # --- dpkg -i: postinst enables and starts it.
 rc_is "dpkg -i pxdemo 1.0 succeeds" 0 in_root dpkg -i /tmp/pxdemo_1.0_all.deb
 printf '%s\n%s\n' "$OUT" "$ERR" >"$T/dpkg-install.txt"
