@@ -16,6 +16,7 @@
 #include "control/control_verbs.h"
 
 #include "control/control_int.h"
+#include "control/control_show.h"
 #include "base/log.h"
 #include "run/phase.h"
 #include "base/signame.h"
@@ -557,6 +558,8 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_LOGS] = verb_logs,
     [VERB_LIST_TIMERS] = verb_list_timers,
     [VERB_LIST_SOCKETS] = ctl_verb_list_sockets,
+    [VERB_SHOW] = ctl_verb_show,
+    [VERB_RESET_FAILED] = ctl_verb_reset_failed,
 };
 
 static void dispatch(struct ctl_client *c, int argc, char **argv)

@@ -30,6 +30,12 @@ static void set_sub(struct service *s, enum svc_sub sub)
         s->ops->changed(s, old);
 }
 
+void svc_reset_failed(struct service *s)
+{
+    if (s->sub == SUB_FAILED)
+        set_sub(s, SUB_DEAD);
+}
+
 static void record_result(struct service *s, enum service_result r)
 {
     if (s->result == RESULT_SUCCESS)
@@ -168,11 +174,10 @@ static void enter_start_pre(struct service *s)
 void svc_start(struct service *s, bool explicit_request)
 {
     s->stop_wanted = false;
-    if (explicit_request) {
+    /* The start limit stays: a unit that hit it refuses an explicit start
+     * too until reset-failed or the interval passes (SPEC, as systemd). */
+    if (explicit_request)
         s->restarts = 0;
-        if (s->sub == SUB_FAILED)
-            start_limit_reset(&s->start_limit);
-    }
     switch (svc_state_of(s->sub)) {
     case SVC_INACTIVE:
     case SVC_FAILED:

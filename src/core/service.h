@@ -68,6 +68,19 @@ struct svc_proc {
     void *job;      /* the supervisor's spawn job while its pipe is open */
 };
 
+/* When a unit's state last changed, systemd's per-unit timestamps
+ * (realtime usec, 0: never), and its last main process (ExecMain*). */
+struct svc_stamps {
+    uint64_t state_change;
+    uint64_t active_enter, active_exit;
+    uint64_t inactive_enter, inactive_exit;
+    uint64_t exec_main_start, exec_main_exit;
+    pid_t exec_main_pid;
+    int exec_main_status;   /* the exit code, or the signal (systemd's ExecMainStatus) */
+    uint8_t exec_main_code; /* 0 none, else CLD_EXITED, CLD_KILLED or CLD_DUMPED */
+    uint8_t last_state;     /* the active state code noted last (wire/unit_state.h) */
+};
+
 struct service;
 struct output_unit;
 struct timer_rt;
@@ -150,7 +163,8 @@ struct service {
     struct svc_proc main, control;
     char *status_text; /* the last STATUS= */
     struct start_limit start_limit;
-    uint64_t since_usec; /* monotonic time of the last state change */
+    uint64_t since_usec;      /* time of the last state change (ops->now: ev_now's) */
+    struct svc_stamps stamps; /* for `show` (unit_stamps_changed()) */
 
     /* Owned by the supervisor. */
     ev_timer timer;
@@ -222,6 +236,9 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
 void svc_set_unit(struct service *s, struct unit *u);
 /* Frees what svc_init() allocated; the caller stopped the watchers. */
 void svc_release(struct service *s);
+
+/* reset-failed: a failed service becomes dead (unit_reset_failed()). */
+void svc_reset_failed(struct service *s);
 
 /* Requests. svc_start() also resets the restart counter when explicit. */
 void svc_start(struct service *s, bool explicit_request);
@@ -308,6 +325,11 @@ void svc_main_exit_note(struct service *s, int status);
 /* Logs why a run is skipped (a condition) or failed (an assertion). */
 void svc_condition_log(const struct service *s, const struct path_condition *c,
                        enum condition_result r);
+
+/* unit_stamps.c: the main process's ExecMain* record: started (pid
+ * known), exited with a wait status. */
+void svc_stamps_main_start(struct service *s);
+void svc_stamps_main_exit(struct service *s, int status);
 
 /* service_record.c: a new run's record (start limit, result, invocation
  * id); false when the start limit refuses it (logged). */

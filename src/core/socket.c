@@ -544,6 +544,13 @@ bool socket_view_of(const struct service *s, struct socket_view *v)
     return true;
 }
 
+static void socket_reset_failed(struct service *s)
+{
+    struct socket_rt *rt = rt_of(s);
+    if (rt && rt->sub == SOCKET_SUB_FAILED)
+        socket_set(s, rt, SOCKET_SUB_DEAD);
+}
+
 const struct unit_type_ops socket_type_ops = {
     .suffix = ".socket",
     .start = socket_start,
@@ -554,4 +561,5 @@ const struct unit_type_ops socket_type_ops = {
     .proc_exited = socket_proc_exited,
     .spawn_failed = socket_spawn_failed,
     .timer_fired = socket_timer_fired,
+    .reset_failed = socket_reset_failed,
 };

@@ -103,6 +103,7 @@ void svc_main_exit_note(struct service *s, int status)
     }
     s->have_exit = true;
     s->last_status = status;
+    svc_stamps_main_exit(s, status);
 }
 
 void svc_condition_log(const struct service *s, const struct path_condition *c,

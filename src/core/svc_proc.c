@@ -131,6 +131,8 @@ void svc_kill_proc(struct service *s, struct svc_proc *p, int sig)
 
 void svc_proc_started(struct service *s, struct svc_proc *p)
 {
+    if (p == &s->main)
+        svc_stamps_main_start(s);
     /* A kill phase began before the pid was known: deliver it now. */
     if (s->sub == SUB_STOP_SIGTERM || s->sub == SUB_FINAL_SIGTERM)
         svc_kill_proc(s, p, s->unit->kill_signal);

@@ -88,11 +88,18 @@ uint8_t target_sub_code(const struct service *t)
     return t->sub == SUB_RUNNING ? UNIT_SUB_ACTIVE : (uint8_t)t->sub;
 }
 
+static void target_reset_failed(struct service *t)
+{
+    if (t->sub == SUB_FAILED)
+        target_set(t, SUB_DEAD);
+}
+
 const struct unit_type_ops target_type_ops = {
     .suffix = ".target",
     .start = target_start,
     .stop = target_stop,
     .restart = target_restart,
     .sub_code = target_sub_code,
+    .reset_failed = target_reset_failed,
     .pulls_deps = true,
 };

@@ -489,6 +489,13 @@ bool timer_wants_zone(const struct service *t)
     return false;
 }
 
+static void timer_reset_failed(struct service *t)
+{
+    struct timer_rt *rt = rt_of(t);
+    if (rt && rt->sub == TIMER_SUB_FAILED)
+        timer_set(t, rt, TIMER_SUB_DEAD);
+}
+
 const struct unit_type_ops timer_type_ops = {
     .suffix = ".timer",
     .start = timer_start,
@@ -496,4 +503,5 @@ const struct unit_type_ops timer_type_ops = {
     .restart = timer_restart,
     .sub_code = timer_sub_code,
     .state_code = timer_state_code,
+    .reset_failed = timer_reset_failed,
 };

@@ -18,6 +18,7 @@ static const struct unit_type_ops service_type = {
     .restart = svc_restart,
     .reload = svc_reload,
     .sub_code = service_sub_code,
+    .reset_failed = svc_reset_failed,
 };
 
 static const struct unit_type_ops *const unit_types[UNIT_KIND_MAX] = {
@@ -135,4 +136,17 @@ void unit_timer_fired(struct service *s)
 uint8_t unit_sub_of(const struct service *s)
 {
     return unit_type_of(s)->sub_code(s);
+}
+
+void unit_reset_failed(struct service *s)
+{
+    const struct unit_type_ops *t = unit_type_of(s);
+    /* The state first, with the old result: a failed unit turning dead
+     * must not look like a success (SuccessAction=). */
+    if (t->reset_failed)
+        t->reset_failed(s);
+    s->result = RESULT_SUCCESS;
+    s->reload_result = RESULT_SUCCESS;
+    s->restarts = 0;
+    start_limit_reset(&s->start_limit);
 }

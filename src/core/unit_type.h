@@ -44,6 +44,9 @@ struct unit_type_ops {
     void (*spawn_failed)(struct service *s, struct svc_proc *p);
     /* Its one timer (svc_ops.timer) fired; NULL: svc_timer_fired(). */
     void (*timer_fired)(struct service *s);
+    /* systemctl reset-failed: failed becomes dead (inactive); other
+     * states are left alone. unit_reset_failed() does the rest. */
+    void (*reset_failed)(struct service *s);
     /* True when a start pulls in what the unit Wants=/Requires= (run/pull.c). */
     bool pulls_deps;
 };
@@ -70,5 +73,13 @@ void unit_proc_exited(struct service *s, struct svc_proc *p, int wait_status);
 void unit_spawn_failed(struct service *s, struct svc_proc *p);
 void unit_timer_fired(struct service *s);
 uint8_t unit_sub_of(const struct service *s);
+/* systemctl reset-failed on s: a failed unit becomes inactive (dead), and
+ * any unit's result, restart count and start-limit counter start afresh,
+ * so that a start works at once. */
+void unit_reset_failed(struct service *s);
+/* Records the times of a state change (systemd's StateChangeTimestamp and
+ * its siblings) in s->stamps, at now (realtime usec); called after every
+ * sub-state change (svc_ops.changed). */
+void unit_stamps_changed(struct service *s, uint64_t now);
 
 #endif

@@ -334,6 +334,7 @@ static void op_changed(struct service *s, enum svc_sub old)
     struct pxinit *px = px_of(s);
     enum svc_state st = svc_state_of(s->sub);
 
+    unit_stamps_changed(s, op_now(s));
     kill_list_update(px, s);
     watchdog_update(px, s, false);
     if ((s->sub == SUB_DEAD || s->sub == SUB_FAILED || s->sub == SUB_AUTO_RESTART) &&

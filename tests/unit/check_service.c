@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "core/unit_type.h"
 #include "svc_fake.h"
 
 /* ---- names ------------------------------------------------------------------ */
@@ -1005,6 +1006,16 @@ START_TEST(test_start_limit_explicit_reset)
     assert_sub(h, "failed");
     assert_result(h, "start-limit-hit");
 
+    /* An explicit start is refused too (systemd's start-limit-hit)... */
+    svc_start(&h->s, true);
+    assert_sub(h, "failed");
+    assert_result(h, "start-limit-hit");
+    assert_spawns(h, 3);
+
+    /* ... until reset-failed: dead, success, the counter empty. */
+    unit_reset_failed(&h->s);
+    assert_sub(h, "dead");
+    assert_result(h, "success");
     svc_start(&h->s, true);
     assert_sub(h, "running");
     assert_result(h, "success");
