@@ -9,6 +9,8 @@
 
 #include "client/client.h"
 #include "config/mode_dirs.h"
+#include "client/journalctl.h"
+#include "client/systemctl.h"
 #include "control/control.h"
 #include "control/control_verbs.h"
 #include "base/log.h"
@@ -277,10 +279,24 @@ static int daemon_finish(struct pxinit *px, int runlock_fd)
     return code;
 }
 
+/* The name the binary was started under: "systemctl" for /usr/bin/systemctl. */
+static const char *invoked_as(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    return slash ? slash + 1 : argv0 ? argv0 : "";
+}
+
 int main(int argc, char **argv)
 {
     static struct pxinit px;
 
+    /* SPEC "systemctl and journalctl": linked under those names, the binary
+     * answers their command lines. */
+    const char *name = invoked_as(argc > 0 ? argv[0] : NULL);
+    if (strcmp(name, "systemctl") == 0)
+        return systemctl_main(argc, argv);
+    if (strcmp(name, "journalctl") == 0)
+        return journalctl_main(argc, argv);
     if (argc > 1 && client_role(argc, argv))
         return client_main(argc, argv);
 

@@ -335,12 +335,27 @@ struct fp_args {
     bool quiet;
 };
 
+/* True when argv0's last path component is name. */
+static bool invoked_as(const char *argv0, const char *name)
+{
+    const char *base = argv0;
+    for (const char *p = argv0; *p; p++)
+        if (*p == '/')
+            base = p + 1;
+    return str_eq(base, name);
+}
+
 /* client.c's parse_args() for the one shape this path answers. False when a
  * word it does not expect before the verb means the daemon role or another
  * verb: on to _start at once. */
 static bool args_read(long argc, char **argv, struct fp_args *a)
 {
     bool verb = false;
+    /* `systemctl status web` is systemctl's status (main.c dispatches by
+     * name), not pxinit's one-line answer. */
+    if (argc < 1 || !argv[0] || invoked_as(argv[0], "systemctl") ||
+        invoked_as(argv[0], "journalctl"))
+        return false;
     a->dir = a->unit = 0;
     a->shape = true;
     a->quiet = false;

@@ -24,6 +24,7 @@ struct systemctl {
     const char *signal;      /* -s/--signal */
     const char *runtime_dir; /* where the daemon is: paths_runtime_dir(user) */
     const char *root;        /* --root=DIR: the unit-file verbs work on the tree under DIR */
+    const char *lines;       /* -n/--lines: status's output lines (NULL: 10) */
 };
 
 /* main() under the name systemctl: the exit code. */
