@@ -61,7 +61,7 @@ enum unit_file_state install_state(const struct install_scope *sc, const char *n
 bool unit_file_state_is_enabled(enum unit_file_state s);
 
 /* Every unit file name in the search path (the first directory holding a
- * name wins), sorted, appended to names. 0, or -1 with errno. */
+ * name wins), appended to names in systemctl's order (by type, then name). 0, or -1 with errno. */
 int install_list(const struct install_scope *sc, struct strv *names);
 /* The files systemctl cat shows for name: its unit file, then its drop-ins
  * in the order they apply (paths on disk). 0, 1 when masked (paths holds

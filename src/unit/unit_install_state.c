@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -224,9 +225,12 @@ static bool unit_file_name(const char *name)
     return false;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* systemctl's order: by type ("service" before "socket"), then by name. */
+static int cmp_unit_file(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int r = strcasecmp(strrchr(x, '.'), strrchr(y, '.'));
+    return r ? r : strcasecmp(x, y);
 }
 
 int install_list(const struct install_scope *sc, struct strv *names)
@@ -254,6 +258,6 @@ int install_list(const struct install_scope *sc, struct strv *names)
         closedir(d);
     }
     if (names->n > first)
-        qsort(names->v + first, names->n - first, sizeof(char *), cmp_str);
+        qsort(names->v + first, names->n - first, sizeof(char *), cmp_unit_file);
     return 0;
 }

@@ -31,10 +31,15 @@ int main(int argc, char **argv)
 {
     struct systemctl s = {0};
     char rt[4096];
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
+    char **words = calloc((size_t)argc + 1, sizeof(*words));
+    int nwords = 0;
+    if (!words)
+        return 1;
+    for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strncmp(a, "--root=", 7) == 0)
+        if (a[0] != '-')
+            words[nwords++] = argv[i];
+        else if (strncmp(a, "--root=", 7) == 0)
             s.root = a + 7;
         else if (strcmp(a, "--user") == 0)
             s.user = true;
@@ -55,16 +60,17 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (i >= argc || !systemctl_files_verb(argv[i])) {
+    if (nwords == 0 || !systemctl_files_verb(words[0])) {
         fprintf(stderr, "sdfiles-systemctl: a unit-file verb, please\n");
         return 2;
     }
     if (paths_runtime_dir(s.user, rt, sizeof(rt)) == 0)
         s.runtime_dir = rt;
-    s.verb = argv[i];
-    s.args = argv + i + 1;
-    s.nargs = argc - i - 1;
+    s.verb = words[0];
+    s.args = words + 1;
+    s.nargs = nwords - 1;
     int code = systemctl_files_run(&s);
+    free(words);
     free(s.types);
     free(s.states);
     return code;
