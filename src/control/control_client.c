@@ -47,6 +47,7 @@ void ctl_client_free(struct ctl_client *c)
     ctl_slot_freed(ctl);
     if (c->following)
         output_unfollow(&c->follow);
+    ctl_journal_free(c);
     free(c->out);
     free(c->jobs);
     free(c);
@@ -174,6 +175,18 @@ void ctl_reply_line(struct ctl_client *c, const char *text, size_t len)
     }
     if (!c->in_dispatch)
         client_update(c);
+}
+
+bool ctl_reply_raw(struct ctl_client *c, const char *s, size_t len)
+{
+    client_append(c, s, len);
+    if (c->closing && c->following) {
+        ctl_client_free(c); /* too slow a follower: it must not hold memory */
+        return false;
+    }
+    if (!c->in_dispatch)
+        client_update(c);
+    return true;
 }
 
 void ctl_request_done(struct ctl_client *c)

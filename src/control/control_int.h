@@ -61,6 +61,7 @@ struct ctl_client {
     size_t njobs;
     int code;                      /* exit code of the request so far */
     struct output_follower follow; /* logs -f */
+    struct ctl_journal *journal;   /* journal -f: its followers (control_journal.c) */
     bool following;
     struct ctl_client *next, *prev;
 };
@@ -98,6 +99,10 @@ void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
  * sends it without waiting for the request to end (logs, logs -f). */
 void ctl_reply_line(struct ctl_client *c, const char *text, size_t len);
 void ctl_request_done(struct ctl_client *c);
+/* Appends len bytes as they are (whole lines, newline included: the
+ * journal's entry lines) and sends them without waiting for the request
+ * to end. Returns false when c was dropped (a follower too slow). */
+bool ctl_reply_raw(struct ctl_client *c, const char *s, size_t len);
 
 /* control_board.c */
 /* Creates the board (ctl->board_path) and publishes every loaded unit. */
@@ -117,6 +122,13 @@ void ctl_socket_lines(const char *name, const struct socket_view *v,
 void ctl_reply_socket(struct ctl_client *c, struct service *s);
 /* The list-sockets request. */
 void ctl_verb_list_sockets(struct ctl_client *c, int argc, char **argv);
+
+/* control_journal.c */
+struct ctl_journal;
+/* The journal request (journalctl). */
+void ctl_verb_journal(struct ctl_client *c, int argc, char **argv);
+/* Stops c's journal follow, if any (when c goes). */
+void ctl_journal_free(struct ctl_client *c);
 
 /* control_reload.c */
 /* Adds the instance u (made from its template) to the unit table; NULL

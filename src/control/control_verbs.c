@@ -560,6 +560,7 @@ static void (*const verbs[VERB__COUNT])(struct ctl_client *c, int argc, char **a
     [VERB_LIST_SOCKETS] = ctl_verb_list_sockets,
     [VERB_SHOW] = ctl_verb_show,
     [VERB_RESET_FAILED] = ctl_verb_reset_failed,
+    [VERB_JOURNAL] = ctl_verb_journal,
 };
 
 static void dispatch(struct ctl_client *c, int argc, char **argv)

@@ -108,17 +108,9 @@ const char *output_ident(const struct output_unit *ou)
     return ou->ident ? ou->ident : ou->name;
 }
 
-size_t output_lines(const struct output_unit *ou, uint64_t *first)
+const struct logbuf *output_ring(const struct output_unit *ou)
 {
-    const struct logbuf *lb = ou ? ou->mem.ring : NULL;
-    if (first)
-        *first = lb ? logbuf_first_seq(lb) : 0;
-    return lb ? logbuf_count(lb) : 0;
-}
-
-size_t output_line(const struct output_unit *ou, size_t i, const char **line, struct logbuf_meta *m)
-{
-    return logbuf_get(ou->mem.ring, i, line, m);
+    return ou ? ou->mem.ring : NULL;
 }
 
 void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len)

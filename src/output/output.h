@@ -129,12 +129,9 @@ void output_unfollow(struct output_follower *f);
 void output_unit_pid(struct output_unit *ou, const pid_t *pid);
 /* What the unit's lines are shown under: SyslogIdentifier= or its name. */
 const char *output_ident(const struct output_unit *ou);
-/* The lines remembered now: how many (line i, 0 the oldest, is number
- * *first + i of all the unit ever wrote: a place that survives the loop). */
-size_t output_lines(const struct output_unit *ou, uint64_t *first);
-/* Line i (below output_lines()) and what is known of it; its length. */
-size_t output_line(const struct output_unit *ou, size_t i, const char **line,
-                   struct logbuf_meta *m);
+/* The unit's remembered lines (read them with logbuf_get()); NULL while
+ * it wrote none. Valid until the loop runs again. */
+const struct logbuf *output_ring(const struct output_unit *ou);
 /* Inside a follower's call: what is known of the line it is given. */
 const struct logbuf_meta *output_follow_meta(void);
 /* A line of pxinit's own about the unit (started, exited), kept in its

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""journal_req.py - sends one raw request line to pxinit's control socket and
+prints the reply lines as they come.
+
+    journal_req.py SOCKET REQUEST [SECONDS]
+
+Stops at `end N` (exit 0), after SECONDS (default 5) of waiting (exit 3),
+or when the daemon closes (exit 4). With SECONDS, a follow (-f) can be read
+for that long: it prints what came and exits 3.
+"""
+import socket
+import sys
+import time
+
+path, req = sys.argv[1], sys.argv[2]
+limit = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+s.sendall(req.encode() + b"\n")
+deadline = time.monotonic() + limit
+buf = b""
+out = sys.stdout.buffer
+while True:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        sys.exit(3)
+    s.settimeout(left)
+    try:
+        data = s.recv(65536)
+    except socket.timeout:
+        sys.exit(3)
+    if not data:
+        sys.exit(4)
+    buf += data
+    while b"\n" in buf:
+        line, buf = buf.split(b"\n", 1)
+        out.write(line + b"\n")
+        out.flush()
+        if line.startswith(b"end "):
+            sys.exit(0)

@@ -1,0 +1,165 @@
+#!/bin/bash
+# The `journal` request (doc/protocol.md), raw, as journalctl sends it:
+# entry lines of two units merged in time order, -n over both, -S/-U, the
+# priority of stderr's own pipe (3) against stdout (6), the main pid, UTF-8
+# kept, an unknown unit contributing nothing, and -f getting new lines of
+# two units at once.
+. "${srcdir:-.}/tests/e2e/lib.sh"
+
+req() { python3 "${srcdir:-.}/tests/e2e/journal_req.py" "$RUN/control" "$@"; }
+px() { "$PXINIT" -R "$RUN" "$@"; }
+
+# Two units that take turns: each line is written once the other's previous
+# one is in the file, so their order in time is known: a1 b1 a2 b2 a3 b3.
+script alpha.sh <<'EOF2'
+for i in 1 2 3; do
+    while [ "$(cat "$T/turn" 2>/dev/null)" != "a$i" ]; do sleep 0.01; done
+    echo "alpha line $i"
+    sleep 0.05; echo "b$i" > "$T/turn"
+done
+echo $$ > "$T/alpha.pid"
+exec sleep 1000
+EOF2
+script beta.sh <<'EOF2'
+for i in 1 2 3; do
+    while [ "$(cat "$T/turn" 2>/dev/null)" != "b$i" ]; do sleep 0.01; done
+    echo "beta line $i"
+    sleep 0.05; echo "a$((i + 1))" > "$T/turn"
+done
+echo $$ > "$T/beta.pid"
+exec sleep 1000
+EOF2
+# stdout to the journal, stderr to a rotated file: two pipes.
+script errs.sh <<'EOF2'
+echo "to stdout"
+echo "to stderr" >&2
+printf 'caf\303\251 \\ tab\there\n'
+exec sleep 1000
+EOF2
+script ticker.sh <<'EOF2'
+while :; do
+    [ -e "$T/tick.$1" ] && { echo "tick $1 $(cat "$T/tick.$1")"; rm -f "$T/tick.$1"; }
+    sleep 0.02
+done
+EOF2
+unit alpha <<EOF2
+[Service]
+ExecStart=$T/alpha.sh
+EOF2
+unit beta <<EOF2
+[Service]
+ExecStart=$T/beta.sh
+SyslogIdentifier=bee
+EOF2
+unit errs <<EOF2
+[Service]
+ExecStart=$T/errs.sh
+StandardError=file:$T/errs.err
+X-LogMaxSize=1M
+EOF2
+unit t1 <<EOF2
+[Service]
+ExecStart=$T/ticker.sh one
+EOF2
+unit t2 <<EOF2
+[Service]
+ExecStart=$T/ticker.sh two
+EOF2
+echo a1 > "$T/turn"
+px_start
+
+both_done() { [ -s "$T/alpha.pid" ] && [ -s "$T/beta.pid" ]; }
+poll 10 both_done || fail "alpha and beta did not write their lines"
+# A line is in the memory once pxinit read it: poll for the last.
+all_read() { req "journal alpha beta" >"$T/j" && grep -q "beta line 3" "$T/j"; }
+poll 5 all_read || fail "journal alpha beta: $(cat "$T/j")"
+
+# 1. Order across two units, oldest first, and the fields.
+grep '^entry ' "$T/j" | cut -d' ' -f7- >"$T/msgs"
+printf 'alpha line 1\nbeta line 1\nalpha line 2\nbeta line 2\nalpha line 3\nbeta line 3\n' >"$T/want"
+cmp -s "$T/msgs" "$T/want" || fail "order across units: $(cat "$T/j")"
+tail -n 1 "$T/j" | grep -qx 'end 0' || fail "journal does not end with 'end 0': $(cat "$T/j")"
+grep -q '^entry [0-9]* [0-9]* 6 alpha.service alpha alpha line 1$' "$T/j" ||
+    fail "alpha's entry line: $(cat "$T/j")"
+grep -q '^entry [0-9]* [0-9]* 6 beta.service bee beta line 1$' "$T/j" ||
+    fail "SyslogIdentifier= is not the ident: $(cat "$T/j")"
+# Times grow, and the pid is the unit's main pid.
+awk '$1 == "entry" { if ($2 <= last) exit 1; last = $2 }' "$T/j" || fail "times do not grow: $(cat "$T/j")"
+apid=$(cat "$T/alpha.pid")
+grep -q "^entry [0-9]* $apid 6 alpha.service " "$T/j" || fail "pid $apid not in alpha's lines: $(cat "$T/j")"
+now=$(date +%s%N)
+awk -v now="${now%???}" '$1 == "entry" && ($2 > now || $2 < now - 600000000) { exit 1 }' "$T/j" ||
+    fail "times are not realtime microseconds (now $now): $(cat "$T/j")"
+pass "two units merged in time order, with ident, pid and realtime"
+
+# 2. -n over both units together.
+req "journal -n 3 beta alpha" >"$T/j"
+grep '^entry ' "$T/j" | cut -d' ' -f7- >"$T/msgs"
+printf 'beta line 2\nalpha line 3\nbeta line 3\n' >"$T/want"
+cmp -s "$T/msgs" "$T/want" || fail "-n 3: $(cat "$T/j")"
+req "journal -n 0 alpha" >"$T/j"
+[ "$(cat "$T/j")" = "end 0" ] || fail "-n 0: $(cat "$T/j")"
+pass "-n counts over the units together"
+
+# 3. -S/-U, inclusive, in microseconds.
+req "journal alpha beta" >"$T/j"
+t2=$(awk '/alpha line 2$/ { print $2 }' "$T/j")
+t3=$(awk '/beta line 2$/ { print $2 }' "$T/j")
+req "journal -S $t2 -U $t3 alpha beta" >"$T/j"
+grep '^entry ' "$T/j" | cut -d' ' -f7- >"$T/msgs"
+printf 'alpha line 2\nbeta line 2\n' >"$T/want"
+cmp -s "$T/msgs" "$T/want" || fail "-S $t2 -U $t3: $(cat "$T/j")"
+req "journal -S $((t3 + 1)) -n 1 alpha" >"$T/j"
+grep '^entry ' "$T/j" | cut -d' ' -f7- >"$T/msgs"
+[ "$(cat "$T/msgs")" = "alpha line 3" ] || fail "-S with -n: $(cat "$T/j")"
+req "journal -S x alpha" >"$T/j"
+grep -q '^error 2 ' "$T/j" && grep -qx 'end 2' "$T/j" || fail "-S x is not a usage error: $(cat "$T/j")"
+pass "-S and -U filter by time, inclusive"
+
+# 4. Unknown units contribute nothing; no unit: every unit.
+req "journal nosuch alpha nosuch2.service" >"$T/j"
+[ "$(grep -c '^entry ' "$T/j")" = 3 ] && grep -qx 'end 0' "$T/j" || fail "unknown units: $(cat "$T/j")"
+req "journal nosuch" >"$T/j"
+[ "$(cat "$T/j")" = "end 0" ] || fail "only an unknown unit: $(cat "$T/j")"
+req "journal" >"$T/j"
+grep -q ' alpha.service ' "$T/j" && grep -q ' beta.service ' "$T/j" && grep -q ' errs.service ' "$T/j" ||
+    fail "journal without units: $(cat "$T/j")"
+pass "unknown units give nothing, none gives all"
+
+# 5. stderr on its own pipe is priority 3, stdout 6; UTF-8 stays, control
+# bytes and the backslash are escaped.
+errs_read() { req "journal errs" >"$T/j" && grep -q "tab" "$T/j"; }
+poll 5 errs_read || fail "errs: $(cat "$T/j")"
+grep -q '^entry [0-9]* [1-9][0-9]* 6 errs.service errs to stdout$' "$T/j" || fail "stdout prio 6: $(cat "$T/j")"
+grep -q '^entry [0-9]* [1-9][0-9]* 3 errs.service errs to stderr$' "$T/j" || fail "stderr prio 3: $(cat "$T/j")"
+grep -q "errs caf$(printf '\303\251') \\\\x5c tab\\\\x09here\$" "$T/j" || fail "message bytes: $(cat -v "$T/j")"
+pass "stderr's own pipe is priority 3, stdout 6; UTF-8 kept, escapes"
+
+# 6. -f: new lines of two units as they come, no end.
+req "journal -f t1 t2" 3 >"$T/f" &
+fpid=$!
+# The first tick comes in the dump or in the follow (both are set up in
+# one go): once it is seen, the follow is on and the next ones come by it.
+echo 1 >"$T/tick.one"
+ticked() { grep -q 'tick one 1$' "$T/f"; }
+poll 5 ticked || fail "-f did not get t1's line: $(cat "$T/f")"
+echo 2 >"$T/tick.two"
+ticked2() { grep -q 'tick two 2$' "$T/f"; }
+poll 5 ticked2 || fail "-f did not get t2's line: $(cat "$T/f")"
+echo 3 >"$T/tick.one"
+ticked3() { grep -q 'tick one 3$' "$T/f"; }
+poll 5 ticked3 || fail "-f did not get t1's second line: $(cat "$T/f")"
+wait "$fpid"
+rc=$?
+[ "$rc" = 3 ] || fail "-f ended (rc $rc): $(cat "$T/f")"
+grep -q '^end' "$T/f" && fail "-f sent end: $(cat "$T/f")"
+grep '^entry ' "$T/f" | cut -d' ' -f5,7- >"$T/msgs"
+printf 't1.service tick one 1\nt2.service tick two 2\nt1.service tick one 3\n' >"$T/want"
+cmp -s "$T/msgs" "$T/want" || fail "-f lines: $(cat "$T/f")"
+pass "-f follows two units at once"
+
+# 7. pxinit is still answering (a follower that left is gone).
+px status alpha >/dev/null || fail "pxinit does not answer after the follower left"
+px_signal TERM
+px_wait 10 || fail "pxinit did not exit"
+exit 0
