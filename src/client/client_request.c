@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "client/client_int.h"
+#include "wire/proto_journal.h"
 #include "wire/protocol.h"
 
 static double now_sec(void)
@@ -103,7 +104,8 @@ int client_request(struct client *cl, const char *req, bool waits)
     /* Requests that do not wait for a unit answer at once; 30s means a wedged daemon. */
     double limit = cl->timeout > 0 ? cl->timeout : waits ? 0 : 30;
     double deadline = limit > 0 ? now_sec() + limit : 0;
-    char buf[2 * PROTO_MAX_REQUEST + 1024];
+    /* An `entry` line's message may be escaped to 4 bytes a byte. */
+    char buf[2 * PROTO_MAX_REQUEST + 4 * PROTO_JOURNAL_MSG_MAX + 1024];
     size_t have = 0;
     for (;;) {
         char *nl;

@@ -21,7 +21,7 @@ builddir=${builddir:-$PWD}
 srcdir=$(cd "$srcdir" && pwd)
 builddir=$(cd "$builddir" && pwd)
 CLANG=${CLANG:-clang}
-HARNESSES="unit_file control_request notify timespan names tzfile calendar sockaddr socket_lines proto_journal"
+HARNESSES="unit_file control_request notify timespan names tzfile calendar sockaddr socket_lines proto_journal timestamp"
 out=$builddir/tests/fuzz/libfuzzer
 
 [ -f "$builddir/config.h" ] || { echo "run.sh: no config.h in $builddir: run ./configure first" >&2; exit 2; }
