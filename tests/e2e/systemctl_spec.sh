@@ -107,7 +107,7 @@ that "status: 'Active: active (running) since DATE; N ago'" st_has "$T/status.we
 that "status: 'Main PID: $web_pid (...)'" st_has "$T/status.web" "^ +Main PID: $web_pid( \\(.+\\))?$"
 that "status: the last log lines" st_has "$T/status.web" 'web up$'
 that "status: Loaded: comes before Active:, Active: before Main PID:" \
-    test "$(grep -nE '^ +(Loaded|Active|Main PID):' "$T/status.web" | cut -d: -f3 | tr -d ' ' | tr '\n' ,)" = "Loaded,Active,MainPID,"
+    test "$(grep -oE '^ +(Loaded|Active|Main PID):' "$T/status.web" | tr -d ' :' | tr '\n' ,)" = "Loaded,Active,MainPID,"
 run sc status nope
 if [ "$RC" = 4 ] && [ "$ERR" = "Unit nope.service could not be found." ]; then
     good "status of an unknown unit: exit 4, 'Unit nope.service could not be found.'"
