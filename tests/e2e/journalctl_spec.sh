@@ -47,6 +47,13 @@ unit c <<'EOF'
 SyslogIdentifier=custom
 ExecStart=/bin/sh -c 'echo C1; exec sleep 1000'
 EOF
+# stderr on a pipe of its own (stdout goes to a file): PRIORITY 3.
+unit d <<EOF
+[Service]
+StandardOutput=file:$T/d.out
+StandardError=journal
+ExecStart=/bin/sh -c 'echo "D out"; echo "D err" >&2; exec sleep 1000'
+EOF
 
 px_start
 logged() { px logs "$1" 2>/dev/null | grep -qxF -- "$2"; }
@@ -60,10 +67,12 @@ step a "A2 to stderr" b2
 step b B2 a3
 step a "A3 héllo ✓"
 step c C1
+step d "D err"
 pid_of() { px status --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["pid"])'; }
 pid_a=$(pid_of a)
 pid_b=$(pid_of b)
 pid_c=$(pid_of c)
+pid_d=$(pid_of d)
 merged="$(printf 'A1\nB1\nA2 to stderr\nB2\nA3 héllo ✓')"
 
 # --- -u, repeated: one stream in time order; -o cat: the message alone.
@@ -93,15 +102,19 @@ s=$(date -d "$d" +%s 2>/dev/null)
     good "short-iso's time is when the line came ($d)" || bad "short-iso's time '$d' is not now"
 
 # --- -o json: one object a line, journal field names, values as strings.
-run jc -u a -u b -u c -o json
+# A2 goes to stderr, which by default (StandardError=inherit) shares
+# stdout's pipe: as with systemd, its lines are stdout's (PRIORITY 6). d's
+# stderr has a pipe of its own: PRIORITY 3.
+run jc -u a -u b -u c -u d -o json
 printf '%s\n' "$OUT" >"$T/json"
-if [ "$RC" = 0 ] && python3 - "$T/json" "$pid_a" "$pid_b" "$pid_c" >"$T/json.check" 2>&1 <<'EOF'; then
+if [ "$RC" = 0 ] && python3 - "$T/json" "$pid_a" "$pid_b" "$pid_c" "$pid_d" >"$T/json.check" 2>&1 <<'EOF'; then
 import json, sys, time
 lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
 e = [json.loads(l) for l in lines]
 want = [("A1", "a", "a", sys.argv[2], "6"), ("B1", "b", "b", sys.argv[3], "6"),
-        ("A2 to stderr", "a", "a", sys.argv[2], "3"), ("B2", "b", "b", sys.argv[3], "6"),
-        ("A3 héllo ✓", "a", "a", sys.argv[2], "6"), ("C1", "c", "custom", sys.argv[4], "6")]
+        ("A2 to stderr", "a", "a", sys.argv[2], "6"), ("B2", "b", "b", sys.argv[3], "6"),
+        ("A3 héllo ✓", "a", "a", sys.argv[2], "6"), ("C1", "c", "custom", sys.argv[4], "6"),
+        ("D err", "d", "d", sys.argv[5], "3")]
 got = [(x.get("MESSAGE"), x.get("_SYSTEMD_UNIT", "").replace(".service", ""),
         x.get("SYSLOG_IDENTIFIER"), x.get("_PID"), x.get("PRIORITY")) for x in e]
 assert sorted(got, key=lambda g: g[0]) == sorted(want, key=lambda g: g[0]), got
@@ -113,7 +126,7 @@ assert ts == sorted(ts), ts
 now = time.time() * 1e6
 assert all(0 <= now - t < 120e6 for t in ts), (now, ts)
 EOF
-    good "-o json: MESSAGE _SYSTEMD_UNIT SYSLOG_IDENTIFIER _PID PRIORITY (6 stdout, 3 stderr) __REALTIME_TIMESTAMP"
+    good "-o json: MESSAGE _SYSTEMD_UNIT SYSLOG_IDENTIFIER _PID PRIORITY (6 stdout, 3 stderr of its own) __REALTIME_TIMESTAMP"
 else
     bad "-o json: rc $RC: $(head -c 600 "$T/json") $(tail -n 3 "$T/json.check") $ERR"
 fi
