@@ -225,6 +225,18 @@ out_is "stopped" 3 inactive in_root systemctl is-active pxprobe.service
 in_root rm -f /etc/systemd/system/pxprobe.service "$probe_link"
 in_root systemctl daemon-reload >/dev/null 2>&1
 
+# systemd starts any unit of its tree on demand, enabled or not (a static
+# unit, a unit a script enables after its daemon-reload).
+in_root sh -c 'cat >/etc/systemd/system/pxdemand.service' <<'EOF2'
+[Service]
+ExecStart=/bin/sleep 100003
+EOF2
+in_root systemctl daemon-reload >/dev/null 2>&1
+rc_is "systemctl start of a static unit of /etc/systemd/system" 0 in_root systemctl start pxdemand.service
+out_is "the static unit is active" 0 active in_root systemctl is-active pxdemand.service
+in_root systemctl stop pxdemand.service >/dev/null 2>&1
+in_root rm -f /etc/systemd/system/pxdemand.service
+
 # --- dpkg -i: postinst enables and starts it.
 rc_is "dpkg -i pxdemo 1.0 succeeds" 0 in_root dpkg -i /tmp/pxdemo_1.0_all.deb
 printf '%s\n%s\n' "$OUT" "$ERR" >"$T/dpkg-install.txt"
