@@ -14,7 +14,11 @@
 void ctl_verb_reset_failed(struct ctl_client *c, int argc, char **argv)
 {
     struct pxinit *px = c->ctl->px;
-    struct service **v = calloc((size_t)argc + 1, sizeof(*v));
+    /* The units first, then the resets: a state change may take an ended
+     * instance out of the table (it is freed later, when idle), so the
+     * table is not walked while it changes. */
+    size_t cap = (size_t)argc > px->table.n ? (size_t)argc : px->table.n;
+    struct service **v = calloc(cap + 1, sizeof(*v));
     size_t n = 0;
     bool any = false, ok = true;
     if (!v) {
@@ -38,21 +42,13 @@ void ctl_verb_reset_failed(struct ctl_client *c, int argc, char **argv)
             ok = false;
         }
     }
-    if (ok && !any) {
+    if (!any)
         for (size_t i = 0; i < px->table.n; i++)
-            if (unit_state_of(px->table.svc[i]) == UNIT_STATE_FAILED)
-                log_unit_info(px->table.svc[i]->name, "failed state reset (by uid %u)",
-                              (unsigned)c->uid);
-        /* The table may change under a state change (an ended instance
-         * leaves): walk it by index and look again each time. */
-        for (size_t i = 0; i < px->table.n; i++)
-            unit_reset_failed(px->table.svc[i]);
-    } else if (ok) {
-        for (size_t i = 0; i < n; i++) {
-            if (unit_state_of(v[i]) == UNIT_STATE_FAILED)
-                log_unit_info(v[i]->name, "failed state reset (by uid %u)", (unsigned)c->uid);
-            unit_reset_failed(v[i]);
-        }
+            v[n++] = px->table.svc[i];
+    for (size_t i = 0; ok && i < n; i++) {
+        if (unit_state_of(v[i]) == UNIT_STATE_FAILED)
+            log_unit_info(v[i]->name, "failed state reset (by uid %u)", (unsigned)c->uid);
+        unit_reset_failed(v[i]);
     }
     free(v);
     ctl_request_done(c);

@@ -53,6 +53,8 @@ static void triggered_by(void *ctx, const struct service *s, char *buf, size_t s
     struct pxinit *px = ctx;
     size_t len = 0;
     buf[0] = '\0';
+    if (!px->timers && !px->sockets)
+        return; /* nothing triggers anything: no walk of the table */
     for (size_t i = 0; i < px->table.n; i++) {
         const struct service *t = px->table.svc[i];
         const char *what = NULL;

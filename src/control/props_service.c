@@ -223,12 +223,16 @@ void props_service(const struct props_out *o, const struct service *s, const str
     status_set(o, "SuccessExitStatus", &st->success_exit_status);
     props_fmt(o, "MainPID", "%d", s->main.pid > 0 ? (int)s->main.pid : 0);
     props_fmt(o, "ControlPID", "%d", s->control.pid > 0 ? (int)s->control.pid : 0);
+    props_str(o, "BusName", "");
     props_u64(o, "FileDescriptorStoreMax", unit_exec(u)->fd_store_max);
+    props_u64(o, "NFileDescriptorStore", 0);
     props_str(o, "StatusText", s->status_text);
     props_fmt(o, "StatusErrno", "%d", s->status_errno);
     props_str(o, "Result", service_result_name(s->result));
     props_str(o, "ReloadResult", service_result_name(s->reload_result));
     props_str(o, "CleanResult", "success");
+    props_str(o, "USBFunctionDescriptors", "");
+    props_str(o, "USBFunctionStrings", "");
     props_str(o, "UID", "[not set]");
     props_str(o, "GID", "[not set]");
     props_u64(o, "NRestarts", s->restarts);

@@ -131,10 +131,10 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
     props_str(o, "UnitFilePreset", "");
     const struct svc_stamps *t = &s->stamps;
     props_stamp(o, "StateChangeTimestamp", t->state_change, env);
+    props_stamp(o, "InactiveExitTimestamp", t->inactive_exit, env);
     props_stamp(o, "ActiveEnterTimestamp", t->active_enter, env);
     props_stamp(o, "ActiveExitTimestamp", t->active_exit, env);
     props_stamp(o, "InactiveEnterTimestamp", t->inactive_enter, env);
-    props_stamp(o, "InactiveExitTimestamp", t->inactive_exit, env);
     bool loaded = !load_state || strcmp(load_state, "masked") != 0;
     /* A template ("app@.service") is not started itself. */
     props_bool(o, "CanStart", loaded && !strstr(u->name, "@."));
@@ -143,7 +143,6 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
                loaded && u->kind == UNIT_KIND_SERVICE && unit_cmds(u)->exec_reload.n > 0);
     props_bool(o, "CanIsolate", false);
     props_bool(o, "CanFreeze", false);
-    props_fmt(o, "Job", "0");
     props_bool(o, "StopWhenUnneeded", false);
     props_bool(o, "RefuseManualStart", false);
     props_bool(o, "RefuseManualStop", false);
@@ -173,6 +172,7 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
     props_str(o, "FailureActionExitStatus", "-1");
     props_str(o, "SuccessAction", action_name(u->success_action));
     props_str(o, "SuccessActionExitStatus", "-1");
+    props_str(o, "RebootArgument", "");
     if (props_want(o, "InvocationID")) {
         char id[33];
         svc_invocation_id(s, id);

@@ -237,6 +237,10 @@ void svc_set_unit(struct service *s, struct unit *u);
 /* Frees what svc_init() allocated; the caller stopped the watchers. */
 void svc_release(struct service *s);
 
+/* The main process is s->main.pid from now on (spawned, or named by
+ * PIDFile=/MAINPID=): its ExecMain* record starts afresh (svc_stamps.c). */
+void svc_stamps_main_start(struct service *s);
+
 /* reset-failed: a failed service becomes dead (unit_reset_failed()). */
 void svc_reset_failed(struct service *s);
 
@@ -326,9 +330,8 @@ void svc_main_exit_note(struct service *s, int status);
 void svc_condition_log(const struct service *s, const struct path_condition *c,
                        enum condition_result r);
 
-/* unit_stamps.c: the main process's ExecMain* record: started (pid
- * known), exited with a wait status. */
-void svc_stamps_main_start(struct service *s);
+/* svc_stamps.c: the main process's ExecMain* record: exited with a wait
+ * status (svc_stamps_main_start() is public, above). */
 void svc_stamps_main_exit(struct service *s, int status);
 
 /* service_record.c: a new run's record (start limit, result, invocation

@@ -213,6 +213,7 @@ static void set_main_pid(struct pxinit *px, struct service *s, pid_t pid)
     reap_pidfd_close(px, &s->main.pidfd);
     s->main.pid = pid;
     s->main.pending = false;
+    svc_stamps_main_start(s); /* systemd's ExecMainPID follows the main pid */
     /* A process pxinit did not fork itself may be reaped by its own parent
      * and its pid reused: only a pidfd pins it, budget or not. */
     bool own = proc_parent(pid) == getpid();

@@ -48,6 +48,14 @@ Type=oneshot
 ExecStart=/bin/sh -c 'exit 3'
 EOF
 ln -s /dev/null "$UNITS/hidden.service"
+unit sockd <<EOF
+[Service]
+ExecStart=/bin/sleep 1000
+EOF
+cat >"$UNITS/sockd.socket" <<EOF
+[Socket]
+ListenStream=$T/my sock
+EOF
 unit ticked <<EOF
 [Service]
 Type=oneshot
@@ -159,6 +167,18 @@ want tick.timer Unit ticked.service
 show show -p TriggeredBy ticked
 want ticked TriggeredBy tick.timer
 pass "timers: Triggers, TriggeredBy"
+
+# A socket: Listen as "TYPE ADDRESS" (escaped), Triggers, NAccepted.
+show show sockd.socket
+want sockd.socket Listen "Stream\\x20$T/my\\x20sock"
+want sockd.socket Triggers sockd.service
+want sockd.socket NAccepted 0
+want sockd.socket Accept no
+want sockd.socket SubState listening
+show show -p TriggeredBy,ActiveState sockd
+want sockd TriggeredBy sockd.socket
+want sockd ActiveState inactive
+pass "sockets: Listen, Triggers, TriggeredBy"
 
 # --all-units: every loaded unit.
 show show --all-units -p Id,LoadState,ActiveState,SubState,Description

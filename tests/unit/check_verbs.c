@@ -11,8 +11,9 @@
 
 /* SPEC "Control verbs": exactly these select the client role. */
 static const char *const spec_verbs[] = {
-    "start", "stop",          "restart",  "reload", "kill",     "status",      "list",
-    "logs",  "daemon-reload", "shutdown", "check",  "calendar", "list-timers", "list-sockets",
+    "start",  "stop",     "restart",     "reload",        "kill",
+    "status", "list",     "logs",        "daemon-reload", "shutdown",
+    "check",  "calendar", "list-timers", "list-sockets",  "reset-failed",
 };
 #define NSPEC (sizeof(spec_verbs) / sizeof(spec_verbs[0]))
 
@@ -27,6 +28,10 @@ START_TEST(test_command_verbs)
     /* A request only: the daemon answers it, the command line has no such word. */
     ck_assert_int_eq(verb_find("ping"), VERB_PING);
     ck_assert(!verb_is_command("ping"));
+    /* show and journal are requests only: systemctl and journalctl ask with them. */
+    ck_assert_int_eq(verb_find("show"), VERB_SHOW);
+    ck_assert(!verb_is_command("show"));
+    ck_assert(!verb_is_command("journal"));
     ck_assert(!verb_is_command(""));
     ck_assert(!verb_is_command("Status"));
     ck_assert(!verb_is_command("status "));
