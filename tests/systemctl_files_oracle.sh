@@ -58,6 +58,10 @@ ListenStream=/run/x.sock
     printf '%s' "$svc" >"$lib/dropin.service"
     printf '[Install]\nWantedBy=multi-user.target\nAlias=dropin-alias.service\n' \
         >"$r/etc/systemd/system/dropin.service.d/install.conf"
+    printf '%s[Install]\nWantedBy=multi-user.target foo@%%i.target\nAlias=sp-%%p-%%i@.service\nAlias=%%N-x.service\n' "$svc" >"$lib/sp@.service"
+    printf '%s[Install]\nAlias=conflict.service\nWantedBy=multi-user.target\n' "$svc" >"$lib/conf.service"
+    ln -s /usr/lib/systemd/system/baz.service "$r/etc/systemd/system/conflict.service"
+    printf '%s[Install]\nWantedBy=getty@.target\nDefaultInstance=tty1\n' "$svc" >"$lib/gt@.service"
     ln -s /usr/lib/systemd/system/rt.service "$r/run/systemd/system/multi-user.target.wants/rt.service"
 }
 
@@ -146,6 +150,16 @@ step enable foo2.service
 step is-enabled foo.service foo2.service
 step disable foo2.service
 step disable dropin.service x.socket
+step enable sp@a.service
+step is-enabled sp@a.service sp@b.service sp-sp-a@a.service sp@.service
+step disable sp@a.service
+step enable conf.service
+step is-enabled conf.service conflict.service
+step enable gt@.service
+step enable gt@tty2.service
+step is-enabled gt@.service gt@tty2.service gt@tty3.service
+step disable gt@.service
+step enable baz.service nope.service foo.service
 step enable st
 step is-enabled st foo
 step list-unit-files

@@ -34,9 +34,9 @@ static const struct {
     const char *name;
     int nr;
 } day_names[] = {
-    {"Sunday", 0},   {"Sun", 0},    {"Monday", 1}, {"Mon", 1},      {"Tuesday", 2},
-    {"Tue", 2},      {"Wednesday", 3}, {"Wed", 3}, {"Thursday", 4}, {"Thu", 4},
-    {"Friday", 5},   {"Fri", 5},    {"Saturday", 6}, {"Sat", 6},
+    {"Sunday", 0}, {"Sun", 0},       {"Monday", 1},   {"Mon", 1},      {"Tuesday", 2},
+    {"Tue", 2},    {"Wednesday", 3}, {"Wed", 3},      {"Thursday", 4}, {"Thu", 4},
+    {"Friday", 5}, {"Fri", 5},       {"Saturday", 6}, {"Sat", 6},
 };
 
 /* The formats systemd tries, in its order; sec0/hms0: what the fields a

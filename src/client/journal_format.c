@@ -136,8 +136,7 @@ static char *strip_tab_ansi(const char *s, size_t len, size_t *out_len)
             bool csi = s[i + 1] == '[', done = false;
             for (; j < len; j++) {
                 unsigned char c = (unsigned char)s[j];
-                if (csi ? !strchr("0123456789;m", c) || c == 0
-                        : (c != '\a' && c < 32) || c > 126)
+                if (csi ? !strchr("0123456789;m", c) || c == 0 : (c != '\a' && c < 32) || c > 126)
                     break;
                 if (csi ? c == 'm' : c == '\a') {
                     done = true;
@@ -169,9 +168,8 @@ static void format_bytes(char *buf, size_t size, uint64_t t)
     size_t n = sizeof(table) / sizeof(table[0]);
     for (size_t i = 0; i < n; i++)
         if (t >= table[i].factor) {
-            uint64_t tenth = i != n - 1
-                                 ? (t / table[i + 1].factor * 10 / table[n - 1].factor) % 10
-                                 : (t * 10 / table[i].factor) % 10;
+            uint64_t tenth = i != n - 1 ? (t / table[i + 1].factor * 10 / table[n - 1].factor) % 10
+                                        : (t * 10 / table[i].factor) % 10;
             snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%s", t / table[i].factor, tenth,
                      table[i].suffix);
             return;
@@ -221,7 +219,9 @@ static bool print_time(FILE *f, const struct jf_ctx *c, const struct proto_entry
         /* format_timestamp(): "Mon 2026-12-07 18:05:01 UTC". */
         fprintf(f, "%s %04d-%02d-%02d %02d:%02d:%02d %s", wdays[tm.tm_wday], tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                c->utc ? "UTC" : tm.tm_zone ? tm.tm_zone : "");
+                c->utc       ? "UTC"
+                : tm.tm_zone ? tm.tm_zone
+                             : "");
         break;
     default:
         fprintf(f, "%s %02d %02d:%02d:%02d", months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,

@@ -104,32 +104,33 @@ static const struct option options[] = {
 
 static void help(const char *prog)
 {
-    printf("%s [OPTIONS...] [MATCHES...]\n\n"
-           "Query the output pxinit keeps of its units, as journalctl shows the journal.\n\n"
-           "     --system                Ask the system pxinit\n"
-           "     --user                  Ask the user's pxinit\n"
-           "  -S --since=DATE            Show entries not older than the specified date\n"
-           "  -U --until=DATE            Show entries not newer than the specified date\n"
-           "  -b --boot[=ID]             Show the current boot (the only one pxinit keeps)\n"
-           "  -u --unit=UNIT             Show logs from the specified unit (globs allowed)\n"
-           "  -t --identifier=STRING     Show entries with the specified syslog identifier\n"
-           "  -p --priority=RANGE        Show entries with the specified priority\n"
-           "  -o --output=STRING         short, short-precise, short-iso, short-iso-precise,\n"
-           "                               short-full, short-unix, short-monotonic,\n"
-           "                               with-unit, cat, json, json-pretty, json-seq\n"
-           "  -n --lines[=INTEGER]       Number of journal entries to show\n"
-           "  -r --reverse               Show the newest entries first\n"
-           "     --utc                   Express time in Coordinated Universal Time (UTC)\n"
-           "     --no-hostname           Suppress output of hostname field\n"
-           "  -f --follow                Follow the journal\n"
-           "     --no-tail               Show all lines, even in follow mode\n"
-           "  -q --quiet                 Do not show info messages\n"
-           "     --no-pager              Accepted (pxinit never pages)\n"
-           "  -e --pager-end             Show the last 1000 entries\n"
-           "  -h --help                  Show this help text\n"
-           "     --version               Show package version\n"
-           "\nMATCHES: _SYSTEMD_UNIT=UNIT, SYSLOG_IDENTIFIER=STRING, _PID=PID.\n",
-           prog);
+    printf(
+        "%s [OPTIONS...] [MATCHES...]\n\n"
+        "Query the output pxinit keeps of its units, as journalctl shows the journal.\n\n"
+        "     --system                Ask the system pxinit\n"
+        "     --user                  Ask the user's pxinit\n"
+        "  -S --since=DATE            Show entries not older than the specified date\n"
+        "  -U --until=DATE            Show entries not newer than the specified date\n"
+        "  -b --boot[=ID]             Show the current boot (the only one pxinit keeps)\n"
+        "  -u --unit=UNIT             Show logs from the specified unit (globs allowed)\n"
+        "  -t --identifier=STRING     Show entries with the specified syslog identifier\n"
+        "  -p --priority=RANGE        Show entries with the specified priority\n"
+        "  -o --output=STRING         short, short-precise, short-iso, short-iso-precise,\n"
+        "                               short-full, short-unix, short-monotonic,\n"
+        "                               with-unit, cat, json, json-pretty, json-seq\n"
+        "  -n --lines[=INTEGER]       Number of journal entries to show\n"
+        "  -r --reverse               Show the newest entries first\n"
+        "     --utc                   Express time in Coordinated Universal Time (UTC)\n"
+        "     --no-hostname           Suppress output of hostname field\n"
+        "  -f --follow                Follow the journal\n"
+        "     --no-tail               Show all lines, even in follow mode\n"
+        "  -q --quiet                 Do not show info messages\n"
+        "     --no-pager              Accepted (pxinit never pages)\n"
+        "  -e --pager-end             Show the last 1000 entries\n"
+        "  -h --help                  Show this help text\n"
+        "     --version               Show package version\n"
+        "\nMATCHES: _SYSTEMD_UNIT=UNIT, SYSLOG_IDENTIFIER=STRING, _PID=PID.\n",
+        prog);
 }
 
 /* safe_atoi(): a whole int, blanks before allowed. */
@@ -264,8 +265,8 @@ static int parse_priority(const char *arg, int *mask)
  * a glob stays as it is. */
 static int push_unit(struct strv *units, const char *name)
 {
-    static const char *const types[] = {".service", ".socket", ".target", ".timer",
-                                        ".mount",   ".path",   ".slice",  ".scope",
+    static const char *const types[] = {".service", ".socket", ".target",   ".timer",
+                                        ".mount",   ".path",   ".slice",    ".scope",
                                         ".device",  ".swap",   ".automount"};
     bool glob = strpbrk(name, "*?[") != NULL;
     const char *dot = strrchr(name, '.');
@@ -478,8 +479,8 @@ int journalctl_main(int argc, char **argv)
     struct timespec rt, mono;
     clock_gettime(CLOCK_REALTIME, &rt);
     clock_gettime(CLOCK_MONOTONIC, &mono);
-    o.fmt.mono_offset_usec = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000 +
-                             ((int64_t)rt.tv_nsec - mono.tv_nsec) / 1000;
+    o.fmt.mono_offset_usec =
+        ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000 + ((int64_t)rt.tv_nsec - mono.tv_nsec) / 1000;
 
     int rc = parse_argv(argc, argv, &o, boot_id);
     if (rc < 0) {

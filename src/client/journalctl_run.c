@@ -26,8 +26,8 @@ struct kept {
 
 struct run {
     struct jctl_opts *o;
-    bool keep;           /* keep entries (for the count, -r) rather than print */
-    struct kept *ents;   /* kept entries */
+    bool keep;         /* keep entries (for the count, -r) rather than print */
+    struct kept *ents; /* kept entries */
     size_t n, cap;
     size_t shown;        /* printed */
     int64_t last_usec;   /* the newest time seen (every entry, filtered or not) */
@@ -229,8 +229,8 @@ int jctl_run(struct jctl_opts *o)
     /* The daemon counts unless this side filters; it follows at once
      * unless the count is to be taken here first. */
     bool follow_now = o->follow && !r.keep;
-    char *req = request(o, r.keep ? -1 : lines, follow_now, o->since_set, (int64_t)o->since,
-                        &o->units);
+    char *req =
+        request(o, r.keep ? -1 : lines, follow_now, o->since_set, (int64_t)o->since, &o->units);
     if (!req) {
         fprintf(stderr, "journalctl: too many units for one request\n");
         return 1;

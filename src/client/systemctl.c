@@ -27,6 +27,7 @@ enum {
     OPT_SYSTEM,
     OPT_VERSION,
     OPT_FAILED,
+    OPT_ROOT,
     OPT_UNSUPPORTED,
 };
 
@@ -51,10 +52,10 @@ static const struct option options[] = {
     {"user", no_argument, NULL, OPT_USER},
     {"system", no_argument, NULL, OPT_SYSTEM},
     {"force", no_argument, NULL, 'f'},
+    {"root", required_argument, NULL, OPT_ROOT},
     /* systemctl's, without a pxinit counterpart: named in the refusal. */
     {"runtime", no_argument, NULL, OPT_UNSUPPORTED},
     {"global", no_argument, NULL, OPT_UNSUPPORTED},
-    {"root", required_argument, NULL, OPT_UNSUPPORTED},
     {"host", required_argument, NULL, OPT_UNSUPPORTED},
     {"machine", required_argument, NULL, OPT_UNSUPPORTED},
     {"job-mode", required_argument, NULL, OPT_UNSUPPORTED},
@@ -87,7 +88,8 @@ static void usage(void)
         "Options:\n"
         "  -h --help --version --user --system -q --quiet --no-block --no-pager\n"
         "  --no-legend --plain -l --full --now -a --all -t --type=TYPE --state=STATE\n"
-        "  --failed -p --property=NAME --value -s --signal=SIGNAL -n --lines=N --force\n\n"
+        "  --failed -p --property=NAME --value -s --signal=SIGNAL -n --lines=N --force\n"
+        "  --root=DIR (unit-file commands only)\n\n"
         "See doc/systemctl.md for what differs from systemd's systemctl.\n");
 }
 
@@ -197,6 +199,9 @@ static int parse(struct systemctl *sc, int argc, char **argv, bool *done)
         case 'f':
             sc->force = true;
             break;
+        case OPT_ROOT:
+            sc->root = optarg;
+            break;
         case OPT_UNSUPPORTED:
             fprintf(stderr, "systemctl: option '%s' is not supported by pxinit\n",
                     argv[optind - 1]);
@@ -251,6 +256,10 @@ static int run(struct systemctl *sc)
                                        "force-reload"};
     if (systemctl_files_verb(v))
         return systemctl_files_run(sc);
+    if (sc->root) {
+        fprintf(stderr, "systemctl: --root works for the unit-file commands only, not '%s'\n", v);
+        return 1;
+    }
     for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
         if (strcmp(v, jobs[i]) == 0)
             return need_units(sc) ? 1 : sc_job_verb(sc);

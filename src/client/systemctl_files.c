@@ -23,9 +23,8 @@
 #include "config/paths.h"
 #include "unit/unit_install.h"
 
-static const char *const file_verbs[] = {"enable",     "disable",         "reenable", "mask",
-                                         "unmask",     "is-enabled",      "cat",
-                                         "list-unit-files"};
+static const char *const file_verbs[] = {"enable", "disable",    "reenable", "mask",
+                                         "unmask", "is-enabled", "cat",      "list-unit-files"};
 
 bool systemctl_files_verb(const char *verb)
 {
@@ -167,6 +166,25 @@ static int is_enabled(const struct systemctl *s, const struct install_scope *sc,
     return enabled ? 0 : 1;
 }
 
+/* enable changes nothing unless every unit is there and not masked. */
+static int check_enableable(const struct install_scope *sc, const struct strv *names)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        struct strv paths = {0};
+        int r = install_files(sc, names->v[i], &paths);
+        if (r < 0 && errno == ENOENT)
+            fprintf(stderr, "Failed to enable unit, unit %s does not exist.\n", names->v[i]);
+        else if (r < 0)
+            fprintf(stderr, "Failed to enable unit %s: %s\n", names->v[i], strerror(errno));
+        else if (r == 1)
+            fprintf(stderr, "Failed to enable unit, unit %s is masked.\n", paths.v[0]);
+        strv_clear(&paths);
+        if (r != 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int change_links(const struct systemctl *s, const struct install_scope *sc,
                         const struct strv *names)
 {
@@ -174,6 +192,8 @@ static int change_links(const struct systemctl *s, const struct install_scope *s
     const char *v = s->verb;
     int code = 0;
     bool enable = strcmp(v, "enable") == 0, reenable = strcmp(v, "reenable") == 0;
+    if ((enable || reenable) && check_enableable(sc, names) != 0)
+        return 1;
     if (strcmp(v, "disable") == 0 || reenable)
         code = run_op(s, sc, names, install_disable, &ch);
     if ((enable || reenable) && code == 0) {

@@ -103,8 +103,7 @@ static int cat_file(const char *path, bool newline)
     return 0;
 }
 
-int sdfiles_cat(const struct systemctl *s, const struct install_scope *sc,
-                const struct strv *names)
+int sdfiles_cat(const struct systemctl *s, const struct install_scope *sc, const struct strv *names)
 {
     int code = 0;
     bool first = true;

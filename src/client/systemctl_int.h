@@ -84,6 +84,10 @@ void sc_unreachable(const struct systemctl *sc);
  * exit code of the call; -1 unreachable. */
 int sc_fetch(struct systemctl *sc, char **units, int n, bool all, char **props, struct sc_set *out);
 
+/* UnitFileState and UnitFilePreset, sent empty, filled in from the unit
+ * files (systemctl_show.c). */
+void sc_fill_install(struct systemctl *sc, struct sc_set *set);
+
 /* --- formatting (systemctl_fmt.c: pure) --- */
 
 /* systemd's timestamp ("Mon 2026-12-07 18:05:01 UTC", local time); "" for 0. */

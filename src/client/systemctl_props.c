@@ -131,6 +131,9 @@ static bool reply_hook(void *ctx, char *line)
             printf("%s\n", line + 5);
         else if (r->keep_lines)
             push(&r->lines, &r->nlines, line + 5);
+    } else if (strncmp(line, "entry ", 6) == 0) {
+        if (r->keep_lines) /* the journal request's lines, parsed by the caller */
+            push(&r->lines, &r->nlines, line + 6);
     } else if (strncmp(line, "msg ", 4) == 0) {
         if (r->print_msgs)
             printf("%s\n", line + 4);

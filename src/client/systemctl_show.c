@@ -8,12 +8,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/systemctl_files_int.h"
 #include "client/systemctl_int.h"
+#include "config/paths.h"
 #include "unit/unit_install.h"
 
+/* The directories the daemon reads units from (its UnitPath): its own,
+ * then systemd's tree when it reads that too. 0, or -1 (said). */
+static int daemon_scope(struct systemctl *sc, struct install_scope *scope)
+{
+    static char *const props[] = {"UnitPath", NULL};
+    struct sc_set m = {0};
+    struct strv own = {0}, sd = {0};
+    bool tree = false;
+    int rc = -1;
+    bool quiet = sc->quiet;
+    sc->quiet = true;
+    int code = sc_fetch(sc, NULL, 0, false, (char **)props, &m);
+    sc->quiet = quiet;
+    const char *path = code == 0 && m.n > 0 ? sc_get(&m.units[0], "UnitPath") : NULL;
+    char *copy = path && *path ? strdup(path) : NULL, *save = NULL;
+    if (copy && paths_systemd_dirs(sc->user, &sd) == 0) {
+        rc = 0;
+        for (char *d = strtok_r(copy, ":", &save); d && rc == 0; d = strtok_r(NULL, ":", &save)) {
+            if (strv_contains(&sd, d))
+                tree = true;
+            else
+                rc = strv_push(&own, d);
+        }
+        if (rc == 0)
+            rc = install_scope_init(scope, &own, sc->user, tree);
+    }
+    free(copy);
+    strv_clear(&own);
+    strv_clear(&sd);
+    sc_set_free(&m);
+    /* A daemon that does not say: where one with the same options looks. */
+    return rc == 0 ? 0 : sdfiles_scope(sc, scope);
+}
+
 /* UnitFileState and UnitFilePreset come empty from the daemon, which does
- * no file work for `show`; systemctl_files.c's is-enabled fills them in
- * when it lands. Until then they are printed as they came. */
+ * no file work for `show` (doc/protocol.md): they are is-enabled's answer
+ * here, for the directories the daemon reads. pxinit has no preset files:
+ * the preset is systemd's default, "enabled". A unit whose file is not in
+ * those directories keeps them empty, as systemd shows a transient unit. */
+void sc_fill_install(struct systemctl *sc, struct sc_set *set)
+{
+    struct install_scope scope;
+    bool have = false;
+    for (size_t i = 0; i < set->n; i++) {
+        struct sc_unit *u = &set->units[i];
+        const char *id = sc_get(u, "Id"), *load = sc_get(u, "LoadState");
+        enum unit_file_state st = UFS_NOT_FOUND;
+        bool known = false;
+        for (size_t j = 0; j < u->n; j++) {
+            struct sc_prop *p = &u->props[j];
+            bool state = strcmp(p->key, "UnitFileState") == 0;
+            if (*p->value || !id || (load && strcmp(load, "loaded") != 0) ||
+                (!state && strcmp(p->key, "UnitFilePreset") != 0))
+                continue;
+            if (!have && daemon_scope(sc, &scope) < 0)
+                return;
+            have = true;
+            if (!known)
+                st = install_state(&scope, id);
+            known = true;
+            if (st == UFS_NOT_FOUND)
+                continue;
+            char *copy = strdup(state ? unit_file_state_name(st) : "enabled");
+            if (copy) {
+                free(p->value);
+                p->value = copy;
+            }
+        }
+    }
+    if (have)
+        install_scope_free(&scope);
+}
+
 static bool asked(const struct systemctl *sc, const char *key)
 {
     if (!sc->props)
@@ -55,6 +127,7 @@ int sc_show(struct systemctl *sc)
         sc_set_free(&set);
         return SC_EXIT_FAILURE;
     }
+    sc_fill_install(sc, &set);
     for (size_t i = 0; i < set.n; i++) {
         if (i > 0)
             printf("\n");

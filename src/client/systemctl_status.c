@@ -8,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/tz.h"
+#include "client/journal_format.h"
 #include "client/systemctl_int.h"
+#include "wire/proto_journal.h"
 #include "wire/protocol.h"
 
 static int64_t now_usec(void)
@@ -56,22 +59,55 @@ static void manager_summary(struct systemctl *sc, const struct sc_unit *m)
     (void)sc;
 }
 
-/* The last output lines of a unit, after a blank line, when it has any. */
+/* The journal's lines as journalctl -o short shows them (systemd's
+ * status does the same): "Dec 07 18:05:01 host web[123]: text". */
+static void print_entries(struct sc_reply *r)
+{
+    char host[256] = "localhost";
+    (void)gethostname(host, sizeof(host) - 1);
+    struct jf_ctx ctx = {.mode = JF_SHORT, .zone = tz_local(), .hostname = host};
+    ctx.color = isatty(STDOUT_FILENO);
+    bool first = true;
+    for (size_t i = 0; i < r->nlines; i++) {
+        struct proto_entry e;
+        if (proto_parse_entry(r->lines[i], &e) < 0)
+            continue;
+        if (first)
+            printf("\n");
+        first = false;
+        jf_print(stdout, &ctx, &e);
+    }
+}
+
+/* The last output lines of a unit, after a blank line, when it has any:
+ * the daemon's journal, or its `logs` when it has no journal request. */
 static void recent_output(struct systemctl *sc, const char *unit)
 {
     const char *n = sc->lines ? sc->lines : "10";
     char req[PROTO_MAX_REQUEST];
     if (strcmp(n, "0") == 0 || strspn(n, "0123456789") != strlen(n) ||
-        snprintf(req, sizeof(req), "logs -n %s %s\n", n, unit) >= (int)sizeof(req))
+        snprintf(req, sizeof(req), "journal -n %s %s\n", n, unit) >= (int)sizeof(req))
         return;
     /* Kept, then printed: no blank line when there is no output. */
     struct sc_reply keep = {.keep_lines = true};
-    if (sc_call(sc, req, false, &keep) == 0 && keep.nlines > 0) {
-        printf("\n");
-        for (size_t i = 0; i < keep.nlines; i++)
-            printf("%s\n", keep.lines[i]);
+    int code = sc_call(sc, req, false, &keep);
+    if (code == 0) {
+        print_entries(&keep);
+        sc_reply_free(&keep);
+        return;
     }
+    bool old = code == PROTO_EXIT_USAGE && strstr(keep.first_error, "unknown request");
     sc_reply_free(&keep);
+    if (!old)
+        return;
+    snprintf(req, sizeof(req), "logs -n %s %s\n", n, unit);
+    struct sc_reply logs = {.keep_lines = true};
+    if (sc_call(sc, req, false, &logs) == 0 && logs.nlines > 0) {
+        printf("\n");
+        for (size_t i = 0; i < logs.nlines; i++)
+            printf("%s\n", logs.lines[i]);
+    }
+    sc_reply_free(&logs);
 }
 
 /* The states of the units that trigger u, for their glyphs. */
@@ -103,6 +139,7 @@ static int one_unit(struct systemctl *sc, const char *arg, bool first)
         sc_set_free(&set);
         return code < 0 ? -1 : code > 0 ? SC_EXIT_FAILURE : SC_EXIT_NO_UNIT;
     }
+    sc_fill_install(sc, &set);
     const struct sc_unit *u = &set.units[0];
     const char *load = sc_get(u, "LoadState"), *as = sc_get(u, "ActiveState");
     char id[300];

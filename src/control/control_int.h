@@ -59,9 +59,10 @@ struct ctl_client {
     size_t outlen, outoff, outcap;
     struct ctl_job *jobs;
     size_t njobs;
-    int code;                      /* exit code of the request so far */
-    struct output_follower follow; /* logs -f */
-    struct ctl_journal *journal;   /* journal -f: its followers (control_journal.c) */
+    int code;                                   /* exit code of the request so far */
+    struct output_follower follow;              /* logs -f */
+    struct ctl_journal *journal;                /* journal -f: its followers (control_journal.c) */
+    void (*journal_free)(struct ctl_client *c); /* stops that follow, when c goes */
     bool following;
     struct ctl_client *next, *prev;
 };
@@ -127,8 +128,6 @@ void ctl_verb_list_sockets(struct ctl_client *c, int argc, char **argv);
 struct ctl_journal;
 /* The journal request (journalctl). */
 void ctl_verb_journal(struct ctl_client *c, int argc, char **argv);
-/* Stops c's journal follow, if any (when c goes). */
-void ctl_journal_free(struct ctl_client *c);
 
 /* control_reload.c */
 /* Adds the instance u (made from its template) to the unit table; NULL

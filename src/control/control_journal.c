@@ -74,6 +74,8 @@ static void dump_line(void *ctx, size_t src, size_t idx)
     (void)send_entry(d->c, d->svc[src], line, len, &m);
 }
 
+static void journal_free(struct ctl_client *c);
+
 /* --- following ----------------------------------------------------------------- */
 
 static void follow_line(void *ctx, const char *line, size_t len)
@@ -88,7 +90,7 @@ static void follow_line(void *ctx, const char *line, size_t len)
             return;
         /* None left: the request ends. */
         c->following = false;
-        ctl_journal_free(c);
+        journal_free(c);
         ctl_request_done(c);
         return;
     }
@@ -97,7 +99,7 @@ static void follow_line(void *ctx, const char *line, size_t len)
         (void)send_entry(c, js->s, line, len, m); /* may free c: nothing after it */
 }
 
-void ctl_journal_free(struct ctl_client *c)
+static void journal_free(struct ctl_client *c)
 {
     struct ctl_journal *j = c->journal;
     if (!j)
@@ -106,6 +108,7 @@ void ctl_journal_free(struct ctl_client *c)
         output_unfollow(&j->src[i].f);
     free(j);
     c->journal = NULL;
+    c->journal_free = NULL;
 }
 
 /* --- the request ----------------------------------------------------------------- */
@@ -228,6 +231,7 @@ void ctl_verb_journal(struct ctl_client *c, int argc, char **argv)
     }
     free(svc);
     c->journal = j;
+    c->journal_free = journal_free;
     c->busy = true;
     c->following = true;
 }

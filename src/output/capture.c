@@ -66,7 +66,7 @@ static void emit_line(struct output_stream *st, const char *line, size_t len, in
     size_t mlen = (flags & LINEBUF_SPLIT) ? sizeof(marker) - 1 : 0;
 
     struct logbuf_meta meta = {
-        .usec = output_stamp(o), .pid = ou->pid ? *ou->pid : 0, .prio = st->prio};
+        .usec = clock_stamp(&o->clock), .pid = ou->pid ? *ou->pid : 0, .prio = st->prio};
     memory_add(&ou->mem, line, len, marker, mlen, &meta);
     if (!st->file && o->console.broken) {
         o->console.discarded += len + 1;
@@ -233,7 +233,7 @@ void stream_pump(struct output_stream *st)
             break;
         ssize_t n = linebuf_fill(&st->lb, st->rfd);
         if (n > 0) {
-            output_read_now(st->unit->out);
+            clock_read(&st->unit->out->clock);
             st->drained = false;
             got += (size_t)n;
             if (got >= OUTPUT_PIPE_BUSY)

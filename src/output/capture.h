@@ -15,6 +15,7 @@
 #include "output/output.h"
 #include "output/pipes.h"
 #include "output/sink.h"
+#include "output/stamp.h"
 
 /* One pipe of a unit (stdout, stderr, or both). */
 struct output_stream {
@@ -64,8 +65,7 @@ struct output {
     ev_timer file_retry; /* a rotated file failed: try again */
     bool closing;        /* output_finish() runs the loop */
     ev_timer deadline;
-    int64_t read_usec; /* realtime of the last read from a pipe */
-    int64_t last_usec; /* stamp of the last line: stamps only grow */
+    struct output_clock clock; /* each line's time */
 };
 
 /* The distinct streams of a unit, then its retired ones: for (st =
@@ -82,13 +82,6 @@ void stream_free(struct output_stream *st);
 
 /* No stream holds anything; *pending (when not NULL) gets the bytes held. */
 bool capture_idle(struct output *o, size_t *pending);
-
-/* The realtime clock, read once per read from a pipe (not per line). */
-void output_read_now(struct output *o);
-/* The stamp of a line read now: the last read's time, made later than the
- * last line's (any unit's), so that time orders lines across units as they
- * were read; a clock stepped back by more than a second is taken as it is. */
-int64_t output_stamp(struct output *o);
 
 /* Callbacks of the console and the file retry timer. */
 void capture_taken(void *ctx, struct outq *q);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/log.h"
 #include "output/capture.h"
@@ -21,7 +20,7 @@ struct output *output_new(struct ev_loop *loop, const struct output_config *cfg)
     if (!o)
         return NULL;
     o->loop = loop;
-    output_read_now(o);
+    clock_read(&o->clock);
     o->cfg = *cfg;
     if (o->cfg.grace_sec < 1)
         o->cfg.grace_sec = 1;
@@ -117,30 +116,12 @@ void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t 
 {
     if (!ou)
         return;
-    output_read_now(ou->out);
-    struct logbuf_meta meta = {.usec = output_stamp(ou->out),
+    clock_read(&ou->out->clock);
+    struct logbuf_meta meta = {.usec = clock_stamp(&ou->out->clock),
                                .pid = ou->pid ? *ou->pid : 0,
                                .prio = prio,
                                .flags = LOGBUF_PXINIT};
     memory_add(&ou->mem, text, len, NULL, 0, &meta);
-}
-
-/* --- time ------------------------------------------------------------------------- */
-
-void output_read_now(struct output *o)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
-        o->read_usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-int64_t output_stamp(struct output *o)
-{
-    int64_t t = o->read_usec;
-    if (t <= o->last_usec && t + 1000000 > o->last_usec)
-        t = o->last_usec + 1;
-    o->last_usec = t;
-    return t;
 }
 
 /* --- the whole -------------------------------------------------------------------- */

@@ -21,7 +21,8 @@
  *
  * Files: capture.c (pipes to lines to sinks), pipes.c (pipes and their
  * descriptors), sink.c (console and rotated files), follow.c (recent lines
- * and followers), instance.c (the instance, its units, the drain at exit).
+ * and followers), stamp.c (their time), instance.c (the instance, its
+ * units, the drain at exit).
  */
 #ifndef PXINIT_OUTPUT_H
 #define PXINIT_OUTPUT_H

@@ -148,6 +148,27 @@ out:
     return rc;
 }
 
+/* systemd's rules for an Alias=: the same type; an instance or template
+ * aliased only as a template or the same instance; a plain unit only as a
+ * plain one. */
+static bool alias_ok(const char *src, const char *dst)
+{
+    const char *ds = strrchr(src, '.'), *dd = strrchr(dst, '.');
+    if (!valid_link_name(dst) || strcmp(ds, dd) != 0)
+        return false;
+    if (!strchr(src, '@'))
+        return !strchr(dst, '@');
+    if (!strchr(dst, '@') || (is_template(src) && !is_template(dst)))
+        return false;
+    if (is_template(dst))
+        return true;
+    char *a = install_instance_of(src), *b = install_instance_of(dst);
+    bool same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
 struct enable_ctx {
     const struct install_scope *sc;
     struct install_changes *ch;
@@ -162,14 +183,10 @@ static int link_dependency(struct enable_ctx *e, const struct install_info *info
                            const char *suffix)
 {
     char *t = install_expand(linkname, value);
+    (void)inst; /* a template target stays one: systemctl links into getty@.target.wants/ */
     if (!t)
         return -1;
-    if (is_template(t) && inst) {
-        char *ti = install_instantiate(t, inst);
-        free(t);
-        if (!(t = ti))
-            return -1;
-    } else if (!is_template(t) && is_template(linkname)) {
+    if (!is_template(t) && is_template(linkname)) {
         set_err(e->err, e->errsize,
                 "Failed to enable %s, destination unit %s is a non-template unit.", linkname, t);
         free(t);
@@ -228,7 +245,11 @@ static int enable_one(struct enable_ctx *e, const char *name)
         }
         if (!a)
             rc = -1;
-        else if (valid_link_name(a) && strcmp(a, linkname) != 0 &&
+        else if (!alias_ok(linkname, a)) {
+            set_err(e->err, e->errsize, "Failed to enable unit, cannot alias %s as %s.", linkname,
+                    a);
+            bad = 1;
+        } else if (strcmp(a, linkname) != 0 &&
                  make_link(e->sc, dir, NULL, a, info.target, "enable", e->ch, e->err,
                            e->errsize) < 0)
             bad = 1;
@@ -310,18 +331,11 @@ static int disable_one(const struct install_scope *sc, const char *name, struct 
         install_info_free(&info);
         return rc;
     }
+    /* As systemctl: links named as the unit, and (unless an instance was
+     * asked for) links leading to its file, which catches its aliases. */
     char *inst = install_instance_of(name);
     struct disable_ctx d = {.info = &info, .by_target = !inst, .ch = ch};
     int rc = strv_push(&d.names, inst ? name : info.name);
-    for (size_t k = 0; rc == 0 && k < info.aliases.n; k++) {
-        char *a = install_expand(inst ? name : info.name, info.aliases.v[k]);
-        if (a && inst && is_template(a)) {
-            char *ai = install_instantiate(a, inst);
-            free(a);
-            a = ai;
-        }
-        rc = a ? strv_push_owned(&d.names, a) : -1;
-    }
     for (size_t i = 0; rc == 0 && i < install_ndirs(sc); i++)
         if (install_dir_writable(sc, i) && !install_dir_runtime(sc, i))
             rc = install_walk(sc, i, remove_match, &d) < 0 ? -1 : 0;

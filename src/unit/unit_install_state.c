@@ -114,6 +114,8 @@ struct enabling {
     const struct install_info *info;
     const char *asked;
     char *instance; /* the instance asked for, or NULL */
+    struct strv aliases;
+    bool indirect; /* a link leads to it under another name */
 };
 
 static bool same_instance(const char *name, const char *instance)
@@ -124,6 +126,9 @@ static bool same_instance(const char *name, const char *instance)
     return same;
 }
 
+/* 1: a link that enables it: in a .wants/ or .requires/ directory under
+ * its name, or an Alias= link. A link to its file under another name only
+ * makes it "indirect". */
 static int match_enabling(void *ctx, int dfd, const char *path, const char *sub, const char *name,
                           const char *text)
 {
@@ -134,10 +139,14 @@ static int match_enabling(void *ctx, int dfd, const char *path, const char *sub,
     if (strcmp(text, "/dev/null") == 0)
         return 0;
     if (!sub) {
-        /* An Alias= link: another name for the file. */
         if (strcmp(name, e->info->name) == 0 || strcmp(base, e->info->name) != 0)
             return 0;
-        return !e->instance || same_instance(name, e->instance);
+        if (e->instance)
+            return 0; /* an instance is enabled by its .wants/ links only */
+        if (strv_contains(&e->aliases, name))
+            return 1;
+        e->indirect = true;
+        return 0;
     }
     if (strcmp(base, e->info->name) != 0 && strcmp(base, name) != 0)
         return 0;
@@ -145,31 +154,53 @@ static int match_enabling(void *ctx, int dfd, const char *path, const char *sub,
         return strcmp(name, e->asked) == 0;
     if (strcmp(name, e->info->name) == 0)
         return 1;
-    /* A template is enabled through any of its instances. */
-    char *inst = install_instance_of(name);
-    bool of_tmpl = false;
-    if (inst) {
-        char *t = install_instantiate(name, "");
-        of_tmpl = t && strcmp(t, e->info->name) == 0;
-        free(t);
-        free(inst);
-    }
-    return of_tmpl;
+    /* A template is enabled through its DefaultInstance=; other instances
+     * only make it indirect. */
+    if (e->info->default_instance && strchr(name, '@') &&
+        same_instance(name, e->info->default_instance))
+        return 1;
+    if (strcmp(base, e->info->name) == 0)
+        e->indirect = true;
+    return 0;
 }
 
-/* UFS_ENABLED, UFS_ENABLED_RUNTIME, or UFS_BAD when no link enables it. */
+/* The Alias= names as links carry them for the unit asked for. */
+static int alias_names(const struct install_info *info, const char *asked, const char *instance,
+                       struct strv *out)
+{
+    const char *self = instance ? asked : info->name;
+    for (size_t k = 0; k < info->aliases.n; k++) {
+        char *a = install_expand(self, info->aliases.v[k]);
+        if (a && instance && strchr(a, '@') && strchr(a, '@')[1] == '.') {
+            char *ai = install_instantiate(a, instance);
+            free(a);
+            a = ai;
+        }
+        if (!a || strv_push_owned(out, a) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* UFS_ENABLED, UFS_ENABLED_RUNTIME, UFS_INDIRECT, or UFS_BAD when no link
+ * leads to it. */
 static enum unit_file_state enabling_links(const struct install_scope *sc,
                                            const struct install_info *info, const char *asked)
 {
     struct enabling e = {.info = info, .asked = asked, .instance = install_instance_of(asked)};
     enum unit_file_state s = UFS_BAD;
+    if (alias_names(info, asked, e.instance, &e.aliases) < 0)
+        s = UFS_BAD;
     for (size_t i = sc->own.n; i < install_ndirs(sc) && s == UFS_BAD; i++) {
         if (!install_dir_writable(sc, i))
             continue;
         if (install_walk(sc, i, match_enabling, &e) == 1)
             s = install_dir_runtime(sc, i) ? UFS_ENABLED_RUNTIME : UFS_ENABLED;
     }
+    if (s == UFS_BAD && e.indirect)
+        s = UFS_INDIRECT;
     free(e.instance);
+    strv_clear(&e.aliases);
     return s;
 }
 
@@ -188,6 +219,8 @@ enum unit_file_state install_state(const struct install_scope *sc, const char *n
         return errno == ENOENT ? UFS_NOT_FOUND : UFS_BAD;
     bool runtime = dir_is_runtime(sc, info.dir);
     char *inst = install_instance_of(name);
+    /* An instance of an alias is judged as the instance of the unit. */
+    char *real = inst && info.alias ? install_instantiate(info.name, inst) : NULL;
     enum unit_file_state s;
     if (info.masked)
         s = runtime ? UFS_MASKED_RUNTIME : UFS_MASKED;
@@ -195,7 +228,7 @@ enum unit_file_state install_state(const struct install_scope *sc, const char *n
         s = UFS_ALIAS;
     else if (info.own)
         s = UFS_ENABLED;
-    else if ((s = enabling_links(sc, &info, name)) != UFS_BAD)
+    else if ((s = enabling_links(sc, &info, real ? real : name)) != UFS_BAD)
         ;
     else if (info.linked)
         s = runtime ? UFS_LINKED_RUNTIME : UFS_LINKED;
@@ -205,6 +238,7 @@ enum unit_file_state install_state(const struct install_scope *sc, const char *n
         s = UFS_INDIRECT;
     else
         s = UFS_STATIC;
+    free(real);
     free(inst);
     install_info_free(&info);
     return s;

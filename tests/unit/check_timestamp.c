@@ -95,8 +95,8 @@ START_TEST(test_bad)
 {
     uint64_t got = 0;
     errno = 0;
-    ck_assert_msg(timestamp_parse(bad_cases[_i], NOW, &got) < 0, "'%s' taken: %llu",
-                  bad_cases[_i], (unsigned long long)got);
+    ck_assert_msg(timestamp_parse(bad_cases[_i], NOW, &got) < 0, "'%s' taken: %llu", bad_cases[_i],
+                  (unsigned long long)got);
     ck_assert_int_eq(errno, EINVAL);
 }
 END_TEST
