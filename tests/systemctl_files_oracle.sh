@@ -62,6 +62,13 @@ ListenStream=/run/x.sock
     printf '%s[Install]\nAlias=conflict.service\nWantedBy=multi-user.target\n' "$svc" >"$lib/conf.service"
     ln -s /usr/lib/systemd/system/baz.service "$r/etc/systemd/system/conflict.service"
     printf '%s[Install]\nWantedBy=getty@.target\nDefaultInstance=tty1\n' "$svc" >"$lib/gt@.service"
+    printf '%s[Install]\nWantedBy=multi-user.target\nAlias=loc-alias.service\n' "$svc" >"$r/etc/systemd/system/local.service"
+    mkdir -p "$r/opt"
+    printf '%s[Install]\nWantedBy=multi-user.target\n' "$svc" >"$r/opt/ext.service"
+    ln -s /opt/ext.service "$r/etc/systemd/system/ext.service"
+    ln -s ../../../usr/lib/systemd/system/st.service "$r/etc/systemd/system/rel.service"
+    ln -s /dev/null "$r/run/systemd/system/rtmask.service"
+    : >"$r/etc/systemd/system/empty.service"
     ln -s /usr/lib/systemd/system/rt.service "$r/run/systemd/system/multi-user.target.wants/rt.service"
 }
 
@@ -160,6 +167,16 @@ step enable gt@tty2.service
 step is-enabled gt@.service gt@tty2.service gt@tty3.service
 step disable gt@.service
 step enable baz.service nope.service foo.service
+step is-enabled local.service ext.service rel.service rtmask.service empty.service
+step enable local.service
+step is-enabled local.service loc-alias.service
+step enable ext.service
+step is-enabled ext.service
+step disable ext.service local.service
+step is-enabled ext.service local.service
+step enable rel.service
+step disable rel.service
+step is-enabled st.service
 step enable st
 step is-enabled st foo
 step list-unit-files

@@ -105,12 +105,11 @@ static const char static_notice[] =
     "\u2022 In case of template units, the unit is meant to be enabled with some\n"
     "  instance name specified.\n";
 
-typedef int (*install_op)(const struct install_scope *, const char *, struct install_changes *,
-                          char *, size_t);
+typedef __typeof__(install_enable) install_op;
 
 /* op over every name; the changes, then the first error. 0 or 1. */
 static int run_op(const struct systemctl *s, const struct install_scope *sc,
-                  const struct strv *names, install_op op, struct install_changes *ch)
+                  const struct strv *names, install_op *op, struct install_changes *ch)
 {
     int code = 0;
     for (size_t i = 0; i < names->n; i++) {
@@ -166,21 +165,15 @@ static int is_enabled(const struct systemctl *s, const struct install_scope *sc,
     return enabled ? 0 : 1;
 }
 
-/* enable changes nothing unless every unit is there and not masked. */
+/* enable changes nothing unless every unit can be enabled. */
 static int check_enableable(const struct install_scope *sc, const struct strv *names)
 {
     for (size_t i = 0; i < names->n; i++) {
-        struct strv paths = {0};
-        int r = install_files(sc, names->v[i], &paths);
-        if (r < 0 && errno == ENOENT)
-            fprintf(stderr, "Failed to enable unit, unit %s does not exist.\n", names->v[i]);
-        else if (r < 0)
-            fprintf(stderr, "Failed to enable unit %s: %s\n", names->v[i], strerror(errno));
-        else if (r == 1)
-            fprintf(stderr, "Failed to enable unit, unit %s is masked.\n", paths.v[0]);
-        strv_clear(&paths);
-        if (r != 0)
+        char err[512];
+        if (install_enable_check(sc, names->v[i], err, sizeof(err)) < 0) {
+            fprintf(stderr, "%s\n", err[0] ? err : "Failed to enable unit.");
             return 1;
+        }
     }
     return 0;
 }
@@ -213,19 +206,20 @@ static int change_links(const struct systemctl *s, const struct install_scope *s
 
 int systemctl_files_run(struct systemctl *s)
 {
-    if (strcmp(s->verb, "list-unit-files") == 0)
-        return sdfiles_list(s);
-    if (s->nargs == 0) {
+    bool list = strcmp(s->verb, "list-unit-files") == 0;
+    if (s->nargs == 0 && !list) {
         fprintf(stderr, "Too few arguments.\n");
         return 1;
     }
     struct strv names = {0};
-    if (!names_of(s, &names))
+    if (!list && !names_of(s, &names))
         return 1;
     struct install_scope sc;
     int code = 1;
     if (sdfiles_scope(s, &sc) == 0) {
-        if (strcmp(s->verb, "is-enabled") == 0)
+        if (list)
+            code = sdfiles_list(s, &sc);
+        else if (strcmp(s->verb, "is-enabled") == 0)
             code = is_enabled(s, &sc, &names);
         else if (strcmp(s->verb, "cat") == 0)
             code = sdfiles_cat(s, &sc, &names);

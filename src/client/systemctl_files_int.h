@@ -15,7 +15,7 @@ int sdfiles_scope(const struct systemctl *s, struct install_scope *sc);
 char *sdfiles_unit_name(const char *arg);
 
 /* list-unit-files [PATTERN...]: the exit code. */
-int sdfiles_list(const struct systemctl *s);
+int sdfiles_list(const struct systemctl *s, const struct install_scope *sc);
 /* cat UNIT...: the exit code. */
 int sdfiles_cat(const struct systemctl *s, const struct install_scope *sc,
                 const struct strv *names);

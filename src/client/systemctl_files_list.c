@@ -45,21 +45,17 @@ static const char *preset_of(enum unit_file_state st)
                : "enabled";
 }
 
-int sdfiles_list(const struct systemctl *s)
+int sdfiles_list(const struct systemctl *s, const struct install_scope *sc)
 {
-    struct install_scope sc;
     struct strv all = {0}, shown = {0};
-    if (sdfiles_scope(s, &sc) < 0)
-        return 1;
-    if (install_list(&sc, &all) < 0) {
+    if (install_list(sc, &all) < 0) {
         fprintf(stderr, "Failed to list unit files: %s\n", strerror(errno));
-        install_scope_free(&sc);
         return 1;
     }
     enum unit_file_state *states = calloc(all.n + 1, sizeof(*states));
     size_t w1 = strlen("UNIT FILE"), w2 = strlen("STATE");
     for (size_t i = 0; states && i < all.n; i++) {
-        enum unit_file_state st = install_state(&sc, all.v[i]);
+        enum unit_file_state st = install_state(sc, all.v[i]);
         const char *word = unit_file_state_name(st);
         if (!wanted(s, all.v[i], word))
             continue;
@@ -84,7 +80,6 @@ int sdfiles_list(const struct systemctl *s)
     free(states);
     strv_clear(&all);
     strv_clear(&shown);
-    install_scope_free(&sc);
     return code;
 }
 

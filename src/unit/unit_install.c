@@ -113,14 +113,20 @@ bool install_dir_writable(const struct install_scope *sc, size_t i)
 }
 
 static const char *const state_names[] = {
-    [UFS_ENABLED] = "enabled",   [UFS_ENABLED_RUNTIME] = "enabled-runtime",
-    [UFS_LINKED] = "linked",     [UFS_LINKED_RUNTIME] = "linked-runtime",
-    [UFS_ALIAS] = "alias",       [UFS_MASKED] = "masked",
+    [UFS_ENABLED] = "enabled",
+    [UFS_ENABLED_RUNTIME] = "enabled-runtime",
+    [UFS_LINKED] = "linked",
+    [UFS_LINKED_RUNTIME] = "linked-runtime",
+    [UFS_ALIAS] = "alias",
+    [UFS_MASKED] = "masked",
     [UFS_MASKED_RUNTIME] = "masked-runtime",
-    [UFS_STATIC] = "static",     [UFS_DISABLED] = "disabled",
-    [UFS_INDIRECT] = "indirect", [UFS_GENERATED] = "generated",
+    [UFS_STATIC] = "static",
+    [UFS_DISABLED] = "disabled",
+    [UFS_INDIRECT] = "indirect",
+    [UFS_GENERATED] = "generated",
     [UFS_TRANSIENT] = "transient",
-    [UFS_BAD] = "bad",           [UFS_NOT_FOUND] = "not-found",
+    [UFS_BAD] = "bad",
+    [UFS_NOT_FOUND] = "not-found",
 };
 
 const char *unit_file_state_name(enum unit_file_state s)

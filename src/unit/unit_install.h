@@ -82,6 +82,10 @@ void install_changes_free(struct install_changes *ch);
  * in err (systemctl's wording where it has one). */
 int install_enable(const struct install_scope *sc, const char *name, struct install_changes *ch,
                    char *err, size_t errsize);
+/* What enable checks before it writes anything: the unit is there, not
+ * masked, not a linked unit file. 0, or -1 with systemctl's message. */
+int install_enable_check(const struct install_scope *sc, const char *name, char *err,
+                         size_t errsize);
 int install_disable(const struct install_scope *sc, const char *name, struct install_changes *ch,
                     char *err, size_t errsize);
 int install_mask(const struct install_scope *sc, const char *name, struct install_changes *ch,

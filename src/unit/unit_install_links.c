@@ -139,8 +139,9 @@ static int make_link(const struct install_scope *sc, const char *dir, const char
             goto out;
         }
     }
-    set_err(err, errsize, "Failed to %s unit, file \"%s\" already exists and is a symlink to \"%s\".",
-            verb, lp, text);
+    set_err(err, errsize,
+            "Failed to %s unit, file \"%s\" already exists and is a symlink to \"%s\".", verb, lp,
+            text);
 out:
     if (fd >= 0)
         close(fd);
@@ -169,6 +170,57 @@ static bool alias_ok(const char *src, const char *dst)
     return same;
 }
 
+/* A link in systemd's writable directories under a name its target's
+ * Alias= does not give: systemctl calls it a linked unit file. */
+static bool foreign_alias(const struct install_scope *sc, const char *name,
+                          const struct install_info *info)
+{
+    if (!info->alias || info->own || !sc->systemd.n || strcmp(info->dir, sc->systemd.v[0]) != 0)
+        return false;
+    bool listed = false;
+    for (size_t k = 0; k < info->aliases.n && !listed; k++) {
+        char *a = install_expand(info->name, info->aliases.v[k]);
+        listed = a && strcmp(a, name) == 0;
+        free(a);
+    }
+    return !listed;
+}
+
+/* install_find() for enable: the unit must be there, unmasked, and not a
+ * linked unit file. */
+static int find_enableable(const struct install_scope *sc, const char *name,
+                           struct install_info *info, char *err, size_t errsize)
+{
+    if (install_find(sc, name, info) < 0) {
+        if (errno == ENOENT)
+            set_err(err, errsize, "Failed to enable unit, unit %s does not exist.", name);
+        else
+            set_err(err, errsize, "Failed to enable unit %s: %s.", name, strerror(errno));
+        return -1;
+    }
+    if (info->masked)
+        set_err(err, errsize, "Failed to enable unit, unit %s is masked.", info->entry);
+    else if (foreign_alias(sc, name, info))
+        set_err(err, errsize, "Failed to enable unit, refusing to operate on linked unit file %s.",
+                name);
+    else
+        return 0;
+    install_info_free(info);
+    return -1;
+}
+
+int install_enable_check(const struct install_scope *sc, const char *name, char *err,
+                         size_t errsize)
+{
+    struct install_info info;
+    if (err && errsize)
+        err[0] = '\0';
+    if (find_enableable(sc, name, &info, err, errsize) < 0)
+        return -1;
+    install_info_free(&info);
+    return 0;
+}
+
 struct enable_ctx {
     const struct install_scope *sc;
     struct install_changes *ch;
@@ -195,12 +247,13 @@ static int link_dependency(struct enable_ctx *e, const struct install_info *info
     int rc = -1;
     char *sub;
     if (valid_link_name(t) && asprintf(&sub, "%s%s", t, suffix) >= 0) {
-        rc = make_link(e->sc, dir, sub, linkname, info->target, "enable", e->ch, e->err,
-                       e->errsize);
+        rc =
+            make_link(e->sc, dir, sub, linkname, info->target, "enable", e->ch, e->err, e->errsize);
         free(sub);
         if (rc == 0 && !install_name_exists(e->sc, t))
-            rc = install_change(e->ch, "Unit %s is added as a dependency to a non-existent unit %s.",
-                                info->path, t);
+            rc =
+                install_change(e->ch, "Unit %s is added as a dependency to a non-existent unit %s.",
+                               info->path, t);
     }
     free(t);
     return rc;
@@ -213,27 +266,17 @@ static int enable_one(struct enable_ctx *e, const char *name)
         return 0;
     if (strv_push(&e->seen, name) < 0)
         return -1;
-    if (install_find(e->sc, name, &info) < 0) {
-        if (errno == ENOENT)
-            set_err(e->err, e->errsize, "Failed to enable unit, unit %s does not exist.", name);
-        else
-            set_err(e->err, e->errsize, "Failed to enable unit %s: %s.", name, strerror(errno));
+    if (find_enableable(e->sc, name, &info, e->err, e->errsize) < 0)
         return -1;
-    }
-    if (info.masked) {
-        set_err(e->err, e->errsize, "Failed to enable unit, unit %s is masked.", info.entry);
-        install_info_free(&info);
-        return -1;
-    }
     if (install_info_has_rules(&info) || info.also.n)
         e->ch->carries_install_info = true;
     /* Links go beside a file of pxinit's own; systemd's into its first directory. */
     const char *dir = info.own || !e->sc->systemd.n ? info.dir : e->sc->systemd.v[0];
     char *asked = install_instance_of(name);
-    char *inst = asked ? asked
-                       : (is_template(info.name) && info.default_instance
-                              ? strdup(info.default_instance)
-                              : NULL);
+    char *inst =
+        asked ? asked
+              : (is_template(info.name) && info.default_instance ? strdup(info.default_instance)
+                                                                 : NULL);
     char *linkname = inst ? install_instantiate(info.name, inst) : strdup(info.name);
     int rc = linkname ? 0 : -1, bad = 0;
     for (size_t k = 0; rc == 0 && k < info.aliases.n; k++) {
@@ -249,9 +292,8 @@ static int enable_one(struct enable_ctx *e, const char *name)
             set_err(e->err, e->errsize, "Failed to enable unit, cannot alias %s as %s.", linkname,
                     a);
             bad = 1;
-        } else if (strcmp(a, linkname) != 0 &&
-                 make_link(e->sc, dir, NULL, a, info.target, "enable", e->ch, e->err,
-                           e->errsize) < 0)
+        } else if (strcmp(a, linkname) != 0 && make_link(e->sc, dir, NULL, a, info.target, "enable",
+                                                         e->ch, e->err, e->errsize) < 0)
             bad = 1;
         free(a);
     }
@@ -298,8 +340,10 @@ static int remove_match(void *ctx, int dfd, const char *path, const char *sub, c
                         const char *text)
 {
     struct disable_ctx *d = ctx;
-    if (strcmp(text, "/dev/null") == 0 || strcmp(path, d->info->entry) == 0)
-        return 0; /* masks are unmask's; the unit's own entry stays */
+    /* Masks are unmask's; a unit's entry in pxinit's own directories is the
+     * unit (in systemd's, a link there is a linked unit file, and goes). */
+    if (strcmp(text, "/dev/null") == 0 || (d->info->own && strcmp(path, d->info->entry) == 0))
+        return 0;
     bool hit = strv_contains(&d->names, name) ||
                (d->by_target && (strcmp(install_base(text), d->info->name) == 0 ||
                                  strcmp(text, d->info->target) == 0));

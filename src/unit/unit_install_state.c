@@ -88,8 +88,8 @@ static int walk_dir(int dfd, const char *path, const char *sub, install_link_fn 
             close(sfd);
             free(sp);
             /* Emptied by a removal: gone too, as systemctl leaves it. */
-            if (rc == 0 && sub_removed && unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOTEMPTY &&
-                errno != EEXIST && errno != ENOENT)
+            if (rc == 0 && sub_removed && unlinkat(dfd, de->d_name, AT_REMOVEDIR) < 0 &&
+                errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT)
                 rc = -1;
         }
     }

@@ -64,9 +64,10 @@ static void setup(void)
     ck_assert_int_eq(install_scope_init(&sc, &own, false, true), 0);
     strv_clear(&own);
     ck_assert_int_eq(install_scope_set_root(&sc, root), 0);
-    put("/usr/lib/systemd/system/foo.service", SVC "[Install]\nWantedBy=multi-user.target\n"
-                                               "RequiredBy=bar.target\nAlias=foo2.service\n"
-                                               "Also=baz.service\n");
+    put("/usr/lib/systemd/system/foo.service", SVC
+        "[Install]\nWantedBy=multi-user.target\n"
+        "RequiredBy=bar.target\nAlias=foo2.service\n"
+        "Also=baz.service\n");
     put("/usr/lib/systemd/system/baz.service", SVC "[Install]\nWantedBy=default.target\n");
     put("/usr/lib/systemd/system/st.service", SVC);
     put("/usr/lib/systemd/system/tpl@.service",
@@ -168,8 +169,9 @@ START_TEST(test_templates)
     ck_assert_str_eq(state("tpl@x.service"), "disabled");
     /* No DefaultInstance, a non-template target: refused. */
     ck_assert_int_eq(install_enable(&sc, "t2@.service", &ch, err, sizeof(err)), -1);
-    ck_assert_str_eq(err, "Failed to enable t2@.service, destination unit multi-user.target is a "
-                          "non-template unit.");
+    ck_assert_str_eq(err,
+                     "Failed to enable t2@.service, destination unit multi-user.target is a "
+                     "non-template unit.");
     ck_assert_int_eq(install_enable(&sc, "t2@q.service", &ch, err, sizeof(err)), 0);
     ck_assert_str_eq(state("t2@q.service"), "enabled");
     ck_assert_int_eq(install_disable(&sc, "t2@q.service", &ch, err, sizeof(err)), 0);
