@@ -261,20 +261,19 @@ static int parse_priority(const char *arg, int *mask)
     return 0;
 }
 
-/* unit_name_mangle(): a name without a unit type becomes NAME.service;
- * a glob stays as it is. */
+/* unit_name_mangle(): a glob and a name with a unit type stay as they
+ * are; any other name becomes NAME.service. */
 static int push_unit(struct strv *units, const char *name)
 {
     static const char *const types[] = {".service", ".socket", ".target",   ".timer",
                                         ".mount",   ".path",   ".slice",    ".scope",
                                         ".device",  ".swap",   ".automount"};
-    bool glob = strpbrk(name, "*?[") != NULL;
     const char *dot = strrchr(name, '.');
+    if (strpbrk(name, "*?[") != NULL)
+        return strv_push(units, name);
     for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
         if (strcmp(dot, types[i]) == 0)
             return strv_push(units, name);
-    if (glob && dot == NULL && name[strlen(name) - 1] == '*')
-        return strv_push(units, name);
     char buf[512];
     if (snprintf(buf, sizeof(buf), "%s.service", name) >= (int)sizeof(buf))
         return strv_push(units, name);
