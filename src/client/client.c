@@ -357,8 +357,6 @@ int client_main(int argc, char **argv)
     if (!cl.runtime_dir || !*cl.runtime_dir)
         cl.runtime_dir = PXINIT_DEFAULT_RUNTIME_DIR;
     int code = parse_args(&cl, &tg, argc, argv);
-    if (code < 0 && tg.user && !tg.dir_given)
-        code = user_runtime_dir(&cl, user_dir, sizeof(user_dir));
     if (code < 0 && !cl.verb)
         code = client_usage_error(&cl, "no verb given", "");
     if (code < 0) {
@@ -369,6 +367,9 @@ int client_main(int argc, char **argv)
         else
             cl.id = (enum verb_id)id;
     }
+    /* Offline verbs (check, calendar) reach no daemon. */
+    if (code < 0 && tg.user && !tg.dir_given && !verb_has(cl.id, VERB_OFFLINE))
+        code = user_runtime_dir(&cl, user_dir, sizeof(user_dir));
     if (code < 0)
         code = run_verb(&cl);
     fflush(stdout);

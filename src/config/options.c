@@ -16,7 +16,7 @@
  * the first. */
 static void usage_verbs(FILE *f)
 {
-    static const char lead[] = "       pxinit [-R DIR] [--user|--system] VERB [ARGS]   (";
+    static const char lead[] = "       pxinit [-R DIR] VERB [ARGS]   (";
     int col = fprintf(f, "%s", lead);
     bool first = true;
     for (int v = 0; v < VERB__COUNT; v++) {
@@ -41,6 +41,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "The main command always follows '--'; any other first word must be a verb.\n"
+            "A verb's client takes -R DIR, --user (the user's daemon) or --system (the\n"
+            "default) before or after the verb.\n"
             "One daemon per runtime directory: a second one refuses to start.\n"
             "\n"
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"

@@ -22,6 +22,17 @@ cat >"$H/.config/pxinit/units/hello.service" <<EOF
 [Service]
 ExecStart=/bin/sh -c 'id -u >$H/hello.uid; exec sleep 1000'
 EOF
+# A Persistent= timer keeps its stamp in the state directory.
+cat >"$H/.config/pxinit/units/tick.timer" <<EOF
+[Timer]
+OnCalendar=2099-01-01
+Persistent=true
+EOF
+cat >"$H/.config/pxinit/units/tick.service" <<EOF
+[Service]
+Type=oneshot
+ExecStart=/bin/true
+EOF
 chown -R "$U:$U" "$H"
 
 # The user's environment: HOME, and what the test adds (XDG_*=...).
@@ -68,6 +79,10 @@ pass "--user: units from ~/.config/pxinit/units run, as the user"
 [ "$(in_ns stat -c '%a %u %F' /tmp/pxinit-$U)" = "700 $U directory" ] ||
     fail "runtime dir: $(in_ns stat -c '%a %u %F' /tmp/pxinit-$U)"
 pass "--user: /tmp/pxinit-$U made, 0700, the user's"
+poll 5 test -e "$H/.local/state/pxinit/timers/stamp-tick.timer" ||
+    fail "no timer stamp under ~/.local/state/pxinit: $(find "$H" -name 'stamp-*')"
+[ "$(stat -c %u "$H/.local/state/pxinit/timers/stamp-tick.timer")" = "$U" ] || fail "stamp not the user's"
+pass "--user: state directory ~/.local/state/pxinit"
 poll 5 in_ns test -S /tmp/pxinit-$U/control || fail "no control socket in /tmp/pxinit-$U"
 out=$(user_status hello 2>&1) || fail "pxinit --user status hello: $out"
 case "$out" in *hello*active*) ;; *) fail "pxinit --user status hello said: $out" ;; esac
