@@ -126,7 +126,7 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
         const char *p = load_state ? NULL : unit_path(u, buf, sizeof(buf));
         props_str(o, "FragmentPath", p);
     }
-    props_str(o, "DropInPaths", "");
+    props_list(o, "DropInPaths", d->dropin_paths.v, d->dropin_paths.n);
     props_str(o, "UnitFileState", ""); /* the client asks install_state() */
     props_str(o, "UnitFilePreset", "");
     const struct svc_stamps *t = &s->stamps;
@@ -155,12 +155,10 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
     props_span(o, "JobTimeoutUSec", USEC_INFINITY);
     props_span(o, "JobRunningTimeoutUSec", USEC_INFINITY);
     props_str(o, "JobTimeoutAction", "none");
-    /* pxinit keeps no condition record: a unit that got past its checks
-     * into a run says yes. */
-    props_bool(o, "ConditionResult", t->inactive_exit != 0);
-    props_bool(o, "AssertResult", t->inactive_exit != 0 && s->result != RESULT_ASSERT);
-    props_stamp(o, "ConditionTimestamp", t->inactive_exit, env);
-    props_stamp(o, "AssertTimestamp", t->inactive_exit, env);
+    props_bool(o, "ConditionResult", t->condition_result);
+    props_bool(o, "AssertResult", t->assert_result);
+    props_stamp(o, "ConditionTimestamp", t->condition, env);
+    props_stamp(o, "AssertTimestamp", t->assert_, env);
     if (load_error)
         props_str(o, "LoadError", load_error);
     props_bool(o, "Transient", false);

@@ -145,7 +145,7 @@ static void enter_start(struct service *s)
 static bool conditions_met(struct service *s)
 {
     const struct path_condition *c = NULL;
-    enum condition_result r = s->ops->check_conditions(s->unit, &c);
+    enum condition_result r = svc_conditions_check(s, &c);
     if (r == CONDITION_MET)
         return true;
     svc_condition_log(s, c, r);

@@ -75,10 +75,12 @@ struct svc_stamps {
     uint64_t active_enter, active_exit;
     uint64_t inactive_enter, inactive_exit;
     uint64_t exec_main_start, exec_main_exit;
+    uint64_t condition, assert_; /* when Condition*=, Assert*= were last checked */
     pid_t exec_main_pid;
     int exec_main_status;   /* the exit code, or the signal (systemd's ExecMainStatus) */
     uint8_t exec_main_code; /* 0 none, else CLD_EXITED, CLD_KILLED or CLD_DUMPED */
     uint8_t last_state;     /* the active state code noted last (wire/unit_state.h) */
+    bool condition_result, assert_result; /* as they were then */
 };
 
 struct service;
@@ -240,6 +242,10 @@ void svc_release(struct service *s);
 /* The main process is s->main.pid from now on (spawned, or named by
  * PIDFile=/MAINPID=): its ExecMain* record starts afresh (svc_stamps.c). */
 void svc_stamps_main_start(struct service *s);
+
+/* Checks s's Condition*= and Assert*= through s->ops, recording the
+ * results and the time for `show` (ConditionResult=, AssertResult=). */
+enum condition_result svc_conditions_check(struct service *s, const struct path_condition **what);
 
 /* reset-failed: a failed service becomes dead (unit_reset_failed()). */
 void svc_reset_failed(struct service *s);

@@ -198,7 +198,7 @@ static bool conditions_met(struct service *s, struct socket_rt *rt)
     if (!s->ops->check_conditions)
         return true;
     const struct path_condition *cond = NULL;
-    enum condition_result r = s->ops->check_conditions(s->unit, &cond);
+    enum condition_result r = svc_conditions_check(s, &cond);
     if (r == CONDITION_MET)
         return true;
     svc_condition_log(s, cond, r);

@@ -29,3 +29,17 @@ void svc_stamps_main_exit(struct service *s, int status)
         t->exec_main_status = WTERMSIG(status);
     }
 }
+
+enum condition_result svc_conditions_check(struct service *s, const struct path_condition **what)
+{
+    enum condition_result r = s->ops->check_conditions(s->unit, what);
+    struct svc_stamps *t = &s->stamps;
+    uint64_t now = s->ops->now(s);
+    t->condition = now;
+    t->condition_result = r != CONDITION_FAILED;
+    if (r != CONDITION_FAILED) { /* systemd checks assertions once conditions hold */
+        t->assert_ = now;
+        t->assert_result = r == CONDITION_MET;
+    }
+    return r;
+}

@@ -24,7 +24,7 @@ static void target_set(struct service *t, enum svc_sub sub)
 static bool target_conditions_met(struct service *t)
 {
     const struct path_condition *c = NULL;
-    enum condition_result r = t->ops->check_conditions(t->unit, &c);
+    enum condition_result r = svc_conditions_check(t, &c);
     if (r == CONDITION_MET)
         return true;
     svc_condition_log(t, c, r);

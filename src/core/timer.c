@@ -291,7 +291,7 @@ static bool conditions_met(struct service *t, struct timer_rt *rt)
     if (!t->ops->check_conditions)
         return true;
     const struct path_condition *cond = NULL;
-    enum condition_result r = t->ops->check_conditions(t->unit, &cond);
+    enum condition_result r = svc_conditions_check(t, &cond);
     if (r == CONDITION_MET)
         return true;
     svc_condition_log(t, cond, r);

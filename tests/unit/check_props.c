@@ -95,6 +95,8 @@ START_TEST(test_service_running)
     assert_prop(c, "KillSignal", "15");
     assert_prop(c, "CanStart", "yes");
     assert_prop(c, "CanReload", "no");
+    assert_prop(c, "ConditionResult", "yes");
+    assert_prop(c, "AssertResult", "yes");
     char want[64];
     snprintf(want, sizeof(want), "%d", (int)pid);
     assert_prop(c, "MainPID", want);
@@ -154,6 +156,35 @@ START_TEST(test_exit_status)
     assert_prop(c, "ExecMainStatus", "9");
     ck_assert_msg(strstr(cap_get(c, "ExecStart"), "code=killed ; status=9/KILL }"), "%s",
                   cap_get(c, "ExecStart"));
+    free(c);
+    h_free(h);
+}
+END_TEST
+
+START_TEST(test_conditions)
+{
+    struct harness *h = h_new(UNIT_TYPE_SIMPLE, "/bin/main");
+    struct capture *c = show(&h->s, NULL, 0);
+    assert_prop(c, "ConditionResult", "no"); /* never checked */
+    assert_prop(c, "ConditionTimestamp", "0");
+    free(c);
+    h->conditions = CONDITION_FAILED;
+    svc_start(&h->s, true);
+    assert_sub(h, "dead");
+    c = show(&h->s, NULL, 0);
+    assert_prop(c, "ConditionResult", "no");
+    assert_prop(c, "AssertResult", "no");
+    char want[32];
+    snprintf(want, sizeof(want), "%llu", (unsigned long long)SEC(1000));
+    assert_prop(c, "ConditionTimestamp", want);
+    assert_prop(c, "AssertTimestamp", "0");
+    free(c);
+    h->conditions = CONDITION_ASSERT_FAILED;
+    svc_start(&h->s, true);
+    c = show(&h->s, NULL, 0);
+    assert_prop(c, "ConditionResult", "yes");
+    assert_prop(c, "AssertResult", "no");
+    assert_prop(c, "Result", "assert");
     free(c);
     h_free(h);
 }
@@ -282,6 +313,7 @@ int main(void)
     TCase *tc = tcase_create("props");
     tcase_add_test(tc, test_service_running);
     tcase_add_test(tc, test_exit_status);
+    tcase_add_test(tc, test_conditions);
     tcase_add_test(tc, test_filter);
     tcase_add_test(tc, test_stamps);
     tcase_add_test(tc, test_monotonic);
