@@ -14,6 +14,7 @@
 #include "client/systemctl_files.h"
 #include "client/systemctl_int.h"
 #include "config/paths.h"
+#include "wire/status_line.h"
 
 enum {
     OPT_NO_BLOCK = 0x100,
@@ -242,6 +243,18 @@ static int need_units(const struct systemctl *sc)
     return 1;
 }
 
+/* Unit names go into a request line as words: nothing else may. */
+static bool names_ok(const struct systemctl *sc)
+{
+    for (int i = 0; i < sc->nargs; i++) {
+        if (!proto_unit_name_ok(sc->args[i])) {
+            fprintf(stderr, "Invalid unit name \"%s\".\n", sc->args[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int run(struct systemctl *sc)
 {
     const char *v = sc->verb;
@@ -260,6 +273,9 @@ static int run(struct systemctl *sc)
         fprintf(stderr, "systemctl: --root works for the unit-file commands only, not '%s'\n", v);
         return 1;
     }
+    /* list-units takes glob patterns, matched here and never sent. */
+    if (strcmp(v, "list-units") != 0 && !names_ok(sc))
+        return 1;
     for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
         if (strcmp(v, jobs[i]) == 0)
             return need_units(sc) ? 1 : sc_job_verb(sc);

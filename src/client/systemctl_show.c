@@ -59,6 +59,11 @@ void sc_fill_install(struct systemctl *sc, struct sc_set *set)
     for (size_t i = 0; i < set->n; i++) {
         struct sc_unit *u = &set->units[i];
         const char *id = sc_get(u, "Id"), *load = sc_get(u, "LoadState");
+        char name[300];
+        if (!id || !*id) { /* -p without Id: the name the daemon's lines carry */
+            sc_unit_name(u->name, name, sizeof(name));
+            id = u->name[0] ? name : NULL;
+        }
         enum unit_file_state st = UFS_NOT_FOUND;
         bool known = false;
         for (size_t j = 0; j < u->n; j++) {

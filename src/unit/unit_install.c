@@ -307,9 +307,9 @@ static int cmp_base(const void *a, const void *b)
     return strcmp(x, y);
 }
 
-static bool has_base(const struct strv *paths, const char *base)
+static bool has_base(const struct strv *paths, size_t from, const char *base)
 {
-    for (size_t i = 0; i < paths->n; i++)
+    for (size_t i = from; i < paths->n; i++)
         if (strcmp(strrchr(paths->v[i], '/') + 1, base) == 0)
             return true;
     return false;
@@ -321,6 +321,7 @@ static bool has_base(const struct strv *paths, const char *base)
 static int collect_dropins(const struct install_scope *sc, const char *const *names, size_t nn,
                            struct strv *out)
 {
+    size_t from = out->n; /* what out held before stays first */
     for (size_t i = 0; i < install_ndirs(sc); i++) {
         for (size_t k = 0; k < nn; k++) {
             char *d;
@@ -331,7 +332,8 @@ static int collect_dropins(const struct install_scope *sc, const char *const *na
             while (dir && (de = readdir(dir))) {
                 size_t n = strlen(de->d_name);
                 char *p;
-                if (n <= 5 || strcmp(de->d_name + n - 5, ".conf") != 0 || has_base(out, de->d_name))
+                if (n <= 5 || strcmp(de->d_name + n - 5, ".conf") != 0 ||
+                    has_base(out, from, de->d_name))
                     continue;
                 if (asprintf(&p, "%s/%s", d, de->d_name) < 0 || strv_push_owned(out, p) < 0) {
                     closedir(dir);
@@ -344,8 +346,8 @@ static int collect_dropins(const struct install_scope *sc, const char *const *na
             free(d);
         }
     }
-    if (out->n)
-        qsort(out->v, out->n, sizeof(out->v[0]), cmp_base);
+    if (out->n > from)
+        qsort(out->v + from, out->n - from, sizeof(out->v[0]), cmp_base);
     return 0;
 }
 

@@ -250,7 +250,8 @@ static int link_dependency(struct enable_ctx *e, const struct install_info *info
         rc =
             make_link(e->sc, dir, sub, linkname, info->target, "enable", e->ch, e->err, e->errsize);
         free(sub);
-        if (rc == 0 && !install_name_exists(e->sc, t))
+        /* pxinit starts its own units without targets: no warning there. */
+        if (rc == 0 && !info->own && !install_name_exists(e->sc, t))
             rc =
                 install_change(e->ch, "Unit %s is added as a dependency to a non-existent unit %s.",
                                info->path, t);

@@ -138,6 +138,8 @@ expect 0 sc show -p ActiveState --value web
 expect 0 sc show -p Id web idle
 [ "$(cat "$T/o")" = "$(printf 'Id=web.service\n\nId=idle.service')" ] ||
     fail "show of two units: $(cat "$T/o")"
+expect 0 sc show -p UnitFileState --value web
+[ "$(cat "$T/o")" = enabled ] || fail "show -p UnitFileState --value: $(cat "$T/o")"
 expect 0 sc show -p LoadState nope
 out_has '^LoadState=not-found$'
 
@@ -156,6 +158,11 @@ expect 0 sc list-units --all
 out_has '^[0-9]+ loaded units listed\.$'
 expect 0 sc list-units --type=service web.service
 [ "$(grep -c '\.service' "$T/o")" = 1 ] || fail "a pattern lists only what it matches: $(cat "$T/o")"
+
+# A name is one word of a request: a newline in it must not make two.
+expect 1 sc stop "$(printf 'web\nshutdown')"
+err_has '^Invalid unit name'
+expect 0 sc is-active web
 
 # kill -s: the unit's processes get the signal.
 expect 0 sc kill -s KILL idle

@@ -257,6 +257,32 @@ START_TEST(test_dropins_and_runtime)
 }
 END_TEST
 
+START_TEST(test_cat_files)
+{
+    struct strv paths = {0};
+    char want[PATH_MAX];
+    put("/etc/systemd/system/foo.service.d/b.conf", "[Install]\nAlias=\n");
+    put("/run/systemd/system/foo.service.d/a.conf", "[Install]\nAlias=\n");
+    put("/usr/lib/systemd/system/foo.service.d/b.conf", "[Install]\nAlias=x.service\n");
+    ck_assert_int_eq(install_files(&sc, "foo.service", &paths), 0);
+    ck_assert_uint_eq(paths.n, 3);
+    snprintf(want, sizeof(want), "%s/usr/lib/systemd/system/foo.service", root);
+    ck_assert_str_eq(paths.v[0], want);
+    snprintf(want, sizeof(want), "%s/run/systemd/system/foo.service.d/a.conf", root);
+    ck_assert_str_eq(paths.v[1], want);
+    snprintf(want, sizeof(want), "%s/etc/systemd/system/foo.service.d/b.conf", root);
+    ck_assert_str_eq(paths.v[2], want);
+    strv_clear(&paths);
+    /* /etc's b.conf hides /usr/lib's: no alias. */
+    ck_assert_int_eq(install_enable(&sc, "foo.service", &ch, err, sizeof(err)), 0);
+    ck_assert(!exists("/etc/systemd/system/x.service"));
+    ck_assert(!exists("/etc/systemd/system/foo2.service"));
+    errno = 0;
+    ck_assert_int_eq(install_files(&sc, "nope.service", &paths), -1);
+    ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(test_no_follow)
 {
     /* A link where a .wants directory goes is not followed. */
@@ -290,6 +316,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_mask_refused_over_file);
     tcase_add_test(tc, test_own_dirs);
     tcase_add_test(tc, test_dropins_and_runtime);
+    tcase_add_test(tc, test_cat_files);
     tcase_add_test(tc, test_no_follow);
     suite_add_tcase(s, tc);
     return s;
