@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "client/client.h"
-#include "config/mode_dirs.h"
 #include "client/journalctl.h"
 #include "client/systemctl.h"
+#include "config/mode_dirs.h"
 #include "control/control.h"
 #include "control/control_verbs.h"
 #include "base/log.h"
