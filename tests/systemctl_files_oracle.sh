@@ -80,7 +80,7 @@ make_tree "$oracle_root"
 # Ours: the personality if the binary answers as systemctl, else the helper.
 mkdir -p "$tmp/bin"
 ln -s "$PXINIT" "$tmp/bin/systemctl"
-if [ "$("$tmp/bin/systemctl" --root="$ours_root" is-enabled st.service 2>/dev/null)" = static ]; then
+if [ "$("$tmp/bin/systemctl" --root="$ours_root" is-enabled foo.service 2>/dev/null)" = disabled ]; then
     OURS=$tmp/bin/systemctl
 elif [ -x "$HELPERS/sdfiles-systemctl" ]; then
     OURS=$HELPERS/sdfiles-systemctl

@@ -42,7 +42,7 @@ static bool is_link_dir(const char *name)
 static int walk_dir(int dfd, const char *path, const char *sub, install_link_fn fn, void *ctx,
                     bool *removed)
 {
-    int fd = dup(dfd);
+    int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return -1;
     DIR *d = fdopendir(fd);
