@@ -1,14 +1,66 @@
 /* props_trigger.c - what a timer (systemd's dbus-timer.c) and a socket
  * (dbus-socket.c) add to `show`: the units that only start others. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "base/calendar.h"
 #include "base/sockaddr.h"
 #include "base/timespan.h"
 #include "control/props.h"
 #include "core/socket.h"
 #include "core/timer.h"
+
+static const char *base_name(enum timer_base b)
+{
+    switch (b) {
+    case TIMER_ACTIVE:
+        return "OnActiveUSec";
+    case TIMER_BOOT:
+        return "OnBootUSec";
+    case TIMER_STARTUP:
+        return "OnStartupUSec";
+    case TIMER_UNIT_ACTIVE:
+        return "OnUnitActiveUSec";
+    case TIMER_UNIT_INACTIVE:
+        return "OnUnitInactiveUSec";
+    case TIMER_CALENDAR:
+        return "OnCalendar";
+    }
+    return "OnActiveUSec";
+}
+
+/* TimersMonotonic and TimersCalendar: one line per On*= value, in
+ * systemd's "{ BASE=VALUE ; next_elapse=... }" form. pxinit keeps one
+ * next elapse per timer, not per value: a monotonic value's is not known
+ * (0); a calendar value's is computed from now. */
+static void timer_values(const struct props_out *o, const struct unit_timer *c,
+                         const struct props_env *env, bool calendar)
+{
+    const char *key = calendar ? "TimersCalendar" : "TimersMonotonic";
+    if (!props_want(o, key))
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        const struct timer_value *v = &c->v[i];
+        if ((v->base == TIMER_CALENDAR) != calendar)
+            continue;
+        if (!calendar) {
+            char span[128];
+            props_fmt(o, key, "{ %s=%s ; next_elapse=0 }", base_name(v->base),
+                      timespan_format(v->usec, span, sizeof(span)));
+            continue;
+        }
+        char *text = v->cal ? calendar_format(v->cal) : NULL;
+        uint64_t next = 0;
+        char when[64];
+        if (!v->cal || !env || calendar_next(v->cal, env->realtime_now, &next) < 0)
+            next = 0;
+        props_time_text(next, when, sizeof(when));
+        props_fmt(o, key, "{ OnCalendar=%s ; next_elapse=%s }", text ? text : "", when);
+        free(text);
+    }
+}
 
 void props_timer(const struct props_out *o, const struct service *s, const struct props_env *env)
 {
@@ -16,6 +68,8 @@ void props_timer(const struct props_out *o, const struct service *s, const struc
     struct timer_view tv = {0};
     bool have = timer_view_of(s, &tv);
     props_str(o, "Unit", timer_activates(s));
+    timer_values(o, c, env, false);
+    timer_values(o, c, env, true);
     props_bool(o, "OnClockChange", c->on_clock_change);
     props_bool(o, "OnTimezoneChange", c->on_timezone_change);
     /* Unix usec, as a ...Timestamp: the client formats them. */

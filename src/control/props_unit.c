@@ -126,7 +126,7 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
         const char *p = load_state ? NULL : unit_path(u, buf, sizeof(buf));
         props_str(o, "FragmentPath", p);
     }
-    props_str(o, "DropInPaths", "");
+    props_list(o, "DropInPaths", d->dropin_paths.v, d->dropin_paths.n);
     props_str(o, "UnitFileState", ""); /* the client asks install_state() */
     props_str(o, "UnitFilePreset", "");
     const struct svc_stamps *t = &s->stamps;

@@ -243,6 +243,7 @@ static void deps_free(struct unit_deps *d)
         return;
     strv_clear(&d->aliases);
     strv_clear(&d->install_alias);
+    strv_clear(&d->dropin_paths);
     strv_clear(&d->after);
     strv_clear(&d->before);
     strv_clear(&d->requires);

@@ -186,6 +186,9 @@ struct unit_deps {
     struct strv after, before, requires, wants;
     struct strv requisite, binds_to, part_of, conflicts;
     struct strv sockets; /* [Service] Sockets=: .socket names whose fds it gets */
+    /* The drop-ins applied, in that order (show's DropInPaths); not a
+     * setting: unit_equal() does not compare them. */
+    struct strv dropin_paths;
 };
 
 /* How its processes are set up: credentials, directory, environment. */

@@ -83,6 +83,9 @@ static void apply_dropins(struct unit *u, const struct strv *dirs, struct diag_s
                 }
                 log_debug("%s: applying drop-in %s", u->name, path);
                 unit_parse_file(u, path, sink);
+                struct unit_deps *d = unit_part(u, UNIT_PART_DEPS);
+                if (!d || strv_push(&d->dropin_paths, path) < 0)
+                    log_debug("%s: out of memory: drop-in %s not listed", u->name, path);
             }
         }
         for (size_t j = 0; j < n; j++)

@@ -29,6 +29,8 @@ Description=The web
 ExecStart=/bin/sleep 1000
 Restart=no
 EOF
+mkdir -p "$UNITS/web.service.d"
+printf '[Service]\nEnvironment=A=1\n' >"$UNITS/web.service.d/10-env.conf"
 # Crashes once $T/crash exists (not at boot).
 script crash.sh <<'EOF'
 [ -e "$T/crash" ] && exit 3
@@ -64,6 +66,7 @@ EOF
 cat >"$UNITS/tick.timer" <<EOF
 [Timer]
 OnActiveSec=1h
+OnCalendar=*-*-* 04:00:00
 Unit=ticked.service
 EOF
 
@@ -85,6 +88,8 @@ want web Description 'The\x20web'
 want web FragmentPath "$UNITS/web.service"
 want web UnitFileState -
 want web ConditionResult yes
+want web DropInPaths "$UNITS/web.service.d/10-env.conf"
+want web Environment A=1
 pid=$(px status --json web | python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["pid"])')
 want web MainPID "$pid"
 want web ExecMainPID "$pid"
@@ -162,7 +167,11 @@ want hidden.service ActiveState inactive
 pass "not-found and masked sets, end 0"
 
 # A timer: Triggers and the unit's TriggeredBy.
-show show -p Triggers,Unit,NextElapseUSecRealtime tick.timer
+show show -p Triggers,Unit,NextElapseUSecRealtime,TimersMonotonic,TimersCalendar tick.timer
+want tick.timer TimersMonotonic '{\x20OnActiveUSec=1h\x20;\x20next_elapse=0\x20}'
+prop tick.timer TimersCalendar | grep -q '^{\\x20OnCalendar=\*-\*-\*\\x2004:00:00\\x20;\\x20next_elapse=[A-Z][a-z][a-z]\\x20' ||
+    fail "TimersCalendar: $(prop tick.timer TimersCalendar)"
+[ "$(prop tick.timer NextElapseUSecRealtime)" -gt "$(($(date +%s) * 1000000))" ] || fail "NextElapseUSecRealtime: $(prop tick.timer NextElapseUSecRealtime)"
 want tick.timer Triggers ticked.service
 want tick.timer Unit ticked.service
 show show -p TriggeredBy ticked
