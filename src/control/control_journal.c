@@ -215,7 +215,10 @@ void ctl_verb_journal(struct ctl_client *c, int argc, char **argv)
     if (journal_merge(rings, n, &pick, dump_line, &d) < 0)
         ctl_error(c, PROTO_EXIT_FAILED, "journal: out of memory");
     free(rings);
-    if (!follow) {
+    /* A reader already dropped as too slow (its earlier replies piled up)
+     * follows nothing: the request ends and the client goes. */
+    if (!follow || c->closing) {
+        free(j);
         free(svc);
         ctl_request_done(c);
         return;

@@ -112,18 +112,6 @@ const struct logbuf *output_ring(const struct output_unit *ou)
     return ou ? ou->mem.ring : NULL;
 }
 
-void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len)
-{
-    if (!ou)
-        return;
-    clock_read(&ou->out->clock);
-    struct logbuf_meta meta = {.usec = clock_stamp(&ou->out->clock),
-                               .pid = ou->pid ? *ou->pid : 0,
-                               .prio = prio,
-                               .flags = LOGBUF_PXINIT};
-    memory_add(&ou->mem, text, len, NULL, 0, &meta);
-}
-
 /* --- the whole -------------------------------------------------------------------- */
 
 size_t output_fd_count(const struct output *o)

@@ -135,9 +135,6 @@ const char *output_ident(const struct output_unit *ou);
 const struct logbuf *output_ring(const struct output_unit *ou);
 /* Inside a follower's call: what is known of the line it is given. */
 const struct logbuf_meta *output_follow_meta(void);
-/* A line of pxinit's own about the unit (started, exited), kept in its
- * memory with LOGBUF_PXINIT and given to its followers; not written out. */
-void output_note(struct output_unit *ou, uint8_t prio, const char *text, size_t len);
 
 /* Frees a unit's streams (closing its pipes) and detaches its followers. */
 void output_unit_free(struct output_unit *ou);

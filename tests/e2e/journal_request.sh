@@ -57,6 +57,17 @@ ExecStart=$T/errs.sh
 StandardError=file:$T/errs.err
 X-LogMaxSize=1M
 EOF2
+script flood.sh <<'EOF2'
+echo "flood ready"
+while [ ! -e "$T/go" ]; do sleep 0.02; done
+head -c 30000000 /dev/zero | tr '\0' x | fold -w 100
+touch "$T/flood.done"
+exec sleep 1000
+EOF2
+unit flood <<EOF2
+[Service]
+ExecStart=$T/flood.sh
+EOF2
 unit t1 <<EOF2
 [Service]
 ExecStart=$T/ticker.sh one
@@ -158,7 +169,22 @@ printf 't1.service tick one 1\nt2.service tick two 2\nt1.service tick one 3\n' >
 cmp -s "$T/msgs" "$T/want" || fail "-f lines: $(cat "$T/f")"
 pass "-f follows two units at once"
 
-# 7. pxinit is still answering (a follower that left is gone).
+# 7. A follower that stops reading while a unit floods is dropped: pxinit
+# neither waits for it nor keeps more than its 8 MiB for it.
+req "journal -f flood" 10 "flood ready" "$T/slow.on" "$T/slow.go" >"$T/slow" &
+spid=$!
+poll 5 test -e "$T/slow.on" || fail "the slow follower did not get flood's first line: $(cat "$T/slow")"
+touch "$T/go"
+poll 60 test -e "$T/flood.done" || fail "flood did not get its 30 MB out (is pxinit waiting for the follower?)"
+rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$PX_INIT/status")
+[ "$rss" -lt 65536 ] || fail "pxinit holds $rss kB after the flood"
+touch "$T/slow.go"
+wait "$spid"
+rc=$?
+[ "$rc" = 4 ] || fail "the slow follower was not dropped (rc $rc)"
+pass "a slow follower is dropped (pxinit at $rss kB)"
+
+# 8. pxinit is still answering (the followers that left are gone).
 px status alpha >/dev/null || fail "pxinit does not answer after the follower left"
 px_signal TERM
 px_wait 10 || fail "pxinit did not exit"
