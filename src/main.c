@@ -10,6 +10,7 @@
 #include "client/client.h"
 #include "client/journalctl.h"
 #include "client/systemctl.h"
+#include "config/mode_dirs.h"
 #include "control/control.h"
 #include "control/control_verbs.h"
 #include "base/log.h"
@@ -26,6 +27,7 @@
 #include "run/signals.h"
 #include "run/supervisor.h"
 #include "base/tty.h"
+#include "unit/unit_load.h"
 
 extern char **environ;
 
@@ -131,6 +133,8 @@ static int runtime_dir_lock(const char *dir)
 {
     int fd;
     struct runlock_holder h;
+    if (!dir) /* refused (mode_dirs.c): said so already */
+        return -1;
     switch (runlock_take(dir, &fd, &h)) {
     case RUNLOCK_HELD:
         return fd;
@@ -187,6 +191,8 @@ static int daemon_prepare(struct pxinit *px)
         log_warn("chdir /");
     /* The launcher's fds go to the main command, not to pxinit or units. */
     mainproc_adopt_fds(px, px->opts.command != NULL);
+    mode_dirs_prepare(&px->opts); /* --user's private runtime dir, /run/systemd/system */
+    unit_systemd_tree_set(&px->opts.systemd_dirs);
     /* After the adoption above, which would close it. */
     int runlock_fd = runtime_dir_lock(px->opts.runtime_dir);
     if (px->opts.command)

@@ -10,6 +10,7 @@
  */
 #include "client/client.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,21 @@
 #include "client/socket_list.h"
 #include "client/timer_list.h"
 #include "config/options.h"
+#include "config/paths.h"
 #include "unit/unit_load.h"
 #include "unit/unit_parse.h"
 #include "wire/protocol.h"
 
-/* The first word that is neither -R DIR nor --runtime-dir[=]DIR. */
+/* The first word that is none of the client's own options: -R DIR,
+ * --runtime-dir[=]DIR, --user, --system. */
 static int verb_index(int argc, char **argv)
 {
     int i = 1;
     while (i < argc) {
         if (strcmp(argv[i], "-R") == 0 || strcmp(argv[i], "--runtime-dir") == 0)
             i += 2;
+        else if (strcmp(argv[i], "--user") == 0 || strcmp(argv[i], "--system") == 0)
+            i++;
         else if (strncmp(argv[i], "--runtime-dir=", 14) == 0 ||
                  (strncmp(argv[i], "-R", 2) == 0 && argv[i][2]))
             i++;
@@ -93,7 +98,13 @@ static int client_check(const struct client *cl)
 
 /* --- argv -------------------------------------------------------------------------- */
 
-static int parse_args(struct client *cl, int argc, char **argv)
+/* Which daemon: --user's or the system's (the last said wins), and
+ * whether -R named its directory, which wins over both. */
+struct client_target {
+    bool user, dir_given;
+};
+
+static int parse_args(struct client *cl, struct client_target *tg, int argc, char **argv)
 {
     cl->args = calloc((size_t)argc + 1, sizeof(char *));
     if (!cl->args)
@@ -120,6 +131,9 @@ static int parse_args(struct client *cl, int argc, char **argv)
         }
         if (strcmp(a, "-R") == 0 || strncmp(a, "--runtime-dir", 13) == 0) {
             cl->runtime_dir = val;
+            tg->dir_given = true;
+        } else if (strcmp(a, "--user") == 0 || strcmp(a, "--system") == 0) {
+            tg->user = a[2] == 'u';
         } else if (strncmp(a, "--timeout", 9) == 0) {
             char *end;
             cl->timeout = strtod(val, &end);
@@ -315,13 +329,34 @@ static int run_verb(struct client *cl)
     return code;
 }
 
+/* --user without -R: the user daemon's directory (config/paths.h), used
+ * only when it is the user's own. -1, or the exit code. */
+static int user_runtime_dir(struct client *cl, char *buf, size_t size)
+{
+    if (paths_runtime_dir(true, buf, size) < 0) {
+        fprintf(stderr, "pxinit %s: cannot find the user runtime directory: %s\n",
+                cl->verb ? cl->verb : "", strerror(errno));
+        return PROTO_EXIT_UNREACHABLE;
+    }
+    const char *why = paths_runtime_dir_refused(buf);
+    if (why) {
+        fprintf(stderr, "pxinit %s: runtime directory %s refused: %s\n", cl->verb ? cl->verb : "",
+                buf, why);
+        return PROTO_EXIT_UNREACHABLE;
+    }
+    cl->runtime_dir = buf;
+    return -1;
+}
+
 int client_main(int argc, char **argv)
 {
     struct client cl = {0};
+    struct client_target tg = {0};
+    char user_dir[4096];
     cl.runtime_dir = getenv("PXINIT_RUNTIME_DIR");
     if (!cl.runtime_dir || !*cl.runtime_dir)
         cl.runtime_dir = PXINIT_DEFAULT_RUNTIME_DIR;
-    int code = parse_args(&cl, argc, argv);
+    int code = parse_args(&cl, &tg, argc, argv);
     if (code < 0 && !cl.verb)
         code = client_usage_error(&cl, "no verb given", "");
     if (code < 0) {
@@ -332,6 +367,9 @@ int client_main(int argc, char **argv)
         else
             cl.id = (enum verb_id)id;
     }
+    /* Offline verbs (check, calendar) reach no daemon. */
+    if (code < 0 && tg.user && !tg.dir_given && !verb_has(cl.id, VERB_OFFLINE))
+        code = user_runtime_dir(&cl, user_dir, sizeof(user_dir));
     if (code < 0)
         code = run_verb(&cl);
     fflush(stdout);

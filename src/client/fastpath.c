@@ -6,8 +6,9 @@
  * feature and cache probing executes dozens of CPUID instructions, each a
  * trap to the hypervisor (bench/README.md: 0.445 ms for a static "hello",
  * 0.148 ms for a program without libc). So the entry looks at argv first.
- * For the common query -- `pxinit status [-q] UNIT`, with -R DIR or
- * --runtime-dir[=]DIR before or after the verb or PXINIT_RUNTIME_DIR, stdout
+ * For the common query -- `pxinit status [-q] UNIT`, with -R DIR,
+ * --runtime-dir[=]DIR or --system before or after the verb or
+ * PXINIT_RUNTIME_DIR (--user goes to glibc's path), stdout
  * not a terminal (or -q) -- it reads the status board with raw system
  * calls, prints the line the client prints (status_line.c, shared with protocol.c) and
  * exits with the client's code: 0 active, 3 not. For anything else, and at
@@ -371,6 +372,13 @@ static bool args_read(long argc, char **argv, struct fp_args *a)
                 a->dir = argv[++i];
         } else if ((v = after(w, "--runtime-dir="))) {
             a->dir = v;
+        } else if (str_eq(w, "--user")) {
+            /* The user daemon's directory needs the environment's XDG
+             * variables and an ownership check (config/paths.c): glibc's
+             * path answers. */
+            return false;
+        } else if (str_eq(w, "--system")) {
+            continue; /* the default this path already reads */
         } else if (w[0] == '-' && w[1] == 'R' && w[2]) {
             a->dir = w + 2;
         } else if (!verb) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/signame.h"
+#include "config/paths.h"
 #include "wire/verbs.h"
 
 /* The verbs of the command line, from the table, wrapped at 80 columns under
@@ -40,6 +41,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "The main command always follows '--'; any other first word must be a verb.\n"
+            "A verb's client takes -R DIR, --user (the user's daemon) or --system (the\n"
+            "default) before or after the verb.\n"
             "One daemon per runtime directory: a second one refuses to start.\n"
             "\n"
             "  -u, --units DIR         unit directory (repeatable; default %s)\n"
@@ -54,6 +57,9 @@ static void usage(FILE *f)
             "      --grace SECONDS     time left processes get before SIGKILL (default 5)\n"
             "      --no-units          load no unit files\n"
             "      --systemd           also load units enabled for systemd\n"
+            "      --user              user mode: units from ~/.config/pxinit/units,\n"
+            "                          runtime dir $XDG_RUNTIME_DIR/pxinit (else\n"
+            "                          /tmp/pxinit-UID), state dir ~/.local/state/pxinit\n"
             "      --log-prefix FORMAT prefix of service output lines: name (default),\n"
             "                          name+timestamp or none (pxinit.conf LogPrefix=)\n"
             "  -v, --verbose           debug logging (env PXINIT_VERBOSE=1)\n"
@@ -85,7 +91,10 @@ static void stray_word(const char *word)
 {
     const char *near = verb_closest(word);
     if (verb_is_command(word))
-        fprintf(stderr, "pxinit: '%s' is a control verb: only -R DIR may come before it\n", word);
+        fprintf(stderr,
+                "pxinit: '%s' is a control verb: only -R DIR, --user or --system may come "
+                "before it\n",
+                word);
     else if (near)
         fprintf(stderr, "pxinit: unknown command '%s'; did you mean '%s'?\n", word, near);
     else
@@ -136,6 +145,38 @@ static int absolute_paths(struct options *o)
     return 0;
 }
 
+/* The directories neither -u, -R nor --state-dir gave, for the mode: the
+ * system's, or with --user the user's (config/paths.h); with --systemd,
+ * systemd's tree for the mode. */
+static int mode_paths(struct options *o, bool runtime_given, bool state_given)
+{
+    char buf[4096];
+    if (o->unit_dirs.n == 0 && paths_unit_dirs(o->user, false, &o->unit_dirs) < 0) {
+        fprintf(stderr, "pxinit: cannot find the unit directory: %s\n", strerror(errno));
+        return -1;
+    }
+    if (o->user && !runtime_given) {
+        if (paths_runtime_dir(true, buf, sizeof(buf)) < 0 || strv_push(&o->owned, buf) < 0) {
+            fprintf(stderr, "pxinit: cannot find the runtime directory: %s\n", strerror(errno));
+            return -1;
+        }
+        o->runtime_dir = o->owned.v[o->owned.n - 1];
+        o->runtime_dir_private = true;
+    }
+    if (o->user && !state_given) {
+        if (paths_state_dir(true, buf, sizeof(buf)) < 0 || strv_push(&o->owned, buf) < 0) {
+            fprintf(stderr, "pxinit: cannot find the state directory: %s\n", strerror(errno));
+            return -1;
+        }
+        o->state_dir = o->owned.v[o->owned.n - 1];
+    }
+    if (o->systemd_units && paths_systemd_dirs(o->user, &o->systemd_dirs) < 0) {
+        fprintf(stderr, "pxinit: cannot find systemd's unit directories: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 enum options_result options_parse(struct options *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -149,6 +190,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         {"grace", required_argument, NULL, 'g'},
         {"no-units", no_argument, NULL, 'n'},
         {"systemd", no_argument, NULL, 'S'},
+        {"user", no_argument, NULL, 'U'},
         {"log-prefix", required_argument, NULL, 'P'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
@@ -157,6 +199,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int c;
+    bool runtime_given = false, state_given = false;
 
     memset(o, 0, sizeof(*o));
     o->config = PXINIT_DEFAULT_CONFIG;
@@ -201,9 +244,11 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             break;
         case 'R':
             o->runtime_dir = optarg;
+            runtime_given = true;
             break;
         case 'T':
             o->state_dir = optarg;
+            state_given = true;
             break;
         case 'r':
             if (parse_rewrite(o, optarg) < 0) {
@@ -237,6 +282,9 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             break;
         case 'S':
             o->systemd_units = true;
+            break;
+        case 'U':
+            o->user = true;
             break;
         case 'P':
             if (conf_parse_prefix(optarg, &o->log_prefix_value) < 0) {
@@ -279,7 +327,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
     }
     if (optind < argc)
         o->command = &argv[optind];
-    if (o->unit_dirs.n == 0 && strv_push(&o->unit_dirs, PXINIT_DEFAULT_UNITS_DIR) < 0)
+    if (mode_paths(o, runtime_given, state_given) < 0)
         return OPTIONS_USAGE_ERROR;
     if (absolute_paths(o) < 0) {
         fprintf(stderr, "pxinit: cannot resolve a relative path: %s\n", strerror(errno));
@@ -292,4 +340,5 @@ void options_free(struct options *o)
 {
     strv_clear(&o->unit_dirs);
     strv_clear(&o->owned);
+    strv_clear(&o->systemd_dirs);
 }

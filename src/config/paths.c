@@ -2,22 +2,29 @@
 #include "config/paths.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/passwd.h"
+#include "base/private_dir.h"
 
 #include "config/options.h"
 
-/* $HOME, else the passwd entry's home; NULL when neither is absolute. */
+/* $HOME, else the passwd entry's home (base/passwd.h: NSS, then
+ * /etc/passwd, which a static binary reads alone); NULL when neither is
+ * absolute. */
 static const char *home_dir(void)
 {
+    static struct passwd_entry pw;
     const char *h = getenv("HOME");
     if (h && h[0] == '/')
         return h;
-    struct passwd *pw = getpwuid(getuid());
-    return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+    if (passwd_lookup(NULL, getuid(), &pw) < 0 || pw.dir[0] != '/')
+        return NULL;
+    return pw.dir;
 }
 
 /* $VAR (when absolute) + tail, else $HOME + fallback + tail. */
@@ -60,6 +67,14 @@ int paths_runtime_dir(bool user, char *buf, size_t size)
         return -1;
     }
     return 0;
+}
+
+const char *paths_runtime_dir_refused(const char *dir)
+{
+    struct stat st;
+    if (lstat(dir, &st) < 0 && errno == ENOENT)
+        return NULL;
+    return private_dir_check(dir, false);
 }
 
 int paths_unit_dirs(bool user, bool from_env, struct strv *dirs)

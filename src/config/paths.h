@@ -28,6 +28,12 @@
  * as above. 0, or -1 (errno ENAMETOOLONG, or ENOENT when the user has no
  * home to find). */
 int paths_runtime_dir(bool user, char *buf, size_t size);
+/* For a client of a user daemon (--user without -R): NULL when dir, the
+ * user's runtime directory, may be trusted -- missing (no daemon runs
+ * there), or a directory of the caller's with mode 0700 -- else why not
+ * ("another user owns it", "it is a symlink", ...). A client must not
+ * talk to a control socket another local user planted (/tmp/pxinit-UID). */
+const char *paths_runtime_dir_refused(const char *dir);
 /* Appends the default unit directories (PXINIT_UNITS when set and
  * from_env). 0, or -1 with errno. */
 int paths_unit_dirs(bool user, bool from_env, struct strv *dirs);

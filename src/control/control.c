@@ -285,6 +285,8 @@ void control_start(struct pxinit *px, const struct ctl_dispatcher *d)
     px->table.watch_ctx = ctl;
 
     const char *dir = px->opts.runtime_dir;
+    if (!dir) /* refused (config/mode_dirs.c), which said so */
+        return;
     if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
         log_warn(
             "cannot create runtime directory %s; running without control socket "

@@ -292,7 +292,7 @@ int notify_init(struct pxinit *px, const struct notify_ops *ops)
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     ratelimit_init(&px->notify_warnings, 1.0, NOTIFY_WARN_BURST, NOTIFY_WARN_TOTAL);
     /* No runtime directory: the control plane said so once already. */
-    if (access(px->opts.runtime_dir, W_OK) < 0)
+    if (!px->opts.runtime_dir || access(px->opts.runtime_dir, W_OK) < 0)
         return -1;
     int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", px->opts.runtime_dir);
     if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "config/paths.h"
+#include "unit/unit_load.h"
 
 int unit_found_cmp(const void *a, const void *b)
 {
@@ -87,13 +89,29 @@ bool unit_name_template_of(const char *name, char *buf, size_t size)
     return snprintf(buf, size, "%.*s%s", (int)(at - name + 1), name, dot) < (int)size;
 }
 
+/* The daemon's mode picks it once (unit_systemd_tree_set()); the
+ * loaders all over src/unit/ take a bool for it. */
+static struct strv systemd_tree;
+
+void unit_systemd_tree_set(const struct strv *tree)
+{
+    strv_clear(&systemd_tree);
+    if (tree && tree->n && strv_copy(&systemd_tree, tree) < 0)
+        strv_clear(&systemd_tree);
+}
+
+const struct strv *unit_systemd_tree(void)
+{
+    if (!systemd_tree.n && paths_systemd_dirs(false, &systemd_tree) < 0)
+        strv_clear(&systemd_tree);
+    return &systemd_tree;
+}
+
 void unit_search_dirs(const struct strv *dirs, bool systemd, struct strv *search)
 {
-    static const char *const sysd[] = {"/etc/systemd/system", "/run/systemd/system",
-                                       "/lib/systemd/system", "/usr/lib/systemd/system"};
     strv_extend(search, dirs);
-    for (size_t i = 0; systemd && i < sizeof(sysd) / sizeof(sysd[0]); i++)
-        strv_push(search, sysd[i]);
+    if (systemd)
+        strv_extend(search, unit_systemd_tree());
 }
 
 /* The first file named name in search: -1 none, 1 masked, 0 another. */

@@ -32,8 +32,12 @@ void unit_files_list(const char *dir, const char *suffix, size_t rank, struct un
 bool unit_name_is_template(const char *name);
 /* The template of an instance name: "getty@tty1.service" -> "getty@.service". */
 bool unit_name_template_of(const char *name, char *buf, size_t size);
-/* dirs, then with systemd systemd's own directories, appended to search. */
+/* dirs, then with systemd systemd's own directories (unit_systemd_tree()),
+ * appended to search. */
 void unit_search_dirs(const struct strv *dirs, bool systemd, struct strv *search);
+/* systemd's tree as unit_systemd_tree_set() (unit_load.h) left it: never
+ * empty unless out of memory. */
+const struct strv *unit_systemd_tree(void);
 /* The first file named name in search: -1 none, 1 masked, 0 another. */
 int unit_first_file(const struct strv *search, const char *name);
 

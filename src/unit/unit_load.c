@@ -320,17 +320,15 @@ static void load_named(const struct strv *dirs, struct strv *names, struct unit_
     load_units(dirs, names, uv, aliases, uv, rep);
 }
 
-/* --systemd: the units an image enabled for systemd's targets. */
-static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
+/* --systemd: the units an image enabled for systemd's targets: the links
+ * in tree's first directory's *.target.wants/, resolved along tree. */
+static void load_systemd_enabled(const struct strv *tree, struct unit_vec *uv, struct strv *aliases,
                                  const struct unit_load_report *rep)
 {
-    static const char *const search[] = {"/etc/systemd/system", "/run/systemd/system",
-                                         "/lib/systemd/system", "/usr/lib/systemd/system"};
     struct strv dirs = {0}, enabled = {0};
-    for (size_t i = 0; i < sizeof(search) / sizeof(search[0]); i++)
-        strv_push(&dirs, search[i]);
-
-    DIR *d = opendir("/etc/systemd/system");
+    if (!tree->n || strv_copy(&dirs, tree) < 0)
+        return;
+    DIR *d = opendir(tree->v[0]);
     struct dirent *de;
     while (d && (de = readdir(d))) {
         if (!unit_files_has_suffix(de->d_name, ".target.wants"))
@@ -338,7 +336,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
         struct unit_found *f = NULL;
         size_t n = 0, cap = 0;
         char wants[4096];
-        snprintf(wants, sizeof(wants), "/etc/systemd/system/%s", de->d_name);
+        snprintf(wants, sizeof(wants), "%s/%s", tree->v[0], de->d_name);
         unit_files_list(wants, ".service", 0, &f, &n, &cap);
         unit_files_list(wants, ".timer", 0, &f, &n, &cap);  /* timers.target.wants/ */
         unit_files_list(wants, ".socket", 0, &f, &n, &cap); /* sockets.target.wants/ */
@@ -356,7 +354,7 @@ static void load_systemd_enabled(struct unit_vec *uv, struct strv *aliases,
     }
     if (d)
         closedir(d);
-    log_debug("--systemd: %zu enabled units", enabled.n);
+    log_debug("--systemd: %zu enabled units in %s", enabled.n, tree->v[0]);
     load_named(&dirs, &enabled, uv, aliases, rep, true);
     unit_load_empty_targets(&dirs, &enabled, uv);
     strv_clear(&dirs);
@@ -507,7 +505,7 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
     struct strv aliases = {0};
     load_units(dirs, NULL, &uv, &aliases, NULL, rep);
     if (systemd)
-        load_systemd_enabled(&uv, &aliases, rep);
+        load_systemd_enabled(unit_systemd_tree(), &uv, &aliases, rep);
     if (uv.n)
         qsort(uv.v, uv.n, sizeof(*uv.v), unit_ptr_cmp);
     load_triggered(dirs, systemd, &uv, &aliases, rep);

@@ -13,7 +13,8 @@
 /* Reads every unit (.service, .target, .timer, .socket) of dirs (the
  * first directory wins for a name) with its drop-ins (NAME.service.d/\*.conf,
  * a template's first), with systemd also the services, timers and sockets
- * enabled in /etc/systemd/system/\*.target.wants/, and then the units the
+ * enabled in systemd's tree (unit_systemd_tree_set(): /etc/systemd/system/
+ * \*.target.wants/, or the user's), and then the units the
  * loaded ones activate or name (a timer's Unit=, an Accept=no socket's
  * service, a service's Sockets=) that neither brought in; an Accept=yes
  * socket whose template NAME@.service has no file fails to load; systemd's
@@ -46,6 +47,13 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
  * masked in dirs (and systemd's directories with systemd): its first file,
  * or its template's, is empty or a link to /dev/null. */
 bool unit_masked(const struct strv *dirs, bool systemd, const char *name);
+
+/* systemd's unit tree that `systemd` means in the calls above (config/
+ * paths.h: paths_systemd_dirs()); its first directory holds the
+ * *.target.wants/ links read. Copied; NULL or never called: the system's
+ * (/etc/systemd/system, /run/..., /lib/..., /usr/lib/systemd/system). The
+ * daemon sets it once, before loading (--user: the user's tree). */
+void unit_systemd_tree_set(const struct strv *tree);
 
 /* `pxinit check FILE`: FILE as the daemon would load it, with the drop-ins
  * beside it (FILE.d/\*.conf, an instance's template's first) and
