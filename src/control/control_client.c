@@ -260,6 +260,13 @@ static void client_process_input(struct ctl_client *c)
 static void client_read(struct ctl_client *c)
 {
     for (;;) {
+        if (c->inlen >= sizeof(c->in) && c->following) {
+            /* A follower's input is read only to see it leave. Full, it
+             * would stay readable and never be read: the loop would spin. */
+            log_debug("control: follower (pid %d) sent too much, dropping it", (int)c->pid);
+            ctl_client_free(c);
+            return;
+        }
         if (c->inlen >= sizeof(c->in))
             break; /* full: the line is too long, handled below */
         ssize_t n = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
