@@ -6,7 +6,7 @@
 # client is dropped now, and pxinit uses no CPU meanwhile.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
-req() { python3 "${srcdir:-.}/tests/e2e/review_follow_input.py" "$RUN/control" "$@"; }
+req() { python3 "${srcdir:-.}/tests/e2e/review_follow_flood.py" "$RUN/control" "$@"; }
 
 unit talker <<EOF2
 [Service]

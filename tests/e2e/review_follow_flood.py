@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""review_follow_input.py - a follower (`logs -f`, `journal -f`) that sends
+"""review_follow_flood.py - a follower (`logs -f`, `journal -f`) that sends
 more than a request's worth of bytes while it follows.
 
-    review_follow_input.py SOCKET REQUEST SECONDS
+    review_follow_flood.py SOCKET REQUEST SECONDS
 
 Sends REQUEST, reads its first reply line, then sends 6000 bytes with no
 newline. Prints "closed" when the daemon closes the connection within
