@@ -253,8 +253,15 @@ static void client_process_input(struct ctl_client *c)
         }
         c->in_dispatch = false;
     }
-    if (client_flush(c))
-        client_update(c);
+    if (!client_flush(c))
+        return;
+    if (c->following && c->eof) {
+        /* It left with its request (EOF read with it): no read will tell
+         * again, and a follow of quiet units would hold its slot for good. */
+        ctl_client_free(c);
+        return;
+    }
+    client_update(c);
 }
 
 static void client_read(struct ctl_client *c)
