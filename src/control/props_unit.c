@@ -227,7 +227,8 @@ void props_unloaded(const struct props_out *o, const char *name, bool masked)
     s.sub = SUB_DEAD;
     s.links = &svc_links_none;
     s.main.pidfd = s.control.pidfd = -1;
-    type_props(o, &s, NULL);
+    if (unit_kind_of_name(name) >= 0) /* not for the types pxinit lacks (.mount) */
+        type_props(o, &s, NULL);
     unit_part_props(o, &s, NULL, state, err);
     unit_free(u);
 }

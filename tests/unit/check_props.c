@@ -281,6 +281,12 @@ START_TEST(test_unloaded)
     assert_prop(&c, "LoadState", "masked");
     assert_prop(&c, "CanStart", "no");
     ck_assert_int_eq(cap_pos(&c, "Type"), -1);
+
+    memset(&c, 0, sizeof(c));
+    props_unloaded(&o, "home.mount", false);
+    assert_prop(&c, "Id", "home.mount");
+    assert_prop(&c, "LoadState", "not-found");
+    ck_assert_int_eq(cap_pos(&c, "Type"), -1); /* no service's set */
 }
 END_TEST
 
