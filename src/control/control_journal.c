@@ -89,9 +89,8 @@ static void follow_line(void *ctx, const char *line, size_t len)
         if (--j->live > 0)
             return;
         /* None left: the request ends. */
-        c->following = false;
         journal_free(c);
-        ctl_request_done(c);
+        ctl_follow_end(c);
         return;
     }
     const struct logbuf_meta *m = output_follow_meta();
