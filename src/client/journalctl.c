@@ -482,10 +482,15 @@ int journalctl_main(int argc, char **argv)
         ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000 + ((int64_t)rt.tv_nsec - mono.tv_nsec) / 1000;
 
     int rc = parse_argv(argc, argv, &o, boot_id);
+    const char *why;
     if (rc < 0) {
         if (paths_runtime_dir(o.user, o.runtime_dir, sizeof(o.runtime_dir)) < 0) {
             fprintf(stderr, "journalctl: cannot find the %s runtime directory: %s\n",
                     o.user ? "user's" : "system", strerror(errno));
+            rc = 1;
+        } else if (o.user && (why = paths_runtime_dir_refused(o.runtime_dir))) {
+            /* As pxinit --user: another user may have made /tmp/pxinit-UID. */
+            fprintf(stderr, "journalctl: runtime directory %s refused: %s\n", o.runtime_dir, why);
             rc = 1;
         } else {
             rc = jctl_run(&o);

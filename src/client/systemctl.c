@@ -317,6 +317,13 @@ int systemctl_main(int argc, char **argv)
         code = 1;
         goto out;
     }
+    /* As pxinit --user: another user may have made /tmp/pxinit-UID first. */
+    const char *why = sc.user ? paths_runtime_dir_refused(dir) : NULL;
+    if (why) {
+        fprintf(stderr, "systemctl: runtime directory %s refused: %s\n", dir, why);
+        code = 1;
+        goto out;
+    }
     sc.runtime_dir = dir;
     code = run(&sc);
 out:

@@ -206,6 +206,22 @@ void ctl_request_done(struct ctl_client *c)
 
 /* Handles every complete line in c->in (one at a time while a request
  * waits); at EOF the rest counts as a line. Ends by updating the watcher. */
+void ctl_follow_end(struct ctl_client *c)
+{
+    c->following = false;
+    /* The unit's output is being freed, and maybe the whole table with it:
+     * a request pipelined behind the follow must not run in there. The
+     * loop runs it, by a read event. */
+    c->in_dispatch = true;
+    ctl_request_done(c);
+    c->in_dispatch = false;
+    if (!client_flush(c))
+        return;
+    if (c->inlen > 0)
+        ev_feed_event(c->ctl->px->loop, &c->io, EV_READ);
+    client_update(c); /* a freed client's fed event goes with its watcher */
+}
+
 static void client_process_input(struct ctl_client *c)
 {
     while (!c->busy && !c->closing && c->inlen > 0) {
@@ -253,13 +269,27 @@ static void client_process_input(struct ctl_client *c)
         }
         c->in_dispatch = false;
     }
-    if (client_flush(c))
-        client_update(c);
+    if (!client_flush(c))
+        return;
+    if (c->following && c->eof) {
+        /* It left with its request (EOF read with it): no read will tell
+         * again, and a follow of quiet units would hold its slot for good. */
+        ctl_client_free(c);
+        return;
+    }
+    client_update(c);
 }
 
 static void client_read(struct ctl_client *c)
 {
     for (;;) {
+        if (c->inlen >= sizeof(c->in) && c->following) {
+            /* A follower's input is read only to see it leave. Full, it
+             * would stay readable and never be read: the loop would spin. */
+            log_debug("control: follower (pid %d) sent too much, dropping it", (int)c->pid);
+            ctl_client_free(c);
+            return;
+        }
         if (c->inlen >= sizeof(c->in))
             break; /* full: the line is too long, handled below */
         ssize_t n = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);

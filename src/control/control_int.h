@@ -100,6 +100,10 @@ void ctl_error(struct ctl_client *c, int code, const char *fmt, ...)
  * sends it without waiting for the request to end (logs, logs -f). */
 void ctl_reply_line(struct ctl_client *c, const char *text, size_t len);
 void ctl_request_done(struct ctl_client *c);
+/* A follow (logs -f, journal -f) ends because its unit went away, inside
+ * output's walk of that unit's followers: the request ends, and what the
+ * client sent behind it is read from the loop, not from there. */
+void ctl_follow_end(struct ctl_client *c);
 /* Appends len bytes as they are (whole lines, newline included: the
  * journal's entry lines) and sends them without waiting for the request
  * to end. Returns false when c was dropped (a follower too slow). */

@@ -89,9 +89,8 @@ static void follow_line(void *ctx, const char *line, size_t len)
         if (--j->live > 0)
             return;
         /* None left: the request ends. */
-        c->following = false;
         journal_free(c);
-        ctl_request_done(c);
+        ctl_follow_end(c);
         return;
     }
     const struct logbuf_meta *m = output_follow_meta();
@@ -145,7 +144,7 @@ static struct service **pick_units(struct pxinit *px, char **names, size_t nname
         if (px->table.svc[i]->output)
             v[(*n)++] = px->table.svc[i];
     for (size_t i = 0; i < nnames; i++) {
-        char *full = unit_name_normalize(names[i]);
+        char *full = proto_unit_name_ok(names[i]) ? unit_name_normalize(names[i]) : NULL;
         struct service *s = full ? unit_table_find(&px->table, full) : NULL;
         free(full);
         if (s && s->output && !listed(v, *n, s))

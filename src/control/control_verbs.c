@@ -488,8 +488,7 @@ static void logs_line(void *ctx, const char *line, size_t len)
     struct ctl_client *c = ctx;
     if (!line) {
         /* The unit went away (daemon-reload, shutdown): the follow ends. */
-        c->following = false;
-        ctl_request_done(c);
+        ctl_follow_end(c);
         return;
     }
     ctl_reply_line(c, line, len);

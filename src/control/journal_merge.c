@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "base/minheap.h"
+#include "wire/proto_journal.h"
 
 struct cursor {
     struct minheap_item it;
@@ -81,8 +82,11 @@ long journal_merge(const struct logbuf *const *rings, size_t n, const struct jou
     size_t lines = 0, bytes = 0;
     for (struct minheap_item *top; (top = minheap_top(&h));) {
         struct cursor *c = (struct cursor *)top;
-        size_t len;
-        usec_of(rings[c->src], c->idx - 1, &len);
+        const char *line;
+        size_t len = logbuf_get(rings[c->src], c->idx - 1, &line, NULL);
+        /* What it takes on the wire: a line of control bytes is escaped to
+         * four times its length, and the reply must stay in its room. */
+        len = proto_entry_msg_size(line, len);
         if (lines >= p->max_lines || bytes + len + JOURNAL_LINE_OVERHEAD > p->max_bytes)
             break;
         lines++;

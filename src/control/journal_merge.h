@@ -10,8 +10,8 @@
 
 #include "base/logbuf.h"
 
-/* Bytes a line is counted for against max_bytes besides its text: the
- * `entry` line's words. */
+/* Bytes a line is counted for against max_bytes besides its message as
+ * the entry line carries it (escaped): the `entry` line's words. */
 #define JOURNAL_LINE_OVERHEAD 96
 
 struct journal_pick {

@@ -82,6 +82,19 @@ int proto_format_entry(char *buf, size_t size, const struct proto_entry *e, cons
     return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
 }
 
+size_t proto_entry_msg_size(const char *msg, size_t msg_len)
+{
+    if (msg_len > PROTO_JOURNAL_MSG_MAX)
+        msg_len = PROTO_JOURNAL_MSG_MAX;
+    size_t n = msg_len;
+    for (size_t i = 0; i < msg_len; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        if (!msg_plain(c))
+            n += c == 0 ? 2 : 3; /* U+FFFD, or \xHH */
+    }
+    return n;
+}
+
 /* The next word of *p (up to a single space, which is consumed), or NULL
  * when there is none (end of line, or an empty word). */
 static char *next_word(char **p)

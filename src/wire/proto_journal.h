@@ -36,6 +36,10 @@ struct proto_entry {
  * length (like snprintf; a message too long is cut). */
 int proto_format_entry(char *buf, size_t size, const struct proto_entry *e, const char *msg,
                        size_t msg_len);
+/* The bytes the message msg takes in an entry line, once cut and escaped
+ * as proto_format_entry() writes it (a budget counts these, not the raw
+ * bytes: a line of control bytes takes four times its length). */
+size_t proto_entry_msg_size(const char *msg, size_t msg_len);
 /* Parses what follows "entry " in place (the message is decoded into rest,
  * e->msg points into it). 0, or -1 when malformed. */
 int proto_parse_entry(char *rest, struct proto_entry *e);

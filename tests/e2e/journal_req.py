@@ -55,7 +55,10 @@ while True:
             sys.exit(0)
         if stall and stall[0].encode() in line:
             open(stall[1], "w").close()
+            give_up = time.monotonic() + 120  # the test may have failed
             while not os.path.exists(stall[2]):
+                if time.monotonic() > give_up:
+                    sys.exit(6)
                 time.sleep(0.02)
             stall = "done"
             buf = b""

@@ -9,24 +9,22 @@
 req() { python3 "${srcdir:-.}/tests/e2e/journal_req.py" "$RUN/control" "$@"; }
 px() { "$PXINIT" -R "$RUN" "$@"; }
 
-# Two units that take turns: each line is written once the other's previous
-# one is in the file, so their order in time is known: a1 b1 a2 b2 a3 b3.
+# Two units that take turns, the test giving the turn once the last line is
+# in pxinit's memory, so their order in time is known: a1 b1 a2 b2 a3 b3.
 script alpha.sh <<'EOF2'
+echo $$ > "$T/alpha.pid"
 for i in 1 2 3; do
     while [ "$(cat "$T/turn" 2>/dev/null)" != "a$i" ]; do sleep 0.01; done
     echo "alpha line $i"
-    sleep 0.05; echo "b$i" > "$T/turn"
 done
-echo $$ > "$T/alpha.pid"
 exec sleep 1000
 EOF2
 script beta.sh <<'EOF2'
+echo $$ > "$T/beta.pid"
 for i in 1 2 3; do
     while [ "$(cat "$T/turn" 2>/dev/null)" != "b$i" ]; do sleep 0.01; done
     echo "beta line $i"
-    sleep 0.05; echo "a$((i + 1))" > "$T/turn"
 done
-echo $$ > "$T/beta.pid"
 exec sleep 1000
 EOF2
 # stdout to the journal, stderr to a rotated file: two pipes.
@@ -76,14 +74,17 @@ unit t2 <<EOF2
 [Service]
 ExecStart=$T/ticker.sh two
 EOF2
-echo a1 > "$T/turn"
 px_start
 
-both_done() { [ -s "$T/alpha.pid" ] && [ -s "$T/beta.pid" ]; }
-poll 10 both_done || fail "alpha and beta did not write their lines"
-# A line is in the memory once pxinit read it: poll for the last.
-all_read() { req "journal alpha beta" >"$T/j" && grep -q "beta line 3" "$T/j"; }
-poll 5 all_read || fail "journal alpha beta: $(cat "$T/j")"
+both_up() { [ -s "$T/alpha.pid" ] && [ -s "$T/beta.pid" ]; }
+poll 10 both_up || fail "alpha and beta did not start"
+in_memory() { req "journal alpha beta" >"$T/j" && grep -q "$1\$" "$T/j"; }
+for i in 1 2 3; do
+    echo "a$i" >"$T/turn"
+    poll 5 in_memory "alpha line $i" || fail "alpha line $i: $(cat "$T/j")"
+    echo "b$i" >"$T/turn"
+    poll 5 in_memory "beta line $i" || fail "beta line $i: $(cat "$T/j")"
+done
 
 # 1. Order across two units, oldest first, and the fields.
 grep '^entry ' "$T/j" | cut -d' ' -f7- >"$T/msgs"
@@ -146,23 +147,48 @@ grep -q '^entry [0-9]* [1-9][0-9]* 3 errs.service errs to stderr$' "$T/j" || fai
 grep -q "errs caf$(printf '\303\251') \\\\x5c tab\\\\x09here\$" "$T/j" || fail "message bytes: $(cat -v "$T/j")"
 pass "stderr's own pipe is priority 3, stdout 6; UTF-8 kept, escapes"
 
-# 6. -f: new lines of two units as they come, no end.
-req "journal -f t1 t2" 3 >"$T/f" &
-fpid=$!
+# 6. -f: new lines of two units as they come, no end. One client drives
+# it: it asks, makes the units write, and reads what comes.
+cat >"$T/follow.py" <<'EOF2'
+import os, socket, sys, time
+path, t = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+s.sendall(b"journal -f t1 t2\n")
+buf = b""
+def wait_for(text):
+    global buf
+    deadline = time.monotonic() + 5
+    while text.encode() not in buf:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            sys.exit("no %r in %r" % (text, buf))
+        s.settimeout(left)
+        try:
+            data = s.recv(65536)
+        except socket.timeout:
+            continue
+        if not data:
+            sys.exit("closed, got %r" % buf)
+        buf += data
+def tick(name, n):
+    with open(os.path.join(t, "tick." + name + ".new"), "w") as f:
+        f.write(str(n))
+    os.rename(os.path.join(t, "tick." + name + ".new"), os.path.join(t, "tick." + name))
 # The first tick comes in the dump or in the follow (both are set up in
 # one go): once it is seen, the follow is on and the next ones come by it.
-echo 1 >"$T/tick.one"
-ticked() { grep -q 'tick one 1$' "$T/f"; }
-poll 5 ticked || fail "-f did not get t1's line: $(cat "$T/f")"
-echo 2 >"$T/tick.two"
-ticked2() { grep -q 'tick two 2$' "$T/f"; }
-poll 5 ticked2 || fail "-f did not get t2's line: $(cat "$T/f")"
-echo 3 >"$T/tick.one"
-ticked3() { grep -q 'tick one 3$' "$T/f"; }
-poll 5 ticked3 || fail "-f did not get t1's second line: $(cat "$T/f")"
-wait "$fpid"
-rc=$?
-[ "$rc" = 3 ] || fail "-f ended (rc $rc): $(cat "$T/f")"
+tick("one", 1); wait_for("tick one 1\n")
+tick("two", 2); wait_for("tick two 2\n")
+tick("one", 3); wait_for("tick one 3\n")
+time.sleep(0.2)
+s.settimeout(0.3)
+try:
+    buf += s.recv(65536)
+except socket.timeout:
+    pass
+sys.stdout.write(buf.decode())
+EOF2
+python3 "$T/follow.py" "$RUN/control" "$T" >"$T/f" 2>"$T/fe" || fail "-f: $(cat "$T/fe")"
 grep -q '^end' "$T/f" && fail "-f sent end: $(cat "$T/f")"
 grep '^entry ' "$T/f" | cut -d' ' -f5,7- >"$T/msgs"
 printf 't1.service tick one 1\nt2.service tick two 2\nt1.service tick one 3\n' >"$T/want"

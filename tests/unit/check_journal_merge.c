@@ -94,6 +94,33 @@ START_TEST(test_merge_table)
 }
 END_TEST
 
+/* The budget counts a line as the entry line carries it: a line of control
+ * bytes takes four times its length (review: counted raw, a reply of such
+ * lines outgrew the client's output room, CTL_MAX_OUTPUT, and journalctl
+ * was cut off without its `end`). */
+START_TEST(test_budget_escaped)
+{
+    struct logbuf a;
+    logbuf_init(&a, 100, 64 * 1024);
+    char line[101];
+    for (int i = 0; i < 10; i++) {
+        memset(line, '\001', 99);
+        line[99] = (char)('0' + i);
+        line[100] = '\0';
+        add(&a, line, 10 + i);
+    }
+    const struct logbuf *rings[] = {&a};
+    size_t wire = 99 * 4 + 1;
+    struct journal_pick p = {INT64_MIN, INT64_MAX, SIZE_MAX, 2 * (wire + JOURNAL_LINE_OVERHEAD)};
+    static struct got g;
+    g.n = 0;
+    ck_assert_int_eq(journal_merge(rings, 1, &p, collect, &g), 2);
+    ck_assert_uint_eq(g.idx[0], 8);
+    ck_assert_uint_eq(g.idx[1], 9);
+    logbuf_free(&a);
+}
+END_TEST
+
 START_TEST(test_no_rings)
 {
     struct journal_pick p = {INT64_MIN, INT64_MAX, SIZE_MAX, SIZE_MAX};
@@ -180,6 +207,7 @@ static Suite *journal_merge_suite(void)
     TCase *tc = tcase_create("merge");
     tcase_add_loop_test(tc, test_merge_table, 0, sizeof(merge_cases) / sizeof(merge_cases[0]));
     tcase_add_test(tc, test_no_rings);
+    tcase_add_test(tc, test_budget_escaped);
     tcase_add_loop_test(tc, test_model, 0, 40);
     suite_add_tcase(s, tc);
     return s;
