@@ -76,8 +76,9 @@ static struct service *unit_arg(struct ctl_client *c, const char *name)
         s = unit_table_find(&px->table, full);
     if (!s && full && refuse_masked(c, full))
         return NULL;
-    if (!s && full && strchr(full, '@') && px->phase == PHASE_RUNNING && !px->opts.no_units) {
-        /* name@inst: made from the template name@.service on first use. */
+    if (!s && full && px->phase == PHASE_RUNNING && !px->opts.no_units) {
+        /* name@inst: made from the template name@.service on first use; a
+         * plain name: loaded from its file (one not enabled, or new). */
         struct instance_diag d = {.errors = 0};
         struct unit_load_report rep = {.diag = instance_on_diag, .ctx = &d};
         struct unit *u =
