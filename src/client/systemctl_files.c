@@ -108,7 +108,6 @@ static const char static_notice[] =
     "  instance name specified.\n";
 
 typedef __typeof__(install_enable) install_op;
-static int check_enableable(const struct install_scope *sc, const struct strv *names);
 
 /* op over every name; the changes, then the first error. 0 or 1. */
 static int run_op(const struct systemctl *s, const struct install_scope *sc,
@@ -135,9 +134,19 @@ static int run_preset(const struct systemctl *s, const struct install_scope *sc,
     int code = 0;
     for (size_t i = 0; i < names->n && code == 0; i++) {
         struct strv one = {.v = &names->v[i], .n = 1};
+        char err[512] = "";
         if (install_preset_enabled(sc, s->user, names->v[i])) {
-            if (strcmp(mode, "disable-only") != 0)
-                code = check_enableable(sc, &one) ? 1 : run_op(s, sc, &one, install_enable, ch);
+            if (strcmp(mode, "disable-only") == 0)
+                continue;
+            if (install_enable_check(sc, names->v[i], err, sizeof(err)) < 0) {
+                /* systemctl names the verb: "Failed to preset unit, ..." */
+                const char *was = "Failed to enable unit";
+                bool same = strncmp(err, was, strlen(was)) == 0;
+                fprintf(stderr, "%s%s\n", same ? "Failed to preset unit" : "",
+                        same ? err + strlen(was) : err);
+                return 1;
+            }
+            code = run_op(s, sc, &one, install_enable, ch);
         } else if (strcmp(mode, "enable-only") != 0) {
             code = run_op(s, sc, &one, install_disable, ch);
         }
