@@ -181,8 +181,8 @@ step enable st
 step is-enabled st foo
 step list-unit-files
 
-# preset (systemd.preset(5)): added last, as our list-unit-files does not
-# read preset files for its PRESET column yet.
+# preset (systemd.preset(5)): the preset files come last, so the steps
+# above see no preset file (systemd's default: enable).
 for r in "$ours_root" "$oracle_root"; do
     mkdir -p "$r/etc/systemd/system-preset" "$r/usr/lib/systemd/system-preset"
     printf '# ours\ndisable baz.service\nenable st.service\n' >"$r/etc/systemd/system-preset/50-t.preset"
@@ -203,6 +203,7 @@ step preset nope.service
 step preset rtmask.service
 step --preset-mode=full preset baz.service foo.service
 step --preset-mode=bogus preset foo.service
+step list-unit-files
 
 if [ "$fails" -gt 0 ]; then
     echo "$fails differences"
