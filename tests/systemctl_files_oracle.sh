@@ -181,6 +181,30 @@ step enable st
 step is-enabled st foo
 step list-unit-files
 
+# preset (systemd.preset(5)): the preset files come last, so the steps
+# above see no preset file (systemd's default: enable).
+for r in "$ours_root" "$oracle_root"; do
+    mkdir -p "$r/etc/systemd/system-preset" "$r/usr/lib/systemd/system-preset"
+    printf '# ours\ndisable baz.service\nenable st.service\n' >"$r/etc/systemd/system-preset/50-t.preset"
+    printf 'disable local.service\nenable baz.service\nenable *\n' >"$r/usr/lib/systemd/system-preset/90-d.preset"
+    printf 'disable *\n' >"$r/usr/lib/systemd/system-preset/50-t.preset" # hidden by /etc's
+done
+step enable baz.service
+step --preset-mode=enable-only preset baz.service
+step --preset-mode=disable-only preset foo.service
+step preset baz.service
+step is-enabled baz.service
+step --preset-mode=enable-only preset foo.service rt.service
+step preset local.service
+step is-enabled local.service
+step preset st.service
+step -q preset real.service
+step preset nope.service
+step preset rtmask.service
+step --preset-mode=full preset baz.service foo.service
+step --preset-mode=bogus preset foo.service
+step list-unit-files
+
 if [ "$fails" -gt 0 ]; then
     echo "$fails differences"
     exit 1

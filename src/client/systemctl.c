@@ -29,6 +29,8 @@ enum {
     OPT_VERSION,
     OPT_FAILED,
     OPT_ROOT,
+    OPT_NO_RELOAD,
+    OPT_PRESET_MODE,
     OPT_UNSUPPORTED,
 };
 
@@ -54,6 +56,8 @@ static const struct option options[] = {
     {"system", no_argument, NULL, OPT_SYSTEM},
     {"force", no_argument, NULL, 'f'},
     {"root", required_argument, NULL, OPT_ROOT},
+    {"no-reload", no_argument, NULL, OPT_NO_RELOAD},
+    {"preset-mode", required_argument, NULL, OPT_PRESET_MODE},
     /* systemctl's, without a pxinit counterpart: named in the refusal. */
     {"runtime", no_argument, NULL, OPT_UNSUPPORTED},
     {"global", no_argument, NULL, OPT_UNSUPPORTED},
@@ -83,14 +87,14 @@ static void usage(void)
         "  kill UNIT...                 Send a signal (-s) to the processes of units\n"
         "  reset-failed [UNIT...]       Reset the failed state of units\n\n"
         "Unit File Commands:\n"
-        "  list-unit-files, enable, disable, reenable, mask, unmask, is-enabled\n\n"
+        "  list-unit-files, enable, disable, reenable, mask, unmask, is-enabled, preset\n\n"
         "Manager Commands:\n"
         "  daemon-reload, is-system-running, poweroff, halt, reboot\n\n"
         "Options:\n"
         "  -h --help --version --user --system -q --quiet --no-block --no-pager\n"
         "  --no-legend --plain -l --full --now -a --all -t --type=TYPE --state=STATE\n"
         "  --failed -p --property=NAME --value -s --signal=SIGNAL -n --lines=N --force\n"
-        "  --root=DIR (unit-file commands only)\n\n"
+        "  --root=DIR --no-reload --preset-mode=MODE (unit-file commands only)\n\n"
         "See doc/systemctl.md for what differs from systemd's systemctl.\n");
 }
 
@@ -202,6 +206,17 @@ static int parse(struct systemctl *sc, int argc, char **argv, bool *done)
             break;
         case OPT_ROOT:
             sc->root = optarg;
+            break;
+        case OPT_NO_RELOAD:
+            sc->no_reload = true;
+            break;
+        case OPT_PRESET_MODE:
+            if (strcmp(optarg, "full") != 0 && strcmp(optarg, "enable-only") != 0 &&
+                strcmp(optarg, "disable-only") != 0) {
+                fprintf(stderr, "Failed to parse preset mode: %s.\n", optarg);
+                return 1;
+            }
+            sc->preset_mode = optarg;
             break;
         case OPT_UNSUPPORTED:
             fprintf(stderr, "systemctl: option '%s' is not supported by pxinit\n",

@@ -18,6 +18,8 @@ struct systemctl {
     bool user; /* --user (else --system, the default) */
     bool quiet, no_block, no_pager, no_legend, plain, full, now, all, value;
     bool force;
+    bool no_reload;          /* --no-reload: unit-file verbs leave the daemon as it is */
+    const char *preset_mode; /* --preset-mode: full (NULL), enable-only, disable-only */
     char **types;            /* --type=a,b (split), NULL-terminated; NULL when not given */
     char **states;           /* --state=a,b */
     char **props;            /* -p/--property (repeatable, each may be a,b) */

@@ -7,9 +7,9 @@
  * The search path is the one a daemon started with the same options reads:
  * PXINIT_UNITS or pxinit's default unit directories, then systemd's tree,
  * always (a daemon without --systemd simply does not read it). With --now,
- * enable starts and disable/mask stop the units through the daemon. The
- * running daemon is otherwise left alone: its daemon-reload picks the links
- * up, as systemd's does.
+ * enable starts and disable/mask stop the units through the daemon. After
+ * a change the running daemon reloads (not with --no-reload or --root), as
+ * systemctl makes systemd reload; no daemon is no error.
  */
 #include "client/systemctl_files.h"
 
@@ -22,9 +22,11 @@
 #include "client/systemctl_files_int.h"
 #include "config/paths.h"
 #include "unit/unit_install.h"
+#include "wire/protocol.h"
 
-static const char *const file_verbs[] = {"enable", "disable",    "reenable", "mask",
-                                         "unmask", "is-enabled", "cat",      "list-unit-files"};
+static const char *const file_verbs[] = {"enable", "disable",         "reenable",
+                                         "mask",   "unmask",          "is-enabled",
+                                         "cat",    "list-unit-files", "preset"};
 
 bool systemctl_files_verb(const char *verb)
 {
@@ -124,6 +126,53 @@ static int run_op(const struct systemctl *s, const struct install_scope *sc,
     return code;
 }
 
+/* preset: enable or disable as the preset files say (--preset-mode). */
+static int run_preset(const struct systemctl *s, const struct install_scope *sc,
+                      const struct strv *names, struct install_changes *ch)
+{
+    const char *mode = s->preset_mode ? s->preset_mode : "full";
+    int code = 0;
+    for (size_t i = 0; i < names->n && code == 0; i++) {
+        struct strv one = {.v = &names->v[i], .n = 1};
+        char err[512] = "";
+        if (install_preset_enabled(sc, s->user, names->v[i])) {
+            if (strcmp(mode, "disable-only") == 0)
+                continue;
+            if (install_enable_check(sc, names->v[i], err, sizeof(err)) < 0) {
+                /* systemctl names the verb: "Failed to preset unit, ..." */
+                const char *was = "Failed to enable unit";
+                bool same = strncmp(err, was, strlen(was)) == 0;
+                fprintf(stderr, "%s%s\n", same ? "Failed to preset unit" : "",
+                        same ? err + strlen(was) : err);
+                return 1;
+            }
+            code = run_op(s, sc, &one, install_enable, ch);
+        } else if (strcmp(mode, "enable-only") != 0) {
+            code = run_op(s, sc, &one, install_disable, ch);
+        }
+    }
+    return code;
+}
+
+/* After a change: the daemon reads the links again. Unreachable: none runs. */
+static int reload_daemon(const struct systemctl *s)
+{
+    if (s->no_reload || s->root)
+        return 0;
+    struct client cl = {
+        .verb = "daemon-reload",
+        .id = VERB_DAEMON_RELOAD,
+        .runtime_dir = s->runtime_dir,
+        .quiet = true,
+    };
+    int code = client_request(&cl, "daemon-reload\n", true);
+    free(cl.units);
+    if (code == 0 || code == PROTO_EXIT_UNREACHABLE)
+        return 0;
+    fprintf(stderr, "Failed to reload daemon.\n");
+    return 1;
+}
+
 /* --now: start or stop the units through the daemon. */
 static int run_now(const struct systemctl *s, const struct strv *names, bool start)
 {
@@ -198,8 +247,12 @@ static int change_links(const struct systemctl *s, const struct install_scope *s
         code = run_op(s, sc, names, install_mask, &ch);
     if (strcmp(v, "unmask") == 0)
         code = run_op(s, sc, names, install_unmask, &ch);
+    if (strcmp(v, "preset") == 0)
+        code = run_preset(s, sc, names, &ch);
     install_changes_free(&ch);
-    if (code == 0 && s->now && strcmp(v, "unmask") != 0)
+    if (code == 0 && reload_daemon(s) != 0)
+        code = 1;
+    if (code == 0 && s->now && strcmp(v, "unmask") != 0 && strcmp(v, "preset") != 0)
         code = run_now(s, names, enable || reenable);
     return code;
 }

@@ -1,9 +1,9 @@
 /* systemctl_files_list.c - systemctl list-unit-files and cat, offline.
  *
  * list-unit-files shows every unit file name along the search path with its
- * is-enabled state and its preset, in systemctl's columns. pxinit reads no
- * preset files: a unit that can be enabled has preset "enabled" (systemd's
- * answer when no preset file names it), static and alias ones "-".
+ * is-enabled state and its preset, in systemctl's columns: what the preset
+ * files say (unit/unit_install.h: install_preset_enabled()), "-" for
+ * static and alias units.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -38,11 +38,12 @@ static bool wanted(const struct systemctl *s, const char *name, const char *stat
     return false;
 }
 
-static const char *preset_of(enum unit_file_state st)
+static const char *preset_of(const struct systemctl *s, const struct install_scope *sc,
+                             const char *name, enum unit_file_state st)
 {
-    return st == UFS_STATIC || st == UFS_ALIAS || st == UFS_GENERATED || st == UFS_TRANSIENT
-               ? "-"
-               : "enabled";
+    if (st == UFS_STATIC || st == UFS_ALIAS || st == UFS_GENERATED || st == UFS_TRANSIENT)
+        return "-";
+    return install_preset_enabled(sc, s->user, name) ? "enabled" : "disabled";
 }
 
 int sdfiles_list(const struct systemctl *s, const struct install_scope *sc)
@@ -71,7 +72,7 @@ int sdfiles_list(const struct systemctl *s, const struct install_scope *sc)
         printf("%-*s %-*s %s\n", (int)w1, "UNIT FILE", (int)w2, "STATE", "PRESET");
     for (size_t i = 0; states && i < shown.n; i++)
         printf("%-*s %-*s %s\n", (int)w1, shown.v[i], (int)w2, unit_file_state_name(states[i]),
-               preset_of(states[i]));
+               preset_of(s, sc, shown.v[i], states[i]));
     if (!s->no_legend)
         printf("\n%zu unit files listed.\n", shown.n);
     int code = states ? (shown.n ? 0 : 1) : 1;

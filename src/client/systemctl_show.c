@@ -49,8 +49,8 @@ static int daemon_scope(struct systemctl *sc, struct install_scope *scope)
 
 /* UnitFileState and UnitFilePreset come empty from the daemon, which does
  * no file work for `show` (doc/protocol.md): they are is-enabled's answer
- * here, for the directories the daemon reads. pxinit has no preset files:
- * the preset is systemd's default, "enabled". A unit whose file is not in
+ * here, for the directories the daemon reads; the preset is what the preset
+ * files say (install_preset_enabled()). A unit whose file is not in
  * those directories keeps them empty, as systemd shows a transient unit. */
 void sc_fill_install(struct systemctl *sc, struct sc_set *set)
 {
@@ -80,7 +80,10 @@ void sc_fill_install(struct systemctl *sc, struct sc_set *set)
             known = true;
             if (st == UFS_NOT_FOUND)
                 continue;
-            char *copy = strdup(state ? unit_file_state_name(st) : "enabled");
+            const char *v = state ? unit_file_state_name(st)
+                            : install_preset_enabled(&scope, sc->user, id) ? "enabled"
+                                                                           : "disabled";
+            char *copy = strdup(v);
             if (copy) {
                 free(p->value);
                 p->value = copy;

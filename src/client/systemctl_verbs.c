@@ -5,6 +5,7 @@
  * systemctl's sentences and exit codes (systemctl-start-unit.c,
  * systemctl-is-active.c).
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +245,10 @@ int sc_simple_verb(struct systemctl *sc)
     }
     if (strcmp(v, "daemon-reload") == 0)
         return send_units(sc, "daemon-reload", "reload daemon", NULL, 0);
-    /* poweroff, halt, reboot: pxinit ends (SPEC: as `pxinit shutdown`). */
+    /* poweroff, halt, reboot: pxinit ends (SPEC: as `pxinit shutdown`). Its
+     * shutdown sweep signals every process, this one too, before the reply
+     * or EOF reaches it: the client ends on those, not on the sweep. */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
     return send_units(sc, "shutdown", v, NULL, 0);
 }

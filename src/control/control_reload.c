@@ -90,7 +90,8 @@ struct service *ctl_instance_add(struct ctl *ctl, struct unit *u)
         unit_free(u);
         return NULL;
     }
-    log_unit_info(s->name, "instantiated from its template");
+    log_unit_info(s->name,
+                  strchr(s->name, '@') ? "instantiated from its template" : "loaded on request");
     return s;
 }
 

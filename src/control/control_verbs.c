@@ -64,8 +64,9 @@ static bool refuse_masked(struct ctl_client *c, const char *name)
     return true;
 }
 
-/* The service named argv[i] or an error line (SPEC: 4, no such unit). */
-static struct service *unit_arg(struct ctl_client *c, const char *name)
+/* The service named argv[i] or an error line (SPEC: 4, no such unit).
+ * demand: a plain name not loaded comes from its file (status, logs: no). */
+static struct service *unit_arg(struct ctl_client *c, const char *name, bool demand)
 {
     struct service *s = NULL;
     struct pxinit *px = c->ctl->px;
@@ -76,8 +77,10 @@ static struct service *unit_arg(struct ctl_client *c, const char *name)
         s = unit_table_find(&px->table, full);
     if (!s && full && refuse_masked(c, full))
         return NULL;
-    if (!s && full && strchr(full, '@') && px->phase == PHASE_RUNNING && !px->opts.no_units) {
-        /* name@inst: made from the template name@.service on first use. */
+    if (!s && full && (demand || strchr(full, '@')) && px->phase == PHASE_RUNNING &&
+        !px->opts.no_units) {
+        /* name@inst: made from the template name@.service on first use; a
+         * plain name: loaded from its file (one not enabled, or new). */
         struct instance_diag d = {.errors = 0};
         struct unit_load_report rep = {.diag = instance_on_diag, .ctx = &d};
         struct unit *u =
@@ -107,7 +110,7 @@ static bool units_resolve(struct ctl_client *c, int argc, char **argv, struct se
     for (int i = 0; i < argc; i++) {
         if (argv[i][0] == '-')
             continue;
-        struct service *s = unit_arg(c, argv[i]);
+        struct service *s = unit_arg(c, argv[i], true);
         if (s)
             out[(*n)++] = s;
         else
@@ -309,7 +312,7 @@ static void verb_status(struct ctl_client *c, int argc, char **argv)
         if (!s && full && reply_masked(c, full))
             continue;
         if (!s)
-            s = unit_arg(c, argv[i]);
+            s = unit_arg(c, argv[i], false);
         if (!s)
             continue;
         reply_unit(c, s);
@@ -525,7 +528,7 @@ static void verb_logs(struct ctl_client *c, int argc, char **argv)
         ctl_request_done(c);
         return;
     }
-    struct service *s = unit_arg(c, name);
+    struct service *s = unit_arg(c, name, false);
     if (!s) {
         ctl_request_done(c);
         return;

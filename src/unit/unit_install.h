@@ -93,4 +93,10 @@ int install_mask(const struct install_scope *sc, const char *name, struct instal
 int install_unmask(const struct install_scope *sc, const char *name, struct install_changes *ch,
                    char *err, size_t errsize);
 
+/* systemd.preset(5) (unit_preset.c): true when the preset files of the
+ * system's (user: the user's) preset directories, under sc->root, say
+ * "enable" for name, or none names it (systemd's default); false for
+ * "disable". */
+bool install_preset_enabled(const struct install_scope *sc, bool user, const char *name);
+
 #endif

@@ -437,17 +437,19 @@ struct unit *unit_load_instance_report(const struct strv *dirs, bool systemd, co
                                        const struct unit_load_report *rep)
 {
     char tmpl[512];
-    if (!unit_name_template_of(name, tmpl, sizeof(tmpl)) || unit_name_is_template(name))
+    if (unit_name_is_template(name))
         return NULL;
+    /* A plain name is its own file: systemd loads any unit on its path on demand. */
+    const char *file = unit_name_template_of(name, tmpl, sizeof(tmpl)) ? tmpl : name;
     struct strv search = {0};
     unit_search_dirs(dirs, systemd, &search);
     struct unit *u = NULL;
     for (size_t i = 0; i < search.n && !u; i++) {
         char path[4096];
-        snprintf(path, sizeof(path), "%s/%s", search.v[i], tmpl);
+        snprintf(path, sizeof(path), "%s/%s", search.v[i], file);
         if (access(path, R_OK) == 0) {
             if (unit_file_masked(path)) {
-                log_info("%s is masked, not loading %s", tmpl, name);
+                log_info("%s is masked, not loading %s", file, name);
                 break;
             }
             u = load_one(name, path, NULL, &search, NULL, rep);

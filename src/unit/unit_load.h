@@ -36,7 +36,10 @@ int unit_load_dirs_report(const struct strv *dirs, bool systemd, struct unit ***
 
 /* An instance "name@inst.service" made from its template "name@.service"
  * found in dirs (and systemd's directories with systemd); NULL when there
- * is no template or it failed to load (reported). */
+ * is no template or it failed to load (reported). A plain name
+ * ("web.service") is loaded from its own file there, as systemd loads any
+ * unit of its path on demand. Either way u->instantiated is set: made on
+ * request, kept by daemon-reload. */
 struct unit *unit_load_instance(const struct strv *dirs, bool systemd, const char *name);
 /* The same, telling rep (may be NULL) every diagnostic: a client that
  * started the instance hears why it did not load. */
