@@ -66,6 +66,7 @@ for i in $(seq -w 1 $((UNITS - 1))); do
         "$i" >"$D/units/u$i.service"
 done
 # A script, so that neither side's `$` expansion in ExecStart= matters.
+# shellcheck disable=SC2016 # the script expands them
 printf '#!/bin/sh\ni=1\nwhile [ $i -le 300 ]; do echo "blog line $i"; i=$((i + 1)); done\nexec sleep 100000\n' >"$D/blog.sh"
 chmod 755 "$D" "$D/blog.sh"
 printf '[Unit]\nDescription=bench logger\n[Service]\nExecStart=%s\n[Install]\nWantedBy=multi-user.target\n' \
@@ -115,8 +116,8 @@ other_cmd=("$PY ${PYR[*]} is-active blog.service"
     "$PY ${PYR[*]} show -p ActiveState blog.service"
     "$PY ${PYR[*]} list-units"
     "$PXINIT logs -n 100 blog")
-px_name=(systemctl-pxinit systemctl-pxinit systemctl-pxinit systemctl-pxinit "journalctl (pxinit)")
-other_name=(systemctl-py systemctl-py systemctl-py systemctl-py "pxinit logs")
+px_name=(systemctl systemctl systemctl systemctl journalctl)
+other_name=(systemctl.py systemctl.py systemctl.py systemctl.py "pxinit logs")
 
 # Each command must work before it is timed: a failing command is fast.
 check() {
@@ -130,15 +131,15 @@ check() {
         exit 1
     fi
 }
-check is-active '^active$' $SC is-active blog.service
+check is-active '^active$' "$SC" is-active blog.service
 check is-active '^active$' "$PY" "${PYR[@]}" is-active blog.service
-check status 'Active: active \(running\)' $SC status blog.service
+check status 'Active: active \(running\)' "$SC" status blog.service
 check status 'Active: active \(running\)' "$PY" "${PYR[@]}" status blog.service
-check show '^ActiveState=active$' $SC show -p ActiveState blog.service
+check show '^ActiveState=active$' "$SC" show -p ActiveState blog.service
 check show '^ActiveState=active$' "$PY" "${PYR[@]}" show -p ActiveState blog.service
-check list-units 'blog\.service' $SC list-units
+check list-units 'blog\.service' "$SC" list-units
 check list-units "u01\\.service" "$PY" "${PYR[@]}" list-units
-check journal 'blog line 300$' $JC -u blog.service -n 100
+check journal 'blog line 300$' "$JC" -u blog.service -n 100
 check logs 'blog line 300$' "$PXINIT" logs -n 100 blog
 # The same lines: journalctl's 100 messages are `pxinit logs`' 100.
 msgs() { sed -n 's/.*\(blog line [0-9]*\)$/\1/p'; }
@@ -159,10 +160,16 @@ for r in $(seq 1 "$ROUNDS"); do
     done
 done
 
-# round_ms ROUND ROW SIDE: that round's median, in milliseconds.
+# round_ms ROUND ROW SIDE: that round's median wall time, in milliseconds.
 round_ms() { awk -F, 'NR == 2 {printf "%.4f\n", $4 * 1000}' "$D/r$1-$2-$3.csv"; }
+# round_cpu ROUND ROW SIDE: that round's mean user+system time of the
+# command's process (the daemon's share is not in it), in milliseconds.
+round_cpu() { awk -F, 'NR == 2 {printf "%.4f\n", ($5 + $6) * 1000}' "$D/r$1-$2-$3.csv"; }
 median() { sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m}'; }
 median_ms() { for r in $(seq 1 "$ROUNDS"); do round_ms "$r" "$1" "$2"; done | median; }
+# min_ms ROW SIDE: the fastest run of all rounds (the least disturbed).
+min_ms() { for r in $(seq 1 "$ROUNDS"); do awk -F, 'NR == 2 {printf "%.4f\n", $7 * 1000}' "$D/r$r-$1-$2.csv"; done | sort -g | head -n 1; }
+median_cpu() { for r in $(seq 1 "$ROUNDS"); do round_cpu "$r" "$1" "$2"; done | median; }
 # Per-round ratios other/px: their min and max.
 ratio_range() {
     for r in $(seq 1 "$ROUNDS"); do
@@ -175,14 +182,31 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -r), $(nproc) CPUs, load $(cut -d' '
     "$ROUNDS rounds x $RUNS runs, interleaved"
 echo "# $(hyperfine --version); Debian systemctl $pyver ($(python3 --version)); pxinit $("$PXINIT" --version 2>&1 | head -n 1)"
 echo "# $UNITS units running on each side; X = blog.service (300 lines of output)"
-printf '%-12s %-20s %10s   %-14s %10s   %8s  %s\n' what A "A ms" B "B ms" "B/A" "per-round B/A"
+echo "# wall: median of the per-round medians (and the range of the per-round ratios); min: the fastest run;"
+echo "# cpu: user+sys of the client process alone (the daemon's share is not in it), median of the per-round means"
+printf '%-11s %-11s %8s %8s %8s   %-12s %8s %8s %8s   %8s %-13s %8s %8s\n' what A "A ms" "A min" "A cpu" \
+    B "B ms" "B min" "B cpu" "B/A" "(per round)" "B/A min" "B/A cpu"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", (a > 0 ? b / a : 0)}'; }
 for i in "${!rows[@]}"; do
-    a=$(median_ms "${rows[$i]}" px)
-    b=$(median_ms "${rows[$i]}" other)
-    printf '%-12s %-20s %10s   %-14s %10s   %7.1fx  %s\n' "${rows[$i]}" "${px_name[$i]}" "$a" \
-        "${other_name[$i]}" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print b / a}')" "$(ratio_range "${rows[$i]}")"
+    w=${rows[$i]}
+    a=$(median_ms "$w" px) b=$(median_ms "$w" other)
+    am=$(min_ms "$w" px) bm=$(min_ms "$w" other)
+    ac=$(median_cpu "$w" px) bc=$(median_cpu "$w" other)
+    printf '%-11s %-11s %8.2f %8.2f %8.2f   %-12s %8.2f %8.2f %8.2f   %8s %-13s %8s %8s\n' "$w" "${px_name[$i]}" \
+        "$a" "$am" "$ac" "${other_name[$i]}" "$b" "$bm" "$bc" "$(ratio "$a" "$b")" "($(ratio_range "$w"))" \
+        "$(ratio "$am" "$bm")" "$(ratio "$ac" "$bc")"
 done
 echo "# commands (\$D is the benchmark's temporary directory; systemctl and journalctl there are links to pxinit):"
 for i in "${!rows[@]}"; do
     printf '#   %-10s A: %s\n#   %-10s B: %s\n' "${rows[$i]}" "${px_cmd[$i]//$D/\$D}" "" "${other_cmd[$i]//$D/\$D}"
 done
+# What both sides print for the same question, so the reader sees that the
+# work is alike.
+echo "# systemctl status blog.service, pxinit's:"
+"$SC" status blog.service 2>&1 | head -n 8 | sed "s|$D|\$D|g; s/^/#   /"
+echo "# and the Python script's:"
+"$PY" "${PYR[@]}" status blog.service 2>&1 | head -n 8 | sed "s|$D|\$D|g; s/^/#   /"
+echo "# systemctl list-units | head -n 4, pxinit's:"
+"$SC" list-units 2>&1 | head -n 4 | sed 's/^/#   /'
+echo "# and the Python script's:"
+"$PY" "${PYR[@]}" list-units 2>&1 | head -n 4 | sed 's/^/#   /'
