@@ -86,6 +86,29 @@ expect _pxinit_journalctl "journalctl -o short-" "short-iso"
     pass "bash: steps aside for a systemctl that is not pxinit"
 ) || exit 1
 
+# --- --user: a user-mode daemon beside the system one; --user on the line
+# being completed chooses it (a build without --user skips this part).
+XDG_RUNTIME_DIR=$T/none "$PXINIT" --user list >/dev/null 2>&1
+if [ $? = 2 ]; then
+    echo "skip: this build has no --user (the --user completions are not checked)"
+else
+    mkdir -m 0700 "$T/xdg" && mkdir -p "$T/cfg/pxinit/units" || fail "cannot make the user dirs"
+    printf '[Service]\nExecStart=/bin/sleep 1000\n' >"$T/cfg/pxinit/units/wuser.service"
+    export XDG_RUNTIME_DIR=$T/xdg XDG_CONFIG_HOME=$T/cfg XDG_STATE_HOME=$T/state
+    unshare --pid --fork --mount-proc "$PXINIT" --user >"$T/user.log" 2>&1 </dev/null &
+    USER_NS=$!
+    stop_user() { pkill -KILL -P "$USER_NS" 2>/dev/null; wait "$USER_NS" 2>/dev/null; }
+    trap 'stop_user; cleanup' EXIT
+    user_ready() { "$PXINIT" --user list 2>/dev/null | grep -q '^wuser  *active'; }
+    poll 5 user_ready || fail "the user daemon has no wuser: $(cat "$T/user.log")"
+    expect _pxinit "pxinit --user status w" "wuser"
+    expect _pxinit "pxinit status w" "web worker"
+    expect _pxinit_systemctl "systemctl --user restart w" "wuser.service"
+    expect _pxinit_journalctl "journalctl --user -u w" "wuser.service"
+    stop_user
+    unset XDG_RUNTIME_DIR XDG_CONFIG_HOME XDG_STATE_HOME
+fi
+
 # --- fish: `complete -C` lists the candidates without a terminal.
 if command -v fish >/dev/null; then
     fcomp() {
