@@ -68,6 +68,8 @@ expect _pxinit_systemctl "systemctl is-a" "is-active"
 expect _pxinit_systemctl "systemctl show -p ActiveS" "ActiveState"
 expect _pxinit_systemctl "systemctl --type " "help service socket target timer"
 expect _pxinit_journalctl "journalctl -u w" "web.service worker.service"
+# The unit-file verbs list the files where they look (PXINIT_UNITS).
+PXINIT_UNITS=$UNITS expect _pxinit_systemctl "systemctl enable w" "web.service worker.service"
 expect _pxinit_journalctl "journalctl -o short-" "short-iso"
 # -R on the command line chooses the daemon; without it the default (none
 # here) has no units.
@@ -125,6 +127,7 @@ if command -v fish >/dev/null; then
     fexpect "pxinit status w" "web worker"
     fexpect "systemctl restart w" "web.service worker.service"
     fexpect "journalctl -u w" "web.service worker.service"
+    PXINIT_UNITS=$UNITS fexpect "systemctl enable w" "web.service worker.service"
 else
     echo "skip: fish is not installed (the fish completions are not checked)"
 fi
@@ -145,6 +148,7 @@ if command -v zsh >/dev/null; then
     zexpect "pxinit status w" "web worker"
     zexpect "systemctl restart w" "web.service worker.service"
     zexpect "journalctl -u w" "web.service worker.service"
+    PXINIT_UNITS=$UNITS zexpect "systemctl enable w" "web.service worker.service"
 else
     echo "skip: zsh is not installed (the zsh completion is not checked)"
 fi

@@ -48,6 +48,26 @@ function __pxinit_units --argument-names cmd filter suffix
     end
 end
 
+# __pxinit_unit_files: names of the unit files where the offline verbs
+# (enable, disable, mask, ...) look: PXINIT_UNITS, pxinit's, systemd's.
+function __pxinit_unit_files
+    set -l dirs
+    if set -q PXINIT_UNITS
+        set dirs (string split : -- $PXINIT_UNITS)
+    else if contains -- --user (commandline -opc)
+        set -l cfg $HOME/.config
+        set -q XDG_CONFIG_HOME; and set cfg $XDG_CONFIG_HOME
+        set dirs $cfg/pxinit/units $cfg/systemd/user /etc/systemd/user /usr/lib/systemd/user
+    else
+        set dirs /etc/pxinit/units /etc/systemd/system /run/systemd/system /lib/systemd/system /usr/lib/systemd/system
+    end
+    for d in $dirs
+        for f in $d/*.service $d/*.socket $d/*.timer $d/*.target
+            string replace -r '.*/' '' -- $f
+        end
+    end | sort -u
+end
+
 # __pxinit_verb: the verb of the command line so far (options and their
 # values skipped), or nothing.
 function __pxinit_verb

@@ -14,8 +14,7 @@ else
     complete -c systemctl -n '__pxinit_verb_in stop kill' -a '(__pxinit_units systemctl stoppable .service)'
     complete -c systemctl -n '__pxinit_verb_in restart try-restart reload reload-or-restart try-reload-or-restart is-active is-failed status show reset-failed' \
         -a '(__pxinit_units systemctl all .service)'
-    complete -c systemctl -n '__pxinit_verb_in enable disable mask unmask is-enabled cat' \
-        -a '(__pxinit_units systemctl all .service)'
+    complete -c systemctl -n '__pxinit_verb_in enable disable mask unmask is-enabled cat' -a '(__pxinit_unit_files)'
     complete -c systemctl -s q -l quiet -d 'no output'
     complete -c systemctl -l no-block -d 'do not wait'
     complete -c systemctl -l no-pager -d 'no pager'
