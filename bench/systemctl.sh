@@ -201,7 +201,8 @@ for i in "${!rows[@]}"; do
     printf '#   %-10s A: %s\n#   %-10s B: %s\n' "${rows[$i]}" "${px_cmd[$i]//$D/\$D}" "" "${other_cmd[$i]//$D/\$D}"
 done
 # What both sides print for the same question, so the reader sees that the
-# work is alike.
+# work is alike. (head closes the pipe early: no pipefail here.)
+set +o pipefail
 echo "# systemctl status blog.service, pxinit's:"
 "$SC" status blog.service 2>&1 | head -n 8 | sed "s|$D|\$D|g; s/^/#   /"
 echo "# and the Python script's:"
