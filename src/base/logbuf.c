@@ -184,6 +184,16 @@ size_t logbuf_tail(const struct logbuf *lb, size_t n, logbuf_emit_fn emit, void 
     return n;
 }
 
+void logbuf_backfill_pid(struct logbuf *lb, int32_t pid)
+{
+    for (size_t i = lb->count; i-- > 0;) {
+        struct logbuf_entry *e = &lb->ent[(lb->first + i) % lb->cap_lines];
+        if (e->pid != 0 || (e->usec_hi >> 27) & LOGBUF_PXINIT)
+            break;
+        e->pid = pid;
+    }
+}
+
 size_t logbuf_get(const struct logbuf *lb, size_t i, const char **line, struct logbuf_meta *m)
 {
     const struct logbuf_entry *e = &lb->ent[(lb->first + i) % lb->cap_lines];

@@ -59,6 +59,11 @@ const char *logbuf_append_parts(struct logbuf *lb, const char *a, size_t alen, c
 const char *logbuf_append_meta(struct logbuf *lb, const char *a, size_t alen, const char *b,
                                size_t blen, const struct logbuf_meta *meta, size_t *stored_len);
 
+/* Gives pid to the newest lines that have none (pid 0, not pxinit's own),
+ * back to the first that has one: a service can print before the loop has
+ * read its pid from the spawn report. */
+void logbuf_backfill_pid(struct logbuf *lb, int32_t pid);
+
 /* Line i (0: the oldest held) and its metadata (m may be NULL); returns
  * its length. i must be below logbuf_count(). */
 size_t logbuf_get(const struct logbuf *lb, size_t i, const char **line, struct logbuf_meta *m);

@@ -102,6 +102,12 @@ void output_unit_pid(struct output_unit *ou, const pid_t *pid)
         ou->pid = pid;
 }
 
+void output_main_pid_known(struct output_unit *ou)
+{
+    if (ou && ou->pid && *ou->pid > 0 && ou->mem.ring)
+        logbuf_backfill_pid(ou->mem.ring, (int32_t)*ou->pid);
+}
+
 const char *output_ident(const struct output_unit *ou)
 {
     return ou->ident ? ou->ident : ou->name;

@@ -128,6 +128,9 @@ void output_unfollow(struct output_follower *f);
 /* Where the unit's main pid is read as each line comes (journalctl's _PID):
  * a pid_t that lives as long as ou (the service's). NULL: 0. */
 void output_unit_pid(struct output_unit *ou, const pid_t *pid);
+/* The main pid was just learnt: lines the unit printed before the loop knew
+ * it get it (journalctl's _PID). */
+void output_main_pid_known(struct output_unit *ou);
 /* What the unit's lines are shown under: SyslogIdentifier= or its name. */
 const char *output_ident(const struct output_unit *ou);
 /* The unit's remembered lines (read them with logbuf_get()); NULL while

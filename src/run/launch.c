@@ -96,6 +96,8 @@ static void job_got_pid(struct pxinit *px, struct spawn_job *job, pid_t pid)
         proc_signal(p->pidfd, pid, SIGKILL);
         p->pgid = p->pin = 0; /* its reaping would not release the id */
     }
+    if (job->role == PID_ROLE_MAIN)
+        output_main_pid_known(s->output);
     log_unit_debug(s->name, "%s process %d: %s", job->role == PID_ROLE_MAIN ? "main" : "control",
                    (int)pid, job->what);
     svc_proc_started(s, p);

@@ -253,6 +253,35 @@ START_TEST(test_meta_limits)
 }
 END_TEST
 
+/* Lines read before the main pid was known get it, back to the last line
+ * that had one; pxinit's own lines and older runs' lines keep theirs. */
+START_TEST(test_backfill_pid)
+{
+    struct logbuf lb;
+    logbuf_init(&lb, 8, 256);
+    struct logbuf_meta old = {.usec = 1, .pid = 7, .prio = 6};
+    struct logbuf_meta none = {.usec = 2, .pid = 0, .prio = 6};
+    struct logbuf_meta own = {.usec = 3, .pid = 0, .prio = 6, .flags = LOGBUF_PXINIT};
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "a", 1, NULL, 0, &none, NULL));
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "b", 1, NULL, 0, &old, NULL));
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "c", 1, NULL, 0, &none, NULL));
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "d", 1, NULL, 0, &none, NULL));
+    logbuf_backfill_pid(&lb, 42);
+    const char *line;
+    struct logbuf_meta m;
+    int32_t want[] = {0, 7, 42, 42};
+    for (size_t i = 0; i < 4; i++) {
+        logbuf_get(&lb, i, &line, &m);
+        ck_assert_int_eq(m.pid, want[i]);
+    }
+    ck_assert_ptr_nonnull(logbuf_append_meta(&lb, "e", 1, NULL, 0, &own, NULL));
+    logbuf_backfill_pid(&lb, 43);
+    logbuf_get(&lb, 4, &line, &m);
+    ck_assert_int_eq(m.pid, 0);
+    logbuf_free(&lb);
+}
+END_TEST
+
 static Suite *logbuf_suite(void)
 {
     Suite *s = suite_create("logbuf");
@@ -265,6 +294,7 @@ static Suite *logbuf_suite(void)
     tcase_add_test(tc, test_slots_grow_after_wrap);
     tcase_add_test(tc, test_meta);
     tcase_add_test(tc, test_meta_limits);
+    tcase_add_test(tc, test_backfill_pid);
     suite_add_tcase(s, tc);
     return s;
 }
