@@ -104,20 +104,28 @@ PYR=(--root="$D/root")
 wait_for sh -c "'$PY' --root='$D/root' is-active blog.service | grep -qx active"
 wait_for grep -q 'blog line 300' "$D/root/var/log/journal/blog.service.log"
 
+# The interpreter the script names (its #! line), not whatever python3 is
+# first on PATH.
+PYI=$(head -n 1 "$PY" | sed 's/^#! *//; s/ .*//')
+
 # --- what is timed: each row a pair, pxinit's then the Python script's
-rows=(is-active status show-p list-units journal)
+# The last row is the floor of each side: starting any process, and
+# starting the Python interpreter.
+rows=(is-active status show-p list-units journal start-only)
 px_cmd=("$SC is-active blog.service"
     "$SC status blog.service"
     "$SC show -p ActiveState blog.service"
     "$SC list-units"
-    "$JC -u blog.service -n 100")
+    "$JC -u blog.service -n 100"
+    "/bin/true")
 other_cmd=("$PY ${PYR[*]} is-active blog.service"
     "$PY ${PYR[*]} status blog.service"
     "$PY ${PYR[*]} show -p ActiveState blog.service"
     "$PY ${PYR[*]} list-units"
-    "$PXINIT logs -n 100 blog")
-px_name=(systemctl systemctl systemctl systemctl journalctl)
-other_name=(systemctl.py systemctl.py systemctl.py systemctl.py "pxinit logs")
+    "$PXINIT logs -n 100 blog"
+    "$PYI -c pass")
+px_name=(systemctl systemctl systemctl systemctl journalctl /bin/true)
+other_name=(systemctl.py systemctl.py systemctl.py systemctl.py "pxinit logs" "python -c pass")
 
 # Each command must work before it is timed: a failing command is fast.
 check() {
@@ -180,7 +188,7 @@ ratio_range() {
 pyver=$(cat "$PYDIR/VERSION" 2>/dev/null || echo '?')
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg);" \
     "$ROUNDS rounds x $RUNS runs, interleaved"
-echo "# $(hyperfine --version); Debian systemctl $pyver ($(python3 --version)); pxinit $("$PXINIT" --version 2>&1 | head -n 1)"
+echo "# $(hyperfine --version); Debian systemctl $pyver ($("$PYI" --version 2>&1)); pxinit $("$PXINIT" --version 2>&1 | head -n 1)"
 echo "# $UNITS units running on each side; X = blog.service (300 lines of output)"
 echo "# wall: median of the per-round medians (and the range of the per-round ratios); min: the fastest run;"
 echo "# cpu: user+sys of the client process alone (the daemon's share is not in it), median of the per-round means"
