@@ -184,7 +184,8 @@ static void load_units(const struct strv *dirs, const struct strv *names, struct
             continue; /* an earlier directory has it: that one wins */
         if (unit_kind_of_name(name) < 0)
             continue;
-        if (names && !bsearch(&name, names->v, names->n, sizeof(*names->v), str_cmp))
+        if (names && (names->n == 0 || /* bsearch() must not get a NULL array */
+                      !bsearch(&name, names->v, names->n, sizeof(*names->v), str_cmp)))
             continue;
         bool dup = false;
         for (size_t k = 0; already && k < already->n && !dup; k++)
