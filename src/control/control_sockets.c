@@ -13,23 +13,8 @@
 #include "control/control_int.h"
 #include "core/socket.h"
 #include "unit/unit.h"
+#include "unit/unit_socket.h"
 #include "wire/proto_socket.h"
-
-/* systemd's words for a port's type (the Listen property, list-sockets). */
-static const char *listen_type(enum socket_listen_kind kind)
-{
-    switch (kind) {
-    case SOCKET_LISTEN_STREAM:
-        return "Stream";
-    case SOCKET_LISTEN_DATAGRAM:
-        return "Datagram";
-    case SOCKET_LISTEN_SEQPACKET:
-        return "SequentialPacket";
-    case SOCKET_LISTEN_FIFO:
-        return "FIFO";
-    }
-    return "Unknown";
-}
 
 /* The address as systemd shows it: a FIFO's path, else the parsed address
  * formatted ("[::]:80" for a bare port); the text as written when it
@@ -62,7 +47,7 @@ void ctl_socket_lines(const char *name, const struct socket_view *v,
         const struct socket_listen *l = &v->def->v[i];
         /* An AF_UNIX path has at most 107 bytes; the buffer fits any. */
         char addr[sizeof(struct sockaddr_un) + 64];
-        proto_format_listen(line, sizeof(line), name, listen_type(l->kind),
+        proto_format_listen(line, sizeof(line), name, unit_socket_listen_type(l->kind),
                             listen_address(l, addr, sizeof(addr)));
         emit(ctx, line);
     }

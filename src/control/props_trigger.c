@@ -11,6 +11,7 @@
 #include "control/props.h"
 #include "core/socket.h"
 #include "core/timer.h"
+#include "unit/unit_socket.h"
 
 static const char *base_name(enum timer_base b)
 {
@@ -91,22 +92,6 @@ void props_timer(const struct props_out *o, const struct service *s, const struc
     props_bool(o, "RemainAfterElapse", c->remain_after_elapse);
 }
 
-/* systemd's words for a port's type (list-sockets, Listen). */
-static const char *listen_type(enum socket_listen_kind kind)
-{
-    switch (kind) {
-    case SOCKET_LISTEN_STREAM:
-        return "Stream";
-    case SOCKET_LISTEN_DATAGRAM:
-        return "Datagram";
-    case SOCKET_LISTEN_SEQPACKET:
-        return "SequentialPacket";
-    case SOCKET_LISTEN_FIFO:
-        return "FIFO";
-    }
-    return "Unknown";
-}
-
 /* Listen: one pair per port, "TYPE ADDRESS" (doc/protocol.md). */
 static void listen_props(const struct props_out *o, const struct unit_socket *def)
 {
@@ -121,7 +106,7 @@ static void listen_props(const struct props_out *o, const struct unit_socket *de
             if (n > 0 && (size_t)n < sizeof(addr))
                 a = addr;
         }
-        props_fmt(o, "Listen", "%s %s", listen_type(l->kind), a);
+        props_fmt(o, "Listen", "%s %s", unit_socket_listen_type(l->kind), a);
     }
 }
 

@@ -133,3 +133,18 @@ bool unit_socket_name_valid(const char *name)
     }
     return true;
 }
+
+const char *unit_socket_listen_type(enum socket_listen_kind kind)
+{
+    switch (kind) {
+    case SOCKET_LISTEN_STREAM:
+        return "Stream";
+    case SOCKET_LISTEN_DATAGRAM:
+        return "Datagram";
+    case SOCKET_LISTEN_SEQPACKET:
+        return "SequentialPacket";
+    case SOCKET_LISTEN_FIFO:
+        return "FIFO";
+    }
+    return "Unknown";
+}

@@ -34,5 +34,8 @@ const char *unit_socket_activates(const struct unit *u, char *buf, size_t size);
 /* True for a name that can be a socket unit's: systemd's unit name
  * characters, ending in .socket, at most 255 bytes. */
 bool unit_socket_name_valid(const char *name);
+/* systemd's word for a port's type: Stream, Datagram, SequentialPacket,
+ * FIFO (the Listen property, list-sockets). */
+const char *unit_socket_listen_type(enum socket_listen_kind kind);
 
 #endif
