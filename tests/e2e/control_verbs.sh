@@ -4,14 +4,6 @@
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 px() { "$PXINIT" -R "$RUN" "$@"; }
-# expect CODE CMD...: runs CMD (output to $T/o, $T/e), checks its exit code.
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/o" 2>"$T/e"
-    local rc=$?
-    [ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want; stdout: $(cat "$T/o"); stderr: $(cat "$T/e")"
-}
 
 script reloader.sh <<'EOF'
 echo reloaded >> "$T/reload.log"

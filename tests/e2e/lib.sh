@@ -43,6 +43,15 @@ fail() {
 
 pass() { echo "ok: $*"; }
 
+# expect CODE CMD...: runs CMD (output to $T/o, $T/e), checks its exit code.
+expect() {
+    local want=$1
+    shift
+    "$@" >"$T/o" 2>"$T/e"
+    local rc=$?
+    [ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want; stdout: $(cat "$T/o"); stderr: $(cat "$T/e")"
+}
+
 # unit NAME <<EOF ... EOF: writes $UNITS/NAME.service from stdin.
 unit() { cat >"$UNITS/$1.service"; }
 

@@ -5,13 +5,6 @@
 . "${srcdir:-.}/tests/e2e/lib.sh"
 
 px() { "$PXINIT" -R "$RUN" "$@"; }
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/o" 2>"$T/e"
-    local rc=$?
-    [ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want; stdout: $(cat "$T/o"); stderr: $(cat "$T/e")"
-}
 
 # Crashes while $T/crash exists, else runs.
 script flaky.sh <<'EOF'

@@ -9,14 +9,6 @@
 mkdir -p "$T/bin"
 ln -s "$PXINIT" "$T/bin/systemctl"
 sc() { PXINIT_RUNTIME_DIR="$RUN" "$T/bin/systemctl" "$@"; }
-# expect CODE CMD...: runs CMD (output to $T/o, $T/e), checks its exit code.
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/o" 2>"$T/e"
-    local rc=$?
-    [ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want; stdout: $(cat "$T/o"); stderr: $(cat "$T/e")"
-}
 out_has() { grep -qE -- "$1" "$T/o" || fail "stdout of the last command lacks /$1/: $(cat "$T/o")"; }
 err_has() { grep -qE -- "$1" "$T/e" || fail "stderr of the last command lacks /$1/: $(cat "$T/e")"; }
 
