@@ -87,6 +87,8 @@ debian_image() {
 deb_run() {
     local n=$1
     shift
+    # n=$(ctr_name X) ran in a subshell: note the name here for cleanup.
+    CTR_NAMES="$CTR_NAMES $n"
     expect 0 ctr run -d --name "$n" "$@" "$DEB_IMG"
     deb_up() { ctr exec "$n" systemctl is-system-running >/dev/null 2>&1; }
     poll 30 deb_up || fail "pxinit in $n did not answer: $(ctr exec "$n" systemctl is-system-running 2>&1); logs: $(ctr logs "$n" 2>&1 | tail -20)"
