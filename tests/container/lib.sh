@@ -215,6 +215,7 @@ ctr_private() {
 # ctr_build_locked TAG CONTEXT DOCKERFILE: builds the image unless it exists.
 ctr_build_locked() {
     if ctr image exists "$1"; then return 0; fi
+    # shellcheck disable=SC2086
     ctr_private podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
         --tmpdir "$CTR_RUN/tmp" build $CTR_ULIMITS --network none -q -t "$1" -f "$3" "$2" >/dev/null
 }
