@@ -114,7 +114,6 @@ CTR_ULIMITS="--ulimit nofile=$CTR_NOFILE:$CTR_NOFILE --ulimit nproc=$CTR_NPROC:$
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/pxinit-ctr.XXXXXX")
 FAILED=0
-CTR_NAMES=
 
 # ctr ARGS...: podman with this suite's storage and flags. run, create and
 # build get the limits.
@@ -134,18 +133,16 @@ ctr() {
     esac
 }
 
-# ctr_name NAME: a container name unique to this test run, removed on exit.
-ctr_name() {
-    local n="pxtest-$$-$1"
-    CTR_NAMES="$CTR_NAMES $n"
-    echo "$n"
-}
+# ctr_name NAME: a container name unique to this test run; every container
+# named so is removed on exit (by prefix: n=$(ctr_name x) runs in a subshell).
+ctr_name() { echo "pxtest-$$-$1"; }
 
 cleanup() {
-    local n
-    for n in $CTR_NAMES; do
-        ctr rm -f -t 0 "$n" >/dev/null 2>&1
-    done
+    local ids
+    ids=$(ctr ps -a -q --filter "name=^pxtest-$$-" 2>/dev/null)
+    # shellcheck disable=SC2086
+    [ -z "$ids" ] || ctr rm -f -t 0 $ids >/dev/null 2>&1 ||
+        echo "# could not remove containers $ids" >&2
     if [ "${KEEP:-0}" = 1 ] || [ "$FAILED" != 0 ]; then
         echo "# test files kept in $T" >&2
     else
@@ -218,6 +215,7 @@ ctr_private() {
 # ctr_build_locked TAG CONTEXT DOCKERFILE: builds the image unless it exists.
 ctr_build_locked() {
     if ctr image exists "$1"; then return 0; fi
+    # shellcheck disable=SC2086
     ctr_private podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
         --tmpdir "$CTR_RUN/tmp" build $CTR_ULIMITS --network none -q -t "$1" -f "$3" "$2" >/dev/null
 }
