@@ -88,8 +88,6 @@ debian_image() {
 deb_run() {
     local n=$1
     shift
-    # n=$(ctr_name X) ran in a subshell: note the name here for cleanup.
-    CTR_NAMES="$CTR_NAMES $n"
     expect 0 ctr run -d --name "$n" "$@" "$DEB_IMG"
     # Up: pxinit answers and has started what boot starts (a unit that
     # failed makes it "degraded": the cases then say which).
