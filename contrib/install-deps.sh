@@ -9,6 +9,9 @@ pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check u
       iproute2 clang libclang-rt-14-dev clang-format"
 # dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
 pkgs="$pkgs dpkg init-system-helpers"
+# scdoc turns doc/man/*.scd into the man pages; mandoc lints them
+# (tests/man_lint.sh) and man-db's man finds the installed ones (tests/man_install.sh).
+pkgs="$pkgs scdoc mandoc man-db"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
