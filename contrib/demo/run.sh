@@ -22,6 +22,10 @@ for tool in unshare ip curl python3; do
 done
 D=$(mktemp -d "${TMPDIR:-/tmp}/pxinit-demo.XXXXXX")
 trap 'rm -rf "$D"' EXIT
+# Ctrl-C reaches pxinit (it stops every unit) and this shell: exit through
+# the EXIT trap, so the directory goes too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 rc=0
 # sh -c brings lo up, then becomes pxinit: PID 1 of the new namespaces.
 unshare --pid --fork --mount-proc --net sh -c 'ip link set lo up && exec "$0" "$@"' \
