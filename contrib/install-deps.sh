@@ -7,10 +7,10 @@ set -e
 # socket's backlog (tests/e2e/socket_options.sh).
 pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3
       iproute2 clang libclang-rt-14-dev clang-format"
-# dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
-pkgs="$pkgs dpkg init-system-helpers"
 # curl: make demo's tour asks the demo's web service (contrib/demo/tour.sh).
 pkgs="$pkgs curl"
+# dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
+pkgs="$pkgs dpkg init-system-helpers"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
