@@ -7,6 +7,8 @@ set -e
 # socket's backlog (tests/e2e/socket_options.sh).
 pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check util-linux procps python3
       iproute2 clang libclang-rt-14-dev clang-format"
+# curl: make demo's tour asks the demo's web service (contrib/demo/tour.sh).
+pkgs="$pkgs curl"
 # dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
 pkgs="$pkgs dpkg init-system-helpers"
 # scdoc turns doc/man/*.scd into the man pages; mandoc lints them
