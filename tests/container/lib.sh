@@ -44,10 +44,10 @@ case "$PXINIT" in
 esac
 CTR_DIR=${CTR_DIR:-$CTR_DIR_DEFAULT}
 # Podman's run state (--runroot, which must be under 50 characters, and
-# --tmpdir) belongs on a tmpfs that a reboot empties: /run, named after
-# $CTR_DIR so that two build trees do not share it.
-CTR_RUN_BASE=/run
-[ -d /run ] && [ -w /run ] || CTR_RUN_BASE=${TMPDIR:-/tmp}
+# --tmpdir): under /tmp, never the host's /run, named after $CTR_DIR so that
+# two build trees do not share it. TMPDIR may be long: /tmp then.
+CTR_RUN_BASE=${TMPDIR:-/tmp}
+[ "${#CTR_RUN_BASE}" -lt 20 ] || CTR_RUN_BASE=/tmp
 CTR_RUN="$CTR_RUN_BASE/pxinit-ctr-$(echo "$CTR_DIR" | sha256sum | cut -c1-8)"
 mkdir -p "$CTR_DIR/conf" "$CTR_RUN/tmp" || skip "cannot create $CTR_DIR or $CTR_RUN"
 [ "${#CTR_RUN}" -lt 40 ] || skip "podman's run root $CTR_RUN is too long (podman wants under 50 characters)"
