@@ -34,12 +34,12 @@ deb_rootfs_build() {
     echo "# building the Debian root tree $DEB_TAR (cold: a few minutes)" >&2
     if command -v mmdebstrap >/dev/null; then
         # force-unsafe-io: no fsync per file, the tree is thrown away on a crash.
-        mmdebstrap --quiet --variant=apt --include="$DEB_PACKAGES" --dpkgopt=force-unsafe-io \
+        timeout -k 10 1200 mmdebstrap --quiet --variant=apt --include="$DEB_PACKAGES" --dpkgopt=force-unsafe-io \
             --format=tar "$DEB_SUITE" "$tmp" "$DEB_MIRROR" >"$T/debootstrap.log" 2>&1 ||
             { rm -f "$tmp"; fail "mmdebstrap failed: $(tail -5 "$T/debootstrap.log")"; }
     else
         local dir="$T/rootfs"
-        debootstrap --variant=minbase --include="$DEB_PACKAGES" "$DEB_SUITE" "$dir" "$DEB_MIRROR" \
+        timeout -k 10 1200 debootstrap --variant=minbase --include="$DEB_PACKAGES" "$DEB_SUITE" "$dir" "$DEB_MIRROR" \
             >"$T/debootstrap.log" 2>&1 || fail "debootstrap failed: $(tail -5 "$T/debootstrap.log")"
         rm -rf "$dir/var/cache/apt/archives/"*.deb "$dir/var/lib/apt/lists/"*_Packages
         tar -C "$dir" -cf "$tmp" . || { rm -f "$tmp"; fail "cannot write $tmp"; }
@@ -53,7 +53,7 @@ deb_rootfs() {
     (
         flock -w 900 9 || fail "cannot lock $DEB_CACHE/lock"
         deb_rootfs_build
-    ) 9>"$DEB_CACHE/lock" || exit 1
+    ) 9>"$DEB_CACHE/lock" || { FAILED=1; exit 1; } # keeps $T and its debootstrap.log
 }
 
 # deb_build_locked TAG BASE CONTEXT: the image of Dockerfile.debian over BASE.

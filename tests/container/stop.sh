@@ -17,6 +17,7 @@ expect 0 ctr stop -t 10 "$n"
 ms=$(($(now_ms) - t0))
 [ "$(ctr_exit_code "$n")" = 0 ] || fail "exit code $(ctr_exit_code "$n"), want 0; logs: $(ctr logs "$n" 2>&1)"
 ctr_logs_have "$n" '^bye' || fail "the main's trap did not finish: $(ctr logs "$n" 2>&1)"
-# One second of the trap, plus podman's own overhead; 10 s would be the kill.
-[ "$ms" -ge 900 ] && [ "$ms" -lt 6000 ] || fail "podman stop took $ms ms, want about 1 s"
+# One second of the trap, plus podman's own overhead (seconds on a loaded
+# machine); 10 s would be the kill, which exit 0 and "bye" rule out too.
+[ "$ms" -ge 900 ] && [ "$ms" -lt 9500 ] || fail "podman stop took $ms ms, want about 1 s"
 pass "podman stop: the TERM-trapping main ran its trap, exit 0 in $ms ms"
