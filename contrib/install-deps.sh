@@ -9,6 +9,9 @@ pkgs="build-essential autoconf automake pkg-config libev-dev libinih-dev check u
       iproute2 clang libclang-rt-14-dev clang-format"
 # dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
 pkgs="$pkgs dpkg init-system-helpers"
+# The Debian package (debian/, tests/package.sh): debhelper builds it, lintian
+# checks it, scdoc writes the man pages and man-db with groff-base renders them.
+pkgs="$pkgs debhelper dpkg-dev fakeroot lintian git scdoc man-db groff-base"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
