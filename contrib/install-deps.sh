@@ -12,6 +12,9 @@ pkgs="$pkgs dpkg init-system-helpers"
 # The Debian package (debian/, tests/package.sh): debhelper builds it, lintian
 # checks it, scdoc writes the man pages and man-db with groff-base renders them.
 pkgs="$pkgs debhelper dpkg-dev fakeroot lintian git scdoc man-db groff-base"
+# scdoc turns doc/man/*.scd into the man pages; mandoc lints them
+# (tests/man_lint.sh) and man-db's man finds the installed ones (tests/man_install.sh).
+pkgs="$pkgs scdoc mandoc man-db"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
