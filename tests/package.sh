@@ -35,7 +35,7 @@ pass() { echo "ok: $*"; }
 # --- 1. build from a clean copy ---------------------------------------
 git -C "$SRC" archive --format=tar --prefix=pxinit/ HEAD | tar -x -C "$W"
 start=$(date +%s)
-(cd "$W/pxinit" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2}" dpkg-buildpackage -us -uc -b) \
+(cd "$W/pxinit" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2} ${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -us -uc -b) \
     >"$W/build.log" 2>&1 || { tail -n 60 "$W/build.log"; fail "dpkg-buildpackage"; }
 pass "dpkg-buildpackage -us -uc -b from git archive HEAD ($(($(date +%s) - start)) s)"
 changes=$(ls "$W"/pxinit_*.changes)
@@ -82,7 +82,7 @@ for p in pxinit.conf.5 pxinit.unit.5; do
 done
 pass "man pages pxinit.conf(5) and pxinit.unit(5) installed"
 
-for f in /usr/share/bash-completion/completions/pxinit /usr/share/zsh/vendor-completions/_pxinit \
+for f in /usr/share/bash-completion/completions/pxinit.bash /usr/share/zsh/vendor-completions/_pxinit \
     /usr/share/fish/vendor_completions.d/pxinit.fish; do
     [ -s "$f" ] || fail "no completion $f"
 done
@@ -114,12 +114,12 @@ dpkg -i /pkg/pxinit-systemctl.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; fa
 [ "$(readlink /usr/bin/systemctl)" = pxinit ] && [ "$(readlink /usr/bin/journalctl)" = pxinit ] ||
     fail "pxinit-systemctl: $(ls -l /usr/bin/systemctl /usr/bin/journalctl 2>&1)"
 systemctl --version | grep -q pxinit || fail "systemctl --version: $(systemctl --version 2>&1)"
-[ -s /usr/share/bash-completion/completions/systemctl ] || fail "no systemctl bash completion"
+[ -s /usr/share/bash-completion/completions/systemctl.bash ] || fail "no systemctl bash completion"
 pass "pxinit-systemctl: systemctl and journalctl are pxinit"
 
 dpkg --purge pxinit-systemctl pxinit >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; fail "dpkg --purge"; }
 for f in /usr/bin/pxinit /usr/bin/systemctl /usr/bin/journalctl /etc/pxinit \
-    /usr/share/bash-completion/completions/pxinit /usr/share/man/man8/pxinit.8.gz; do
+    /usr/share/bash-completion/completions/pxinit.bash /usr/share/man/man8/pxinit.8.gz; do
     [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f left after purge"
 done
 pass "dpkg --purge pxinit-systemctl pxinit leaves nothing"
