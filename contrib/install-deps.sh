@@ -12,8 +12,8 @@ pkgs="$pkgs curl"
 # dpkg-deb and init-system-helpers' deb-systemd-helper/-invoke: a .deb's maintainer scripts under pxinit (tests/e2e/deb_maint.sh).
 pkgs="$pkgs dpkg init-system-helpers"
 # The Debian package (debian/, tests/package.sh): debhelper builds it, lintian
-# checks it, scdoc writes the man pages and man-db with groff-base renders them.
-pkgs="$pkgs debhelper dpkg-dev fakeroot lintian git scdoc man-db groff-base"
+# checks it, man-db (below) with groff-base renders its man pages.
+pkgs="$pkgs debhelper dpkg-dev fakeroot lintian git groff-base"
 # scdoc turns doc/man/*.scd into the man pages; mandoc lints them
 # (tests/man_lint.sh) and man-db's man finds the installed ones (tests/man_install.sh).
 pkgs="$pkgs scdoc mandoc man-db"
