@@ -54,11 +54,8 @@ static struct {
 } q = {.fd = STDERR_FILENO};
 
 static const char *const level_names[] = {
-    [LOG_LEVEL_ERROR] = "error",
-    [LOG_LEVEL_WARNING] = "warning",
-    [LOG_LEVEL_NOTICE] = "notice",
-    [LOG_LEVEL_INFO] = "info",
-    [LOG_LEVEL_DEBUG] = "debug",
+    [LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_NOTICE] = "notice",
+    [LOG_LEVEL_INFO] = "info",   [LOG_LEVEL_DEBUG] = "debug",
 };
 
 void log_set_level(enum log_level level)
@@ -215,7 +212,8 @@ static void log_emit(enum log_level level, const char *unit, const char *suffix,
     if (level > log_threshold)
         return;
     /* A notice is what the default level shows: no level word. */
-    n = snprintf(line, sizeof(line), "pxinit: %s%s%s%s", level == LOG_LEVEL_NOTICE ? "" : level_names[level],
+    n = snprintf(line, sizeof(line), "pxinit: %s%s%s%s",
+                 level == LOG_LEVEL_NOTICE ? "" : level_names[level],
                  level == LOG_LEVEL_NOTICE ? "" : ": ", unit ? unit : "", unit ? ": " : "");
     len = n < 0 ? 0 : (size_t)n;
     if (len < sizeof(line)) {

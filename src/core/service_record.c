@@ -31,8 +31,8 @@ bool svc_run_reset(struct service *s)
 {
     if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
         /* A unit on its way to failed says so in its "failed:" line. */
-        log_msg(s->sub == SUB_FAILED ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO,
-                s->name, "start request repeated too quickly, refusing to start");
+        log_msg(s->sub == SUB_FAILED ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, s->name,
+                "start request repeated too quickly, refusing to start");
         return false;
     }
     s->result = RESULT_SUCCESS;

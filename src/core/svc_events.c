@@ -20,8 +20,8 @@
 #include "wire/unit_state.h"
 
 /* How the last run ended, in words: "exited with status 1", "killed by
- * signal KILL", "start timed out"... old is the sub-state it left. */
-static const char *end_text(const struct service *s, enum svc_sub old, char *buf, size_t size)
+ * signal KILL", "timed out"... */
+static const char *end_text(const struct service *s, char *buf, size_t size)
 {
     int st = s->last_status;
 
@@ -39,7 +39,7 @@ static const char *end_text(const struct service *s, enum svc_sub old, char *buf
             snprintf(buf, size, "exited with status %d", WEXITSTATUS(st));
         return buf;
     case RESULT_TIMEOUT:
-        return svc_state_of(old) == SVC_ACTIVATING ? "start timed out" : "stop timed out";
+        return "timed out"; /* a warning before said which operation */
     case RESULT_WATCHDOG:
         return "watchdog timeout";
     case RESULT_START_LIMIT:
@@ -86,12 +86,12 @@ void svc_log_changed(const struct service *s, enum svc_sub old, bool quiet)
         return;
     switch (s->sub) {
     case SUB_FAILED:
-        log_msg(LOG_LEVEL_WARNING, s->name, "failed: %s", end_text(s, old, buf, sizeof(buf)));
+        log_msg(LOG_LEVEL_WARNING, s->name, "failed: %s", end_text(s, buf, sizeof(buf)));
         break;
     case SUB_AUTO_RESTART: {
         char delay[32];
         uint64_t d = restart_delay_usec(s->unit, s->restarts + 1);
-        log_msg(level, s->name, "%s, restarting in %s", end_text(s, old, buf, sizeof(buf)),
+        log_msg(level, s->name, "%s, restarting in %s", end_text(s, buf, sizeof(buf)),
                 timespan_format(d, delay, sizeof(delay)));
         break;
     }
@@ -105,7 +105,7 @@ void svc_log_changed(const struct service *s, enum svc_sub old, bool quiet)
         else if (s->unit->type == UNIT_TYPE_ONESHOT)
             log_msg(level, s->name, "finished");
         else
-            log_msg(level, s->name, "%s", s->have_exit ? end_text(s, old, buf, sizeof(buf)) : "exited");
+            log_msg(level, s->name, "%s", s->have_exit ? end_text(s, buf, sizeof(buf)) : "exited");
         break;
     default:
         if (svc_state_of(s->sub) != SVC_ACTIVE || was == SVC_ACTIVE)

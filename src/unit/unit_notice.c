@@ -110,8 +110,9 @@ void unit_not_enforced_summary(struct unit *const *units, size_t n)
     char rest[48] = "";
     if (hidden || more)
         snprintf(rest, sizeof(rest), ", and %zu%s more", hidden, more ? "+" : "");
-    log_notice("%zu unit%s use%s %zu%s key%s pxinit accepts but does not enforce (%s%s); "
-               "`pxinit status UNIT` lists a unit's",
-               nunits, nunits == 1 ? "" : "s", nunits == 1 ? "s" : "", nkeys, more ? "+" : "",
-               nkeys == 1 ? "" : "s", names, rest);
+    log_notice(
+        "%zu unit%s use%s %zu%s key%s pxinit accepts but does not enforce (%s%s); "
+        "`pxinit status UNIT` lists a unit's",
+        nunits, nunits == 1 ? "" : "s", nunits == 1 ? "s" : "", nkeys, more ? "+" : "",
+        nkeys == 1 ? "" : "s", names, rest);
 }
