@@ -164,9 +164,7 @@ static int runtime_dir_lock(const char *dir)
  * Returns the lock's fd (or -1), held until exit. */
 static int daemon_prepare(struct pxinit *px)
 {
-    log_set_level(px->opts.verbosity > 0   ? LOG_LEVEL_DEBUG
-                  : px->opts.verbosity < 0 ? LOG_LEVEL_WARNING
-                                           : LOG_LEVEL_INFO);
+    log_set_level(px->opts.log_level >= 0 ? (enum log_level)px->opts.log_level : LOG_LEVEL_NOTICE);
     ensure_std_fds();
     conf_defaults(&px->conf);
     conf_load(px->opts.config, px->opts.config_given,

@@ -33,7 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static enum log_level log_threshold = LOG_LEVEL_INFO;
+static enum log_level log_threshold = LOG_LEVEL_NOTICE;
 
 enum log_mode {
     LOG_MODE_BLOCKING, /* before the loop: plain writes, as any program */
@@ -54,10 +54,8 @@ static struct {
 } q = {.fd = STDERR_FILENO};
 
 static const char *const level_names[] = {
-    [LOG_LEVEL_ERROR] = "error",
-    [LOG_LEVEL_WARNING] = "warning",
-    [LOG_LEVEL_INFO] = "info",
-    [LOG_LEVEL_DEBUG] = "debug",
+    [LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_NOTICE] = "notice",
+    [LOG_LEVEL_INFO] = "info",   [LOG_LEVEL_DEBUG] = "debug",
 };
 
 void log_set_level(enum log_level level)
@@ -68,6 +66,16 @@ void log_set_level(enum log_level level)
 enum log_level log_get_level(void)
 {
     return log_threshold;
+}
+
+int log_level_parse(const char *s)
+{
+    for (int i = LOG_LEVEL_ERROR; i <= LOG_LEVEL_DEBUG; i++)
+        if (strcmp(s, level_names[i]) == 0 || (s[0] == '0' + i && s[1] == '\0'))
+            return i;
+    if (strcmp(s, "warn") == 0 || strcmp(s, "err") == 0)
+        return s[0] == 'w' ? LOG_LEVEL_WARNING : LOG_LEVEL_ERROR;
+    return -1;
 }
 
 void log_nonblocking(void)
@@ -203,8 +211,10 @@ static void log_emit(enum log_level level, const char *unit, const char *suffix,
 
     if (level > log_threshold)
         return;
-    n = snprintf(line, sizeof(line), "pxinit: %s: %s%s", level_names[level], unit ? unit : "",
-                 unit ? ": " : "");
+    /* A notice is what the default level shows: no level word. */
+    n = snprintf(line, sizeof(line), "pxinit: %s%s%s%s",
+                 level == LOG_LEVEL_NOTICE ? "" : level_names[level],
+                 level == LOG_LEVEL_NOTICE ? "" : ": ", unit ? unit : "", unit ? ": " : "");
     len = n < 0 ? 0 : (size_t)n;
     if (len < sizeof(line)) {
         n = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
@@ -269,6 +279,14 @@ void log_warnx(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     log_vmsg(LOG_LEVEL_WARNING, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void log_notice(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(LOG_LEVEL_NOTICE, NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -26,6 +26,7 @@
 #include "config/paths.h"
 #include "unit/unit_load.h"
 #include "unit/unit_parse.h"
+#include "wire/escape.h"
 #include "wire/protocol.h"
 
 /* The first word that is none of the client's own options: -R DIR,
@@ -171,6 +172,43 @@ static int parse_args(struct client *cl, struct client_target *tg, int argc, cha
     return -1;
 }
 
+/* A `show` reply's "prop UNIT NotEnforced A B" as "A=, B=". */
+static bool not_enforced_line(void *ctx, char *line)
+{
+    bool *said = ctx;
+    char *p = strncmp(line, "prop ", 5) == 0 ? strchr(line + 5, ' ') : NULL;
+    if (!p || strncmp(p, " NotEnforced ", 13) != 0)
+        return true; /* nothing else of the reply is shown */
+    p += 13;
+    if (esc_word_decode(p) < 0)
+        return true;
+    for (char *w = strtok(p, " "); w; w = strtok(NULL, " ")) {
+        printf("%s %s=", *said ? "," : "Not enforced by pxinit:", w);
+        *said = true;
+    }
+    return true;
+}
+
+/* The keys the unit uses that pxinit accepts without enforcing them. */
+static void status_not_enforced(struct client *cl)
+{
+    char req[PROTO_MAX_REQUEST];
+    int n = snprintf(req, sizeof(req), "show -p NotEnforced %s\n", cl->args[0]);
+    if (n < 0 || (size_t)n >= sizeof(req))
+        return;
+    bool said = false;
+    bool (*hook)(void *, char *) = cl->line_hook;
+    void *ctx = cl->hook_ctx;
+    cl->line_hook = not_enforced_line;
+    cl->hook_ctx = &said;
+    (void)client_request(cl, req, false);
+    cl->line_hook = hook;
+    cl->hook_ctx = ctx;
+    if (said)
+        printf("\n");
+    fflush(stdout);
+}
+
 /* `status UNIT` for a person (a terminal, or -n N given) ends with the unit's
  * recent output, as systemctl status does; scripts and probes reading a pipe
  * get only the status, from the board, without a round trip. */
@@ -181,6 +219,7 @@ static void status_recent_output(struct client *cl, int code)
         return;
     if (!cl->lines && !isatty(STDOUT_FILENO))
         return;
+    status_not_enforced(cl);
     if (cl->lines && strcmp(cl->lines, "0") == 0)
         return;
     char req[PROTO_MAX_REQUEST];

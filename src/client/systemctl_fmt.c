@@ -259,6 +259,22 @@ static void print_main_pid(FILE *f, const struct sc_unit *u, const char *comm)
     fprintf(f, "\n");
 }
 
+/* "NotEnforced=PrivateTmp ProtectSystem" as "PrivateTmp=, ProtectSystem=". */
+static void print_not_enforced(FILE *f, const char *list)
+{
+    if (empty(list))
+        return;
+    fprintf(f, "     Notice: not enforced by pxinit:");
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            fprintf(f, "%s %.*s=", p == list ? "" : ",", (int)n, p);
+        p += n;
+        p += strspn(p, " ");
+    }
+    fprintf(f, "\n");
+}
+
 void sc_print_status(FILE *f, const struct sc_unit *u, int64_t now, const char *comm, bool color,
                      const struct sc_set *peers)
 {
@@ -273,6 +289,7 @@ void sc_print_status(FILE *f, const struct sc_unit *u, int64_t now, const char *
     fprintf(f, "\n");
     print_loaded(f, u);
     print_dropins(f, sc_get(u, "DropInPaths"));
+    print_not_enforced(f, sc_get(u, "NotEnforced"));
     print_active(f, u, now, color);
     print_peers(f, "TriggeredBy:", sc_get(u, "TriggeredBy"), peers, true, color);
     size_t n = strlen(id);

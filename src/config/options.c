@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/signame.h"
 #include "config/paths.h"
 #include "wire/verbs.h"
@@ -62,8 +63,11 @@ static void usage(FILE *f)
             "                          /tmp/pxinit-UID), state dir ~/.local/state/pxinit\n"
             "      --log-prefix FORMAT prefix of service output lines: name (default),\n"
             "                          name+timestamp or none (pxinit.conf LogPrefix=)\n"
-            "  -v, --verbose           debug logging (env PXINIT_VERBOSE=1)\n"
-            "  -q, --quiet             only warnings and errors\n"
+            "      --log-level LEVEL   error, warning, notice (default: one line per\n"
+            "                          start, stop, exit, restart, failure), info (every\n"
+            "                          state change) or debug (env PXINIT_LOG_LEVEL)\n"
+            "  -v, --verbose           --log-level=debug (env PXINIT_VERBOSE=1)\n"
+            "  -q, --quiet             --log-level=warning: only warnings and errors\n"
             "  -h, --help              this text\n"
             "  -V, --version           print the version\n",
             PXINIT_DEFAULT_UNITS_DIR, PXINIT_DEFAULT_CONFIG, PXINIT_DEFAULT_RUNTIME_DIR,
@@ -192,6 +196,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
         {"systemd", no_argument, NULL, 'S'},
         {"user", no_argument, NULL, 'U'},
         {"log-prefix", required_argument, NULL, 'P'},
+        {"log-level", required_argument, NULL, 'L'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -209,8 +214,17 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
     o->state_dir = PXINIT_DEFAULT_STATE_DIR;
     o->grace_sec = 5;
     o->single_child = env_true("PXINIT_SINGLE_CHILD");
+    o->log_level = -1;
+    const char *lv = getenv("PXINIT_LOG_LEVEL");
+    if (lv && *lv && (o->log_level = log_level_parse(lv)) < 0) {
+        fprintf(stderr,
+                "pxinit: invalid PXINIT_LOG_LEVEL '%s' (want error, warning, notice, info or "
+                "debug)\n",
+                lv);
+        return OPTIONS_USAGE_ERROR;
+    }
     if (env_true("PXINIT_VERBOSE"))
-        o->verbosity = 1;
+        o->log_level = LOG_LEVEL_DEBUG;
     const char *rw = getenv("PXINIT_REWRITE");
     if (rw && *rw) {
         char *copy = strdup(rw), *save = NULL;
@@ -296,11 +310,20 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
             }
             o->log_prefix = optarg;
             break;
+        case 'L':
+            if ((o->log_level = log_level_parse(optarg)) < 0) {
+                fprintf(stderr,
+                        "pxinit: invalid --log-level '%s' (want error, warning, notice, info or "
+                        "debug)\n",
+                        optarg);
+                return OPTIONS_USAGE_ERROR;
+            }
+            break;
         case 'v':
-            o->verbosity = 1;
+            o->log_level = LOG_LEVEL_DEBUG;
             break;
         case 'q':
-            o->verbosity = -1;
+            o->log_level = LOG_LEVEL_WARNING;
             break;
         case 'h':
             usage(stdout);

@@ -28,8 +28,8 @@ struct options {
     bool user;                /* --user: the user's directories (config/paths.h) */
     bool runtime_dir_private; /* --user without -R: the directory must be the user's, 0700 */
     struct strv systemd_dirs; /* with --systemd: systemd's unit tree, first = where .wants/ are */
-    int verbosity;            /* -1 quiet, 0 normal, 1 verbose */
-    const char *log_prefix;   /* --log-prefix, overrides pxinit.conf */
+    int log_level; /* enum log_level from --log-level, -v, -q or the environment; -1: the default */
+    const char *log_prefix; /* --log-prefix, overrides pxinit.conf */
     enum log_prefix log_prefix_value;
     char **command;    /* after "--", NULL-terminated; NULL when none */
     struct strv owned; /* the absolute forms of relative paths given (freed with o) */

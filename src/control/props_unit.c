@@ -127,6 +127,8 @@ static void unit_part_props(const struct props_out *o, const struct service *s,
         props_str(o, "FragmentPath", p);
     }
     props_list(o, "DropInPaths", d->dropin_paths.v, d->dropin_paths.n);
+    /* pxinit's own: keys it accepts without enforcing them (unit_notice.c). */
+    props_list(o, "NotEnforced", d->not_enforced.v, d->not_enforced.n);
     props_str(o, "UnitFileState", ""); /* the client asks install_state() */
     props_str(o, "UnitFilePreset", "");
     const struct svc_stamps *t = &s->stamps;

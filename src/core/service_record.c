@@ -30,7 +30,9 @@ void svc_init(struct service *s, struct unit *u, const struct svc_ops *ops, void
 bool svc_run_reset(struct service *s)
 {
     if (!start_limit_allow(&s->start_limit, s->unit, s->ops->now(s))) {
-        log_unit_error(s->name, "start request repeated too quickly, refusing to start");
+        /* A unit on its way to failed says so in its "failed:" line. */
+        log_msg(s->sub == SUB_FAILED ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, s->name,
+                "start request repeated too quickly, refusing to start");
         return false;
     }
     s->result = RESULT_SUCCESS;

@@ -112,7 +112,7 @@ void phase_shutdown(struct pxinit *px)
         mainproc_terminate(px);
         return;
     }
-    log_info("shutting down");
+    log_notice("shutting down");
     supervisor_stop_all(px);
 }
 

@@ -11,6 +11,7 @@
 #include "run/socket_run.h"
 #include "run/timer_run.h"
 #include "unit/unit_load.h"
+#include "unit/unit_notice.h"
 
 static struct pxinit *px_of_idle(ev_idle *w)
 {
@@ -90,6 +91,8 @@ int reload_units(struct pxinit *px, const struct reload_report *rep)
     struct unit **units = NULL;
     size_t n = 0;
     int r = unit_load_dirs_report(&px->opts.unit_dirs, px->opts.systemd_units, &units, &n, &lr);
+    if (r == 0)
+        unit_not_enforced_summary(units, n);
     if (r == 0)
         r = unit_table_reload(&px->table, units, n, &x.failed, rep ? rep->change : NULL,
                               rep ? rep->ctx : NULL);

@@ -28,6 +28,7 @@
 #include "exec/spawn.h"
 #include "run/pid_claim.h"
 #include "run/pull.h"
+#include "core/svc_events.h"
 #include "core/unit_type.h"
 #include "base/pidfile.h"
 #include "base/timespan.h"
@@ -36,11 +37,13 @@
 #include "run/job_queue.h"
 #include "run/propagate.h"
 #include "run/reload.h"
+#include "run/socket_conns.h"
 #include "run/socket_run.h"
 #include "run/timer_run.h"
 #include "run/fdstore.h"
 #include "run/unit_table.h"
 #include "unit/unit_load.h"
+#include "unit/unit_notice.h"
 
 static struct pxinit *px_of(struct service *s)
 {
@@ -333,7 +336,6 @@ static void exit_request(struct pxinit *px, int code)
 static void op_changed(struct service *s, enum svc_sub old)
 {
     struct pxinit *px = px_of(s);
-    enum svc_state st = svc_state_of(s->sub);
 
     unit_stamps_changed(s, op_now(s));
     kill_list_update(px, s);
@@ -343,16 +345,7 @@ static void op_changed(struct service *s, enum svc_sub old)
         !(s->sub == SUB_AUTO_RESTART && s->unit->runtime_dir_preserve == DIR_PRESERVE_RESTART))
         exec_dirs_remove_runtime(s->unit, s->name);
     run_hooks_unit_changed(&px->hooks, s);
-    if (s->sub == SUB_FAILED)
-        log_unit_info(s->name, "state failed (result: %s)", service_result_name(s->result));
-    else if (s->sub == SUB_AUTO_RESTART)
-        log_unit_info(s->name, "state auto-restart (result: %s)", service_result_name(s->result));
-    else if (st != svc_state_of(old) ||
-             /* a timer between waiting, running and elapsed: every elapse */
-             (s->unit->kind != UNIT_KIND_TIMER && (s->sub == SUB_RUNNING || s->sub == SUB_EXITED)))
-        log_unit_info(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
-    else
-        log_unit_debug(s->name, "state %s (%s)", svc_state_name(st), unit_sub_name(unit_sub_of(s)));
+    svc_log_changed(s, old, px->phase >= PHASE_STOPPING || socket_conn_of(px->sockets, s));
 
     job_queue_changed(px, s);
     propagate_changed(&px->propagate, s, old);
@@ -436,6 +429,7 @@ int supervisor_load(struct pxinit *px)
     size_t n;
     if (unit_load_dirs(&px->opts.unit_dirs, px->opts.systemd_units, &units, &n) < 0)
         return -1;
+    unit_not_enforced_summary(units, n);
     if (unit_table_load(&px->table, units, n) < 0) {
         for (size_t i = 0; i < n; i++)
             unit_free(units[i]);

@@ -244,6 +244,7 @@ static void deps_free(struct unit_deps *d)
     strv_clear(&d->aliases);
     strv_clear(&d->install_alias);
     strv_clear(&d->dropin_paths);
+    strv_clear(&d->not_enforced);
     strv_clear(&d->after);
     strv_clear(&d->before);
     strv_clear(&d->requires);

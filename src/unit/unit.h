@@ -189,7 +189,12 @@ struct unit_deps {
     /* The drop-ins applied, in that order (show's DropInPaths); not a
      * setting: unit_equal() does not compare them. */
     struct strv dropin_paths;
+    /* Keys systemd has that pxinit accepts without enforcing them
+     * ("PrivateTmp"), each once, at most UNIT_NOT_ENFORCED_MAX: for status
+     * and the boot's one summary line. Not a setting either. */
+    struct strv not_enforced;
 };
+#define UNIT_NOT_ENFORCED_MAX 64
 
 /* How its processes are set up: credentials, directory, environment. */
 struct unit_exec {

@@ -24,6 +24,9 @@ struct diag_sink {
     void *ctx;
     unsigned warnings;
     unsigned errors;
+    /* The daemon's: keys accepted but not enforced are kept on the unit
+     * (unit_deps.not_enforced) for one summary line, not reported per file. */
+    bool not_enforced_quiet;
 };
 
 /* One file being reported on. */

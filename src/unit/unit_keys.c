@@ -75,6 +75,12 @@ static int unit_key_expand_run(struct unit_parse_ctx *ctx, const struct unit_key
 static void unit_key_not_enforced(struct unit_parse_ctx *ctx, const char *key)
 {
     char probe[128];
+    struct unit_deps *d = unit_part(ctx->u, UNIT_PART_DEPS);
+
+    /* Kept on the unit for `status` and the boot's summary; bounded. A
+     * failed allocation only makes the list shorter. */
+    if (d && !strv_contains(&d->not_enforced, key) && d->not_enforced.n < UNIT_NOT_ENFORCED_MAX)
+        (void)strv_push(&d->not_enforced, key);
 
     snprintf(probe, sizeof(probe), "%s= ", key);
     ctx->not_enforced[ctx->not_enforced_len] = '\0';
@@ -111,6 +117,8 @@ int unit_keys_apply(struct unit_parse_ctx *ctx, const struct unit_section *secti
 void unit_keys_finish(struct unit_parse_ctx *ctx)
 {
     ctx->not_enforced[ctx->not_enforced_len] = '\0';
+    if (ctx->diag.sink && ctx->diag.sink->not_enforced_quiet)
+        return; /* the daemon sums them up once (unit_notice.c) */
     if (ctx->not_enforced_len && ctx->not_enforced_more)
         unit_diag(ctx, DIAG_WARNING, 0, "accepted, not enforced: %s and %u more", ctx->not_enforced,
                   ctx->not_enforced_more);

@@ -110,7 +110,7 @@ static struct unit *load_one(const char *name, const char *path, struct unit_dir
     }
     if (dir)
         unit_set_dir(u, dir);
-    struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep};
+    struct diag_sink sink = {.emit = diag_to_log, .ctx = (void *)rep, .not_enforced_quiet = true};
     int r = unit_parse_file(u, path, &sink);
     apply_dropins(u, dirs, &sink);
     if (r == 0 && unit_wants_apply(u, dirs, links) < 0)

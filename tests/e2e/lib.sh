@@ -7,6 +7,10 @@
 set -u
 
 : "${PXINIT:?PXINIT must point at the built binary}"
+# The tests follow units through their state changes ("web: state active
+# (running)"), which pxinit logs at info; the default level (notice) shows
+# one line per event. quiet_logs.sh checks the default.
+export PXINIT_LOG_LEVEL="${PXINIT_LOG_LEVEL:-info}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pxinit-e2e.XXXXXX")
 UNITS="$T/units"
 RUN="$T/run"
