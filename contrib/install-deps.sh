@@ -12,6 +12,10 @@ pkgs="$pkgs dpkg init-system-helpers"
 # The libraries systemd-analyze needs, for the calendar oracle (below).
 pkgs="$pkgs libacl1 libapparmor1 libaudit1 libblkid1 libcap2 libcrypt1 libgcrypt20 libip4tc2
       libkmod2 liblz4-1 liblzma5 libmount1 libpam0g libseccomp2 libselinux1 libssl3 libzstd1"
+# podman with runc (crun refuses cgroup v1 hybrid hosts) and a static busybox:
+# tests/container/ runs pxinit as PID 1 of real containers, in images built
+# FROM scratch from these (no registry, no network). uidmap: podman wants it.
+pkgs="$pkgs podman runc busybox-static uidmap"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
