@@ -6,6 +6,7 @@
 #   (Condition...=) is not kept on the unit (PID 1 held up to 64 x 1 MiB per
 #   unit), and a daemon-reload that only adds such a key to an unchanged
 #   unit shows it in show/status, as the summary line does;
+# - a restart's stop says "stopped" (it said "killed by signal TERM");
 # - FailureAction=exit says why pxinit shuts down.
 . "${srcdir:-.}/tests/e2e/lib.sh"
 unset PXINIT_LOG_LEVEL
@@ -71,6 +72,12 @@ px daemon-reload >"$T/o" 2>&1 || fail "daemon-reload: $(cat "$T/o")"
 sc show -p NotEnforced plain >"$T/show" 2>&1 || fail "show: $(cat "$T/show")"
 grep -qx 'NotEnforced=ProtectSystem' "$T/show" || fail "after a reload that added ProtectSystem=: $(cat "$T/show")"
 pass "a reload that adds a key not enforced shows it in show"
+
+px restart plain >"$T/o" 2>&1 || fail "restart plain: $(cat "$T/o")"
+poll 10 log_count_at_least 2 '^pxinit: plain: started$' || fail "plain not started again: $(grep plain "$T/log")"
+log_has '^pxinit: plain: stopped$' || fail "a restart's stop does not say stopped: $(grep plain "$T/log")"
+log_has '^pxinit: plain: killed by signal' && fail "a restart's stop reads as a crash: $(grep plain "$T/log")"
+pass "a restart says stopped, then started"
 
 touch "$T/go"
 px_wait 10
