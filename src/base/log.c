@@ -68,6 +68,11 @@ enum log_level log_get_level(void)
     return log_threshold;
 }
 
+const char *log_level_name(enum log_level level)
+{
+    return level <= LOG_LEVEL_DEBUG ? level_names[level] : "debug";
+}
+
 int log_level_parse(const char *s)
 {
     for (int i = LOG_LEVEL_ERROR; i <= LOG_LEVEL_DEBUG; i++)

@@ -25,6 +25,8 @@ enum log_level {
 /* "error", "warning", "notice", "info" or "debug" (also 0..4) to a level;
  * -1 when it is none of them. */
 int log_level_parse(const char *s);
+/* "notice" for LOG_LEVEL_NOTICE. */
+const char *log_level_name(enum log_level level);
 
 /* Batching (log.c): on, lines wait for log_flush() or a full PIPE_BUF;
  * off flushes. Only for the daemon's loop, which flushes before it sleeps. */

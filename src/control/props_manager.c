@@ -2,6 +2,8 @@
  * unit; systemd's dbus-manager.c order), of those pxinit has. */
 #include "control/props.h"
 
+#include "base/log.h"
+
 void props_manager(const struct props_out *o, const struct props_manager *m)
 {
     props_str(o, "Version", m->version);
@@ -9,7 +11,7 @@ void props_manager(const struct props_out *o, const struct props_manager *m)
     props_str(o, "Architecture", "");
     props_str(o, "Tainted", "");
     props_u64(o, "UserspaceTimestamp", m->userspace_timestamp);
-    props_str(o, "LogLevel", "info");
+    props_str(o, "LogLevel", log_level_name(log_get_level()));
     props_str(o, "LogTarget", "console");
     props_u64(o, "NNames", m->n_names);
     props_u64(o, "NFailedUnits", m->n_failed_units);

@@ -48,8 +48,6 @@ static const char *end_text(const struct service *s, char *buf, size_t size)
         return "could not run its command (resources)";
     case RESULT_PROTOCOL:
         return "ended before it was ready (protocol)";
-    case RESULT_ASSERT:
-        return "assertion failed";
     default:
         break;
     }
@@ -86,13 +84,15 @@ void svc_log_changed(const struct service *s, enum svc_sub old, bool quiet)
         return;
     switch (s->sub) {
     case SUB_FAILED:
-        log_msg(LOG_LEVEL_WARNING, s->name, "failed: %s", end_text(s, buf, sizeof(buf)));
+        /* A failed assertion's error line said it all. */
+        if (s->result != RESULT_ASSERT)
+            log_msg(LOG_LEVEL_WARNING, s->name, "failed: %s", end_text(s, buf, sizeof(buf)));
         break;
     case SUB_AUTO_RESTART: {
         char delay[32];
         uint64_t d = restart_delay_usec(s->unit, s->restarts + 1);
-        log_msg(level, s->name, "%s, restarting in %s", end_text(s, buf, sizeof(buf)),
-                timespan_format(d, delay, sizeof(delay)));
+        log_msg(level, s->name, "%s, restarting%s%s", end_text(s, buf, sizeof(buf)),
+                d ? " in " : "", d ? timespan_format(d, delay, sizeof(delay)) : "");
         break;
     }
     case SUB_DEAD:

@@ -37,6 +37,9 @@ RestartSec=100ms
 EOF2
 
 px() { in_ns "$PXINIT" -R "$RUN" "$@"; }
+mkdir -p "$T/bin"
+ln -s "$PXINIT" "$T/bin/systemctl"
+sc() { PXINIT_RUNTIME_DIR="$RUN" in_ns "$T/bin/systemctl" "$@"; }
 
 px_start
 poll 10 log_has '^pxinit: warning: crash: failed: start request repeated too quickly' ||
@@ -53,12 +56,12 @@ log_has '^pxinit: 2 units use 2 keys pxinit accepts but does not enforce \(Priva
 log_has 'warning: .*(PrivateTmp|accepted, not enforced)' && fail "a per-unit warning about keys not enforced"
 pass "keys not enforced: one summary line"
 
-# show is a request of the systemctl personality, not a pxinit command.
-mkdir -p "$T/bin" && ln -s "$PXINIT" "$T/bin/systemctl" || fail "cannot link systemctl"
-PXINIT_RUNTIME_DIR="$RUN" "$T/bin/systemctl" show -p NotEnforced web >"$T/show" 2>&1 || fail "show: $(cat "$T/show")"
+sc show -p NotEnforced web >"$T/show" 2>&1 || fail "show: $(cat "$T/show")"
 grep -qx 'NotEnforced=PrivateTmp ProtectSystem' "$T/show" || fail "show -p NotEnforced: $(cat "$T/show")"
 px status -n 0 web >"$T/status" 2>&1
-grep -q 'Not enforced by pxinit: PrivateTmp=, ProtectSystem=' "$T/status" || fail "status web: $(cat "$T/status")"
+grep -qx 'Not enforced by pxinit: PrivateTmp=, ProtectSystem=' "$T/status" || fail "status web: $(cat "$T/status")"
+sc status web >"$T/scstatus" 2>&1
+grep -q 'Notice: not enforced by pxinit: PrivateTmp=, ProtectSystem=' "$T/scstatus" || fail "systemctl status web: $(cat "$T/scstatus")"
 pass "status and show name a unit's keys not enforced"
 
 px daemon-reload >"$T/o" 2>&1 || fail "daemon-reload: $(cat "$T/o")"
