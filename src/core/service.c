@@ -287,7 +287,9 @@ static void enter_dead(struct service *s)
     if (s->start_after_stop) {
         s->start_after_stop = false;
         s->stop_wanted = false; /* the last request was a start: Restart= applies */
+        s->restart_stopped = true;
         set_sub(s, s->result == RESULT_SUCCESS ? SUB_DEAD : SUB_FAILED);
+        s->restart_stopped = false;
         begin_run(s);
         return;
     }

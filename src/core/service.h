@@ -202,6 +202,7 @@ struct service {
     bool have_invocation_id : 1;
     bool stop_wanted : 1;      /* last request was stop: no auto-restart */
     bool start_after_stop : 1; /* a start (restart) arrived while stopping */
+    bool restart_stopped : 1;  /* only while a restart's stop enters dead: for its log line */
     bool started_ok : 1;       /* reached running/exited: ExecStop= applies */
     bool skip_run : 1;         /* ExecCondition= said skip: no restart */
     bool reloading : 1;        /* RELOADING=1 seen, READY=1 not yet */

@@ -97,11 +97,12 @@ void svc_log_changed(const struct service *s, enum svc_sub old, bool quiet)
     }
     case SUB_DEAD:
         /* From dead or an ExecCondition= that said skip: nothing ran (the
-         * condition's own line says why at info). */
-        if (was == SVC_INACTIVE || old == SUB_CONDITION)
+         * condition's own line says why at info). From failed (reset-failed,
+         * a condition not met): the failed line said how it ended. */
+        if (was == SVC_INACTIVE || was == SVC_FAILED || old == SUB_CONDITION)
             break;
-        if (s->stop_wanted)
-            log_msg(level, s->name, "stopped");
+        if (s->stop_wanted || s->restart_stopped)
+            log_msg(level, s->name, "stopped"); /* a restart's stop too, not how TERM ended it */
         else if (s->unit->type == UNIT_TYPE_ONESHOT)
             log_msg(level, s->name, "finished");
         else

@@ -358,11 +358,11 @@ static void op_changed(struct service *s, enum svc_sub old)
     /* SuccessAction=/FailureAction=exit end pxinit with the unit's code. */
     if (px->phase < PHASE_STOPPING) {
         if (s->sub == SUB_FAILED && s->unit->failure_action == UNIT_ACTION_EXIT) {
-            log_unit_info(s->name, "FailureAction=exit: shutting down");
+            log_unit_notice(s->name, "FailureAction=exit: shutting down");
             exit_request(px, exit_code_of(s) ? exit_code_of(s) : 1);
         } else if (s->sub == SUB_DEAD && old != SUB_DEAD && s->result == RESULT_SUCCESS &&
                    s->unit->success_action == UNIT_ACTION_EXIT) {
-            log_unit_info(s->name, "SuccessAction=exit: shutting down");
+            log_unit_notice(s->name, "SuccessAction=exit: shutting down");
             exit_request(px, exit_code_of(s));
         }
     }

@@ -16,6 +16,7 @@
 #include "core/unit_type.h"
 #include "base/log.h"
 #include "run/unit_graph.h"
+#include "unit/unit_notice.h"
 
 /* One entry of a table being built: the service and its definition then. */
 struct entry {
@@ -338,6 +339,7 @@ static void plan_existing(struct unit_table *t, struct plan *p, struct unit **un
         size_t j = find_exact(units, n, ou->name);
         if (j < n && unit_equal(ou, units[j])) {
             p->fate[j] = FATE_DROP;
+            unit_notes_take(ou, units[j]); /* descriptive only: kept if the plan is not */
             plan_keep(p, s, ou);
         } else if (j < n && svc_is_settled(s) && !swap_of(t, s)) {
             p->fate[j] = FATE_TAKEN; /* not running: the new definition applies at once */

@@ -70,6 +70,17 @@ static int unit_key_expand_run(struct unit_parse_ctx *ctx, const struct unit_key
     return r;
 }
 
+/* Letters and digits, shorter than any line a status shows: systemd's keys. */
+static bool key_name_plain(const char *key)
+{
+    size_t n = 0;
+    for (; key[n]; n++)
+        if (n >= 63 || !((key[n] >= 'A' && key[n] <= 'Z') || (key[n] >= 'a' && key[n] <= 'z') ||
+                         (key[n] >= '0' && key[n] <= '9')))
+            return false;
+    return n > 0;
+}
+
 /* Sandboxing and resource keys are common in packaged units: one warning
  * per file lists each of them once, with its first line. */
 static void unit_key_not_enforced(struct unit_parse_ctx *ctx, const char *key)
@@ -78,8 +89,11 @@ static void unit_key_not_enforced(struct unit_parse_ctx *ctx, const char *key)
     struct unit_deps *d = unit_part(ctx->u, UNIT_PART_DEPS);
 
     /* Kept on the unit for `status` and the boot's summary; bounded. A
-     * failed allocation only makes the list shorter. */
-    if (d && !strv_contains(&d->not_enforced, key) && d->not_enforced.n < UNIT_NOT_ENFORCED_MAX)
+     * failed allocation only makes the list shorter. A name a prefix let in
+     * (Condition...=) is kept only when it looks like a key: short, letters
+     * and digits (not 1 MiB, nor blanks that split show's list). */
+    if (d && key_name_plain(key) && !strv_contains(&d->not_enforced, key) &&
+        d->not_enforced.n < UNIT_NOT_ENFORCED_MAX)
         (void)strv_push(&d->not_enforced, key);
 
     snprintf(probe, sizeof(probe), "%s= ", key);

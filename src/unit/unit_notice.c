@@ -57,6 +57,29 @@ size_t unit_not_enforced_list(const struct unit *u, char *buf, size_t size)
     return d->not_enforced.n;
 }
 
+static void strv_swap(struct strv *a, struct strv *b)
+{
+    struct strv t = *a;
+    *a = *b;
+    *b = t;
+}
+
+void unit_notes_take(struct unit *kept, struct unit *fresh)
+{
+    struct unit_deps *f = fresh->deps;
+    /* fresh has none: kept's go. kept has no part and it cannot be made
+     * (ENOMEM): kept keeps none. */
+    struct unit_deps *k = f ? unit_part(kept, UNIT_PART_DEPS) : kept->deps;
+
+    if (k && f) {
+        strv_swap(&k->not_enforced, &f->not_enforced);
+        strv_swap(&k->dropin_paths, &f->dropin_paths);
+    } else if (k) {
+        strv_clear(&k->not_enforced);
+        strv_clear(&k->dropin_paths);
+    }
+}
+
 void unit_not_enforced_summary(struct unit *const *units, size_t n)
 {
     static uint64_t last_hash; /* of what the last line logged said */

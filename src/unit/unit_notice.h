@@ -16,4 +16,9 @@ void unit_not_enforced_summary(struct unit *const *units, size_t n);
  * of keys. */
 size_t unit_not_enforced_list(const struct unit *u, char *buf, size_t size);
 
+/* daemon-reload keeps a unit in force when the new file's unit is
+ * unit_equal() to it: kept takes fresh's lists that are not settings (keys
+ * not enforced, drop-in paths), which may differ. Swapped: fresh is freed. */
+void unit_notes_take(struct unit *kept, struct unit *fresh);
+
 #endif

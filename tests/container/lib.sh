@@ -82,6 +82,10 @@ EOF
 driver = "$CTR_DRIVER"
 graphroot = "$CTR_DIR/$CTR_DRIVER"
 runroot = "$CTR_RUN/$CTR_DRIVER"
+# No private bind mount of the overlay driver's home over itself: it stayed
+# mounted in the build tree after the tests (rm -rf of the tree: EBUSY).
+[storage.options.overlay]
+skip_mount_home = "true"
 EOF
     cat >"$d/registries.conf.$$" <<EOF
 # written by tests/container/lib.sh: no registry, images are built locally
@@ -116,18 +120,19 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pxinit-ctr.XXXXXX")
 FAILED=0
 
 # ctr ARGS...: podman with this suite's storage and flags. run, create and
-# build get the limits.
+# build get the limits. Every call is bounded (CTR_TIMEOUT seconds, then
+# KILL): a wedged podman or container fails the test instead of hanging CI.
 ctr() {
     local verb=$1
     shift
     case "$verb" in
     run | create | build)
         # shellcheck disable=SC2086
-        podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
+        timeout -k 10 "${CTR_TIMEOUT:-300}" podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
             --tmpdir "$CTR_RUN/tmp" "$verb" $CTR_ULIMITS "$@"
         ;;
     *)
-        podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
+        timeout -k 10 "${CTR_TIMEOUT:-300}" podman --root "$CTR_DIR/$CTR_DRIVER" --runroot "$CTR_RUN/$CTR_DRIVER" \
             --tmpdir "$CTR_RUN/tmp" "$verb" "$@"
         ;;
     esac
