@@ -45,8 +45,8 @@ static bool walk(char *path, size_t len, char *pat)
         path[len++] = '/';
     pat += slashes;
     path[len] = '\0';
-    if (*pat == '\0') /* a trailing '/' asks for a directory */
-        return slashes == 0 ? true : is_dir(len ? path : ".");
+    if (*pat == '\0') /* a trailing '/' after a literal name: glob() takes a file too */
+        return true;
 
     size_t n = strcspn(pat, "/");
     char *rest = pat + n;
@@ -82,7 +82,11 @@ static bool walk(char *path, size_t len, char *pat)
         if (len + m + 1 >= PATH_MAX)
             continue;
         memcpy(path + len, e->d_name, m + 1);
-        found = walk(path, len + m, rest);
+        /* After a wildcard, a trailing '/' asks for a directory. */
+        if (rest[strspn(rest, "/")] == '\0')
+            found = *rest == '\0' || is_dir(path);
+        else
+            found = walk(path, len + m, rest);
         path[len] = '\0';
     }
     closedir(d);
