@@ -285,9 +285,9 @@ static int parse_weekdays(const char **p, struct cal_build *c)
 /* "@SECONDS": that instant, in UTC. */
 static int spec_from_unix(struct cal_build *c, unsigned long secs)
 {
-    time_t t = (time_t)secs;
+    time_t t = (time_t)secs; /* as gmtime_r() took it: "@-1" is 1969 */
     struct tm tm;
-    if (!gmtime_r(&t, &tm) || tm.tm_year > INT_MAX - 1900)
+    if (!tz_localtime(tz_utc(), (int64_t)t, &tm) || tm.tm_year > INT_MAX - 1900)
         return -ERANGE;
     int v[CAL__FIELDS] = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                           tm.tm_hour,        tm.tm_min,     tm.tm_sec * CAL_USEC_PER_SEC};

@@ -46,12 +46,17 @@ enum log_mode {
 static struct {
     bool on; /* batching */
     enum log_mode mode;
-    int fd;
+    int fd;                  /* ours + 1, or 0 for fd 2 (keeps q all zero at start) */
     size_t off, len;         /* [off, len) of buf waits */
     unsigned long dropped;   /* lines that found the queue full, not yet reported */
     bool stalled;            /* the last write found stderr full */
     char buf[LOG_QUEUE_MAX]; /* whole lines */
-} q = {.fd = STDERR_FILENO};
+} q;                         /* all zero: in .bss, not 64 KiB of the binary */
+
+static int log_fd(void)
+{
+    return q.fd ? q.fd - 1 : STDERR_FILENO;
+}
 
 static const char *const level_names[] = {
     [LOG_LEVEL_ERROR] = "error", [LOG_LEVEL_WARNING] = "warning", [LOG_LEVEL_NOTICE] = "notice",
@@ -96,7 +101,7 @@ void log_nonblocking(void)
          * share its file description, and their writes would fail. */
         int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
         if (fd >= 0) {
-            q.fd = fd;
+            q.fd = fd + 1;
             q.mode = LOG_MODE_OWN;
         } else {
             q.mode = LOG_MODE_PIPEBUF;
@@ -112,7 +117,7 @@ static ssize_t write_some(const char *p, size_t n)
     do {
         switch (q.mode) {
         case LOG_MODE_SOCKET:
-            r = send(q.fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+            r = send(log_fd(), p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
             if (r < 0 && errno == ENOTSOCK) {
                 q.mode = LOG_MODE_FILE;
                 continue;
@@ -120,16 +125,16 @@ static ssize_t write_some(const char *p, size_t n)
             break;
         case LOG_MODE_PIPEBUF: {
             /* A pipe that polls writable takes PIPE_BUF bytes at once. */
-            struct pollfd pfd = {.fd = q.fd, .events = POLLOUT};
+            struct pollfd pfd = {.fd = log_fd(), .events = POLLOUT};
             if (poll(&pfd, 1, 0) == 0) {
                 errno = EAGAIN;
                 return -1;
             }
-            r = write(q.fd, p, n < PIPE_BUF ? n : PIPE_BUF);
+            r = write(log_fd(), p, n < PIPE_BUF ? n : PIPE_BUF);
             break;
         }
         default:
-            r = write(q.fd, p, n);
+            r = write(log_fd(), p, n);
             break;
         }
     } while (r < 0 && errno == EINTR);
@@ -201,7 +206,7 @@ void log_flush(void)
 
 int log_pending_fd(void)
 {
-    return q.mode != LOG_MODE_BLOCKING && q.off < q.len ? q.fd : -1;
+    return q.mode != LOG_MODE_BLOCKING && q.off < q.len ? log_fd() : -1;
 }
 
 static void log_emit(enum log_level level, const char *unit, const char *suffix, const char *fmt,

@@ -1,5 +1,6 @@
 /* proc.c - pidfds, process groups and children from /proc. */
 #include "base/proc.h"
+#include "base/scan.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -115,7 +116,12 @@ static int stat_ids(const char *pid, pid_t *ppid, pid_t *pgrp, pid_t *sid)
     char *rp = strrchr(buf, ')');
     int parent, group, session;
     char state;
-    if (!rp || sscanf(rp + 1, " %c %d %d %d", &state, &parent, &group, &session) != 4)
+    /* As sscanf(rp + 1, " %c %d %d %d") (base/scan.h). */
+    const char *p = rp ? rp + 1 : NULL;
+    while (p && isspace((unsigned char)*p))
+        p++;
+    if (!p || !(state = *p++) || !(p = scan_int(p, 0, &parent)) || !(p = scan_int(p, 0, &group)) ||
+        !scan_int(p, 0, &session))
         return -1;
     *ppid = (pid_t)parent;
     *pgrp = (pid_t)group;

@@ -284,7 +284,13 @@ bool virt_in_userns(void)
     /* The initial namespace maps every id onto itself in one line. */
     if (read_small("", "/proc/self/uid_map", buf, sizeof(buf)) <= 0)
         return false;
-    if (sscanf(buf, "%lu %lu %lu", &inner, &outer, &count) != 3)
-        return true;
+    /* As sscanf(buf, "%lu %lu %lu"): strtoul is what scanf's %lu runs. */
+    char *p = buf, *end;
+    unsigned long *field[] = {&inner, &outer, &count};
+    for (size_t i = 0; i < 3; i++, p = end) {
+        *field[i] = strtoul(p, &end, 10);
+        if (end == p)
+            return true;
+    }
     return !(inner == 0 && outer == 0 && count == 4294967295UL && !strchr(buf, '\n'));
 }

@@ -16,6 +16,7 @@
 #include "base/tz.h"
 #include "client/client_int.h"
 #include "wire/protocol.h"
+#include "base/scan.h"
 
 #define USEC_PER_SEC UINT64_C(1000000)
 #define ROW_MAX 256
@@ -157,17 +158,20 @@ static int parse_base_time(const char *s, uint64_t *usec)
         z = tz_utc();
         len -= 4;
     }
-    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+    /* As sscanf's "%4d-%2d-%2d", " %2d:%2d" and ":%2d" (base/scan.h). */
+    const char *p = scan_int(s, 4, &tm.tm_year);
+    if (!p || *p++ != '-' || !(p = scan_int(p, 2, &tm.tm_mon)) || *p++ != '-' ||
+        !(p = scan_int(p, 2, &tm.tm_mday)))
         return -1;
+    n = (int)(p - s);
     if (n < len) {
-        int k = 0;
-        if (sscanf(s + n, " %2d:%2d%n", &tm.tm_hour, &tm.tm_min, &k) != 2)
+        if (!(p = scan_int(p, 2, &tm.tm_hour)) || *p++ != ':' || !(p = scan_int(p, 2, &tm.tm_min)))
             return -1;
-        n += k;
+        n = (int)(p - s);
         if (n < len && s[n] == ':') {
-            if (sscanf(s + n, ":%2d%n", &tm.tm_sec, &k) != 1)
+            if (!(p = scan_int(p + 1, 2, &tm.tm_sec)))
                 return -1;
-            n += k;
+            n = (int)(p - s);
         }
     }
     if (n != len)

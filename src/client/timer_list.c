@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "wire/protocol.h"
+#include "base/tz.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
 #define USEC_PER_MINUTE (60 * USEC_PER_SEC)
@@ -28,16 +29,16 @@ const char *tl_timestamp(char *buf, size_t size, int64_t usec)
     /* English weekdays whatever the locale, as systemd writes them. */
     static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     struct tm tm;
-    time_t sec = (time_t)(usec / USEC_PER_SEC);
-    if (usec <= 0 || !localtime_r(&sec, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6) {
+    /* tz_localtime and snprintf, not localtime_r and strftime: those bring
+     * glibc's tzset and sscanf into the static binary (base/scan.h). */
+    if (usec <= 0 || !tz_localtime(tz_local(), usec / USEC_PER_SEC, &tm) || tm.tm_wday < 0 ||
+        tm.tm_wday > 6) {
         snprintf(buf, size, "-");
         return buf;
     }
-    char date[48];
-    if (strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm) == 0) {
-        snprintf(buf, size, "-");
-        return buf;
-    }
+    char date[80];
+    snprintf(date, sizeof(date), "%d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     snprintf(buf, size, "%s %s%s%s", days[tm.tm_wday], date, tm.tm_zone && *tm.tm_zone ? " " : "",
              tm.tm_zone ? tm.tm_zone : "");
     return buf;

@@ -90,8 +90,16 @@ void props_list(const struct props_out *o, const char *key, char *const *v, size
 
 void props_time_text(uint64_t usec, char *buf, size_t size)
 {
+    /* As strftime's "%a %Y-%m-%d %H:%M:%S %Z" in the C locale, which would
+     * bring glibc's tzset and sscanf into the static binary (base/scan.h). */
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     struct tm tm;
-    if (usec == 0 || !tz_localtime(tz_local(), (int64_t)(usec / 1000000u), &tm) ||
-        strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+    int w = -1;
+    if (usec != 0 && tz_localtime(tz_local(), (int64_t)(usec / 1000000u), &tm) && tm.tm_wday >= 0 &&
+        tm.tm_wday <= 6)
+        w = snprintf(buf, size, "%s %d-%02d-%02d %02d:%02d:%02d %s", days[tm.tm_wday],
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     tm.tm_zone ? tm.tm_zone : "");
+    if (w < 0 || (size_t)w >= size)
         snprintf(buf, size, "n/a");
 }

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/passwd.h"
 #include "base/strv.h"
+#include "base/scan.h"
 
 static bool parse_mode(const char *s, mode_t *mode)
 {
@@ -38,7 +39,14 @@ bool tmpfiles_line(const char *line, const char *origin)
         line++;
     if (!*line || *line == '#')
         return false;
-    int n = sscanf(line, "%7s %4095s %15s %63s %63s", type, path, mode_s, user, group);
+    /* As sscanf(line, "%7s %4095s %15s %63s %63s", ...) (base/scan.h). */
+    int n = 0;
+    const char *at = scan_word(line, type, sizeof(type));
+    char *fields[] = {path, mode_s, user, group};
+    size_t sizes[] = {sizeof(path), sizeof(mode_s), sizeof(user), sizeof(group)};
+    for (n = at ? 1 : 0; at && n < 5; n++)
+        if (!(at = scan_word(at, fields[n - 1], sizes[n - 1])))
+            break;
     if (n < 2 || (type[0] != 'd' && type[0] != 'D') || (type[1] && type[1] != '!'))
         return false;
     if (strchr(path, '%') || path[0] != '/') {

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/tz.h"
 
 /* --- queues ------------------------------------------------------------------ */
 
@@ -302,9 +303,13 @@ size_t console_timestamp(struct console *c, char *buf, size_t size)
     ev_tstamp now = ev_now(c->loop);
     time_t sec = (time_t)now;
     if (sec != c->ts_sec || c->ts_len == 0) {
-        struct tm tm;
-        gmtime_r(&sec, &tm);
-        c->ts_len = strftime(c->ts, sizeof(c->ts), "%Y-%m-%dT%H:%M:%S", &tm);
+        /* tz_localtime and snprintf, not gmtime_r and strftime: those bring
+         * glibc's tzset and sscanf into the static binary (base/scan.h). */
+        struct tm tm = {0};
+        (void)tz_localtime(tz_utc(), (int64_t)sec, &tm);
+        int w = snprintf(c->ts, sizeof(c->ts), "%d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        c->ts_len = w > 0 && (size_t)w < sizeof(c->ts) ? (size_t)w : 0;
         c->ts_sec = sec;
     }
     int ms = (int)((now - (ev_tstamp)sec) * 1000);

@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "unit/unit_values.h"
 #include "base/virt.h"
+#include "base/glob_exists.h"
 
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
@@ -253,13 +253,9 @@ static bool holds(const struct path_condition *c)
     case COND_PATH_EXISTS:
         r = access(c->path, F_OK) == 0;
         break;
-    case COND_PATH_EXISTS_GLOB: {
-        glob_t g;
-        r = glob(c->path, GLOB_NOSORT, NULL, &g) == 0;
-        if (r)
-            globfree(&g);
+    case COND_PATH_EXISTS_GLOB:
+        r = glob_exists(c->path);
         break;
-    }
     case COND_PATH_IS_DIRECTORY:
         r = stat(c->path, &st) == 0 && S_ISDIR(st.st_mode);
         break;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "unit/unit_install.h"
+#include "base/scan.h"
 
 static const char *const system_dirs[] = {
     "/etc/systemd/system-preset",           "/run/systemd/system-preset",
@@ -75,7 +76,8 @@ static int file_says(const char *path, const char *name)
     int verdict = -1;
     while (verdict < 0 && fgets(line, sizeof(line), f)) {
         char word[16], pattern[512];
-        if (sscanf(line, " %15s %511s", word, pattern) != 2 || word[0] == '#' || word[0] == ';')
+        const char *p = scan_word(line, word, sizeof(word));
+        if (!p || !scan_word(p, pattern, sizeof(pattern)) || word[0] == '#' || word[0] == ';')
             continue;
         if (fnmatch(pattern, name, FNM_NOESCAPE) != 0)
             continue;

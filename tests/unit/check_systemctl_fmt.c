@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/tz.h"
 #include "client/systemctl_int.h"
 
 #define SEC INT64_C(1000000)
@@ -19,6 +20,7 @@ static void set_tz(const char *tz)
 {
     setenv("TZ", tz, 1);
     tzset();
+    tz_local_reload(); /* the local zone is read once (base/tz.h); TZ changed */
 }
 
 /* Props from "KEY=VALUE" strings, as the daemon's prop lines give them. */

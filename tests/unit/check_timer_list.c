@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/tz.h"
 #include "client/timer_list.h"
 #include "wire/protocol.h"
 #include "wire/status_line.h"
@@ -20,6 +21,7 @@ static void set_tz(const char *tz)
 {
     setenv("TZ", tz, 1);
     tzset();
+    tz_local_reload(); /* the local zone is read once (base/tz.h); TZ changed */
 }
 
 static const struct {
