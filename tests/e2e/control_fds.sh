@@ -39,9 +39,9 @@ u.connect(path)
 os.kill(pid, signal.SIGSTOP)
 try:
     u.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [c.fileno()]))])
-    print("sent")
+    print("sent", flush=True)
 except OSError as e:
-    print("refused: %s" % e)
+    print("refused: %s" % e, flush=True)
     # Ours alone now: not lingering, or this close would wait.
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 0, 0))
 finally:

@@ -7,6 +7,9 @@
 set -u
 
 : "${PXINIT:?PXINIT must point at the built binary}"
+# Python helpers print what tests poll for while they still run: unbuffered,
+# whatever the caller's environment says (tests/fresh_debian.sh runs env -i).
+export PYTHONUNBUFFERED=1
 # The tests follow units through their state changes ("web: state active
 # (running)"), which pxinit logs at info; the default level (notice) shows
 # one line per event. quiet_logs.sh checks the default.
