@@ -11,7 +11,6 @@
 #include "client/client.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,12 +359,6 @@ static int run_verb(struct client *cl)
     if (!req)
         return client_usage_error(cl, "request too long", "");
     bool waits = verb_has(cl->id, VERB_WAITS) || (cl->id == VERB_LOGS && cl->follow);
-    if (cl->id == VERB_SHUTDOWN) {
-        /* Run inside the container (podman exec), this client is in the
-         * shutdown sweep: it ends on the reply or EOF, not on SIGTERM. */
-        signal(SIGTERM, SIG_IGN);
-        signal(SIGHUP, SIG_IGN);
-    }
     code = client_request(cl, req, waits);
     free(req);
     if (board) {
